@@ -1,0 +1,39 @@
+"""Mesa agents: one per firm. An agent's mind is its decision rule; its books are the week's record."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from .observe import Observation
+from .policies import CapacityRule, Policy
+
+
+class FirmAgent(mesa.Agent):
+    """A firm of the value chain (retailer, wholesaler, distributor, manufacturer or supplier).
+
+    Each week it receives its :class:`~chaingame.observe.Observation` (nothing else) and turns it
+    into an order, and for producers a capacity target, with its rules. After the week its books
+    (``inventory``, ``backlog``, ``order_placed``, ``cost``, ... as in the history) are attributes.
+    """
+
+    def __init__(self, model: mesa.Model, firm_id: str, role: str, policy: Policy,
+                 capacity_rule: CapacityRule | None):
+        super().__init__(model)
+        self.firm_id = firm_id
+        self.role = role
+        self.policy = policy
+        self.capacity_rule = capacity_rule
+        self.memory: dict = {}
+        self.capacity_memory: dict = {}
+        self.observation: Observation | None = None
+
+    def decide(self) -> tuple[np.ndarray, np.ndarray]:
+        """Order (and capacity target) from this week's observation."""
+        obs = self.observation
+        order = self.policy.decide(obs, self.memory)
+        capacity = self.capacity_rule.target(obs, self.capacity_memory) if self.capacity_rule else obs.capacity
+        return order, capacity
+
+    def __repr__(self) -> str:
+        return f"FirmAgent({self.firm_id!r}, role={self.role!r}, policy={self.policy!r})"

@@ -1,0 +1,408 @@
+"""The physics of a value chain: chain state on numpy arrays and the week's transition.
+
+This is the only definition of a week, shared by the Mesa model, the array engine and the
+classroom game. It imports numpy and nothing else.
+
+Layout: firm quantities are ``(F, R)`` arrays and link quantities ``(K, R)`` arrays, with R
+replications side by side; pipelines are ring buffers ``(K or F, S, R)`` indexed by week mod S.
+
+A *link* joins a supplier to a customer. Besides links between firms there are *source links*
+(supplier = the unlimited outside source, index -1, which always ships in full) and *market
+links* (customer = the end customers of a retailer, index -1, who pay and take goods away).
+
+Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 2):
+
+1. capacity decided ``capacity_delay`` weeks ago takes effect (producers);
+2. orders placed ``order_delay`` weeks ago reach their supplier; customer demand reaches retailers;
+   the source ships what it was asked for at once;
+3. goods shipped ``shipping_delay`` weeks ago arrive (raw materials for producers);
+4. producers start production, ``min(raw materials, capacity)``, and finish what was started
+   ``production_delay`` weeks ago (a zero delay finishes at once);
+5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
+   customers; the rest is backlogged (or lost where the firm's unmet orders are lost);
+6. customers pay for what was shipped to them; holding, backlog, lost-sales, capacity and
+   production costs are charged on the end-of-week state;
+7. (:func:`place`) each firm orders: whole units, never negative unless returns are allowed; an
+   order placed at the end of week t is filled by its supplier in week t + order_delay and
+   arrives in week t + order_delay + shipping_delay; the ordering cost is charged.
+
+So a firm's lead time, counted as weeks of demand its order must cover, is
+``order_delay + shipping_delay (+ production_delay)`` (Chen 1999, "information lead time").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SOURCE = -1  # supplier index of a source link
+MARKET = -1  # customer index of a market link
+
+
+@dataclass(frozen=True)
+class Network:
+    """The static structure of a chain, compiled once from a scenario into index arrays."""
+
+    firms: tuple[str, ...]
+    roles: tuple[str, ...]
+    supplier: np.ndarray  # (K,) firm index or SOURCE
+    customer: np.ndarray  # (K,) firm index or MARKET
+    order_delay: np.ndarray  # (K,) weeks, >= 1 (0 on market links)
+    shipping_delay: np.ndarray  # (K,) weeks, >= 1 between firms, >= 0 from the source
+    price: np.ndarray  # (K,) $/unit paid by the customer to the supplier
+    share: np.ndarray  # (K,) share of the customer's order sent on this link
+    lost: np.ndarray  # (K,) bool: unmet orders on this link are lost, not backlogged
+    priority_level: np.ndarray  # (K,) rank among the supplier's outgoing links (priority allocation)
+    producer: np.ndarray  # (F,) bool
+    production_delay: np.ndarray  # (F,) weeks
+    capacity_delay: np.ndarray  # (F,) weeks, >= 1
+    holding_cost: np.ndarray  # (F,) $/unit/week on hand (finished goods and raw materials)
+    backlog_cost: np.ndarray  # (F,) $/unit/week owed to customers
+    lost_sales_cost: np.ndarray  # (F,) $/unit of orders lost
+    order_cost: np.ndarray  # (F,) $ per order placed (fixed)
+    capacity_cost: np.ndarray  # (F,) $/unit of capacity/week
+    production_cost: np.ndarray  # (F,) $/unit started
+    returns: np.ndarray  # (F,) bool: may place negative orders (returns to the source)
+    fixed_orders: np.ndarray  # (F, W) orders imposed by the scenario, nan where the rule decides
+    market_links: np.ndarray  # (C,) link index of each end-customer demand stream
+    sees_market: np.ndarray  # (F, C) 1 where firm f is upstream of (or is) the retailer of stream c
+    whole_units: bool
+    priority: bool  # allocation by priority (else proportional)
+    slots: int  # ring size S, > every delay
+    out_links: np.ndarray = field(init=False)  # (F, K) 1 where f supplies link k (market included)
+    in_links: np.ndarray = field(init=False)  # (F, K) 1 where f is the customer of k (source included)
+
+    def __post_init__(self):
+        F, K = len(self.firms), len(self.supplier)
+        out = np.zeros((F, K))
+        inn = np.zeros((F, K))
+        for k in range(K):
+            if self.supplier[k] >= 0:
+                out[self.supplier[k], k] = 1.0
+            if self.customer[k] >= 0:
+                inn[self.customer[k], k] = 1.0
+        object.__setattr__(self, "out_links", out)
+        object.__setattr__(self, "in_links", inn)
+        s = self.supplier
+        same_sup = (s[:, None] == s[None, :]) & (s[:, None] >= 0)
+        c = self.customer
+        same_cus = (c[:, None] == c[None, :]) & (c[:, None] >= 0)
+        object.__setattr__(self, "_same_supplier", same_sup)
+        object.__setattr__(self, "_same_customer", same_cus)
+        object.__setattr__(self, "_firm_supplied", np.flatnonzero(s >= 0))
+        object.__setattr__(self, "_from_source", np.flatnonzero(s < 0))
+        object.__setattr__(self, "_to_firm", np.flatnonzero(c >= 0))
+        object.__setattr__(self, "_producers", np.flatnonzero(self.producer))
+
+    @property
+    def n_firms(self) -> int:
+        return len(self.firms)
+
+    @property
+    def n_links(self) -> int:
+        return len(self.supplier)
+
+
+@dataclass
+class State:
+    """The chain at the end of a week, for R replications. Week 0 is the initial state."""
+
+    week: int
+    inventory: np.ndarray  # (F, R) finished goods on hand
+    raw: np.ndarray  # (F, R) raw materials on hand (producers)
+    cash: np.ndarray  # (F, R) $
+    capacity: np.ndarray  # (F, R) units/week producers may start (0 for others)
+    backlog: np.ndarray  # (K, R) owed by the link's supplier to its customer
+    mail: np.ndarray  # (K, S, R) orders on their way to the supplier, by week of arrival mod S
+    transit: np.ndarray  # (K, S, R) goods on their way to the customer, by week of arrival mod S
+    wip: np.ndarray  # (F, S, R) production under way, by week of completion mod S
+    capacity_plan: np.ndarray  # (F, S, R) capacity in force from a future week, by week mod S
+    last_order: np.ndarray  # (F, R) the order each firm placed last week
+
+    def copy(self) -> State:
+        return State(self.week, *(getattr(self, f).copy() for f in _ARRAYS))
+
+    def replications(self, index) -> State:
+        """The same state restricted to some replications (an index or slice on the last axis)."""
+        return State(self.week, *(getattr(self, f)[..., index] for f in _ARRAYS))
+
+
+_ARRAYS = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip",
+           "capacity_plan", "last_order")
+
+
+@dataclass
+class Flows:
+    """What happened during one week, per firm (F, R) unless noted."""
+
+    week: int
+    incoming: np.ndarray  # orders (or customer demand) that reached the firm
+    received: np.ndarray  # goods that arrived from suppliers
+    started: np.ndarray  # production started
+    produced: np.ndarray  # production finished into stock
+    shipped: np.ndarray  # goods sent to customers
+    on_time: np.ndarray  # of this week's incoming orders, shipped this week (backlog served first)
+    lost: np.ndarray  # orders lost this week
+    revenue: np.ndarray  # $ received from customers
+    purchases: np.ndarray  # $ paid to suppliers
+    cost: np.ndarray  # $ operating cost: holding, backlog, lost sales, capacity, production, ordering
+    demand: np.ndarray  # (C, R) end-customer demand this week
+    from_source: np.ndarray  # (R,) goods the source shipped into the chain
+    to_market: np.ndarray  # (R,) goods that left the chain to end customers
+    order: np.ndarray | None = None  # orders placed at the end of the week (set by place)
+    returned: np.ndarray | None = None  # (R,) goods returned to the source (set by place)
+
+
+def initial_state(net: Network, firm_init: dict, link_init: dict, replications: int) -> State:
+    """Build week 0 from per-firm and per-link initial values.
+
+    ``firm_init`` maps inventory, raw, cash, capacity to (F,) arrays and wip to a list of
+    per-firm sequences (arriving weeks 1, 2, ...); ``link_init`` maps backlog to (K,) and
+    orders, shipments to lists of per-link sequences (arriving weeks 1, 2, ...).
+    """
+    F, K, S, R = net.n_firms, net.n_links, net.slots, replications
+
+    def firm(key):
+        return np.repeat(np.asarray(firm_init[key], float)[:, None], R, axis=1)
+
+    def ring(rows, n):
+        out = np.zeros((n, S, R))
+        for i, seq in enumerate(rows):
+            for j, v in enumerate(seq):  # j-th value arrives in week j + 1
+                out[i, (j + 1) % S, :] += v
+        return out
+
+    capacity = firm("capacity")
+    plan = np.repeat(capacity[:, None, :], S, axis=1)
+    return State(
+        week=0,
+        inventory=firm("inventory"),
+        raw=firm("raw"),
+        cash=firm("cash"),
+        capacity=capacity,
+        backlog=np.repeat(np.asarray(link_init["backlog"], float)[:, None], R, axis=1),
+        mail=ring(link_init["orders"], K),
+        transit=ring(link_init["shipments"], K),
+        wip=ring(firm_init["wip"], F),
+        capacity_plan=plan,
+        last_order=firm("last_order"),
+    )
+
+
+def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, same: np.ndarray) -> np.ndarray:
+    """Round shares ``x`` (K, R) down to whole units, handing the units left over in each group
+    (``totals`` per group, indexed by ``group``) to the largest fractions, ties to the first link.
+    """
+    base = np.floor(x + 1e-9)
+    rem = x - base
+    left = np.rint(totals[group] - np.einsum("kj,jr->kr", same, base))
+    k = np.arange(len(x))
+    ahead = (rem[None, :, :] > rem[:, None, :]) | (
+        (rem[None, :, :] == rem[:, None, :]) & (k[None, :, None] < k[:, None, None])
+    )
+    rank = np.einsum("kj,kjr->kr", same, ahead)
+    return base + (rank < left)
+
+
+def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
+    """Split each supplier's shipments among its customers' claims ``owed`` (K, R).
+
+    Proportional by default (each customer gets the same fraction of its claim; whole units by
+    largest remainder), or in order of the links' priority.
+    """
+    sup = net.supplier
+    ship = np.zeros_like(owed)
+    firm_links = net._firm_supplied
+    if net.priority:
+        left = on_hand.copy()
+        for level in range(int(net.priority_level.max()) + 1 if len(firm_links) else 0):
+            ks = firm_links[net.priority_level[firm_links] == level]
+            take = np.minimum(owed[ks], left[sup[ks]])
+            ship[ks] = take
+            left[sup[ks]] -= take
+        return ship
+    total = net.out_links @ owed
+    can = np.minimum(on_hand, total)
+    frac = np.divide(can, total, out=np.zeros_like(total), where=total > 0)
+    ship[firm_links] = owed[firm_links] * frac[sup[firm_links]]
+    if net.whole_units:
+        ship[firm_links] = _largest_remainder(
+            ship[firm_links], can, sup[firm_links],
+            net._same_supplier[np.ix_(firm_links, firm_links)].astype(float),
+        )
+    return ship
+
+
+def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
+    """Play week ``state.week + 1`` up to the decisions (steps 1-6), updating ``state`` in place.
+
+    Args:
+        net: the chain's structure.
+        state: the end of the previous week; becomes the end of this week (before ordering).
+        demand: (C, R) end-customer demand of this week, one row per market link.
+
+    Returns:
+        The week's flows; :func:`place` completes them with the orders.
+    """
+    t = state.week + 1
+    state.week = t
+    S = net.slots
+    slot = t % S
+    R = state.inventory.shape[1]
+    prod = net._producers
+
+    # 1. capacity in force this week
+    state.capacity[prod] = state.capacity_plan[prod, slot]
+
+    # 2. orders reach suppliers; demand reaches retailers; the source ships in full
+    incoming = state.mail[:, slot].copy()
+    state.mail[:, slot] = 0.0
+    incoming[net.market_links] = demand
+    src = net._from_source
+    from_source = incoming[src].sum(axis=0)
+    state.transit[src, (t + net.shipping_delay[src]) % S] += incoming[src]
+    shipped_link = np.zeros_like(incoming)
+    shipped_link[src] = incoming[src]
+
+    # 3. goods arrive
+    arrived = state.transit[:, slot].copy()
+    state.transit[:, slot] = 0.0
+    received = net.in_links @ arrived
+    is_prod = net.producer[:, None]
+    state.raw += np.where(is_prod, received, 0.0)
+    state.inventory += np.where(is_prod, 0.0, received)
+
+    # 4. production
+    started = np.zeros((net.n_firms, R))
+    produced = np.zeros((net.n_firms, R))
+    if len(prod):
+        cap = np.floor(state.capacity[prod] + 1e-9) if net.whole_units else state.capacity[prod]
+        start = np.minimum(state.raw[prod], np.maximum(cap, 0.0))
+        state.raw[prod] -= start
+        state.wip[prod, (t + net.production_delay[prod]) % S] += start
+        started[prod] = start
+        produced[prod] = state.wip[prod, slot]
+        state.wip[prod, slot] = 0.0
+        state.inventory[prod] += produced[prod]
+
+    # 5. fill orders
+    fs = net._firm_supplied
+    owed = state.backlog + incoming
+    ship = _allocate(net, owed, state.inventory)
+    shipped_link[fs] = ship[fs]
+    state.inventory -= net.out_links @ ship
+    to_firm = np.intersect1d(fs, net._to_firm)
+    state.transit[to_firm, (t + net.shipping_delay[to_firm]) % S] += ship[to_firm]
+    unmet = owed - ship
+    lost_link = np.where(net.lost[:, None], unmet, 0.0)
+    lost_link[src] = 0.0
+    state.backlog[fs] = unmet[fs] - lost_link[fs]
+    on_time = np.maximum(shipped_link - (owed - incoming), 0.0)
+
+    # 6. money and costs
+    pay = net.price[:, None] * shipped_link
+    revenue = net.out_links @ pay
+    purchases = net.in_links @ pay
+    rate = net.capacity_cost[:, None]
+    capacity_charge = np.multiply(rate, state.capacity, out=np.zeros_like(state.capacity), where=rate > 0)
+    cost = (
+        net.holding_cost[:, None] * (state.inventory + state.raw)
+        + net.backlog_cost[:, None] * (net.out_links @ state.backlog)
+        + net.lost_sales_cost[:, None] * (net.out_links @ lost_link)
+        + capacity_charge
+        + net.production_cost[:, None] * started
+    )
+    state.cash += revenue - purchases - cost
+    return Flows(
+        week=t,
+        incoming=net.out_links @ incoming,
+        received=received,
+        started=started,
+        produced=produced,
+        shipped=net.out_links @ ship,
+        on_time=net.out_links @ on_time,
+        lost=net.out_links @ lost_link,
+        revenue=revenue,
+        purchases=purchases,
+        cost=cost,
+        demand=demand,
+        from_source=from_source,
+        to_market=ship[net.market_links].sum(axis=0),
+    )
+
+
+def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity: np.ndarray | None = None) -> None:
+    """Step 7: put the firms' orders (F, R) in the mail and their capacity targets in the plan.
+
+    Orders imposed by the scenario replace the rule's; orders are rounded half up to whole units
+    where the scenario counts whole units, and floored at 0 unless the firm may return goods to the
+    source (Chen et al. 2000 allow negative orders). A return leaves the firm's stock at once,
+    at most what it holds, and is refunded at the link's price.
+    """
+    t = state.week
+    S = net.slots
+    orders = np.array(orders, dtype=float, copy=True)
+    if t <= net.fixed_orders.shape[1]:
+        fixed = net.fixed_orders[:, t - 1]
+        rows = ~np.isnan(fixed)
+        orders[rows] = fixed[rows, None]
+    if net.whole_units:
+        orders = np.floor(orders + 0.5)
+    returned = np.zeros(orders.shape[1])
+    negative = net.returns[:, None] & (orders < 0)
+    if negative.any():
+        stock = np.where(net.producer[:, None], state.raw, state.inventory)
+        back = np.where(negative, np.minimum(-orders, stock), 0.0)
+        orders = np.where(negative, -back, orders)
+        refund = back * (net.in_links @ (net.share * net.price))[:, None]
+        state.raw -= np.where(net.producer[:, None], back, 0.0)
+        state.inventory -= np.where(net.producer[:, None], 0.0, back)
+        state.cash += refund
+        flows.revenue += refund
+        returned = back.sum(axis=0)
+    orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+    placed = np.maximum(orders, 0.0)
+
+    ins = np.flatnonzero(net.customer >= 0)
+    cus = net.customer[ins]
+    link_orders = net.share[ins, None] * placed[cus]
+    if net.whole_units and np.any(net._same_customer[np.ix_(ins, ins)].sum(axis=1) > 1):
+        link_orders = _largest_remainder(link_orders, placed, cus,
+                                         net._same_customer[np.ix_(ins, ins)].astype(float))
+    state.mail[ins, (t + net.order_delay[ins]) % S] += link_orders
+
+    charge = net.order_cost[:, None] * (placed > 0)
+    state.cash -= charge
+    flows.cost += charge
+    state.last_order = orders
+    flows.order = orders
+    flows.returned = returned
+
+    prod = net._producers
+    if capacity is not None and len(prod):
+        state.capacity_plan[prod, (t + net.capacity_delay[prod]) % S] = capacity[prod]
+    elif len(prod):
+        state.capacity_plan[prod, (t + net.capacity_delay[prod]) % S] = state.capacity_plan[
+            prod, (t + net.capacity_delay[prod] - 1) % S
+        ]
+
+
+def goods_in_chain(state: State) -> np.ndarray:
+    """Every unit inside the chain (R,): on hand, raw, in production and in transit."""
+    return (
+        state.inventory.sum(axis=0)
+        + state.raw.sum(axis=0)
+        + state.wip.sum(axis=(0, 1))
+        + state.transit.sum(axis=(0, 1))
+    )
+
+
+def supply_line(net: Network, state: State) -> np.ndarray:
+    """Each firm's supply line (F, R): ordered and not yet in finished stock.
+
+    Orders in the mail, what suppliers owe it, goods in transit, and for producers raw materials
+    waiting and production under way (Sterman 1989's SL).
+    """
+    per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1)
+    return net.in_links @ per_link + state.raw + state.wip.sum(axis=1)

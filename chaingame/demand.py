@@ -1,0 +1,258 @@
+"""Customer demand processes faced by retailers.
+
+Each process draws a whole path of weekly demand, weeks 1..W, from a ``numpy.random.Generator``
+(deterministic processes ignore it). Demand below zero counts as zero; with whole units it is
+rounded half up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .checks import ScenarioError, choice, number, numbers, table
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Base class: a weekly customer demand process."""
+
+    kind: ClassVar[str] = ""
+    random: ClassVar[bool] = False
+
+    def draw(self, rng: np.random.Generator, weeks: int) -> np.ndarray:
+        """Raw demand for weeks 1..``weeks`` (before flooring at 0 and rounding)."""
+        raise NotImplementedError
+
+    @property
+    def average(self) -> float:
+        """Long-run mean weekly demand (used for base-stock levels and defaults)."""
+        raise NotImplementedError
+
+    def as_table(self) -> dict:
+        """The TOML table this process was read from."""
+        return {"process": self.kind, **{f.name: getattr(self, f.name) for f in fields(self)}}
+
+
+@dataclass(frozen=True)
+class Constant(Demand):
+    """The same demand every week."""
+
+    level: float = 4.0  # units/week
+    kind: ClassVar[str] = "constant"
+
+    def draw(self, rng, weeks):
+        return np.full(weeks, float(self.level))
+
+    @property
+    def average(self):
+        return float(self.level)
+
+
+@dataclass(frozen=True)
+class Step(Demand):
+    """``initial`` units/week, then ``final`` from week ``week`` on (Sterman 1989: 4, 8, week 5)."""
+
+    initial: float = 4.0
+    final: float = 8.0
+    week: int = 5
+    kind: ClassVar[str] = "step"
+
+    def draw(self, rng, weeks):
+        out = np.full(weeks, float(self.initial))
+        out[self.week - 1 :] = self.final
+        return out
+
+    @property
+    def average(self):
+        return float(self.final)
+
+
+@dataclass(frozen=True)
+class Normal(Demand):
+    """IID normal demand N(mean, sd²) (Chen et al. 2000 with rho = 0)."""
+
+    mean: float = 0.0
+    sd: float = 0.0
+    kind: ClassVar[str] = "normal"
+    random: ClassVar[bool] = True
+
+    def draw(self, rng, weeks):
+        return rng.normal(self.mean, self.sd, weeks)
+
+    @property
+    def average(self):
+        return float(self.mean)
+
+
+
+@dataclass(frozen=True)
+class Uniform(Demand):
+    """IID whole-number demand, uniform on low..high inclusive (Croson & Donohue 2006: 0..8)."""
+
+    low: int = 0
+    high: int = 8
+    kind: ClassVar[str] = "uniform"
+    random: ClassVar[bool] = True
+
+    def draw(self, rng, weeks):
+        return rng.integers(self.low, self.high + 1, weeks).astype(float)
+
+    @property
+    def average(self):
+        return (self.low + self.high) / 2
+
+
+@dataclass(frozen=True)
+class Poisson(Demand):
+    """IID Poisson demand."""
+
+    mean: float = 4.0
+    kind: ClassVar[str] = "poisson"
+    random: ClassVar[bool] = True
+
+    def draw(self, rng, weeks):
+        return rng.poisson(self.mean, weeks).astype(float)
+
+    @property
+    def average(self):
+        return float(self.mean)
+
+
+
+@dataclass(frozen=True)
+class AR1(Demand):
+    """D_t = mean + rho (D_{t-1} - mean) + e_t, e_t ~ N(0, sd²) (Chen et al. 2000; Lee et al. 1997).
+
+    D_0 is drawn from the stationary distribution N(mean, sd²/(1 - rho²)).
+    """
+
+    mean: float = 0.0
+    rho: float = 0.0
+    sd: float = 0.0
+    kind: ClassVar[str] = "ar1"
+    random: ClassVar[bool] = True
+
+    def draw(self, rng, weeks):
+        eps = rng.normal(0.0, self.sd, weeks)
+        dev = rng.normal(0.0, self.sd / np.sqrt(1 - self.rho**2))
+        out = np.empty(weeks)
+        for t in range(weeks):
+            dev = self.rho * dev + eps[t]
+            out[t] = dev
+        return out + self.mean
+
+    @property
+    def average(self):
+        return float(self.mean)
+
+
+
+@dataclass(frozen=True)
+class Seasonal(Demand):
+    """mean + amplitude·sin(2π t / period) + N(0, sd²) noise."""
+
+    mean: float = 0.0
+    amplitude: float = 0.0
+    period: int = 52
+    sd: float = 0.0
+    kind: ClassVar[str] = "seasonal"
+    random: ClassVar[bool] = True
+
+    def draw(self, rng, weeks):
+        t = np.arange(1, weeks + 1)
+        noise = rng.normal(0.0, self.sd, weeks) if self.sd > 0 else 0.0
+        return self.mean + self.amplitude * np.sin(2 * np.pi * t / self.period) + noise
+
+    @property
+    def average(self):
+        return float(self.mean)
+
+
+
+@dataclass(frozen=True)
+class Trace(Demand):
+    """A recorded demand series, one value per week (e.g. a classroom's or a firm's data)."""
+
+    values: tuple[float, ...] = ()
+    kind: ClassVar[str] = "trace"
+
+    def draw(self, rng, weeks):
+        return np.asarray(self.values[:weeks], dtype=float)
+
+    @property
+    def average(self):
+        return float(np.mean(self.values))
+
+    def as_table(self):
+        return {"process": self.kind, "values": list(self.values)}
+
+
+PROCESSES = {c.kind: c for c in (Constant, Step, Normal, Uniform, Poisson, AR1, Seasonal, Trace)}
+
+
+def from_table(raw: Mapping[str, Any], path: str, weeks: int) -> Demand:
+    """Build a demand process from its scenario table, naming any bad field."""
+    table(raw, path, ["process", "level", "initial", "final", "week", "mean", "sd", "low", "high",
+                      "rho", "amplitude", "period", "values"], required=["process"])
+    kind = choice(raw["process"], f"{path}.process", list(PROCESSES))
+    keys = {
+        "constant": ["level"],
+        "step": ["initial", "final", "week"],
+        "normal": ["mean", "sd"],
+        "uniform": ["low", "high"],
+        "poisson": ["mean"],
+        "ar1": ["mean", "rho", "sd"],
+        "seasonal": ["mean", "amplitude", "period", "sd"],
+        "trace": ["values"],
+    }[kind]
+    table(raw, path, ["process", *keys], required=[k for k in keys if k not in ("sd", "rho", "amplitude")])
+
+    def num(key, default=None, **bounds):
+        if key not in raw:
+            return default
+        return number(raw[key], f"{path}.{key}", **bounds)
+
+    if kind == "constant":
+        return Constant(num("level", low=0))
+    if kind == "step":
+        return Step(num("initial", low=0), num("final", low=0), num("week", low=1, high=weeks, integer=True))
+    if kind == "normal":
+        return Normal(num("mean", low=0), num("sd", 0.0, low=0))
+    if kind == "uniform":
+        low = num("low", low=0, integer=True)
+        high = num("high", low=low, integer=True)
+        return Uniform(low, high)
+    if kind == "poisson":
+        return Poisson(num("mean", low=0))
+    if kind == "ar1":
+        return AR1(num("mean", low=0), num("rho", 0.0, above=-1, high=0.999), num("sd", 0.0, low=0))
+    if kind == "seasonal":
+        return Seasonal(num("mean", low=0), num("amplitude", 0.0, low=0), num("period", low=1, integer=True),
+                        num("sd", 0.0, low=0))
+    values = numbers(raw["values"], f"{path}.values", low=0)
+    if len(values) < weeks:
+        raise ScenarioError(f"{path}.values", f"has {len(values)} weeks (allowed: at least the horizon, {weeks})")
+    return Trace(values)
+
+
+def paths(processes: list[Demand], rngs: list[np.random.Generator], weeks: int, whole_units: bool) -> np.ndarray:
+    """Demand for every (week, customer, replication): shape (weeks, C, R).
+
+    Replication r draws each customer's path in order from ``rngs[r]``, so a replication's numbers
+    do not depend on how many others run beside it.
+    """
+    out = np.empty((weeks, len(processes), len(rngs)))
+    for c, process in enumerate(processes):
+        if process.random:
+            for r, rng in enumerate(rngs):
+                out[:, c, r] = process.draw(rng, weeks)
+        else:
+            out[:, c, :] = process.draw(None, weeks)[:, None]
+    np.maximum(out, 0.0, out=out)
+    if whole_units:
+        np.floor(out + 0.5, out=out)
+    return out

@@ -1,0 +1,161 @@
+"""One run (or R runs side by side) of a scenario: physics, observations and decisions in order.
+
+:class:`Engine` is the loop every front end shares: the Mesa model drives it with one agent per
+firm, the array engine with R replications, the classroom with human decisions. A week is
+``observations = begin_week()`` then ``end_week(orders, capacity)``; ``step()`` lets each firm's
+rule decide in between.
+
+Weeks are numbered 1..W; week 0 is the initial state. Replication r of a run with seed s draws
+its demand from ``default_rng(SeedSequence(s, spawn_key=(r,)))``, so it gives the same numbers
+whatever else runs beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from . import demand as demand_mod
+from .chain import Flows, advance, place, supply_line
+from .checks import ScenarioError, number, show
+from .observe import Observation, observe_all
+from .policies import CapacityRule, Policy
+from .scenario import Scenario, load_scenario
+
+# The tidy history: one row per (week, firm), in this column order (see docs/data.md).
+COLUMNS = (
+    "inventory", "backlog", "incoming_order", "order_placed", "shipped", "received", "cost",
+    "raw", "wip", "on_order", "produced", "on_time", "lost", "capacity", "customer_demand",
+    "revenue", "purchases", "profit", "cash",
+)
+
+
+def generators(seed: int, replications: int, first: int = 0) -> list[np.random.Generator]:
+    """The random generator of each replication ``first .. first + replications - 1``."""
+    return [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(r,)))
+            for r in range(first, first + replications)]
+
+
+def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Policy], list[CapacityRule | None]]:
+    """Each firm's order rule and capacity rule: the scenario's, replaced by ``policies[firm_id]``.
+
+    A value may be a :class:`Policy`, a :class:`CapacityRule` (producers), or a pair of both.
+    """
+    policies = dict(policies or {})
+    ids = scenario.firm_ids
+    for fid in policies:
+        if fid not in ids:
+            raise ScenarioError(f"policies.{fid}", f"is not a firm of {scenario.name} (firms: {', '.join(ids)})")
+    orders, capacity = [], []
+    for f in scenario.firms:
+        rule = f.policy
+        cap = f.production.policy if f.production else None
+        given = policies.get(f.id)
+        for item in given if isinstance(given, tuple | list) else [given]:
+            if item is None:
+                continue
+            if isinstance(item, Policy):
+                rule = item
+            elif isinstance(item, CapacityRule) and f.production:
+                cap = item
+            else:
+                kind = "a Policy or a CapacityRule" if f.production else "a Policy"
+                raise ScenarioError(f"policies.{f.id}", f"{show(item)} is not {kind} from chaingame.policies")
+        needs = ("silo", "pos", "full")
+        if needs.index(rule.needs) > needs.index(scenario.information):
+            raise ScenarioError(f"policies.{f.id}", f"{type(rule).__name__} with signal \"demand\" needs "
+                                                    f"information \"pos\" or \"full\" (got \"{scenario.information}\")")
+        orders.append(rule)
+        capacity.append(cap)
+    return orders, capacity
+
+
+class Engine:
+    """A scenario played week by week for R replications at once.
+
+    Args:
+        scenario: a :class:`Scenario`, a bundled name or a path.
+        replications: R, runs side by side (same rules, independent demand draws).
+        seed: the run's seed (default: the scenario's).
+        policies: rules replacing the scenario's, by firm id.
+        first_replication: index of the first replication (chunks of a larger batch).
+    """
+
+    def __init__(self, scenario, replications: int = 1, seed: int | None = None,
+                 policies: Mapping | None = None, first_replication: int = 0):
+        self.scenario = sc = load_scenario(scenario)
+        self.replications = int(number(replications, "replications", low=1, integer=True))
+        self.seed = sc.seed if seed is None else int(number(seed, "seed", low=0, integer=True))
+        self.net = sc.network()
+        self.state = sc.initial_state(self.replications)
+        self.policies, self.capacity_rules = resolve_rules(sc, policies)
+        self.memory = [{} for _ in sc.firms]
+        self.capacity_memory = [{} for _ in sc.firms]
+        processes = sc.demand_processes()
+        rngs = generators(self.seed, self.replications, first_replication) if any(p.random for p in processes) \
+            else [None] * self.replications
+        self.demand = demand_mod.paths(processes, rngs, sc.weeks, sc.whole_units)
+        self.flows: Flows | None = None
+        self.observations: list[Observation] | None = None
+
+    @property
+    def week(self) -> int:
+        return self.state.week
+
+    @property
+    def done(self) -> bool:
+        return self.state.week >= self.scenario.weeks
+
+    def begin_week(self) -> list[Observation]:
+        """Play the next week up to the decisions; return every firm's observation."""
+        if self.done:
+            raise ScenarioError("weeks", f"the run has reached its horizon, {self.scenario.weeks} weeks")
+        self.flows = advance(self.net, self.state, self.demand[self.state.week])
+        self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information)
+        return self.observations
+
+    def decide(self, observations: list[Observation]) -> tuple[np.ndarray, np.ndarray]:
+        """Every firm's order and capacity target by its own rule (F, R each)."""
+        orders = np.stack([p.decide(o, m) for p, o, m in zip(self.policies, observations, self.memory)])
+        capacity = np.stack([
+            c.target(o, m) if c is not None else o.capacity
+            for c, o, m in zip(self.capacity_rules, observations, self.capacity_memory)
+        ])
+        return orders, capacity
+
+    def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Place the orders and capacity targets; return the week's record, (F, R) per column."""
+        place(self.net, self.state, self.flows, orders, capacity)
+        return record(self)
+
+    def step(self) -> dict[str, np.ndarray]:
+        """One whole week with every firm deciding by its rule."""
+        return self.end_week(*self.decide(self.begin_week()))
+
+
+def record(engine: Engine) -> dict[str, np.ndarray]:
+    """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`."""
+    net, state, flows = engine.net, engine.state, engine.flows
+    profit = flows.revenue - flows.purchases - flows.cost
+    return {
+        "inventory": state.inventory.copy(),
+        "backlog": net.out_links @ state.backlog,
+        "incoming_order": flows.incoming,
+        "order_placed": flows.order,
+        "shipped": flows.shipped,
+        "received": flows.received,
+        "cost": flows.cost,
+        "raw": state.raw.copy(),
+        "wip": state.wip.sum(axis=1),
+        "on_order": supply_line(net, state),
+        "produced": flows.produced,
+        "on_time": flows.on_time,
+        "lost": flows.lost,
+        "capacity": np.where(net.producer[:, None], state.capacity, np.nan),
+        "customer_demand": net.sees_market @ flows.demand,
+        "revenue": flows.revenue,
+        "purchases": flows.purchases,
+        "profit": profit,
+        "cash": state.cash.copy(),
+    }

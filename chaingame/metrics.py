@@ -1,0 +1,1 @@
+"""Summary figures from a tidy history."""

@@ -1,0 +1,85 @@
+"""The Mesa model: a value chain with one :class:`~chaingame.agents.FirmAgent` per firm."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from .agents import FirmAgent
+from .checks import number
+from .engine import COLUMNS, Engine
+from .scenario import Scenario, load_scenario
+
+
+class ChainModel(mesa.Model):
+    """A multi-firm value chain (beer game) as a Mesa model.
+
+    Each step is one week (:mod:`chaingame.chain` for the event order): the physics runs, every
+    agent observes its firm under the scenario's information mode and decides, and a
+    ``DataCollector`` records every firm.
+
+    Args:
+        scenario: a :class:`~chaingame.scenario.Scenario`, a bundled name or a ``.toml`` path.
+        seed: demand seed (default: the scenario's seed).
+        policies: rules replacing the scenario's, by firm id (``chaingame.policies``).
+        weeks: horizon replacing the scenario's.
+        replication: which replication of ``seed`` to play (the array engine's replication r).
+
+    Example:
+        >>> m = ChainModel("classic", policies={"factory": Sterman(0, 1, 1, 20)})
+        >>> m.run(); m.history()
+    """
+
+    def __init__(self, scenario: Scenario | str = "classic", seed: int | None = None,
+                 policies: Mapping | None = None, weeks: int | None = None, replication: int = 0):
+        sc = load_scenario(scenario)
+        if weeks is not None:
+            sc = sc.with_values({"weeks": number(weeks, "weeks", low=1, integer=True)})
+        replication = number(replication, "replication", low=0, integer=True)
+        self.engine = Engine(sc, replications=1, seed=seed, policies=policies, first_replication=replication)
+        super().__init__(rng=self.engine.seed)
+        self.spec = sc  # the chaingame Scenario (Mesa's own `scenario` holds its run settings)
+        self.firms: dict[str, FirmAgent] = {}
+        for f, pol, cap in zip(sc.firms, self.engine.policies, self.engine.capacity_rules):
+            self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap)
+        self.datacollector = mesa.DataCollector(
+            agent_reporters={"firm": "firm_id", "role": "role", **{c: c for c in COLUMNS}},
+        )
+        self.running = True
+
+    @property
+    def week(self) -> int:
+        """The last week played (0 before the first step)."""
+        return self.engine.week
+
+    def step(self) -> None:
+        """Play one week: physics, observations, every agent's decision, then record."""
+        agents = list(self.firms.values())
+        for agent, obs in zip(agents, self.engine.begin_week()):
+            agent.observation = obs
+        decisions = [agent.decide() for agent in agents]
+        orders = np.stack([d[0] for d in decisions])
+        capacity = np.stack([d[1] for d in decisions])
+        books = self.engine.end_week(orders, capacity)
+        for i, agent in enumerate(agents):
+            for column in COLUMNS:
+                setattr(agent, column, float(books[column][i, 0]))
+        self.datacollector.collect(self)
+        self.running = not self.engine.done
+
+    def run(self) -> ChainModel:
+        """Play the rest of the horizon."""
+        while not self.engine.done:
+            self.step()
+        return self
+
+    def history(self) -> pd.DataFrame:
+        """Tidy history: one row per (week, firm), columns ``week, firm, role`` + :data:`COLUMNS`."""
+        if not self.datacollector._agent_records:
+            return pd.DataFrame(columns=["week", "firm", "role", *COLUMNS])
+        df = self.datacollector.get_agent_vars_dataframe().reset_index()
+        df["week"] = df["Step"].astype(int)
+        return df[["week", "firm", "role", *COLUMNS]].reset_index(drop=True)

@@ -1,0 +1,106 @@
+"""What a firm may see: the observation a decision rule, a bot or a human player receives.
+
+Information modes (Lee et al. 1997; Chen et al. 2000; Croson & Donohue 2006):
+
+- ``silo``: the firm's own books only;
+- ``pos``: plus the end-customer demand (point-of-sale data) of the retailers it serves;
+- ``full``: plus every firm's inventory, backlog, supply line, incoming and placed orders.
+
+The observation is built on the server from the chain state; nothing else reaches a rule or a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chain import Flows, Network, State, supply_line
+
+MODES = ("silo", "pos", "full")
+
+
+@dataclass(frozen=True)
+class ChainView:
+    """Every firm's public books, (F, R) arrays, in the scenario's firm order (``full`` mode)."""
+
+    firms: tuple[str, ...]
+    inventory: np.ndarray
+    backlog: np.ndarray
+    on_order: np.ndarray
+    incoming: np.ndarray
+    order: np.ndarray
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One firm's view at the end of a week, before it decides; arrays of shape (R,).
+
+    Attributes:
+        firm: the firm's id. role: its role. week: the week just played (1, 2, ...).
+        inventory: finished goods on hand. backlog: owed to its customers.
+        raw: raw materials on hand (producers). wip: production under way (producers).
+        on_order: supply line, everything ordered and not yet in finished stock.
+        incoming: orders (or customer demand) received this week. received: goods that arrived.
+        shipped: goods sent this week. last_order: the order it placed last week.
+        capacity: production capacity in force (producers; 0 otherwise).
+        cost: this week's operating cost. cash: money on hand.
+        demand: end-customer demand this week (``pos`` and ``full``; None in ``silo``).
+        chain: every firm's books (``full``; None otherwise).
+    """
+
+    firm: str
+    role: str
+    week: int
+    inventory: np.ndarray
+    backlog: np.ndarray
+    raw: np.ndarray
+    wip: np.ndarray
+    on_order: np.ndarray
+    incoming: np.ndarray
+    received: np.ndarray
+    shipped: np.ndarray
+    last_order: np.ndarray
+    capacity: np.ndarray
+    cost: np.ndarray
+    cash: np.ndarray
+    demand: np.ndarray | None = None
+    chain: ChainView | None = None
+
+    @property
+    def position(self) -> np.ndarray:
+        """Inventory position: on hand - backlog + supply line."""
+        return self.inventory - self.backlog + self.on_order
+
+
+def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
+    """The observation of every firm, in firm order, under information mode ``mode``."""
+    on_order = supply_line(net, state)
+    backlog = net.out_links @ state.backlog
+    wip = state.wip.sum(axis=1)
+    pos = net.sees_market @ flows.demand if mode != "silo" else None
+    chain = None
+    if mode == "full":
+        chain = ChainView(net.firms, state.inventory, backlog, on_order, flows.incoming, state.last_order)
+    return [
+        Observation(
+            firm=net.firms[f],
+            role=net.roles[f],
+            week=state.week,
+            inventory=state.inventory[f],
+            backlog=backlog[f],
+            raw=state.raw[f],
+            wip=wip[f],
+            on_order=on_order[f],
+            incoming=flows.incoming[f],
+            received=flows.received[f],
+            shipped=flows.shipped[f],
+            last_order=state.last_order[f],
+            capacity=state.capacity[f],
+            cost=flows.cost[f],
+            cash=state.cash[f],
+            demand=None if pos is None else pos[f],
+            chain=chain,
+        )
+        for f in range(net.n_firms)
+    ]

@@ -1,0 +1,301 @@
+"""Decision rules: a firm's observation -> its order (and, for producers, a capacity target).
+
+Rules are written once on arrays of shape (R,), so the same code decides for one Mesa agent and
+for ten thousand replications at once. A rule keeps what it must remember between weeks in a
+``memory`` dict that the engine holds for each firm (one per run), so a rule object carries only
+its parameters and may be shared between firms. Rules see nothing but the firm's
+:class:`~chaingame.observe.Observation`.
+
+Orders returned here may be fractional or negative; the physics rounds them to whole units where
+the scenario counts whole units and floors them at 0 unless the firm may return goods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .checks import ScenarioError, choice, number, table
+from .observe import Observation
+
+
+def round_half_up(x: np.ndarray) -> np.ndarray:
+    """Whole cases, halves rounded up (Sterman 1989)."""
+    return np.floor(x + 0.5)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Base class of order and capacity rules: named parameters with checked bounds."""
+
+    name: ClassVar[str] = ""
+    bounds: ClassVar[dict[str, dict]] = {}  # parameter -> keyword bounds for checks.number
+    needs: ClassVar[str] = "silo"  # the least information mode the rule needs
+
+    def __post_init__(self):
+        self.check(type(self).__name__)
+
+    def check(self, path: str) -> None:
+        """Raise :class:`ScenarioError` naming ``path.param`` for a parameter out of bounds."""
+        for key, bounds in self.bounds.items():
+            value = getattr(self, key)
+            if value is not None:
+                number(value, f"{path}.{key}", **bounds)
+
+    @classmethod
+    def from_table(cls, raw: Mapping[str, Any], path: str, **defaults: Any) -> Rule:
+        """Build the rule from its scenario table (``rule`` plus parameters)."""
+        params = [f.name for f in fields(cls)]
+        table(raw, path, ["rule", *params])
+        values = {**defaults, **{k: v for k, v in raw.items() if k != "rule"}}
+        for key, bounds in cls.bounds.items():
+            if values.get(key) is not None:
+                values[key] = number(values[key], f"{path}.{key}", **bounds)
+        for key in params:
+            if key not in values and not _has_default(cls, key):
+                raise ScenarioError(f"{path}.{key}", "is missing (required)")
+        if "signal" in values:
+            choice(values["signal"], f"{path}.signal", SIGNALS)
+        return cls(**values)
+
+    def as_table(self) -> dict:
+        return {"rule": self.name, **{f.name: getattr(self, f.name) for f in fields(self)
+                                      if getattr(self, f.name) is not None}}
+
+
+def _has_default(cls, key):
+    from dataclasses import MISSING
+
+    f = next(f for f in fields(cls) if f.name == key)
+    return f.default is not MISSING or f.default_factory is not MISSING
+
+
+class Policy(Rule):
+    """An ordering rule: ``decide(observation, memory) -> order`` (R,)."""
+
+    def decide(self, obs: Observation, memory: dict) -> np.ndarray:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Sterman(Policy):
+    """Anchoring and adjustment (Sterman 1989, eqs. 10-15).
+
+    O_t = max(0, round(L̂_t + α_S (S' − S_t − β SL_t))),  L̂_t = θ L_t + (1 − θ) L̂_{t−1},
+    with L_t this week's incoming order, S_t = on hand − backlog, SL_t the supply line, and
+    L̂_0 = ``expected`` (default: the first week's incoming order).
+
+    Args:
+        theta: θ, weight of the latest incoming order in the expectation (0 to 1).
+        alpha_s: α_S, fraction of the stock gap ordered each week (0 to 1).
+        beta: β, weight given to the supply line (0 to 1; 1 counts it fully).
+        s_prime: S', desired stock plus β times the desired supply line (units).
+        expected: L̂_0, the initial expectation of incoming orders (units/week).
+    """
+
+    theta: float = 0.36
+    alpha_s: float = 0.26
+    beta: float = 0.34
+    s_prime: float = 17.0
+    expected: float | None = None
+    name: ClassVar[str] = "sterman"
+    bounds: ClassVar = {"theta": dict(low=0, high=1), "alpha_s": dict(low=0, high=1),
+                        "beta": dict(low=0, high=1), "s_prime": dict(low=0), "expected": dict(low=0)}
+
+    def decide(self, obs, memory):
+        if "expected" not in memory:
+            start = obs.incoming if self.expected is None else self.expected
+            memory["expected"] = np.full(obs.incoming.shape, start, dtype=float)
+        lhat = memory["expected"]
+        lhat *= 1 - self.theta
+        lhat += self.theta * obs.incoming
+        stock = obs.inventory - obs.backlog
+        adjust = self.alpha_s * (self.s_prime - stock - self.beta * obs.on_order)
+        return np.maximum(0.0, round_half_up(lhat + adjust))
+
+
+@dataclass(frozen=True)
+class BaseStock(Policy):
+    """Order up to a fixed inventory position: O_t = max(0, S − (on hand − backlog + supply line)).
+
+    Optimal for a serial chain with echelon levels (Clark & Scarf 1960); see
+    :mod:`chaingame.basestock` for the levels.
+
+    Args:
+        level: S, the base-stock (order-up-to) level of the inventory position (units).
+    """
+
+    level: float = 0.0
+    name: ClassVar[str] = "base_stock"
+    bounds: ClassVar = {"level": dict(low=0)}
+
+    def decide(self, obs, memory):
+        return np.maximum(0.0, self.level - obs.position)
+
+
+@dataclass(frozen=True)
+class PassThrough(Policy):
+    """Order what was ordered: O_t = L_t (the 'pass-through' or lot-for-lot rule)."""
+
+    name: ClassVar[str] = "pass_through"
+
+    def decide(self, obs, memory):
+        return obs.incoming.astype(float, copy=True)
+
+
+SIGNALS = ("orders", "demand")
+
+
+class _OrderUpTo(Policy):
+    """Order-up-to with a forecast: y_t = L μ̂_t + z σ̂_t (Chen, Drezner, Ryan & Simchi-Levi 2000).
+
+    With ``signal = "orders"`` the forecast is of the firm's incoming orders and the order tops the
+    firm's inventory position up to y_t. With ``signal = "demand"`` (POS data shared) the forecast is
+    of end-customer demand and the level is an *echelon* level: the order is
+    q_t = y_t − y_{t−1} + D_t (Chen et al. 2000, centralized), tracked as an echelon position.
+    """
+
+    def _forecast(self, x: np.ndarray, memory: dict) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def decide(self, obs, memory):
+        x = obs.demand if self.signal == "demand" else obs.incoming
+        mean, sd = self._forecast(np.asarray(x, float), memory)
+        target = self.lead_time * mean + (self.z * sd if self.z else 0.0)
+        if self.signal == "orders":
+            return target - obs.position
+        if "echelon" not in memory:
+            memory["echelon"] = target - x
+        else:
+            memory["echelon"] += obs.last_order - x
+        return target - memory["echelon"]
+
+
+@dataclass(frozen=True)
+class MovingAverageOrderUpTo(_OrderUpTo):
+    """Order-up-to with a p-week moving-average forecast (Chen et al. 2000).
+
+    Bullwhip with iid demand, z = 0: Var(q)/Var(D) = 1 + 2L/p + 2L²/p².
+
+    Args:
+        p: weeks in the moving average (>= 1; the window starts full of the first observation).
+        lead_time: L, weeks of demand the level covers (order + shipping delay, see chain.py).
+        z: safety factor on the moving standard deviation (0: none).
+        signal: "orders" (own incoming orders) or "demand" (end-customer demand, needs POS data).
+    """
+
+    p: int = 5
+    lead_time: float = 2.0
+    z: float = 0.0
+    signal: str = "orders"
+    name: ClassVar[str] = "moving_average"
+    bounds: ClassVar = {"p": dict(low=1, integer=True), "lead_time": dict(low=0), "z": dict(low=0)}
+
+    @property
+    def needs(self):
+        return "pos" if self.signal == "demand" else "silo"
+
+    def _forecast(self, x, memory):
+        if "window" not in memory:
+            memory["window"] = np.repeat(x[None, :], self.p, axis=0)
+            memory["next"] = 0
+        window = memory["window"]
+        window[memory["next"]] = x
+        memory["next"] = (memory["next"] + 1) % self.p
+        sd = window.std(axis=0, ddof=1) if self.z and self.p > 1 else 0.0
+        return window.mean(axis=0), sd
+
+
+@dataclass(frozen=True)
+class SmoothingOrderUpTo(_OrderUpTo):
+    """Order-up-to with an exponential-smoothing forecast μ̂_t = a x_t + (1 − a) μ̂_{t−1}.
+
+    Bullwhip with iid demand, z = 0: 1 + 2La + 2L²a²/(2 − a) (Chen, Ryan & Simchi-Levi 2000,
+    Naval Research Logistics 47).
+
+    Args:
+        alpha: a, smoothing weight (0 to 1].
+        lead_time: L, weeks of demand the level covers.
+        z: safety factor on the smoothed absolute deviation times 1.25 (0: none).
+        signal: "orders" or "demand" (see :class:`MovingAverageOrderUpTo`).
+    """
+
+    alpha: float = 0.2
+    lead_time: float = 2.0
+    z: float = 0.0
+    signal: str = "orders"
+    name: ClassVar[str] = "smoothing"
+    bounds: ClassVar = {"alpha": dict(above=0, high=1), "lead_time": dict(low=0), "z": dict(low=0)}
+
+    @property
+    def needs(self):
+        return "pos" if self.signal == "demand" else "silo"
+
+    def _forecast(self, x, memory):
+        if "mean" not in memory:
+            memory["mean"] = x.copy()
+            memory["mad"] = np.zeros_like(x)
+        memory["mad"] += self.alpha * (np.abs(x - memory["mean"]) - memory["mad"])
+        memory["mean"] += self.alpha * (x - memory["mean"])
+        return memory["mean"], 1.25 * memory["mad"]
+
+
+class CapacityRule(Rule):
+    """A producer's capacity rule: ``target(observation, memory) -> capacity`` (R,)."""
+
+    def target(self, obs: Observation, memory: dict) -> np.ndarray:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FixedCapacity(CapacityRule):
+    """Keep the capacity in force."""
+
+    name: ClassVar[str] = "fixed"
+
+    def target(self, obs, memory):
+        return obs.capacity.copy()
+
+
+@dataclass(frozen=True)
+class TrackDemand(CapacityRule):
+    """Capacity follows smoothed incoming orders plus a margin, and works the backlog off.
+
+    K_t = (1 + margin) F_t + backlog_t / backlog_weeks,  F_t = θ L_t + (1 − θ) F_{t−1}
+    (a capacity-acquisition rule in the style of Sterman 2000, ch. 17, "Business Dynamics").
+
+    Args:
+        theta: smoothing weight of the latest incoming order (0 to 1].
+        margin: spare capacity as a fraction of the forecast (>= 0).
+        backlog_weeks: weeks over which to clear the backlog (> 0).
+    """
+
+    theta: float = 0.25
+    margin: float = 0.1
+    backlog_weeks: float = 4.0
+    name: ClassVar[str] = "track"
+    bounds: ClassVar = {"theta": dict(above=0, high=1), "margin": dict(low=0), "backlog_weeks": dict(above=0)}
+
+    def target(self, obs, memory):
+        if "forecast" not in memory:
+            memory["forecast"] = obs.incoming.astype(float, copy=True)
+        f = memory["forecast"]
+        f += self.theta * (obs.incoming - f)
+        return (1 + self.margin) * f + obs.backlog / self.backlog_weeks
+
+
+ORDER_RULES: dict[str, type[Policy]] = {
+    c.name: c for c in (Sterman, BaseStock, MovingAverageOrderUpTo, SmoothingOrderUpTo, PassThrough)
+}
+CAPACITY_RULES: dict[str, type[CapacityRule]] = {c.name: c for c in (FixedCapacity, TrackDemand)}
+
+
+def from_table(raw: Any, path: str, rules: Mapping[str, type[Rule]], **defaults: Any) -> Rule:
+    """Build an order or capacity rule from a scenario table ``{rule = "...", ...}``."""
+    table(raw, path, ["rule", *sorted({f.name for c in rules.values() for f in fields(c)})], required=["rule"])
+    cls = rules[choice(raw["rule"], f"{path}.rule", list(rules))]
+    defaults = {k: v for k, v in defaults.items() if k in {f.name for f in fields(cls)} and k not in raw}
+    return cls.from_table(raw, path, **defaults)

@@ -1,0 +1,516 @@
+"""Scenarios: the network of firms and links, delays, initial state, costs, demand and rules.
+
+A scenario is a TOML file (bundled ones are loaded by name: ``load_scenario("classic")``) or
+the same table built in Python. Every field is validated here, and a bad one is named with its
+value and what is allowed. The field reference is ``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import demand as demand_mod
+from . import policies as pol
+from .chain import MARKET, SOURCE, Network, State, initial_state
+from .checks import ScenarioError, boolean, choice, number, numbers, show, table, text
+
+ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
+PRODUCER_ROLES = ("manufacturer", "supplier")
+INFORMATION = ("silo", "pos", "full")
+ALLOCATION = ("proportional", "priority")
+UNMET = ("backlog", "lost")
+
+TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "allocation",
+              "whole_units", "demand", "defaults", "firms", "links"]
+FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_cost", "lost_sales_cost",
+               "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production"]
+PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
+LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
+               "price", "share", "priority", "returns"]
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Production:
+    """A producer's plant: raw materials become finished goods after ``delay`` weeks."""
+
+    delay: int  # weeks from start to finished stock
+    wip: tuple[float, ...]  # production under way, finishing in weeks 1..delay
+    raw: float  # raw materials on hand at the start
+    capacity: float  # units/week that may start (inf: unlimited)
+    capacity_delay: int  # weeks before a new capacity target is in force
+    capacity_cost: float  # $/unit of capacity/week
+    unit_cost: float  # $/unit started
+    policy: pol.CapacityRule
+
+
+@dataclass(frozen=True)
+class Firm:
+    """A firm (Mesa agent) with its initial books, costs and decision rule."""
+
+    id: str
+    role: str
+    inventory: float
+    backlog: float  # owed to end customers at the start (retailers)
+    cash: float
+    holding_cost: float  # $/unit/week on hand
+    backlog_cost: float  # $/unit/week owed
+    lost_sales_cost: float  # $/unit lost
+    order_cost: float  # $ per order placed
+    price: float  # $/unit charged to customers
+    unmet: str  # "backlog" or "lost"
+    fixed_orders: tuple[float, ...]  # orders of weeks 1, 2, ... imposed by the scenario
+    last_order: float  # the order placed before week 1 (what week 1's observation shows)
+    policy: pol.Policy
+    demand: demand_mod.Demand | None  # retailers: end-customer demand
+    production: Production | None
+
+    @property
+    def producer(self) -> bool:
+        return self.production is not None
+
+
+@dataclass(frozen=True)
+class Link:
+    """Orders flow from ``customer`` to ``supplier``; goods and money flow back."""
+
+    supplier: str  # firm id or "source"
+    customer: str
+    order_delay: int  # weeks from placing an order to the supplier filling it
+    shipping_delay: int  # weeks from shipping to arrival
+    orders: tuple[float, ...]  # orders in the mail, reaching the supplier in weeks 1..order_delay
+    shipments: tuple[float, ...]  # goods in transit, arriving in weeks 1..shipping_delay
+    backlog: float  # owed by the supplier on this link at the start
+    price: float  # $/unit
+    share: float  # relative share of the customer's orders sent on this link
+    priority: int  # lower is served first (priority allocation)
+    returns: bool  # negative orders (returns) accepted (source links only)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. Build one with :func:`load_scenario` or :func:`from_table`."""
+
+    name: str
+    title: str
+    description: str
+    weeks: int
+    seed: int
+    information: str
+    allocation: str
+    whole_units: bool
+    demand: demand_mod.Demand
+    firms: tuple[Firm, ...]
+    links: tuple[Link, ...]
+    table: Mapping[str, Any]  # the table it was read from (for overrides and storage)
+
+    @property
+    def firm_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.firms)
+
+    def firm(self, firm_id: str) -> Firm:
+        for f in self.firms:
+            if f.id == firm_id:
+                return f
+        raise ScenarioError("firm", f"{show(firm_id)} is not a firm of this scenario "
+                                    f"(firms: {', '.join(self.firm_ids)})")
+
+    def with_values(self, values: Mapping[str, Any]) -> Scenario:
+        """A new scenario with fields replaced by dotted path, e.g. ``{"firms.retailer.policy.beta": 1}``.
+
+        ``links.*.shipping_delay`` sets a field of every link; ``links.0.price`` one link.
+        """
+        raw = copy.deepcopy(dict(self.table))
+        for path, value in values.items():
+            set_path(raw, path, value)
+        return from_table(raw)
+
+    def with_weeks(self, weeks: int) -> Scenario:
+        return self.with_values({"weeks": weeks})
+
+    def lead_time(self, firm_id: str) -> int:
+        """Weeks of demand an order must cover: order + shipping (+ production) delay."""
+        firm = self.firm(firm_id)
+        link = next(k for k in self.links if k.customer == firm_id)
+        return link.order_delay + link.shipping_delay + (firm.production.delay if firm.production else 0)
+
+    def network(self) -> Network:
+        """Compile the structure into the index arrays of :class:`~chaingame.chain.Network`."""
+        return _network(self)
+
+    def initial_state(self, replications: int = 1) -> State:
+        """The chain at week 0, repeated for ``replications`` runs."""
+        return _initial_state(self, replications)
+
+    @property
+    def customers(self) -> tuple[str, ...]:
+        """The retailers facing end-customer demand, in the order of the demand streams."""
+        return tuple(f.id for f in self.firms if f.role == "retailer")
+
+    def demand_processes(self) -> list[demand_mod.Demand]:
+        return [self.firm(c).demand or self.demand for c in self.customers]
+
+
+def set_path(raw: dict, path: str, value: Any) -> None:
+    """Set a value in a scenario table by dotted path; the parent tables must exist."""
+    parts = path.split(".")
+    if not all(parts):
+        raise ScenarioError(path, "is not a dotted field path (e.g. firms.retailer.policy.beta)")
+    _set(raw, parts, value, "")
+
+
+def _set(node: Any, parts: list[str], value: Any, done: str) -> None:
+    key, rest = parts[0], parts[1:]
+    here = f"{done}.{key}" if done else key
+    if isinstance(node, list):
+        if key == "*":
+            targets = list(range(len(node)))
+        elif key.isdigit() and int(key) < len(node):
+            targets = [int(key)]
+        else:
+            raise ScenarioError(here, f"no such entry (allowed: 0 to {len(node) - 1}, or *)")
+        for i in targets:
+            if rest:
+                _set(node[i], rest, value, f"{done}.{i}")
+            else:
+                node[i] = copy.deepcopy(value)
+        return
+    if not isinstance(node, dict):
+        raise ScenarioError(done, f"{show(node)} has no field {key}")
+    if not rest:
+        node[key] = copy.deepcopy(value)
+        return
+    if key not in node:
+        if done == "firms":
+            raise ScenarioError(here, f"no such firm (firms: {', '.join(node)})")
+        node[key] = {}
+    _set(node[key], rest, value, here)
+
+
+def bundled_dir() -> Path:
+    """Where the bundled scenarios live (inside the installed package, or the source checkout)."""
+    inside = resources.files("chaingame") / "scenarios"
+    if inside.is_dir():
+        return Path(str(inside))
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def bundled() -> dict[str, Path]:
+    """Bundled scenario names and their files."""
+    return {p.stem: p for p in sorted(bundled_dir().glob("*.toml"))}
+
+
+def load_scenario(source: str | Path | Scenario) -> Scenario:
+    """Load a scenario by bundled name (``"classic"``) or from a ``.toml`` path."""
+    if isinstance(source, Scenario):
+        return source
+    names = bundled()
+    path = Path(source)
+    if str(source) in names and not path.exists():
+        path = names[str(source)]
+    elif not path.exists():
+        raise ScenarioError("scenario", f"{show(str(source))} is neither a bundled scenario "
+                                        f"({', '.join(names)}) nor an existing .toml file")
+    if path.is_dir():
+        raise ScenarioError("scenario", f"{show(str(source))} is a folder, not a .toml file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), "is not a text file (allowed: a TOML scenario)") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(str(path), f"is not valid TOML ({e})") from None
+    raw.setdefault("name", path.stem)
+    return from_table(raw)
+
+
+def from_table(raw: Mapping[str, Any]) -> Scenario:
+    """Validate a scenario table (as read from TOML) and build the :class:`Scenario`."""
+    table(raw, "", TOP_FIELDS, required=["weeks", "firms", "links"])
+    weeks = number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)
+    seed = number(raw.get("seed", 0), "seed", low=0, high=2**63 - 1, integer=True)
+    information = choice(raw.get("information", "silo"), "information", INFORMATION)
+    allocation = choice(raw.get("allocation", "proportional"), "allocation", ALLOCATION)
+    whole_units = boolean(raw.get("whole_units", True), "whole_units")
+    name = text(raw.get("name", "scenario"), "name")
+    title = text(raw.get("title", ""), "title")
+    description = text(raw.get("description", ""), "description")
+    demand = demand_mod.from_table(raw.get("demand", {"process": "constant", "level": 4}), "demand", weeks)
+    defaults = dict(table(raw.get("defaults", {}), "defaults", [f for f in FIRM_FIELDS if f != "role"]))
+
+    firms_raw = table(raw["firms"], "firms", list(raw["firms"]) if isinstance(raw["firms"], Mapping) else [])
+    if not firms_raw:
+        raise ScenarioError("firms", "is empty (allowed: at least one firm)")
+    links_raw = raw["links"]
+    if not isinstance(links_raw, list) or not links_raw:
+        raise ScenarioError("links", f"{show(links_raw)} is not a list of links (allowed: [[links]] tables)")
+    ids = list(firms_raw)
+    for fid in ids:
+        if not ID_PATTERN.match(fid) or fid in ("source", "market"):
+            raise ScenarioError(f"firms.{fid}", "is not an allowed firm id (allowed: letters, digits, _ and -, "
+                                                "starting with a letter; not source or market)")
+    links = [_link(lr, f"links.{i}", ids) for i, lr in enumerate(links_raw)]
+    _check_structure(ids, links, {fid: firms_raw[fid] for fid in ids})
+
+    firms = []
+    for fid in ids:
+        merged = {**defaults, **table(firms_raw[fid], f"firms.{fid}", FIRM_FIELDS, required=["role"])}
+        inbound = [k for k in links if k.customer == fid]
+        firms.append(_firm(fid, merged, f"firms.{fid}", inbound, weeks, information))
+    firm_by_id = {f.id: f for f in firms}
+    links = [replace(k, price=k.price if k.price is not None else
+                     (firm_by_id[k.supplier].price if k.supplier != "source" else 0.0)) for k in links]
+    for fid in ids:
+        inbound = [(i, k) for i, k in enumerate(links) if k.customer == fid]
+        with_returns = [k.returns for _, k in inbound]
+        if any(with_returns) and not all(with_returns):
+            i = next(i for i, k in inbound if not k.returns)
+            raise ScenarioError(f"links.{i}.returns", f"false, while other suppliers of {fid} accept returns "
+                                                      "(allowed: all of a firm's links accept returns or none)")
+    return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
+                    tuple(firms), tuple(links), copy.deepcopy(dict(raw)))
+
+
+def _link(raw: Any, path: str, ids: list[str]) -> Link:
+    table(raw, path, LINK_FIELDS, required=["supplier", "customer"])
+    supplier = choice(raw["supplier"], f"{path}.supplier", [*ids, "source"])
+    customer = choice(raw["customer"], f"{path}.customer", ids)
+    if supplier == customer:
+        raise ScenarioError(f"{path}.customer", f"{show(customer)} is also the supplier (allowed: another firm)")
+    from_source = supplier == "source"
+    o = number(raw.get("order_delay", 1), f"{path}.order_delay", low=1, high=52, integer=True)
+    s = number(raw.get("shipping_delay", 0 if from_source else 1), f"{path}.shipping_delay",
+               low=0 if from_source else 1, high=52, integer=True)
+    returns = boolean(raw.get("returns", False), f"{path}.returns")
+    if returns and not from_source:
+        raise ScenarioError(f"{path}.returns", "true on a link between firms (allowed: only links from "
+                                               "\"source\" accept returns)")
+    price = raw.get("price")
+    return Link(
+        supplier=supplier,
+        customer=customer,
+        order_delay=o,
+        shipping_delay=s,
+        orders=numbers(raw.get("orders", 0), f"{path}.orders", length=o, low=0),
+        shipments=numbers(raw.get("shipments", 0), f"{path}.shipments", length=s, low=0),
+        backlog=number(raw.get("backlog", 0), f"{path}.backlog", low=0),
+        price=None if price is None else number(price, f"{path}.price", low=0),
+        share=number(raw.get("share", 1), f"{path}.share", above=0),
+        priority=number(raw.get("priority", 0), f"{path}.priority", low=0, high=1000, integer=True),
+        returns=returns,
+    )
+
+
+def _check_structure(ids: list[str], links: list[Link], firms_raw: Mapping[str, Any]) -> None:
+    seen = {}
+    for i, k in enumerate(links):
+        pair = (k.supplier, k.customer)
+        if pair in seen:
+            raise ScenarioError(f"links.{i}", f"repeats links.{seen[pair]} ({k.supplier} -> {k.customer}) "
+                                              "(allowed: one link per supplier and customer)")
+        seen[pair] = i
+    for fid in ids:
+        if not any(k.customer == fid for k in links):
+            raise ScenarioError(f"firms.{fid}", "has no supplier (add a [[links]] entry with customer = "
+                                                f"\"{fid}\"; supplier = \"source\" for an outside supplier)")
+        role = firms_raw[fid].get("role") if isinstance(firms_raw[fid], Mapping) else None
+        if role != "retailer" and not any(k.supplier == fid for k in links):
+            raise ScenarioError(f"firms.{fid}", "has no customer (it is not a retailer and no link has "
+                                                f"supplier = \"{fid}\")")
+    # orders must not go round in a cycle
+    up = {fid: [k.supplier for k in links if k.customer == fid and k.supplier != "source"] for fid in ids}
+    state: dict[str, int] = {}
+
+    def visit(fid: str, trail: list[str]) -> None:
+        if state.get(fid) == 2:
+            return
+        if state.get(fid) == 1:
+            cycle = trail[trail.index(fid):] + [fid]
+            raise ScenarioError("links", f"orders go round in a cycle ({' -> '.join(cycle)}) "
+                                         "(allowed: a network without cycles)")
+        state[fid] = 1
+        for s in up[fid]:
+            visit(s, [*trail, fid])
+        state[fid] = 2
+
+    for fid in ids:
+        visit(fid, [])
+
+
+def _firm(fid: str, raw: Mapping[str, Any], path: str, inbound: list[Link], weeks: int,
+          information: str) -> Firm:
+    role = choice(raw["role"], f"{path}.role", ROLES)
+
+    def num(key, default, **bounds):
+        return number(raw.get(key, default), f"{path}.{key}", **bounds)
+
+    if raw.get("backlog") and role != "retailer":
+        raise ScenarioError(f"{path}.backlog", f"{show(raw['backlog'])} on a {role} (allowed: only retailers owe "
+                                               "end customers; set backlog on a link instead)")
+    if "demand" in raw and role != "retailer":
+        raise ScenarioError(f"{path}.demand", f"given for a {role} (allowed: only retailers face end customers)")
+    production = None
+    if "production" in raw:
+        if role not in PRODUCER_ROLES:
+            raise ScenarioError(f"{path}.production", f"given for a {role} (allowed: manufacturers and suppliers)")
+        production = _production(raw["production"], f"{path}.production")
+    fixed = numbers(raw.get("fixed_orders", []), f"{path}.fixed_orders", low=0)
+    if len(fixed) > weeks:
+        raise ScenarioError(f"{path}.fixed_orders", f"has {len(fixed)} weeks (allowed: at most the horizon, {weeks})")
+    lead = inbound[0].order_delay + inbound[0].shipping_delay + (production.delay if production else 0)
+    policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), f"{path}.policy", pol.ORDER_RULES,
+                            lead_time=lead)
+    if INFORMATION.index(policy.needs) > INFORMATION.index(information):
+        raise ScenarioError(f"{path}.policy.signal", f"{show(policy.signal)} needs information = \"pos\" or "
+                                                     f"\"full\" (got {show(information)})")
+    return Firm(
+        id=fid,
+        role=role,
+        inventory=num("inventory", 0, low=0),
+        backlog=num("backlog", 0, low=0),
+        cash=num("cash", 0),
+        holding_cost=num("holding_cost", 0.5, low=0),
+        backlog_cost=num("backlog_cost", 1.0, low=0),
+        lost_sales_cost=num("lost_sales_cost", 0, low=0),
+        order_cost=num("order_cost", 0, low=0),
+        price=num("price", 0, low=0),
+        unmet=choice(raw.get("unmet", "backlog"), f"{path}.unmet", UNMET),
+        fixed_orders=fixed,
+        last_order=num("last_order", fixed[0] if fixed else 0, low=0),
+        policy=policy,
+        demand=demand_mod.from_table(raw["demand"], f"{path}.demand", weeks) if "demand" in raw else None,
+        production=production,
+    )
+
+
+def _production(raw: Any, path: str) -> Production:
+    table(raw, path, PRODUCTION_FIELDS)
+    delay = number(raw.get("delay", 1), f"{path}.delay", low=0, high=52, integer=True)
+    capacity = number(raw.get("capacity", math.inf), f"{path}.capacity", low=0, allow_inf=True)
+    capacity_cost = number(raw.get("capacity_cost", 0), f"{path}.capacity_cost", low=0)
+    if capacity_cost > 0 and math.isinf(capacity):
+        raise ScenarioError(f"{path}.capacity_cost", f"{capacity_cost:g} with unlimited capacity "
+                                                     "(allowed: 0, or give a finite capacity)")
+    return Production(
+        delay=delay,
+        wip=numbers(raw.get("wip", 0), f"{path}.wip", length=delay, low=0),
+        raw=number(raw.get("raw", 0), f"{path}.raw", low=0),
+        capacity=float(capacity),
+        capacity_delay=number(raw.get("capacity_delay", 1), f"{path}.capacity_delay", low=1, high=52, integer=True),
+        capacity_cost=capacity_cost,
+        unit_cost=number(raw.get("unit_cost", 0), f"{path}.unit_cost", low=0),
+        policy=pol.from_table(raw.get("policy", {"rule": "fixed"}), f"{path}.policy", pol.CAPACITY_RULES),
+    )
+
+
+def _network(sc: Scenario) -> Network:
+    ids = sc.firm_ids
+    index = {fid: i for i, fid in enumerate(ids)}
+    links = list(sc.links)
+    supplier = [SOURCE if k.supplier == "source" else index[k.supplier] for k in links]
+    customer = [index[k.customer] for k in links]
+    order_delay = [k.order_delay for k in links]
+    shipping_delay = [k.shipping_delay for k in links]
+    price = [k.price for k in links]
+    lost = [k.supplier != "source" and sc.firm(k.supplier).unmet == "lost" for k in links]
+    share = [k.share for k in links]
+    priority = [k.priority for k in links]
+    market = []
+    for fid in sc.customers:
+        f = sc.firm(fid)
+        market.append(len(supplier))
+        supplier.append(index[fid])
+        customer.append(MARKET)
+        order_delay.append(0)
+        shipping_delay.append(0)
+        price.append(f.price)
+        lost.append(f.unmet == "lost")
+        share.append(1.0)
+        priority.append(0)
+    supplier = np.array(supplier)
+    customer = np.array(customer)
+    share = np.array(share, float)
+    for c in set(customer[customer >= 0]):  # shares sum to one over a customer's suppliers
+        share[customer == c] /= share[customer == c].sum()
+    level = np.zeros(len(supplier), int)  # rank by (priority, link order) among a supplier's links
+    for s in set(supplier[supplier >= 0]):
+        ks = np.flatnonzero(supplier == s)
+        order = sorted(ks, key=lambda k: (priority[k], k))
+        level[order] = np.arange(len(order))
+    firms = sc.firms
+    prod = [f.production for f in firms]
+    delays = [*order_delay, *shipping_delay, *(p.delay for p in prod if p), *(p.capacity_delay for p in prod if p)]
+    fixed = np.full((len(firms), max([len(f.fixed_orders) for f in firms] + [0])), np.nan)
+    for i, f in enumerate(firms):
+        fixed[i, : len(f.fixed_orders)] = f.fixed_orders
+    sees = np.zeros((len(firms), len(market)))
+    for c, fid in enumerate(sc.customers):  # the retailer and everyone upstream of it
+        todo, seen = [index[fid]], set()
+        while todo:
+            f = todo.pop()
+            if f in seen:
+                continue
+            seen.add(f)
+            sees[f, c] = 1.0
+            todo += [supplier[k] for k in range(len(supplier)) if customer[k] == f and supplier[k] >= 0]
+    returns = np.array([any(k.returns for k in links if k.customer == f.id) for f in firms])
+    return Network(
+        firms=ids,
+        roles=tuple(f.role for f in firms),
+        supplier=supplier,
+        customer=customer,
+        order_delay=np.array(order_delay),
+        shipping_delay=np.array(shipping_delay),
+        price=np.array(price, float),
+        share=share,
+        lost=np.array(lost),
+        priority_level=level,
+        producer=np.array([p is not None for p in prod]),
+        production_delay=np.array([p.delay if p else 0 for p in prod]),
+        capacity_delay=np.array([p.capacity_delay if p else 1 for p in prod]),
+        holding_cost=np.array([f.holding_cost for f in firms]),
+        backlog_cost=np.array([f.backlog_cost for f in firms]),
+        lost_sales_cost=np.array([f.lost_sales_cost for f in firms]),
+        order_cost=np.array([f.order_cost for f in firms]),
+        capacity_cost=np.array([p.capacity_cost if p else 0.0 for p in prod]),
+        production_cost=np.array([p.unit_cost if p else 0.0 for p in prod]),
+        returns=returns,
+        fixed_orders=fixed,
+        market_links=np.array(market, int),
+        sees_market=sees,
+        whole_units=sc.whole_units,
+        priority=sc.allocation == "priority",
+        slots=max(delays) + 1,
+    )
+
+
+def _initial_state(sc: Scenario, replications: int) -> State:
+    firms = sc.firms
+    link_backlog = [k.backlog for k in sc.links] + [sc.firm(c).backlog for c in sc.customers]
+    n_market = len(sc.customers)
+    return initial_state(
+        sc.network(),
+        firm_init={
+            "inventory": [f.inventory for f in firms],
+            "raw": [f.production.raw if f.production else 0.0 for f in firms],
+            "cash": [f.cash for f in firms],
+            "capacity": [f.production.capacity if f.production else 0.0 for f in firms],
+            "last_order": [f.last_order for f in firms],
+            "wip": [f.production.wip if f.production else () for f in firms],
+        },
+        link_init={
+            "backlog": link_backlog,
+            "orders": [k.orders for k in sc.links] + [()] * n_market,
+            "shipments": [k.shipments for k in sc.links] + [()] * n_market,
+        },
+        replications=replications,
+    )
