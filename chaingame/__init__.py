@@ -1,11 +1,36 @@
-"""chaingame: an agent-based multi-firm value-chain game in the beer-game tradition."""
+"""chaingame: an agent-based multi-firm value-chain game in the beer-game tradition.
 
-from . import metrics, policies
-from .checks import ScenarioError
-from .engine import COLUMNS, Engine
-from .model import ChainModel
-from .scenario import Scenario, from_table, load_scenario
+The physics (:mod:`chaingame.chain`), the rules (:mod:`chaingame.policies`) and the scenario
+schema (:mod:`chaingame.scenario`) need numpy only; Mesa, pandas and the web app load when used.
+"""
 
-__all__ = ["COLUMNS", "ChainModel", "Engine", "Scenario", "ScenarioError", "from_table", "load_scenario",
-           "metrics", "policies"]
+from importlib import import_module
+
 __version__ = "0.1.0"
+
+_LAZY = {
+    "ChainModel": ("chaingame.model", "ChainModel"),
+    "Engine": ("chaingame.engine", "Engine"),
+    "COLUMNS": ("chaingame.engine", "COLUMNS"),
+    "Scenario": ("chaingame.scenario", "Scenario"),
+    "load_scenario": ("chaingame.scenario", "load_scenario"),
+    "from_table": ("chaingame.scenario", "from_table"),
+    "ScenarioError": ("chaingame.checks", "ScenarioError"),
+    "policies": ("chaingame.policies", None),
+    "metrics": ("chaingame.metrics", None),
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'chaingame' has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    value = import_module(module) if attr is None else getattr(import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])

@@ -1,1 +1,106 @@
-"""Summary figures from a tidy history."""
+"""Summary figures of a run, per firm and for the whole chain.
+
+Definitions (computed once, on arrays shaped (W, F, R): weeks x firms x replications):
+
+- ``cost``: total operating cost over the weeks ($; holding, backlog, lost sales, ordering,
+  capacity, production). ``profit``: revenue − purchases − cost.
+- ``bullwhip``: Var(orders placed) / Var(end-customer demand the firm serves), sample variances
+  over the weeks (Lee, Padmanabhan & Whang 1997; Chen et al. 2000). NaN when demand is constant.
+- ``fill_rate``: share of incoming orders shipped in the week they arrived, backlog served first
+  (the type-2 or unit fill rate). NaN for a firm that received no orders.
+- ``peak_order`` and ``peak_week``: the largest order placed and the first week it was placed.
+
+The chain's figures: total cost and profit, the retailers' fill rate, the largest bullwhip ratio
+(upstream amplification) and the week of the latest peak (phase lag).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FIRM_METRICS = ("cost", "profit", "bullwhip", "fill_rate", "peak_order", "peak_week",
+                "mean_inventory", "mean_backlog", "order_sd")
+
+
+def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Var(orders) / Var(demand) along ``axis`` (weeks); NaN where demand does not vary."""
+    vd = np.var(demand, axis=axis, ddof=1)
+    vo = np.var(orders, axis=axis, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(vd > 1e-12, vo / np.where(vd > 1e-12, vd, 1.0), np.nan)
+
+
+def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-firm figures, (F, R) each, from history columns shaped (W, F, R) and week numbers (W,)."""
+    orders = cols["order_placed"]
+    incoming = cols["incoming_order"].sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(incoming > 0, cols["on_time"].sum(axis=0) / np.where(incoming > 0, incoming, 1), np.nan)
+    peak = orders.argmax(axis=0)
+    return {
+        "cost": cols["cost"].sum(axis=0),
+        "profit": cols["profit"].sum(axis=0),
+        "bullwhip": bullwhip(orders, cols["customer_demand"]),
+        "fill_rate": fill,
+        "peak_order": orders.max(axis=0),
+        "peak_week": np.asarray(weeks)[peak].astype(float),
+        "mean_inventory": cols["inventory"].mean(axis=0),
+        "mean_backlog": cols["backlog"].mean(axis=0),
+        "order_sd": orders.std(axis=0, ddof=1),
+    }
+
+
+def chain_metrics(firm: dict[str, np.ndarray], cols: dict[str, np.ndarray], retailer: np.ndarray) -> dict:
+    """Chain figures, (R,) each, from :func:`firm_metrics` and the history columns."""
+    inc = cols["incoming_order"][:, retailer].sum(axis=(0, 1))
+    on_time = cols["on_time"][:, retailer].sum(axis=(0, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(inc > 0, on_time / np.where(inc > 0, inc, 1), np.nan)
+    return {
+        "cost": firm["cost"].sum(axis=0),
+        "profit": firm["profit"].sum(axis=0),
+        "fill_rate": fill,
+        "max_bullwhip": np.nanmax(np.where(np.isnan(firm["bullwhip"]), -np.inf, firm["bullwhip"]), axis=0),
+        "latest_peak_week": firm["peak_week"].max(axis=0),
+    }
+
+
+def to_arrays(history: pd.DataFrame, burn_in: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, list, list]:
+    """History columns as (W, F, R) arrays (after dropping weeks <= burn_in), weeks, firms, runs."""
+    h = history[history["week"] > burn_in]
+    runs = sorted(h["replication"].unique()) if "replication" in h else [0]
+    firms = list(dict.fromkeys(h["firm"]))
+    weeks = np.sort(h["week"].unique())
+    keys = ["replication", "week", "firm"] if "replication" in h else ["week", "firm"]
+    order = pd.Categorical(h["firm"], categories=firms).codes
+    h = h.assign(_f=order).sort_values([k if k != "firm" else "_f" for k in keys])
+    W, F, R = len(weeks), len(firms), len(runs)
+    cols = {c: h[c].to_numpy(float).reshape(R, W, F).transpose(1, 2, 0)
+            for c in h.columns if c not in ("replication", "week", "firm", "role", "_f")
+            and pd.api.types.is_numeric_dtype(h[c])}
+    return cols, weeks, firms, runs
+
+
+def summary(history: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
+    """Per-firm figures: one row per firm (and replication, if the history has several)."""
+    cols, weeks, firms, runs = to_arrays(history, burn_in)
+    fm = firm_metrics(cols, weeks)
+    roles = dict(zip(history["firm"], history["role"]))
+    out = pd.DataFrame({
+        "replication": np.repeat(runs, len(firms)),
+        "firm": np.tile(firms, len(runs)),
+        "role": [roles[f] for f in np.tile(firms, len(runs))],
+        **{k: v.T.ravel() for k, v in fm.items()},
+    })
+    return out if "replication" in history else out.drop(columns="replication")
+
+
+def chain_summary(history: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
+    """Chain figures: one row (per replication)."""
+    cols, weeks, firms, runs = to_arrays(history, burn_in)
+    roles = dict(zip(history["firm"], history["role"]))
+    retailer = np.array([roles[f] == "retailer" for f in firms])
+    cm = chain_metrics(firm_metrics(cols, weeks), cols, retailer)
+    out = pd.DataFrame({"replication": runs, **cm})
+    return out if "replication" in history else out.drop(columns="replication")

@@ -166,6 +166,11 @@ def set_path(raw: dict, path: str, value: Any) -> None:
     parts = path.split(".")
     if not all(parts):
         raise ScenarioError(path, "is not a dotted field path (e.g. firms.retailer.policy.beta)")
+    firms, defaults = raw.get("firms"), raw.get("defaults")
+    if parts[0] == "firms" and len(parts) > 2 and isinstance(firms, dict) and isinstance(defaults, dict):
+        firm = firms.get(parts[1])  # a firm field inherited from [defaults] becomes the firm's own first
+        if isinstance(firm, dict) and parts[2] not in firm and parts[2] in defaults:
+            firm[parts[2]] = copy.deepcopy(defaults[parts[2]])
     _set(raw, parts, value, "")
 
 

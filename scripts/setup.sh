@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Create .venv with Python >= 3.12 and install chaingame into it (editable), with extras "$1".
+# Usage: bash scripts/setup.sh [EXTRAS]   e.g. bash scripts/setup.sh test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${CHAINGAME_PYTHON:-}"
+if [ -z "$PY" ]; then
+  for cand in python3.12 /root/.pyenv/versions/3.12*/bin/python python3 python; do
+    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      PY="$cand"; break
+    fi
+  done
+fi
+[ -n "$PY" ] || { echo "setup: chaingame needs Python >= 3.12 (Mesa >= 3.5); none found" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ -n "${1:-}" ]; then spec=".[$1]"; else spec="."; fi
+.venv/bin/python -m pip install -q -e "$spec"

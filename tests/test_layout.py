@@ -1,0 +1,18 @@
+"""The physics, rules and schema import numpy only (../shared/notes/style.md, point 1)."""
+
+import subprocess
+import sys
+
+
+def test_physics_loads_without_ui_mesa_or_pandas():
+    code = ("import sys, chaingame.chain, chaingame.policies, chaingame.scenario, chaingame.observe, "
+            "chaingame.engine; print(sorted(m for m in ('solara', 'mesa', 'pandas', 'matplotlib') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_model_does_not_pull_in_the_web_app():
+    code = "import sys, chaingame; chaingame.ChainModel('classic').run(); print('solara' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

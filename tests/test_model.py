@@ -1,0 +1,94 @@
+"""The Mesa model and its contract (see the README's Python example)."""
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+import chaingame as cg
+from chaingame.agents import FirmAgent
+
+CONTRACT = ["week", "firm", "role", "inventory", "backlog", "incoming_order", "order_placed", "shipped",
+            "received", "cost"]
+
+
+def test_contract_columns_firms_and_weeks():
+    sc = cg.load_scenario("classic")
+    m = cg.ChainModel(sc, seed=1, policies={"factory": cg.policies.Sterman(theta=0, alpha_s=1, beta=1, s_prime=20)})
+    assert isinstance(m, mesa.Model)
+    assert all(isinstance(a, FirmAgent) for a in m.agents)
+    assert [a.firm_id for a in m.agents] == ["retailer", "wholesaler", "distributor", "factory"]
+    m.run()
+    h = m.history()
+    assert isinstance(h, pd.DataFrame)
+    assert list(h.columns[: len(CONTRACT)]) == CONTRACT
+    assert len(h) == 36 * 4
+    assert h.groupby("week").size().eq(4).all()
+    assert h.week.min() == 1 and h.week.max() == 36
+    assert dict(zip(h.firm, h.role))["factory"] == "manufacturer"
+
+
+def test_step_plays_one_week_and_agents_carry_their_books():
+    m = cg.ChainModel("classic")
+    m.step()
+    assert m.week == 1
+    h = m.history()
+    assert list(h.week.unique()) == [1]
+    retailer = m.firms["retailer"]
+    assert retailer.inventory == h.set_index("firm").loc["retailer", "inventory"] == 12.0
+    assert retailer.incoming_order == 4.0
+
+
+def test_policies_override_only_named_firms():
+    m = cg.ChainModel("classic", policies={"retailer": cg.policies.PassThrough()})
+    assert isinstance(m.firms["retailer"].policy, cg.policies.PassThrough)
+    assert isinstance(m.firms["factory"].policy, cg.policies.Sterman)
+    h = m.run().history()
+    r = h[h.firm == "retailer"]
+    assert (r.order_placed.to_numpy()[4:] == r.incoming_order.to_numpy()[4:]).all()
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers():
+    a = cg.ChainModel("stochastic", seed=3).run().history()
+    b = cg.ChainModel("stochastic", seed=3).run().history()
+    c = cg.ChainModel("stochastic", seed=4).run().history()
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.customer_demand.equals(c.customer_demand)
+
+
+def test_weeks_argument_changes_the_horizon():
+    h = cg.ChainModel("classic", weeks=10).run().history()
+    assert h.week.max() == 10
+    with pytest.raises(cg.ScenarioError, match="weeks"):
+        cg.ChainModel("classic", weeks=0)
+
+
+def test_engine_replications_match_chain_model_run_by_run():
+    """Replication r of the engine is ChainModel(seed, replication=r), to the last bit."""
+    eng = cg.Engine("network", replications=3, seed=9)
+    rows = [eng.step() for _ in range(eng.scenario.weeks)]
+    for r in range(3):
+        h = cg.ChainModel("network", seed=9, replication=r).run().history()
+        for col in cg.COLUMNS:
+            mine = np.stack([w[col][:, r] for w in rows])  # (W, F)
+            theirs = h.pivot(index="week", columns="firm", values=col)[list(eng.scenario.firm_ids)].to_numpy()
+            np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-9, err_msg=col)
+
+
+def test_lost_sales_lose_orders_instead_of_backlogging():
+    sc = cg.load_scenario("classic").with_values({"firms.retailer.unmet": "lost",
+                                                  "firms.retailer.lost_sales_cost": 2.0})
+    h = cg.ChainModel(sc).run().history()
+    r = h[h.firm == "retailer"]
+    assert (r.backlog == 0).all()
+    assert r.lost.sum() > 0
+    assert r.cost.sum() == pytest.approx((0.5 * r.inventory + 2.0 * r.lost).sum())
+
+
+def test_capacity_limits_production_and_moves_with_the_rule():
+    h = cg.ChainModel("capacity").run().history()
+    m = h[h.firm == "manufacturer"].set_index("week")
+    started = m.wip.diff().fillna(0) + m.produced  # what entered production each week
+    assert (started.iloc[1:] <= np.floor(m.capacity.iloc[1:]) + 1e-9).all()
+    assert m.capacity.iloc[0] == 10 and m.capacity.max() > 20  # the track rule raised capacity
+    assert (h[h.firm == "retailer"].capacity.isna()).all()
