@@ -12,6 +12,7 @@ _LAZY = {
     "ChainModel": ("chaingame.model", "ChainModel"),
     "Engine": ("chaingame.engine", "Engine"),
     "COLUMNS": ("chaingame.engine", "COLUMNS"),
+    "simulate": ("chaingame.batch", "simulate"),
     "Scenario": ("chaingame.scenario", "Scenario"),
     "load_scenario": ("chaingame.scenario", "load_scenario"),
     "from_table": ("chaingame.scenario", "from_table"),

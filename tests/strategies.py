@@ -169,10 +169,6 @@ class _Gen:
                     returning.add(names[i])
 
         links = [self.link(s, cu, cu in returning) for s, cu in pairs]
-        inbound_delay = {}
-        for lk in links:
-            inbound_delay.setdefault(lk["customer"], lk)
-
         defaults = {}
         if c.boolean():
             defaults = self.firm_fields(role=None, returning=False)
@@ -301,8 +297,6 @@ class _Gen:
             self.maybe(f, "backlog", lambda: self.qty(6))
             if c.boolean():
                 f["demand"] = self.demand()
-        elif "backlog" in defaults and defaults.get("backlog"):
-            f["backlog"] = 0
         if role in PRODUCER_ROLES and c.integer(0, 4) > 0:
             f["production"] = self.production()
         return f

@@ -1,0 +1,104 @@
+"""The array engine: R replications of a scenario at once, vectorised over replications and firms.
+
+It drives the same :class:`~chaingame.engine.Engine` (the same physics and the same rules) as
+:class:`~chaingame.model.ChainModel`; replication r of ``simulate(sc, seed=s)`` gives exactly the
+numbers of ``ChainModel(sc, seed=s, replication=r)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .checks import number
+from .engine import COLUMNS, Engine
+from .scenario import Scenario, load_scenario
+
+
+@dataclass(frozen=True)
+class Results:
+    """What :func:`simulate` returns.
+
+    Attributes:
+        firms: one row per (replication, firm): cost, profit, bullwhip, fill_rate, peak_order, ...
+        chain: one row per replication: cost, profit, fill_rate, max_bullwhip, latest_peak_week.
+        history: tidy history, one row per (replication, week, firm), or None if not asked for.
+    """
+
+    firms: pd.DataFrame
+    chain: pd.DataFrame
+    history: pd.DataFrame | None = None
+
+
+def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies: Mapping | None = None,
+               first_replication: int = 0) -> tuple[Engine, dict[str, np.ndarray]]:
+    """Play the whole horizon; return the engine and every history column as a (W, F, R) array."""
+    engine = Engine(scenario, replications, seed, policies, first_replication)
+    weeks = [engine.step() for _ in range(scenario.weeks)]
+    return engine, {c: np.stack([w[c] for w in weeks]) for c in COLUMNS}
+
+
+def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0) -> pd.DataFrame:
+    """(W, F, R) columns as a tidy DataFrame: replication, week, firm, role, then :data:`COLUMNS`."""
+    W, F, R = cols["cost"].shape
+    sc = engine.scenario
+    return pd.DataFrame({
+        "replication": np.repeat(np.arange(first_replication, first_replication + R), W * F),
+        "week": np.tile(np.repeat(np.arange(1, W + 1), F), R),
+        "firm": np.tile(np.array(sc.firm_ids, dtype=object), W * R),
+        "role": np.tile(np.array([f.role for f in sc.firms], dtype=object), W * R),
+        **{c: cols[c].transpose(2, 0, 1).ravel() for c in COLUMNS},
+    })
+
+
+def summarise(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0,
+              burn_in: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-(replication, firm) and per-replication figures from (W, F, R) columns."""
+    sc = engine.scenario
+    weeks = np.arange(1, cols["cost"].shape[0] + 1)
+    keep = weeks > burn_in
+    cols = {c: v[keep] for c, v in cols.items()}
+    fm = metrics.firm_metrics(cols, weeks[keep])
+    F, R = fm["cost"].shape
+    runs = np.arange(first_replication, first_replication + R)
+    firms = pd.DataFrame({
+        "replication": np.repeat(runs, F),
+        "firm": np.tile(np.array(sc.firm_ids, dtype=object), R),
+        "role": np.tile(np.array([f.role for f in sc.firms], dtype=object), R),
+        **{k: v.T.ravel() for k, v in fm.items()},
+    })
+    retailer = np.array([f.role == "retailer" for f in sc.firms])
+    chain = pd.DataFrame({"replication": runs, **metrics.chain_metrics(fm, cols, retailer)})
+    return firms, chain
+
+
+def simulate(scenario: Scenario | str, replications: int = 1, seed: int | None = None,
+             policies: Mapping | None = None, *, history: bool = False, weeks: int | None = None,
+             burn_in: int = 0, first_replication: int = 0) -> Results:
+    """Run R replications of a scenario at once with the same physics and rules as ``ChainModel``.
+
+    Args:
+        scenario: a :class:`Scenario`, a bundled name or a ``.toml`` path.
+        replications: R, independent demand draws (replication r uses ``SeedSequence(seed, spawn_key=(r,))``).
+        seed: root seed (default: the scenario's).
+        policies: rules replacing the scenario's, by firm id.
+        history: also return the tidy weekly history (R x W x F rows).
+        weeks: horizon replacing the scenario's.
+        burn_in: weeks left out of the summary figures.
+        first_replication: index of the first replication (for chunks of a larger batch).
+
+    Returns:
+        :class:`Results` with per-firm and per-chain figures (and the history if asked for).
+    """
+    sc = load_scenario(scenario)
+    if weeks is not None:
+        sc = sc.with_values({"weeks": weeks})
+    burn_in = int(number(burn_in, "burn_in", low=0, high=sc.weeks - 2, integer=True))
+    first = int(number(first_replication, "first_replication", low=0, integer=True))
+    engine, cols = run_arrays(sc, replications, seed, policies, first)
+    firms, chain = summarise(engine, cols, first, burn_in)
+    return Results(firms, chain, tidy(engine, cols, first) if history else None)
