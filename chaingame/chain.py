@@ -93,6 +93,7 @@ class Network:
         object.__setattr__(self, "_firm_supplied", np.flatnonzero(s >= 0))
         object.__setattr__(self, "_from_source", np.flatnonzero(s < 0))
         object.__setattr__(self, "_to_firm", np.flatnonzero(c >= 0))
+        object.__setattr__(self, "_firm_to_firm", np.flatnonzero((s >= 0) & (c >= 0)))
         object.__setattr__(self, "_producers", np.flatnonzero(self.producer))
 
     @property
@@ -292,7 +293,7 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     ship = _allocate(net, owed, state.inventory)
     shipped_link[fs] = ship[fs]
     state.inventory -= net.out_links @ ship
-    to_firm = np.intersect1d(fs, net._to_firm)
+    to_firm = net._firm_to_firm
     state.transit[to_firm, (t + net.shipping_delay[to_firm]) % S] += ship[to_firm]
     unmet = owed - ship
     lost_link = np.where(net.lost[:, None], unmet, 0.0)
