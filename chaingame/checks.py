@@ -7,7 +7,9 @@ CLI flags alike, with a one-line message such as
 
 from __future__ import annotations
 
+import json
 import math
+import numbers as _numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,22 +24,45 @@ class ScenarioError(ValueError):
 
 def show(value: Any) -> str:
     """A value as a user wrote it (TOML-ish, short)."""
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
+    if isinstance(value, list | tuple):
+        text = "[" + ", ".join(show(v) for v in value[:12]) + (", ..." if len(value) > 12 else "") + "]"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value)
+    elif isinstance(value, float | int) and not isinstance(value, bool):
+        text = "nan" if value != value else ("inf" if value == math.inf else "-inf" if value == -math.inf
+                                             else repr(value) if isinstance(value, float) else str(int(value)))
+    else:
+        text = repr(value)
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _span(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"{low:g} to {high:g}"
-    if low is not None:
-        return f"a number >= {low:g}"
-    if high is not None:
-        return f"a number <= {high:g}"
-    return "a number"
+def key(name: Any) -> str:
+    """A field name as it may stand in a path, with line breaks and other control characters escaped."""
+    text = name if isinstance(name, str) else show(name)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
+def _num(x: float) -> str:
+    if isinstance(x, int):
+        return str(x)
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
+
+
+def _span(low: float | None, high: float | None, integer: bool = False, strict_low: bool = False,
+          allow_inf: bool = False) -> str:
+    kind = "a whole number" if integer else "a number"
+    if low is not None and high is not None and not strict_low:
+        text = f"{_num(low)} to {_num(high)}" if not integer else f"whole numbers {_num(low)} to {_num(high)}"
+    elif low is not None:
+        text = f"{kind} {'>' if strict_low else '>='} {_num(low)}" + (f" and <= {_num(high)}" if high is not None else "")
+    elif high is not None:
+        text = f"{kind} <= {_num(high)}"
+    else:
+        text = kind
+    return text + (", or inf" if allow_inf else "")
 
 
 def number(
@@ -52,59 +77,66 @@ def number(
 ) -> float | int:
     """Check a number: type, finiteness and bounds (``above`` is a strict lower bound)."""
     kind = "a whole number" if integer else "a number"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(path, f"{show(value)} is not {kind}")
+    allowed = _span(low if above is None else above, high, integer, above is not None, allow_inf)
+    if isinstance(value, bool) or not isinstance(value, _numbers.Real):
+        raise ScenarioError(path, f"{show(value)} is not {kind} (allowed: {allowed})")
+    try:
+        value = int(value) if isinstance(value, _numbers.Integral) else float(value)
+    except (OverflowError, ValueError):
+        raise ScenarioError(path, f"{show(value)} is too large (allowed: {allowed})") from None
+    if isinstance(value, int) and abs(value) > 2**63:
+        raise ScenarioError(path, f"{show(value)} is too large (allowed: {allowed})")
     if math.isnan(value):
-        raise ScenarioError(path, f"nan is not {kind}")
+        raise ScenarioError(path, f"nan is not {kind} (allowed: {allowed})")
     if math.isinf(value) and not (allow_inf and value > 0):
-        raise ScenarioError(path, f"{show(value)} is not allowed (allowed: a finite number)")
+        raise ScenarioError(path, f"{show(value)} is not allowed (allowed: {allowed}{'' if allow_inf else ', finite'})")
     if integer and not math.isinf(value):
         if value != int(value):
-            raise ScenarioError(path, f"{show(value)} is not {kind}")
+            raise ScenarioError(path, f"{show(value)} is not {kind} (allowed: {allowed})")
         value = int(value)
-    allowed = _span(low if above is None else above, high)
     if above is not None and not value > above:
-        raise ScenarioError(path, f"{show(value)} is not above {above:g} (allowed: a number > {above:g})")
+        raise ScenarioError(path, f"{show(value)} is not above {_num(above)} (allowed: {allowed})")
     if low is not None and value < low:
-        raise ScenarioError(path, f"{show(value)} is below {low:g} (allowed: {allowed})")
+        raise ScenarioError(path, f"{show(value)} is below {_num(low)} (allowed: {allowed})")
     if high is not None and value > high:
-        raise ScenarioError(path, f"{show(value)} is above {high:g} (allowed: {allowed})")
+        raise ScenarioError(path, f"{show(value)} is above {_num(high)} (allowed: {allowed})")
     return value
 
 
 def choice(value: Any, path: str, options: Sequence[str]) -> str:
     """Check that a value is one of a few strings."""
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         listed = ", ".join(f'"{o}"' for o in options)
-        raise ScenarioError(path, f"{show(value)} is not one of {listed}")
+        raise ScenarioError(path, f"{show(value)} is not allowed (allowed: {listed})")
     return value
 
 
 def boolean(value: Any, path: str) -> bool:
     """Check a true/false value."""
     if not isinstance(value, bool):
-        raise ScenarioError(path, f"{show(value)} is not true or false")
+        raise ScenarioError(path, f"{show(value)} is not true or false (allowed: true, false)")
     return value
 
 
 def text(value: Any, path: str) -> str:
     """Check a string."""
     if not isinstance(value, str):
-        raise ScenarioError(path, f"{show(value)} is not a string")
+        raise ScenarioError(path, f"{show(value)} is not a string (allowed: text in quotes)")
     return value
 
 
 def table(value: Any, path: str, allowed: Sequence[str], required: Sequence[str] = ()) -> Mapping:
     """Check a table (dict): no unknown keys, the required ones present."""
     if not isinstance(value, Mapping):
-        raise ScenarioError(path, f"{show(value)} is not a table")
-    for key in value:
-        if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
+        fields = f" with fields {', '.join(allowed)}" if allowed else ""
+        raise ScenarioError(path, f"{show(value)} is not a table (allowed: a table{fields})")
+    for name in value:
+        if name not in allowed:
+            where = f"{path}.{key(name)}" if path else key(name)
             raise ScenarioError(where, f"unknown field (allowed: {', '.join(allowed)})")
-    for key in required:
-        if key not in value:
-            where = f"{path}.{key}" if path else key
+    for name in required:
+        if name not in value:
+            where = f"{path}.{name}" if path else name
             raise ScenarioError(where, "is missing (required)")
     return value
 
@@ -113,11 +145,11 @@ def numbers(
     value: Any, path: str, *, length: int | None = None, min_length: int = 0, **bounds: Any
 ) -> tuple[float, ...]:
     """Check a list of numbers (a scalar stands for a list of ``length`` equal values)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and length is not None:
-        number(value, path, **bounds)
-        return (float(value),) * length
+    if isinstance(value, _numbers.Real) and not isinstance(value, bool) and length is not None:
+        return (float(number(value, path, **bounds)),) * length
     if not isinstance(value, list | tuple):
-        raise ScenarioError(path, f"{show(value)} is not a list of numbers")
+        want = f"a number or a list of {length} numbers" if length is not None else "a list of numbers"
+        raise ScenarioError(path, f"{show(value)} is not a list of numbers (allowed: {want})")
     if length is not None and len(value) != length:
         raise ScenarioError(
             path, f"{show(list(value))} has {len(value)} values (allowed: exactly {length}, one per week of delay)"

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .checks import ScenarioError, choice, number, numbers, table
+from .checks import ScenarioError, choice, number, numbers, show, table
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,15 @@ class Demand:
 
     kind: ClassVar[str] = ""
     random: ClassVar[bool] = False
+    bounds: ClassVar[dict[str, dict]] = {}  # parameter -> keyword bounds for checks.number
+
+    def __post_init__(self):
+        self.check(type(self).__name__)
+
+    def check(self, path: str) -> None:
+        """Raise :class:`ScenarioError` naming ``path.param`` for a parameter out of bounds."""
+        for name, bounds in self.bounds.items():
+            number(getattr(self, name), f"{path}.{name}", **bounds)
 
     def draw(self, rng: np.random.Generator, weeks: int) -> np.ndarray:
         """Raw demand for weeks 1..``weeks`` (before flooring at 0 and rounding)."""
@@ -43,6 +52,7 @@ class Constant(Demand):
 
     level: float = 4.0  # units/week
     kind: ClassVar[str] = "constant"
+    bounds: ClassVar = {"level": dict(low=0)}
 
     def draw(self, rng, weeks):
         return np.full(weeks, float(self.level))
@@ -60,6 +70,7 @@ class Step(Demand):
     final: float = 8.0
     week: int = 5
     kind: ClassVar[str] = "step"
+    bounds: ClassVar = {"initial": dict(low=0), "final": dict(low=0), "week": dict(low=1, integer=True)}
 
     def draw(self, rng, weeks):
         out = np.full(weeks, float(self.initial))
@@ -78,6 +89,7 @@ class Normal(Demand):
     mean: float = 0.0
     sd: float = 0.0
     kind: ClassVar[str] = "normal"
+    bounds: ClassVar = {"mean": dict(low=0), "sd": dict(low=0)}
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
@@ -96,7 +108,12 @@ class Uniform(Demand):
     low: int = 0
     high: int = 8
     kind: ClassVar[str] = "uniform"
+    bounds: ClassVar = {"low": dict(low=0, integer=True), "high": dict(low=0, integer=True)}
     random: ClassVar[bool] = True
+
+    def check(self, path):
+        super().check(path)
+        number(self.high, f"{path}.high", low=self.low, integer=True)
 
     def draw(self, rng, weeks):
         return rng.integers(self.low, self.high + 1, weeks).astype(float)
@@ -112,6 +129,7 @@ class Poisson(Demand):
 
     mean: float = 4.0
     kind: ClassVar[str] = "poisson"
+    bounds: ClassVar = {"mean": dict(low=0)}
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
@@ -134,6 +152,7 @@ class AR1(Demand):
     rho: float = 0.0
     sd: float = 0.0
     kind: ClassVar[str] = "ar1"
+    bounds: ClassVar = {"mean": dict(low=0), "rho": dict(above=-1, high=0.999), "sd": dict(low=0)}
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
@@ -160,6 +179,7 @@ class Seasonal(Demand):
     period: int = 52
     sd: float = 0.0
     kind: ClassVar[str] = "seasonal"
+    bounds: ClassVar = {"mean": dict(low=0), "amplitude": dict(low=0), "period": dict(low=1, integer=True), "sd": dict(low=0)}
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
@@ -180,6 +200,9 @@ class Trace(Demand):
     values: tuple[float, ...] = ()
     kind: ClassVar[str] = "trace"
 
+    def check(self, path):
+        object.__setattr__(self, "values", numbers(list(self.values), f"{path}.values", min_length=1, low=0))
+
     def draw(self, rng, weeks):
         return np.asarray(self.values[:weeks], dtype=float)
 
@@ -194,49 +217,31 @@ class Trace(Demand):
 PROCESSES = {c.kind: c for c in (Constant, Step, Normal, Uniform, Poisson, AR1, Seasonal, Trace)}
 
 
+OPTIONAL = ("sd", "rho", "amplitude")  # parameters that default to 0
+
+
 def from_table(raw: Mapping[str, Any], path: str, weeks: int) -> Demand:
     """Build a demand process from its scenario table, naming any bad field."""
-    table(raw, path, ["process", "level", "initial", "final", "week", "mean", "sd", "low", "high",
-                      "rho", "amplitude", "period", "values"], required=["process"])
-    kind = choice(raw["process"], f"{path}.process", list(PROCESSES))
-    keys = {
-        "constant": ["level"],
-        "step": ["initial", "final", "week"],
-        "normal": ["mean", "sd"],
-        "uniform": ["low", "high"],
-        "poisson": ["mean"],
-        "ar1": ["mean", "rho", "sd"],
-        "seasonal": ["mean", "amplitude", "period", "sd"],
-        "trace": ["values"],
-    }[kind]
-    table(raw, path, ["process", *keys], required=[k for k in keys if k not in ("sd", "rho", "amplitude")])
-
-    def num(key, default=None, **bounds):
-        if key not in raw:
-            return default
-        return number(raw[key], f"{path}.{key}", **bounds)
-
-    if kind == "constant":
-        return Constant(num("level", low=0))
-    if kind == "step":
-        return Step(num("initial", low=0), num("final", low=0), num("week", low=1, high=weeks, integer=True))
-    if kind == "normal":
-        return Normal(num("mean", low=0), num("sd", 0.0, low=0))
-    if kind == "uniform":
-        low = num("low", low=0, integer=True)
-        high = num("high", low=low, integer=True)
-        return Uniform(low, high)
-    if kind == "poisson":
-        return Poisson(num("mean", low=0))
-    if kind == "ar1":
-        return AR1(num("mean", low=0), num("rho", 0.0, above=-1, high=0.999), num("sd", 0.0, low=0))
-    if kind == "seasonal":
-        return Seasonal(num("mean", low=0), num("amplitude", 0.0, low=0), num("period", low=1, integer=True),
-                        num("sd", 0.0, low=0))
-    values = numbers(raw["values"], f"{path}.values", low=0)
-    if len(values) < weeks:
-        raise ScenarioError(f"{path}.values", f"has {len(values)} weeks (allowed: at least the horizon, {weeks})")
-    return Trace(values)
+    every = sorted({f.name for c in PROCESSES.values() for f in fields(c)})
+    table(raw, path, ["process", *every], required=["process"])
+    cls = PROCESSES[choice(raw["process"], f"{path}.process", list(PROCESSES))]
+    names = [f.name for f in fields(cls)]
+    table(raw, path, ["process", *names], required=[n for n in names if n not in OPTIONAL])
+    values = {k: v for k, v in raw.items() if k != "process"}
+    for name, bounds in cls.bounds.items():
+        if name in values:
+            values[name] = number(values[name], f"{path}.{name}", **bounds)
+    if cls is Step:
+        number(values["week"], f"{path}.week", low=1, high=weeks, integer=True)
+    if cls is Uniform:
+        number(values["high"], f"{path}.high", low=values["low"], integer=True)
+    if cls is Trace:
+        trace = numbers(values["values"], f"{path}.values", min_length=1, low=0)
+        if len(trace) < weeks:
+            raise ScenarioError(f"{path}.values", f"{show(values['values'])} has {len(trace)} weeks "
+                                                  f"(allowed: at least the horizon, {weeks})")
+        values["values"] = trace
+    return cls(**values)
 
 
 def paths(processes: list[Demand], rngs: list[np.random.Generator], weeks: int, whole_units: bool) -> np.ndarray:

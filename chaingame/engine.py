@@ -42,6 +42,8 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
 
     A value may be a :class:`Policy`, a :class:`CapacityRule` (producers), or a pair of both.
     """
+    if policies is not None and not isinstance(policies, Mapping):
+        raise ScenarioError("policies", f"{show(policies)} is not a mapping (allowed: {{firm id: rule}})")
     policies = dict(policies or {})
     ids = scenario.firm_ids
     for fid in policies:
@@ -87,6 +89,7 @@ class Engine:
         self.scenario = sc = load_scenario(scenario)
         self.replications = int(number(replications, "replications", low=1, integer=True))
         self.seed = sc.seed if seed is None else int(number(seed, "seed", low=0, integer=True))
+        first_replication = int(number(first_replication, "first_replication", low=0, integer=True))
         self.net = sc.network()
         self.state = sc.initial_state(self.replications)
         self.policies, self.capacity_rules = resolve_rules(sc, policies)

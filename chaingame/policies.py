@@ -43,7 +43,9 @@ class Rule:
         for key, bounds in self.bounds.items():
             value = getattr(self, key)
             if value is not None:
-                number(value, f"{path}.{key}", **bounds)
+                object.__setattr__(self, key, number(value, f"{path}.{key}", **bounds))
+        if hasattr(self, "signal"):
+            choice(self.signal, f"{path}.signal", SIGNALS)
 
     @classmethod
     def from_table(cls, raw: Mapping[str, Any], path: str, **defaults: Any) -> Rule:
@@ -59,7 +61,10 @@ class Rule:
                 raise ScenarioError(f"{path}.{key}", "is missing (required)")
         if "signal" in values:
             choice(values["signal"], f"{path}.signal", SIGNALS)
-        return cls(**values)
+        try:
+            return cls(**values)
+        except ScenarioError as e:  # a cross-field check: name it under this table's path
+            raise ScenarioError(f"{path}.{e.path.split('.', 1)[-1]}", str(e).split(": ", 1)[1]) from None
 
     def as_table(self) -> dict:
         return {"rule": self.name, **{f.name: getattr(self, f.name) for f in fields(self)

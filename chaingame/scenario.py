@@ -22,7 +22,7 @@ import numpy as np
 from . import demand as demand_mod
 from . import policies as pol
 from .chain import MARKET, SOURCE, Network, State, initial_state
-from .checks import ScenarioError, boolean, choice, number, numbers, show, table, text
+from .checks import ScenarioError, boolean, choice, key, number, numbers, show, table, text
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
@@ -163,6 +163,8 @@ class Scenario:
 
 def set_path(raw: dict, path: str, value: Any) -> None:
     """Set a value in a scenario table by dotted path; the parent tables must exist."""
+    if not isinstance(path, str):
+        raise ScenarioError(show(path), "is not a dotted field path (allowed: text such as firms.retailer.policy.beta)")
     parts = path.split(".")
     if not all(parts):
         raise ScenarioError(path, "is not a dotted field path (e.g. firms.retailer.policy.beta)")
@@ -219,6 +221,9 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
     """Load a scenario by bundled name (``"classic"``) or from a ``.toml`` path."""
     if isinstance(source, Scenario):
         return source
+    if not isinstance(source, str | Path):
+        raise ScenarioError("scenario", f"{show(source)} is not a scenario (allowed: a bundled name, a .toml path "
+                                        "or a Scenario)")
     names = bundled()
     path = Path(source)
     if str(source) in names and not path.exists():
@@ -234,12 +239,21 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
         raise ScenarioError(str(path), "is not a text file (allowed: a TOML scenario)") from None
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(str(path), f"is not valid TOML ({e})") from None
+    except (ValueError, RecursionError) as e:
+        raise ScenarioError(str(path), f"is not readable TOML ({type(e).__name__}: {str(e)[:80]})") from None
+    except OSError as e:
+        raise ScenarioError(str(path), f"cannot be read ({e.strerror or e})") from None
+    if not any(k in raw for k in ("weeks", "firms", "links")):
+        raise ScenarioError(str(path), "has none of the scenario fields weeks, firms, links "
+                                       "(allowed: a scenario file, see docs/scenarios.md)")
     raw.setdefault("name", path.stem)
     return from_table(raw)
 
 
 def from_table(raw: Mapping[str, Any]) -> Scenario:
     """Validate a scenario table (as read from TOML) and build the :class:`Scenario`."""
+    if not isinstance(raw, Mapping):
+        raise ScenarioError("scenario", f"{show(raw)} is not a table (allowed: a table of scenario fields)")
     table(raw, "", TOP_FIELDS, required=["weeks", "firms", "links"])
     weeks = number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)
     seed = number(raw.get("seed", 0), "seed", low=0, high=2**63 - 1, integer=True)
@@ -251,6 +265,10 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
     description = text(raw.get("description", ""), "description")
     demand = demand_mod.from_table(raw.get("demand", {"process": "constant", "level": 4}), "demand", weeks)
     defaults = dict(table(raw.get("defaults", {}), "defaults", [f for f in FIRM_FIELDS if f != "role"]))
+    if "production" in defaults:  # checked even where every firm has its own
+        _production(defaults["production"], "defaults.production")
+    if "demand" in defaults:
+        demand_mod.from_table(defaults["demand"], "defaults.demand", weeks)
 
     firms_raw = table(raw["firms"], "firms", list(raw["firms"]) if isinstance(raw["firms"], Mapping) else [])
     if not firms_raw:
@@ -260,17 +278,18 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
         raise ScenarioError("links", f"{show(links_raw)} is not a list of links (allowed: [[links]] tables)")
     ids = list(firms_raw)
     for fid in ids:
-        if not ID_PATTERN.match(fid) or fid in ("source", "market"):
-            raise ScenarioError(f"firms.{fid}", "is not an allowed firm id (allowed: letters, digits, _ and -, "
-                                                "starting with a letter; not source or market)")
+        if not isinstance(fid, str) or not ID_PATTERN.match(fid) or fid in ("source", "market"):
+            raise ScenarioError(f"firms.{key(fid)}", "is not an allowed firm id (allowed: letters, digits, _ and -, "
+                                                     "starting with a letter; not source or market)")
+        table(firms_raw[fid], f"firms.{fid}", FIRM_FIELDS, required=["role"])
+        choice(firms_raw[fid]["role"], f"firms.{fid}.role", ROLES)
     links = [_link(lr, f"links.{i}", ids) for i, lr in enumerate(links_raw)]
     _check_structure(ids, links, {fid: firms_raw[fid] for fid in ids})
 
     firms = []
     for fid in ids:
-        merged = {**defaults, **table(firms_raw[fid], f"firms.{fid}", FIRM_FIELDS, required=["role"])}
         inbound = [k for k in links if k.customer == fid]
-        firms.append(_firm(fid, merged, f"firms.{fid}", inbound, weeks, information))
+        firms.append(_firm(fid, firms_raw[fid], defaults, inbound, weeks, information))
     firm_by_id = {f.id: f for f in firms}
     links = [replace(k, price=k.price if k.price is not None else
                      (firm_by_id[k.supplier].price if k.supplier != "source" else 0.0)) for k in links]
@@ -351,32 +370,41 @@ def _check_structure(ids: list[str], links: list[Link], firms_raw: Mapping[str, 
         visit(fid, [])
 
 
-def _firm(fid: str, raw: Mapping[str, Any], path: str, inbound: list[Link], weeks: int,
+def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound: list[Link], weeks: int,
           information: str) -> Firm:
-    role = choice(raw["role"], f"{path}.role", ROLES)
+    """A firm from its own table and the [defaults] it inherits; errors name where a value was written."""
+    path = f"firms.{fid}"
+    role = own["role"]
+    fits = {"demand": role == "retailer", "backlog": role == "retailer", "production": role in PRODUCER_ROLES}
+    raw = {k: v for k, v in defaults.items() if fits.get(k, True)}
+    raw.update(own)
 
-    def num(key, default, **bounds):
-        return number(raw.get(key, default), f"{path}.{key}", **bounds)
+    def where(name):
+        return f"{path}.{name}" if name in own else f"defaults.{name}"
 
-    if raw.get("backlog") and role != "retailer":
-        raise ScenarioError(f"{path}.backlog", f"{show(raw['backlog'])} on a {role} (allowed: only retailers owe "
+    def num(name, default, **bounds):
+        return number(raw.get(name, default), where(name), **bounds)
+
+    if own.get("backlog") and role != "retailer":
+        raise ScenarioError(f"{path}.backlog", f"{show(own['backlog'])} on a {role} (allowed: only retailers owe "
                                                "end customers; set backlog on a link instead)")
-    if "demand" in raw and role != "retailer":
+    if "demand" in own and role != "retailer":
         raise ScenarioError(f"{path}.demand", f"given for a {role} (allowed: only retailers face end customers)")
     production = None
+    if "production" in own and role not in PRODUCER_ROLES:
+        raise ScenarioError(f"{path}.production", f"given for a {role} (allowed: manufacturers and suppliers)")
     if "production" in raw:
-        if role not in PRODUCER_ROLES:
-            raise ScenarioError(f"{path}.production", f"given for a {role} (allowed: manufacturers and suppliers)")
-        production = _production(raw["production"], f"{path}.production")
-    fixed = numbers(raw.get("fixed_orders", []), f"{path}.fixed_orders", low=0)
+        production = _production(raw["production"], where("production"))
+    fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)
     if len(fixed) > weeks:
-        raise ScenarioError(f"{path}.fixed_orders", f"has {len(fixed)} weeks (allowed: at most the horizon, {weeks})")
+        raise ScenarioError(where("fixed_orders"), f"{show(raw['fixed_orders'])} has {len(fixed)} weeks "
+                                                   f"(allowed: at most the horizon, {weeks})")
     lead = inbound[0].order_delay + inbound[0].shipping_delay + (production.delay if production else 0)
-    policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), f"{path}.policy", pol.ORDER_RULES,
+    policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
                             lead_time=lead)
     if INFORMATION.index(policy.needs) > INFORMATION.index(information):
-        raise ScenarioError(f"{path}.policy.signal", f"{show(policy.signal)} needs information = \"pos\" or "
-                                                     f"\"full\" (got {show(information)})")
+        raise ScenarioError(f"{where('policy')}.signal", f"{show(policy.signal)} needs more information than "
+                                                         f"{show(information)} (allowed: \"pos\" or \"full\")")
     return Firm(
         id=fid,
         role=role,
@@ -388,11 +416,11 @@ def _firm(fid: str, raw: Mapping[str, Any], path: str, inbound: list[Link], week
         lost_sales_cost=num("lost_sales_cost", 0, low=0),
         order_cost=num("order_cost", 0, low=0),
         price=num("price", 0, low=0),
-        unmet=choice(raw.get("unmet", "backlog"), f"{path}.unmet", UNMET),
+        unmet=choice(raw.get("unmet", "backlog"), where("unmet"), UNMET),
         fixed_orders=fixed,
         last_order=num("last_order", fixed[0] if fixed else 0, low=0),
         policy=policy,
-        demand=demand_mod.from_table(raw["demand"], f"{path}.demand", weeks) if "demand" in raw else None,
+        demand=demand_mod.from_table(raw["demand"], where("demand"), weeks) if "demand" in raw else None,
         production=production,
     )
 
