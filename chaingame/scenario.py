@@ -300,8 +300,29 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
             i = next(i for i, k in inbound if not k.returns)
             raise ScenarioError(f"links.{i}.returns", f"false, while other suppliers of {fid} accept returns "
                                                       "(allowed: all of a firm's links accept returns or none)")
+    if whole_units:
+        _check_whole(firms, links)
     return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
                     tuple(firms), tuple(links), copy.deepcopy(dict(raw)))
+
+
+def _check_whole(firms: list[Firm], links: list[Link]) -> None:
+    """With whole units, every quantity of the initial state is a whole number."""
+    def whole(value, path):
+        values = value if isinstance(value, tuple) else (value,)
+        if any(v != int(v) for v in values):
+            raise ScenarioError(path, f"{show(list(value) if isinstance(value, tuple) else value)} is not whole "
+                                      "(allowed: whole units, as whole_units = true)")
+
+    for f in firms:
+        for name in ("inventory", "backlog", "fixed_orders", "last_order"):
+            whole(getattr(f, name), f"firms.{f.id}.{name}")
+        if f.production:
+            whole(f.production.wip, f"firms.{f.id}.production.wip")
+            whole(f.production.raw, f"firms.{f.id}.production.raw")
+    for i, k in enumerate(links):
+        for name in ("orders", "shipments", "backlog"):
+            whole(getattr(k, name), f"links.{i}.{name}")
 
 
 def _link(raw: Any, path: str, ids: list[str]) -> Link:
@@ -319,6 +340,10 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         raise ScenarioError(f"{path}.returns", "true on a link between firms (allowed: only links from "
                                                "\"source\" accept returns)")
     price = raw.get("price")
+    backlog = number(raw.get("backlog", 0), f"{path}.backlog", low=0)
+    if from_source and backlog:
+        raise ScenarioError(f"{path}.backlog", f"{show(raw['backlog'])} on a link from \"source\" (allowed: 0; "
+                                               "the source always ships in full)")
     return Link(
         supplier=supplier,
         customer=customer,
@@ -326,7 +351,7 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         shipping_delay=s,
         orders=numbers(raw.get("orders", 0), f"{path}.orders", length=o, low=0),
         shipments=numbers(raw.get("shipments", 0), f"{path}.shipments", length=s, low=0),
-        backlog=number(raw.get("backlog", 0), f"{path}.backlog", low=0),
+        backlog=backlog,
         price=None if price is None else number(price, f"{path}.price", low=0),
         share=number(raw.get("share", 1), f"{path}.share", above=0),
         priority=number(raw.get("priority", 0), f"{path}.priority", low=0, high=1000, integer=True),

@@ -15,7 +15,7 @@ tiers (tier 0 = retailers at the bottom) and every link goes from a higher tier,
 
 Options (keyword arguments of both drivers) switch features off, for tests that need a narrower
 space: ``max_firms``, ``min_weeks``/``max_weeks``, ``returns``, ``random_demand``,
-``source_backlog`` (initial backlog on links from the source; validation accepts it).
+
 """
 
 from __future__ import annotations
@@ -83,15 +83,13 @@ class DrawChooser:
 
 
 class _Gen:
-    def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True,
-                 source_backlog=True):
+    def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True):
         self.c = c
         self.max_firms = max_firms
         self.min_weeks = min_weeks
         self.max_weeks = max_weeks
         self.allow_returns = returns
         self.random_demand = random_demand
-        self.source_backlog = source_backlog
 
     # quantities: whole numbers when the scenario counts whole units, else any non-negative real
     def qty(self, hi: float) -> int | float:
@@ -132,7 +130,7 @@ class _Gen:
         tier_of = list(range(n_tiers)) + [c.integer(0, n_tiers - 1) for _ in range(n - n_tiers)]
         names = [f"f{i}" for i in range(n)]
         roles = []
-        for i, tier in enumerate(tier_of):
+        for tier in tier_of:
             if tier == 0:
                 roles.append("retailer")
             elif c.integer(0, 9) == 0:
@@ -230,7 +228,7 @@ class _Gen:
         self.maybe(lk, "orders", lambda: self.seq(od, 10))
         if sd:
             self.maybe(lk, "shipments", lambda: self.seq(sd, 10))
-        if not from_source or self.source_backlog:
+        if not from_source:
             self.maybe(lk, "backlog", lambda: self.qty(6))
         self.maybe(lk, "price", lambda: self.qty(6))
         self.maybe(lk, "share", lambda: c.choice((1, 2, 0.5, 3, 1.5)))
