@@ -57,7 +57,8 @@ def _span(low: float | None, high: float | None, integer: bool = False, strict_l
     if low is not None and high is not None and not strict_low:
         text = f"{_num(low)} to {_num(high)}" if not integer else f"whole numbers {_num(low)} to {_num(high)}"
     elif low is not None:
-        text = f"{kind} {'>' if strict_low else '>='} {_num(low)}" + (f" and <= {_num(high)}" if high is not None else "")
+        text = f"{kind} {'>' if strict_low else '>='} {_num(low)}"
+        text += f" and <= {_num(high)}" if high is not None else ""
     elif high is not None:
         text = f"{kind} <= {_num(high)}"
     else:

@@ -179,7 +179,8 @@ class Seasonal(Demand):
     period: int = 52
     sd: float = 0.0
     kind: ClassVar[str] = "seasonal"
-    bounds: ClassVar = {"mean": dict(low=0), "amplitude": dict(low=0), "period": dict(low=1, integer=True), "sd": dict(low=0)}
+    bounds: ClassVar = {"mean": dict(low=0), "amplitude": dict(low=0), "period": dict(low=1, integer=True),
+                        "sd": dict(low=0)}
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
