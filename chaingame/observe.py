@@ -74,31 +74,38 @@ class Observation:
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
-    """The observation of every firm, in firm order, under information mode ``mode``."""
+    """The observation of every firm, in firm order, under information mode ``mode``.
+
+    Its arrays are snapshots: they do not change when the chain plays on.
+    """
     on_order = supply_line(net, state)
     backlog = net.out_links @ state.backlog
     wip = state.wip.sum(axis=1)
+    inventory, raw, capacity = state.inventory.copy(), state.raw.copy(), state.capacity.copy()
+    cash, last_order = state.cash.copy(), state.last_order.copy()
+    incoming, received, shipped, cost = (flows.incoming.copy(), flows.received.copy(), flows.shipped.copy(),
+                                         flows.cost.copy())
     pos = net.sees_market @ flows.demand if mode != "silo" else None
     chain = None
     if mode == "full":
-        chain = ChainView(net.firms, state.inventory, backlog, on_order, flows.incoming, state.last_order)
+        chain = ChainView(net.firms, inventory, backlog, on_order, incoming, last_order)
     return [
         Observation(
             firm=net.firms[f],
             role=net.roles[f],
             week=state.week,
-            inventory=state.inventory[f],
+            inventory=inventory[f],
             backlog=backlog[f],
-            raw=state.raw[f],
+            raw=raw[f],
             wip=wip[f],
             on_order=on_order[f],
-            incoming=flows.incoming[f],
-            received=flows.received[f],
-            shipped=flows.shipped[f],
-            last_order=state.last_order[f],
-            capacity=state.capacity[f],
-            cost=flows.cost[f],
-            cash=state.cash[f],
+            incoming=incoming[f],
+            received=received[f],
+            shipped=shipped[f],
+            last_order=last_order[f],
+            capacity=capacity[f],
+            cost=cost[f],
+            cash=cash[f],
             demand=None if pos is None else pos[f],
             chain=chain,
         )

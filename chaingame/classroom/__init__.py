@@ -1,0 +1,34 @@
+"""The classroom: multi-player beer games as a service without UI.
+
+A session is a scenario, a seed and settings; it holds one or more teams, each a whole chain
+whose seats are played by humans (from a browser) or by bots (the session's decision rule).
+Every accepted decision is appended to a SQLite log; a team's state is the replay of its log
+through :class:`~chaingame.engine.Engine`. Pages call :class:`Classroom` and render the frozen
+snapshots it returns. See ``docs/classroom.md`` and ``docs/classroom-data.md``.
+
+Nothing here imports a UI toolkit.
+"""
+
+from .errors import AlreadySubmitted, ClassroomError, Forbidden, InputError, NotFound, SeatTaken, WrongWeek
+from .report import EXPORT_COLUMNS
+from .service import Classroom
+from .views import (
+    ChainRow,
+    Debrief,
+    HostTicket,
+    HostView,
+    JoinView,
+    SeatDecision,
+    SeatObservation,
+    SeatStatus,
+    SeatTicket,
+    SeatView,
+    SeatWeek,
+    TeamStatus,
+)
+
+__all__ = [
+    "AlreadySubmitted", "ChainRow", "Classroom", "ClassroomError", "Debrief", "EXPORT_COLUMNS", "Forbidden",
+    "HostTicket", "HostView", "InputError", "JoinView", "NotFound", "SeatDecision", "SeatObservation",
+    "SeatStatus", "SeatTaken", "SeatTicket", "SeatView", "SeatWeek", "TeamStatus", "WrongWeek",
+]

@@ -1,0 +1,212 @@
+"""One team's game: the engine fed with the team's decision log, one week at a time.
+
+A team plays one whole chain. Its state is never stored: it is rebuilt by replaying the log,
+``Engine(scenario, replications=1, seed=session seed)`` then, for each week, ``begin_week()`` and
+``end_week(orders, capacity)`` with the logged decisions. Live play and replay run the very same
+methods (:meth:`TeamGame.open`, :meth:`TeamGame.add`, :meth:`TeamGame.close`), so a replayed team
+is the team that was played.
+
+Bots come in through the players' door: when a week opens, the session's bot rule decides for
+every firm from the same :class:`~chaingame.observe.Observation` a player's page is built from
+(``Engine.decide``, so a rule's memory follows the whole game whoever plays the seat). That
+decision is used, and logged like a human's with ``decided_by = "bot"``, only for seats played by
+a bot, or late when the timer runs out or the host advances the team.
+
+This module knows nothing of the database, the clock or the lock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine import COLUMNS, Engine
+from ..observe import Observation
+from ..scenario import Scenario
+from .views import ChainRow, SeatObservation, SeatWeek
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A seat's accepted decision for one week, as logged."""
+
+    firm: str
+    order: float  # units, as placed (fixed orders applied, whole units, not below 0 unless returns)
+    capacity: float | None  # capacity target (producers), None otherwise
+    decided_by: str  # "human" or "bot"
+    reason: str  # "player", "bot_seat", "timer" or "host"
+    player: str | None  # the seat's player at the time
+    submitted_at: float
+
+
+class TeamGame:
+    """A team's chain and the log of its decisions.
+
+    Args:
+        scenario: the session's scenario.
+        seed: the session's seed (every team the same: same customer demand).
+        bot_policies: the bots' order rules by firm id (None: the scenario's rules).
+        team: the team number (1, 2, ...).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, bot_policies: dict | None, team: int):
+        self.team = team
+        self.scenario = scenario
+        self.engine = Engine(scenario, replications=1, seed=seed, policies=bot_policies)
+        self.firms = scenario.firm_ids
+        self._firm = {f.id: f for f in scenario.firms}
+        self.records: list[dict[str, np.ndarray]] = []  # closed weeks: column -> (F,) values
+        self.log: list[dict[str, Decision]] = []  # closed weeks: firm -> decision
+        self.opened: list[float | None] = []  # closed weeks: when each was put to the players
+        self.pending: dict[str, Decision] = {}  # the open week's decisions so far
+        self.observations: dict[str, SeatObservation] = {}
+        self.bot: dict[str, tuple[float, float | None]] = {}  # the bot rule's decision this week, per firm
+        self.capacity_target = {f.id: f.production.capacity for f in scenario.firms if f.production}
+        self.current: int | None = None  # the week being decided; None once every week is played
+        self.opened_at: float | None = None
+        self.deadline: float | None = None
+        self.open()
+
+    # the week's cycle ------------------------------------------------------------------------------
+    def open(self) -> None:
+        """Play the next week up to the decisions; the bot rule decides for every firm (shadow)."""
+        self.pending = {}
+        self.opened_at = self.deadline = None
+        if self.engine.done:
+            self.current, self.observations, self.bot = None, {}, {}
+            return
+        obs = self.engine.begin_week()
+        self.current = self.engine.week
+        mode = self.scenario.information
+        self.observations = {o.firm: snapshot(o, mode, o.firm in self.capacity_target) for o in obs}
+        orders, capacity = self.engine.decide(obs)
+        self.bot = {f: (self.effective_order(f, float(orders[i, 0])), self._bot_capacity(f, float(capacity[i, 0])))
+                    for i, f in enumerate(self.firms)}
+
+    def add(self, decision: Decision) -> bool:
+        """Record a decision of the open week; True when every firm has decided."""
+        self.pending[decision.firm] = decision
+        return self.complete
+
+    @property
+    def complete(self) -> bool:
+        return self.current is not None and len(self.pending) == len(self.firms)
+
+    def close(self) -> None:
+        """Place every firm's decision (the engine's ``end_week``), keep the week's books, open the next."""
+        orders = np.array([[self.pending[f].order] for f in self.firms], float)
+        capacity = np.array([[self._capacity_or_zero(self.pending[f].capacity)] for f in self.firms], float)
+        books = self.engine.end_week(orders, capacity)
+        self.records.append({c: np.array(books[c][:, 0], float) for c in COLUMNS})
+        self.log.append(self.pending)
+        self.opened.append(self.opened_at)
+        for f, d in self.pending.items():
+            if d.capacity is not None and f in self.capacity_target:
+                self.capacity_target[f] = d.capacity
+        self.open()
+
+    # rules of a decision ----------------------------------------------------------------------------
+    def fixed_order(self, firm: str) -> float | None:
+        """The order the scenario imposes on ``firm`` in the open week (Sterman's weeks 1-4), or None."""
+        fixed = self._firm[firm].fixed_orders
+        return float(fixed[self.current - 1]) if self.current is not None and self.current <= len(fixed) else None
+
+    def decides_capacity(self, firm: str) -> bool:
+        """Players choose capacity for producers whose capacity is finite (a real constraint)."""
+        p = self._firm[firm].production
+        return p is not None and math.isfinite(p.capacity)
+
+    def allows_returns(self, firm: str) -> bool:
+        return any(k.returns for k in self.scenario.links if k.customer == firm)
+
+    def effective_order(self, firm: str, order: float) -> float:
+        """An order as the physics will place it: the fixed order if any, whole units (half up), >= 0
+        unless the firm may return goods (chain.place does the same)."""
+        fixed = self.fixed_order(firm)
+        if fixed is not None:
+            return fixed
+        if self.scenario.whole_units:
+            order = math.floor(order + 0.5)
+        if not self.allows_returns(firm):
+            order = max(order, 0.0)
+        return float(order)
+
+    def human_capacity(self, firm: str, capacity: float | None) -> float | None:
+        """A player's capacity target: theirs; None keeps their last target; the bot's where players
+        do not decide capacity; None for a firm that does not produce."""
+        if firm not in self.capacity_target:
+            return None
+        if not self.decides_capacity(firm):
+            return self.bot[firm][1]
+        return self.capacity_target[firm] if capacity is None else float(capacity)
+
+    def _bot_capacity(self, firm: str, capacity: float) -> float | None:
+        return capacity if firm in self.capacity_target else None
+
+    @staticmethod
+    def _capacity_or_zero(capacity: float | None) -> float:
+        return 0.0 if capacity is None else capacity
+
+    # what pages see ---------------------------------------------------------------------------------
+    @property
+    def week(self) -> int:
+        """The week on the pages: the one being decided, or the last one played."""
+        return self.current if self.current is not None else len(self.records)
+
+    @property
+    def done(self) -> bool:
+        return self.current is None
+
+    def firm_cost(self, firm: str) -> float:
+        i = self.firms.index(firm)
+        return float(sum(r["cost"][i] for r in self.records))
+
+    def cost(self) -> float:
+        return float(sum(r["cost"].sum() for r in self.records))
+
+    def seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
+        """The firm's own past weeks: its decisions and its own books (end-customer demand only if seen)."""
+        i = self.firms.index(firm)
+        sees_demand = self.scenario.information != "silo"
+        producer = firm in self.capacity_target
+        rows = []
+        for week, (rec, decided) in enumerate(zip(self.records, self.log), start=1):
+            d = decided[firm]
+            v = {c: float(rec[c][i]) for c in COLUMNS}
+            rows.append(SeatWeek(
+                week=week, order=v["order_placed"], capacity_target=d.capacity, decided_by=d.decided_by,
+                incoming=v["incoming_order"], received=v["received"], shipped=v["shipped"],
+                inventory=v["inventory"], backlog=v["backlog"], on_order=v["on_order"], raw=v["raw"], wip=v["wip"],
+                lost=v["lost"], capacity=v["capacity"] if producer else None, cost=v["cost"], revenue=v["revenue"],
+                purchases=v["purchases"], profit=v["profit"], cash=v["cash"],
+                demand=v["customer_demand"] if sees_demand else None,
+            ))
+        return tuple(rows)
+
+
+def snapshot(obs: Observation, mode: str, producer: bool) -> SeatObservation:
+    """A page's copy of an observation: plain floats, taken at once (the engine's arrays change later)."""
+    chain = None
+    if mode == "full" and obs.chain is not None:
+        c = obs.chain
+        chain = tuple(ChainRow(f, float(c.inventory[i, 0]), float(c.backlog[i, 0]), float(c.on_order[i, 0]),
+                               float(c.incoming[i, 0]), float(c.order[i, 0])) for i, f in enumerate(c.firms))
+    return SeatObservation(
+        inventory=float(obs.inventory[0]),
+        backlog=float(obs.backlog[0]),
+        raw=float(obs.raw[0]),
+        wip=float(obs.wip[0]),
+        on_order=float(obs.on_order[0]),
+        position=float(obs.position[0]),
+        incoming=float(obs.incoming[0]),
+        received=float(obs.received[0]),
+        shipped=float(obs.shipped[0]),
+        last_order=float(obs.last_order[0]),
+        capacity=float(obs.capacity[0]) if producer else None,
+        cost=float(obs.cost[0]),
+        cash=float(obs.cash[0]),
+        demand=float(obs.demand[0]) if mode != "silo" and obs.demand is not None else None,
+        chain=chain,
+    )

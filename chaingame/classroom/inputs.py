@@ -1,0 +1,210 @@
+"""Validation at the classroom's boundary: a session's settings and a player's input.
+
+Settings are checked like a scenario file (:class:`~chaingame.checks.ScenarioError` naming the
+field); a player's input raises :class:`~chaingame.classroom.errors.InputError`, one line that
+names the field, the value and what is allowed, e.g. ``order: -3 is below 0 (allowed: a whole
+number from 0 to 1000)``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import re
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import policies as pol
+from ..checks import ScenarioError, choice, number, show, text
+from ..scenario import INFORMATION, Scenario, bundled, from_table, load_scenario
+from .errors import InputError, NotFound
+
+MAX_TEAMS = 100  # teams in one session (each is one whole chain)
+MAX_WEEKS = 520  # a classroom game's horizon (ten years of weeks)
+MIN_TIMER, MAX_TIMER = 5.0, 86_400.0  # seconds a week may wait for its players
+MAX_TOML = 200_000  # characters of an uploaded scenario
+MAX_NAME = 40  # characters of a player's name
+MAX_TITLE = 120  # characters of a session's title
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
+CODE_LENGTH = 6  # 32^6 ≈ 1.07e9 codes
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A session's validated settings (stored as JSON beside the scenario table)."""
+
+    teams: int
+    timer_seconds: float | None
+    bot_rule: dict | None  # an order-rule table, e.g. {"rule": "sterman", "theta": 0.36, ...}; None: the scenario's
+    max_order: float  # largest order or capacity a player may enter
+
+    def as_json(self) -> dict:
+        return {"teams": self.teams, "timer_seconds": self.timer_seconds, "bot_rule": self.bot_rule,
+                "max_order": self.max_order}
+
+
+def scenario_for_session(scenario: str, scenario_toml: str | None, information: str | None,
+                         weeks: int | None, seed: int | None) -> tuple[Scenario, int]:
+    """The session's scenario (a bundled name, or uploaded TOML text) with its overrides, and its seed."""
+    text(scenario, "scenario")
+    if scenario_toml is None:
+        names = bundled()
+        if scenario not in names:
+            raise ScenarioError("scenario", f"{show(scenario)} is not a bundled scenario "
+                                            f"(allowed: {', '.join(names)}, or upload a TOML file)")
+        sc = load_scenario(scenario)
+    else:
+        text(scenario_toml, "scenario_toml")
+        if len(scenario_toml) > MAX_TOML:
+            raise ScenarioError("scenario_toml", f"has {len(scenario_toml)} characters (allowed: at most {MAX_TOML})")
+        try:
+            raw = tomllib.loads(scenario_toml)
+        except tomllib.TOMLDecodeError as e:
+            raise ScenarioError("scenario_toml", f"is not valid TOML ({e})") from None
+        raw.setdefault("name", scenario or "uploaded")
+        sc = from_table(raw)
+    values: dict[str, Any] = {}
+    if information is not None:
+        values["information"] = choice(information, "information", INFORMATION)
+    if weeks is not None:
+        values["weeks"] = number(weeks, "weeks", low=1, high=MAX_WEEKS, integer=True)
+    if values:
+        sc = sc.with_values(values)
+    if sc.weeks > MAX_WEEKS:
+        raise ScenarioError("weeks", f"{sc.weeks} is above {MAX_WEEKS} (allowed: 1 to {MAX_WEEKS} in a classroom)")
+    try:
+        stored = json.loads(json.dumps(sc.table))
+    except (TypeError, ValueError):
+        raise ScenarioError("scenario_toml", "holds a value that cannot be stored, such as a date (allowed: "
+                                             "numbers, strings, true/false, lists and tables)") from None
+    sc = from_table(stored)  # what a restart will read back
+    seed = sc.seed if seed is None else int(number(seed, "seed", low=0, high=2**63 - 1, integer=True))
+    return sc, seed
+
+
+def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, bot_rule: Mapping | None,
+                         max_order: float | None) -> Settings:
+    teams = int(number(teams, "teams", low=1, high=MAX_TEAMS, integer=True))
+    if timer_seconds is not None:
+        timer_seconds = float(number(timer_seconds, "timer_seconds", low=MIN_TIMER, high=MAX_TIMER))
+    if bot_rule is not None:
+        if not isinstance(bot_rule, Mapping):
+            raise ScenarioError("bot_rule", f"{show(bot_rule)} is not a table (allowed: e.g. "
+                                            "{\"rule\": \"sterman\", \"theta\": 0.36})")
+        bot_rule = dict(bot_rule)
+        try:
+            json.dumps(bot_rule)
+        except (TypeError, ValueError):
+            raise ScenarioError("bot_rule", "holds a value that cannot be stored (allowed: numbers and strings)") \
+                from None
+        bot_policies(sc, bot_rule)
+    max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
+                                                                              high=1e9))
+    return Settings(teams, timer_seconds, bot_rule, max_order)
+
+
+def bot_policies(sc: Scenario, bot_rule: Mapping | None) -> dict[str, pol.Policy] | None:
+    """The bots' order rule for every firm (None: each firm's scenario rule).
+
+    A rule's lead time defaults to the firm's own (order-up-to rules), so one table serves the chain.
+    """
+    if bot_rule is None:
+        return None
+    out = {}
+    for f in sc.firms:
+        rule = pol.from_table(dict(bot_rule), "bot_rule", pol.ORDER_RULES, lead_time=sc.lead_time(f.id))
+        if INFORMATION.index(rule.needs) > INFORMATION.index(sc.information):
+            raise ScenarioError("bot_rule.signal", f"{show(rule.signal)} needs more information than "
+                                                   f"{show(sc.information)} (allowed: \"pos\" or \"full\")")
+        out[f.id] = rule
+    return out
+
+
+def describe_rule(bot_rule: Mapping | None) -> str:
+    if bot_rule is None:
+        return "scenario rules"
+    params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in bot_rule.items() if k != "rule")
+    return f"{bot_rule.get('rule')}({params})"
+
+
+def default_max_order(sc: Scenario) -> float:
+    """50 weeks of the chain's mean customer demand, up to a power of ten, at least 1000 units."""
+    mean = sum(d.average for d in sc.demand_processes())
+    bound = 50 * mean if math.isfinite(mean) and mean > 0 else 0.0
+    return float(max(1000, 10 ** math.ceil(math.log10(bound)) if bound > 0 else 0))
+
+
+def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) -> float:
+    """A number a player typed (a number, or its text): not empty, finite, within bounds, whole if asked."""
+    allowed = f"allowed: {'whole numbers ' if whole else ''}{_num(low)} to {_num(high)}"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputError(field, f"is empty ({allowed})")
+    if isinstance(value, str):
+        if not _NUMBER.match(value.strip()):
+            raise InputError(field, f"{show(value.strip()[:30])} is not a number ({allowed})")
+        x = float(value.strip())
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        x = float(value)
+    else:
+        raise InputError(field, f"{show(value)} is not a number ({allowed})")
+    if not math.isfinite(x):
+        raise InputError(field, f"{x} is not a finite number ({allowed})")
+    if x < low:
+        raise InputError(field, f"{_num(x)} is below {_num(low)} ({allowed})")
+    if x > high:
+        raise InputError(field, f"{_num(x)} is above {_num(high)} ({allowed})")
+    if whole and x != math.floor(x):
+        raise InputError(field, f"{_num(x)} is not a whole number ({allowed})")
+    return x
+
+
+def _num(x: float) -> str:
+    """A number as a person would write it: 12, 2.5, 1000000."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
+
+
+def week_number(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral | float) or value != int(value):
+        raise InputError("week", f"{show(value)} is not a week number (allowed: a whole number)")
+    return int(value)
+
+
+def player_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InputError("name", f"{show(value)} is not a name (allowed: text of 1 to {MAX_NAME} characters)")
+    name = " ".join(value.split())
+    if not name:
+        raise InputError("name", f"is empty (allowed: text of 1 to {MAX_NAME} characters)")
+    if len(name) > MAX_NAME:
+        raise InputError("name", f"has {len(name)} characters (allowed: 1 to {MAX_NAME})")
+    if not name.isprintable():
+        raise InputError("name", "holds control characters (allowed: printable text)")
+    return name
+
+
+def session_title(value: Any, sc: Scenario) -> str:
+    title = " ".join(text(value, "title").split())
+    if len(title) > MAX_TITLE:
+        raise ScenarioError("title", f"has {len(title)} characters (allowed: at most {MAX_TITLE})")
+    return title or sc.name
+
+
+def new_code(taken) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in taken:
+            return code
+
+
+def join_code(value: Any) -> str:
+    """A join code as typed: case, spaces and dashes do not matter."""
+    if not isinstance(value, str):
+        raise NotFound("code", f"{show(value)} is not a session code")
+    return value.replace(" ", "").replace("-", "").upper()

@@ -1,0 +1,625 @@
+"""The classroom service: live games in memory, every accepted input in SQLite, no UI.
+
+:class:`Classroom` is the one process-wide object a web server holds. Pages call its verbs
+(``join``, ``submit``, ``start``...) and render the frozen snapshots it returns (``SeatView``,
+``HostView``, ``Debrief``); they never touch a game. One lock guards everything; every accepted
+input is committed to the database before memory changes; subscribers are called after the lock
+is released. See ``docs/classroom.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import numbers
+import secrets
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..checks import show
+from ..scenario import Scenario, from_table
+from . import inputs, report
+from .errors import AlreadySubmitted, Forbidden, InputError, NotFound, SeatTaken, WrongWeek
+from .game import Decision, TeamGame
+from .store import DecisionRow, Store
+from .views import (
+    MODES,
+    Debrief,
+    HostTicket,
+    HostView,
+    JoinView,
+    SeatDecision,
+    SeatStatus,
+    SeatTicket,
+    SeatView,
+    TeamStatus,
+)
+
+log = logging.getLogger(__name__)
+
+RESTART_GRACE = 30.0  # seconds: after a restart, an overdue week timer gets at most this long (or its timer)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Player:
+    token_hash: str
+    code: str
+    team: int
+    firm: str
+    name: str
+    joined_at: float
+    released_at: float | None = None
+    released_by: str | None = None  # "released" (by the host) or "bot" (seat handed to a bot)
+
+
+@dataclass
+class _Session:
+    code: str
+    created_at: float
+    title: str
+    scenario_name: str
+    scenario: Scenario
+    seed: int
+    settings: inputs.Settings
+    host_hash: str
+    status: str
+    paused_at: float | None
+    bot_policies: dict | None
+    teams: dict[int, TeamGame] = field(default_factory=dict)
+    modes: dict[tuple[int, str], str] = field(default_factory=dict)
+    occupant: dict[tuple[int, str], _Player] = field(default_factory=dict)
+
+    def seats(self) -> Iterable[tuple[int, str]]:
+        for t in sorted(self.teams):
+            for f in self.scenario.firm_ids:
+                yield t, f
+
+
+class Classroom:
+    """The process-wide registry of live games, backed by one SQLite file.
+
+    Args:
+        db_path: the database file; created with its schema on first use. Every session stored in
+            it is loaded (replayed) on start, and play continues where it stopped.
+
+    Thread-safe: every method takes the one lock. Callbacks given to :meth:`subscribe` are called
+    after the lock is released, in the thread that made the change.
+    """
+
+    def __init__(self, db_path: str | Path):
+        self._lock = threading.RLock()
+        self._store = Store(db_path)
+        self._sessions: dict[str, _Session] = {}
+        self._tokens: dict[str, _Player] = {}
+        self._broken: dict[str, str] = {}
+        self._subscribers: dict[str, list[Callable[[], None]]] = defaultdict(list)
+        with self._lock:
+            self._load(time.time())
+
+    def close(self) -> None:
+        """Close the database (the object is unusable afterwards)."""
+        with self._lock:
+            self._store.close()
+
+    # sessions -----------------------------------------------------------------------------------------
+    def create_session(self, scenario: str, *, teams: int = 1, information: str | None = None,
+                       weeks: int | None = None, timer_seconds: float | None = None, bot_rule: dict | None = None,
+                       title: str = "", scenario_toml: str | None = None, seed: int | None = None,
+                       max_order: float | None = None) -> HostTicket:
+        """A new session in the lobby, every seat a free human seat. Raises ScenarioError naming a bad field.
+
+        Args:
+            scenario: a bundled scenario's name; with ``scenario_toml``, the name given to the uploaded one.
+            teams: how many chains play side by side (each team is one whole chain).
+            information: ``silo``, ``pos`` or ``full`` (default: the scenario's).
+            weeks: horizon (default: the scenario's).
+            timer_seconds: a week's time limit; late seats are decided by the bot rule (None: no timer).
+            bot_rule: an order-rule table for bots, e.g. ``{"rule": "sterman", "theta": 0.36, "alpha_s": 0.26,
+                "beta": 0.34, "s_prime": 17}`` (None: each firm's rule from the scenario).
+            title: shown to players (default: the scenario's name).
+            scenario_toml: the text of an uploaded scenario file.
+            seed: the demand seed shared by every team (default: the scenario's).
+            max_order: the largest order or capacity a player may enter (default: 50 weeks of mean demand,
+                up to a power of ten, at least 1000).
+
+        Returns:
+            The join code and the host key. The key is shown once; only its hash is stored.
+        """
+        sc, seed = inputs.scenario_for_session(scenario, scenario_toml, information, weeks, seed)
+        settings = inputs.settings_for_session(sc, teams, timer_seconds, bot_rule, max_order)
+        title = inputs.session_title(title, sc)
+        policies = inputs.bot_policies(sc, settings.bot_rule)
+        host_key = secrets.token_urlsafe(16)
+        with self._lock:
+            now = time.time()
+            code = inputs.new_code(self._store.codes())
+            self._store.add_session(code, now, title, sc.name, dict(sc.table), seed, settings.as_json(),
+                                    _hash(host_key), list(sc.firm_ids))
+            s = _Session(code, now, title, sc.name, sc, seed, settings, _hash(host_key), "lobby", None, policies)
+            s.teams = {t: TeamGame(sc, seed, policies, t) for t in range(1, settings.teams + 1)}
+            s.modes = {seat: "human" for seat in s.seats()}
+            self._sessions[code] = s
+        return HostTicket(code, host_key)
+
+    def join(self, code: str, name: str, team: int | None = None, firm: str | None = None) -> SeatTicket:
+        """Take a free human seat: the one asked for, or the first free one (team by team, in chain order).
+
+        Raises SeatTaken for an occupied or bot seat (the host frees seats) or when none is free.
+        """
+        with self._lock:
+            s = self._session(code)
+            if s.status == "ended":
+                raise Forbidden("code", f"session {s.code} has ended (the debrief is open)")
+            name = inputs.player_name(name)
+            team = None if team is None else self._team_number(s, team)
+            firm = None if firm is None else self._firm_id(s, firm)
+            if team is not None and firm is not None:
+                self._check_free(s, team, firm)
+            free = [seat for seat in s.seats() if self._free(s, seat)
+                    and (team is None or seat[0] == team) and (firm is None or seat[1] == firm)]
+            if not free:
+                what = f"no free {firm + ' ' if firm else ''}seat{f' in team {team}' if team else ''}"
+                raise SeatTaken("seat", f"{what} of session {s.code} (ask the host to free one)")
+            team, firm = free[0]
+            token = secrets.token_urlsafe(16)
+            p = _Player(_hash(token), s.code, team, firm, name, time.time())
+            self._store.add_player(p.token_hash, s.code, team, firm, name, p.joined_at)
+            self._tokens[p.token_hash] = p
+            s.occupant[(team, firm)] = p
+        self._notify(s.code)
+        return SeatTicket(s.code, team, firm, token)
+
+    def resume(self, token: str) -> SeatTicket:
+        """The seat of a token (a refreshed page keeps its seat)."""
+        with self._lock:
+            p = self._player(token)
+            return SeatTicket(p.code, p.team, p.firm, token)
+
+    def join_view(self, code: str) -> JoinView:
+        """What a join page may show: the session's title, its firms and its free seats."""
+        with self._lock:
+            s = self._session(code)
+            return JoinView(s.code, s.title, s.scenario_name, s.status, len(s.teams),
+                            tuple((f.id, f.role) for f in s.scenario.firms),
+                            tuple(seat for seat in s.seats() if self._free(s, seat)))
+
+    # playing ------------------------------------------------------------------------------------------
+    def seat_view(self, token: str) -> SeatView:
+        """The seat's page: its own observation and history, and the pace of its team."""
+        with self._lock:
+            p = self._player(token)
+            return self._seat_view(self._sessions[p.code], p)
+
+    def submit(self, token: str, week: int, order, capacity=None) -> SeatView:
+        """Accept a seat's order (and capacity target, producers) for its team's current week.
+
+        The order must be a number (text is read), not empty, within 0 and ``max_order`` (negative
+        only where the firm may return goods), whole where the scenario counts whole units, and equal
+        to the fixed order in weeks the scenario fixes. ``capacity`` None keeps the last target.
+        Repeating an accepted decision is harmless; changing it is refused (AlreadySubmitted).
+        The week closes as soon as every seat of the team has decided (bot seats decide at once).
+        """
+        with self._lock:
+            now = time.time()  # taken under the lock, so times follow the order of events
+            p = self._player(token)
+            s = self._sessions[p.code]
+            game = s.teams[p.team]
+            week = inputs.week_number(week)
+            if not game.done and week < game.week or game.done and week <= game.week:
+                return self._repeat_of_closed_week(s, p, game, week, order, capacity)
+            self._check_running(s)
+            if game.done:
+                raise WrongWeek("week", f"{week}: team {p.team} has played all {s.scenario.weeks} weeks")
+            if week != game.current:
+                raise WrongWeek("week", f"{week} is not the current week of team {p.team} (current: {game.current})")
+            done = game.pending.get(p.firm)
+            if done is not None:
+                try:
+                    same = self._checked_input(s, game, p.firm, order, capacity) == (done.order, done.capacity)
+                except InputError:
+                    same = False
+                if same:
+                    return self._seat_view(s, p)
+                raise AlreadySubmitted("order", f"week {week} is already decided ({inputs._num(done.order)}"
+                                                f"{', by a bot' if done.decided_by == 'bot' else ''}); "
+                                                "a decision cannot change")
+            order, capacity = self._checked_input(s, game, p.firm, order, capacity)
+            self._decide(s, game, p.firm, order, capacity, "human", "player", p.name, now)
+            self._settle(s, game, now)
+            view = self._seat_view(s, p)
+        self._notify(s.code)
+        return view
+
+    # the host -----------------------------------------------------------------------------------------
+    def host_view(self, code: str, host_key: str) -> HostView:
+        """Every team: its week, who has decided, who is awaited, the cost so far."""
+        with self._lock:
+            s = self._host(code, host_key)
+            teams = []
+            for t, game in sorted(s.teams.items()):
+                seats = []
+                for f in s.scenario.firms:
+                    d = game.pending.get(f.id)
+                    occupant = s.occupant.get((t, f.id))
+                    seats.append(SeatStatus(f.id, f.role, s.modes[(t, f.id)], occupant.name if occupant else None,
+                                            d is not None, d.decided_by if d else None, game.firm_cost(f.id)))
+                waiting = tuple(f for f in game.firms if f not in game.pending) if not game.done else ()
+                teams.append(TeamStatus(t, game.week, game.done, game.cost(), tuple(seats), waiting,
+                                        game.deadline if s.status == "running" else None))
+            return HostView(s.code, s.title, s.scenario_name, s.status, s.scenario.information, s.scenario.weeks,
+                            s.seed, s.settings.timer_seconds, inputs.describe_rule(s.settings.bot_rule),
+                            s.created_at, tuple(teams), sum(self._free(s, seat) for seat in s.seats()),
+                            len(s.occupant))
+
+    def start(self, code: str, host_key: str, fill_with_bots: bool = True) -> None:
+        """Open week 1 to every team. Free human seats become bot seats unless ``fill_with_bots`` is False."""
+        with self._lock:
+            now = time.time()
+            s = self._host(code, host_key)
+            if s.status != "lobby":
+                raise Forbidden("session", f"{s.code} has already started (status: {s.status})")
+            if fill_with_bots:
+                for seat in s.seats():
+                    if self._free(s, seat):
+                        self._store.set_mode(s.code, *seat, "bot", now)
+                        s.modes[seat] = "bot"
+            self._set_status(s, "running", None, now, "start")
+            for game in s.teams.values():
+                self._settle(s, game, now)
+        self._notify(s.code)
+
+    def pause(self, code: str, host_key: str) -> None:
+        """Stop the clock: no orders are accepted and timers wait until :meth:`resume_session`."""
+        with self._lock:
+            now = time.time()
+            s = self._host(code, host_key)
+            if s.status != "running":
+                raise Forbidden("session", f"{s.code} is not running (status: {s.status})")
+            self._set_status(s, "paused", now, now, "pause")
+        self._notify(s.code)
+
+    def resume_session(self, code: str, host_key: str) -> None:
+        """Continue a paused session; week timers get back the time they had left."""
+        with self._lock:
+            now = time.time()
+            s = self._host(code, host_key)
+            if s.status != "paused":
+                raise Forbidden("session", f"{s.code} is not paused (status: {s.status})")
+            shift = now - (s.paused_at or now)
+            for t, game in s.teams.items():
+                if game.deadline is not None:
+                    game.deadline += shift
+                    self._store.set_deadline(s.code, t, game.current, game.deadline)
+            self._set_status(s, "running", None, now, "resume")
+            for game in s.teams.values():
+                self._settle(s, game, now)
+        self._notify(s.code)
+
+    def end(self, code: str, host_key: str) -> None:
+        """End the game now (teams stop where they are); the debrief opens to players."""
+        with self._lock:
+            now = time.time()
+            s = self._host(code, host_key)
+            if s.status == "ended":
+                return
+            self._set_status(s, "ended", None, now, "end")
+        self._notify(s.code)
+
+    def advance(self, code: str, host_key: str, team: int) -> None:
+        """Bots decide, by the session's bot rule, for every seat of ``team`` still to decide this week."""
+        with self._lock:
+            now = time.time()
+            s = self._host(code, host_key)
+            self._check_running(s)
+            game = s.teams[self._team_number(s, team)]
+            self._late_seats_to_bots(s, game, "host", now)
+        self._notify(s.code)
+
+    def set_seat(self, code: str, host_key: str, team: int, firm: str, mode: str) -> None:
+        """Hand a seat to a bot (its player, if any, is released) or back to humans (a free seat to join)."""
+        with self._lock:
+            now = time.time()
+            s = self._host(code, host_key)
+            if s.status == "ended":
+                raise Forbidden("session", f"{s.code} has ended")
+            seat = (self._team_number(s, team), self._firm_id(s, firm))
+            if mode not in MODES:
+                raise InputError("mode", f"{show(mode)} is not a seat mode (allowed: \"human\", \"bot\")")
+            if s.modes[seat] == mode:
+                return
+            if mode == "bot" and seat in s.occupant:
+                self._release(s, seat, "bot", now)
+            self._store.set_mode(s.code, *seat, mode, now)
+            s.modes[seat] = mode
+            self._settle(s, s.teams[seat[0]], now)
+        self._notify(s.code)
+
+    def release_seat(self, code: str, host_key: str, team: int, firm: str) -> None:
+        """Free a human seat: its player's token stops working; a new player may join it."""
+        with self._lock:
+            now = time.time()
+            s = self._host(code, host_key)
+            seat = (self._team_number(s, team), self._firm_id(s, firm))
+            if seat not in s.occupant:
+                raise InputError("seat", f"team {seat[0]} {seat[1]} has no player to release")
+            self._release(s, seat, "released", now)
+        self._notify(s.code)
+
+    def tick(self, now: float | None = None) -> int:
+        """Timers: in every running session, a team whose week is overdue has bots decide for its late
+        seats. Call it about once a second. Returns how many decisions bots made."""
+        now = time.time() if now is None else now
+        changed, made = [], 0
+        with self._lock:
+            for s in self._sessions.values():
+                if s.status != "running" or s.settings.timer_seconds is None:
+                    continue
+                before = made
+                for game in s.teams.values():
+                    if not game.done and game.deadline is not None and now >= game.deadline:
+                        made += self._late_seats_to_bots(s, game, "timer", now)
+                if made > before:
+                    changed.append(s.code)
+        for code in changed:
+            self._notify(code)
+        return made
+
+    # results ------------------------------------------------------------------------------------------
+    def debrief(self, code: str, host_key: str | None = None) -> Debrief:
+        """Histories, costs, ranks, leaderboard and the bots' game on the same demand.
+
+        Open to anyone with the code once the session has ended; to the host (with ``host_key``) at any time.
+        """
+        with self._lock:
+            s = self._host(code, host_key) if host_key is not None else self._session(code)
+            if host_key is None and s.status != "ended":
+                raise Forbidden("session", f"{s.code} has not ended (the debrief opens when the host ends the game)")
+            h = report.history(s.code, s.scenario, s.teams)
+            played = {t: len(g.records) for t, g in s.teams.items()}
+            sc, seed, policies, status, title = s.scenario, s.seed, s.bot_policies, s.status, s.title
+        compared = min(played.values()) if played else 0
+        bots = report.bot_game(sc, seed, policies)
+        firms, teams, bot_table = report.tables(h, bots, sc, compared, played)
+        return Debrief(code=s.code, title=title, status=status, weeks=sc.weeks, weeks_compared=compared,
+                       history=h, firms=firms, teams=teams, bots=bot_table, bot_history=bots)
+
+    def export(self, code: str, host_key: str, fmt: str = "csv") -> bytes:
+        """The tidy history of every team (docs/classroom-data.md) as ``csv`` or ``parquet`` bytes."""
+        if fmt not in ("csv", "parquet"):
+            raise InputError("fmt", f"{show(fmt)} is not an export format (allowed: \"csv\", \"parquet\")")
+        with self._lock:
+            s = self._host(code, host_key)
+            h = report.history(s.code, s.scenario, s.teams)
+        return report.export_bytes(h, fmt)
+
+    def subscribe(self, code: str, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback()`` after every change to the session; returns the function that unsubscribes."""
+        with self._lock:
+            s = self._session(code)
+            self._subscribers[s.code].append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                callbacks = self._subscribers.get(s.code, [])
+                if callback in callbacks:
+                    callbacks.remove(callback)
+
+        return unsubscribe
+
+    # internals: decisions ---------------------------------------------------------------------------
+    def _checked_input(self, s: _Session, game: TeamGame, firm: str, order, capacity) -> tuple[float, float | None]:
+        high = s.settings.max_order
+        whole = s.scenario.whole_units
+        x = inputs.quantity(order, "order", whole=whole, low=-high if game.allows_returns(firm) else 0.0, high=high)
+        fixed = game.fixed_order(firm)
+        if fixed is not None and x != fixed:
+            raise InputError("order", f"{inputs._num(x)} is not this week's order, fixed at {inputs._num(fixed)} "
+                                      f"by the scenario (allowed: {inputs._num(fixed)})")
+        if isinstance(capacity, str) and not capacity.strip():
+            capacity = None
+        if capacity is not None:
+            if not game.decides_capacity(firm):
+                raise InputError("capacity", f"{show(capacity)} given, but {firm} does not decide a capacity "
+                                             "(allowed: leave it empty)")
+            # a rate, so it may be fractional (production starts whole units)
+            capacity = inputs.quantity(capacity, "capacity", whole=False, low=0.0, high=high)
+        return x, game.human_capacity(firm, capacity)
+
+    def _repeat_of_closed_week(self, s, p, game, week, order, capacity) -> SeatView:
+        """A double click that arrives after its week closed: fine if it repeats what was logged."""
+        if week < 1:
+            raise WrongWeek("week", f"{week} is not a week of the game (allowed: 1 to {s.scenario.weeks})")
+        logged = game.log[week - 1][p.firm]
+        try:
+            same = inputs.quantity(order, "order", whole=False, low=-1e300, high=1e300) == logged.order and (
+                capacity in (None, "") or logged.capacity is not None and float(capacity) == logged.capacity)
+        except (InputError, TypeError, ValueError):
+            same = False
+        if not same:
+            current = "it has played every week" if game.done else f"current: {game.current}"
+            raise WrongWeek("week", f"{week} is already played by team {p.team} ({current})")
+        return self._seat_view(s, p)
+
+    def _decide(self, s: _Session, game: TeamGame, firm: str, order: float, capacity: float | None,
+                by: str, reason: str, player: str | None, now: float) -> None:
+        """Log a decision (committed first), then give it to the team's game."""
+        row = DecisionRow(game.team, game.current, firm, by, reason, player, order, capacity, now)
+        self._store.add_decision(s.code, row)
+        game.add(Decision(firm, order, capacity, by, reason, player, now))
+
+    def _bot_decides(self, s: _Session, game: TeamGame, firm: str, reason: str, now: float) -> None:
+        order, capacity = game.bot[firm]
+        occupant = s.occupant.get((game.team, firm))
+        self._decide(s, game, firm, order, capacity, "bot", reason, occupant.name if occupant else None, now)
+
+    def _late_seats_to_bots(self, s: _Session, game: TeamGame, reason: str, now: float) -> int:
+        if game.done:
+            return 0
+        late = [f for f in game.firms if f not in game.pending]
+        for f in late:
+            self._bot_decides(s, game, f, reason, now)
+        self._settle(s, game, now)
+        return len(late)
+
+    def _settle(self, s: _Session, game: TeamGame, now: float) -> None:
+        """Play on while the session runs: stamp the open week, let bot seats decide, close complete weeks."""
+        while s.status == "running" and not game.done:
+            if game.opened_at is None:
+                game.opened_at = now
+                game.deadline = now + s.settings.timer_seconds if s.settings.timer_seconds else None
+                self._store.open_week(s.code, game.team, game.current, game.opened_at, game.deadline)
+            for f in game.firms:
+                if f not in game.pending and s.modes[(game.team, f)] == "bot":
+                    self._bot_decides(s, game, f, "bot_seat", now)
+            if not game.complete:
+                return
+            game.close()
+        if s.status == "running" and all(g.done for g in s.teams.values()):
+            self._set_status(s, "ended", None, now, "end")
+
+    # internals: sessions, seats, players ------------------------------------------------------------
+    def _session(self, code) -> _Session:
+        key = inputs.join_code(code)
+        if key in self._broken:
+            raise NotFound("code", f"session {key} could not be loaded ({self._broken[key]})")
+        s = self._sessions.get(key)
+        if s is None:
+            raise NotFound("code", f"{show(code)} is not a session code")
+        return s
+
+    def _host(self, code, host_key) -> _Session:
+        s = self._session(code)
+        if not isinstance(host_key, str) or not hmac.compare_digest(_hash(host_key), s.host_hash):
+            raise Forbidden("host_key", f"is not the host key of session {s.code}")
+        return s
+
+    def _player(self, token) -> _Player:
+        p = self._tokens.get(_hash(token)) if isinstance(token, str) else None
+        if p is None:
+            raise NotFound("token", "is not a seat of any session (join with the session code)")
+        if p.released_at is not None:
+            what = "handed this seat to a bot" if p.released_by == "bot" else "released this seat"
+            raise Forbidden("token", f"the host {what} (join session {p.code} again)")
+        return p
+
+    def _release(self, s: _Session, seat: tuple[int, str], by: str, now: float) -> None:
+        p = s.occupant.pop(seat)
+        self._store.release_player(p.token_hash, s.code, now, by)
+        p.released_at, p.released_by = now, by
+
+    def _set_status(self, s: _Session, status: str, paused_at: float | None, now: float, kind: str) -> None:
+        self._store.set_status(s.code, status, paused_at, now, kind)
+        s.status, s.paused_at = status, paused_at
+
+    @staticmethod
+    def _check_running(s: _Session) -> None:
+        if s.status != "running":
+            why = {"lobby": "has not started yet", "paused": "is paused by the host", "ended": "has ended"}
+            raise Forbidden("session", f"{s.code} {why[s.status]} (orders are accepted while it runs)")
+
+    @staticmethod
+    def _free(s: _Session, seat: tuple[int, str]) -> bool:
+        return s.modes[seat] == "human" and seat not in s.occupant
+
+    def _check_free(self, s: _Session, team: int, firm: str) -> None:
+        if s.modes[(team, firm)] == "bot":
+            raise SeatTaken("seat", f"team {team} {firm} is played by a bot (ask the host to open it to players)")
+        taken = s.occupant.get((team, firm))
+        if taken is not None:
+            raise SeatTaken("seat", f"team {team} {firm} is taken by {taken.name} (ask the host to release it)")
+
+    @staticmethod
+    def _team_number(s: _Session, team) -> int:
+        if isinstance(team, str) and team.strip().isdigit():
+            team = int(team)
+        if isinstance(team, numbers.Integral) and not isinstance(team, bool):
+            team = int(team)
+        if not isinstance(team, int) or isinstance(team, bool) or team not in s.teams:
+            raise InputError("team", f"{show(team)} is not a team of session {s.code} (allowed: 1 to {len(s.teams)})")
+        return team
+
+    @staticmethod
+    def _firm_id(s: _Session, firm) -> str:
+        if firm not in s.scenario.firm_ids:
+            raise InputError("firm", f"{show(firm)} is not a firm of this game "
+                                     f"(allowed: {', '.join(s.scenario.firm_ids)})")
+        return firm
+
+    def _seat_view(self, s: _Session, p: _Player) -> SeatView:
+        game, firm = s.teams[p.team], p.firm
+        d = game.pending.get(firm)
+        running = s.status == "running" and not game.done
+        return SeatView(
+            code=s.code, title=s.title, team=p.team, firm=firm, role=s.scenario.firm(firm).role, player=p.name,
+            status=s.status, week=game.week, weeks=s.scenario.weeks, information=s.scenario.information,
+            observation=game.observations.get(firm), history=game.seat_history(firm),
+            decision=SeatDecision(d.order, d.capacity, d.decided_by, d.submitted_at) if d else None,
+            can_submit=running and d is None, waiting=0 if game.done else len(game.firms) - len(game.pending),
+            fixed_order=game.fixed_order(firm), decides_capacity=game.decides_capacity(firm),
+            whole_units=s.scenario.whole_units, allows_returns=game.allows_returns(firm),
+            max_order=s.settings.max_order, deadline=game.deadline if running else None, done=game.done,
+            total_cost=game.firm_cost(firm), debrief_ready=s.status == "ended",
+        )
+
+    # internals: subscribers and loading ------------------------------------------------------------
+    def _notify(self, code: str) -> None:
+        with self._lock:
+            callbacks = list(self._subscribers.get(code, ()))
+        for cb in callbacks:
+            try:
+                cb()
+            except Exception:  # a broken page must not break the game
+                log.exception("classroom subscriber of session %s failed", code)
+
+    def _load(self, now: float) -> None:
+        for row in self._store.sessions():
+            try:
+                self._load_session(row, now)
+            except Exception as e:  # keep serving the other sessions; the stored log is untouched
+                log.exception("classroom session %s could not be loaded", row["code"])
+                self._broken[row["code"]] = f"{type(e).__name__}: {e}"
+
+    def _load_session(self, row: dict, now: float) -> None:
+        code = row["code"]
+        sc = from_table(row["scenario_table"])
+        raw = row["settings"]
+        settings = inputs.Settings(raw["teams"], raw["timer_seconds"], raw["bot_rule"], raw["max_order"])
+        policies = inputs.bot_policies(sc, settings.bot_rule)
+        s = _Session(code, row["created_at"], row["title"], row["scenario"], sc, row["seed"], settings,
+                     row["host_hash"], row["status"], row["paused_at"], policies)
+        s.modes = {(t, f): m for (t, f), m in self._store.seats(code).items()}
+        for token_hash, team, firm, name, joined_at, released_at, released_by in self._store.players(code):
+            p = _Player(token_hash, code, team, firm, name, joined_at, released_at, released_by)
+            self._tokens[token_hash] = p
+            if released_at is None:
+                s.occupant[(team, firm)] = p
+        weeks = self._store.weeks(code)
+        logged = defaultdict(list)
+        for d in self._store.decisions(code):
+            logged[(d.team, d.week)].append(d)
+        for t in range(1, settings.teams + 1):
+            game = s.teams[t] = TeamGame(sc, row["seed"], policies, t)
+            while not game.done:
+                game.opened_at, game.deadline = weeks.get((t, game.current), (None, None))
+                for d in logged.get((t, game.current), ()):
+                    game.add(Decision(d.firm, d.order, d.capacity, d.decided_by, d.reason, d.player, d.submitted_at))
+                if not game.complete:
+                    break
+                game.close()
+        self._sessions[code] = s
+        if s.status == "running":
+            for t, game in s.teams.items():
+                if game.deadline is not None and game.deadline < now + RESTART_GRACE:
+                    grace = min(RESTART_GRACE, s.settings.timer_seconds or RESTART_GRACE)
+                    game.deadline = max(game.deadline, now + grace)
+                    self._store.set_deadline(code, t, game.current, game.deadline)
+                self._settle(s, game, now)

@@ -1,0 +1,231 @@
+"""The durable log of the classroom: one SQLite file (stdlib ``sqlite3``, WAL journal).
+
+What is stored is what cannot be recomputed: each session's scenario table, seed and settings,
+its seats and players, when each week opened, and every accepted decision. The chain's state is
+never stored; it is the replay of the decisions through the engine (see :mod:`.game`).
+
+``decisions`` and ``events`` are append-only (triggers refuse UPDATE and DELETE). Each write is its
+own transaction, committed before the service changes its memory, so what a caller was told is
+accepted survives a crash of the process.
+
+The store is not thread-safe on its own: :class:`~chaingame.classroom.service.Classroom` calls it
+under its lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    code TEXT PRIMARY KEY,
+    created_at REAL NOT NULL,
+    title TEXT NOT NULL,
+    scenario TEXT NOT NULL,          -- the scenario's name
+    scenario_table TEXT NOT NULL,    -- JSON: the scenario table, overrides applied (chaingame.scenario.from_table)
+    seed INTEGER NOT NULL,           -- demand seed, shared by every team
+    settings TEXT NOT NULL,          -- JSON: teams, timer_seconds, bot_rule, max_order
+    host_hash TEXT NOT NULL,         -- sha256 of the host key
+    status TEXT NOT NULL,            -- lobby, running, paused, ended
+    paused_at REAL                   -- when the current pause began
+);
+CREATE TABLE IF NOT EXISTS seats (
+    code TEXT NOT NULL REFERENCES sessions(code),
+    team INTEGER NOT NULL,
+    firm TEXT NOT NULL,
+    mode TEXT NOT NULL,              -- human or bot
+    PRIMARY KEY (code, team, firm)
+);
+CREATE TABLE IF NOT EXISTS players (
+    token_hash TEXT PRIMARY KEY,     -- sha256 of the seat token
+    code TEXT NOT NULL REFERENCES sessions(code),
+    team INTEGER NOT NULL,
+    firm TEXT NOT NULL,
+    name TEXT NOT NULL,
+    joined_at REAL NOT NULL,
+    released_at REAL,                -- set when the host frees the seat or hands it to a bot
+    released_by TEXT
+);
+CREATE TABLE IF NOT EXISTS weeks (
+    code TEXT NOT NULL REFERENCES sessions(code),
+    team INTEGER NOT NULL,
+    week INTEGER NOT NULL,
+    opened_at REAL NOT NULL,         -- when the week was put to the players
+    deadline REAL,                   -- when bots decide for late seats (timer), moved by pauses
+    PRIMARY KEY (code, team, week)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL REFERENCES sessions(code),
+    team INTEGER NOT NULL,
+    week INTEGER NOT NULL,
+    firm TEXT NOT NULL,
+    decided_by TEXT NOT NULL,        -- human or bot
+    reason TEXT NOT NULL,            -- player, bot_seat, timer, host
+    player TEXT,                     -- the seat's player at the time (None for a bot seat)
+    order_qty REAL NOT NULL,
+    capacity REAL,                   -- capacity target (producers)
+    submitted_at REAL NOT NULL,
+    UNIQUE (code, team, week, firm)
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL,
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,              -- created, start, pause, resume, end, advance, seat, release, join
+    detail TEXT NOT NULL             -- JSON
+);
+CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A stored decision."""
+
+    team: int
+    week: int
+    firm: str
+    decided_by: str
+    reason: str
+    player: str | None
+    order: float
+    capacity: float | None
+    submitted_at: float
+
+
+class Store:
+    """The SQLite file: schema on first use, then small writes and a full read on start."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # autocommit (isolation_level=None): every statement is its own transaction unless grouped
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a crash of the process
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+        found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if found is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(found[0]) != SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path}: classroom schema {found[0]}, this code reads {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # writes -------------------------------------------------------------------------------------------
+    def add_session(self, code: str, created_at: float, title: str, scenario: str, table: dict, seed: int,
+                    settings: dict, host_hash: str, firms: list[str]) -> None:
+        with self._transaction():
+            self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'lobby', NULL)",
+                            (code, created_at, title, scenario, json.dumps(table), seed,
+                             json.dumps(settings), host_hash))
+            self.db.executemany("INSERT INTO seats VALUES (?, ?, ?, 'human')",
+                                [(code, t, f) for t in range(1, settings["teams"] + 1) for f in firms])
+            self._event(code, created_at, "created", {"scenario": scenario, "teams": settings["teams"]})
+
+    def set_status(self, code: str, status: str, paused_at: float | None, at: float, kind: str) -> None:
+        with self._transaction():
+            self.db.execute("UPDATE sessions SET status=?, paused_at=? WHERE code=?", (status, paused_at, code))
+            self._event(code, at, kind, {"status": status})
+
+    def set_mode(self, code: str, team: int, firm: str, mode: str, at: float) -> None:
+        with self._transaction():
+            self.db.execute("UPDATE seats SET mode=? WHERE code=? AND team=? AND firm=?", (mode, code, team, firm))
+            self._event(code, at, "seat", {"team": team, "firm": firm, "mode": mode})
+
+    def add_player(self, token_hash: str, code: str, team: int, firm: str, name: str, at: float) -> None:
+        with self._transaction():
+            self.db.execute("INSERT INTO players VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+                            (token_hash, code, team, firm, name, at))
+            self._event(code, at, "join", {"team": team, "firm": firm, "name": name})
+
+    def release_player(self, token_hash: str, code: str, at: float, by: str) -> None:
+        with self._transaction():
+            self.db.execute("UPDATE players SET released_at=?, released_by=? WHERE token_hash=?", (at, by, token_hash))
+            self._event(code, at, "release", {"by": by})
+
+    def open_week(self, code: str, team: int, week: int, opened_at: float, deadline: float | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO weeks VALUES (?, ?, ?, ?, ?)", (code, team, week, opened_at, deadline))
+
+    def set_deadline(self, code: str, team: int, week: int, deadline: float | None) -> None:
+        self.db.execute("UPDATE weeks SET deadline=? WHERE code=? AND team=? AND week=?", (deadline, code, team, week))
+
+    def add_decision(self, code: str, d: DecisionRow) -> None:
+        self.db.execute(
+            "INSERT INTO decisions (code, team, week, firm, decided_by, reason, player, order_qty, capacity, "
+            "submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, d.team, d.week, d.firm, d.decided_by, d.reason, d.player, d.order, d.capacity, d.submitted_at))
+
+    def event(self, code: str, at: float, kind: str, detail: dict) -> None:
+        self._event(code, at, kind, detail)
+
+    def _event(self, code: str, at: float, kind: str, detail: dict) -> None:
+        self.db.execute("INSERT INTO events (code, at, kind, detail) VALUES (?, ?, ?, ?)",
+                        (code, at, kind, json.dumps(detail)))
+
+    def _transaction(self):
+        return _Transaction(self.db)
+
+    # reads --------------------------------------------------------------------------------------------
+    def codes(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT code FROM sessions")}
+
+    def sessions(self) -> list[dict[str, Any]]:
+        cols = ("code", "created_at", "title", "scenario", "scenario_table", "seed", "settings", "host_hash",
+                "status", "paused_at")
+        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM sessions ORDER BY created_at, code").fetchall()
+        out = []
+        for r in rows:
+            s = dict(zip(cols, r))
+            s["scenario_table"] = json.loads(s["scenario_table"])
+            s["settings"] = json.loads(s["settings"])
+            out.append(s)
+        return out
+
+    def seats(self, code: str) -> dict[tuple[int, str], str]:
+        return {(t, f): m for t, f, m in self.db.execute("SELECT team, firm, mode FROM seats WHERE code=?", (code,))}
+
+    def players(self, code: str) -> list[tuple]:
+        """(token_hash, team, firm, name, joined_at, released_at, released_by), oldest first."""
+        return self.db.execute("SELECT token_hash, team, firm, name, joined_at, released_at, released_by "
+                               "FROM players WHERE code=? ORDER BY joined_at, rowid", (code,)).fetchall()
+
+    def weeks(self, code: str) -> dict[tuple[int, int], tuple[float, float | None]]:
+        return {(t, w): (o, d) for t, w, o, d in
+                self.db.execute("SELECT team, week, opened_at, deadline FROM weeks WHERE code=?", (code,))}
+
+    def decisions(self, code: str) -> list[DecisionRow]:
+        return [DecisionRow(*r) for r in self.db.execute(
+            "SELECT team, week, firm, decided_by, reason, player, order_qty, capacity, submitted_at "
+            "FROM decisions WHERE code=? ORDER BY id", (code,))]
+
+
+class _Transaction:
+    """``with store._transaction():`` groups statements into one transaction (autocommit otherwise)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, value, tb):
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        return False

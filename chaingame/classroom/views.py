@@ -1,0 +1,249 @@
+"""Snapshots the classroom service hands to pages: frozen dataclasses of plain values.
+
+A page renders these and calls the service back; it never holds the game. A :class:`SeatView` is
+built on the server from the seat's own :class:`~chaingame.observe.Observation` and its own past
+weeks, so it carries nothing of another firm beyond what the information mode shows (``pos``:
+end-customer demand; ``full``: every firm's books in :attr:`SeatObservation.chain`).
+
+Times are ``time.time()`` seconds; quantities are units (cases) and money is $.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+STATUSES = ("lobby", "running", "paused", "ended")  # a session's life: created, started, paused, over
+MODES = ("human", "bot")  # who plays a seat
+
+
+@dataclass(frozen=True)
+class HostTicket:
+    """What the host gets once, on creating a session. Only a hash of ``host_key`` is stored."""
+
+    code: str
+    host_key: str
+
+
+@dataclass(frozen=True)
+class SeatTicket:
+    """A player's seat. Keep ``token`` (e.g. in the page URL or local storage) to come back after a refresh."""
+
+    code: str
+    team: int
+    firm: str
+    token: str
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """One firm's public books (``full`` information only)."""
+
+    firm: str
+    inventory: float
+    backlog: float
+    on_order: float
+    incoming: float
+    last_order: float
+
+
+@dataclass(frozen=True)
+class SeatObservation:
+    """The firm's books at the end of the week being decided, before it orders (see observe.py).
+
+    Attributes:
+        inventory: finished goods on hand. backlog: owed to its customers.
+        raw: raw materials on hand (producers). wip: production under way (producers).
+        on_order: supply line, ordered and not yet in finished stock. position: on hand - backlog + supply line.
+        incoming: orders (or customer demand) received this week. received: goods that arrived.
+        shipped: goods sent this week. last_order: the order placed last week.
+        capacity: production capacity in force (producers; None otherwise).
+        cost: this week's operating cost so far (the ordering cost is added when the order is placed).
+        cash: money on hand.
+        demand: end-customer demand this week (``pos`` and ``full``; None in ``silo``).
+        chain: every firm's books (``full``; None otherwise).
+    """
+
+    inventory: float
+    backlog: float
+    raw: float
+    wip: float
+    on_order: float
+    position: float
+    incoming: float
+    received: float
+    shipped: float
+    last_order: float
+    capacity: float | None
+    cost: float
+    cash: float
+    demand: float | None = None
+    chain: tuple[ChainRow, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SeatWeek:
+    """One past week of the seat's own firm: its decision and its end-of-week books."""
+
+    week: int
+    order: float  # units ordered at the end of the week (the firm's order_placed)
+    capacity_target: float | None  # capacity decided (producers)
+    decided_by: str  # "human" or "bot"
+    incoming: float
+    received: float
+    shipped: float
+    inventory: float
+    backlog: float
+    on_order: float
+    raw: float
+    wip: float
+    lost: float
+    capacity: float | None  # capacity in force that week (producers)
+    cost: float  # $ that week, ordering cost included
+    revenue: float
+    purchases: float
+    profit: float
+    cash: float
+    demand: float | None  # end-customer demand (pos and full only)
+
+
+@dataclass(frozen=True)
+class SeatDecision:
+    """A decision made for a seat in the current week."""
+
+    order: float
+    capacity_target: float | None
+    decided_by: str  # "human" or "bot"
+    submitted_at: float
+
+
+@dataclass(frozen=True)
+class SeatView:
+    """Everything a player's page may show: the seat's own observation and history, and the game's pace.
+
+    Attributes:
+        week: the week on the page, whose order is to be decided (the last week played once the team is done).
+        status: the session's status (lobby, running, paused, ended).
+        observation: this week's books (None once the team has played every week).
+        history: the firm's past weeks, oldest first.
+        decision: this seat's decision for ``week`` if made (None while it is still to decide).
+        can_submit: the page may send an order now.
+        waiting: seats of the team (this one included) still to decide this week.
+        fixed_order: the order the scenario imposes this week (submit exactly this), or None.
+        decides_capacity: the firm also decides a production capacity target (producers with finite capacity).
+        max_order: the largest order (and capacity) accepted. allows_returns: negative orders allowed.
+        deadline: when bots decide for late seats (None without a timer, or while not running).
+        total_cost: the firm's cost over the weeks played ($).
+        debrief_ready: the session has ended and :meth:`Classroom.debrief` is open to players.
+    """
+
+    code: str
+    title: str
+    team: int
+    firm: str
+    role: str
+    player: str
+    status: str
+    week: int
+    weeks: int
+    information: str
+    observation: SeatObservation | None
+    history: tuple[SeatWeek, ...]
+    decision: SeatDecision | None
+    can_submit: bool
+    waiting: int
+    fixed_order: float | None
+    decides_capacity: bool
+    whole_units: bool
+    allows_returns: bool
+    max_order: float
+    deadline: float | None
+    done: bool
+    total_cost: float
+    debrief_ready: bool
+
+
+@dataclass(frozen=True)
+class SeatStatus:
+    """A seat as the host sees it."""
+
+    firm: str
+    role: str
+    mode: str  # "human" or "bot"
+    player: str | None  # None: a free human seat, or a bot seat
+    submitted: bool  # decided for the team's current week
+    decided_by: str | None  # "human" or "bot" once decided
+    cost: float  # $ over the weeks played
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    """A team (one whole chain) as the host sees it."""
+
+    team: int
+    week: int  # the week being decided (the last week played once done)
+    done: bool
+    cost: float  # $ over the weeks played, every firm
+    seats: tuple[SeatStatus, ...]
+    waiting: tuple[str, ...]  # firms still to decide this week
+    deadline: float | None
+
+
+@dataclass(frozen=True)
+class HostView:
+    """The host's dashboard: every team's week, who has submitted, who is awaited, cost so far."""
+
+    code: str
+    title: str
+    scenario: str
+    status: str
+    information: str
+    weeks: int
+    seed: int
+    timer_seconds: float | None
+    bot_rule: str  # e.g. "sterman(theta=0.36, ...)" or "scenario rules"
+    created_at: float
+    teams: tuple[TeamStatus, ...]
+    free_seats: int
+    players: int
+
+
+@dataclass(frozen=True)
+class JoinView:
+    """What a join page may show before a player has a seat: the session and its free seats."""
+
+    code: str
+    title: str
+    scenario: str
+    status: str
+    teams: int
+    firms: tuple[tuple[str, str], ...]  # (firm id, role) in chain order
+    free: tuple[tuple[int, str], ...]  # (team, firm) of every free human seat
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """The game after (or, for the host, during) play. Costs are compared over ``weeks_compared``,
+    the weeks every team has played, so teams at different weeks are compared fairly.
+
+    Attributes:
+        history: tidy, one row per (team, week, firm): the export schema (docs/classroom-data.md).
+        firms: one row per (team, firm): player(s), cost, profit, bullwhip, fill rate, peak order, and
+            ``rank_in_role`` among the same firm (same role, same place in the chain) of every team.
+        teams: the leaderboard, one row per team: rank, cost, ``cost_vs_bots``, weeks played, cost over all its weeks.
+        bots: the same chain played by the session's bots on the same demand (same seed): one row per firm
+            plus a ``chain`` row, over ``weeks_compared``.
+        bot_history: the bots' game, tidy (week, firm, role, engine columns), whole horizon.
+    """
+
+    code: str
+    title: str
+    status: str
+    weeks: int
+    weeks_compared: int
+    history: pd.DataFrame
+    firms: pd.DataFrame
+    teams: pd.DataFrame
+    bots: pd.DataFrame
+    bot_history: pd.DataFrame
