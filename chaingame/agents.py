@@ -27,6 +27,7 @@ class FirmAgent(mesa.Agent):
         self.memory: dict = {}
         self.capacity_memory: dict = {}
         self.observation: Observation | None = None
+        self.total_cost = 0.0  # $ operating cost since week 1
 
     def decide(self) -> tuple[np.ndarray, np.ndarray]:
         """Order (and capacity target) from this week's observation."""

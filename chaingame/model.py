@@ -45,8 +45,11 @@ class ChainModel(mesa.Model):
         self.firms: dict[str, FirmAgent] = {}
         for f, pol, cap in zip(sc.firms, self.engine.policies, self.engine.capacity_rules):
             self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap)
-        self.datacollector = mesa.DataCollector(
-            agent_reporters={"firm": "firm_id", "role": "role", **{c: c for c in COLUMNS}},
+        self.total_cost = 0.0  # $ chain operating cost since week 1
+        self.datacollector = mesa.DataCollector(  # a model reporter also makes mesa.batch_run see the steps
+            model_reporters={"chain_cost": "total_cost"},
+            agent_reporters={"firm": "firm_id", "role": "role", "total_cost": "total_cost",
+                             **{c: c for c in COLUMNS}},
         )
         self.running = True
 
@@ -67,6 +70,8 @@ class ChainModel(mesa.Model):
         for i, agent in enumerate(agents):
             for column in COLUMNS:
                 setattr(agent, column, float(books[column][i, 0]))
+            agent.total_cost += agent.cost
+        self.total_cost = sum(a.total_cost for a in agents)
         self.datacollector.collect(self)
         self.running = not self.engine.done
 

@@ -1,0 +1,37 @@
+"""``python -m chaingame.viz [solara run options]``: serve the researcher view.
+
+The same as ``solara run chaingame/viz/app.py``, after making sure the page's browser files are
+available offline (:mod:`chaingame.ui.assets`, the same files as the classroom's; fetched once
+with npm if missing). Extra arguments (``--port 8766``, ``--host 0.0.0.0``, ``--production``,
+``--no-open``) go to ``solara run``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = Path(__file__).with_name("app.py")
+
+
+def command(argv: list[str]) -> list[str]:
+    """The ``solara run`` command line for the view, with the user's extra options."""
+    return [sys.executable, "-m", "solara", "run", str(APP), *argv]
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    from chaingame.ui import assets
+
+    try:
+        assets.ensure(log=print)
+    except assets.AssetError as e:
+        print(f"python -m chaingame.viz: {e}", file=sys.stderr)
+        return 2
+    cmd = command(sys.argv[1:] if argv is None else argv)
+    os.execv(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
