@@ -1,4 +1,4 @@
-"""The ``chaingame`` command: run scenarios and list the bundled ones.
+"""The ``chaingame`` command: run scenarios, list the bundled ones, sweep and plot, serve the classroom.
 
 Wrong input exits with status 2 and one line on stderr naming the field, the value and what is
 allowed; nothing is written before the input has been checked.
@@ -63,8 +63,8 @@ def _clean(x):
 def cmd_run(args) -> int:
     from . import metrics
     from .model import ChainModel
-    from .scenario import load_scenario
     from .plotting import save_bullwhip
+    from .scenario import load_scenario
 
     sc = load_scenario(args.scenario)
     values = _overrides(args.set)
@@ -112,6 +112,99 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_play(args) -> int:
+    from .serve import serve
+    from .ui.assets import AssetError
+
+    if not 0 < args.port < 65536:
+        raise ScenarioError("--port", f"{args.port} is not a TCP port (allowed: 1 to 65535)")
+    try:
+        serve(host=args.host, port=args.port, db=args.db)
+    except AssetError as e:
+        raise ScenarioError("assets", str(e)) from None
+    return 0
+
+
+def cmd_assets(args) -> int:
+    from .serve import configure_solara
+
+    configure_solara()
+    from .ui import assets
+
+    try:
+        cache = assets.cache_dir()
+        if args.check:
+            assets.ensure(cache, fetch_missing=False)
+        else:
+            assets.ensure(cache)
+    except assets.AssetError as e:
+        raise ScenarioError("assets", str(e)) from None
+    print(f"browser files present in {cache}: {', '.join(p.spec for p in assets.required())}")
+    return 0
+
+
+SWEEP_LABELS = {"out": "--out", "chunk": "--chunk", "resume": "--resume", "executor": "--cluster",
+                "workers": "--workers"}
+
+
+def cmd_sweep(args) -> int:
+    from .executors import tune_malloc
+    from .sweep import execute
+
+    tune_malloc()  # this process is ours: keep the engine's arrays in the heap (see tune_malloc)
+
+    out = Path(args.out) if args.out else Path("chaingame-runs") / f"{Path(args.file).stem}.parquet"
+    parts = out.with_name(out.name + ".parts")
+    had_parts = parts.exists()
+    try:
+        table, report = execute(args.file, workers=args.workers, executor=args.cluster, out=out, resume=args.resume,
+                                chunk=args.chunk, labels=SWEEP_LABELS)
+    except KeyboardInterrupt:
+        kept = f"; finished chunks are kept in {parts} (run again with --resume to finish)" \
+            if parts.exists() and (had_parts or any(parts.glob("chunk-*"))) else ""
+        print(f"chaingame sweep: interrupted{kept}", file=sys.stderr)
+        return 130
+    combos, reps = table["combination"].nunique(), table["replication"].nunique()
+    print(f"{args.file}: {combos} combination{'s' * (combos != 1)} x {reps} replication{'s' * (reps != 1)} "
+          f"on {report.ran_on}, {report.chunks} chunk{'s' * (report.chunks != 1)}")
+    if report.reused:
+        print(f"reused {report.reused} of {report.chunks} chunks from {report.parts}")
+    print(f"wrote {out} ({len(table)} rows: {', '.join(dict.fromkeys(table['firm']))})")
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from .plotting import save_sweep
+    from .sweep import mean_ci, metrics_of, parameters_of, read_table
+
+    results = Path(args.results)
+    df = read_table(results, "results")
+    params, metrics = parameters_of(df), metrics_of(df)
+    if args.x not in params:
+        raise ScenarioError("--x", f'"{args.x}" is not a parameter of {results} (allowed: '
+                                   f"{', '.join(params) or 'none; that sweep varied nothing'})")
+    if args.y not in metrics:
+        raise ScenarioError("--y", f'"{args.y}" is not a metric of {results} (allowed: {", ".join(metrics)})')
+    has = list(dict.fromkeys(df.loc[df[args.y].notna(), "firm"]))
+    for firm in args.firm or []:
+        if firm not in has:
+            raise ScenarioError("--firm", f'"{firm}" has no {args.y} values in {results} (allowed: {", ".join(has)})')
+    out = Path(args.out) if args.out else results.with_name(f"{results.stem}-{args.y}.png")
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise ScenarioError("--out", f'"{out}" ends in "{out.suffix}" (allowed: .png, .pdf or .svg)')
+    if out.is_dir():
+        raise ScenarioError("--out", f'"{out}" is a folder (allowed: an image file name)')
+    summary = mean_ci(df, args.x, args.y, args.firm)
+    others = [p for p in params if p != args.x and df[p].nunique() > 1]
+    title = f"{args.y} against {args.x}: mean and 95% CI over {df['replication'].nunique()} replications"
+    if others:
+        title += f"\n(pooled over {', '.join(others)})"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_sweep(summary, out, args.x, args.y, title, connect=not others)
+    print(f"wrote {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="chaingame", description="An agent-based multi-firm value-chain game (beer game).")
     parser.add_argument("--version", action="version", version=f"chaingame {__import__('chaingame').__version__}")
@@ -132,6 +225,58 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change a scenario field by dotted path, e.g. --set firms.retailer.policy.beta=1 "
                         "(repeatable; links.*.shipping_delay=1 sets every link)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("play", help="serve the classroom: host page, player pages, debrief",
+                       description="Serve the classroom web app (one process): the host creates a session at "
+                                   "/host, players join at /, everyone sees the debrief at /debrief. Sessions "
+                                   "are kept in an SQLite file and survive a restart.")
+    p.add_argument("--host", default="127.0.0.1", metavar="H",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom network)")
+    p.add_argument("--port", type=int, default=8765, metavar="P", help="TCP port (default 8765)")
+    p.add_argument("--db", metavar="PATH", help="session database (default: classroom.sqlite3 in your data folder)")
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("assets", help="fetch the web app's browser files for offline use (needs npm once)",
+                       description="Put the JavaScript, CSS and fonts the web pages need into Solara's local "
+                                   "asset folder, from the npm registry, so that `chaingame play` works with no "
+                                   "CDN. Run once after installing (scripts/setup.sh does).")
+    p.add_argument("--check", action="store_true", help="only check; exit 2 if something is missing")
+    p.set_defaults(func=cmd_assets)
+
+    p = sub.add_parser("sweep", help="run a parameter sweep and write one tidy table (.parquet or .csv)",
+                       description="Run every combination of a sweep file's parameters for its replications, in "
+                                   "parallel, and write one row per (combination, replication, firm) with the chosen "
+                                   "metrics; the chain's figures are in rows whose firm is \"chain\" (docs/sweeps.md). "
+                                   "Finished chunks are kept in OUT.parts/ until the table is written, so that "
+                                   "--resume can finish an interrupted sweep.")
+    p.add_argument("file", metavar="FILE", help="a sweep .toml file (examples in sweeps/)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help="local worker processes (default: one per CPU; 1 runs in this process)")
+    where.add_argument("--cluster", metavar="ADDRESS",
+                       help="run on a Dask cluster instead, e.g. tcp://host:8786 (needs chaingame[cluster])")
+    p.add_argument("--out", metavar="PATH",
+                   help="results file, .parquet or .csv (default: chaingame-runs/<FILE's name>.parquet)")
+    p.add_argument("--resume", action="store_true",
+                   help="finish an interrupted run of the same sweep, reusing the chunks in OUT.parts/")
+    p.add_argument("--chunk", type=int, metavar="N",
+                   help="runs per chunk of work, rounded up to whole batches (default: about 256 chunks); "
+                        "the numbers do not depend on it")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("plot", help="plot a sweep's metric against a parameter (mean and 95%% CI)",
+                       description="Plot the mean of a metric with its 95% confidence interval (Student's t) "
+                                   "against a swept parameter, one line per firm, from a table written by "
+                                   "`chaingame sweep`.")
+    p.add_argument("results", metavar="RESULTS", help="a table written by `chaingame sweep` (.parquet or .csv)")
+    p.add_argument("--x", required=True, metavar="PARAM",
+                   help="the parameter on the x axis, by its dotted path (e.g. defaults.policy.beta)")
+    p.add_argument("--y", required=True, metavar="METRIC", help="the metric, e.g. bullwhip, cost or max_bullwhip")
+    p.add_argument("--firm", action="append", metavar="F",
+                   help='only this firm (repeatable; "chain" for the chain\'s rows; default: every firm with '
+                        "the metric, else the chain)")
+    p.add_argument("--out", metavar="PATH", help="image file, .png, .pdf or .svg (default: RESULTS-METRIC.png)")
+    p.set_defaults(func=cmd_plot)
     return parser
 
 

@@ -37,3 +37,43 @@ def save_bullwhip(history: pd.DataFrame, path: str | Path, title: str = "") -> P
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)
+
+
+def sweep_figure(summary: pd.DataFrame, x: str, y: str, title: str = "", level: float = 0.95,
+                 connect: bool = True):
+    """A metric against a swept parameter: per firm, the mean with its confidence interval.
+
+    ``summary`` is :func:`chaingame.sweep.mean_ci`'s table (firm, x, n, mean, low, high).
+    Numbers on the x axis are placed by value, anything else in order of first appearance.
+    ``connect``: a line and a shaded band (a grid); else points with error bars (e.g. random
+    samples, where neighbouring points differ in other parameters too).
+    """
+    fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
+    numeric = pd.api.types.is_numeric_dtype(summary[x]) and not pd.api.types.is_bool_dtype(summary[x])
+    labels = list(dict.fromkeys(summary[x].astype(str)))
+    for firm, rows in summary.groupby("firm", sort=False):
+        xs = rows[x].to_numpy(float) if numeric else [labels.index(v) for v in rows[x].astype(str)]
+        if connect:
+            line, = ax.plot(xs, rows["mean"], marker="o", ms=3.5, lw=1.6, label=firm)
+            ax.fill_between(xs, rows["low"], rows["high"], color=line.get_color(), alpha=0.2, lw=0)
+        else:
+            err = [rows["mean"] - rows["low"], rows["high"] - rows["mean"]]
+            ax.errorbar(xs, rows["mean"], yerr=err, fmt="o", ms=3.5, lw=1, capsize=2, label=firm)
+    if not numeric:
+        ax.set_xticks(range(len(labels)), labels, rotation=30 if max(map(len, labels)) > 6 else 0)
+    ax.set_xlabel(x)
+    ax.set_ylabel(f"{y} (mean, {level:.0%} CI)")
+    ax.grid(alpha=0.3)
+    if summary["firm"].nunique() > 1:
+        ax.legend(fontsize=8, title="firm", title_fontsize=8)
+    ax.set_title(title or f"{y} against {x}", fontsize=10)
+    return fig
+
+
+def save_sweep(summary: pd.DataFrame, path: str | Path, x: str, y: str, title: str = "",
+               connect: bool = True) -> Path:
+    """Write :func:`sweep_figure` (PNG, PDF or SVG by the file's extension)."""
+    fig = sweep_figure(summary, x, y, title, connect=connect)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)

@@ -16,3 +16,6 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [ -n "${1:-}" ]; then spec=".[$1]"; else spec="."; fi
 .venv/bin/python -m pip install -q -e "$spec"
+# The web app's browser files (JavaScript, CSS, fonts) from the npm registry, so that `chaingame play`
+# renders with no CDN; a failure here only warns: `chaingame play` tries again and says what is missing.
+.venv/bin/chaingame assets || echo "setup: could not fetch the web app's browser files; run .venv/bin/chaingame assets" >&2

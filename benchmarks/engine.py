@@ -1,0 +1,128 @@
+"""Speed figures on the classic board, in one run (on demand; not part of the test suite).
+
+    .venv/bin/python benchmarks/engine.py [--games 40] [--replications 10000] [--sweep-replications 20000]
+
+Prints, and does not judge:
+
+1. agent-steps (firm-weeks) per second of the Mesa model, ``ChainModel`` (one game at a time);
+2. the same for the array engine, ``simulate`` with 10,000 replications (the whole call: the
+   weekly loop and the summary figures), and the per-game ratio of the two (target: >= 300x);
+3. the wall time of one sweep with 1 worker (in this process) and with 2 worker processes, and
+   the speed-up (target: >= 1.8x). The 2-worker figure is given with the pool's start-up (what
+   ``chaingame sweep --workers 2`` costs) and with a pool already started. For scale, the same
+   ratio for a plain Python loop shows what two processes get from this machine at the moment
+   (on a shared machine, less than 2).
+
+Every figure is the best of ``--repeat`` runs, after a warm-up, since the machine may be shared.
+The engine figures are given with glibc's default allocator settings (a plain Python session) and
+with :func:`chaingame.executors.tune_malloc` (what ``chaingame sweep`` and its workers use); the
+sweeps are timed with it, in this process and in the workers alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from concurrent.futures import wait
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import chaingame as cg  # noqa: E402
+from chaingame.executors import default_workers, process_pool, tune_malloc  # noqa: E402
+from chaingame.sweep import load_sweep, plan, run_sweep  # noqa: E402
+
+SCENARIO = "classic"
+
+
+def best(fn, repeat: int) -> float:
+    """The shortest wall time of ``repeat`` calls (s)."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def spin(n: int) -> int:
+    """Plain Python work, no numpy: what two processes can get from the machine."""
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def chain_model(games: int) -> None:
+    for g in range(games):
+        cg.ChainModel(SCENARIO, seed=g).run()
+
+
+def sweep_table(replications: int) -> dict:
+    return {"scenario": SCENARIO, "seed": 1, "replications": replications, "metrics": ["cost", "bullwhip"],
+            "grid": {"defaults.policy.beta": [round(0.1 * i, 1) for i in range(11)]}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--games", type=int, default=40, help="ChainModel games to time (default 40)")
+    ap.add_argument("--replications", type=int, default=10_000, help="array engine replications (default 10000)")
+    ap.add_argument("--sweep-replications", type=int, default=20_000,
+                    help="replications per combination of the 11-point sweep (default 20000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is shown (default 3)")
+    args = ap.parse_args()
+
+    sc = cg.load_scenario(SCENARIO)
+    firm_weeks = sc.weeks * len(sc.firms)  # agent-steps of one game
+    print(f"chaingame {cg.__version__}, Python {platform.python_version()}, {platform.machine()}, "
+          f"{default_workers()} CPUs available, load average {os.getloadavg()[0]:.2f}")
+    print(f"scenario {SCENARIO}: {len(sc.firms)} firms x {sc.weeks} weeks = {firm_weeks} agent-steps per game\n")
+
+    chain_model(2)  # warm-up
+    t_model = best(lambda: chain_model(args.games), args.repeat) / args.games
+    cg.simulate(SCENARIO, 200)
+    R = args.replications
+    t_array = best(lambda: cg.simulate(SCENARIO, R, seed=1), args.repeat) / R
+    tune_malloc()  # as chaingame sweep and its workers do; from here on for every figure
+    t_model_tuned = best(lambda: chain_model(args.games), args.repeat) / args.games
+    t_array_tuned = best(lambda: cg.simulate(SCENARIO, R, seed=1), args.repeat) / R
+    print("                                        agent-steps/s   per game    with tune_malloc()")
+    print(f"ChainModel (Mesa, one game at a time): {firm_weeks / t_model:>13,.0f}   {t_model * 1e3:6.2f} ms   "
+          f"{firm_weeks / t_model_tuned:>13,.0f}   {t_model_tuned * 1e3:6.2f} ms")
+    print(f"array engine (simulate, R = {R:,}):  {firm_weeks / t_array:>13,.0f}   {t_array * 1e6:6.1f} us   "
+          f"{firm_weeks / t_array_tuned:>13,.0f}   {t_array_tuned * 1e6:6.1f} us")
+    print(f"per-game ratio, array engine / ChainModel: {t_model / t_array:,.0f}x "
+          f"({t_model_tuned / t_array_tuned:,.0f}x with tune_malloc())\n")
+
+    table = sweep_table(args.sweep_replications)
+    sweep = load_sweep(table)
+    chunks = plan(sweep)
+    print(f"sweep: {len(sweep.combinations)} values of beta x {sweep.replications:,} replications = "
+          f"{sweep.runs:,} games in {len(chunks)} chunks of {chunks[0].runs} (batches of {sweep.batch})")
+    run_sweep({**table, "replications": sweep.batch}, workers=1, progress=False)  # warm-up
+    times: dict[str, list[float]] = {"1": [], "2": [], "2 warm": [], "spin 1": [], "spin 2": []}
+    n = 5_000_000
+    with process_pool(2) as pool:
+        wait([pool.submit(spin, 10) for _ in range(4)])  # both workers started
+        for _ in range(args.repeat):  # interleaved, so that a change of load hits every figure alike
+            times["1"].append(best(lambda: run_sweep(table, workers=1, progress=False), 1))
+            times["2"].append(best(lambda: run_sweep(table, workers=2, progress=False), 1))
+            times["2 warm"].append(best(lambda: run_sweep(table, executor=pool, progress=False), 1))
+            times["spin 1"].append(best(lambda: [spin(n), spin(n)], 1))
+            times["spin 2"].append(best(lambda: list(pool.map(spin, [n, n])), 1))
+    t1, t2, t2_warm = min(times["1"]), min(times["2"]), min(times["2 warm"])
+    machine = min(times["spin 1"]) / min(times["spin 2"])
+    print(f"  1 worker (in this process):          {t1:6.2f} s  ({sweep.runs / t1:,.0f} games/s)")
+    print(f"  2 worker processes, with start-up:   {t2:6.2f} s  ({sweep.runs / t2:,.0f} games/s)  "
+          f"speed-up {t1 / t2:.2f}x")
+    print(f"  2 worker processes, pool started:    {t2_warm:6.2f} s  ({sweep.runs / t2_warm:,.0f} games/s)  "
+          f"speed-up {t1 / t2_warm:.2f}x")
+    print(f"  for scale, a plain Python loop in 2 processes vs 1: speed-up {machine:.2f}x "
+          f"(load average now {os.getloadavg()[0]:.2f})")
+
+
+if __name__ == "__main__":
+    main()

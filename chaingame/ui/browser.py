@@ -1,0 +1,87 @@
+"""What the page keeps in the browser: a seat token or host keys, in ``sessionStorage``/``localStorage``.
+
+A refresh keeps the seat because the token lives in the tab's ``sessionStorage`` (per tab, survives
+a reload) and in ``localStorage`` (per browser, survives closing the tab); the tab's own copy wins,
+so two tabs of one browser can hold two seats. The server never trusts this value: it is a token the
+service checks like any other input.
+
+The widget also reports the page's origin (for the join link and QR code) and a ``#key=...``
+fragment (the host's link), which it removes from the address bar so a projected screen does not
+show it. And it reloads the page once the server answers again after its websocket has been down
+for 3 s or more (a restarted server): the reloaded page finds its seat in the browser's storage.
+"""
+
+from __future__ import annotations
+
+import ipyvue
+import traitlets
+
+_TEMPLATE = """
+<template><span style="display: none"></span></template>
+<script>
+module.exports = {
+  mounted() {
+    let value = null;
+    try { value = window.sessionStorage.getItem(this.storage_key); } catch (e) {}
+    if (value === null) { try { value = window.localStorage.getItem(this.storage_key); } catch (e) {} }
+    let fragment = "";
+    const hash = window.location.hash || "";
+    if (hash.startsWith("#key=")) {
+      fragment = decodeURIComponent(hash.slice(5));
+      try { window.history.replaceState(null, "", window.location.pathname + window.location.search); } catch (e) {}
+    }
+    this.origin = window.location.origin;
+    this.fragment = fragment;
+    this.value = value;
+    this.loaded = true;
+    this.watchdog = setInterval(() => this.checkServer(), 1000);
+  },
+  beforeDestroy() { clearInterval(this.watchdog); },
+  beforeUnmount() { clearInterval(this.watchdog); },
+  methods: {
+    // The server restarted (its websocket has been down for 3 s or more): reload as soon as it
+    // answers again, rather than wait for the websocket's reconnection back-off.
+    async checkServer() {
+      const debug = window.solara && window.solara.debug;
+      const status = debug && debug.connectionStatus;
+      if (!status || status === "connected") { this.downFor = 0; return; }
+      this.downFor = (this.downFor || 0) + 1;
+      if (this.downFor < 3 || this.probing) return;
+      this.probing = true;
+      try {
+        const root = (window.solara && window.solara.rootPath) || "";
+        const answer = await fetch(root + "/readyz", {cache: "no-store"});
+        if (answer.ok) window.location.reload();
+      } catch (e) {
+      } finally {
+        this.probing = false;
+      }
+    },
+  },
+  watch: {
+    value(v) {
+      if (!this.loaded) return;
+      for (const store of [window.sessionStorage, window.localStorage]) {
+        try { if (v === null || v === "") store.removeItem(this.storage_key); else store.setItem(this.storage_key, v); }
+        catch (e) {}
+      }
+    },
+  },
+};
+</script>
+"""
+
+
+class BrowserStore(ipyvue.VueTemplate):
+    """One string kept in the browser under ``storage_key`` (``None`` when absent).
+
+    Traits set by the browser once mounted: ``value``, ``origin``, ``fragment`` and then
+    ``loaded = True``; setting ``value`` from Python writes it back (``None`` or ``""`` deletes it).
+    """
+
+    template = traitlets.Unicode(_TEMPLATE).tag(sync=True)
+    storage_key = traitlets.Unicode("chaingame").tag(sync=True)
+    value = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    loaded = traitlets.Bool(False).tag(sync=True)
+    origin = traitlets.Unicode("").tag(sync=True)
+    fragment = traitlets.Unicode("").tag(sync=True)

@@ -1,0 +1,162 @@
+"""Pictures for the pages: a tiny SVG line chart for a seat, matplotlib PNGs for the debrief.
+
+No data is computed here beyond laying it out: the numbers come from the service's snapshots.
+The seat's chart is a hand-made SVG string (microseconds, no JavaScript, nothing from a CDN), as
+every seat page re-renders each week; the debrief's figures are matplotlib PNGs, drawn once per
+game state and shared by every viewer (:func:`cached_png`).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf")
+
+
+def svg_lines(x: Sequence[float], series: dict[str, Sequence[float | None]], *, width: int = 520, height: int = 200,
+              ylabel: str = "", colors: Sequence[str] = PALETTE) -> str:
+    """A small step-free line chart as an SVG string: one polyline per series, a legend, axes ticks."""
+    left, right, top, bottom = 40, 10, 24, 26
+    w, h = width - left - right, height - top - bottom
+    values = [v for s in series.values() for v in s if v is not None and math.isfinite(v)]
+    xs = list(x)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" role="img" style="font: 11px sans-serif">']
+    if not values or not xs:
+        out.append(f'<text x="{left}" y="{top + h / 2}" fill="#666">no weeks played yet</text></svg>')
+        return "".join(out)
+    lo, hi = min(0.0, min(values)), max(values)
+    hi = hi if hi > lo else lo + 1.0
+    x0, x1 = min(xs), max(xs)
+    span = x1 - x0 if x1 > x0 else 1.0
+
+    def px(v: float) -> float:
+        return left + (v - x0) / span * w
+
+    def py(v: float) -> float:
+        return top + h - (v - lo) / (hi - lo) * h
+
+    for tick in _ticks(lo, hi):
+        y = py(tick)
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e0e0e0"/>')
+        out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{tick:g}</text>')
+    for tick in _ticks(x0, x1, integer=True):
+        out.append(f'<text x="{px(tick):.1f}" y="{top + h + 16}" text-anchor="middle" fill="#555">{tick:g}</text>')
+    if lo < 0 < hi:
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{py(0):.1f}" y2="{py(0):.1f}" stroke="#999"/>')
+    legend_x = left
+    for i, (name, ys) in enumerate(series.items()):
+        color = colors[i % len(colors)]
+        points = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip(xs, ys, strict=False)
+                          if b is not None and math.isfinite(b))
+        if points:
+            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
+        label = html.escape(name)
+        out.append(f'<rect x="{legend_x}" y="6" width="10" height="10" fill="{color}"/>'
+                   f'<text x="{legend_x + 14}" y="15" fill="#333">{label}</text>')
+        legend_x += 24 + 7 * len(name)
+    if ylabel:
+        out.append(f'<text x="4" y="{top - 6}" fill="#555">{html.escape(ylabel)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _ticks(lo: float, hi: float, n: int = 4, integer: bool = False) -> list[float]:
+    raw = (hi - lo) / n if hi > lo else 1.0
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    if integer:
+        step = max(1.0, round(step))
+    first = math.ceil(lo / step) * step
+    return [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+# --- debrief figures ---------------------------------------------------------------------------
+_cache: OrderedDict[tuple, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+_draw_lock = threading.Lock()  # pyplot's state is process-wide: draw one figure at a time
+CACHE_SIZE = 64  # figures kept (a few per session and team)
+
+
+def cached_png(key: tuple, draw: Callable) -> bytes:
+    """The PNG of ``draw(fig)`` (a function filling a new matplotlib Figure), drawn once per ``key``."""
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    with _draw_lock:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(9, 4.2), dpi=96, layout="constrained")
+        draw(fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        png = buf.getvalue()
+    with _cache_lock:
+        _cache[key] = png
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return png
+
+
+def draw_orders(fig, history, bot_history, team: int) -> None:
+    """Bullwhip: orders placed per firm, the team's beside the bots' on the same demand."""
+    firms = list(dict.fromkeys(history["firm"]))
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, data, title in ((axes[0], history[history["team"] == team], f"team {team}"),
+                            (axes[1], bot_history, "bots, same demand")):
+        if len(data):
+            demand = data.groupby("week")["customer_demand"].max()
+            ax.step(demand.index, demand.values, where="mid", color="black", ls="--", lw=1.8, label="customer demand")
+            for i, firm in enumerate(firms):
+                d = data[data["firm"] == firm]
+                ax.step(d["week"], d["order_placed"], where="mid", lw=1.6, color=PALETTE[i % 10], label=firm)
+        ax.set_title(title)
+        ax.set_xlabel("week")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("orders placed (units)")
+    axes[0].legend(fontsize=8, loc="upper left")
+
+
+def draw_stock(fig, history, team: int) -> None:
+    """Inventory (above zero) and backlog (below zero) per firm: the net stock of each."""
+    ax = fig.subplots()
+    data = history[history["team"] == team]
+    for i, firm in enumerate(dict.fromkeys(history["firm"])):
+        d = data[data["firm"] == firm]
+        ax.step(d["week"], d["inventory"] - d["backlog"], where="mid", lw=1.6, color=PALETTE[i % 10], label=firm)
+    ax.axhline(0, color="#555", lw=0.8)
+    ax.set_title(f"team {team}: inventory (+) and backlog (-) per firm")
+    ax.set_xlabel("week")
+    ax.set_ylabel("net stock (units)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+
+
+def draw_costs(fig, firms_table, bots_table) -> None:
+    """Cost per firm and team, stacked by firm, with the bots' chain as the last bar."""
+    import numpy as np
+
+    firm_ids = list(dict.fromkeys(firms_table["firm"]))
+    teams = sorted(firms_table["team"].unique())
+    labels = [f"team {t}" for t in teams] + ["bots"]
+    ax = fig.subplots()
+    bottom = np.zeros(len(labels))
+    bot_cost = dict(zip(bots_table["firm"], bots_table["cost"], strict=True))
+    for i, firm in enumerate(firm_ids):
+        rows = firms_table[firms_table["firm"] == firm].set_index("team")["cost"]
+        values = np.array([float(rows.get(t, 0.0)) for t in teams] + [float(bot_cost.get(firm, 0.0))])
+        ax.bar(labels, values, bottom=bottom, color=PALETTE[i % 10], label=firm)
+        bottom += values
+    for x, total in enumerate(bottom):
+        ax.text(x, total, f"${total:,.0f}", ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel("cost ($)")
+    ax.set_title("cost per firm and team")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8)

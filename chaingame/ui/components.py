@@ -1,0 +1,242 @@
+"""Small pieces shared by the pages: the frame, tables, figures, errors and live snapshots.
+
+Components only lay out what the classroom service returns (frozen dataclasses) and call it back;
+no game logic lives here (``../shared/notes/style.md``, point 3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipyvue
+import solara
+import traitlets
+from solara.server import kernel_context
+
+from .context import get_classroom, log
+
+# Which server process rendered the page: it changes when the server restarts, so a test (or a
+# person) can tell a page mounted again on the new server from the old page still on screen.
+SERVER_ID = hashlib.sha256(f"{os.getpid()}-{time.time_ns()}".encode()).hexdigest()[:12]
+
+CSS = """
+.cg-main { max-width: 1100px; margin: 0 auto; padding: 12px 16px 40px; }
+.cg-bar { display: flex; align-items: baseline; gap: 18px; padding: 10px 16px; background: #263238; color: #fff; }
+.cg-bar a { color: #cfd8dc; text-decoration: none; }
+.cg-bar .cg-brand { font-weight: 600; font-size: 18px; color: #fff; }
+table.cg-table { border-collapse: collapse; font-size: 14px; margin: 4px 0 8px; }
+table.cg-table th, table.cg-table td { padding: 3px 10px; border-bottom: 1px solid #e0e0e0; text-align: right; }
+table.cg-table th { background: #f5f5f5; font-weight: 600; }
+table.cg-table td.l, table.cg-table th.l { text-align: left; }
+.cg-books { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
+.cg-fig { border: 1px solid #e0e0e0; border-radius: 4px; padding: 8px 10px; background: #fff; }
+.cg-fig .k { color: #546e7a; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.cg-fig .v { font-size: 24px; font-weight: 600; }
+.cg-fig .n { color: #78909c; font-size: 12px; }
+.cg-error { color: #b71c1c; background: #ffebee; padding: 6px 10px; border-radius: 4px; margin: 6px 0; }
+.cg-wait { color: #0d47a1; background: #e3f2fd; padding: 10px 12px; border-radius: 4px; margin: 6px 0;
+  font-size: 16px; }
+.cg-ok { color: #1b5e20; background: #e8f5e9; padding: 10px 12px; border-radius: 4px; margin: 6px 0; }
+.cg-code { font-family: monospace; font-size: 44px; letter-spacing: .12em; font-weight: 700; }
+.cg-muted { color: #78909c; }
+"""
+
+
+@solara.component
+def Frame(title: str, children: list = []):  # noqa: B006 (Solara's children convention)
+    """Every page: a bar with the app's links, then the page's content."""
+    solara.Title(f"{title} · chaingame")
+    solara.Style(CSS)
+    solara.HTML(tag="div", unsafe_innerHTML=(
+        '<span class="cg-brand">chaingame</span><a href="/">play</a><a href="/host">host</a>'
+        '<a href="/debrief">debrief</a>'), classes=["cg-bar"], attributes={"data-server": SERVER_ID})
+    with solara.Column(classes=["cg-main"], gap="10px"):
+        for child in children:
+            solara.display(child)
+
+
+def fmt(x: Any, digits: int = 0) -> str:
+    """A number for a table cell: thousands separators, '-' for missing values."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    if isinstance(x, int | float):
+        return f"{x:,.{digits}f}" if digits or float(x) != int(x) else f"{int(x):,}"
+    return str(x)
+
+
+def money(x: Any) -> str:
+    return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"${x:,.2f}"
+
+
+def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, attrs: str = "") -> str:
+    """An HTML table (cells escaped); the first ``left`` columns are left-aligned text."""
+    head = "".join(f'<th class="{"l" if i < left else ""}">{html.escape(c)}</th>' for i, c in enumerate(columns))
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"l" if i < left else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(r))
+        + "</tr>" for r in rows)
+    return f'<table class="cg-table" {attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+@solara.component
+def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, name: str = ""):
+    solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), style="overflow-x: auto",
+                attributes={"data-testid": name} if name else None)
+
+
+def figure_html(label: str, value: str, note: str = "", name: str = "") -> str:
+    """One number of the books as HTML: label, value, a short note (one widget holds them all: fewer
+    widgets make each week's re-render cheaper)."""
+    test = f' data-testid="{html.escape(name)}"' if name else ""
+    return (f'<div class="cg-fig"{test}><div class="k">{html.escape(label)}</div>'
+            f'<div class="v">{html.escape(value)}</div><div class="n">{html.escape(note)}</div></div>')
+
+
+@solara.component
+def Heading(text: str, level: int = 2):
+    """A heading (plain HTML: Solara's Markdown would load Mermaid from a CDN)."""
+    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text), style="margin: 6px 0 2px")
+
+
+@solara.component
+def Error(message: str | None):
+    if message:
+        solara.HTML(tag="div", classes=["cg-error"], unsafe_innerHTML=html.escape(message),
+                    attributes={"role": "alert", "data-testid": "error"})
+
+
+def attempt(call: Callable, *args, **kwargs) -> tuple[Any, str | None]:
+    """``(call(...), None)``, or ``(None, one-line message)`` for a refusal of the service."""
+    from ..checks import ScenarioError
+    from ..classroom import ClassroomError
+
+    try:
+        return call(*args, **kwargs), None
+    except (ClassroomError, ScenarioError) as e:
+        return None, str(e)
+
+
+def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Callable[[Any], Any] | None = None,
+             delay: float = 0.0) -> tuple[Any, str | None]:
+    """``attempt(read)`` now, and again whenever session ``code`` changes; re-render only on a visible difference.
+
+    The classroom calls subscribers outside its lock from the thread that changed the state; the
+    callback reads the new snapshot there and, if what the page shows differs, re-enters the kernel
+    context of the tab that subscribed to update it (``../shared/notes/stack.md``). Other teams'
+    moves thus cost a page one read and one comparison, not a render.
+
+    Args:
+        shown: the part of a snapshot the page displays (default: all of it); a change elsewhere
+            is kept for the next render but does not cause one.
+        delay: seconds to gather changes before one update, off the notifying thread (the host's
+            dashboard: the players' pages are not kept waiting behind it).
+    """
+    snapshot = solara.use_ref(None)
+    last_deps = solara.use_ref(None)
+    _, set_version = solara.use_state(0)
+    if last_deps.current != deps:
+        last_deps.current = list(deps)
+        snapshot.current = attempt(read)
+
+    def visible(result):
+        value, error = result
+        return (shown(value) if shown is not None and value is not None else value), error
+
+    def subscribe():
+        if not code:
+            return None
+        context = kernel_context.get_current_context()
+        alive = [True]
+        version = [0]
+        pending: list[threading.Timer] = []
+        lock = threading.Lock()
+
+        def update():
+            with lock:
+                pending.clear()
+            if not alive[0] or context.closed_event.is_set():
+                return
+            new, old = attempt(read), snapshot.current
+            snapshot.current = new
+            try:
+                if old is not None and visible(new) == visible(old):
+                    return
+            except (TypeError, ValueError):  # not comparable (e.g. DataFrames): take it as changed
+                pass
+            version[0] += 1
+            try:
+                with context:
+                    set_version(version[0])
+            except Exception:  # a closing tab must not break the service's notification loop
+                log.exception("re-rendering a page after a change of session %s failed", code)
+
+        def changed():
+            if delay <= 0:
+                update()
+                return
+            with lock:
+                if pending:
+                    return
+                timer = threading.Timer(delay, update)
+                timer.daemon = True
+                pending.append(timer)
+            timer.start()
+
+        try:
+            unsubscribe = get_classroom().subscribe(code, changed)
+        except Exception as e:  # NotFound: the page shows the read's own error
+            log.debug("not subscribed to %s: %s", code, e)
+            return None
+        update()  # anything that happened between the first read and the subscription
+
+        def cleanup():
+            alive[0] = False
+            unsubscribe()
+            with lock:
+                for timer in pending:
+                    timer.cancel()
+
+        return cleanup
+
+    solara.use_effect(subscribe, [code, *deps])
+    return snapshot.current
+
+
+class _Countdown(ipyvue.VueTemplate):
+    """Seconds left, counted down in the browser (no server round trip each second)."""
+
+    template = traitlets.Unicode("""
+<template><span data-testid="countdown">{{ text }}</span></template>
+<script>
+module.exports = {
+  data() { return { now: Date.now(), start: Date.now(), timer: null }; },
+  mounted() { this.timer = setInterval(() => { this.now = Date.now(); }, 500); },
+  beforeDestroy() { clearInterval(this.timer); },
+  beforeUnmount() { clearInterval(this.timer); },
+  watch: { seconds() { this.start = Date.now(); this.now = this.start; } },
+  computed: {
+    text() {
+      const left = Math.max(0, Math.round(this.seconds - (this.now - this.start) / 1000));
+      return this.prefix + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+    },
+  },
+};
+</script>""").tag(sync=True)
+    seconds = traitlets.Float(0).tag(sync=True)
+    prefix = traitlets.Unicode("").tag(sync=True)
+
+
+@solara.component
+def Countdown(deadline: float | None, prefix: str = ""):
+    """Time left until ``deadline`` (``time.time()`` seconds), ticking in the browser."""
+    import time
+
+    if deadline is None:
+        return
+    _Countdown.element(seconds=max(0.0, deadline - time.time()), prefix=prefix)

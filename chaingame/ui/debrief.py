@@ -1,0 +1,116 @@
+"""The debrief (``/debrief?code=...``): what happened, for the class, after (or for the host, during) play.
+
+Bullwhip chart of orders per firm beside the bots' chain on the same demand, inventory and backlog
+per firm, cost per firm and team, the leaderboard and the ranking within each role. The tables
+are the service's :class:`~chaingame.classroom.Debrief`; players see it once the host has ended
+the game (the service refuses before), the host at any time with its key.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import solara
+
+from . import charts
+from .browser import BrowserStore
+from .components import Error, Frame, Heading, Table, attempt, fmt, money, use_live
+from .context import get_classroom
+from .host import HOST_KEY, host_keys
+from .player import query
+
+
+@solara.component
+def DebriefPage():
+    code = query("code").strip().upper()
+    stored, set_stored = solara.use_state(None)
+    loaded, set_loaded = solara.use_state(False)
+    typed, set_typed = solara.use_state("")
+    router = solara.use_router()
+    with Frame("Debrief"):
+        BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded)
+        if not code:
+            Heading("Debrief", 2)
+            solara.InputText("Session code", value=typed, on_value=set_typed, continuous_update=True)
+            solara.Button("Open", on_click=lambda: router.push(f"/debrief?code={typed.strip().upper()}"),
+                          disabled=not typed.strip(), color="primary")
+        elif not loaded:
+            solara.Text("Loading…")
+        else:
+            Debrief(code, host_keys(stored).get(code))
+
+
+@solara.component
+def Debrief(code: str, key: str | None):
+    classroom = get_classroom()
+
+    def stage():
+        """What decides whether the debrief changed: the status and each team's week."""
+        if key:
+            v = classroom.host_view(code, key)
+            return v.status, tuple((t.week, t.done) for t in v.teams)
+        return classroom.join_view(code).status
+
+    version, stage_error = use_live(code, stage, [code, key])
+    result = solara.use_memo(lambda: attempt(classroom.debrief, code, key) if version is not None else (None, None),
+                             [code, key, version])
+    data, error = result
+    if data is None:
+        Error(error or stage_error)
+        return
+    Heading(f"Debrief: {data.title}", 2)
+    note = "" if data.status == "ended" else " (the game is still on: the host's live view)"
+    solara.Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
+                "every team has played", classes=["cg-muted"])
+    if data.history.empty:
+        solara.Text("No week has been played yet.")
+    else:
+        Results(data, version)
+
+
+@solara.component
+def Results(data, version):
+    teams = [int(t) for t in data.teams["team"]]
+    team, set_team = solara.use_state(int(data.teams["team"].iloc[0]))
+    team = team if team in teams else teams[0]
+    stamp = (data.code, version)
+
+    Heading("Leaderboard", 3)
+    Table(["rank", "team", "players", "cost", "vs bots", "weeks played"],
+          [(int(r.rank), int(r.team), r.players or "(bots)", money(r.cost), _signed(r.cost_vs_bots),
+            int(r.weeks_played)) for r in data.teams.itertuples()], left=3, name="leaderboard")
+    Heading("Cost per firm and team", 3)
+    Png("costs", charts.cached_png((*stamp, "costs"), lambda fig: charts.draw_costs(fig, data.firms, data.bots)))
+    Heading("The bullwhip: orders per firm", 3)
+    if len(teams) > 1:
+        solara.ToggleButtonsSingle(value=team, values=teams, on_value=set_team)
+    Png("orders", charts.cached_png((*stamp, team, "orders"),
+                                    lambda fig: charts.draw_orders(fig, data.history, data.bot_history, team)))
+    Heading("Inventory and backlog per firm", 3)
+    Png("stock", charts.cached_png((*stamp, team, "stock"), lambda fig: charts.draw_stock(fig, data.history, team)))
+    Heading("Ranking within each role", 3)
+    firms = data.firms.sort_values(["firm", "rank_in_role"], key=lambda s: s.map(
+        {f: i for i, f in enumerate(dict.fromkeys(data.firms["firm"]))}) if s.name == "firm" else s)
+    Table(["firm", "role", "rank", "team", "players", "cost", "bullwhip", "fill rate", "peak order"],
+          [(r.firm, r.role, f"{int(r.rank_in_role)} of {int(r.of_in_role)}", int(r.team), r.players or "(bots)",
+            money(r.cost), fmt(r.bullwhip, 2), _pct(r.fill_rate), fmt(r.peak_order)) for r in firms.itertuples()],
+          left=2, name="roles")
+    Heading("The bots' chain on the same demand", 3)
+    Table(["firm", "role", "cost", "bullwhip", "fill rate", "peak order"],
+          [(r.firm, r.role, money(r.cost), fmt(r.bullwhip, 2), _pct(r.fill_rate), fmt(r.peak_order))
+           for r in data.bots.itertuples()], left=2, name="bots")
+
+
+def _signed(x: float) -> str:
+    return f"+${x:,.2f}" if x > 0 else f"-${-x:,.2f}" if x < 0 else "$0.00"
+
+
+def _pct(x) -> str:
+    return "-" if x is None or x != x else f"{x:.0%}"
+
+
+@solara.component
+def Png(name: str, png: bytes):
+    src = "data:image/png;base64," + base64.b64encode(png).decode()
+    solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
+                attributes={"data-testid": f"chart-{name}"})

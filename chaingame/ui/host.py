@@ -1,0 +1,296 @@
+"""The host's page (``/host``): create a session, show its join code, run the game, export it.
+
+The host key is shown once, as a link ``/host?code=CODE#key=KEY``; the browser keeps it (local
+storage, by session code) and the fragment never reaches the server's logs or a projected
+address bar. Every action sends the key to the service, which refuses a wrong one: the page hides
+nothing it is not allowed to show.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import json
+import tomllib
+
+import solara
+
+from .browser import BrowserStore
+from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, use_live
+from .context import get_classroom
+from .player import query
+
+HOST_DELAY = 0.25  # s: the dashboard gathers the changes of this long into one update (off the players' path)
+HOST_KEY = "chaingame.host"  # browser storage: JSON {session code: host key}
+BOT_RULES = {  # label -> the service's bot_rule table (None: each firm's rule from the scenario)
+    "the scenario's rules": None,
+    "Sterman, a typical player (θ=.36, αS=.26, β=.34, S'=17)": {"rule": "sterman"},
+    "moving-average order-up-to (5 weeks)": {"rule": "moving_average", "p": 5},
+    "exponential smoothing order-up-to (α=.2)": {"rule": "smoothing", "alpha": 0.2},
+    "pass orders through": {"rule": "pass_through"},
+    "custom (TOML table below)": "custom",
+}
+INFORMATION = ("the scenario's", "silo", "pos", "full")
+
+
+def host_keys(text: str | None) -> dict[str, str]:
+    try:
+        keys = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
+
+
+def number_or_text(text: str):
+    """What a form field holds, for the service to check: None if empty, a number, or the raw text."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+@solara.component
+def HostPage():
+    code = query("code").strip().upper()
+    stored, set_stored = solara.use_state(None)
+    loaded, set_loaded = solara.use_state(False)
+    origin, set_origin = solara.use_state("")
+    fragment, set_fragment = solara.use_state("")
+    shown_once, set_shown_once = solara.use_state(None)  # (code, key) just created: show the host link
+    router = solara.use_router()
+    keys = host_keys(stored)
+
+    def remember(session: str, key: str | None):
+        new = dict(host_keys(stored))
+        if key is None:
+            new.pop(session, None)
+        else:
+            new[session] = key
+        set_stored(json.dumps(new))
+
+    def take_fragment():
+        if loaded and code and fragment and keys.get(code) != fragment:
+            remember(code, fragment)
+
+    solara.use_effect(take_fragment, [loaded, code, fragment])
+
+    def created(ticket):
+        remember(ticket.code, ticket.host_key)
+        set_shown_once((ticket.code, ticket.host_key))
+        router.push(f"/host?code={ticket.code}")
+
+    with Frame("Host"):
+        BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded,
+                             on_origin=set_origin, on_fragment=set_fragment)
+        key = keys.get(code) or (fragment if code else None)
+        if not loaded:
+            solara.Text("Loading…")
+        elif code and key:
+            if shown_once and shown_once[0] == code:
+                HostLink(code, shown_once[1], origin, on_close=lambda: set_shown_once(None))
+            Dashboard(code, key, origin, on_forget=lambda: remember(code, None))
+        elif code:
+            AskKey(code, on_key=lambda k: remember(code, k.strip()))
+        else:
+            CreateForm(on_created=created)
+            if keys:
+                Heading("Sessions this browser hosts", 4)
+                links = "".join(f'<li><a href="/host?code={html.escape(c)}">{html.escape(c)}</a></li>' for c in keys)
+                solara.HTML(tag="ul", unsafe_innerHTML=links)
+
+
+@solara.component
+def HostLink(code: str, key: str, origin: str, on_close):
+    link = f"{origin}/host?code={code}#key={key}"
+    with solara.Card("Your host link — shown only now", style="max-width: 900px; background: #fff8e1"):
+        solara.Text("This browser remembers it. To run the session from another device, keep this link "
+                    "(it holds the host key; do not project it):")
+        solara.HTML(tag="code", unsafe_innerHTML=html.escape(link), attributes={"data-testid": "host-link"})
+        solara.Button("I have kept it", on_click=on_close, text=True)
+
+
+@solara.component
+def AskKey(code: str, on_key):
+    key, set_key = solara.use_state("")
+    Heading(f"Session {code}", 2)
+    solara.Text("This browser does not hold the host key of this session. Open the host link you kept "
+                "(…/host?code=…#key=…), or paste the key:")
+    solara.InputText("Host key", value=key, on_value=set_key, continuous_update=True, password=True)
+    solara.Button("Open", on_click=lambda: on_key(key), disabled=not key.strip(), color="primary")
+
+
+@solara.component
+def CreateForm(on_created):
+    from ..scenario import bundled
+
+    classroom = get_classroom()
+    names = list(bundled())
+    scenario, set_scenario = solara.use_state("classic" if "classic" in names else names[0])
+    upload, set_upload = solara.use_state(None)  # (file name, text)
+    pasted, set_pasted = solara.use_state("")
+    title, set_title = solara.use_state("")
+    teams, set_teams = solara.use_state("1")
+    information, set_information = solara.use_state(INFORMATION[0])
+    weeks, set_weeks = solara.use_state("")
+    timer, set_timer = solara.use_state("")
+    rule, set_rule = solara.use_state(next(iter(BOT_RULES)))
+    custom, set_custom = solara.use_state('{rule = "sterman", theta = 0.36, alpha_s = 0.26, beta = 0.34, s_prime = 17}')
+    error, set_error = solara.use_state(None)
+
+    def on_file(info):
+        data = info["data"] if isinstance(info, dict) else info.data
+        name = info["name"] if isinstance(info, dict) else info.name
+        try:
+            set_upload((name, data.decode("utf-8")))
+            set_error(None)
+        except UnicodeDecodeError:
+            set_error(f"scenario_toml: {name} is not a UTF-8 text file (allowed: a scenario .toml file)")
+
+    def create():
+        bot_rule = BOT_RULES[rule]
+        if bot_rule == "custom":
+            try:
+                bot_rule = tomllib.loads(f"v = {custom.strip()}")["v"]
+            except tomllib.TOMLDecodeError as e:
+                set_error(f"bot_rule: not a TOML inline table ({e}); e.g. {{rule = \"sterman\", theta = 0.5}}")
+                return
+        if upload:
+            name, text = upload[0].rsplit(".", 1)[0] or "uploaded", upload[1]
+        elif pasted.strip():
+            name, text = "pasted", pasted
+        else:
+            name, text = scenario, None
+        ticket, message = attempt(
+            classroom.create_session, name, teams=number_or_text(teams),
+            information=None if information == INFORMATION[0] else information,
+            weeks=number_or_text(weeks), timer_seconds=number_or_text(timer), bot_rule=bot_rule,
+            title=title, scenario_toml=text)
+        set_error(message)
+        if ticket is not None:
+            on_created(ticket)
+
+    Heading("Create a session", 2)
+    with solara.Card(style="max-width: 720px"):
+        own = upload is not None or bool(pasted.strip())
+        solara.Select("Scenario", values=names, value=scenario, on_value=set_scenario, disabled=own)
+        with solara.Row(style="align-items: center"):
+            solara.FileDrop(label="…or drop a scenario .toml file here", on_file=on_file, lazy=False)
+            if upload:
+                solara.Text(f"using {upload[0]}")
+                solara.Button("use a bundled scenario", on_click=lambda: set_upload(None), text=True)
+        if upload is None:
+            solara.InputTextArea("…or paste a scenario file (TOML) here", value=pasted, on_value=set_pasted,
+                                 continuous_update=True, rows=3)
+        solara.InputText("Title (shown to players)", value=title, on_value=set_title, continuous_update=True)
+        with solara.Row():
+            solara.InputText("Teams", value=teams, on_value=set_teams, continuous_update=True)
+            solara.Select("Information", values=list(INFORMATION), value=information, on_value=set_information)
+            solara.InputText("Weeks (empty: the scenario's)", value=weeks, on_value=set_weeks, continuous_update=True)
+            solara.InputText("Timer, seconds per week (empty: none)", value=timer, on_value=set_timer,
+                             continuous_update=True)
+        solara.Select("Bots play by", values=list(BOT_RULES), value=rule, on_value=set_rule)
+        if BOT_RULES[rule] == "custom":
+            solara.InputText("Bot rule (TOML inline table)", value=custom, on_value=set_custom, continuous_update=True)
+        Error(error)
+        solara.Button("Create session", on_click=create, color="primary")
+
+
+@functools.lru_cache(maxsize=64)
+def qr_svg(link: str) -> str:
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(link, error="m").save(buf, kind="svg", scale=5, border=2, xmldecl=False, svgns=True)
+    return buf.getvalue().decode()
+
+
+@solara.component
+def Dashboard(code: str, key: str, origin: str, on_forget):
+    classroom = get_classroom()
+    acted, set_acted = solara.use_state(0)  # the host's own actions show at once, not after HOST_DELAY
+    view, error = use_live(code, lambda: classroom.host_view(code, key), [code, key, acted], delay=HOST_DELAY)
+    action_error, set_action_error = solara.use_state(None)
+    if view is None:
+        Error(error)
+        solara.Button("Forget this session in this browser", on_click=on_forget, text=True)
+        return
+
+    def act(verb, *args):
+        def run(*_):
+            _, message = attempt(verb, code, key, *args)
+            set_action_error(message)
+            set_acted(lambda n: n + 1)
+        return run
+
+    join = f"{origin}/?code={code}"
+    with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="28px"):
+        with solara.Column(gap="4px"):
+            Heading(view.title, 2)
+            solara.Text(f"{view.scenario} · {view.weeks} weeks · information {view.information} · "
+                        f"bots: {view.bot_rule}" + (f" · timer {fmt(view.timer_seconds)} s" if view.timer_seconds
+                                                    else ""), classes=["cg-muted"])
+            solara.Text("join code", classes=["cg-muted"])
+            solara.HTML(tag="div", classes=["cg-code"], unsafe_innerHTML=html.escape(code),
+                        attributes={"data-testid": "join-code"})
+            solara.HTML(tag="a", unsafe_innerHTML=html.escape(join),
+                        attributes={"href": join, "data-testid": "join-link"})
+            solara.HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
+                f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
+        solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", attributes={"data-testid": "qr"})
+    with solara.Row(style="flex-wrap: wrap"):
+        if view.status == "lobby":
+            solara.Button("Start", on_click=act(classroom.start), color="primary")
+        if view.status == "running":
+            solara.Button("Pause", on_click=act(classroom.pause))
+        if view.status == "paused":
+            solara.Button("Resume", on_click=act(classroom.resume_session), color="primary")
+        if view.status != "ended":
+            solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True)
+        solara.Button("Debrief", href=f"/debrief?code={code}", target="_blank", text=True)
+        solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
+                            label="Export CSV")
+        solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",
+                            label="Export Parquet")
+    Error(action_error)
+    for team in view.teams:
+        TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
+
+
+@solara.component
+def TeamCard(team, status: str, act, classroom):
+    where = "done" if team.done else f"week {team.week}"
+    waiting = ", ".join(team.waiting) if team.waiting else "nobody"
+    with solara.Card(style="margin: 0", classes=[f"cg-team-{team.team}"]):
+        with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
+            solara.HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
+            solara.HTML(tag="span", unsafe_innerHTML=html.escape(where),
+                        attributes={"data-testid": f"team-{team.team}-week"})
+            solara.Text(f"cost so far {money(team.cost)}")
+            solara.Text(f"waiting for: {waiting}")
+            if team.deadline is not None:
+                Countdown(team.deadline, prefix="bots decide in ")
+            if status == "running" and team.waiting:
+                solara.Button("Advance (bots decide for late seats)", on_click=act(classroom.advance, team.team),
+                              small=True, outlined=True)
+        Table(["firm", "role", "played by", "player", "this week", "cost"],
+              [(s.firm, s.role, s.mode, s.player or ("-" if s.mode == "bot" else "(free)"),
+                ("✓ " + (s.decided_by or "")) if s.submitted else ("done" if team.done else "waiting…"),
+                money(s.cost)) for s in team.seats], left=4, name=f"team-{team.team}-seats")
+        if status != "ended":
+            with solara.Row(style="flex-wrap: wrap", gap="4px"):
+                for s in team.seats:
+                    if s.mode == "human":
+                        solara.Button(f"{s.firm} → bot", on_click=act(classroom.set_seat, team.team, s.firm, "bot"),
+                                      small=True, text=True)
+                    else:
+                        solara.Button(f"{s.firm} → human", on_click=act(classroom.set_seat, team.team, s.firm,
+                                                                          "human"), small=True, text=True)
+                    if s.player:
+                        solara.Button(f"release {s.player}", on_click=act(classroom.release_seat, team.team, s.firm),
+                                      small=True, text=True)

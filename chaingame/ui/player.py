@@ -1,0 +1,238 @@
+"""The player's page (``/`` and ``/play``): join a session, then see and run one firm.
+
+The page holds a seat token (kept in the browser, :mod:`chaingame.ui.browser`) and renders the
+:class:`~chaingame.classroom.SeatView` the service builds for that token: only the seat's own
+firm, as its information mode allows. Every check of an order is the service's; the page shows
+its one-line message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from urllib.parse import parse_qs
+
+import solara
+
+from .browser import BrowserStore
+from .charts import svg_lines
+from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, use_live
+from .context import get_classroom
+
+SEAT_KEY = "chaingame.seat"  # browser storage key of the seat token
+
+
+def query(name: str) -> str:
+    """A query-string parameter of the page's address (``""`` when absent)."""
+    return parse_qs(solara.use_router().search or "").get(name, [""])[0]
+
+
+@solara.component
+def PlayPage():
+    code = query("code")
+    token, set_token = solara.use_state(None)
+    loaded, set_loaded = solara.use_state(False)
+    with Frame("Play"):
+        BrowserStore.element(storage_key=SEAT_KEY, value=token, on_value=set_token, on_loaded=set_loaded)
+        if not loaded:
+            solara.Text("Loading…")
+        elif token:
+            Seat(token, on_leave=lambda: set_token(""))
+        else:
+            Join(code, on_joined=set_token)
+
+
+@solara.component
+def Join(code: str, on_joined):
+    """The join form: session code, name, and optionally a team and a role (else the service places you)."""
+    classroom = get_classroom()
+    code_text, set_code_text = solara.use_state(code)
+    name, set_name = solara.use_state("")
+    team, set_team = solara.use_state("any team")
+    firm, set_firm = solara.use_state("any role")
+    error, set_error = solara.use_state(None)
+    clean = code_text.replace(" ", "").replace("-", "").upper()
+    lobby, lobby_error = use_live(clean if len(clean) >= 4 else None,
+                                  (lambda: classroom.join_view(clean)) if len(clean) >= 4 else (lambda: None), [clean])
+
+    def join():
+        chosen_team = None if team == "any team" else int(team.split()[-1])
+        chosen_firm = None if firm == "any role" else firm.split(" (")[0]
+        ticket, message = attempt(classroom.join, code_text, name, team=chosen_team, firm=chosen_firm)
+        set_error(message)
+        if ticket is not None:
+            on_joined(ticket.token)
+
+    Heading("Join a game", 2)
+    with solara.Card(style="max-width: 560px"):
+        solara.InputText("Session code", value=code_text, on_value=set_code_text, continuous_update=True)
+        solara.InputText("Your name", value=name, on_value=set_name, continuous_update=True)
+        if lobby is not None:
+            solara.Text(f"{lobby.title} — {lobby.scenario}, {lobby.teams} team(s), {len(lobby.free)} free seat(s), "
+                        f"{lobby.status}")
+            teams = ["any team", *[f"team {t}" for t in sorted({t for t, _ in lobby.free})]]
+            roles = {f: r for f, r in lobby.firms}
+            free_firms = [f for f, _ in lobby.firms if any(fr == f for _, fr in lobby.free)]
+            firms = ["any role", *[f"{f} ({roles[f]})" if roles[f] != f else f for f in free_firms]]
+            solara.Select("Team", values=teams, value=team if team in teams else "any team", on_value=set_team)
+            solara.Select("Role", values=firms, value=firm if firm in firms else "any role", on_value=set_firm)
+        elif lobby_error and len(clean) >= 6:
+            Error(lobby_error)
+        Error(error)
+        solara.Button("Join", on_click=join, color="primary", disabled=not (code_text and name))
+
+
+def shown_of_seat(view):
+    """What a seat page displays: the count of teammates still to decide only once it has decided."""
+    return view if view.decision is not None else dataclasses.replace(view, waiting=0)
+
+
+@solara.component
+def Seat(token: str, on_leave):
+    classroom = get_classroom()
+    ticket, ticket_error = solara.use_memo(lambda: attempt(classroom.resume, token), [token])
+    view, error = use_live(ticket.code if ticket else None, lambda: classroom.seat_view(token), [token],
+                           shown=shown_of_seat)
+    if view is None:
+        Error(ticket_error or error)
+        solara.Text("This browser's seat can no longer be played (the host may have released it).")
+        solara.Button("Join again", on_click=on_leave, color="primary")
+        return
+    SeatPage(view, token)
+
+
+@solara.component
+def SeatPage(view, token: str):
+    """Everything a seat sees; ``view`` is the service's :class:`SeatView` for ``token``."""
+    who = f"Team {view.team} · {view.firm}" + (f" ({view.role})" if view.role != view.firm else "")
+    with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
+        solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"})
+        solara.Text(f"{view.player} · {view.title} · code {view.code}", classes=["cg-muted"])
+        solara.HTML(tag="span", unsafe_innerHTML=f"week {view.week} of {view.weeks}",
+                    attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
+    State(view, token)
+    obs = view.observation
+    if obs is not None:
+        Books(view, obs)
+    with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
+        with solara.Column(style="min-width: 300px"):
+            History(view)
+        with solara.Column():
+            Chart(view)
+
+
+@solara.component
+def State(view, token: str):
+    """Where the seat stands: lobby, paused, order form, waiting for others, or over."""
+    if view.done or view.status == "ended":
+        over = ("The game is over." if view.status == "ended" else
+                f"Your team has played all {view.weeks} weeks; the debrief opens when the host ends the game.")
+        solara.HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
+                    unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
+        if view.debrief_ready:
+            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": f"/debrief?code={view.code}"})
+        return
+    if view.status == "lobby":
+        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
+                    unsafe_innerHTML="You are in. The game starts when the host starts it.")
+        return
+    if view.status == "paused":
+        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
+                    unsafe_innerHTML="The host has paused the game.")
+        return
+    if view.decision is not None:
+        others = view.waiting
+        text = (f"You ordered {fmt(view.decision.order)} for week {view.week}"
+                + (" (decided by the bot)" if view.decision.decided_by == "bot" else "")
+                + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else "."))
+        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"}, unsafe_innerHTML=text)
+    elif view.can_submit:
+        OrderForm(view, token).key(f"order-{view.code}-{view.week}")
+    if view.deadline is not None and view.decision is None:
+        Countdown(view.deadline, prefix="the bot decides for late players in ")
+
+
+@solara.component
+def OrderForm(view, token: str):
+    classroom = get_classroom()
+    fixed = view.fixed_order
+    order, set_order = solara.use_state("" if fixed is None else fmt(fixed))
+    capacity, set_capacity = solara.use_state("")
+    error, set_error = solara.use_state(None)
+
+    def submit(*_):
+        _, message = attempt(classroom.submit, token, view.week, order,
+                             capacity if view.decides_capacity and capacity.strip() else None)
+        set_error(message)
+
+    unit = "whole units" if view.whole_units else "units"
+    low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
+    with solara.Card(f"Your order for week {view.week}", style="max-width: 640px"):
+        if fixed is not None:
+            solara.Text(f"This week the scenario fixes your order at {fmt(fixed)}.")
+        with solara.Row(style="align-items: center; flex-wrap: wrap"):
+            field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=set_order,
+                                       hint=low, persistent_hint=True, class_="cg-order", style_="max-width: 220px")
+            solara.v.use_event(field, "keydown.enter", submit)
+            if view.decides_capacity:
+                CapacityField(capacity, set_capacity, submit)
+            solara.Button("Submit order", on_click=submit, color="primary")
+        Error(error)
+
+
+@solara.component
+def CapacityField(capacity: str, set_capacity, submit):
+    field = solara.v.TextField(label="Capacity target (units/week)", v_model=capacity, on_v_model=set_capacity,
+                               hint="empty: keep the current capacity", persistent_hint=True, class_="cg-capacity",
+                               style_="max-width: 240px")
+    solara.v.use_event(field, "keydown.enter", submit)
+
+
+@solara.component
+def Books(view, obs):
+    """The firm's books this week, before it orders."""
+    items = [
+        ("incoming order", fmt(obs.incoming), "ordered from you this week", "incoming"),
+        ("arriving shipment", fmt(obs.received), "goods received this week", "received"),
+        ("shipped", fmt(obs.shipped), "sent to your customer", "shipped"),
+        ("inventory", fmt(obs.inventory), "on hand", "inventory"),
+        ("backlog", fmt(obs.backlog), "owed to your customer", "backlog"),
+        ("supply line", fmt(obs.on_order), "ordered, not yet arrived", "on_order"),
+        ("position", fmt(obs.position), "inventory − backlog + supply line", "position"),
+        ("last order", fmt(obs.last_order), "what you ordered last week", "last_order"),
+        ("cost this week", money(obs.cost), "holding and backlog", "cost"),
+        ("total cost", money(view.total_cost), f"over {len(view.history)} week(s)", "total_cost"),
+    ]
+    if view.decides_capacity or obs.capacity is not None:
+        items += [("capacity", fmt(obs.capacity), "units per week", "capacity"),
+                  ("raw materials", fmt(obs.raw), "on hand", "raw"),
+                  ("in production", fmt(obs.wip), "work in progress", "wip")]
+    if obs.demand is not None:
+        items.append(("customer demand", fmt(obs.demand), "end customers, this week", "demand"))
+    solara.HTML(tag="div", classes=["cg-books"], attributes={"data-testid": "books"},
+                unsafe_innerHTML="".join(figure_html(label, value, note, f"book-{name}")
+                                         for label, value, note, name in items))
+    if obs.chain is not None:
+        Table(["firm", "inventory", "backlog", "supply line", "incoming", "last order"],
+              [(r.firm, fmt(r.inventory), fmt(r.backlog), fmt(r.on_order), fmt(r.incoming), fmt(r.last_order))
+               for r in obs.chain], name="chain")
+
+
+@solara.component
+def History(view):
+    rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
+             fmt(w.on_order), fmt(w.order) + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost))
+            for w in reversed(view.history)]
+    Heading("Your weeks", 4)
+    Table(["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost"],
+          rows or [("-",) * 9], name="history")
+
+
+@solara.component
+def Chart(view):
+    weeks = [w.week for w in view.history]
+    svg = svg_lines(weeks, {"incoming orders": [w.incoming for w in view.history],
+                            "your orders": [w.order for w in view.history],
+                            "inventory": [w.inventory for w in view.history],
+                            "backlog": [w.backlog for w in view.history]}, ylabel="units", width=460, height=220)
+    solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"})

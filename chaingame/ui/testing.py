@@ -1,0 +1,117 @@
+"""Pages without a browser: each :class:`Tab` is a Solara virtual kernel rendering a page in this process.
+
+Used by the tests (``tests/ui``) and the server-only benchmark (``benchmarks/classroom.py --kernels``).
+Several tabs share the process's classroom as the browser tabs of a class share the server's: a
+click in one tab reaches the others through the service's subscribers, which re-enter each tab's
+own kernel context, exactly as in the server. What a browser would do is simulated on the widgets:
+the storage widget reports ``loaded`` (and a stored value), buttons are clicked, text fields get a
+``v_model``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+
+import ipyvuetify as v
+import solara
+import solara.server.app  # noqa: F401  (patches ipywidgets so each kernel holds its own widgets)
+from solara.server import kernel, kernel_context
+from solara.widgets import HTML
+
+from . import app
+from .browser import BrowserStore
+
+_ids = itertools.count()
+WAIT = 10.0  # s: generous; a cross-tab update takes milliseconds here
+
+
+class Tab:
+    """One browser tab: a virtual kernel with a page rendered at ``path``."""
+
+    def __init__(self, path: str, stored: str | None = None, origin: str = "http://class.test:8765"):
+        n = next(_ids)
+        self.context = kernel_context.VirtualKernelContext(id=f"tab-{n}", kernel=kernel.Kernel(),
+                                                           session_id=f"session-{n}")
+        self.path = path
+        with self.context:
+            element = solara.RoutingProvider(children=[app.Root()], routes=app.routes, pathname=path)
+            self.box, self.rc = solara.render(element, handle_error=False)
+            store = self.rc.find(BrowserStore).widget
+            store.origin = origin
+            if stored is not None:
+                store.value = stored
+            store.loaded = True  # what the browser reports once the page is mounted
+
+    # reading --------------------------------------------------------------------------------------
+    def __enter__(self):
+        self.context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.context.__exit__(*exc)
+
+    def testid(self, name: str) -> list:
+        with self.context:
+            return [w for w in self.rc.find(HTML).widgets if (w.attributes or {}).get("data-testid") == name]
+
+    def text(self, name: str) -> str:
+        found = self.testid(name)
+        assert len(found) == 1, f"{len(found)} elements with data-testid={name!r} on {self.path}"
+        return found[0].unsafe_innerHTML or ""
+
+    def has(self, name: str) -> bool:
+        return bool(self.testid(name))
+
+    def stored(self) -> str | None:
+        with self.context:
+            return self.rc.find(BrowserStore).widget.value
+
+    def page_state(self) -> str:
+        """Everything this tab's widgets would send to the browser, as one JSON text."""
+        with self.context:
+            return json.dumps([w.get_state() for w in list(self.context.widgets.values())], default=str)
+
+    def wait(self, condition, what: str, timeout: float = WAIT):
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.context:
+                try:
+                    if condition():
+                        return
+                except (AssertionError, ValueError, KeyError):
+                    pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what} on {self.path}")
+            time.sleep(0.01)
+
+    def wait_text(self, name: str, part: str, timeout: float = WAIT):
+        self.wait(lambda: any(part in (w.unsafe_innerHTML or "") for w in self.testid(name)),
+                  f"{part!r} in [data-testid={name}]", timeout)
+
+    # acting ---------------------------------------------------------------------------------------
+    def fill(self, label: str, value: str):
+        with self.context:
+            self.rc.find(v.TextField, label=label).widget.v_model = value
+
+    def fill_area(self, label: str, value: str):
+        with self.context:
+            self.rc.find(v.Textarea, label=label).widget.v_model = value
+
+    def click(self, label: str):
+        with self.context:
+            self.rc.find(v.Btn, children=[label]).widget.click()
+
+    def buttons(self) -> list[str]:
+        with self.context:
+            return [b.children[0] for b in self.rc.find(v.Btn).widgets if b.children and isinstance(b.children[0], str)]
+
+    def select(self, label: str, value):
+        with self.context:
+            self.rc.find(v.Select, label=label).widget.v_model = value
+
+    def close(self):
+        with self.context:
+            self.rc.close()
+        self.context.close()
