@@ -75,6 +75,10 @@ class Network:
 
     def __post_init__(self):
         F, K = len(self.firms), len(self.supplier)
+        object.__setattr__(self, "_out_index", _group_index([np.flatnonzero(self.supplier == f) for f in range(F)], K))
+        object.__setattr__(self, "_in_index", _group_index([np.flatnonzero(self.customer == f) for f in range(F)], K))
+        object.__setattr__(self, "_seen_index", _group_index([np.flatnonzero(row) for row in self.sees_market],
+                                                             self.sees_market.shape[1]))
         out = np.zeros((F, K))
         inn = np.zeros((F, K))
         for k in range(K):
@@ -96,6 +100,18 @@ class Network:
         object.__setattr__(self, "_firm_to_firm", np.flatnonzero((s >= 0) & (c >= 0)))
         object.__setattr__(self, "_producers", np.flatnonzero(self.producer))
 
+    def by_supplier(self, x: np.ndarray) -> np.ndarray:
+        """Sum a link quantity (K, R) over each firm's outgoing links (market included): (F, R)."""
+        return _gather_sum(x, self._out_index)
+
+    def by_customer(self, x: np.ndarray) -> np.ndarray:
+        """Sum a link quantity (K, R) over each firm's incoming links (source included): (F, R)."""
+        return _gather_sum(x, self._in_index)
+
+    def seen_demand(self, demand: np.ndarray) -> np.ndarray:
+        """End-customer demand (C, R) of the retailers each firm serves: (F, R)."""
+        return _gather_sum(demand, self._seen_index)
+
     @property
     def n_firms(self) -> int:
         return len(self.firms)
@@ -103,6 +119,22 @@ class Network:
     @property
     def n_links(self) -> int:
         return len(self.supplier)
+
+
+def _group_index(groups: list[np.ndarray], pad: int) -> np.ndarray:
+    """Rows of member indices, padded with ``pad`` (the index of an all-zero row)."""
+    width = max([1, *(len(g) for g in groups)])
+    return np.array([[*g, *([pad] * (width - len(g)))] for g in groups], dtype=int).reshape(len(groups), width)
+
+
+def _gather_sum(x: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Group sums, added in a fixed order so that a replication's numbers never depend on how many
+    others run beside it (a BLAS product may sum in a different order for another R)."""
+    padded = np.concatenate([x, np.zeros((1, *x.shape[1:]))])
+    out = padded[index[:, 0]]
+    for j in range(1, index.shape[1]):
+        out += padded[index[:, j]]
+    return out
 
 
 @dataclass
@@ -223,7 +255,7 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray) -> np.ndarray
             ship[ks] = take
             left[sup[ks]] -= take
         return ship
-    total = net.out_links @ owed
+    total = net.by_supplier(owed)
     can = np.minimum(on_hand, total)
     frac = np.divide(can, total, out=np.zeros_like(total), where=total > 0)
     ship[firm_links] = owed[firm_links] * frac[sup[firm_links]]
@@ -269,7 +301,7 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     # 3. goods arrive
     arrived = state.transit[:, slot].copy()
     state.transit[:, slot] = 0.0
-    received = net.in_links @ arrived
+    received = net.by_customer(arrived)
     is_prod = net.producer[:, None]
     state.raw += np.where(is_prod, received, 0.0)
     state.inventory += np.where(is_prod, 0.0, received)
@@ -292,7 +324,7 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     owed = state.backlog + incoming
     ship = _allocate(net, owed, state.inventory)
     shipped_link[fs] = ship[fs]
-    state.inventory -= net.out_links @ ship
+    state.inventory -= net.by_supplier(ship)
     to_firm = net._firm_to_firm
     state.transit[to_firm, (t + net.shipping_delay[to_firm]) % S] += ship[to_firm]
     unmet = owed - ship
@@ -303,27 +335,27 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
 
     # 6. money and costs
     pay = net.price[:, None] * shipped_link
-    revenue = net.out_links @ pay
-    purchases = net.in_links @ pay
+    revenue = net.by_supplier(pay)
+    purchases = net.by_customer(pay)
     rate = net.capacity_cost[:, None]
     capacity_charge = np.multiply(rate, state.capacity, out=np.zeros_like(state.capacity), where=rate > 0)
     cost = (
         net.holding_cost[:, None] * (state.inventory + state.raw)
-        + net.backlog_cost[:, None] * (net.out_links @ state.backlog)
-        + net.lost_sales_cost[:, None] * (net.out_links @ lost_link)
+        + net.backlog_cost[:, None] * net.by_supplier(state.backlog)
+        + net.lost_sales_cost[:, None] * net.by_supplier(lost_link)
         + capacity_charge
         + net.production_cost[:, None] * started
     )
     state.cash += revenue - purchases - cost
     return Flows(
         week=t,
-        incoming=net.out_links @ incoming,
+        incoming=net.by_supplier(incoming),
         received=received,
         started=started,
         produced=produced,
-        shipped=net.out_links @ ship,
-        on_time=net.out_links @ on_time,
-        lost=net.out_links @ lost_link,
+        shipped=net.by_supplier(ship),
+        on_time=net.by_supplier(on_time),
+        lost=net.by_supplier(lost_link),
         revenue=revenue,
         purchases=purchases,
         cost=cost,
@@ -406,4 +438,4 @@ def supply_line(net: Network, state: State) -> np.ndarray:
     waiting and production under way (Sterman 1989's SL).
     """
     per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1)
-    return net.in_links @ per_link + state.raw + state.wip.sum(axis=1)
+    return net.by_customer(per_link) + state.raw + state.wip.sum(axis=1)

@@ -143,7 +143,7 @@ def record(engine: Engine) -> dict[str, np.ndarray]:
     profit = flows.revenue - flows.purchases - flows.cost
     return {
         "inventory": state.inventory.copy(),
-        "backlog": net.out_links @ state.backlog,
+        "backlog": net.by_supplier(state.backlog),
         "incoming_order": flows.incoming,
         "order_placed": flows.order,
         "shipped": flows.shipped,
@@ -156,7 +156,7 @@ def record(engine: Engine) -> dict[str, np.ndarray]:
         "on_time": flows.on_time,
         "lost": flows.lost,
         "capacity": np.where(net.producer[:, None], state.capacity, np.nan),
-        "customer_demand": net.sees_market @ flows.demand,
+        "customer_demand": net.seen_demand(flows.demand),
         "revenue": flows.revenue,
         "purchases": flows.purchases,
         "profit": profit,

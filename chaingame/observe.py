@@ -79,13 +79,13 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     Its arrays are snapshots: they do not change when the chain plays on.
     """
     on_order = supply_line(net, state)
-    backlog = net.out_links @ state.backlog
+    backlog = net.by_supplier(state.backlog)
     wip = state.wip.sum(axis=1)
     inventory, raw, capacity = state.inventory.copy(), state.raw.copy(), state.capacity.copy()
     cash, last_order = state.cash.copy(), state.last_order.copy()
     incoming, received, shipped, cost = (flows.incoming.copy(), flows.received.copy(), flows.shipped.copy(),
                                          flows.cost.copy())
-    pos = net.sees_market @ flows.demand if mode != "silo" else None
+    pos = net.seen_demand(flows.demand) if mode != "silo" else None
     chain = None
     if mode == "full":
         chain = ChainView(net.firms, inventory, backlog, on_order, incoming, last_order)
