@@ -7,6 +7,7 @@ allowed; nothing is written before the input has been checked.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import sys
@@ -91,8 +92,9 @@ def cmd_run(args) -> int:
         print(f"{row.firm:<14}{row.role:<14}{_fmt(row.cost):>10}{_fmt(row.profit):>10}{_fmt(row.bullwhip):>10}"
               f"{_fmt(row.fill_rate, '.1%'):>11}{peak:>16}")
     print("-" * len(header))
+    peak = f"{chain.peak_order:g} (wk {int(chain.peak_week)})"
     print(f"{'chain':<28}{_fmt(chain.cost):>10}{_fmt(chain.profit):>10}{_fmt(chain.max_bullwhip):>10}"
-          f"{_fmt(chain.fill_rate, '.1%'):>11}")
+          f"{_fmt(chain.fill_rate, '.1%'):>11}{peak:>16}")
 
     out.mkdir(parents=True, exist_ok=True)
     history.to_csv(out / "history.csv", index=False)
@@ -118,11 +120,38 @@ def cmd_play(args) -> int:
 
     if not 0 < args.port < 65536:
         raise ScenarioError("--port", f"{args.port} is not a TCP port (allowed: 1 to 65535)")
+    _check_listen(args.host, args.port)
+    from .classroom import ClassroomError
+
     try:
         serve(host=args.host, port=args.port, db=args.db)
     except AssetError as e:
         raise ScenarioError("assets", str(e)) from None
+    except ClassroomError as e:  # the database file
+        raise ScenarioError("--db" if e.field == "db" else e.field, str(e)[len(e.field) + 2:]) from None
     return 0
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse a port that is taken, or an address this machine does not have, before anything starts."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as e:
+        raise ScenarioError("--host", f'"{host}" is not an address of this machine ({e.strerror or e}; '
+                                      "allowed: e.g. 127.0.0.1 or 0.0.0.0)") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            s.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise ScenarioError("--port", f"{port} is in use on {host} (allowed: a free port, e.g. "
+                                              f"--port {port + 1})") from None
+            raise ScenarioError("--host", f'"{host}" cannot be listened on ({e.strerror or e}; allowed: an '
+                                          "address of this machine, e.g. 127.0.0.1 or 0.0.0.0)") from None
 
 
 def cmd_assets(args) -> int:

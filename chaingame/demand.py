@@ -64,7 +64,9 @@ class Constant(Demand):
 
 @dataclass(frozen=True)
 class Step(Demand):
-    """``initial`` units/week, then ``final`` from week ``week`` on (Sterman 1989: 4, 8, week 5)."""
+    """``initial`` units/week, then ``final`` from week ``week`` on (Sterman 1989: 4, 8, week 5).
+
+    A step after the horizon never happens (a short run of a longer scenario keeps its rules)."""
 
     initial: float = 4.0
     final: float = 8.0
@@ -232,8 +234,6 @@ def from_table(raw: Mapping[str, Any], path: str, weeks: int) -> Demand:
     for name, bounds in cls.bounds.items():
         if name in values:
             values[name] = number(values[name], f"{path}.{name}", **bounds)
-    if cls is Step:
-        number(values["week"], f"{path}.week", low=1, high=weeks, integer=True)
     if cls is Uniform:
         number(values["high"], f"{path}.high", low=values["low"], integer=True)
     if cls is Trace:

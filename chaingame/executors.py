@@ -155,7 +155,14 @@ def dask_executor(address: str, label: str = "cluster") -> Iterator[Pool]:
                                    "pip install 'chaingame[cluster]'") from None
     try:
         _reachable(address)
-        client = Client(address, set_as_default=False)
+    except ValueError:
+        raise ScenarioError(label, f"{show(address)} is not a Dask scheduler address (allowed: tcp://host:port or "
+                                   "tls://host:port)") from None
+    except OSError as e:
+        reason = " ".join(str(e).split()) or type(e).__name__
+        raise ScenarioError(label, f"{show(address)}: cannot reach a Dask scheduler ({reason})") from None
+    try:
+        client = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as e:
         reason = " ".join(str(e).split()) or type(e).__name__
         raise ScenarioError(label, f"{show(address)}: cannot reach a Dask scheduler ({reason})") from None
@@ -173,12 +180,11 @@ def dask_executor(address: str, label: str = "cluster") -> Iterator[Pool]:
 
 
 def _reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Fail fast (OSError) when nothing listens at a tcp:// or tls:// address, before Dask's longer wait."""
+    """Check a scheduler address before Dask does: ValueError when it is not ``[tcp:// or tls://]host:port``,
+    OSError (within ``timeout``) when nothing listens there; Dask would wait longer, and fail with a traceback."""
     scheme, _, rest = address.rpartition("://")
-    if scheme not in ("", "tcp", "tls"):
-        return
     host, _, port = rest.rpartition(":")
-    if not host or not port.isdigit():
-        return  # Dask explains what is wrong with it
+    if scheme not in ("", "tcp", "tls") or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("not an address of the form tcp://host:port")
     with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
         pass

@@ -11,7 +11,8 @@ Definitions (computed once, on arrays shaped (W, F, R): weeks x firms x replicat
 - ``peak_order`` and ``peak_week``: the largest order placed and the first week it was placed.
 
 The chain's figures: total cost and profit, the retailers' fill rate, the largest bullwhip ratio
-(upstream amplification) and the week of the latest peak (phase lag).
+(upstream amplification; NaN when no firm has one), the largest order any firm placed and the
+first week it was placed, and the week of the latest firm's peak (phase lag).
 """
 
 from __future__ import annotations
@@ -57,11 +58,18 @@ def chain_metrics(firm: dict[str, np.ndarray], cols: dict[str, np.ndarray], reta
     on_time = cols["on_time"][:, retailer].sum(axis=(0, 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(inc > 0, on_time / np.where(inc > 0, inc, 1), np.nan)
+    ratios = firm["bullwhip"]
+    some = ~np.isnan(ratios).all(axis=0)
+    largest = np.where(some, np.max(np.where(np.isnan(ratios), -np.inf, ratios), axis=0), np.nan)
+    peak = firm["peak_order"].max(axis=0)
+    peak_week = np.where(firm["peak_order"] == peak, firm["peak_week"], np.inf).min(axis=0)  # the first, if tied
     return {
         "cost": firm["cost"].sum(axis=0),
         "profit": firm["profit"].sum(axis=0),
         "fill_rate": fill,
-        "max_bullwhip": np.nanmax(np.where(np.isnan(firm["bullwhip"]), -np.inf, firm["bullwhip"]), axis=0),
+        "max_bullwhip": largest,
+        "peak_order": peak,
+        "peak_week": peak_week,
         "latest_peak_week": firm["peak_week"].max(axis=0),
     }
 

@@ -73,41 +73,37 @@ class Observation:
         return self.inventory - self.backlog + self.on_order
 
 
+_OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
+        "capacity", "cost", "cash")  # an observation's own-firm fields, in this order
+
+
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
     """The observation of every firm, in firm order, under information mode ``mode``.
 
-    Its arrays are snapshots: they do not change when the chain plays on.
+    Its arrays are snapshots: they do not change when the chain plays on. Each firm's arrays live
+    in a block of memory of its own, so that nothing of another firm is reachable from them (not
+    even through ``.base``) beyond what the mode shows in ``demand`` and ``chain``.
     """
     on_order = supply_line(net, state)
     backlog = net.by_supplier(state.backlog)
-    wip = state.wip.sum(axis=1)
-    inventory, raw, capacity = state.inventory.copy(), state.raw.copy(), state.capacity.copy()
-    cash, last_order = state.cash.copy(), state.last_order.copy()
-    incoming, received, shipped, cost = (flows.incoming.copy(), flows.received.copy(), flows.shipped.copy(),
-                                         flows.cost.copy())
+    values = {
+        "inventory": state.inventory, "backlog": backlog, "raw": state.raw, "wip": state.wip.sum(axis=1),
+        "on_order": on_order, "incoming": flows.incoming, "received": flows.received, "shipped": flows.shipped,
+        "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
+    }
+    rows = [values[k] for k in _OWN]
     pos = net.seen_demand(flows.demand) if mode != "silo" else None
+    if pos is not None:
+        rows.append(pos)
+    stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
     if mode == "full":
-        chain = ChainView(net.firms, inventory, backlog, on_order, incoming, last_order)
-    return [
-        Observation(
-            firm=net.firms[f],
-            role=net.roles[f],
-            week=state.week,
-            inventory=inventory[f],
-            backlog=backlog[f],
-            raw=raw[f],
-            wip=wip[f],
-            on_order=on_order[f],
-            incoming=incoming[f],
-            received=received[f],
-            shipped=shipped[f],
-            last_order=last_order[f],
-            capacity=capacity[f],
-            cost=cost[f],
-            cash=cash[f],
-            demand=None if pos is None else pos[f],
-            chain=chain,
-        )
-        for f in range(net.n_firms)
-    ]
+        chain = ChainView(net.firms, values["inventory"].copy(), backlog, on_order, flows.incoming.copy(),
+                          values["last_order"].copy())
+    out = []
+    for f in range(net.n_firms):
+        own = stacked[f].copy()  # this firm's block: its fields only
+        fields = dict(zip(_OWN, own))
+        out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
+                               demand=own[len(_OWN)] if pos is not None else None, chain=chain))
+    return out

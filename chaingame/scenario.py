@@ -420,10 +420,7 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
         raise ScenarioError(f"{path}.production", f"given for a {role} (allowed: manufacturers and suppliers)")
     if "production" in raw:
         production = _production(raw["production"], where("production"))
-    fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)
-    if len(fixed) > weeks:
-        raise ScenarioError(where("fixed_orders"), f"{show(raw['fixed_orders'])} has {len(fixed)} weeks "
-                                                   f"(allowed: at most the horizon, {weeks})")
+    fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)  # weeks past the horizon never come
     lead = inbound[0].order_delay + inbound[0].shipping_delay + (production.delay if production else 0)
     policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
                             lead_time=lead)

@@ -22,13 +22,11 @@ import math
 import os
 import re
 import shutil
-import statistics
 import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +34,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from scipy.stats import t as student_t
 
 from .checks import ScenarioError, boolean, number, show, table, text
 from .metrics import FIRM_METRICS
 from .scenario import Scenario, from_table, load_scenario, set_path
 
 CHAIN = "chain"  # the `firm` of the rows holding the chain's figures
-CHAIN_METRICS = ("cost", "profit", "fill_rate", "max_bullwhip", "latest_peak_week")  # metrics.chain_metrics
+CHAIN_METRICS = ("cost", "profit", "fill_rate", "max_bullwhip", "peak_order", "peak_week",
+                 "latest_peak_week")  # metrics.chain_metrics
 METRICS = FIRM_METRICS + tuple(m for m in CHAIN_METRICS if m not in FIRM_METRICS)
 ID_COLUMNS = ("combination", "replication", "seed", "firm")
 FIELDS = ["scenario", "title", "description", "seed", "replications", "weeks", "burn_in", "metrics",
@@ -765,8 +765,9 @@ def mean_ci(df: pd.DataFrame, x: str, y: str, firms: Sequence[str] | None = None
     rows = df[df["firm"].isin(firms)]
     g = rows.dropna(subset=[y]).groupby(["firm", x], sort=False)[y]
     s = g.agg(["count", "mean", "std"]).reset_index().rename(columns={"count": "n", "std": "sd"})
-    half = np.array([t_quantile(0.5 + level / 2, n - 1) if n > 1 else np.nan for n in s["n"]]) \
-        * s["sd"].to_numpy() / np.sqrt(s["n"].to_numpy())
+    n = s["n"].to_numpy()
+    dof = np.where(n > 1, n - 1, 1)
+    half = np.where(n > 1, student_t.ppf(0.5 + level / 2, dof), np.nan) * s["sd"].to_numpy() / np.sqrt(n)
     s["low"], s["high"] = s["mean"] - half, s["mean"] + half
     s["_f"] = s["firm"].map({f: i for i, f in enumerate(firms)})
     return s.sort_values(["_f", x], kind="stable").drop(columns="_f").reset_index(drop=True)
@@ -777,52 +778,3 @@ def default_firms(df: pd.DataFrame, y: str) -> list[str]:
     firms = list(dict.fromkeys(df.loc[df[y].notna(), "firm"]))
     real = [f for f in firms if f != CHAIN]
     return real or firms
-
-
-@lru_cache(maxsize=4096)
-def t_quantile(p: float, df: int) -> float:
-    """The p-quantile of Student's t with ``df`` degrees of freedom (p > 0.5).
-
-    Exact for df ≤ 200: the closed-form CDF for integer df (Abramowitz & Stegun 1964, 26.7.3-4),
-    inverted by bisection; beyond, the Cornish-Fisher expansion around the normal quantile
-    (A&S 26.7.5), whose error there is below 1e-9.
-    """
-    z = statistics.NormalDist().inv_cdf(p)
-    if df > 200:
-        g1 = (z**3 + z) / 4
-        g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-        g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-        g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
-        return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
-    target = 2 * p - 1  # P(|T| <= t)
-    lo, hi = 0.0, 1.0
-    while _t_two_sided(hi, df) < target:
-        hi *= 2
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if _t_two_sided(mid, df) < target:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-13 * hi:
-            break
-    return (lo + hi) / 2
-
-
-def _t_two_sided(t: float, df: int) -> float:
-    """P(|T| <= t) for Student's t with integer ``df`` (A&S 26.7.3 odd df, 26.7.4 even df)."""
-    theta = math.atan(t / math.sqrt(df))
-    c2, s = math.cos(theta) ** 2, math.sin(theta)
-    if df % 2:
-        if df == 1:
-            return 2 * theta / math.pi
-        term, total = math.cos(theta), math.cos(theta)
-        for k in range(3, df - 1, 2):  # cos θ (1 + 2/3 cos²θ + 2·4/(3·5) cos⁴θ + ...)
-            term *= c2 * (k - 1) / k
-            total += term
-        return 2 / math.pi * (theta + s * total)
-    term, total = 1.0, 1.0
-    for k in range(2, df - 1, 2):  # 1 + 1/2 cos²θ + 1·3/(2·4) cos⁴θ + ...
-        term *= c2 * (k - 1) / k
-        total += term
-    return s * total

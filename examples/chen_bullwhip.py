@@ -1,19 +1,21 @@
-"""Reproduce Chen, Drezner, Ryan & Simchi-Levi (2000): bullwhip ratio against p for several L.
+"""Reproduce Chen, Drezner, Ryan & Simchi-Levi (2000) with a sweep: bullwhip ratio against p and L.
 
     python examples/chen_bullwhip.py [OUT.png] [--replications R] [--weeks W] [--burn-in B]
-                                     [--leads 1 2 3 4] [--ps 2 3 5 10 20 30] [--seed S]
+                                     [--leads 1 2 3 4] [--ps 2 3 5 10 20 30] [--workers N]
 
-One stage (a retailer supplied by the outside source) facing iid normal demand orders with
-``MovingAverageOrderUpTo(p, lead_time=L)``: an order-up-to level y_t = L·μ̂_t over a p-week moving
-average, z = 0. For each (L, p) the script plays R replications of W weeks at once with
-``chaingame.simulate`` and prints, and plots over the curves
+The sweep file ``examples/chen2000.toml`` varies p (weeks in the moving average) and L (lead time)
+of ``examples/one-stage.toml``: a retailer supplied by the outside source, facing iid normal
+demand, ordering with ``MovingAverageOrderUpTo(p, lead_time=L)``, an order-up-to level
+y_t = L·μ̂_t, z = 0. This script runs it with :func:`chaingame.sweep.run_sweep` (the flags replace
+the file's values), and prints, and plots over the curves
 
     Var(q)/Var(D) = 1 + 2L/p + 2L²/p²          (Chen et al. 2000, Management Science 46(3), iid demand)
 
 the simulated ratio. The set-up that makes the engine's numbers the paper's numbers (see
 tests/reference/test_chen2000.py and docs/model.md, "Delays and lead time"):
 
-- L = order_delay + shipping_delay with order_delay = 1, so shipping_delay = L − 1;
+- L = order_delay + shipping_delay with order_delay = 1, so the sweep sets shipping_delay = L − 1
+  (and the goods in transit with it);
 - the source link accepts returns and quantities are continuous (``whole_units = false``), so a
   negative order is a return, as in the paper; with demand N(100, 2²) an order below 0 would be
   more than 13 standard deviations away, so no order is ever floored or capped;
@@ -43,18 +45,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-import chaingame as cg
-from chaingame.policies import MovingAverageOrderUpTo
+from chaingame.sweep import load_sweep, run_sweep
 
-MEAN = 100.0  # units/week: mean customer demand
-SD = 2.0  # units/week: its standard deviation (small against MEAN: no order ever reaches 0)
+HERE = Path(__file__).resolve().parent
+SWEEP = HERE / "chen2000.toml"  # the sweep: p x L over examples/one-stage.toml
+MEAN = 100.0  # units/week: mean customer demand in one-stage.toml (the goods in transit at the start)
 Z_LIMIT = 4.0  # standard errors allowed between a simulated point and its expectation
-DEFAULT_OUT = Path(__file__).with_name("chen_bullwhip.png")
+DEFAULT_OUT = HERE / "chen_bullwhip.png"
 
 
 def formula(L: float, p: int) -> float:
@@ -68,20 +72,20 @@ def expected(L: float, p: int, n: int) -> float:
     return k + (k - 1) / (n - 1)
 
 
-def one_stage(L: int, weeks: int) -> cg.Scenario:
-    """A retailer supplied by the source (returns accepted) with lead time L = 1 + (L − 1)."""
-    order_delay, shipping_delay = 1, L - 1
-    link = {"supplier": "source", "customer": "retailer", "order_delay": order_delay,
-            "shipping_delay": shipping_delay, "orders": [MEAN] * order_delay, "returns": True}
-    if shipping_delay:
-        link["shipments"] = [MEAN] * shipping_delay
-    return cg.from_table({
-        "name": f"chen2000-L{L}", "weeks": weeks, "whole_units": False,
-        "demand": {"process": "normal", "mean": MEAN, "sd": SD},
-        "firms": {"retailer": {"role": "retailer", "inventory": 0.0, "last_order": MEAN,
-                               "holding_cost": 0.0, "backlog_cost": 0.0}},
-        "links": [link],
-    })
+def sweep_table(replications: int | None = None, weeks: int | None = None, burn_in: int | None = None,
+                leads: list[int] | None = None, ps: list[int] | None = None) -> dict:
+    """examples/chen2000.toml, with the given values in place of the file's."""
+    table = tomllib.loads(SWEEP.read_text(encoding="utf-8"))
+    for key, value in (("replications", replications), ("weeks", weeks), ("burn_in", burn_in)):
+        if value is not None:
+            table[key] = value
+    if ps is not None:
+        table["grid"]["firms.retailer.policy.p"] = list(ps)
+    if leads is not None:  # L = 1 + shipping_delay; the goods in transit fill the shipping slots
+        table["list"] = {"firms.retailer.policy.lead_time": list(leads),
+                         "links.0.shipping_delay": [L - 1 for L in leads],
+                         "links.0.shipments": [[MEAN] * (L - 1) for L in leads]}
+    return table
 
 
 @dataclass(frozen=True)
@@ -109,18 +113,19 @@ class Point:
         return abs(self.z) <= Z_LIMIT
 
 
-def measure(L: int, p: int, replications: int, weeks: int, burn_in: int, seed: int) -> Point:
-    """Simulate one (L, p) point: R replications of ``weeks`` weeks, the first ``burn_in`` dropped."""
-    rule = MovingAverageOrderUpTo(p=p, lead_time=float(L))
-    firms = cg.simulate(one_stage(L, weeks), replications, seed, {"retailer": rule}, burn_in=burn_in).firms
-    a = firms["order_sd"].to_numpy() ** 2  # s²_q per replication
-    b = a / firms["bullwhip"].to_numpy()  # s²_D per replication (bullwhip = s²_q / s²_D)
-    ratio = a.sum() / b.sum()
-    se = np.std(a - ratio * b, ddof=1) / (b.mean() * np.sqrt(len(a)))
-    return Point(L, p, float(ratio), float(se), weeks - burn_in)
+def points(results: pd.DataFrame, n: int) -> list[Point]:
+    """One point per (L, p) of a sweep table: the ratio pooled over replications, and its SE."""
+    out = []
+    for (L, p), g in results.groupby(["firms.retailer.policy.lead_time", "firms.retailer.policy.p"]):
+        a = g["order_sd"].to_numpy() ** 2  # s²_q per replication
+        b = a / g["bullwhip"].to_numpy()  # s²_D per replication (bullwhip = s²_q / s²_D)
+        ratio = a.sum() / b.sum()
+        se = np.std(a - ratio * b, ddof=1) / (b.mean() * np.sqrt(len(a)))
+        out.append(Point(int(L), int(p), float(ratio), float(se), n))
+    return out
 
 
-def table(points: list[Point]) -> str:
+def table_text(points: list[Point]) -> str:
     lines = [f"{'L':>2} {'p':>3} {'formula':>9} {'expected':>9} {'simulated':>10} {'SE':>7} {'z':>6}  agrees",
              "-" * 60]
     for q in points:
@@ -155,28 +160,29 @@ def figure(points: list[Point], replications: int):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT, help=f"PNG to write (default {DEFAULT_OUT})")
-    ap.add_argument("--replications", type=int, default=2000, help="runs per point (default 2000)")
-    ap.add_argument("--weeks", type=int, default=540, help="weeks per run (default 540)")
-    ap.add_argument("--burn-in", type=int, default=40, help="weeks left out, > max p (default 40)")
-    ap.add_argument("--leads", type=int, nargs="+", default=[1, 2, 3, 4], help="L values (default 1 2 3 4)")
-    ap.add_argument("--ps", type=int, nargs="+", default=[2, 3, 4, 5, 7, 10, 15, 20, 25, 30],
-                    help="p values (default 2 3 4 5 7 10 15 20 25 30)")
-    ap.add_argument("--seed", type=int, default=2000, help="root seed (default 2000)")
+    ap.add_argument("--replications", type=int, help="runs per point (default: the sweep file's, 2000)")
+    ap.add_argument("--weeks", type=int, help="weeks per run (default: the sweep file's, 540)")
+    ap.add_argument("--burn-in", type=int, help="weeks left out, > max p (default: the sweep file's, 40)")
+    ap.add_argument("--leads", type=int, nargs="+", help="L values (default: the sweep file's, 1 2 3 4)")
+    ap.add_argument("--ps", type=int, nargs="+", help="p values (default: the sweep file's, 2 3 4 5 7 10 15 20 25 30)")
+    ap.add_argument("--workers", type=int, help="worker processes (default: one per CPU)")
     args = ap.parse_args(argv)
-    if args.burn_in <= max(args.ps):
-        ap.error(f"--burn-in: {args.burn_in} must exceed the largest p ({max(args.ps)}): "
-                 "the forecast window starts full of the first week's demand")
-    if min(args.leads) < 1:
+    if args.leads is not None and min(args.leads) < 1:
         ap.error(f"--leads: {min(args.leads)} is below 1 (order_delay is at least 1)")
+    table = sweep_table(args.replications, args.weeks, args.burn_in, args.leads, args.ps)
+    if table["burn_in"] <= max(table["grid"]["firms.retailer.policy.p"]):
+        ap.error(f"--burn-in: {table['burn_in']} must exceed the largest p: the forecast window starts full of "
+                 "the first week's demand")
 
-    points = [measure(L, p, args.replications, args.weeks, args.burn_in, args.seed)
-              for L in args.leads for p in args.ps]
-    print(table(points))
-    bad = [q for q in points if not q.agrees]
-    print(f"\n{len(points) - len(bad)} of {len(points)} points within {Z_LIMIT:g} SE of their expectation; "
-          f"largest |simulated/formula - 1| = {max(abs(q.simulated / q.formula - 1) for q in points):.2%}")
+    sweep = load_sweep(table, base_dir=HERE)
+    results = run_sweep(sweep, workers=args.workers)
+    found = points(results, sweep.scenario.weeks - sweep.burn_in)
+    print(table_text(found))
+    bad = [q for q in found if not q.agrees]
+    print(f"\n{len(found) - len(bad)} of {len(found)} points within {Z_LIMIT:g} SE of their expectation; "
+          f"largest |simulated/formula - 1| = {max(abs(q.simulated / q.formula - 1) for q in found):.2%}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    figure(points, args.replications).savefig(args.out, dpi=110)
+    figure(found, sweep.replications).savefig(args.out, dpi=110)
     print(f"wrote {args.out}")
     return 1 if bad else 0
 

@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import chaingame
@@ -205,7 +206,7 @@ DEMANDS = {
 }
 DEMAND_PARAMS = {
     "constant": {"level": bad_nonneg()},
-    "step": {"initial": bad_nonneg(), "final": bad_nonneg(), "week": bad_int(1, 36)},
+    "step": {"initial": bad_nonneg(), "final": bad_nonneg(), "week": bad_int(1)},
     "normal": {"mean": bad_nonneg(), "sd": bad_nonneg()},
     "uniform": {"low": bad_int(0), "high": bad_int(0)},
     "poisson": {"mean": bad_nonneg()},
@@ -241,7 +242,6 @@ def demand_cases(where):
     out += [
         case([(where, {**DEMANDS["uniform"], "low": 5, "high": 3})], f"{where}.high", "3",
              id=f"{where}.uniform-high-below-low"),
-        case([(where, {**DEMANDS["step"], "week": 37})], f"{where}.week", "37", id=f"{where}.step-week-past-horizon"),
         case([(where, {**DEMANDS["trace"], "values": [4] * 35})], f"{where}.values", "[4, 4, 4",
              id=f"{where}.trace-too-short"),
         case([(where, {**DEMANDS["trace"], "values": []})], f"{where}.values", "[]", id=f"{where}.trace-empty"),
@@ -298,7 +298,6 @@ def firm_cases():
         case([(fixed, [4, NAN])], f"{fixed}[1]", "nan", id="fixed_orders-nan"),
         case([(fixed, [4, INF])], f"{fixed}[1]", "inf", id="fixed_orders-inf"),
         case([(fixed, [4, [4]])], f"{fixed}[1]", "[4]", id="fixed_orders-nested"),
-        case([(fixed, [4] * 37)], fixed, "[4, 4, 4", id="fixed_orders-longer-than-horizon"),
     ]
     return out
 
@@ -848,7 +847,7 @@ def test_with_values_whole_tables(sc):
     ({"links.*.shipping_delay": 1}, "links.0.shipments", "[4, 4]", "allowed"),
     ({"firms.factory.production.delay": 3}, "firms.factory.production.wip", "[4, 4]", "allowed"),
     ({"wekks": 3}, "wekks", None, "unknown field"),
-    ({"weeks": 3}, "demand.week", "5", "allowed"),
+    ({"demand.week": 0}, "demand.week", "0", "allowed"),
     ({"a..b": 1}, "a..b", None, None),
 ], ids=lambda v: str(v) if isinstance(v, str) else None)
 def test_with_values_bad_path_or_value(sc, values, path, value, word):
@@ -858,6 +857,17 @@ def test_with_values_bad_path_or_value(sc, values, path, value, word):
     check_message(info.value, path, value, word)
     assert dict(sc.table) == before
     assert sc == load_scenario("classic")
+
+
+def test_a_short_run_keeps_a_later_step(sc):
+    """weeks below the demand step's week: the step simply never comes (the run is a prefix of the long one)."""
+    short = sc.with_values({"weeks": 3})
+    m = chaingame.ChainModel(short).run()
+    h = m.history()
+    assert short.weeks == 3 and h.week.max() == 3
+    assert (h[h.firm == "retailer"].customer_demand == 4).all()
+    long = chaingame.ChainModel(sc).run().history()
+    pd.testing.assert_frame_equal(h, long[long.week <= 3].reset_index(drop=True))
 
 
 @pytest.mark.parametrize("values", [{"": 1}, {".weeks": 1}, {"weeks.": 1}, {1: 2}],

@@ -67,6 +67,7 @@ class TeamGame:
         self.current: int | None = None  # the week being decided; None once every week is played
         self.opened_at: float | None = None
         self.deadline: float | None = None
+        self._histories: dict[str, tuple[SeatWeek, ...]] = {}  # seat_history per firm, until the next close()
         self.open()
 
     # the week's cycle ------------------------------------------------------------------------------
@@ -102,6 +103,7 @@ class TeamGame:
         self.records.append({c: np.array(books[c][:, 0], float) for c in COLUMNS})
         self.log.append(self.pending)
         self.opened.append(self.opened_at)
+        self._histories = {}
         for f, d in self.pending.items():
             if d.capacity is not None and f in self.capacity_target:
                 self.capacity_target[f] = d.capacity
@@ -167,7 +169,14 @@ class TeamGame:
         return float(sum(r["cost"].sum() for r in self.records))
 
     def seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
-        """The firm's own past weeks: its decisions and its own books (end-customer demand only if seen)."""
+        """The firm's own past weeks: its decisions and its own books (end-customer demand only if seen).
+
+        Built once per closed week (every page of the session reads it after each change)."""
+        if firm not in self._histories:
+            self._histories[firm] = self._seat_history(firm)
+        return self._histories[firm]
+
+    def _seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
         i = self.firms.index(firm)
         sees_demand = self.scenario.information != "silo"
         producer = firm in self.capacity_target

@@ -101,7 +101,7 @@ class Classroom:
         self._sessions: dict[str, _Session] = {}
         self._tokens: dict[str, _Player] = {}
         self._broken: dict[str, str] = {}
-        self._subscribers: dict[str, list[Callable[[], None]]] = defaultdict(list)
+        self._subscribers: dict[str, list[tuple[int | None, Callable[[], None]]]] = defaultdict(list)
         with self._lock:
             self._load(time.time())
 
@@ -175,7 +175,7 @@ class Classroom:
             self._store.add_player(p.token_hash, s.code, team, firm, name, p.joined_at)
             self._tokens[p.token_hash] = p
             s.occupant[(team, firm)] = p
-        self._notify(s.code)
+        self._notify(s.code, team)
         return SeatTicket(s.code, team, firm, token)
 
     def resume(self, token: str) -> SeatTicket:
@@ -234,9 +234,9 @@ class Classroom:
                                                 "a decision cannot change")
             order, capacity = self._checked_input(s, game, p.firm, order, capacity)
             self._decide(s, game, p.firm, order, capacity, "human", "player", p.name, now)
-            self._settle(s, game, now)
+            scope = self._settle(s, game, now)
             view = self._seat_view(s, p)
-        self._notify(s.code)
+        self._notify(s.code, scope)
         return view
 
     # the host -----------------------------------------------------------------------------------------
@@ -322,7 +322,8 @@ class Classroom:
             self._check_running(s)
             game = s.teams[self._team_number(s, team)]
             self._late_seats_to_bots(s, game, "host", now)
-        self._notify(s.code)
+            scope = game.team if s.status == "running" else None
+        self._notify(s.code, scope)
 
     def set_seat(self, code: str, host_key: str, team: int, firm: str, mode: str) -> None:
         """Hand a seat to a bot (its player, if any, is released) or back to humans (a free seat to join)."""
@@ -340,8 +341,8 @@ class Classroom:
                 self._release(s, seat, "bot", now)
             self._store.set_mode(s.code, *seat, mode, now)
             s.modes[seat] = mode
-            self._settle(s, s.teams[seat[0]], now)
-        self._notify(s.code)
+            scope = self._settle(s, s.teams[seat[0]], now)
+        self._notify(s.code, scope)
 
     def release_seat(self, code: str, host_key: str, team: int, firm: str) -> None:
         """Free a human seat: its player's token stops working; a new player may join it."""
@@ -352,7 +353,7 @@ class Classroom:
             if seat not in s.occupant:
                 raise InputError("seat", f"team {seat[0]} {seat[1]} has no player to release")
             self._release(s, seat, "released", now)
-        self._notify(s.code)
+        self._notify(s.code, seat[0])
 
     def tick(self, now: float | None = None) -> int:
         """Timers: in every running session, a team whose week is overdue has bots decide for its late
@@ -401,17 +402,21 @@ class Classroom:
             h = report.history(s.code, s.scenario, s.teams)
         return report.export_bytes(h, fmt)
 
-    def subscribe(self, code: str, callback: Callable[[], None]) -> Callable[[], None]:
-        """Call ``callback()`` after every change to the session; returns the function that unsubscribes."""
+    def subscribe(self, code: str, callback: Callable[[], None], team: int | None = None) -> Callable[[], None]:
+        """Call ``callback()`` after every change to the session, or with ``team`` only after a change to
+        that team or to the whole session (start, pause, end...); returns the function that unsubscribes.
+
+        A seat's page follows its own team: another team's orders cost it nothing."""
         with self._lock:
             s = self._session(code)
-            self._subscribers[s.code].append(callback)
+            entry = (None if team is None else self._team_number(s, team), callback)
+            self._subscribers[s.code].append(entry)
 
         def unsubscribe() -> None:
             with self._lock:
-                callbacks = self._subscribers.get(s.code, [])
-                if callback in callbacks:
-                    callbacks.remove(callback)
+                entries = self._subscribers.get(s.code, [])
+                if entry in entries:
+                    entries.remove(entry)
 
         return unsubscribe
 
@@ -470,8 +475,10 @@ class Classroom:
         self._settle(s, game, now)
         return len(late)
 
-    def _settle(self, s: _Session, game: TeamGame, now: float) -> None:
-        """Play on while the session runs: stamp the open week, let bot seats decide, close complete weeks."""
+    def _settle(self, s: _Session, game: TeamGame, now: float) -> int | None:
+        """Play on while the session runs: stamp the open week, let bot seats decide, close complete weeks.
+
+        Returns who to notify: the team, or None (everyone) when this ended the session."""
         while s.status == "running" and not game.done:
             if game.opened_at is None:
                 game.opened_at = now
@@ -481,10 +488,12 @@ class Classroom:
                 if f not in game.pending and s.modes[(game.team, f)] == "bot":
                     self._bot_decides(s, game, f, "bot_seat", now)
             if not game.complete:
-                return
+                return game.team
             game.close()
         if s.status == "running" and all(g.done for g in s.teams.values()):
             self._set_status(s, "ended", None, now, "end")
+            return None
+        return game.team
 
     # internals: sessions, seats, players ------------------------------------------------------------
     def _session(self, code) -> _Session:
@@ -571,9 +580,10 @@ class Classroom:
         )
 
     # internals: subscribers and loading ------------------------------------------------------------
-    def _notify(self, code: str) -> None:
+    def _notify(self, code: str, team: int | None = None) -> None:
+        """Call the session's subscribers: all of them, or those of ``team`` and of the whole session."""
         with self._lock:
-            callbacks = list(self._subscribers.get(code, ()))
+            callbacks = [cb for t, cb in self._subscribers.get(code, ()) if team is None or t is None or t == team]
         for cb in callbacks:
             try:
                 cb()

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..checks import show
+from .errors import InputError
+
 SCHEMA_VERSION = 1
 
 SCHEMA = """
@@ -113,18 +116,26 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise InputError("db", f"{show(str(self.path))} is a folder (allowed: a classroom database file, "
+                                   "created if missing)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # autocommit (isolation_level=None): every statement is its own transaction unless grouped
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a crash of the process
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        try:
+            # autocommit (isolation_level=None): every statement is its own transaction unless grouped
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a crash of the process
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+            found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.Error as e:  # not SQLite, a foreign database, or read-only: the file is left as it is
+            raise InputError("db", f"{show(str(self.path))} cannot be used as the classroom database ({e}; "
+                                   "allowed: a file chaingame created, or a new name)") from None
         if found is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif int(found[0]) != SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path}: classroom schema {found[0]}, this code reads {SCHEMA_VERSION}")
+            raise InputError("db", f"{show(str(self.path))} holds classroom schema {found[0]} (allowed: schema "
+                                   f"{SCHEMA_VERSION}, which this version reads)")
 
     def close(self) -> None:
         self.db.close()

@@ -123,7 +123,7 @@ def attempt(call: Callable, *args, **kwargs) -> tuple[Any, str | None]:
 
 
 def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Callable[[Any], Any] | None = None,
-             delay: float = 0.0) -> tuple[Any, str | None]:
+             delay: float = 0.0, team: int | None = None) -> tuple[Any, str | None]:
     """``attempt(read)`` now, and again whenever session ``code`` changes; re-render only on a visible difference.
 
     The classroom calls subscribers outside its lock from the thread that changed the state; the
@@ -136,6 +136,7 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
             is kept for the next render but does not cause one.
         delay: seconds to gather changes before one update, off the notifying thread (the host's
             dashboard: the players' pages are not kept waiting behind it).
+        team: follow only this team's changes and the session's (a seat's page).
     """
     snapshot = solara.use_ref(None)
     last_deps = solara.use_ref(None)
@@ -189,7 +190,7 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
             timer.start()
 
         try:
-            unsubscribe = get_classroom().subscribe(code, changed)
+            unsubscribe = get_classroom().subscribe(code, changed, team=team)
         except Exception as e:  # NotFound: the page shows the read's own error
             log.debug("not subscribed to %s: %s", code, e)
             return None
@@ -204,7 +205,7 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
 
         return cleanup
 
-    solara.use_effect(subscribe, [code, *deps])
+    solara.use_effect(subscribe, [code, team, *deps])
     return snapshot.current
 
 

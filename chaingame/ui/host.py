@@ -21,7 +21,8 @@ from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, m
 from .context import get_classroom
 from .player import query
 
-HOST_DELAY = 0.25  # s: the dashboard gathers the changes of this long into one update (off the players' path)
+HOST_DELAY = 1.0  # s: the dashboard gathers the changes of this long into one update (off the players' path:
+# with 10 teams it is the heaviest page, and a class submitting at once would otherwise redraw it for each order)
 HOST_KEY = "chaingame.host"  # browser storage: JSON {session code: host key}
 BOT_RULES = {  # label -> the service's bot_rule table (None: each firm's rule from the scenario)
     "the scenario's rules": None,
@@ -216,17 +217,21 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
     acted, set_acted = solara.use_state(0)  # the host's own actions show at once, not after HOST_DELAY
     view, error = use_live(code, lambda: classroom.host_view(code, key), [code, key, acted], delay=HOST_DELAY)
     action_error, set_action_error = solara.use_state(None)
+
+    def make_act():
+        def act(verb, *args):
+            def run(*_):
+                _, message = attempt(verb, code, key, *args)
+                set_action_error(message)
+                set_acted(lambda n: n + 1)
+            return run
+        return act
+
+    act = solara.use_memo(make_act, [code, key])  # the same function each render: unchanged teams are not redrawn
     if view is None:
         Error(error)
         solara.Button("Forget this session in this browser", on_click=on_forget, text=True)
         return
-
-    def act(verb, *args):
-        def run(*_):
-            _, message = attempt(verb, code, key, *args)
-            set_action_error(message)
-            set_acted(lambda n: n + 1)
-        return run
 
     join = f"{origin}/?code={code}"
     with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="28px"):
@@ -271,8 +276,7 @@ def TeamCard(team, status: str, act, classroom):
             solara.HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
             solara.HTML(tag="span", unsafe_innerHTML=html.escape(where),
                         attributes={"data-testid": f"team-{team.team}-week"})
-            solara.Text(f"cost so far {money(team.cost)}")
-            solara.Text(f"waiting for: {waiting}")
+            solara.Text(f"cost so far {money(team.cost)} · waiting for: {waiting}")
             if team.deadline is not None:
                 Countdown(team.deadline, prefix="bots decide in ")
             if status == "running" and team.waiting:

@@ -16,7 +16,7 @@ import solara
 
 from .browser import BrowserStore
 from .charts import svg_lines
-from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, use_live
+from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, table_html, use_live
 from .context import get_classroom
 
 SEAT_KEY = "chaingame.seat"  # browser storage key of the seat token
@@ -92,7 +92,7 @@ def Seat(token: str, on_leave):
     classroom = get_classroom()
     ticket, ticket_error = solara.use_memo(lambda: attempt(classroom.resume, token), [token])
     view, error = use_live(ticket.code if ticket else None, lambda: classroom.seat_view(token), [token],
-                           shown=shown_of_seat)
+                           shown=shown_of_seat, team=ticket.team if ticket else None)
     if view is None:
         Error(ticket_error or error)
         solara.Text("This browser's seat can no longer be played (the host may have released it).")
@@ -103,22 +103,28 @@ def Seat(token: str, on_leave):
 
 @solara.component
 def SeatPage(view, token: str):
-    """Everything a seat sees; ``view`` is the service's :class:`SeatView` for ``token``."""
-    who = f"Team {view.team} · {view.firm}" + (f" ({view.role})" if view.role != view.firm else "")
+    """Everything a seat sees; ``view`` is the service's :class:`SeatView` for ``token``.
+
+    Each part gets only the values it shows, so that a change within the week (a teammate's order)
+    re-renders the state line alone: the books, the table and the chart change once a week.
+    """
+    Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks)
+    State(view, token)
+    if view.observation is not None:
+        Books(view.observation, view.total_cost, len(view.history), view.decides_capacity)
+    with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
+        History(view.history)
+        Chart(view.history)
+
+
+@solara.component
+def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int):
+    who = f"Team {team} · {firm}" + (f" ({role})" if role != firm else "")
     with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
         solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"})
-        solara.Text(f"{view.player} · {view.title} · code {view.code}", classes=["cg-muted"])
-        solara.HTML(tag="span", unsafe_innerHTML=f"week {view.week} of {view.weeks}",
+        solara.Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
+        solara.HTML(tag="span", unsafe_innerHTML=f"week {week} of {weeks}",
                     attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
-    State(view, token)
-    obs = view.observation
-    if obs is not None:
-        Books(view, obs)
-    with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
-        with solara.Column(style="min-width: 300px"):
-            History(view)
-        with solara.Column():
-            Chart(view)
 
 
 @solara.component
@@ -140,56 +146,74 @@ def State(view, token: str):
         solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
                     unsafe_innerHTML="The host has paused the game.")
         return
+    # the same widgets all game long: a week, an order or a teammate's order changes their values only
+    OrderForm(view, token)
+    text = ""
     if view.decision is not None:
         others = view.waiting
         text = (f"You ordered {fmt(view.decision.order)} for week {view.week}"
                 + (" (decided by the bot)" if view.decision.decided_by == "bot" else "")
                 + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else "."))
-        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"}, unsafe_innerHTML=text)
-    elif view.can_submit:
-        OrderForm(view, token).key(f"order-{view.code}-{view.week}")
+    solara.HTML(tag="div", classes=["cg-wait"] if text else [], attributes={"data-testid": "state"},
+                unsafe_innerHTML=text)
     if view.deadline is not None and view.decision is None:
         Countdown(view.deadline, prefix="the bot decides for late players in ")
 
 
 @solara.component
 def OrderForm(view, token: str):
+    """The order (and capacity) for the open week; disabled, showing the decision, once it is made.
+
+    What the player types is kept with its week, so a new week starts from an empty field (or the
+    scenario's fixed order) without creating the form anew.
+    """
     classroom = get_classroom()
-    fixed = view.fixed_order
-    order, set_order = solara.use_state("" if fixed is None else fmt(fixed))
-    capacity, set_capacity = solara.use_state("")
-    error, set_error = solara.use_state(None)
+    week, fixed, decision = view.week, view.fixed_order, view.decision
+    typed, set_typed = solara.use_state((0, ""))  # (week, text) of the order field
+    typed_capacity, set_typed_capacity = solara.use_state((0, ""))
+    failed, set_failed = solara.use_state((0, None))  # (week, message) of the last refusal
+    if decision is not None:
+        order = fmt(decision.order)
+    else:
+        order = typed[1] if typed[0] == week else ("" if fixed is None else fmt(fixed))
+    capacity = typed_capacity[1] if typed_capacity[0] == week else ""
+    error = failed[1] if failed[0] == week else None
 
     def submit(*_):
-        _, message = attempt(classroom.submit, token, view.week, order,
+        if decision is not None:
+            return
+        _, message = attempt(classroom.submit, token, week, order,
                              capacity if view.decides_capacity and capacity.strip() else None)
-        set_error(message)
+        if message != error:  # an accepted order re-renders the page through the service, not here too
+            set_failed((week, message))
 
     unit = "whole units" if view.whole_units else "units"
     low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
-    with solara.Card(f"Your order for week {view.week}", style="max-width: 640px"):
-        if fixed is not None:
-            solara.Text(f"This week the scenario fixes your order at {fmt(fixed)}.")
+    with solara.Card(f"Your order for week {week}", style="max-width: 640px"):
+        # always there, empty in free weeks: the field after it must stay the same widget, with its Enter handler
+        solara.HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
+                    if fixed is not None else "")
         with solara.Row(style="align-items: center; flex-wrap: wrap"):
-            field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=set_order,
-                                       hint=low, persistent_hint=True, class_="cg-order", style_="max-width: 220px")
+            field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=lambda t: set_typed((week, t)),
+                                       hint=low, persistent_hint=True, class_="cg-order", style_="max-width: 220px",
+                                       disabled=decision is not None)
             solara.v.use_event(field, "keydown.enter", submit)
             if view.decides_capacity:
-                CapacityField(capacity, set_capacity, submit)
-            solara.Button("Submit order", on_click=submit, color="primary")
+                CapacityField(capacity, lambda t: set_typed_capacity((week, t)), submit, decision is not None)
+            solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None)
         Error(error)
 
 
 @solara.component
-def CapacityField(capacity: str, set_capacity, submit):
+def CapacityField(capacity: str, set_capacity, submit, disabled: bool):
     field = solara.v.TextField(label="Capacity target (units/week)", v_model=capacity, on_v_model=set_capacity,
                                hint="empty: keep the current capacity", persistent_hint=True, class_="cg-capacity",
-                               style_="max-width: 240px")
+                               style_="max-width: 240px", disabled=disabled)
     solara.v.use_event(field, "keydown.enter", submit)
 
 
 @solara.component
-def Books(view, obs):
+def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool):
     """The firm's books this week, before it orders."""
     items = [
         ("incoming order", fmt(obs.incoming), "ordered from you this week", "incoming"),
@@ -201,9 +225,9 @@ def Books(view, obs):
         ("position", fmt(obs.position), "inventory − backlog + supply line", "position"),
         ("last order", fmt(obs.last_order), "what you ordered last week", "last_order"),
         ("cost this week", money(obs.cost), "holding and backlog", "cost"),
-        ("total cost", money(view.total_cost), f"over {len(view.history)} week(s)", "total_cost"),
+        ("total cost", money(total_cost), f"over {weeks_played} week(s)", "total_cost"),
     ]
-    if view.decides_capacity or obs.capacity is not None:
+    if decides_capacity or obs.capacity is not None:
         items += [("capacity", fmt(obs.capacity), "units per week", "capacity"),
                   ("raw materials", fmt(obs.raw), "on hand", "raw"),
                   ("in production", fmt(obs.wip), "work in progress", "wip")]
@@ -219,20 +243,21 @@ def Books(view, obs):
 
 
 @solara.component
-def History(view):
+def History(history):
     rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
              fmt(w.on_order), fmt(w.order) + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost))
-            for w in reversed(view.history)]
-    Heading("Your weeks", 4)
-    Table(["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost"],
-          rows or [("-",) * 9], name="history")
+            for w in reversed(history)]
+    table = table_html(["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order",
+                        "cost"], rows or [("-",) * 9])
+    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>{table}',
+                attributes={"data-testid": "history"}, style="min-width: 300px; overflow-x: auto")
 
 
 @solara.component
-def Chart(view):
-    weeks = [w.week for w in view.history]
-    svg = svg_lines(weeks, {"incoming orders": [w.incoming for w in view.history],
-                            "your orders": [w.order for w in view.history],
-                            "inventory": [w.inventory for w in view.history],
-                            "backlog": [w.backlog for w in view.history]}, ylabel="units", width=460, height=220)
+def Chart(history):
+    weeks = [w.week for w in history]
+    svg = svg_lines(weeks, {"incoming orders": [w.incoming for w in history],
+                            "your orders": [w.order for w in history],
+                            "inventory": [w.inventory for w in history],
+                            "backlog": [w.backlog for w in history]}, ylabel="units", width=460, height=220)
     solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"})

@@ -101,11 +101,15 @@ class Tab:
 
     def click(self, label: str):
         with self.context:
-            self.rc.find(v.Btn, children=[label]).widget.click()
+            button = self.rc.find(v.Btn, children=[label]).widget
+            assert not button.disabled, f"the button {label!r} on {self.path} is disabled"
+            button.click()
 
-    def buttons(self) -> list[str]:
+    def buttons(self, disabled: bool = False) -> list[str]:
+        """The labels of the buttons one can click (and of the disabled ones too, with ``disabled``)."""
         with self.context:
-            return [b.children[0] for b in self.rc.find(v.Btn).widgets if b.children and isinstance(b.children[0], str)]
+            return [b.children[0] for b in self.rc.find(v.Btn).widgets
+                    if b.children and isinstance(b.children[0], str) and (disabled or not b.disabled)]
 
     def select(self, label: str, value):
         with self.context:

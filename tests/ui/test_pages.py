@@ -146,14 +146,14 @@ def test_a_released_seat_asks_to_join_again(classroom, tabs):
     host.click("release Ann")
     ann.wait(lambda: "Join again" in ann.buttons(), "the released page")
     ann.click("Join again")
-    ann.wait(lambda: "Join" in ann.buttons(), "the join form")
+    ann.wait(lambda: "Join" in ann.buttons(disabled=True), "the join form")  # enabled once a name is typed
     assert ann.stored() in ("", None)
 
 
 def test_the_host_page_needs_the_key(classroom, tabs):
     t = classroom.create_session("classic", teams=1)
     nobody = tabs(f"/host?code={t.code}")
-    assert "Open" in nobody.buttons() and not nobody.has("join-code")
+    assert "Open" in nobody.buttons(disabled=True) and not nobody.has("join-code")
     wrong = tabs(f"/host?code={t.code}", stored=json.dumps({t.code: "not-the-key"}))
     assert not wrong.has("join-code")
     assert "host" in wrong.text("error").lower()
@@ -254,7 +254,7 @@ def test_the_host_hands_a_seat_to_a_bot_and_back(classroom, tabs):
     host.wait(lambda: "retailer → human" in host.buttons(), "the seat back to humans")
     host.click("retailer → human")
     bob.click("Join again")
-    bob.wait(lambda: "Join" in bob.buttons(), "the join form")
+    bob.wait(lambda: "Join" in bob.buttons(disabled=True), "the join form")
     bob.fill("Your name", "Bob")
     bob.click("Join")
     bob.wait_text("seat", "Team 1 · retailer")
