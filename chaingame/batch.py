@@ -38,8 +38,11 @@ def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies
                first_replication: int = 0) -> tuple[Engine, dict[str, np.ndarray]]:
     """Play the whole horizon; return the engine and every history column as a (W, F, R) array."""
     engine = Engine(scenario, replications, seed, policies, first_replication)
-    weeks = [engine.step() for _ in range(scenario.weeks)]
-    return engine, {c: np.stack([w[c] for w in weeks]) for c in COLUMNS}
+    shape = (scenario.weeks, len(scenario.firms), engine.replications)
+    cols = {c: np.empty(shape) for c in COLUMNS}
+    for w in range(scenario.weeks):
+        engine.step(out={c: v[w] for c, v in cols.items()})
+    return engine, cols
 
 
 def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0) -> pd.DataFrame:
@@ -55,14 +58,21 @@ def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0
     })
 
 
+def summary_arrays(engine: Engine, cols: dict[str, np.ndarray], burn_in: int = 0) -> tuple[dict, dict]:
+    """Per-firm figures, (F, R) each, and the chain's, (R,) each, from (W, F, R) columns."""
+    weeks = np.arange(1, cols["cost"].shape[0] + 1)
+    keep = weeks > burn_in
+    cols = {c: v[keep] for c, v in cols.items()}
+    firm = metrics.firm_metrics(cols, weeks[keep])
+    retailer = np.array([f.role == "retailer" for f in engine.scenario.firms])
+    return firm, metrics.chain_metrics(firm, cols, retailer)
+
+
 def summarise(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0,
               burn_in: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-(replication, firm) and per-replication figures from (W, F, R) columns."""
     sc = engine.scenario
-    weeks = np.arange(1, cols["cost"].shape[0] + 1)
-    keep = weeks > burn_in
-    cols = {c: v[keep] for c, v in cols.items()}
-    fm = metrics.firm_metrics(cols, weeks[keep])
+    fm, cm = summary_arrays(engine, cols, burn_in)
     F, R = fm["cost"].shape
     runs = np.arange(first_replication, first_replication + R)
     firms = pd.DataFrame({
@@ -71,9 +81,7 @@ def summarise(engine: Engine, cols: dict[str, np.ndarray], first_replication: in
         "role": np.tile(np.array([f.role for f in sc.firms], dtype=object), R),
         **{k: v.T.ravel() for k, v in fm.items()},
     })
-    retailer = np.array([f.role == "retailer" for f in sc.firms])
-    chain = pd.DataFrame({"replication": runs, **metrics.chain_metrics(fm, cols, retailer)})
-    return firms, chain
+    return firms, pd.DataFrame({"replication": runs, **cm})
 
 
 def simulate(scenario: Scenario | str, replications: int = 1, seed: int | None = None,

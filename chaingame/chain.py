@@ -75,10 +75,9 @@ class Network:
 
     def __post_init__(self):
         F, K = len(self.firms), len(self.supplier)
-        object.__setattr__(self, "_out_index", _group_index([np.flatnonzero(self.supplier == f) for f in range(F)], K))
-        object.__setattr__(self, "_in_index", _group_index([np.flatnonzero(self.customer == f) for f in range(F)], K))
-        object.__setattr__(self, "_seen_index", _group_index([np.flatnonzero(row) for row in self.sees_market],
-                                                             self.sees_market.shape[1]))
+        object.__setattr__(self, "_out_plan", _sum_plan([np.flatnonzero(self.supplier == f) for f in range(F)]))
+        object.__setattr__(self, "_in_plan", _sum_plan([np.flatnonzero(self.customer == f) for f in range(F)]))
+        object.__setattr__(self, "_seen_plan", _sum_plan([np.flatnonzero(row) for row in self.sees_market]))
         out = np.zeros((F, K))
         inn = np.zeros((F, K))
         for k in range(K):
@@ -92,25 +91,39 @@ class Network:
         same_sup = (s[:, None] == s[None, :]) & (s[:, None] >= 0)
         c = self.customer
         same_cus = (c[:, None] == c[None, :]) & (c[:, None] >= 0)
-        object.__setattr__(self, "_same_supplier", same_sup)
-        object.__setattr__(self, "_same_customer", same_cus)
-        object.__setattr__(self, "_firm_supplied", np.flatnonzero(s >= 0))
+        firm_supplied = np.flatnonzero(s >= 0)
+        object.__setattr__(self, "_firm_supplied", firm_supplied)
         object.__setattr__(self, "_from_source", np.flatnonzero(s < 0))
-        object.__setattr__(self, "_to_firm", np.flatnonzero(c >= 0))
         object.__setattr__(self, "_firm_to_firm", np.flatnonzero((s >= 0) & (c >= 0)))
         object.__setattr__(self, "_producers", np.flatnonzero(self.producer))
+        object.__setattr__(self, "_stockists", np.flatnonzero(~self.producer))  # goods arrive into finished stock
+        # cost terms every firm pays nothing for are left out of the week's sum (adding 0 changes no value)
+        object.__setattr__(self, "_charges", tuple(name for name, rate in (
+            ("lost_sales", self.lost_sales_cost), ("capacity", self.capacity_cost),
+            ("production", self.production_cost)) if np.any(rate != 0)))
+        # a supplier's only customer gets what it can ship; several share a shortage (_allocate)
+        customers_of = np.bincount(s[firm_supplied], minlength=F)
+        shared = firm_supplied[customers_of[s[firm_supplied]] > 1]
+        object.__setattr__(self, "_sole_links", firm_supplied[customers_of[s[firm_supplied]] == 1])
+        object.__setattr__(self, "_shared_links", shared)
+        object.__setattr__(self, "_shared_same", same_sup[np.ix_(shared, shared)].astype(float))
+        # a customer with several suppliers splits its order by the links' shares (place)
+        ins = np.flatnonzero(c >= 0)
+        object.__setattr__(self, "_ins", ins)
+        object.__setattr__(self, "_split", bool(np.any(same_cus[np.ix_(ins, ins)].sum(axis=1) > 1)))
+        object.__setattr__(self, "_ins_same", same_cus[np.ix_(ins, ins)].astype(float))
 
     def by_supplier(self, x: np.ndarray) -> np.ndarray:
         """Sum a link quantity (K, R) over each firm's outgoing links (market included): (F, R)."""
-        return _gather_sum(x, self._out_index)
+        return _gather_sum(x, self._out_plan)
 
     def by_customer(self, x: np.ndarray) -> np.ndarray:
         """Sum a link quantity (K, R) over each firm's incoming links (source included): (F, R)."""
-        return _gather_sum(x, self._in_index)
+        return _gather_sum(x, self._in_plan)
 
     def seen_demand(self, demand: np.ndarray) -> np.ndarray:
         """End-customer demand (C, R) of the retailers each firm serves: (F, R)."""
-        return _gather_sum(demand, self._seen_index)
+        return _gather_sum(demand, self._seen_plan)
 
     @property
     def n_firms(self) -> int:
@@ -121,19 +134,30 @@ class Network:
         return len(self.supplier)
 
 
-def _group_index(groups: list[np.ndarray], pad: int) -> np.ndarray:
-    """Rows of member indices, padded with ``pad`` (the index of an all-zero row)."""
-    width = max([1, *(len(g) for g in groups)])
-    return np.array([[*g, *([pad] * (width - len(g)))] for g in groups], dtype=int).reshape(len(groups), width)
+@dataclass(frozen=True)
+class _SumPlan:
+    """How to add up rows of an array by group: step j adds each group's j-th member."""
+
+    groups: int
+    steps: tuple[tuple[np.ndarray, np.ndarray], ...]  # (groups having a j-th member, that member)
+    one_each: bool  # every group has exactly one member: the sum is a single gather
 
 
-def _gather_sum(x: np.ndarray, index: np.ndarray) -> np.ndarray:
+def _sum_plan(groups: list[np.ndarray]) -> _SumPlan:
+    width = max([0, *(len(g) for g in groups)])
+    steps = tuple((np.array([i for i, g in enumerate(groups) if len(g) > j], dtype=int),
+                   np.array([g[j] for g in groups if len(g) > j], dtype=int)) for j in range(width))
+    return _SumPlan(len(groups), steps, width == 1 and all(len(g) == 1 for g in groups))
+
+
+def _gather_sum(x: np.ndarray, plan: _SumPlan) -> np.ndarray:
     """Group sums, added in a fixed order so that a replication's numbers never depend on how many
     others run beside it (a BLAS product may sum in a different order for another R)."""
-    padded = np.concatenate([x, np.zeros((1, *x.shape[1:]))])
-    out = padded[index[:, 0]]
-    for j in range(1, index.shape[1]):
-        out += padded[index[:, j]]
+    if plan.one_each:
+        return x[plan.steps[0][1]]
+    out = np.zeros((plan.groups, *x.shape[1:]))
+    for rows, members in plan.steps:
+        out[rows] += x[members]
     return out
 
 
@@ -177,6 +201,7 @@ class Flows:
     shipped: np.ndarray  # goods sent to customers
     on_time: np.ndarray  # of this week's incoming orders, shipped this week (backlog served first)
     lost: np.ndarray  # orders lost this week
+    backlog: np.ndarray  # owed to customers at the end of the week
     revenue: np.ndarray  # $ received from customers
     purchases: np.ndarray  # $ paid to suppliers
     cost: np.ndarray  # $ operating cost: holding, backlog, lost sales, capacity, production, ordering
@@ -257,13 +282,13 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray) -> np.ndarray
         return ship
     total = net.by_supplier(owed)
     can = np.minimum(on_hand, total)
-    frac = np.divide(can, total, out=np.zeros_like(total), where=total > 0)
-    ship[firm_links] = owed[firm_links] * frac[sup[firm_links]]
-    if net.whole_units:
-        ship[firm_links] = _largest_remainder(
-            ship[firm_links], can, sup[firm_links],
-            net._same_supplier[np.ix_(firm_links, firm_links)].astype(float),
-        )
+    sole, shared = net._sole_links, net._shared_links
+    ship[sole] = can[sup[sole]]  # a supplier's only customer: all it can ship
+    if len(shared):
+        frac = np.divide(can, total, out=np.zeros_like(total), where=total > 0)
+        ship[shared] = owed[shared] * frac[sup[shared]]
+        if net.whole_units:
+            ship[shared] = _largest_remainder(ship[shared], can, sup[shared], net._shared_same)
     return ship
 
 
@@ -302,9 +327,9 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     arrived = state.transit[:, slot].copy()
     state.transit[:, slot] = 0.0
     received = net.by_customer(arrived)
-    is_prod = net.producer[:, None]
-    state.raw += np.where(is_prod, received, 0.0)
-    state.inventory += np.where(is_prod, 0.0, received)
+    state.raw[prod] += received[prod]
+    stock = net._stockists
+    state.inventory[stock] += received[stock]
 
     # 4. production
     started = np.zeros((net.n_firms, R))
@@ -337,15 +362,16 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     pay = net.price[:, None] * shipped_link
     revenue = net.by_supplier(pay)
     purchases = net.by_customer(pay)
-    rate = net.capacity_cost[:, None]
-    capacity_charge = np.multiply(rate, state.capacity, out=np.zeros_like(state.capacity), where=rate > 0)
-    cost = (
-        net.holding_cost[:, None] * (state.inventory + state.raw)
-        + net.backlog_cost[:, None] * net.by_supplier(state.backlog)
-        + net.lost_sales_cost[:, None] * net.by_supplier(lost_link)
-        + capacity_charge
-        + net.production_cost[:, None] * started
-    )
+    owed_to_customers = net.by_supplier(state.backlog)
+    lost = net.by_supplier(lost_link)
+    cost = net.holding_cost[:, None] * (state.inventory + state.raw) + net.backlog_cost[:, None] * owed_to_customers
+    if "lost_sales" in net._charges:
+        cost += net.lost_sales_cost[:, None] * lost
+    if "capacity" in net._charges:  # unlimited capacity (inf) costs nothing where the rate is 0
+        rate = net.capacity_cost[:, None]
+        cost += np.multiply(rate, state.capacity, out=np.zeros_like(state.capacity), where=rate > 0)
+    if "production" in net._charges:
+        cost += net.production_cost[:, None] * started
     state.cash += revenue - purchases - cost
     return Flows(
         week=t,
@@ -355,7 +381,8 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
         produced=produced,
         shipped=net.by_supplier(ship),
         on_time=net.by_supplier(on_time),
-        lost=net.by_supplier(lost_link),
+        lost=lost,
+        backlog=owed_to_customers,
         revenue=revenue,
         purchases=purchases,
         cost=cost,
@@ -397,12 +424,11 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
     placed = np.maximum(orders, 0.0)
 
-    ins = np.flatnonzero(net.customer >= 0)
+    ins = net._ins
     cus = net.customer[ins]
     link_orders = net.share[ins, None] * placed[cus]
-    if net.whole_units and np.any(net._same_customer[np.ix_(ins, ins)].sum(axis=1) > 1):
-        link_orders = _largest_remainder(link_orders, placed, cus,
-                                         net._same_customer[np.ix_(ins, ins)].astype(float))
+    if net.whole_units and net._split:
+        link_orders = _largest_remainder(link_orders, placed, cus, net._ins_same)
     state.mail[ins, (t + net.order_delay[ins]) % S] += link_orders
 
     charge = net.order_cost[:, None] * (placed > 0)

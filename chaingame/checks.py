@@ -81,12 +81,13 @@ def number(
     allowed = _span(low if above is None else above, high, integer, above is not None, allow_inf)
     if isinstance(value, bool) or not isinstance(value, _numbers.Real):
         raise ScenarioError(path, f"{show(value)} is not {kind} (allowed: {allowed})")
+    huge = f"{show(value)} is too large (allowed: {allowed}{'' if high is not None else ', within ±2^63'})"
     try:
         value = int(value) if isinstance(value, _numbers.Integral) else float(value)
     except (OverflowError, ValueError):
-        raise ScenarioError(path, f"{show(value)} is too large (allowed: {allowed})") from None
+        raise ScenarioError(path, huge) from None
     if isinstance(value, int) and abs(value) > 2**63:
-        raise ScenarioError(path, f"{show(value)} is too large (allowed: {allowed})")
+        raise ScenarioError(path, huge)
     if math.isnan(value):
         raise ScenarioError(path, f"nan is not {kind} (allowed: {allowed})")
     if math.isinf(value) and not (allow_inf and value > 0):

@@ -76,7 +76,12 @@ def cmd_run(args) -> int:
     out = Path(args.out or Path("chaingame-runs") / sc.name)
     if out.exists() and not out.is_dir():
         raise ScenarioError("--out", f'"{out}" is a file (allowed: a folder, created if missing)')
-    model = ChainModel(sc, seed=args.seed)
+    model = ChainModel(sc, seed=args.seed)  # checks the seed
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # before the run: a folder that cannot be made fails at once
+    except OSError as e:
+        raise ScenarioError("--out", f'"{out}" cannot be created ({e.strerror or e}; allowed: a folder you may '
+                                     "write, created if missing)") from None
     model.run()
     history = model.history()
     firms = metrics.summary(history)
@@ -96,7 +101,6 @@ def cmd_run(args) -> int:
     print(f"{'chain':<28}{_fmt(chain.cost):>10}{_fmt(chain.profit):>10}{_fmt(chain.max_bullwhip):>10}"
           f"{_fmt(chain.fill_rate, '.1%'):>11}{peak:>16}")
 
-    out.mkdir(parents=True, exist_ok=True)
     history.to_csv(out / "history.csv", index=False)
     summary = {
         "scenario": sc.name,
@@ -178,15 +182,18 @@ SWEEP_LABELS = {"out": "--out", "chunk": "--chunk", "resume": "--resume", "execu
 
 def cmd_sweep(args) -> int:
     from .executors import tune_malloc
-    from .sweep import execute
+    from .sweep import execute, load_sweep
 
     tune_malloc()  # this process is ours: keep the engine's arrays in the heap (see tune_malloc)
 
+    sweep = load_sweep(args.file)  # every combination checked before anything is written
     out = Path(args.out) if args.out else Path("chaingame-runs") / f"{Path(args.file).stem}.parquet"
     parts = out.with_name(out.name + ".parts")
     had_parts = parts.exists()
+    if args.resume and not had_parts:
+        print(f"chaingame sweep: nothing to resume ({parts} does not exist): running the whole sweep", file=sys.stderr)
     try:
-        table, report = execute(args.file, workers=args.workers, executor=args.cluster, out=out, resume=args.resume,
+        table, report = execute(sweep, workers=args.workers, executor=args.cluster, out=out, resume=args.resume,
                                 chunk=args.chunk, labels=SWEEP_LABELS)
     except KeyboardInterrupt:
         kept = f"; finished chunks are kept in {parts} (run again with --resume to finish)" \

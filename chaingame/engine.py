@@ -23,7 +23,9 @@ from .observe import Observation, observe_all
 from .policies import CapacityRule, Policy
 from .scenario import Scenario, load_scenario
 
-# The tidy history: one row per (week, firm), in this column order (see docs/data.md).
+MAX_SEED = 2**63 - 1  # seeds are whole numbers 0..2^63 - 1 (what SeedSequence and the sweep tables hold)
+
+# The tidy history: one row per (week, firm), in this column order (see docs/model.md).
 COLUMNS = (
     "inventory", "backlog", "incoming_order", "order_placed", "shipped", "received", "cost",
     "raw", "wip", "on_order", "produced", "on_time", "lost", "capacity", "customer_demand",
@@ -88,7 +90,7 @@ class Engine:
                  policies: Mapping | None = None, first_replication: int = 0):
         self.scenario = sc = load_scenario(scenario)
         self.replications = int(number(replications, "replications", low=1, integer=True))
-        self.seed = sc.seed if seed is None else int(number(seed, "seed", low=0, integer=True))
+        self.seed = sc.seed if seed is None else int(number(seed, "seed", low=0, high=MAX_SEED, integer=True))
         first_replication = int(number(first_replication, "first_replication", low=0, integer=True))
         self.net = sc.network()
         self.state = sc.initial_state(self.replications)
@@ -127,29 +129,35 @@ class Engine:
         ])
         return orders, capacity
 
-    def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Place the orders and capacity targets; return the week's record, (F, R) per column."""
+    def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None,
+                 out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """Place the orders and capacity targets; return the week's record, (F, R) per column
+        (written into ``out``'s arrays when given)."""
         place(self.net, self.state, self.flows, orders, capacity)
-        return record(self)
+        return record(self, out)
 
-    def step(self) -> dict[str, np.ndarray]:
+    def step(self, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """One whole week with every firm deciding by its rule."""
-        return self.end_week(*self.decide(self.begin_week()))
+        return self.end_week(*self.decide(self.begin_week()), out=out)
 
 
-def record(engine: Engine) -> dict[str, np.ndarray]:
-    """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`."""
+_LIVE = ("inventory", "raw", "cash")  # columns that are the state's own arrays (copied, since the state plays on)
+
+
+def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`; written into
+    ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice)."""
     net, state, flows = engine.net, engine.state, engine.flows
     profit = flows.revenue - flows.purchases - flows.cost
-    return {
-        "inventory": state.inventory.copy(),
-        "backlog": net.by_supplier(state.backlog),
+    books = {
+        "inventory": state.inventory,
+        "backlog": flows.backlog,
         "incoming_order": flows.incoming,
         "order_placed": flows.order,
         "shipped": flows.shipped,
         "received": flows.received,
         "cost": flows.cost,
-        "raw": state.raw.copy(),
+        "raw": state.raw,
         "wip": state.wip.sum(axis=1),
         "on_order": supply_line(net, state),
         "produced": flows.produced,
@@ -160,5 +168,10 @@ def record(engine: Engine) -> dict[str, np.ndarray]:
         "revenue": flows.revenue,
         "purchases": flows.purchases,
         "profit": profit,
-        "cash": state.cash.copy(),
+        "cash": state.cash,
     }
+    if out is None:
+        return {c: v.copy() if c in _LIVE else v for c, v in books.items()}
+    for c, v in books.items():
+        out[c][...] = v
+    return out

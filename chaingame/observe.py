@@ -84,11 +84,10 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     in a block of memory of its own, so that nothing of another firm is reachable from them (not
     even through ``.base``) beyond what the mode shows in ``demand`` and ``chain``.
     """
-    on_order = supply_line(net, state)
-    backlog = net.by_supplier(state.backlog)
     values = {
-        "inventory": state.inventory, "backlog": backlog, "raw": state.raw, "wip": state.wip.sum(axis=1),
-        "on_order": on_order, "incoming": flows.incoming, "received": flows.received, "shipped": flows.shipped,
+        "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": state.wip.sum(axis=1),
+        "on_order": supply_line(net, state), "incoming": flows.incoming, "received": flows.received,
+        "shipped": flows.shipped,
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
     }
     rows = [values[k] for k in _OWN]
@@ -98,8 +97,8 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
     if mode == "full":
-        chain = ChainView(net.firms, values["inventory"].copy(), backlog, on_order, flows.incoming.copy(),
-                          values["last_order"].copy())
+        chain = ChainView(net.firms, *(values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming",
+                                                                     "last_order")))
     out = []
     for f in range(net.n_firms):
         own = stacked[f].copy()  # this firm's block: its fields only

@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,12 @@ class Scenario:
         return link.order_delay + link.shipping_delay + (firm.production.delay if firm.production else 0)
 
     def network(self) -> Network:
-        """Compile the structure into the index arrays of :class:`~chaingame.chain.Network`."""
+        """Compile the structure into the index arrays of :class:`~chaingame.chain.Network` (once: a
+        Network never changes, so every engine of this scenario shares it)."""
+        return self._network
+
+    @cached_property
+    def _network(self) -> Network:
         return _network(self)
 
     def initial_state(self, replications: int = 1) -> State:

@@ -27,6 +27,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from scipy.stats import t as student_t
 
 from .checks import ScenarioError, boolean, number, show, table, text
 from .metrics import FIRM_METRICS
@@ -100,6 +100,11 @@ class Sweep:
     def seed_of(self, c: int) -> int:
         """The root seed of combination c: replication r draws from SeedSequence(seed_of(c), spawn_key=(r,))."""
         return self.seed if self.common_random_numbers else combination_seed(self.seed, c)
+
+    @cached_property
+    def key(self) -> str:
+        """:meth:`fingerprint`, computed once (workers keep the scenarios they built under it)."""
+        return self.fingerprint()
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the numbers: the sweep table, the base scenario, the version."""
@@ -421,6 +426,7 @@ def default_chunk(sweep: Sweep) -> int:
 def _payload(sweep: Sweep, chunk: Chunk) -> dict:
     """Plain data for :func:`run_chunk` (picklable, no chaingame objects)."""
     return {
+        "key": sweep.key,
         "table": dict(sweep.scenario.table),
         "burn_in": sweep.burn_in,
         "metrics": list(sweep.metrics),
@@ -437,32 +443,42 @@ def run_chunk(payload: dict) -> dict:
     seed, the row labels of one replication), and per metric one float array over the chunk's
     rows, in table order. :func:`chunk_rows` makes it a table.
     """
-    from .batch import simulate
+    from .batch import run_arrays, summary_arrays
     from .executors import tune_worker
 
     tune_worker()
-    batches, values, scenarios = [], {m: [] for m in payload["metrics"]}, {}
+    batches, values = [], {m: [] for m in payload["metrics"]}
     for c, changes, seed, start, stop in payload["batches"]:
-        if c not in scenarios:
-            raw = copy.deepcopy(payload["table"])
-            for p, v in changes.items():
-                set_path(raw, p, v)
-            scenarios = {c: from_table(raw)}
-        sc = scenarios[c]
-        res = simulate(sc, stop - start, seed=seed, burn_in=payload["burn_in"], first_replication=start)
+        sc = _combination(payload["key"], c, payload["table"], changes)
+        engine, cols = run_arrays(sc, stop - start, seed, None, start)
+        firm, chain = summary_arrays(engine, cols, payload["burn_in"])
         R, F = stop - start, len(sc.firms)
         labels = [*sc.firm_ids] * payload["firm_rows"] + [CHAIN] * payload["chain_rows"]
         batches.append((c, start, stop, seed, labels))
         for m in payload["metrics"]:  # (R, labels): per replication its firms in scenario order, then the chain
             blocks = []
             if payload["firm_rows"]:
-                blocks.append(res.firms[m].to_numpy(float).reshape(R, F) if m in FIRM_METRICS
-                              else np.full((R, F), np.nan))
+                blocks.append(firm[m].T if m in FIRM_METRICS else np.full((R, F), np.nan))
             if payload["chain_rows"]:
-                blocks.append(res.chain[m].to_numpy(float).reshape(R, 1) if m in CHAIN_METRICS
-                              else np.full((R, 1), np.nan))
+                blocks.append(chain[m][:, None] if m in CHAIN_METRICS else np.full((R, 1), np.nan))
             values[m].append(np.concatenate(blocks, axis=1).ravel())
     return {"batches": batches, "metrics": {m: np.concatenate(v) for m, v in values.items()}}
+
+
+_built: dict[tuple[str, int], Scenario] = {}  # a worker's scenarios, by (sweep key, combination)
+BUILT_KEPT = 64
+
+
+def _combination(key: str, c: int, table: Mapping, changes: Mapping) -> Scenario:
+    """Combination c's scenario, built once per worker process (a chunk often repeats the last one's)."""
+    if (key, c) not in _built:
+        if len(_built) >= BUILT_KEPT:
+            _built.clear()
+        raw = copy.deepcopy(dict(table))
+        for p, v in changes.items():
+            set_path(raw, p, v)
+        _built[(key, c)] = from_table(raw)
+    return _built[(key, c)]
 
 
 def chunk_rows(result: Mapping) -> pa.Table:
@@ -734,7 +750,8 @@ def read_table(path: str | Path, label: str = "results") -> pd.DataFrame:
     try:
         df = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
-        reason = " ".join(str(e).split())[:120]
+        reason = " ".join(str(e).split())
+        reason = reason if len(reason) <= 160 else reason[:157].rsplit(" ", 1)[0] + " ..."
         raise ScenarioError(label, f"{show(str(path))} cannot be read ({reason})") from None
     missing = [c for c in ID_COLUMNS if c not in df.columns]
     if missing:
@@ -765,6 +782,8 @@ def mean_ci(df: pd.DataFrame, x: str, y: str, firms: Sequence[str] | None = None
     rows = df[df["firm"].isin(firms)]
     g = rows.dropna(subset=[y]).groupby(["firm", x], sort=False)[y]
     s = g.agg(["count", "mean", "std"]).reset_index().rename(columns={"count": "n", "std": "sd"})
+    from scipy.stats import t as student_t  # here, not at the top: workers import this module and never plot
+
     n = s["n"].to_numpy()
     dof = np.where(n > 1, n - 1, 1)
     half = np.where(n > 1, student_t.ppf(0.5 + level / 2, dof), np.nan) * s["sd"].to_numpy() / np.sqrt(n)
