@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # the array engine needs numpy only; pandas loads with the tables
+    import pandas as pd
 
 from . import metrics
 from .checks import number
@@ -47,6 +50,8 @@ def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies
 
 def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0) -> pd.DataFrame:
     """(W, F, R) columns as a tidy DataFrame: replication, week, firm, role, then :data:`COLUMNS`."""
+    import pandas as pd
+
     W, F, R = cols["cost"].shape
     sc = engine.scenario
     return pd.DataFrame({
@@ -71,6 +76,8 @@ def summary_arrays(engine: Engine, cols: dict[str, np.ndarray], burn_in: int = 0
 def summarise(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0,
               burn_in: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-(replication, firm) and per-replication figures from (W, F, R) columns."""
+    import pandas as pd
+
     sc = engine.scenario
     fm, cm = summary_arrays(engine, cols, burn_in)
     F, R = fm["cost"].shape

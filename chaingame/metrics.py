@@ -17,8 +17,12 @@ first week it was placed, and the week of the latest firm's peak (phase lag).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # the array functions need numpy only; pandas loads with the DataFrame ones
+    import pandas as pd
 
 FIRM_METRICS = ("cost", "profit", "bullwhip", "fill_rate", "peak_order", "peak_week",
                 "mean_inventory", "mean_backlog", "order_sd")
@@ -76,6 +80,8 @@ def chain_metrics(firm: dict[str, np.ndarray], cols: dict[str, np.ndarray], reta
 
 def to_arrays(history: pd.DataFrame, burn_in: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, list, list]:
     """History columns as (W, F, R) arrays (after dropping weeks <= burn_in), weeks, firms, runs."""
+    import pandas as pd
+
     h = history[history["week"] > burn_in]
     runs = sorted(h["replication"].unique()) if "replication" in h else [0]
     firms = list(dict.fromkeys(h["firm"]))
@@ -92,6 +98,8 @@ def to_arrays(history: pd.DataFrame, burn_in: int = 0) -> tuple[dict[str, np.nda
 
 def summary(history: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
     """Per-firm figures: one row per firm (and replication, if the history has several)."""
+    import pandas as pd
+
     cols, weeks, firms, runs = to_arrays(history, burn_in)
     fm = firm_metrics(cols, weeks)
     roles = dict(zip(history["firm"], history["role"]))
@@ -106,6 +114,8 @@ def summary(history: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
 
 def chain_summary(history: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
     """Chain figures: one row (per replication)."""
+    import pandas as pd
+
     cols, weeks, firms, runs = to_arrays(history, burn_in)
     roles = dict(zip(history["firm"], history["role"]))
     retailer = np.array([roles[f] == "retailer" for f in firms])

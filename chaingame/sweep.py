@@ -38,11 +38,9 @@ import pyarrow.parquet as pq
 
 from .checks import ScenarioError, boolean, number, show, table, text
 from .metrics import FIRM_METRICS
-from .scenario import Scenario, from_table, load_scenario, set_path
+from .scenario import Scenario, load_scenario
+from .worker import CHAIN, CHAIN_METRICS, run_chunk
 
-CHAIN = "chain"  # the `firm` of the rows holding the chain's figures
-CHAIN_METRICS = ("cost", "profit", "fill_rate", "max_bullwhip", "peak_order", "peak_week",
-                 "latest_peak_week")  # metrics.chain_metrics
 METRICS = FIRM_METRICS + tuple(m for m in CHAIN_METRICS if m not in FIRM_METRICS)
 ID_COLUMNS = ("combination", "replication", "seed", "firm")
 FIELDS = ["scenario", "title", "description", "seed", "replications", "weeks", "burn_in", "metrics",
@@ -424,7 +422,7 @@ def default_chunk(sweep: Sweep) -> int:
 
 
 def _payload(sweep: Sweep, chunk: Chunk) -> dict:
-    """Plain data for :func:`run_chunk` (picklable, no chaingame objects)."""
+    """Plain data for :func:`chaingame.worker.run_chunk` (picklable, no chaingame objects)."""
     return {
         "key": sweep.key,
         "table": dict(sweep.scenario.table),
@@ -436,53 +434,8 @@ def _payload(sweep: Sweep, chunk: Chunk) -> dict:
     }
 
 
-def run_chunk(payload: dict) -> dict:
-    """Run one chunk (the worker side: a top-level function of plain data, so any executor can call it).
-
-    Returns plain data too, small to send back: per batch (combination, first replication, stop,
-    seed, the row labels of one replication), and per metric one float array over the chunk's
-    rows, in table order. :func:`chunk_rows` makes it a table.
-    """
-    from .batch import run_arrays, summary_arrays
-    from .executors import tune_worker
-
-    tune_worker()
-    batches, values = [], {m: [] for m in payload["metrics"]}
-    for c, changes, seed, start, stop in payload["batches"]:
-        sc = _combination(payload["key"], c, payload["table"], changes)
-        engine, cols = run_arrays(sc, stop - start, seed, None, start)
-        firm, chain = summary_arrays(engine, cols, payload["burn_in"])
-        R, F = stop - start, len(sc.firms)
-        labels = [*sc.firm_ids] * payload["firm_rows"] + [CHAIN] * payload["chain_rows"]
-        batches.append((c, start, stop, seed, labels))
-        for m in payload["metrics"]:  # (R, labels): per replication its firms in scenario order, then the chain
-            blocks = []
-            if payload["firm_rows"]:
-                blocks.append(firm[m].T if m in FIRM_METRICS else np.full((R, F), np.nan))
-            if payload["chain_rows"]:
-                blocks.append(chain[m][:, None] if m in CHAIN_METRICS else np.full((R, 1), np.nan))
-            values[m].append(np.concatenate(blocks, axis=1).ravel())
-    return {"batches": batches, "metrics": {m: np.concatenate(v) for m, v in values.items()}}
-
-
-_built: dict[tuple[str, int], Scenario] = {}  # a worker's scenarios, by (sweep key, combination)
-BUILT_KEPT = 64
-
-
-def _combination(key: str, c: int, table: Mapping, changes: Mapping) -> Scenario:
-    """Combination c's scenario, built once per worker process (a chunk often repeats the last one's)."""
-    if (key, c) not in _built:
-        if len(_built) >= BUILT_KEPT:
-            _built.clear()
-        raw = copy.deepcopy(dict(table))
-        for p, v in changes.items():
-            set_path(raw, p, v)
-        _built[(key, c)] = from_table(raw)
-    return _built[(key, c)]
-
-
 def chunk_rows(result: Mapping) -> pa.Table:
-    """A chunk's result (from :func:`run_chunk`) as rows: combination, replication, seed, firm, metrics."""
+    """A chunk's result (:func:`chaingame.worker.run_chunk`) as rows: combination, replication, seed, firm, metrics."""
     combination, replication, seed, codes, labels = [], [], [], [], {}
     for c, start, stop, s, names in result["batches"]:
         n, width = stop - start, len(names)
