@@ -28,10 +28,28 @@ FIRM_METRICS = ("cost", "profit", "bullwhip", "fill_rate", "peak_order", "peak_w
                 "mean_inventory", "mean_backlog", "order_sd")
 
 
+def total(x: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Sum along ``axis``, added one after the other in a fixed order (``np.add.accumulate``).
+
+    ``np.sum`` adds in an order that depends on the array's layout (pairwise, in blocks, when the
+    summed axis is the inner loop, as with one replication), so a replication's figures would
+    change in the last bit with the number of replications beside it; these do not.
+    """
+    return np.take(np.add.accumulate(x, axis=axis), -1, axis=axis)
+
+
+def variance(x: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Sample variance (n − 1 in the denominator) along ``axis``, in the fixed order of :func:`total`."""
+    n = x.shape[axis]
+    mean = np.expand_dims(total(x, axis) / n, axis)
+    with np.errstate(divide="ignore", invalid="ignore"):  # one week: NaN
+        return total((x - mean) ** 2, axis) / (n - 1)
+
+
 def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0) -> np.ndarray:
     """Var(orders) / Var(demand) along ``axis`` (weeks); NaN where demand does not vary."""
-    vd = np.var(demand, axis=axis, ddof=1)
-    vo = np.var(orders, axis=axis, ddof=1)
+    vd = variance(demand, axis)
+    vo = variance(orders, axis)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(vd > 1e-12, vo / np.where(vd > 1e-12, vd, 1.0), np.nan)
 
@@ -39,27 +57,28 @@ def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0) -> np.ndarra
 def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, np.ndarray]:
     """Per-firm figures, (F, R) each, from history columns shaped (W, F, R) and week numbers (W,)."""
     orders = cols["order_placed"]
-    incoming = cols["incoming_order"].sum(axis=0)
+    n = orders.shape[0]
+    incoming = total(cols["incoming_order"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(incoming > 0, cols["on_time"].sum(axis=0) / np.where(incoming > 0, incoming, 1), np.nan)
+        fill = np.where(incoming > 0, total(cols["on_time"]) / np.where(incoming > 0, incoming, 1), np.nan)
     peak = orders.argmax(axis=0)
     return {
-        "cost": cols["cost"].sum(axis=0),
-        "profit": cols["profit"].sum(axis=0),
+        "cost": total(cols["cost"]),
+        "profit": total(cols["profit"]),
         "bullwhip": bullwhip(orders, cols["customer_demand"]),
         "fill_rate": fill,
         "peak_order": orders.max(axis=0),
         "peak_week": np.asarray(weeks)[peak].astype(float),
-        "mean_inventory": cols["inventory"].mean(axis=0),
-        "mean_backlog": cols["backlog"].mean(axis=0),
-        "order_sd": orders.std(axis=0, ddof=1),
+        "mean_inventory": total(cols["inventory"]) / n,
+        "mean_backlog": total(cols["backlog"]) / n,
+        "order_sd": np.sqrt(variance(orders)),
     }
 
 
 def chain_metrics(firm: dict[str, np.ndarray], cols: dict[str, np.ndarray], retailer: np.ndarray) -> dict:
     """Chain figures, (R,) each, from :func:`firm_metrics` and the history columns."""
-    inc = cols["incoming_order"][:, retailer].sum(axis=(0, 1))
-    on_time = cols["on_time"][:, retailer].sum(axis=(0, 1))
+    inc = total(total(cols["incoming_order"][:, retailer]))
+    on_time = total(total(cols["on_time"][:, retailer]))
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(inc > 0, on_time / np.where(inc > 0, inc, 1), np.nan)
     ratios = firm["bullwhip"]
@@ -68,8 +87,8 @@ def chain_metrics(firm: dict[str, np.ndarray], cols: dict[str, np.ndarray], reta
     peak = firm["peak_order"].max(axis=0)
     peak_week = np.where(firm["peak_order"] == peak, firm["peak_week"], np.inf).min(axis=0)  # the first, if tied
     return {
-        "cost": firm["cost"].sum(axis=0),
-        "profit": firm["profit"].sum(axis=0),
+        "cost": total(firm["cost"]),
+        "profit": total(firm["profit"]),
         "fill_rate": fill,
         "max_bullwhip": largest,
         "peak_order": peak,

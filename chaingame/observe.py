@@ -96,9 +96,11 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         rows.append(pos)
     stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
-    if mode == "full":
-        chain = ChainView(net.firms, *(values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming",
-                                                                     "last_order")))
+    if mode == "full":  # one view for every firm, so read-only: a rule cannot change what the next one sees
+        books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
+        for a in books:
+            a.flags.writeable = False
+        chain = ChainView(net.firms, *books)
     out = []
     for f in range(net.n_firms):
         own = stacked[f].copy()  # this firm's block: its fields only

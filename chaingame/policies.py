@@ -161,6 +161,9 @@ class _OrderUpTo(Policy):
     firm's inventory position up to y_t. With ``signal = "demand"`` (POS data shared) the forecast is
     of end-customer demand and the level is an *echelon* level: the order is
     q_t = y_t − y_{t−1} + D_t (Chen et al. 2000, centralized), tracked as an echelon position.
+    The firm cannot see the stock below it, so it counts that position from its own orders and the
+    demand, taking the chain to start at the level (y at its first decision), as the paper does; a
+    chain started elsewhere keeps the difference for good.
     """
 
     def _forecast(self, x: np.ndarray, memory: dict) -> tuple[np.ndarray, np.ndarray]:

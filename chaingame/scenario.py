@@ -253,7 +253,12 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
         raise ScenarioError(str(path), "has none of the scenario fields weeks, firms, links "
                                        "(allowed: a scenario file, see docs/scenarios.md)")
     raw.setdefault("name", path.stem)
-    return from_table(raw)
+    try:
+        return from_table(raw)
+    except ScenarioError as e:  # name the file too: the field alone may be in any of a user's files
+        if path.parent == bundled_dir():
+            raise
+        raise ScenarioError(e.path, f"{str(e)[len(e.path) + 2:] if e.path else str(e)} (in {path})") from None
 
 
 def from_table(raw: Mapping[str, Any]) -> Scenario:

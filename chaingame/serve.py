@@ -34,17 +34,17 @@ class Ticker(threading.Thread):
         super().__init__(name="chaingame-ticker", daemon=True)
         self.classroom = classroom
         self.interval = interval
-        self._stop = threading.Event()
+        self._halt = threading.Event()  # not `_stop`: threading.Thread has a method of that name
 
     def run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._halt.wait(self.interval):
             try:
                 self.classroom.tick()
             except Exception:  # a failing tick must not end the timers of every other session
                 log.exception("classroom tick failed")
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
 
 
 def open_classroom(db: str | Path, register: bool = True, tick: bool = True):

@@ -13,9 +13,10 @@ and always pass :func:`chaingame.from_table`. Networks are acyclic by constructi
 tiers (tier 0 = retailers at the bottom) and every link goes from a higher tier, or from
 ``"source"``, to a lower one.
 
-Options (keyword arguments of both drivers) switch features off, for tests that need a narrower
-space: ``max_firms``, ``min_weeks``/``max_weeks``, ``returns``, ``random_demand``,
-
+Options (keyword arguments of both drivers) narrow the space, for tests that need it:
+``max_firms`` (at most this many firms, default 8), ``min_weeks``/``max_weeks`` (the horizon's
+bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the source) and
+``random_demand`` (False: deterministic demand only, constant, step or trace).
 """
 
 from __future__ import annotations

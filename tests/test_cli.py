@@ -1,23 +1,53 @@
-"""The `chaingame` command as a user runs it: a subprocess."""
+"""The `chaingame` command as a user runs it: a subprocess, through the installed console script
+(``<venv>/bin/chaingame``) or ``python -m chaingame.cli``."""
 
 import json
+import math
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+import chaingame as cg
+from chaingame.policies import Sterman
 from chaingame.scenario import bundled
 
-EXE = [sys.executable, "-m", "chaingame.cli"]
+MODULE = [sys.executable, "-m", "chaingame.cli"]
+SCRIPT = Path(sys.executable).parent / "chaingame"  # the console script pip installed beside this Python
 ROOT = Path(__file__).resolve().parents[1]
+FIRMS = ["retailer", "wholesaler", "distributor", "factory"]
 
 
-def run(*args, cwd=None):
-    return subprocess.run([*EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+def run(*args, cwd=None, script=False, timeout=300):
+    exe = [str(SCRIPT)] if script else MODULE
+    return subprocess.run([*exe, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
                           env={**os.environ, "MPLBACKEND": "Agg"})
+
+
+def one_line_error(p, needle):
+    """Exit status 2 and a single line on stderr that contains ``needle``, no traceback."""
+    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+    assert needle in p.stderr, p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert "Traceback" not in p.stderr + p.stdout
+
+
+def test_the_console_script_is_installed_and_runs(tmp_path):
+    """``pip install`` put ``chaingame`` beside the interpreter; it runs a scenario like the module."""
+    assert SCRIPT.is_file() and os.access(SCRIPT, os.X_OK), f"{SCRIPT} is not an installed console script"
+    p = run("run", "classic", "--out", "by-script", script=True, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    q = run("run", "classic", "--out", "by-module", cwd=tmp_path)
+    assert q.returncode == 0, q.stderr
+    assert p.stdout.replace("by-script", "by-module") == q.stdout
+    assert (tmp_path / "by-script" / "history.csv").read_text() == (tmp_path / "by-module" / "history.csv").read_text()
 
 
 @pytest.mark.parametrize("name", sorted(bundled()))
@@ -37,13 +67,43 @@ def test_run_writes_the_three_files(name, tmp_path):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
 
 
-def test_seed_weeks_and_set_flags(tmp_path):
-    p = run("run", "classic", "--weeks", "20", "--seed", "3", "--out", str(tmp_path),
-            "--set", "firms.retailer.policy.theta=0", "--set", "defaults.holding_cost=1")
+def test_seed_gives_the_python_run_of_that_seed(tmp_path):
+    """``--seed 3 --weeks 20`` on the random-demand board writes exactly the history of
+    ``ChainModel("stochastic", seed=3, weeks=20)``, and not the scenario's own seed's."""
+    p = run("run", "stochastic", "--seed", "3", "--weeks", "20", "--out", str(tmp_path), script=True)
     assert p.returncode == 0, p.stderr
     h = pd.read_csv(tmp_path / "history.csv")
-    assert h.week.max() == 20
-    assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 3
+    expected = cg.ChainModel("stochastic", seed=3, weeks=20).run().history()
+    pd.testing.assert_frame_equal(h, expected, check_exact=True)
+    own_seed = cg.ChainModel("stochastic", weeks=20).run().history()
+    assert cg.load_scenario("stochastic").seed != 3
+    assert not h.customer_demand.equals(own_seed.customer_demand)
+    s = json.loads((tmp_path / "summary.json").read_text())
+    assert s["seed"] == 3 and s["weeks"] == 20
+
+
+def test_set_changes_the_retailer_s_rule_and_holding_cost(tmp_path):
+    """``--set`` of the retailer's policy parameter and holding cost: the file is the Python run
+    with the same changes, and the retailer's cost is its own holding cost x stock + backlog cost x
+    backlog, computed here from the written columns."""
+    p = run("run", "classic", "--out", str(tmp_path), "--set", "firms.retailer.policy.theta=0",
+            "--set", "firms.retailer.holding_cost=2")
+    assert p.returncode == 0, p.stderr
+    h = pd.read_csv(tmp_path / "history.csv")
+    sc = cg.load_scenario("classic").with_values({"firms.retailer.holding_cost": 2})
+    rule = Sterman(theta=0, alpha_s=0.26, beta=0.34, s_prime=17)  # classic's rule with θ = 0
+    pd.testing.assert_frame_equal(h, cg.ChainModel(sc, policies={"retailer": rule}).run().history(),
+                                  check_exact=True)
+    r = h[h.firm == "retailer"]
+    assert r.cost.sum() == (2.0 * r.inventory + 1.0 * r.backlog).sum()
+    default = cg.ChainModel("classic").run().history()
+    d = default[default.firm == "retailer"]
+    assert d.cost.sum() == (0.5 * d.inventory + 1.0 * d.backlog).sum()
+    assert not np.array_equal(r.order_placed, d.order_placed), "theta = 0 did not change the retailer's orders"
+    assert r.cost.sum() != d.cost.sum()
+    for firm in FIRMS[1:]:  # the others keep holding cost 0.5
+        f = h[h.firm == firm]
+        assert f.cost.sum() == (0.5 * f.inventory + 1.0 * f.backlog).sum()
 
 
 def test_benchmark_cost_printed(tmp_path):
@@ -53,6 +113,81 @@ def test_benchmark_cost_printed(tmp_path):
     p = run("run", "classic", "--out", str(tmp_path), *sets)
     assert p.returncode == 0, p.stderr
     assert json.loads((tmp_path / "summary.json").read_text())["chain"]["cost"] == 204.0
+    assert re.search(r"^chain\s+204\.00\s", p.stdout, re.M), p.stdout
+
+
+TABLE_ROW = re.compile(r"^(?P<firm>\S+)\s+(?P<role>\S+)?\s+(?P<cost>-?[\d.]+)\s+(?P<profit>-?[\d.]+)\s+"
+                       r"(?P<bullwhip>-|[\d.]+)\s+(?P<fill>-|[\d.]+%)\s+(?P<peak>-?[\d.]+) \(wk (?P<week>\d+)\)$")
+
+
+def printed_table(stdout: str) -> dict[str, dict]:
+    """The summary table's rows by firm (and ``chain``), as printed."""
+    rows = {}
+    for line in stdout.splitlines():
+        m = TABLE_ROW.match(line)
+        if m:
+            rows[m["firm"]] = m.groupdict()
+    return rows
+
+
+def expected_row(g: pd.DataFrame, demand: pd.Series) -> dict:
+    """One firm's figures computed here from its history rows, formatted as the table prints them."""
+    vd = demand.var(ddof=1)
+    bullwhip = g.order_placed.var(ddof=1) / vd if vd > 1e-12 else math.nan
+    incoming = g.incoming_order.sum()
+    peak = g.order_placed.max()
+    return {"cost": f"{g.cost.sum():.2f}", "profit": f"{g.profit.sum():.2f}",
+            "bullwhip": "-" if math.isnan(bullwhip) else f"{bullwhip:.2f}",
+            "fill": f"{g.on_time.sum() / incoming:.1%}" if incoming > 0 else "-",
+            "peak": f"{peak:g}", "week": str(int(g.week[g.order_placed == peak].min()))}
+
+
+@pytest.mark.parametrize("name", ["stochastic", "network"])
+def test_printed_table_is_the_history(name, tmp_path):
+    """Every number of the printed table, per firm and for the chain (total cost and profit, the
+    largest bullwhip ratio, the retailers' fill rate, the largest order any firm placed and the
+    first week it was placed), equals what is computed here from history.csv."""
+    p = run("run", name, "--out", str(tmp_path))
+    assert p.returncode == 0, p.stderr
+    h = pd.read_csv(tmp_path / "history.csv")
+    rows = printed_table(p.stdout)
+    firms = list(dict.fromkeys(h.firm))
+    assert list(rows) == [*firms, "chain"], p.stdout
+    ratios = []
+    for firm in firms:
+        g = h[h.firm == firm]
+        want = expected_row(g, g.customer_demand)
+        got = rows[firm]
+        assert got["role"] == g.role.iloc[0]
+        assert {k: got[k] for k in want} == want, (firm, p.stdout)
+        ratios.append(g.order_placed.var(ddof=1) / g.customer_demand.var(ddof=1))
+    chain = rows["chain"]
+    assert chain["cost"] == f"{h.cost.sum():.2f}" and chain["profit"] == f"{h.profit.sum():.2f}"
+    assert chain["bullwhip"] == f"{max(ratios):.2f}"
+    retail = h[h.role == "retailer"]
+    assert chain["fill"] == f"{retail.on_time.sum() / retail.incoming_order.sum():.1%}"
+    peak = h.order_placed.max()
+    assert chain["peak"] == f"{peak:g}" and chain["week"] == str(int(h.week[h.order_placed == peak].min()))
+    s = json.loads((tmp_path / "summary.json").read_text())["chain"]
+    assert s["peak_order"] == peak and s["peak_week"] == h.week[h.order_placed == peak].min()
+    assert s["max_bullwhip"] == pytest.approx(max(ratios), rel=1e-12)
+
+
+def test_three_weeks_of_classic(tmp_path):
+    """``run classic --weeks 3``: shorter than the fixed orders of weeks 1-4, with constant demand,
+    so no bullwhip ratio exists (printed "-", null in summary.json), and 3 weeks are written."""
+    p = run("run", "classic", "--weeks", "3", "--out", str(tmp_path), script=True)
+    assert p.returncode == 0, p.stderr
+    h = pd.read_csv(tmp_path / "history.csv")
+    assert h.week.tolist() == [w for w in (1, 2, 3) for _ in FIRMS] and h.firm.tolist() == FIRMS * 3
+    pd.testing.assert_frame_equal(h, cg.ChainModel("classic", weeks=3).run().history(), check_exact=True)
+    rows = printed_table(p.stdout)
+    assert list(rows) == [*FIRMS, "chain"], p.stdout
+    assert all(r["bullwhip"] == "-" for r in rows.values())
+    assert rows["chain"]["peak"] == "4" and rows["chain"]["week"] == "1"  # 4 every week; the first
+    s = json.loads((tmp_path / "summary.json").read_text())
+    assert s["weeks"] == 3 and s["chain"]["max_bullwhip"] is None
+    assert s["chain"]["cost"] == h.cost.sum()
 
 
 def test_scenarios_lists_every_bundled_one_per_line():
@@ -63,10 +198,14 @@ def test_scenarios_lists_every_bundled_one_per_line():
     assert {"classic", "stochastic", "network", "capacity"} <= set(bundled())
 
 
-@pytest.mark.parametrize("args", [[], ["run"], ["scenarios"]])
-def test_help(args):
-    p = run(*args, "--help")
-    assert p.returncode == 0 and "usage:" in p.stdout
+@pytest.mark.parametrize("command", ["", "scenarios", "run", "play", "assets", "sweep", "plot"])
+def test_help(command):
+    """``--help`` on the command and on every subcommand, through the console script."""
+    args = [command] if command else []
+    p = run(*args, "--help", script=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith(f"usage: chaingame {command}".rstrip()), p.stdout
+    assert p.stderr == ""
 
 
 @pytest.mark.parametrize("args, needle", [
@@ -82,10 +221,7 @@ def test_help(args):
 ])
 def test_bad_input_one_line_no_traceback(args, needle, tmp_path):
     p = run(*args, cwd=tmp_path)
-    assert p.returncode == 2
-    assert needle in p.stderr
-    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
-    assert "Traceback" not in p.stderr
+    one_line_error(p, needle)
     assert not any(tmp_path.iterdir()), "nothing is written on bad input"
 
 
@@ -93,13 +229,82 @@ def test_corrupt_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("weeks = [unclosed\n")
     p = run("run", str(bad), cwd=tmp_path)
-    assert p.returncode == 2 and "bad.toml: is not valid TOML" in p.stderr
-    assert len(p.stderr.strip().splitlines()) == 1
+    one_line_error(p, "bad.toml: is not valid TOML")
 
 
 def test_out_is_a_file(tmp_path):
     f = tmp_path / "file"
     f.write_text("keep me")
     p = run("run", "classic", "--out", str(f))
-    assert p.returncode == 2 and "--out" in p.stderr
+    one_line_error(p, "--out")
     assert f.read_text() == "keep me"
+
+
+# ------------------------------------------------------------------------------------------------
+# play and sweep: wrong addresses, ports and files are refused before anything starts
+
+PLAY_TIMEOUT = 120  # s; a refused start exits at once, a server that started would run until killed
+
+
+def play(*args, cwd):
+    return run("play", *args, cwd=cwd, script=True, timeout=PLAY_TIMEOUT)
+
+
+def test_play_db_that_is_a_folder(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("keep me")
+    p = play("--db", str(folder), "--port", str(free_port()), cwd=tmp_path)
+    one_line_error(p, "--db")
+    assert sorted(x.name for x in folder.iterdir()) == ["keep.txt"] and (folder / "keep.txt").read_text() == "keep me"
+
+
+def test_play_db_that_is_a_text_file(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("my lesson notes\n" * 50)
+    before = text.read_bytes(), text.stat().st_mtime_ns
+    p = play("--db", "notes.txt", "--port", str(free_port()), cwd=tmp_path)
+    one_line_error(p, "--db")
+    assert '"notes.txt"' in p.stderr
+    assert (text.read_bytes(), text.stat().st_mtime_ns) == before, "the text file was changed"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["notes.txt"], "nothing else is written beside it"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_play_port_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        p = play("--port", str(port), "--db", str(tmp_path / "c.sqlite3"), cwd=tmp_path)
+    one_line_error(p, "--port")
+    assert str(port) in p.stderr
+    assert not (tmp_path / "c.sqlite3").exists()
+
+
+def test_play_host_that_does_not_resolve(tmp_path):
+    p = play("--host", "no.such.host.invalid", "--db", str(tmp_path / "c.sqlite3"), cwd=tmp_path)
+    one_line_error(p, "--host")
+    assert "no.such.host.invalid" in p.stderr
+    assert not (tmp_path / "c.sqlite3").exists()
+
+
+CLUSTER_SECONDS = 20  # s; well under Dask's 30 s connect timeout, so a refusal that waited for it fails
+
+
+@pytest.mark.parametrize("address", ["notanaddress", "tcp://127.0.0.1"])
+def test_sweep_cluster_that_is_not_an_address(address, tmp_path):
+    out = tmp_path / "results.parquet"
+    start = time.monotonic()
+    p = run("sweep", str(ROOT / "sweeps" / "beta.toml"), "--cluster", address, "--out", str(out), cwd=tmp_path,
+            script=True, timeout=120)
+    elapsed = time.monotonic() - start
+    one_line_error(p, "--cluster")
+    assert address in p.stderr
+    assert elapsed < CLUSTER_SECONDS, f"took {elapsed:.1f} s to refuse {address}"
+    assert not any(tmp_path.iterdir()), "nothing is written"

@@ -224,13 +224,16 @@ def test_researcher_view_in_a_browser(tmp_path):
 
     What only a browser shows: solara.render finds the plots even where the page is blank (e.g.
     SolaraViz's GridDraggable under ipyvue 3, or browser files missing)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is absent: this test needs it (apt-get install chromium)"
+    try:
+        from playwright import sync_api
+    except ImportError as e:
+        pytest.fail(f"playwright is not installed ({e}): pip install -e '.[test]'")
     from chaingame.ui import assets
 
-    if assets.missing():
-        pytest.skip(f"the page's browser files are missing from {assets.cache_dir()} (run `chaingame assets`)")
+    missing = assets.missing()
+    assert not missing, f"the page's browser files are missing from {assets.cache_dir()}: {missing} " \
+                        "(run `chaingame assets`)"
     port = _free_port()
     log = tmp_path / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}

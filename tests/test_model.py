@@ -72,7 +72,7 @@ def test_engine_replications_match_chain_model_run_by_run():
         for col in cg.COLUMNS:
             mine = np.stack([w[col][:, r] for w in rows])  # (W, F)
             theirs = h.pivot(index="week", columns="firm", values=col)[list(eng.scenario.firm_ids)].to_numpy()
-            np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-9, err_msg=col)
+            np.testing.assert_array_equal(mine, theirs, err_msg=col, strict=True)  # NaN only where NaN
 
 
 def test_lost_sales_lose_orders_instead_of_backlogging():

@@ -1,11 +1,15 @@
 """Information modes: a rule (or a player's page) receives exactly what its seat may see."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import chaingame as cg
-from chaingame.observe import Observation
+from chaingame.observe import MODES, ChainView, Observation
 from chaingame.policies import Policy
+
+NETWORK = ("north", "south", "distributor", "factory")
 
 
 class Spy(Policy):
@@ -19,11 +23,55 @@ class Spy(Policy):
         return obs.incoming.copy()
 
 
-def observations(mode: str, firm: str = "wholesaler"):
+def observations(mode: str, firm: str):
+    """Every observation ``firm`` of the network scenario receives in 12 weeks under ``mode``."""
     spy = Spy()
     sc = cg.load_scenario("network").with_values({"information": mode})
-    cg.ChainModel(sc, policies={firm if firm in sc.firm_ids else "distributor": spy}, weeks=12).run()
+    assert firm in sc.firm_ids, f"{firm!r} is not a firm of the network scenario {sc.firm_ids}"
+    cg.ChainModel(sc, policies={firm: spy}, weeks=12).run()
     return spy.seen
+
+
+class Watcher(Policy):
+    """Decides by ``rule`` (the scenario's own), recording each firm's observation week by week."""
+
+    def __init__(self, rule, log):
+        self.rule, self.log = rule, log
+
+    def decide(self, obs, memory):
+        self.log.setdefault(obs.week, {})[obs.firm] = obs
+        return self.rule.decide(obs, memory)
+
+
+def every_firm_every_week(mode: str, weeks: int = 16) -> dict[int, dict[str, Observation]]:
+    """{week: {firm: observation}} of the network scenario under ``mode``, every firm playing its
+    own (Sterman) rule."""
+    sc = cg.load_scenario("network").with_values({"information": mode})
+    log: dict = {}
+    cg.ChainModel(sc, weeks=weeks, policies={f.id: Watcher(f.policy, log) for f in sc.firms}).run()
+    assert sorted(log) == list(range(1, weeks + 1)) and all(tuple(v) == NETWORK for v in log.values())
+    return log
+
+
+def own_arrays(obs: Observation) -> dict[str, np.ndarray]:
+    """The firm's own ndarrays (everything but ``chain``), ``demand`` included where shown."""
+    out = {f.name: getattr(obs, f.name) for f in dataclasses.fields(obs)
+           if isinstance(getattr(obs, f.name), np.ndarray)}
+    assert ("demand" in out) == (obs.demand is not None)
+    return out
+
+
+def chain_arrays(view: ChainView) -> dict[str, np.ndarray]:
+    return {f.name: getattr(view, f.name) for f in dataclasses.fields(view) if f.name != "firms"}
+
+
+def blocks(a: np.ndarray) -> list[np.ndarray]:
+    """An array and the memory it is a view of (what ``.base`` reaches)."""
+    return [a] if a.base is None else [a, a.base]
+
+
+def shares(a: np.ndarray, b: np.ndarray) -> bool:
+    return any(np.shares_memory(x, y) for x in blocks(a) for y in blocks(b))
 
 
 def test_silo_sees_own_books_only():
@@ -69,3 +117,82 @@ def test_supply_line_matches_orders_minus_receipts():
         initial = 16.0  # 2 weeks of orders in the mail + 2 of shipments in transit, 4 each
         expected = initial + f.order_placed.cumsum() - f.received.cumsum()
         np.testing.assert_allclose(f.on_order, expected)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_array_of_one_firm_shares_memory_with_another_firm_s(mode):
+    """Each firm's arrays live in memory of their own: no ndarray of one firm's observation (nor
+    the array it is a view of, its ``.base``) overlaps any ndarray of another firm's, so nothing of
+    another firm is reachable from it; in ``full`` mode the chain view, which is meant to hold
+    every firm's books, is a snapshot of its own too, sharing memory with no firm's own arrays."""
+    for week, by_firm in every_firm_every_week(mode).items():
+        for a in NETWORK:
+            mine = own_arrays(by_firm[a])
+            assert set(mine) >= {"inventory", "backlog", "on_order", "incoming", "last_order", "cash"}
+            for b in NETWORK:
+                if b == a:
+                    continue
+                for name, x in mine.items():
+                    for other, y in own_arrays(by_firm[b]).items():
+                        assert not shares(x, y), f"week {week}, {mode}: {a}.{name} shares memory with {b}.{other}"
+            view = by_firm[a].chain
+            assert (view is not None) == (mode == "full")
+            if view is not None:
+                for name, x in chain_arrays(view).items():
+                    for b in NETWORK:
+                        for other, y in own_arrays(by_firm[b]).items():
+                            assert not shares(x, y), f"week {week}: chain.{name} shares memory with {b}.{other}"
+
+
+def test_full_chain_view_is_every_firm_s_own_books():
+    """In ``full`` mode each firm's chain view shows, row by row, exactly what every firm sees of
+    itself that week: inventory, backlog, supply line, incoming orders and the order it placed last
+    week."""
+    same = {"inventory": "inventory", "backlog": "backlog", "on_order": "on_order", "incoming": "incoming",
+            "order": "last_order"}
+    for week, by_firm in every_firm_every_week("full").items():
+        for a in NETWORK:
+            view = by_firm[a].chain
+            assert view.firms == NETWORK
+            for row, b in enumerate(NETWORK):
+                for field, own in same.items():
+                    np.testing.assert_array_equal(getattr(view, field)[row], getattr(by_firm[b], own),
+                                                  err_msg=f"week {week}: {a} sees {b}.{field}")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_rule_scribbling_on_its_observation_changes_nothing_another_firm_sees(mode):
+    """Observations are snapshots: a rule that overwrites every array it was given (its own books,
+    the POS demand, the chain view) changes neither the physics nor what the firms deciding after it
+    in the same week see."""
+    sc = cg.load_scenario("network").with_values({"information": mode})
+    honest: dict = {}
+    cg.ChainModel(sc, weeks=12, policies={f.id: Watcher(f.policy, honest) for f in sc.firms}).run()
+
+    class Scribbler(Watcher):
+        def decide(self, obs, memory):
+            seen = {k: v.copy() for k, v in own_arrays(obs).items()}
+            chain = {k: v.copy() for k, v in chain_arrays(obs.chain).items()} if obs.chain else None
+            self.log.setdefault(obs.week, {})[obs.firm] = (seen, chain)
+            order = self.rule.decide(obs, memory)
+            for array in own_arrays(obs).values():
+                array[...] = -999.0
+            for array in chain_arrays(obs.chain).values() if obs.chain else []:  # shared, so read-only
+                with pytest.raises(ValueError, match="read-only"):
+                    array[...] = -999.0
+            return order
+
+    scribbled: dict = {}
+    first = sc.firm_ids[0]
+    policies = {f.id: (Scribbler if f.id == first else Watcher)(f.policy, scribbled) for f in sc.firms}
+    cg.ChainModel(sc, weeks=12, policies=policies).run()
+    for week, by_firm in honest.items():
+        for firm, obs in by_firm.items():
+            later = scribbled[week][firm]
+            seen = later[0] if firm == first else own_arrays(later)
+            for name, x in own_arrays(obs).items():
+                np.testing.assert_array_equal(seen[name], x, err_msg=f"week {week}: {firm}.{name}")
+            if obs.chain is not None:
+                view = later[1] if firm == first else chain_arrays(later.chain)
+                for name, x in chain_arrays(obs.chain).items():
+                    np.testing.assert_array_equal(view[name], x, err_msg=f"week {week}: {firm} sees chain.{name}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -497,17 +496,33 @@ def test_bad_default_names_the_default(field, value, text):
         assert text in msg
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("demand", {"process": "constant", "level": 5}),
-    ("backlog", 2),
-    ("production", {"delay": 1, "wip": [4]}),
-], ids=["demand", "backlog", "production"])
-def test_a_good_retailer_or_producer_only_default_is_usable_or_named(field, value):
-    """A default that only some roles may take: applied where it fits, or rejected naming the default."""
-    try:
-        from_table(classic((f"defaults.{field}", value)))
-    except ScenarioError as e:
-        assert f"defaults.{field}" in str(e), f"defaults.{field} = {value!r} is blamed on a firm: {e}"
+def test_a_retailer_only_default_applies_to_the_retailers_only():
+    """``[defaults] demand`` and ``backlog`` (fields only a retailer may have) are applied to every
+    retailer and ignored for the other roles (scenario.py, ``_firm``: a default that does not fit a
+    role is not inherited), and they take effect in the run: the retailer faces the default's demand
+    (not the scenario's top-level [demand]) and starts owing the default backlog."""
+    sc = from_table(classic(("defaults.demand", {"process": "constant", "level": 5}), ("defaults.backlog", 2)))
+    assert [f.demand for f in sc.firms] == [dem.Constant(level=5), None, None, None]
+    assert [f.backlog for f in sc.firms] == [2, 0, 0, 0]
+    h = chaingame.ChainModel(sc, weeks=6).run().history()
+    r = h[h.firm == "retailer"]
+    assert (r.customer_demand == 5).all() and (r.incoming_order == 5).all()
+    assert r.shipped.iloc[0] == 5 + 2  # week 1: this week's demand and the backlog it started with
+
+
+def test_a_producer_only_default_applies_to_producers_without_their_own():
+    """``[defaults] production`` is inherited by producers that have no production table of their
+    own, never by other roles; a producer's own table replaces it whole."""
+    own = from_table(classic(("defaults.production", {"delay": 1, "wip": [4]})))
+    assert [f.production is None for f in own.firms] == [True, True, True, False]
+    assert own.firm("factory").production == load_scenario("classic").firm("factory").production  # its own: delay 2
+    raw = classic(("defaults.production", {"delay": 1, "wip": [4]}))
+    del raw["firms"]["factory"]["production"]
+    inherited = from_table(raw)
+    assert [f.production is None for f in inherited.firms] == [True, True, True, False]
+    prod = inherited.firm("factory").production
+    assert (prod.delay, prod.wip) == (1, (4.0,))
+    assert inherited.lead_time("factory") == 1 + 0 + 1  # request delay + no shipping + its delay of 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -721,9 +736,13 @@ def test_valid_toml_that_is_not_a_scenario_names_the_file(tmp_path, content):
 
 
 def test_huge_integer_in_file(tmp_path):
+    """A 401-digit ``weeks`` in a file: one line naming the field and the file it was read from."""
     p = tmp_path / "huge.toml"
     p.write_text(tomllib_free_classic(weeks="1" + "0" * 400), encoding="utf-8")
-    load_fails(p)
+    msg = load_fails(p)
+    assert re.search(r"\bweeks\b", msg), msg
+    assert "huge.toml" in msg, f"the file is not named: {msg!r}"
+    assert len(msg) < 300, msg
 
 
 def test_integer_beyond_python_digit_limit_in_file(tmp_path):
@@ -760,15 +779,17 @@ def test_source_of_the_wrong_type(source):
     load_fails(source)
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file(tmp_path):
+@pytest.mark.parametrize("target", ["/proc/self/mem", "/proc/self/clear_refs"])
+def test_unreadable_file(tmp_path, target):
+    """A file that exists but whose reading fails, for root too (CI runs as root, and root reads a
+    chmod 0 file): ``secret.toml`` links to a Linux /proc file whose read() errors, /proc/self/mem
+    (EIO: address 0 is not mapped) or the write-only /proc/self/clear_refs (EINVAL)."""
     p = tmp_path / "secret.toml"
-    p.write_text("weeks = 1\n", encoding="utf-8")
-    p.chmod(0)
-    try:
-        assert "secret.toml" in load_fails(p)
-    finally:
-        p.chmod(0o644)
+    p.symlink_to(target)
+    with pytest.raises(OSError):  # the premise: reading it fails, whoever runs the test
+        p.read_bytes()
+    msg = load_fails(p)
+    assert msg.startswith(f"{p}: cannot be read"), msg
 
 
 # --------------------------------------------------------------------------------------------------
@@ -929,12 +950,17 @@ def test_python_constructors_validate(label, make, field, value):
 
 
 def test_whole_number_float_parameter_is_usable():
-    """``p=2.0`` passes the check, so it must work like ``p=2`` (or be refused up front)."""
-    try:
-        rule = pol.MovingAverageOrderUpTo(p=2.0)
-    except ScenarioError:
-        return
-    chaingame.ChainModel("classic", weeks=8, policies={"retailer": rule}).run()
+    """``p=2.0`` passes the integer check (checks.number with integer=True accepts a whole float
+    and returns an int), so it is the rule ``p=2``: same parameter, same run."""
+    rule = pol.MovingAverageOrderUpTo(p=2.0)
+    assert rule.p == 2 and type(rule.p) is int
+    assert rule == pol.MovingAverageOrderUpTo(p=2)
+    def played(r):
+        return chaingame.ChainModel("classic", weeks=12, policies={"retailer": r}).run().history()
+
+    pd.testing.assert_frame_equal(played(rule), played(pol.MovingAverageOrderUpTo(p=2)), check_exact=True)
+    with pytest.raises(ScenarioError, match=r"p: 2\.5 is not a whole number"):
+        pol.MovingAverageOrderUpTo(p=2.5)
 
 
 def test_python_constructors_accept_good_values():

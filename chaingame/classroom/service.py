@@ -359,19 +359,19 @@ class Classroom:
         """Timers: in every running session, a team whose week is overdue has bots decide for its late
         seats. Call it about once a second. Returns how many decisions bots made."""
         now = time.time() if now is None else now
-        changed, made = [], 0
+        changed, made = [], 0  # (code, team or None) to notify
         with self._lock:
             for s in self._sessions.values():
                 if s.status != "running" or s.settings.timer_seconds is None:
                     continue
-                before = made
-                for game in s.teams.values():
-                    if not game.done and game.deadline is not None and now >= game.deadline:
-                        made += self._late_seats_to_bots(s, game, "timer", now)
-                if made > before:
-                    changed.append(s.code)
-        for code in changed:
-            self._notify(code)
+                timed_out = [g for g in s.teams.values()
+                             if not g.done and g.deadline is not None and now >= g.deadline]
+                for game in timed_out:
+                    made += self._late_seats_to_bots(s, game, "timer", now)
+                if timed_out:  # the teams it timed out, or everyone if that ended the session
+                    changed += [(s.code, g.team) for g in timed_out] if s.status == "running" else [(s.code, None)]
+        for code, team in changed:
+            self._notify(code, team)
         return made
 
     # results ------------------------------------------------------------------------------------------

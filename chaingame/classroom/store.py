@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..checks import show
 from .errors import InputError
 
 SCHEMA_VERSION = 1
@@ -116,26 +115,41 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        where = f'"{self.path}"'  # in full: a long folder must not hide which file
         if self.path.is_dir():
-            raise InputError("db", f"{show(str(self.path))} is a folder (allowed: a classroom database file, "
-                                   "created if missing)")
+            raise InputError("db", f"{where} is a folder (allowed: a classroom database file, created if missing)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # autocommit (isolation_level=None): every statement is its own transaction unless grouped
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a crash of the process
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(SCHEMA)
-            found = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        except sqlite3.Error as e:  # not SQLite, a foreign database, or read-only: the file is left as it is
-            raise InputError("db", f"{show(str(self.path))} cannot be used as the classroom database ({e}; "
-                                   "allowed: a file chaingame created, or a new name)") from None
+            found = self._schema()  # read only: a file that is not ours is left as it was
+        except sqlite3.Error as e:  # not SQLite, damaged, or unreadable
+            raise InputError("db", f"{where} cannot be used as the classroom database ({e}; allowed: a file "
+                                   "chaingame created, or a new name)") from None
+        if found not in (None, SCHEMA_VERSION):
+            self.db.close()
+            what = f"holds classroom schema {found}" if isinstance(found, int) else "is another program's database"
+            raise InputError("db", f"{where} {what} (allowed: schema {SCHEMA_VERSION}, which this version reads, "
+                                   "or a new name)")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a crash of the process
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
         if found is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(found[0]) != SCHEMA_VERSION:
-            raise InputError("db", f"{show(str(self.path))} holds classroom schema {found[0]} (allowed: schema "
-                                   f"{SCHEMA_VERSION}, which this version reads)")
+
+    def _schema(self) -> int | str | None:
+        """The file's classroom schema version; None for an empty (new) file; "foreign" for other tables."""
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return None
+        if "meta" not in tables:
+            return "foreign"
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        try:
+            return int(row[0]) if row else "foreign"
+        except ValueError:
+            return "foreign"
 
     def close(self) -> None:
         self.db.close()

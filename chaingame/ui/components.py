@@ -154,7 +154,6 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
             return None
         context = kernel_context.get_current_context()
         alive = [True]
-        version = [0]
         pending: list[threading.Timer] = []
         lock = threading.Lock()
 
@@ -170,10 +169,9 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
                     return
             except (TypeError, ValueError):  # not comparable (e.g. DataFrames): take it as changed
                 pass
-            version[0] += 1
             try:
                 with context:
-                    set_version(version[0])
+                    set_version(lambda n: n + 1)  # from the page's own count: a new subscription continues it
             except Exception:  # a closing tab must not break the service's notification loop
                 log.exception("re-rendering a page after a change of session %s failed", code)
 

@@ -248,20 +248,20 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
             solara.HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
                 f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
         solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", attributes={"data-testid": "qr"})
-    with solara.Row(style="flex-wrap: wrap"):
+    with solara.Row(style="flex-wrap: wrap"):  # keyed: the buttons that come and go do not remake the others
         if view.status == "lobby":
-            solara.Button("Start", on_click=act(classroom.start), color="primary")
+            solara.Button("Start", on_click=act(classroom.start), color="primary").key("start")
         if view.status == "running":
-            solara.Button("Pause", on_click=act(classroom.pause))
+            solara.Button("Pause", on_click=act(classroom.pause)).key("pause")
         if view.status == "paused":
-            solara.Button("Resume", on_click=act(classroom.resume_session), color="primary")
+            solara.Button("Resume", on_click=act(classroom.resume_session), color="primary").key("resume")
         if view.status != "ended":
-            solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True)
-        solara.Button("Debrief", href=f"/debrief?code={code}", target="_blank", text=True)
+            solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True).key("end")
+        solara.Button("Debrief", href=f"/debrief?code={code}", target="_blank", text=True).key("debrief")
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
-                            label="Export CSV")
+                            label="Export CSV").key("export-csv")
         solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",
-                            label="Export Parquet")
+                            label="Export Parquet").key("export-parquet")
     Error(action_error)
     for team in view.teams:
         TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")

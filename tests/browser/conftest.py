@@ -1,7 +1,8 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against `chaingame play` run as a subprocess.
 
-Skipped only when /usr/bin/chromium is absent (CI installs it). Every wait is explicit, on what the
-page shows, with generous timeouts; nothing sleeps to synchronise.
+Chromium is required: without it these tests fail with how to install it (`apt-get install -y chromium`),
+unless CHAINGAME_SKIP_BROWSER=1 is set on purpose (then they are skipped, saying so). Every wait is
+explicit, on what the page shows, with generous timeouts; nothing sleeps to synchronise.
 """
 
 from __future__ import annotations
@@ -16,18 +17,24 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHAINGAME_CHROMIUM", "/usr/bin/chromium")  # Debian's; `playwright install` cannot work here
+SKIP = "CHAINGAME_SKIP_BROWSER"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 START_TIMEOUT = 90.0  # s for the server to answer /readyz (a cold import of Solara takes a few seconds)
+PORT_ATTEMPTS = 5  # a free port found by free_port() may be taken by another process before the server binds it
 
 
-
-@pytest.fixture(autouse=True)
-def _needs_chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium); browser tests skipped")
+def require_chromium() -> None:
+    """Fail (or, with CHAINGAME_SKIP_BROWSER=1 only, skip) when the browser is missing."""
+    if os.environ.get(SKIP) == "1":
+        pytest.skip(f"{SKIP}=1 is set: the real-browser tests are skipped on purpose")
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is absent: the real-browser tests need Debian's Chromium "
+                    f"(install it with `apt-get install -y chromium`), or set {SKIP}=1 to skip them explicitly",
+                    pytrace=False)
 
 
 def free_port() -> int:
@@ -36,16 +43,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class PortTaken(RuntimeError):
+    """The server could not listen on its port (another process took it after free_port())."""
+
+
 class Server:
     """`chaingame play --port P --db DB` in a subprocess; :meth:`kill` and :meth:`start` again to restart."""
 
     def __init__(self, db: Path, log: Path, port: int | None = None):
-        self.db, self.log, self.port = db, log, port or free_port()
+        self.db, self.log = db, log
+        self.port = port or free_port()
         self.process: subprocess.Popen | None = None
-        self.url = f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, attempts: int = 1) -> None:
+        """Start the server; with ``attempts`` > 1, on another free port each time its port turns out taken
+        (the first start: a restart must keep its port, the pages reconnect to it)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start()
+                return
+            except PortTaken:
+                if attempt == attempts:
+                    raise
+                self.port = free_port()
+
+    def _start(self) -> None:
         env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+        self.log.touch()
+        offset = self.log.stat().st_size  # this start's part of the log
         with open(self.log, "a") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "chaingame.cli", "play", "--port", str(self.port), "--db", str(self.db)],
@@ -53,7 +82,10 @@ class Server:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"chaingame play exited with {self.process.returncode}:\n{self.log.read_text()}")
+                said = self.log.read_bytes()[offset:].decode(errors="replace")
+                if f"{self.port} is in use" in said or "address already in use" in said.lower():
+                    raise PortTaken(f"port {self.port}: {said.strip()}")
+                raise RuntimeError(f"chaingame play exited with {self.process.returncode}:\n{said}")
             try:
                 with urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as r:
                     if r.status == 200:
@@ -81,17 +113,15 @@ class Server:
 @pytest.fixture
 def server(tmp_path):
     s = Server(tmp_path / "classroom.sqlite3", tmp_path / "server.log")
-    s.start()
+    s.start(attempts=PORT_ATTEMPTS)
     yield s
     s.stop()
 
 
 @pytest.fixture(scope="module")  # closed before other modules start their own Playwright
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium); browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install .[test])")
-    with sync_api.sync_playwright() as p:
+    require_chromium()
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()

@@ -3,6 +3,8 @@
 Each page has its own browser context (its own storage, as on five devices). In the middle of a
 week the server is killed and started again on the same database: every page reloads by itself once
 the new server answers, finds its seat (or host key) in the browser's storage, and play goes on.
+Every request to anything but this machine is refused, as behind a classroom's firewall: the pages
+must render from the server's own files (no CDN).
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ import re
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import pytest
-
-PlaywrightError = pytest.importorskip("playwright.sync_api").Error
+from playwright.sync_api import Error as PlaywrightError
 
 WAIT = 30_000  # ms for anything to appear; a week's update takes well under a second here
 NAMES = ("Ann", "Bob", "Cy", "Dee")
@@ -24,8 +25,37 @@ WEEKS = 10
 SCREENSHOTS = os.environ.get("CHAINGAME_SCREENSHOTS")  # a folder: also save the docs' screenshots there
 
 
-def new_page(browser, width=1200, height=900):
-    return browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True).new_page()
+LOCAL = {"127.0.0.1", "localhost"}
+PROBE = "https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.js"  # what a page fetching from a CDN would ask
+
+
+class Offline:
+    """Every page's requests, seen by the browser context's router: to this machine they go on, elsewhere
+    they are aborted and recorded. WebSockets are recorded too (the router does not see them)."""
+
+    def __init__(self):
+        self.local: list[str] = []
+        self.outside: list[str] = []
+        self.sockets: list[str] = []
+
+    def route(self, route):
+        url = route.request.url
+        if urlsplit(url).hostname in LOCAL:
+            self.local.append(url)
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort("blockedbyclient")
+
+    def watch(self, context):
+        context.route("**/*", self.route)
+        context.on("page", lambda page: page.on("websocket", lambda ws: self.sockets.append(ws.url)))
+
+
+def new_page(browser, offline: Offline, width=1200, height=900):
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    offline.watch(context)
+    return context.new_page()
 
 
 def week_is(page, week: int):
@@ -72,9 +102,13 @@ def wait_for_new_server(page, old: str, timeout: float = 90.0):
                 raise
 
 
-def test_a_class_plays_a_whole_game_through_a_server_restart(server, browser, tmp_path):
-    host = new_page(browser)
+def test_a_class_plays_a_whole_game_through_a_server_restart_with_no_internet(server, browser, tmp_path):
+    offline = Offline()
+    host = new_page(browser, offline)
     host.goto(f"{server.url}/host")
+    # the router does refuse what leaves this machine (so an empty list below means something)
+    assert host.evaluate("url => fetch(url).then(() => 'loaded', () => 'refused')", PROBE) == "refused"
+    assert offline.outside == [PROBE]
     host.get_by_label("Weeks (empty: the scenario's)").fill(str(WEEKS))
     host.get_by_label("Title (shown to players)").fill("Monday class")
     host.get_by_role("button", name="Create session").click()
@@ -86,7 +120,7 @@ def test_a_class_plays_a_whole_game_through_a_server_restart(server, browser, tm
 
     players = []
     for name, role in zip(NAMES, ROLES, strict=True):
-        page = new_page(browser)
+        page = new_page(browser, offline)
         page.goto(f"{server.url}/?code={code}")
         page.get_by_label("Your name").fill(name)
         page.get_by_role("button", name="Join", exact=True).click()
@@ -135,6 +169,9 @@ def test_a_class_plays_a_whole_game_through_a_server_restart(server, browser, tm
     for page in players:
         page.get_by_test_id("state").filter(has_text="The game is over").wait_for(timeout=WAIT)
     host.get_by_test_id("status").filter(has_text="ended").wait_for(timeout=WAIT)
+    # the end removes the Pause and End buttons, and the export buttons after them are redrawn (a click on
+    # the old ones is lost: see tests/ui/test_pages.py): wait until the page shows the ended row of buttons
+    host.get_by_role("button", name="End game").wait_for(state="detached", timeout=WAIT)
 
     # the export downloads the tidy history
     with host.expect_download(timeout=WAIT) as download:
@@ -156,6 +193,11 @@ def test_a_class_plays_a_whole_game_through_a_server_restart(server, browser, tm
         assert debrief.wait_for_function("img => img.complete && img.naturalWidth > 300", arg=img.element_handle(),
                                          timeout=WAIT)
     assert "Ann" in debrief.get_by_test_id("leaderboard").inner_text()
+
+    # everything above came from this machine: the pages, their scripts and styles, the charts
+    assert offline.outside == [PROBE], f"requests that left this machine: {offline.outside[1:]}"
+    assert any("/static/" in u or "/_solara/" in u for u in offline.local), offline.local[:20]
+    assert offline.sockets and all(urlsplit(u).hostname in LOCAL for u in offline.sockets), offline.sockets
     if SCREENSHOTS:
         debrief.set_viewport_size({"width": 1100, "height": 900})
         debrief.screenshot(path=str(tmp_path / "debrief.png"), full_page=True)

@@ -1,9 +1,12 @@
 """The host: creating sessions, starting, pausing, ending, advancing a stuck team, timers."""
 
+import sqlite3
+import time
+
 import pytest
 
 from chaingame.checks import ScenarioError
-from chaingame.classroom import Forbidden
+from chaingame.classroom import Forbidden, InputError
 
 from .conftest import order, seat_all
 
@@ -100,17 +103,28 @@ def test_timer_expiry_lets_bots_decide_for_late_seats(room):
     assert h.set_index("firm").loc["factory", "response_seconds"] == pytest.approx(deadline - opened)
 
 
-def test_a_pause_stops_the_clock(room):
+def test_a_pause_stops_the_clock(room, db):
     host = room.create_session("classic", timer_seconds=30)
     alice = room.join(host.code, "Alice")
     room.start(host.code, host.host_key, fill_with_bots=False)
     deadline = room.seat_view(alice.token).deadline
+    before_pause = time.time()
     room.pause(host.code, host.host_key)
     assert room.host_view(host.code, host.host_key).teams[0].deadline is None
     assert room.tick(now=deadline + 1000) == 0  # paused: nobody is timed out
+    while time.time() < before_pause + 0.3:  # let the pause last a measurable while (not a synchronisation)
+        time.sleep(0.02)
     room.resume_session(host.code, host.host_key)
+    after_resume = time.time()
     later = room.seat_view(alice.token).deadline
-    assert later > deadline  # the time spent paused is given back
+    # pause and resume read the real clock: the time given back is the pause's length, as the log has it
+    con = sqlite3.connect(db)
+    (paused_at,), (resumed_at,) = con.execute(
+        "SELECT at FROM events WHERE code = ? AND kind IN ('pause', 'resume') ORDER BY id", (host.code,)).fetchall()
+    assert before_pause <= paused_at < resumed_at <= after_resume
+    assert later - deadline == pytest.approx(resumed_at - paused_at, abs=1e-6)
+    assert 0.3 <= later - deadline <= after_resume - before_pause
+    assert con.execute("SELECT deadline FROM weeks WHERE code = ? AND week = 1", (host.code,)).fetchone() == (later,)
     assert room.tick(now=later - 0.1) == 0 and room.tick(now=later) == 4
 
 
@@ -151,3 +165,69 @@ def test_a_failing_subscriber_does_not_break_the_game(room, caplog):
     alice = room.join(host.code, "Alice")
     assert alice.firm == "retailer"
     assert "subscriber" in caplog.text
+
+
+class Heard:
+    """Subscribers of one session: one per team and one for the whole session; which were called by an action."""
+
+    def __init__(self, room, code, teams):
+        self.calls = {team: 0 for team in (*teams, None)}
+        for team in self.calls:
+            room.subscribe(code, lambda team=team: self._called(team), team=team)
+
+    def _called(self, team):
+        self.calls[team] += 1
+
+    def by(self, action, *args, **kwargs) -> set:
+        before = dict(self.calls)
+        action(*args, **kwargs)
+        return {team for team, n in self.calls.items() if n > before[team]}
+
+
+def test_a_team_subscriber_hears_its_team_and_the_whole_session_only(room):
+    host = room.create_session("classic", teams=2)
+    code, key = host.code, host.host_key
+    heard = Heard(room, code, (1, 2))
+    seats = {}
+
+    def join(name, team, firm):
+        seats[name] = room.join(code, name, team=team, firm=firm).token
+
+    assert heard.by(join, "Ann", 1, "retailer") == {1, None}
+    assert heard.by(join, "Bob", 1, "wholesaler") == {1, None}
+    assert heard.by(join, "Cy", 2, "retailer") == {2, None}
+    assert heard.by(join, "Dee", 2, "wholesaler") == {2, None}
+    assert heard.by(room.start, code, key) == {1, 2, None}  # the whole session: every page
+    assert heard.by(room.submit, seats["Ann"], 1, 4) == {1, None}  # team 1's orders: not team 2's pages
+    assert heard.by(room.submit, seats["Bob"], 1, 4) == {1, None}  # ... nor its week's close
+    assert room.seat_view(seats["Ann"]).week == 2
+    assert heard.by(room.submit, seats["Cy"], 1, 4) == {2, None}  # team 2's own orders reach team 2
+    assert heard.by(room.pause, code, key) == {1, 2, None}
+    assert heard.by(room.resume_session, code, key) == {1, 2, None}
+    assert heard.by(room.advance, code, key, 2) == {2, None}  # Dee was late: team 2's week 1 closes
+    assert room.seat_view(seats["Dee"]).week == 2
+    assert heard.by(room.set_seat, code, key, 1, "distributor", "human") == {1, None}
+    assert heard.by(room.release_seat, code, key, 2, "retailer") == {2, None}
+    assert heard.by(room.set_seat, code, key, 2, "wholesaler", "bot") == {2, None}
+    before = dict(heard.calls)
+    with pytest.raises(InputError):
+        room.submit(seats["Ann"], 2, 999999)
+    assert heard.calls == before  # a refused order changes nothing: nobody is called
+    assert heard.by(room.end, code, key) == {1, 2, None}
+    with pytest.raises(InputError, match=r"^team: 3 is not a team of session"):
+        room.subscribe(code, lambda: None, team=3)
+
+
+def test_a_timer_heard_by_the_team_it_times_out_only(room):
+    host = room.create_session("classic", teams=2, timer_seconds=60)
+    ann = room.join(host.code, "Ann", team=1)
+    room.join(host.code, "Bob", team=1)
+    cy = room.join(host.code, "Cy", team=2)
+    room.start(host.code, host.host_key)
+    room.submit(cy.token, 1, 4)  # team 2's only human: its week 2 opens, with a later deadline
+    room.submit(ann.token, 1, 4)
+    teams = room.host_view(host.code, host.host_key).teams
+    assert (teams[0].week, teams[1].week) == (1, 2) and teams[0].deadline < teams[1].deadline
+    heard = Heard(room, host.code, (1, 2))
+    assert heard.by(room.tick, now=teams[0].deadline) == {1, None}  # Bob is late; team 2 is not concerned
+    assert room.seat_view(ann.token).week == 2

@@ -1,11 +1,12 @@
 """Submitting orders: validation at the door, one decision per seat and week, the week's advance."""
 
+import secrets
 import sqlite3
 
 import numpy as np
 import pytest
 
-from chaingame.classroom import AlreadySubmitted, Forbidden, InputError, WrongWeek
+from chaingame.classroom import AlreadySubmitted, Forbidden, InputError, NotFound, WrongWeek
 
 from .conftest import seat_all
 
@@ -192,3 +193,33 @@ def test_max_order_is_a_session_setting(room):
     with pytest.raises(InputError, match=r"^order: 51 is above 50"):
         room.submit(alice.token, 5, 51)
     assert room.seat_view(alice.token).max_order == 50
+
+
+def test_a_forged_or_unknown_token_is_refused_and_nothing_is_stored(room, db):
+    host = room.create_session("classic")
+    alice = room.join(host.code, "Alice")
+    room.start(host.code, host.host_key)
+    con = sqlite3.connect(db)
+    stored = con.execute("SELECT * FROM decisions ORDER BY id").fetchall()
+    assert stored, "the bots' decisions of week 1 are in the file"
+    (alice_hash,) = con.execute("SELECT token_hash FROM players WHERE name = 'Alice'").fetchone()
+    last = alice.token[-1]
+    forged = [
+        secrets.token_urlsafe(16),  # a well-formed token nobody was given
+        alice.token[:-1] + ("A" if last != "A" else "B"),  # one character off
+        alice.token + "x",
+        alice_hash,  # what the database holds: a hash is not a token
+        host.host_key,  # the host's key is not a seat
+        host.code,
+        "", " ", None, 42, b"bytes",
+    ]
+    for token in forged:
+        with pytest.raises(NotFound, match=r"^token: is not a seat of any session"):
+            room.submit(token, 1, 4)
+        with pytest.raises(NotFound):
+            room.seat_view(token)
+    assert con.execute("SELECT * FROM decisions ORDER BY id").fetchall() == stored
+    v = room.seat_view(alice.token)
+    assert (v.week, v.decision, v.can_submit) == (1, None, True)  # her seat is still hers to decide
+    room.submit(alice.token, 1, 4)
+    assert con.execute("SELECT COUNT(*) FROM decisions WHERE player = 'Alice'").fetchone() == (1,)

@@ -45,19 +45,24 @@ def smoothing_ratio(L, a):
     return 1 + 2 * L * a + 2 * L**2 * a**2 / (2 - a)
 
 
-def scenario(chains, weeks, sd, information="silo"):
+def scenario(chains, weeks, sd, information="silo", stocks=None):
     """Independent chains side by side, each a list of (firm, role, order_delay, shipping_delay)
     from the retailer up; the last firm of each chain is supplied by the source (with returns).
     Each retailer draws its own iid N(MEAN, sd²) demand.
 
     Supply lines start full at the mean demand (``orders`` and ``shipments`` of each link) and
-    stocks empty, so each firm starts at the position its z = 0 level asks for, L * MEAN.
+    stocks empty, so each firm starts at the position its z = 0 level asks for, L * MEAN, unless
+    ``stocks`` gives a firm's starting net stock (on hand if positive, owed to end customers if
+    negative).
     """
     firms, links = {}, []
     for chain in chains:
         for i, (fid, role, o, s) in enumerate(chain):
-            firms[fid] = {"role": role, "inventory": 0.0, "last_order": MEAN, "holding_cost": 0.0,
+            net_stock = (stocks or {}).get(fid, 0.0)
+            firms[fid] = {"role": role, "inventory": max(net_stock, 0.0), "last_order": MEAN, "holding_cost": 0.0,
                           "backlog_cost": 0.0}
+            if net_stock < 0:
+                firms[fid]["backlog"] = -net_stock
             supplier = chain[i + 1][0] if i + 1 < len(chain) else "source"
             link = {"supplier": supplier, "customer": fid, "order_delay": o, "shipping_delay": s,
                     "orders": [MEAN] * o}
@@ -177,17 +182,118 @@ CHAIN_SD = 2.0  # small against MEAN: the decentralized factory's orders vary ~2
 SERIES = [[(f, r, o, s) for f, r, (o, s) in zip(FIRMS, ROLES, DELAYS, strict=True)]]
 
 
-def test_four_stages_centralized_pos_data():
+CUM_LEADS = np.cumsum(LEADS)  # Σ_{i≤k} L_i = 2, 5, 8, 9
+POS_WEEKS = 40_000
+POS_SEED = 2002
+
+
+def echelon_positions(net, state, chain):
+    """Each stage's true echelon inventory position (R,) rebuilt from the chain's state, in the
+    order of ``chain`` (the retailer first): for stage k,
+
+        Σ_{j≤k} on hand_j + Σ_{j<k} goods in transit to j − what the retailer owes end customers
+        + stage k's supply line (its orders in the mail, what its supplier owes it, goods in
+          transit to it),
+
+    i.e. every unit at or below stage k, net of the end customers' backlog, plus everything stage k
+    has ordered and not received. Orders in the mail and backlogs *between* stages j ≤ k are
+    claims inside the echelon, not goods, and are left out (chain.py's ``mail``, ``backlog`` and
+    ``transit`` are per link; ``State.inventory`` per firm).
+    """
+    index = {f: i for i, f in enumerate(net.firms)}
+    supply = {f: int(np.flatnonzero(net.customer == index[f])[0]) for f in chain}  # each firm's supply link
+    owed_to_customers = state.backlog[net.market_links].sum(axis=0)
+    out, echelon = [], -owed_to_customers
+    for f in chain:
+        k = supply[f]
+        echelon = echelon + state.inventory[index[f]]
+        out.append(echelon + state.mail[k].sum(axis=0) + state.backlog[k] + state.transit[k].sum(axis=0))
+        echelon = echelon + state.transit[k].sum(axis=0)  # goods on their way to f are in the next echelon
+    return out
+
+
+def formula_start_stocks(sc0, seed):
+    """Starting net stocks that put every stage where its rule starts from (the formula's setting).
+
+    With POS data the rule (``policies._OrderUpTo``, signal "demand") never looks at its echelon
+    position: it orders q_t = y_t − y_{t−1} + D_t and *tracks* the position as y_{t−1} − D_t,
+    starting from y_1 − D_1 with y_1 = (ΣL)·D_1 (its window starts full of the first observation),
+    i.e. it takes the echelon position after week 0 to be (Σ_{i≤k} L_i)·D_1. With pipelines full
+    at MEAN that is the chain's true position when the retailer's net stock is L_1·(D_1 − MEAN)
+    and stage k ≥ 2 holds L_k·(D_1 − MEAN) plus the o_{k−1}·MEAN units that stage k−1's orders in
+    the mail claim. (From empty stocks instead, the true position falls short of the tracked one by
+    a constant forever, 7 to 430 units here: a chronically backlogged chain.)
+    """
+    d1 = float(cg.Engine(sc0, seed=seed).demand[0, 0, 0])  # week 1's demand, the same draw as the run's
+    stocks = {}
+    for k, (fid, _, _, _) in enumerate(SERIES[0]):
+        stocks[fid] = LEADS[k] * (d1 - MEAN) + (DELAYS[k - 1][0] * MEAN if k else 0.0)
+    return stocks
+
+
+@pytest.fixture(scope="module")
+def centralized():
+    """The four stages with POS data, started at the formula's setting, played week by week; after
+    every week the echelon position each rule keeps and the true one rebuilt from the state."""
+    rules = {f: MovingAverageOrderUpTo(p=P_CHAIN, lead_time=float(c), signal="demand")
+             for f, c in zip(FIRMS, CUM_LEADS, strict=True)}
+    sc0 = scenario(SERIES, POS_WEEKS, CHAIN_SD, information="pos")
+    sc = scenario(SERIES, POS_WEEKS, CHAIN_SD, information="pos", stocks=formula_start_stocks(sc0, POS_SEED))
+    model = cg.ChainModel(sc, seed=POS_SEED, policies=rules)
+    net = model.engine.net
+    index = {f: i for i, f in enumerate(net.firms)}
+    supply = [int(np.flatnonzero(net.customer == index[f])[0]) for f in FIRMS]  # each firm's supply link
+    kept, true, net_stock = [], [], []
+    while model.running:
+        model.step()
+        state = model.engine.state
+        after = [a[0] for a in echelon_positions(net, state, FIRMS)]  # after this week's orders
+        orders = [state.last_order[index[f], 0] for f in FIRMS]
+        kept.append([model.firms[f].memory["echelon"][0] for f in FIRMS])  # before this week's order
+        true.append([a - q for a, q in zip(after, orders, strict=True)])
+        lines = [state.mail[k, :, 0].sum() + state.backlog[k, 0] + state.transit[k, :, 0].sum() for k in supply]
+        net_stock.append([a - sl for a, sl in zip(after, lines, strict=True)])
+    h = model.history()
+    assert (h[h.week > BURN_IN].order_placed > 0).all()  # no floor or capped return ever bound
+    return h, np.array(kept), np.array(true), np.array(net_stock)
+
+
+def test_four_stages_centralized_pos_data(centralized):
     """Chen, Drezner, Ryan & Simchi-Levi (2000), Management Science 46(3): 436-443, centralized
     information: every stage forecasts end-customer demand (POS data) with the same p and keeps an
     echelon level Y_k = (Σ_{i≤k} L_i)·μ̂_t, so Var(q_k)/Var(D) = 1 + 2ΣL_i/p + 2(ΣL_i)²/p²
     (sum over i ≤ k), growing only additively in the lead times."""
-    cum = np.cumsum(LEADS)  # 2, 5, 8, 9
-    rules = {f: MovingAverageOrderUpTo(p=P_CHAIN, lead_time=float(c), signal="demand")
-             for f, c in zip(FIRMS, cum, strict=True)}
-    measured = ratios(play(scenario(SERIES, 40_000, CHAIN_SD, information="pos"), rules, seed=2002))
-    for f, c in zip(FIRMS, cum, strict=True):
+    h = centralized[0]
+    measured = ratios(h[h.week > BURN_IN])
+    for f, c in zip(FIRMS, CUM_LEADS, strict=True):
         assert_close(measured[f], moving_average_ratio(c, P_CHAIN), f"{f} (sum L = {c})")
+
+
+def test_four_stages_echelon_position_kept_is_the_chain_s(centralized):
+    """The echelon position each POS rule keeps in its memory (it never observes it) equals, every
+    week, the true echelon inventory position rebuilt from the chain's state
+    (:func:`echelon_positions`): the physics moves each echelon by exactly +q_k − D_t a week, so
+    the variances above are those of the chain the formula describes, not only of the rule's
+    arithmetic. Tolerance: float rounding of sums of ~10³ over 40,000 weeks (a unit of goods
+    gained or lost anywhere in an echelon would show as 1)."""
+    _, kept, true, _ = centralized
+    np.testing.assert_allclose(kept, true, rtol=0, atol=1e-6)
+
+
+def test_four_stages_echelon_net_stock_matches_the_levels(centralized):
+    """Echelon net stock (the echelon position less stage k's supply line) in the formula's
+    setting: the level Y_k covers Σ_{i≤k} L_i weeks of demand, L_k of which are on order, so with
+    z = 0 the echelon holds (Σ_{i<k} L_i)·MEAN on average (0 at the retailer: the level covers its
+    lead time exactly, as in ``test_lead_time_convention_zero_mean_net_stock``); and upstream always
+    ships in full (Chen et al.'s assumption), so no stage ever owes another one. Tolerance as in the
+    one-stage case, 2% of MEAN."""
+    h, _, _, net_stock = centralized
+    burnt = net_stock[BURN_IN:]
+    for k, f in enumerate(FIRMS):
+        expected = (CUM_LEADS[k] - LEADS[k]) * MEAN
+        assert abs(burnt[:, k].mean() - expected) < TOL * MEAN, (f, burnt[:, k].mean(), expected)
+    upstream = h[h.firm != "retailer"]
+    assert (upstream.backlog == 0).all(), upstream.backlog.max()
 
 
 def decentralized_exact(leads, p):

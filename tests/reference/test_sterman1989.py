@@ -35,10 +35,20 @@ def test_orders_fixed_at_four_in_weeks_1_to_4():
     assert (h[h.week <= 4].order_placed == 4).all()
 
 
+BEHAVIOURAL = Sterman(theta=0.36, alpha_s=0.26, beta=0.34, s_prime=17)  # the subjects' mean estimates
+
+
+def test_the_classic_scenario_plays_the_behavioural_rule():
+    """The bundled classic board's rule is the estimated one, at every firm (sterman1989.md)."""
+    sc = cg.load_scenario("classic")
+    assert {f.id: f.policy for f in sc.firms} == dict.fromkeys(FIRMS, BEHAVIOURAL)
+
+
 @pytest.fixture(scope="module")
 def behavioural():
-    """The subjects' mean estimates: theta 0.36, alpha_s 0.26, beta 0.34, S' 17 (the scenario's rule)."""
-    h = cg.ChainModel("classic").run().history()
+    """Sterman (1989), eqs. 10-15 with the subjects' mean estimates θ = 0.36, α_S = 0.26, β = 0.34,
+    S' = 17 at every firm, passed explicitly (whatever the scenario file says)."""
+    h = cg.ChainModel("classic", policies=dict.fromkeys(FIRMS, BEHAVIOURAL)).run().history()
     return h.pivot(index="week", columns="firm", values="order_placed")[FIRMS]
 
 

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
+import sqlite3
 import threading
 import time
+
+import ipyvuetify as v
+import pytest
+from solara.widgets import HTML
+
+from chaingame.ui.host import HOST_DELAY
 
 from .conftest import host_storage
 
@@ -20,6 +28,45 @@ def join(tabs, code: str, name: str, **kwargs):
 def order(tab, value: str = "4"):
     tab.fill("Order (units)", value)
     tab.click("Submit order")
+
+
+def field(tab, label: str = "Order (units)"):
+    """The text field widget labelled ``label`` on the tab's page."""
+    with tab.context:
+        return tab.rc.find(v.TextField, label=label).widget
+
+
+def press_enter(tab, label: str = "Order (units)"):
+    """What a browser does when Enter is pressed in the field: it sends the field's "keydown.enter" event,
+    if the widget asked for it (``_events``), to the handler attached to that very widget."""
+    widget = field(tab, label)
+    assert "keydown.enter" in widget._events, f"the browser would not send Enter from {label!r} on {tab.path}"
+    with tab.context:
+        widget.fire_event("keydown.enter", {})
+
+
+def decisions(classroom, firm: str) -> list[tuple]:
+    """(week, order, capacity, decided_by) of ``firm``'s stored decisions, read from the SQLite file."""
+    with sqlite3.connect(classroom._store.path) as con:
+        return con.execute("SELECT week, order_qty, capacity, decided_by FROM decisions WHERE firm = ? ORDER BY week",
+                           (firm,)).fetchall()
+
+
+class Reads:
+    """Counts the calls of one of the classroom's read verbs (the real verb still answers every call)."""
+
+    def __init__(self, classroom, verb: str):
+        self.calls: list[tuple] = []
+        real = getattr(classroom, verb)
+
+        def counted(*args, **kwargs):
+            self.calls.append(args)
+            return real(*args, **kwargs)
+
+        setattr(classroom, verb, counted)  # an instance attribute: the pages look the verb up at each call
+
+    def of(self, first_arg) -> int:
+        return sum(1 for args in self.calls if args and args[0] == first_arg)
 
 
 def test_join_places_players_and_the_host_sees_them_live(classroom, tabs):
@@ -291,3 +338,162 @@ def test_the_host_creates_a_session_from_a_pasted_scenario_file(classroom, tabs)
     host.wait(lambda: host.has("join-code"), "the new session's dashboard")
     view = classroom.host_view(host.text("join-code"), json.loads(host.stored())[host.text("join-code")])
     assert (view.scenario, view.weeks) == ("pasted", 7)
+
+
+def test_enter_submits_the_order_in_every_week_across_the_end_of_the_fixed_orders(classroom, tabs):
+    """Weeks 1-4 of the classic board fix the order at 4, week 5 frees it: Enter must keep working (it stopped at
+    week 5 once, when the fixed-order line vanished and the field became another widget without a handler)."""
+    t = classroom.create_session("classic", teams=1, weeks=10)
+    ann, bob = join(tabs, t.code, "Ann"), join(tabs, t.code, "Bob")  # Bob keeps each week open after Ann's Enter
+    classroom.start(t.code, t.host_key)
+    ann.wait(lambda: "Submit order" in ann.buttons(), "the order form")
+    first = field(ann).model_id
+    wanted = {week: 4 if week <= 4 else 3 + week for week in range(1, 9)}
+    for week in range(1, 9):
+        ann.wait_text("week", f"week {week} of 10")
+        ann.wait(lambda: not field(ann).disabled, f"the order field open in week {week}")
+        assert field(ann).model_id == first, f"week {week}: the order field is another widget"
+        with ann.context:
+            fixed_line = [w.unsafe_innerHTML for w in ann.rc.find(HTML).widgets
+                          if "fixes your order" in (w.unsafe_innerHTML or "")]
+        if week <= 4:
+            assert field(ann).v_model == "4" and fixed_line == ["This week the scenario fixes your order at 4."]
+        else:  # a free week starts from an empty field, whatever was typed the week before
+            assert field(ann).v_model == "" and fixed_line == []
+            ann.fill("Order (units)", str(wanted[week]))
+        press_enter(ann)
+        ann.wait_text("state", f"You ordered {wanted[week]} for week {week}. Waiting for 1 other player")
+        # decided: the same form, disabled, showing the decision; no button left to click
+        assert field(ann).disabled and field(ann).v_model == str(wanted[week])
+        assert "Submit order" not in ann.buttons() and "Submit order" in ann.buttons(disabled=True)
+        with pytest.raises(AssertionError, match="is disabled"):
+            ann.click("Submit order")  # the tests' hand cannot click what a player cannot
+        press_enter(ann)  # Enter again on a decided week sends nothing
+        bob.wait_text("week", f"week {week} of 10")
+        bob.wait(lambda: "Submit order" in bob.buttons(), "Bob's order form")
+        order(bob, "4" if week <= 4 else "6")
+    ann.wait_text("week", "week 9 of 10")
+    assert decisions(classroom, "retailer") == [(w, float(q), None, "human") for w, q in wanted.items()]
+
+
+def test_enter_in_the_capacity_field_submits_the_order_and_the_capacity(classroom, tabs):
+    t = classroom.create_session("capacity", teams=1, weeks=6)
+    mo = tabs(f"/?code={t.code}")
+    mo.fill("Your name", "Mo")
+    mo.select("Role", "manufacturer")
+    mo.click("Join")
+    mo.wait(lambda: mo.has("seat"), "Mo's seat")
+    sue = join(tabs, t.code, "Sue")  # a teammate keeps the week open after Mo's Enter
+    classroom.start(t.code, t.host_key)
+    typed = {1: ("9", "12"), 2: ("11", "14.5"), 3: ("8", "")}  # week 3: empty capacity keeps the last target
+    label = "Capacity target (units/week)"
+    for week, (amount, capacity) in typed.items():
+        mo.wait_text("week", f"week {week} of 6")
+        mo.wait(lambda: not field(mo, label).disabled, f"the capacity field open in week {week}")
+        assert field(mo).v_model == "" and field(mo, label).v_model == ""
+        mo.fill("Order (units)", amount)
+        mo.fill(label, capacity)
+        press_enter(mo, label)
+        mo.wait_text("state", f"You ordered {amount} for week {week}")
+        assert field(mo).disabled and field(mo, label).disabled
+        sue.wait_text("week", f"week {week} of 6")
+        sue.wait(lambda: "Submit order" in sue.buttons(), "Sue's order form")
+        order(sue, "8")
+    mo.wait_text("week", "week 4 of 6")
+    assert decisions(classroom, "manufacturer") == [(1, 9.0, 12.0, "human"), (2, 11.0, 14.5, "human"),
+                                                    (3, 8.0, 14.5, "human")]
+
+
+def test_another_teams_orders_do_not_reach_a_seat_page(classroom, tabs):
+    t = classroom.create_session("classic", teams=2)
+    ann, bob = join(tabs, t.code, "Ann"), join(tabs, t.code, "Bob")
+    cy = tabs(f"/?code={t.code}")
+    cy.fill("Your name", "Cy")
+    cy.select("Team", "team 2")
+    cy.click("Join")
+    cy.wait_text("seat", "Team 2 · retailer")
+    dee = tabs(f"/?code={t.code}")
+    dee.fill("Your name", "Dee")
+    dee.select("Team", "team 2")
+    dee.click("Join")
+    dee.wait_text("seat", "Team 2 · wholesaler")
+    classroom.start(t.code, t.host_key)
+    for p in (ann, bob, cy, dee):
+        p.wait(lambda p=p: "Submit order" in p.buttons(), "the order form")
+    order(cy)
+    cy.wait_text("state", "Waiting for 1 other player")
+    reads = Reads(classroom, "seat_view")
+    renders, shown = cy.rc.render_count, cy.page_state()
+    # team 1 plays a whole week: Cy's page is not even asked to look (notifications are synchronous: when
+    # the click returns, every subscriber has been called)
+    order(ann)
+    order(bob)
+    ann.wait_text("week", "week 2 of")
+    assert reads.of(ann.stored()) > 0  # team 1's pages did follow their team
+    assert reads.of(cy.stored()) == 0, "Cy's page read its seat after team 1's orders"
+    assert cy.rc.render_count == renders and cy.page_state() == shown
+    # its own teammate's order does reach it, and moves it to week 2
+    order(dee)
+    cy.wait_text("week", "week 2 of")
+    assert reads.of(cy.stored()) > 0 and cy.rc.render_count > renders
+
+
+def test_the_host_dashboard_gathers_a_burst_of_orders_into_few_updates(classroom, tabs):
+    t = classroom.create_session("classic", teams=2)
+    host = tabs(f"/host?code={t.code}", stored=host_storage(t))
+    players = [join(tabs, t.code, f"P{i}") for i in range(8)]
+    host.wait(lambda: "8 player(s) joined" in host.text("status"), "every player on the dashboard")
+    classroom.start(t.code, t.host_key)  # from outside the page (its own Start button: the next test)
+    for p in players:
+        p.wait(lambda p=p: "Submit order" in p.buttons(), "the order form")
+    host.wait_text("team-2-week", "week 1")
+    reads = Reads(classroom, "host_view")
+    began = time.monotonic()
+    for p in players:
+        order(p)
+    # the dashboard catches up by itself, HOST_DELAY after the orders (a wait, not an assumption of immediacy)
+    host.wait_text("team-1-week", "week 2")
+    host.wait_text("team-2-week", "week 2")
+    took = time.monotonic() - began
+    # each update reads the view once, and the dashboard starts one batch per HOST_DELAY at most: 8 orders
+    # (and their two week changes) in well under a second are one or two reads, not ten
+    assert 1 <= reads.of(t.code) <= math.ceil(took / HOST_DELAY) + 1 < 10, (reads.of(t.code), took)
+    assert "✓ human" not in host.text("team-1-seats")  # week 2: nobody has decided yet
+
+
+def test_the_dashboard_keeps_following_the_class_after_the_hosts_own_action(classroom, tabs):
+    """A host's click re-reads the dashboard at once; the players' next changes must still reach it."""
+    t = classroom.create_session("classic", teams=1)
+    host = tabs(f"/host?code={t.code}", stored=host_storage(t))
+    ann = join(tabs, t.code, "Ann")
+    host.wait_text("team-1-seats", "Ann")  # one update of the dashboard, HOST_DELAY after the join
+    host.click("Start")
+    host.wait_text("status", "running")
+    ann.wait(lambda: "Submit order" in ann.buttons(), "the order form")
+    order(ann)
+    ann.wait_text("week", "week 2 of")  # the other seats are bots: Ann's order closed the week
+    host.wait_text("team-1-week", "week 2", timeout=HOST_DELAY + 10)
+
+
+def test_the_export_buttons_stay_the_same_widgets_when_the_game_ends(classroom, tabs):
+    """A host who clicks Export as the game ends must get the file: the buttons before the export ones
+    (Pause, End game) go away at the end, and the export widgets must not be replaced because of it
+    (a click that reaches a replaced widget is lost; the real browser test met it)."""
+    from solara.components.file_download import FileDownloadWidget
+
+    t = classroom.create_session("classic", teams=1)
+    classroom.join(t.code, "Ann")  # a human seat: the game does not play through at the start
+    host = tabs(f"/host?code={t.code}", stored=host_storage(t))
+
+    def exports():
+        with host.context:
+            return sorted((w.filename, w.model_id) for w in host.rc.find(FileDownloadWidget).widgets)
+
+    lobby = exports()
+    assert [name for name, _ in lobby] == [f"{t.code}-history.csv", f"{t.code}-history.parquet"]
+    host.click("Start")
+    host.wait_text("status", "running")
+    assert exports() == lobby
+    host.click("End game")
+    host.wait_text("status", "ended")
+    assert exports() == lobby, "the export buttons were replaced when the game ended"

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
 import pytest
 
 from chaingame import cli
+from chaingame.classroom.inputs import MIN_TIMER
+from chaingame.serve import TICK_SECONDS, close_classroom, open_classroom
 from chaingame.ui import assets
 
 
@@ -48,3 +58,79 @@ def test_the_default_database_lives_in_the_users_data_folder(monkeypatch, tmp_pa
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_db() == tmp_path / "chaingame" / "classroom.sqlite3"
+
+
+def run_python(code: str, env: dict) -> str:
+    """Run ``code`` in a fresh interpreter (its own platformdirs, environment and classroom)."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_default_database_is_created_on_first_use_and_found_again(tmp_path):
+    data = tmp_path / "data"  # does not exist yet: created with the database
+    env = {**os.environ, "XDG_DATA_HOME": str(data), "HOME": str(tmp_path / "home")}
+    env.pop("CHAINGAME_DB", None)
+    first = run_python("""
+        from chaingame.serve import close_classroom, default_db
+        from chaingame.ui.context import get_classroom
+        room = get_classroom()  # what a page does when the server opened no classroom: the default database
+        host = room.create_session("classic", title="first use")
+        print(default_db()); print(host.code); print(host.host_key)
+        close_classroom(room)
+    """, env)
+    path, code, key = first.split()
+    assert path == str(data / "chaingame" / "classroom.sqlite3")
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT code, title FROM sessions").fetchall() == [(code, "first use")]
+    con.close()
+    again = run_python(f"""
+        from chaingame.serve import default_db, open_classroom, close_classroom
+        room = open_classroom(default_db(), register=False, tick=False)
+        print(room.host_view("{code}", "{key}").title)
+        close_classroom(room)
+    """, env)
+    assert again.strip() == "first use"
+
+
+def test_the_servers_ticker_lets_the_bot_decide_for_a_late_seat(tmp_path):
+    """The real Ticker thread of ``chaingame play``, the real clock and the shortest timer a session may have."""
+    db = tmp_path / "classroom.sqlite3"
+    room = open_classroom(db, register=False, tick=True)
+    try:
+        host = room.create_session("classic", timer_seconds=MIN_TIMER)
+        ann = room.join(host.code, "Ann")
+        bob = room.join(host.code, "Bob")
+        changed = threading.Condition()
+
+        def wake():
+            with changed:
+                changed.notify_all()
+
+        room.subscribe(host.code, wake)
+        room.start(host.code, host.host_key)
+        deadline = room.submit(ann.token, 1, 4).deadline  # Ann decides; Bob never does
+        bound = deadline - time.time() + 2 * TICK_SECONDS + 10  # a tick comes within a second of the deadline
+        with changed:  # woken by the ticker thread's notification
+            decided = changed.wait_for(lambda: room.seat_view(bob.token).week == 2, timeout=bound)
+        assert decided, f"the bot had not decided for Bob {bound:.0f} s after the week opened"
+        with sqlite3.connect(db) as con:
+            rows = con.execute("SELECT firm, decided_by, reason, submitted_at FROM decisions "
+                               "WHERE week = 1 AND firm IN ('retailer', 'wholesaler') ORDER BY firm").fetchall()
+        con.close()
+        (_, *alice), (_, by, reason, at) = rows
+        assert alice[:2] == ["human", "player"] and (by, reason) == ("bot", "timer")
+        assert deadline <= at <= deadline + 2 * TICK_SECONDS + 5  # not before the deadline, and soon after
+        assert room.seat_view(bob.token).history[0].decided_by == "bot"
+    finally:
+        close_classroom(room)
+
+
+def test_the_ticker_thread_ends_when_the_classroom_is_closed(tmp_path):
+    room = open_classroom(tmp_path / "classroom.sqlite3", register=False, tick=True)
+    ticker = room._chaingame_ticker
+    assert ticker.is_alive() and ticker.daemon
+    close_classroom(room)
+    ticker.join(timeout=2 * TICK_SECONDS + 5)  # what a clean shutdown (or a test) does with a thread
+    assert not ticker.is_alive(), "the ticker thread did not stop with the classroom"

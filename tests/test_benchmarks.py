@@ -1,0 +1,66 @@
+"""Smoke run of ``benchmarks/engine.py`` with tiny arguments, as a subprocess: it runs to the end and
+prints every figure its docstring promises, each consistent with the others. No timing is judged
+(the machine is shared; the figures are for people)."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "benchmarks" / "engine.py"
+GAMES, REPLICATIONS, SWEEP_REPLICATIONS = 2, 20, 16  # tiny: the run takes a few seconds
+NUMBER = r"([\d,]+(?:\.\d+)?)"
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def printed() -> str:
+    p = subprocess.run([sys.executable, str(SCRIPT), "--games", str(GAMES), "--replications", str(REPLICATIONS),
+                        "--sweep-replications", str(SWEEP_REPLICATIONS), "--repeat", "1"],
+                       capture_output=True, text=True, timeout=240, cwd=ROOT, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr, p.stderr
+    return p.stdout
+
+
+def find(pattern: str, text: str) -> re.Match:
+    m = re.search(pattern, text, re.M)
+    assert m, f"not printed: {pattern!r} in\n{text}"
+    return m
+
+
+def test_agent_steps_per_second_of_both_engines_and_their_ratio(printed):
+    steps = int(find(r"= (\d+) agent-steps per game", printed)[1])
+    assert steps == 4 * 36  # classic: 4 firms x 36 weeks
+    model = find(rf"^ChainModel \(Mesa, one game at a time\):\s+{NUMBER}\s+{NUMBER} ms\s+{NUMBER}\s+{NUMBER} ms$",
+                 printed)
+    array = find(rf"^array engine \(simulate, R = {REPLICATIONS}\):\s+{NUMBER}\s+{NUMBER} us\s+{NUMBER}\s+{NUMBER} us$",
+                 printed)
+    ratio = find(r"^per-game ratio, array engine / ChainModel: ([\d,]+)x \(([\d,]+)x with tune_malloc\(\)\)$", printed)
+    for m, unit in ((model, 1e-3), (array, 1e-6)):
+        for rate, per_game in ((m[1], m[2]), (m[3], m[4])):
+            assert number(rate) > 0 and number(per_game) > 0
+            # agent-steps/s = agent-steps per game / seconds per game (to the printed digits)
+            assert number(rate) == pytest.approx(steps / (number(per_game) * unit), rel=0.02, abs=1)
+    for k, (a, b) in enumerate(((array[1], model[1]), (array[3], model[3]))):
+        assert number(ratio[k + 1]) == pytest.approx(number(a) / number(b), rel=0.02, abs=1)
+
+
+def test_one_versus_two_worker_sweep_speed_up(printed):
+    m = find(r"^sweep: 11 values of beta x ([\d,]+) replications = ([\d,]+) games", printed)
+    assert number(m[1]) == SWEEP_REPLICATIONS and number(m[2]) == 11 * SWEEP_REPLICATIONS
+    one = find(rf"^  1 worker \(in this process\):\s+{NUMBER} s\s+\({NUMBER} games/s\)$", printed)
+    for label in ("with start-up", "pool started"):
+        two = find(rf"^  2 worker processes, {label}:\s+{NUMBER} s\s+\({NUMBER} games/s\)\s+speed-up {NUMBER}x$",
+                   printed)
+        assert number(two[2]) > 0
+        # speed-up = 1-worker time / 2-worker time = games/s with 2 / games/s with 1
+        assert number(two[3]) == pytest.approx(number(two[2]) / number(one[2]), rel=0.05, abs=0.011), label
+    find(rf"^  for scale, a plain Python loop in 2 processes vs 1: speed-up {NUMBER}x", printed)

@@ -1,0 +1,112 @@
+"""Summary figures (chaingame.metrics) against values computed here, independently, from the weekly
+history: the chain's largest bullwhip ratio (NaN, not -inf, when no firm has one) and the chain's
+peak order and its first week, through both ``simulate(...).chain`` and ``metrics.chain_summary``.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import chaingame as cg
+from chaingame import metrics
+from chaingame.batch import simulate
+from chaingame.scenario import bundled
+
+from .strategies import random_scenario_table
+
+
+def independent_chain_figures(h: pd.DataFrame, burn_in: int) -> dict:
+    """Per-game chain figures from one game's history rows (week > burn_in), with pandas only."""
+    h = h[h.week > burn_in]
+    ratios = []
+    first_peaks = []
+    for _, g in h.groupby("firm", sort=False):
+        vd = g.customer_demand.var(ddof=1)
+        if vd > 1e-12:
+            ratios.append(g.order_placed.var(ddof=1) / vd)
+        first_peaks.append(g.week[g.order_placed == g.order_placed.max()].min())
+    peak = h.order_placed.max()
+    return {"max_bullwhip": max(ratios) if ratios else math.nan, "peak_order": peak,
+            "peak_week": float(h.week[h.order_placed == peak].min()), "latest_peak_week": float(max(first_peaks))}
+
+
+def cases():
+    for name in sorted(bundled()):
+        yield name, cg.load_scenario(name), 0
+    yield "classic, burn-in 10", cg.load_scenario("classic"), 10
+    rng = np.random.default_rng(2024)
+    for i in range(12):
+        sc = cg.from_table(random_scenario_table(rng))
+        yield f"random {i}", sc, int(rng.integers(0, sc.weeks - 1))
+
+
+@pytest.mark.parametrize("label, sc, burn_in", list(cases()), ids=[c[0] for c in cases()])
+def test_chain_peak_order_and_week_and_largest_bullwhip(label, sc, burn_in):
+    """The chain's peak order is the largest order any firm placed (after the burn-in), its week
+    the first week any firm placed it; max_bullwhip the largest ratio among firms that have one;
+    latest_peak_week the last of the firms' first peak weeks. Checked per replication of
+    ``simulate`` and through ``chain_summary`` of the Mesa model's history of the same game."""
+    res = simulate(sc, 3, seed=5, history=True, burn_in=burn_in)
+    for r in range(3):
+        want = independent_chain_figures(res.history[res.history.replication == r], burn_in)
+        got = res.chain[res.chain.replication == r].iloc[0]
+        model = metrics.chain_summary(cg.ChainModel(sc, seed=5, replication=r).run().history(), burn_in).iloc[0]
+        for row, where in ((got, "simulate"), (model, "chain_summary")):
+            assert row.peak_order == want["peak_order"], (label, r, where)
+            assert row.peak_week == want["peak_week"], (label, r, where)
+            assert row.latest_peak_week == want["latest_peak_week"], (label, r, where)
+            if math.isnan(want["max_bullwhip"]):
+                assert math.isnan(row.max_bullwhip), (label, r, where, row.max_bullwhip)
+            else:
+                assert row.max_bullwhip == pytest.approx(want["max_bullwhip"], rel=1e-12), (label, r, where)
+
+
+def test_peak_week_is_the_first_week_of_a_tie():
+    """Classic orders are fixed at 4 in weeks 1-4 and demand stays 4 up to week 4: every firm's
+    largest order over weeks 1-3 is 4, placed by all of them every week, so the chain's peak is 4
+    in week 1."""
+    res = simulate("classic", 2, weeks=3)
+    assert res.chain.peak_order.tolist() == [4.0, 4.0] and res.chain.peak_week.tolist() == [1.0, 1.0]
+    assert res.firms.peak_week.tolist() == [1.0] * 8
+
+
+@pytest.mark.parametrize("weeks, burn_in", [(3, 0), (36, 5)], ids=["weeks-1-3", "after-the-step"])
+def test_max_bullwhip_is_nan_when_no_firm_has_a_ratio(weeks, burn_in):
+    """Constant demand (classic weeks 1-3, or weeks 6-36 after its step): no firm has a bullwhip
+    ratio, so neither has the chain: NaN (not -inf, nor a warning), in ``simulate`` and in
+    ``chain_summary``; and ``chaingame run`` writes it as null (tests/test_cli.py)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = simulate("classic", 2, weeks=weeks, burn_in=burn_in)
+        model = metrics.chain_summary(cg.ChainModel("classic", weeks=weeks).run().history(), burn_in)
+    assert res.firms.bullwhip.isna().all()
+    for figure in (res.chain.max_bullwhip, model.max_bullwhip):
+        assert figure.isna().all() and not np.isinf(figure).any(), figure.tolist()
+
+
+def test_max_bullwhip_skips_firms_without_a_ratio():
+    """Two retailers, one facing constant demand: it (and nobody else) has no ratio, and the
+    chain's largest ratio is the largest of the others, computed here from the history."""
+    table = {
+        "weeks": 30, "seed": 4,
+        "firms": {"steady": {"role": "retailer", "demand": {"process": "constant", "level": 5},
+                             "policy": {"rule": "pass_through"}},
+                  "busy": {"role": "retailer", "demand": {"process": "uniform", "low": 0, "high": 8},
+                           "policy": {"rule": "sterman"}},
+                  "depot": {"role": "distributor", "policy": {"rule": "sterman", "s_prime": 30}}},
+        "links": [{"supplier": "source", "customer": "steady"}, {"supplier": "depot", "customer": "busy"},
+                  {"supplier": "source", "customer": "depot"}],
+    }
+    sc = cg.from_table(table)
+    res = simulate(sc, 2, seed=4, history=True)
+    firms = res.firms.set_index(["replication", "firm"])
+    for r in range(2):
+        h = res.history[res.history.replication == r]
+        assert math.isnan(firms.loc[(r, "steady"), "bullwhip"])
+        assert not math.isnan(firms.loc[(r, "busy"), "bullwhip"])
+        want = independent_chain_figures(h, 0)["max_bullwhip"]
+        assert not math.isnan(want)
+        assert res.chain.max_bullwhip[r] == pytest.approx(want, rel=1e-12)
