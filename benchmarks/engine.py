@@ -31,9 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import chaingame as cg  # noqa: E402
-from chaingame.executors import default_workers, process_pool, tune_malloc  # noqa: E402
-from chaingame.sweep import load_sweep, plan, run_sweep  # noqa: E402
+# chaingame is imported in the functions, not here: a spawned worker imports this module again
+# (its __main__), and should load what `chaingame sweep`'s workers load, not the whole package.
 
 SCENARIO = "classic"
 
@@ -57,6 +56,8 @@ def spin(n: int) -> int:
 
 
 def chain_model(games: int) -> None:
+    import chaingame as cg
+
     for g in range(games):
         cg.ChainModel(SCENARIO, seed=g).run()
 
@@ -74,6 +75,9 @@ def main() -> None:
                     help="replications per combination of the 11-point sweep (default 20000)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is shown (default 3)")
     args = ap.parse_args()
+    import chaingame as cg
+    from chaingame.executors import default_workers, process_pool, tune_malloc
+    from chaingame.sweep import load_sweep, plan, run_sweep
 
     sc = cg.load_scenario(SCENARIO)
     firm_weeks = sc.weeks * len(sc.firms)  # agent-steps of one game

@@ -38,11 +38,12 @@ class Results:
 
 
 def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies: Mapping | None = None,
-               first_replication: int = 0) -> tuple[Engine, dict[str, np.ndarray]]:
-    """Play the whole horizon; return the engine and every history column as a (W, F, R) array."""
+               first_replication: int = 0, columns: tuple[str, ...] = COLUMNS) -> tuple[Engine, dict[str, np.ndarray]]:
+    """Play the whole horizon; return the engine and the history ``columns`` as (W, F, R) arrays
+    (every column by default; :data:`chaingame.metrics.SOURCES` is all the summary figures need)."""
     engine = Engine(scenario, replications, seed, policies, first_replication)
     shape = (scenario.weeks, len(scenario.firms), engine.replications)
-    cols = {c: np.empty(shape) for c in COLUMNS}
+    cols = {c: np.empty(shape) for c in columns}
     for w in range(scenario.weeks):
         engine.step(out={c: v[w] for c, v in cols.items()})
     return engine, cols
@@ -66,9 +67,8 @@ def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0
 def summary_arrays(engine: Engine, cols: dict[str, np.ndarray], burn_in: int = 0) -> tuple[dict, dict]:
     """Per-firm figures, (F, R) each, and the chain's, (R,) each, from (W, F, R) columns."""
     weeks = np.arange(1, cols["cost"].shape[0] + 1)
-    keep = weeks > burn_in
-    cols = {c: v[keep] for c, v in cols.items()}
-    firm = metrics.firm_metrics(cols, weeks[keep])
+    cols = {c: v[burn_in:] for c, v in cols.items()}  # weeks burn_in + 1 .. W (views, not copies)
+    firm = metrics.firm_metrics(cols, weeks[burn_in:])
     retailer = np.array([f.role == "retailer" for f in engine.scenario.firms])
     return firm, metrics.chain_metrics(firm, cols, retailer)
 
@@ -114,6 +114,6 @@ def simulate(scenario: Scenario | str, replications: int = 1, seed: int | None =
         sc = sc.with_values({"weeks": weeks})
     burn_in = int(number(burn_in, "burn_in", low=0, high=sc.weeks - 2, integer=True))
     first = int(number(first_replication, "first_replication", low=0, integer=True))
-    engine, cols = run_arrays(sc, replications, seed, policies, first)
+    engine, cols = run_arrays(sc, replications, seed, policies, first, COLUMNS if history else metrics.SOURCES)
     firms, chain = summarise(engine, cols, first, burn_in)
     return Results(firms, chain, tidy(engine, cols, first) if history else None)

@@ -172,6 +172,6 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
     }
     if out is None:
         return {c: v.copy() if c in _LIVE else v for c, v in books.items()}
-    for c, v in books.items():
-        out[c][...] = v
+    for c, dest in out.items():  # the columns asked for
+        dest[...] = books[c]
     return out

@@ -26,16 +26,22 @@ if TYPE_CHECKING:  # the array functions need numpy only; pandas loads with the 
 
 FIRM_METRICS = ("cost", "profit", "bullwhip", "fill_rate", "peak_order", "peak_week",
                 "mean_inventory", "mean_backlog", "order_sd")
+# the history columns the figures are computed from (a run kept for its figures records only these)
+SOURCES = ("order_placed", "incoming_order", "on_time", "cost", "profit", "customer_demand", "inventory", "backlog")
 
 
 def total(x: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Sum along ``axis``, added one after the other in a fixed order (``np.add.accumulate``).
+    """Sum along ``axis``, adding the slices one after the other in their order.
 
     ``np.sum`` adds in an order that depends on the array's layout (pairwise, in blocks, when the
     summed axis is the inner loop, as with one replication), so a replication's figures would
     change in the last bit with the number of replications beside it; these do not.
     """
-    return np.take(np.add.accumulate(x, axis=axis), -1, axis=axis)
+    x = np.moveaxis(np.asarray(x, dtype=float), axis, 0)
+    out = x[0].copy()
+    for part in x[1:]:
+        out += part
+    return out
 
 
 def variance(x: np.ndarray, axis: int = 0) -> np.ndarray:
