@@ -1,6 +1,6 @@
 """Speed figures on the classic board, in one run (on demand; not part of the test suite).
 
-    .venv/bin/python benchmarks/engine.py [--games 40] [--replications 10000] [--sweep-replications 20000]
+    .venv/bin/python benchmarks/engine.py [--games 40] [--replications 10000] [--sweep-replications 50000]
 
 Prints, and does not judge:
 
@@ -71,8 +71,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--games", type=int, default=40, help="ChainModel games to time (default 40)")
     ap.add_argument("--replications", type=int, default=10_000, help="array engine replications (default 10000)")
-    ap.add_argument("--sweep-replications", type=int, default=20_000,
-                    help="replications per combination of the 11-point sweep (default 20000)")
+    ap.add_argument("--sweep-replications", type=int, default=50_000,
+                    help="replications per combination of the 11-point sweep (default 50000)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is shown (default 3)")
     args = ap.parse_args()
     import chaingame as cg

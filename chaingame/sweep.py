@@ -7,9 +7,9 @@ combination first, then runs them in chunks on any :class:`concurrent.futures.Ex
 returns one row per (combination, replication, firm), with the chain's figures in rows whose
 ``firm`` is ``"chain"``. The file format, the table and the seeds are described in docs/sweeps.md.
 
-The numbers do not depend on the executor, the number of workers or the chunk size: replication
-r of combination c always runs in the same batch of replications (``batch``), from seeds that
-depend only on the sweep's seed, c and r.
+The numbers do not depend on the executor, the number of workers, the chunk size or the batch
+size: replication r of combination c draws from seeds that depend only on the sweep's seed, c and
+r, and its sums are added in a fixed order whatever runs beside it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .checks import ScenarioError, boolean, number, show, table, text
-from .metrics import FIRM_METRICS
+from .metrics import FIRM_METRICS, SOURCES
 from .scenario import Scenario, load_scenario
 from .worker import CHAIN, CHAIN_METRICS, run_chunk
 
@@ -46,8 +46,9 @@ ID_COLUMNS = ("combination", "replication", "seed", "firm")
 FIELDS = ["scenario", "title", "description", "seed", "replications", "weeks", "burn_in", "metrics",
           "common_random_numbers", "batch", "grid", "list", "sample"]
 DISTRIBUTIONS = ("uniform", "integers", "choice")
-DEFAULT_BATCH = 500  # replications per array run: the engine's cost per replication is lowest at 250-1000
-MAX_BATCH = 2000  # larger arrays are no faster, and BLAS may split them over threads (moving the last bits)
+DEFAULT_BATCH = 2000  # replications per array run: the engine's cost per game falls up to about 2,000
+MAX_BATCH = 2000  # larger arrays are no faster (measured: docs/sweeps.md)
+BATCH_HISTORY = 64 << 20  # bytes: the default batch keeps the history one array run records below this
 MAX_COMBINATIONS = 100_000  # each one is validated before the first run (about 1 ms each)
 MAX_REPLICATIONS = 10_000_000
 CHUNKS_WANTED = 256  # the default chunk size cuts a big sweep into about this many chunks
@@ -110,8 +111,8 @@ class Sweep:
 
         sweep = {**self.table, "scenario": self.scenario.name} if isinstance(self.table["scenario"], Scenario) \
             else self.table
-        blob = json.dumps({"sweep": sweep, "scenario": self.scenario.table, "version": __version__,
-                           "format": FORMAT}, sort_keys=True, default=repr)
+        blob = json.dumps({"sweep": sweep, "scenario": self.scenario.table, "batch": self.batch,  # decides the chunks
+                           "version": __version__, "format": FORMAT}, sort_keys=True, default=repr)
         return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -170,7 +171,7 @@ def _check(raw: dict, base_dir: Path, path: Path | None) -> Sweep:
     burn_in = int(number(raw.get("burn_in", 0), "burn_in", low=0, integer=True))
     metrics = _metrics(raw.get("metrics", list(METRICS)))
     crn = boolean(raw.get("common_random_numbers", True), "common_random_numbers")
-    batch = int(number(raw.get("batch", min(replications, DEFAULT_BATCH)), "batch", low=1, high=MAX_BATCH,
+    batch = int(number(raw.get("batch", default_batch(scenario, replications)), "batch", low=1, high=MAX_BATCH,
                        integer=True))
 
     grid = {p: _values(v, f'grid."{p}"') for p, v in _block(raw, "grid").items()}
@@ -417,6 +418,14 @@ def plan(sweep: Sweep, chunk: int | None = None) -> list[Chunk]:
     return chunks
 
 
+def default_batch(scenario: Scenario, replications: int) -> int:
+    """Replications per array run unless the sweep says: :data:`DEFAULT_BATCH`, fewer for long or
+    wide chains (the history a run keeps for its figures, weeks x firms x replications, stays
+    under :data:`BATCH_HISTORY`), never more than the sweep's replications."""
+    per_replication = scenario.weeks * len(scenario.firms) * len(SOURCES) * 8
+    return max(1, min(replications, DEFAULT_BATCH, BATCH_HISTORY // per_replication))
+
+
 def default_chunk(sweep: Sweep) -> int:
     return max(sweep.batch, math.ceil(sweep.runs / CHUNKS_WANTED))
 
@@ -566,18 +575,21 @@ def _run(pool, sweep: Sweep, todo: list[Chunk]):
 
 def assemble(sweep: Sweep, tables: list[pa.Table]) -> pd.DataFrame:
     """The chunks' rows in chunk order, with the parameter columns, in the documented dtypes."""
-    rows = pa.concat_tables(tables)
-    combo = rows["combination"].to_numpy()
+
+    def column(name: str) -> np.ndarray:  # a new, writable array (to_numpy of one chunk is a read-only view)
+        return np.concatenate([t[name].to_numpy() for t in tables])
+
+    combo = column("combination")
     out = {"combination": combo}
     for j, p in enumerate(sweep.parameters):
-        column = parameter_column([values[j] for values in sweep.combinations])[combo]
-        out[p] = pd.array(column, dtype="str") if column.dtype == object else column
-    out["replication"] = rows["replication"].to_numpy()
-    out["seed"] = rows["seed"].to_numpy()
-    out["firm"] = pd.array(rows["firm"], dtype="str")
+        col = parameter_column([values[j] for values in sweep.combinations])[combo]
+        out[p] = pd.array(col, dtype="str") if col.dtype == object else col
+    out["replication"] = column("replication")
+    out["seed"] = column("seed")
+    out["firm"] = pd.array(pa.chunked_array([c for t in tables for c in t["firm"].chunks]), dtype="str")
     for m in sweep.metrics:
-        out[m] = rows[m].to_numpy()
-    return pd.DataFrame(out)
+        out[m] = column(m)
+    return pd.DataFrame(out, copy=False)  # the columns are this frame's alone: not stacked again into blocks
 
 
 def parameter_column(values: list) -> np.ndarray:

@@ -17,7 +17,9 @@ import pytest
 import chaingame as cg
 from chaingame.batch import simulate
 from chaingame.executors import SerialExecutor
-from chaingame.sweep import CHAIN, CHAIN_METRICS, METRICS, combination_seed, load_sweep, mean_ci, plan, run_sweep
+from chaingame.metrics import SOURCES
+from chaingame.sweep import (BATCH_HISTORY, CHAIN, CHAIN_METRICS, DEFAULT_BATCH, METRICS, combination_seed, load_sweep,
+                             mean_ci, plan, run_sweep)
 
 EXE = [sys.executable, "-m", "chaingame.cli"]
 
@@ -114,6 +116,17 @@ def test_rows_are_the_games_simulate_plays(reference):
         np.testing.assert_allclose(chain.cost.to_numpy(), res.chain.cost.to_numpy(), rtol=0, atol=1e-9)
 
 
+def test_the_table_is_the_callers_to_change():
+    """One chunk, one combination: every column must still be a writable array of the frame's own."""
+    df = run_sweep({**SWEEP_TABLE, "replications": 2, "grid": {}, "list": {"defaults.policy.beta": [0.5]}},
+                   workers=1, progress=False)
+    before = df.cost.sum()
+    df.loc[0, "cost"] += 1.0
+    df["replication"] += 1
+    df.iloc[1, 0] = 9
+    assert df.cost.sum() == before + 1.0 and df.replication.min() == 1 and df.combination.iloc[1] == 9
+
+
 def test_own_streams_without_common_random_numbers():
     table = {**SWEEP_TABLE, "common_random_numbers": False, "replications": 3, "batch": 3}
     df = run_sweep(table, workers=1, progress=False)
@@ -171,10 +184,10 @@ def test_same_table_on_every_executor_and_chunk_size(sweep_file, reference, clus
         pd.testing.assert_frame_equal(table, reference, check_exact=True, obj=name)
 
 
-def test_batches_fix_the_numbers_whatever_the_chunks():
-    """Sums through BLAS may change in the last bits with the number of replications side by side
-    (seen on random scenario 56 with fractional quantities), so the sweep always runs replication r
-    in the same batch; chunks are whole batches, and the numbers are bit for bit the same.
+def test_same_numbers_whatever_the_batch_or_the_chunks():
+    """Sums run in a fixed order (chaingame.metrics.total, the engine's group sums), so replication r
+    has the same bits whatever runs beside it: batches and chunks decide the speed, not the numbers.
+    Random scenario 56 (fractional quantities) once moved in the last bits with the array's width.
     """
     from .strategies import random_scenario_table
 
@@ -183,10 +196,24 @@ def test_batches_fix_the_numbers_whatever_the_chunks():
     assert [len(plan(load_sweep(table), n)) for n in (1, 7, 8, 100)] == [2, 2, 1, 1]
     first = run_sweep(table, workers=1, chunk=1, progress=False)
     pd.testing.assert_frame_equal(run_sweep(table, workers=1, chunk=100, progress=False), first, check_exact=True)
-    for start in (0, 7):
-        res = simulate(sc, 7, seed=56, first_replication=start)
-        rows = first[(first.firm != CHAIN) & first.replication.between(start, start + 6)]
+    for batch in (1, 5, 14):
+        other = run_sweep({**table, "batch": batch}, workers=1, progress=False)
+        pd.testing.assert_frame_equal(other, first, check_exact=True)
+    for start, n in ((0, 7), (7, 7), (3, 1)):
+        res = simulate(sc, n, seed=56, first_replication=start)
+        rows = first[(first.firm != CHAIN) & first.replication.between(start, start + n - 1)]
         assert rows.cost.tolist() == res.firms.cost.tolist()
+        assert rows.bullwhip.tolist() == res.firms.bullwhip.tolist()
+
+
+def test_default_batch_is_the_fast_one_within_a_memory_bound():
+    classic = cg.load_scenario("classic")
+    assert load_sweep({"scenario": "classic", "seed": 1, "replications": 50_000}).batch == DEFAULT_BATCH
+    assert load_sweep({"scenario": "classic", "seed": 1, "replications": 300}).batch == 300
+    long = load_sweep({"scenario": "classic", "seed": 1, "replications": 50_000, "weeks": 5200})
+    per_replication = 5200 * len(classic.firms) * len(SOURCES) * 8
+    assert long.batch == BATCH_HISTORY // per_replication < DEFAULT_BATCH
+    assert long.batch * per_replication <= BATCH_HISTORY
 
 
 # ------------------------------------------------------------------------------------------------
