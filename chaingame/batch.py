@@ -38,15 +38,45 @@ class Results:
 
 
 def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies: Mapping | None = None,
-               first_replication: int = 0, columns: tuple[str, ...] = COLUMNS) -> tuple[Engine, dict[str, np.ndarray]]:
-    """Play the whole horizon; return the engine and the history ``columns`` as (W, F, R) arrays
-    (every column by default; :data:`chaingame.metrics.SOURCES` is all the summary figures need)."""
+               first_replication: int = 0) -> tuple[Engine, dict[str, np.ndarray]]:
+    """Play the whole horizon; return the engine and every history column as a (W, F, R) array."""
     engine = Engine(scenario, replications, seed, policies, first_replication)
     shape = (scenario.weeks, len(scenario.firms), engine.replications)
-    cols = {c: np.empty(shape) for c in columns}
+    cols = {c: np.empty(shape) for c in COLUMNS}
     for w in range(scenario.weeks):
         engine.step(out={c: v[w] for c, v in cols.items()})
     return engine, cols
+
+
+def run_figures(scenario: Scenario, replications: int, seed: int | None, policies: Mapping | None = None,
+                first_replication: int = 0, burn_in: int = 0) -> tuple[Engine, dict, dict]:
+    """Play the whole horizon keeping only what the figures need; return the engine and the figures
+    (per firm and per chain, as :func:`summary_arrays`).
+
+    Weeks burn_in + 1 .. W of the :data:`~chaingame.metrics.WEEKLY` columns are kept, the
+    :data:`~chaingame.metrics.SUMMED` ones are added up as the weeks go (the same bits as from
+    the whole history, in a fraction of the memory: what sweeps and ``simulate`` without history run).
+    """
+    engine = Engine(scenario, replications, seed, policies, first_replication)
+    F, R = len(scenario.firms), engine.replications
+    weekly = {c: np.empty((scenario.weeks - burn_in, F, R)) for c in metrics.WEEKLY}
+    totals = metrics.Totals((F, R))
+    for w in range(scenario.weeks):
+        if w < burn_in:
+            engine.step(out={})
+            continue
+        engine.step(out={**{c: v[w - burn_in] for c, v in weekly.items()}, **totals.slots()})
+        totals.add()
+    return engine, *figures(engine, weekly, totals.sums, burn_in)
+
+
+def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.ndarray],
+            burn_in: int = 0) -> tuple[dict, dict]:
+    """Per-firm figures, (F, R) each, and the chain's, (R,) each, from weeks burn_in + 1 .. W."""
+    weeks = np.arange(burn_in + 1, engine.scenario.weeks + 1)
+    firm = metrics.firm_metrics(weekly, weeks, summed)
+    retailer = np.array([f.role == "retailer" for f in engine.scenario.firms])
+    return firm, metrics.chain_metrics(firm, summed, retailer)
 
 
 def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0) -> pd.DataFrame:
@@ -66,20 +96,15 @@ def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0
 
 def summary_arrays(engine: Engine, cols: dict[str, np.ndarray], burn_in: int = 0) -> tuple[dict, dict]:
     """Per-firm figures, (F, R) each, and the chain's, (R,) each, from (W, F, R) columns."""
-    weeks = np.arange(1, cols["cost"].shape[0] + 1)
     cols = {c: v[burn_in:] for c, v in cols.items()}  # weeks burn_in + 1 .. W (views, not copies)
-    firm = metrics.firm_metrics(cols, weeks[burn_in:])
-    retailer = np.array([f.role == "retailer" for f in engine.scenario.firms])
-    return firm, metrics.chain_metrics(firm, cols, retailer)
+    return figures(engine, cols, metrics.sums(cols), burn_in)
 
 
-def summarise(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0,
-              burn_in: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-(replication, firm) and per-replication figures from (W, F, R) columns."""
+def frames(engine: Engine, fm: dict, cm: dict, first_replication: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures of :func:`figures` as tables: per (replication, firm), and per replication."""
     import pandas as pd
 
     sc = engine.scenario
-    fm, cm = summary_arrays(engine, cols, burn_in)
     F, R = fm["cost"].shape
     runs = np.arange(first_replication, first_replication + R)
     firms = pd.DataFrame({
@@ -114,6 +139,8 @@ def simulate(scenario: Scenario | str, replications: int = 1, seed: int | None =
         sc = sc.with_values({"weeks": weeks})
     burn_in = int(number(burn_in, "burn_in", low=0, high=sc.weeks - 2, integer=True))
     first = int(number(first_replication, "first_replication", low=0, integer=True))
-    engine, cols = run_arrays(sc, replications, seed, policies, first, COLUMNS if history else metrics.SOURCES)
-    firms, chain = summarise(engine, cols, first, burn_in)
-    return Results(firms, chain, tidy(engine, cols, first) if history else None)
+    if not history:
+        engine, fm, cm = run_figures(sc, replications, seed, policies, first, burn_in)
+        return Results(*frames(engine, fm, cm, first))
+    engine, cols = run_arrays(sc, replications, seed, policies, first)
+    return Results(*frames(engine, *summary_arrays(engine, cols, burn_in), first), tidy(engine, cols, first))

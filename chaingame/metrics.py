@@ -26,8 +26,10 @@ if TYPE_CHECKING:  # the array functions need numpy only; pandas loads with the 
 
 FIRM_METRICS = ("cost", "profit", "bullwhip", "fill_rate", "peak_order", "peak_week",
                 "mean_inventory", "mean_backlog", "order_sd")
-# the history columns the figures are computed from (a run kept for its figures records only these)
-SOURCES = ("order_placed", "incoming_order", "on_time", "cost", "profit", "customer_demand", "inventory", "backlog")
+# the history columns the figures are computed from: those needed week by week (variances, peaks),
+# and those needed only as totals over the weeks (a run kept for its figures adds these as it goes)
+WEEKLY = ("order_placed", "customer_demand")
+SUMMED = ("incoming_order", "on_time", "cost", "profit", "inventory", "backlog")
 
 
 def total(x: np.ndarray, axis: int = 0) -> np.ndarray:
@@ -42,6 +44,32 @@ def total(x: np.ndarray, axis: int = 0) -> np.ndarray:
     for part in x[1:]:
         out += part
     return out
+
+
+def sums(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The :data:`SUMMED` columns' totals over the weeks, (F, R) each, from (W, F, R) columns."""
+    return {c: total(cols[c]) for c in SUMMED}
+
+
+class Totals:
+    """The :data:`SUMMED` columns added week by week as a run goes: the same additions in the same
+    order as :func:`total` over the whole history, so the same bits, without keeping the weeks."""
+
+    def __init__(self, shape: tuple[int, ...]):
+        self.sums = {c: np.empty(shape) for c in SUMMED}
+        self._week = {c: np.empty(shape) for c in SUMMED}
+        self.weeks = 0
+
+    def slots(self) -> dict[str, np.ndarray]:
+        """Where this week's books go (the first week's straight into the totals)."""
+        return self.sums if self.weeks == 0 else self._week
+
+    def add(self) -> None:
+        """Add the week just written into :meth:`slots`."""
+        if self.weeks:
+            for c, v in self._week.items():
+                self.sums[c] += v
+        self.weeks += 1
 
 
 def variance(x: np.ndarray, axis: int = 0) -> np.ndarray:
@@ -60,31 +88,37 @@ def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0) -> np.ndarra
         return np.where(vd > 1e-12, vo / np.where(vd > 1e-12, vd, 1.0), np.nan)
 
 
-def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-firm figures, (F, R) each, from history columns shaped (W, F, R) and week numbers (W,)."""
+def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
+                 summed: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Per-firm figures, (F, R) each, from history columns shaped (W, F, R) and week numbers (W,).
+
+    ``cols`` needs the :data:`WEEKLY` columns, and the :data:`SUMMED` ones unless their totals
+    over the same weeks are given as ``summed`` (:func:`sums`, :class:`Totals`).
+    """
+    summed = sums(cols) if summed is None else summed
     orders = cols["order_placed"]
     n = orders.shape[0]
-    incoming = total(cols["incoming_order"])
+    incoming = summed["incoming_order"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(incoming > 0, total(cols["on_time"]) / np.where(incoming > 0, incoming, 1), np.nan)
+        fill = np.where(incoming > 0, summed["on_time"] / np.where(incoming > 0, incoming, 1), np.nan)
     peak = orders.argmax(axis=0)
     return {
-        "cost": total(cols["cost"]),
-        "profit": total(cols["profit"]),
+        "cost": summed["cost"].copy(),
+        "profit": summed["profit"].copy(),
         "bullwhip": bullwhip(orders, cols["customer_demand"]),
         "fill_rate": fill,
         "peak_order": orders.max(axis=0),
         "peak_week": np.asarray(weeks)[peak].astype(float),
-        "mean_inventory": total(cols["inventory"]) / n,
-        "mean_backlog": total(cols["backlog"]) / n,
+        "mean_inventory": summed["inventory"] / n,
+        "mean_backlog": summed["backlog"] / n,
         "order_sd": np.sqrt(variance(orders)),
     }
 
 
-def chain_metrics(firm: dict[str, np.ndarray], cols: dict[str, np.ndarray], retailer: np.ndarray) -> dict:
-    """Chain figures, (R,) each, from :func:`firm_metrics` and the history columns."""
-    inc = total(total(cols["incoming_order"][:, retailer]))
-    on_time = total(total(cols["on_time"][:, retailer]))
+def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], retailer: np.ndarray) -> dict:
+    """Chain figures, (R,) each, from :func:`firm_metrics` and the :data:`SUMMED` totals (:func:`sums`)."""
+    inc = total(summed["incoming_order"][retailer])
+    on_time = total(summed["on_time"][retailer])
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(inc > 0, on_time / np.where(inc > 0, inc, 1), np.nan)
     ratios = firm["bullwhip"]
@@ -144,6 +178,7 @@ def chain_summary(history: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
     cols, weeks, firms, runs = to_arrays(history, burn_in)
     roles = dict(zip(history["firm"], history["role"]))
     retailer = np.array([roles[f] == "retailer" for f in firms])
-    cm = chain_metrics(firm_metrics(cols, weeks), cols, retailer)
+    summed = sums(cols)
+    cm = chain_metrics(firm_metrics(cols, weeks, summed), summed, retailer)
     out = pd.DataFrame({"replication": runs, **cm})
     return out if "replication" in history else out.drop(columns="replication")

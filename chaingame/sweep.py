@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .checks import ScenarioError, boolean, number, show, table, text
-from .metrics import FIRM_METRICS, SOURCES
+from .metrics import FIRM_METRICS, WEEKLY
 from .scenario import Scenario, load_scenario
 from .worker import CHAIN, CHAIN_METRICS, run_chunk
 
@@ -48,7 +48,7 @@ FIELDS = ["scenario", "title", "description", "seed", "replications", "weeks", "
 DISTRIBUTIONS = ("uniform", "integers", "choice")
 DEFAULT_BATCH = 2000  # replications per array run: the engine's cost per game falls up to about 2,000
 MAX_BATCH = 2000  # larger arrays are no faster (measured: docs/sweeps.md)
-BATCH_HISTORY = 64 << 20  # bytes: the default batch keeps the history one array run records below this
+BATCH_HISTORY = 64 << 20  # bytes: the default batch keeps the weekly columns one array run keeps below this
 MAX_COMBINATIONS = 100_000  # each one is validated before the first run (about 1 ms each)
 MAX_REPLICATIONS = 10_000_000
 CHUNKS_WANTED = 256  # the default chunk size cuts a big sweep into about this many chunks
@@ -420,9 +420,9 @@ def plan(sweep: Sweep, chunk: int | None = None) -> list[Chunk]:
 
 def default_batch(scenario: Scenario, replications: int) -> int:
     """Replications per array run unless the sweep says: :data:`DEFAULT_BATCH`, fewer for long or
-    wide chains (the history a run keeps for its figures, weeks x firms x replications, stays
-    under :data:`BATCH_HISTORY`), never more than the sweep's replications."""
-    per_replication = scenario.weeks * len(scenario.firms) * len(SOURCES) * 8
+    wide chains (the weekly columns a run keeps for its figures, weeks x firms x replications,
+    stay under :data:`BATCH_HISTORY`), never more than the sweep's replications."""
+    per_replication = scenario.weeks * len(scenario.firms) * len(WEEKLY) * 8
     return max(1, min(replications, DEFAULT_BATCH, BATCH_HISTORY // per_replication))
 
 

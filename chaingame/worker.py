@@ -13,9 +13,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .batch import run_arrays, summary_arrays
+from .batch import run_figures
 from .executors import tune_worker
-from .metrics import FIRM_METRICS, SOURCES
+from .metrics import FIRM_METRICS
 from .scenario import Scenario, from_table, set_path
 
 CHAIN = "chain"  # the `firm` of the rows holding the chain's figures
@@ -37,8 +37,7 @@ def run_chunk(payload: dict) -> dict:
     batches, values = [], {m: [] for m in payload["metrics"]}
     for c, changes, seed, start, stop in payload["batches"]:
         sc = _combination(payload["key"], c, payload["table"], changes)
-        engine, cols = run_arrays(sc, stop - start, seed, None, start, SOURCES)
-        firm, chain = summary_arrays(engine, cols, payload["burn_in"])
+        _, firm, chain = run_figures(sc, stop - start, seed, None, start, payload["burn_in"])
         R, F = stop - start, len(sc.firms)
         labels = [*sc.firm_ids] * payload["firm_rows"] + [CHAIN] * payload["chain_rows"]
         batches.append((c, start, stop, seed, labels))

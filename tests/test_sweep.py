@@ -17,7 +17,7 @@ import pytest
 import chaingame as cg
 from chaingame.batch import simulate
 from chaingame.executors import SerialExecutor
-from chaingame.metrics import SOURCES
+from chaingame.metrics import WEEKLY
 from chaingame.sweep import (BATCH_HISTORY, CHAIN, CHAIN_METRICS, DEFAULT_BATCH, METRICS, combination_seed, load_sweep,
                              mean_ci, plan, run_sweep)
 
@@ -211,7 +211,7 @@ def test_default_batch_is_the_fast_one_within_a_memory_bound():
     assert load_sweep({"scenario": "classic", "seed": 1, "replications": 50_000}).batch == DEFAULT_BATCH
     assert load_sweep({"scenario": "classic", "seed": 1, "replications": 300}).batch == 300
     long = load_sweep({"scenario": "classic", "seed": 1, "replications": 50_000, "weeks": 5200})
-    per_replication = 5200 * len(classic.firms) * len(SOURCES) * 8
+    per_replication = 5200 * len(classic.firms) * len(WEEKLY) * 8
     assert long.batch == BATCH_HISTORY // per_replication < DEFAULT_BATCH
     assert long.batch * per_replication <= BATCH_HISTORY
 
