@@ -169,10 +169,18 @@ class _OrderUpTo(Policy):
     def _forecast(self, x: np.ndarray, memory: dict) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
 
+    def _level(self, x: np.ndarray, memory: dict) -> np.ndarray:
+        """The order-up-to level y_t from this week's observation x_t."""
+        mean, sd = self._forecast(x, memory)
+        return self.lead_time * mean + (self.z * sd if self.z else 0.0)
+
+    @property
+    def needs(self):
+        return "pos" if self.signal == "demand" else "silo"
+
     def decide(self, obs, memory):
         x = obs.demand if self.signal == "demand" else obs.incoming
-        mean, sd = self._forecast(np.asarray(x, float), memory)
-        target = self.lead_time * mean + (self.z * sd if self.z else 0.0)
+        target = self._level(np.asarray(x, float), memory)
         if self.signal == "orders":
             return target - obs.position
         if "echelon" not in memory:
@@ -201,10 +209,6 @@ class MovingAverageOrderUpTo(_OrderUpTo):
     signal: str = "orders"
     name: ClassVar[str] = "moving_average"
     bounds: ClassVar = {"p": dict(low=1, integer=True), "lead_time": dict(low=0), "z": dict(low=0)}
-
-    @property
-    def needs(self):
-        return "pos" if self.signal == "demand" else "silo"
 
     def _forecast(self, x, memory):
         if "window" not in memory:
@@ -238,10 +242,6 @@ class SmoothingOrderUpTo(_OrderUpTo):
     name: ClassVar[str] = "smoothing"
     bounds: ClassVar = {"alpha": dict(above=0, high=1), "lead_time": dict(low=0), "z": dict(low=0)}
 
-    @property
-    def needs(self):
-        return "pos" if self.signal == "demand" else "silo"
-
     def _forecast(self, x, memory):
         if "mean" not in memory:
             memory["mean"] = x.copy()
@@ -249,6 +249,33 @@ class SmoothingOrderUpTo(_OrderUpTo):
         memory["mad"] += self.alpha * (np.abs(x - memory["mean"]) - memory["mad"])
         memory["mean"] += self.alpha * (x - memory["mean"])
         return memory["mean"], 1.25 * memory["mad"]
+
+
+@dataclass(frozen=True)
+class AR1OrderUpTo(_OrderUpTo):
+    """Order-up-to with the AR(1) demand process known (Lee, Padmanabhan & Whang 1997, "demand
+    signal processing"): y_t = E[x_{t+1} + ... + x_{t+L} | x_t] = L μ + (x_t − μ) Σ_{k=1..L} ρ^k.
+
+    Bullwhip with AR(1) demand D_t = μ + ρ (D_{t−1} − μ) + ε_t:
+    Var(q)/Var(D) = 1 + 2ρ (1 − ρ^L)(1 − ρ^{L+1}) / (1 − ρ) (below 1 when ρ < 0).
+
+    Args:
+        rho: ρ, the demand's autocorrelation (above -1, at most 0.999).
+        mean: μ, the demand's long-run mean (>= 0).
+        lead_time: L, whole weeks of demand the level covers.
+        signal: "orders" or "demand" (see :class:`MovingAverageOrderUpTo`).
+    """
+
+    rho: float
+    mean: float
+    lead_time: float = 2.0
+    signal: str = "orders"
+    name: ClassVar[str] = "ar1"
+    bounds: ClassVar = {"rho": dict(above=-1, high=0.999), "mean": dict(low=0), "lead_time": dict(low=0, integer=True)}
+
+    def _level(self, x, memory):
+        weight = sum(self.rho**k for k in range(1, int(self.lead_time) + 1))
+        return self.lead_time * self.mean + weight * (x - self.mean)
 
 
 class CapacityRule(Rule):
@@ -296,7 +323,7 @@ class TrackDemand(CapacityRule):
 
 
 ORDER_RULES: dict[str, type[Policy]] = {
-    c.name: c for c in (Sterman, BaseStock, MovingAverageOrderUpTo, SmoothingOrderUpTo, PassThrough)
+    c.name: c for c in (Sterman, BaseStock, MovingAverageOrderUpTo, SmoothingOrderUpTo, AR1OrderUpTo, PassThrough)
 }
 CAPACITY_RULES: dict[str, type[CapacityRule]] = {c.name: c for c in (FixedCapacity, TrackDemand)}
 

@@ -30,8 +30,8 @@ import numpy as np
 NON_RETAILER_ROLES = ("wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 DEMAND_PROCESSES = ("constant", "step", "normal", "uniform", "poisson", "ar1", "seasonal", "trace")
-ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing")
-NEGATIVE_CAPABLE = ("moving_average", "smoothing")  # may return orders < 0 (signal "orders")
+ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1")
+NEGATIVE_CAPABLE = ("moving_average", "smoothing", "ar1")  # may return orders < 0 (signal "orders")
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,13 +274,18 @@ class _Gen:
             self.maybe(p, "beta", lambda: round(c.real(0, 1), 3))
             self.maybe(p, "s_prime", lambda: self.qty(40))
             self.maybe(p, "expected", lambda: self.qty(10))
-        elif rule in ("moving_average", "smoothing"):
+        elif rule in ("moving_average", "smoothing", "ar1"):
             if rule == "moving_average":
                 self.maybe(p, "p", lambda: c.integer(1, 6))
-            else:
+            elif rule == "smoothing":
                 self.maybe(p, "alpha", lambda: c.choice((0.2, 1.0, 0.5, 0.05)))
-            self.maybe(p, "lead_time", lambda: c.choice((2, 0, 1, 3.5, 6)))
-            self.maybe(p, "z", lambda: c.choice((0, 1, 2.5)))
+            else:
+                p["rho"] = c.choice((0.5, -0.3, 0.0, 0.9))
+                p["mean"] = self.qty(10)
+            leads = (2, 0, 1, 3, 6) if rule == "ar1" else (2, 0, 1, 3.5, 6)  # ar1: whole weeks
+            self.maybe(p, "lead_time", lambda: c.choice(leads))
+            if rule != "ar1":
+                self.maybe(p, "z", lambda: c.choice((0, 1, 2.5)))
             signal = "demand" if self.information != "silo" and not returning and c.boolean() else "orders"
             if signal == "demand" or c.boolean():
                 p["signal"] = signal

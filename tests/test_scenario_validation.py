@@ -313,6 +313,9 @@ ORDER_RULES = {
     "smoothing": ({"rule": "smoothing", "alpha": 0.2},
                   {"alpha": bad_unit_open(), "lead_time": bad_nonneg(), "z": bad_nonneg(),
                    "signal": bad_choice(["orders", "demand"])}),
+    "ar1": ({"rule": "ar1", "rho": 0.5, "mean": 8},
+            {"rho": [-1, -1.5, 1, 1.5, "0.5", True, NAN, INF], "mean": bad_nonneg(), "lead_time": bad_int(0),
+             "signal": bad_choice(["orders", "demand"])}),
     "pass_through": ({"rule": "pass_through"}, {}),
 }
 CAPACITY_RULES = {
@@ -923,6 +926,8 @@ CONSTRUCTOR_CASES = [
     ("SmoothingOrderUpTo(alpha=0)", lambda: pol.SmoothingOrderUpTo(alpha=0), "alpha", "0"),
     ("SmoothingOrderUpTo(alpha=1.1)", lambda: pol.SmoothingOrderUpTo(alpha=1.1), "alpha", "1.1"),
     ('SmoothingOrderUpTo(signal="Demand")', lambda: pol.SmoothingOrderUpTo(signal="Demand"), "signal", '"Demand"'),
+    ("AR1OrderUpTo(rho=1)", lambda: pol.AR1OrderUpTo(rho=1, mean=8), "rho", "1"),
+    ("AR1OrderUpTo(lead_time=2.5)", lambda: pol.AR1OrderUpTo(rho=0.5, mean=8, lead_time=2.5), "lead_time", "2.5"),
     ("TrackDemand(theta=0)", lambda: pol.TrackDemand(theta=0), "theta", "0"),
     ("TrackDemand(margin=-0.1)", lambda: pol.TrackDemand(margin=-0.1), "margin", "-0.1"),
     ("TrackDemand(backlog_weeks=0)", lambda: pol.TrackDemand(backlog_weeks=0), "backlog_weeks", "0"),
