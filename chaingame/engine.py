@@ -146,10 +146,17 @@ _LIVE = ("inventory", "raw", "cash")  # columns that are the state's own arrays 
 
 def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`; written into
-    ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice)."""
+    ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and then
+    only the columns ``out`` asks for are computed."""
     net, state, flows = engine.net, engine.state, engine.flows
-    profit = flows.revenue - flows.purchases - flows.cost
-    books = {
+    derived = {  # computed when asked for
+        "wip": lambda: state.wip.sum(axis=1),
+        "on_order": lambda: supply_line(net, state),
+        "capacity": lambda: np.where(net.producer[:, None], state.capacity, np.nan),
+        "customer_demand": lambda: net.seen_demand(flows.demand),
+        "profit": lambda: flows.revenue - flows.purchases - flows.cost,
+    }
+    kept = {
         "inventory": state.inventory,
         "backlog": flows.backlog,
         "incoming_order": flows.incoming,
@@ -158,20 +165,19 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
         "received": flows.received,
         "cost": flows.cost,
         "raw": state.raw,
-        "wip": state.wip.sum(axis=1),
-        "on_order": supply_line(net, state),
         "produced": flows.produced,
         "on_time": flows.on_time,
         "lost": flows.lost,
-        "capacity": np.where(net.producer[:, None], state.capacity, np.nan),
-        "customer_demand": net.seen_demand(flows.demand),
         "revenue": flows.revenue,
         "purchases": flows.purchases,
-        "profit": profit,
         "cash": state.cash,
     }
+
+    def book(c: str) -> np.ndarray:
+        return derived[c]() if c in derived else kept[c]
+
     if out is None:
-        return {c: v.copy() if c in _LIVE else v for c, v in books.items()}
-    for c, dest in out.items():  # the columns asked for
-        dest[...] = books[c]
+        return {c: book(c).copy() if c in _LIVE else book(c) for c in COLUMNS}
+    for c, dest in out.items():
+        dest[...] = book(c)
     return out

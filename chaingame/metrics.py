@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the array functions need numpy only; pandas loads with the 
 
 FIRM_METRICS = ("cost", "profit", "bullwhip", "fill_rate", "peak_order", "peak_week",
                 "mean_inventory", "mean_backlog", "order_sd")
+CHAIN_METRICS = ("cost", "profit", "fill_rate", "max_bullwhip", "peak_order", "peak_week", "latest_peak_week")
 # the history columns the figures are computed from: those needed week by week (variances, peaks),
 # and those needed only as totals over the weeks (a run kept for its figures adds these as it goes)
 WEEKLY = ("order_placed", "customer_demand")

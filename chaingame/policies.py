@@ -268,7 +268,7 @@ class AR1OrderUpTo(_OrderUpTo):
 
     rho: float
     mean: float
-    lead_time: float = 2.0
+    lead_time: int = 2
     signal: str = "orders"
     name: ClassVar[str] = "ar1"
     bounds: ClassVar = {"rho": dict(above=-1, high=0.999), "mean": dict(low=0), "lead_time": dict(low=0, integer=True)}

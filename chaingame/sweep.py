@@ -37,9 +37,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .checks import ScenarioError, boolean, number, show, table, text
-from .metrics import FIRM_METRICS, WEEKLY
+from .metrics import CHAIN_METRICS, FIRM_METRICS, WEEKLY
 from .scenario import Scenario, load_scenario
-from .worker import CHAIN, CHAIN_METRICS, run_chunk
+from .worker import CHAIN, run_chunk
 
 METRICS = FIRM_METRICS + tuple(m for m in CHAIN_METRICS if m not in FIRM_METRICS)
 ID_COLUMNS = ("combination", "replication", "seed", "firm")

@@ -15,12 +15,10 @@ import numpy as np
 
 from .batch import run_figures
 from .executors import tune_worker
-from .metrics import FIRM_METRICS
+from .metrics import CHAIN_METRICS, FIRM_METRICS
 from .scenario import Scenario, from_table, set_path
 
 CHAIN = "chain"  # the `firm` of the rows holding the chain's figures
-CHAIN_METRICS = ("cost", "profit", "fill_rate", "max_bullwhip", "peak_order", "peak_week",
-                 "latest_peak_week")  # metrics.chain_metrics
 BUILT_KEPT = 64  # combinations' scenarios a worker keeps
 
 _built: dict[tuple[str, int], Scenario] = {}  # this process's scenarios, by (sweep key, combination)

@@ -1,20 +1,17 @@
 """The README's set-up commands are true: the main command serves the classroom, and the test
 command is the one .ci/run runs."""
 
-import os
 import re
 import shlex
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-from .browser.conftest import free_port
+from .browser.conftest import PORT_ATTEMPTS, Server
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
-START_TIMEOUT = 120  # s: a cold start imports Solara
 
 
 def command(marker: str) -> str:
@@ -37,28 +34,13 @@ def test_the_main_command_serves_the_classroom(tmp_path):
     argv = shlex.split(main)
     assert argv[:2] == [".venv/bin/chaingame", "play"], argv
     argv[0] = str(Path(sys.executable).with_name("chaingame"))  # this venv's console script
-    port = free_port()
-    log = tmp_path / "server.log"
-    with open(log, "w") as out:
-        server = subprocess.Popen([*argv, "--port", str(port), "--db", str(tmp_path / "class.sqlite3")], cwd=ROOT,
-                                  stdout=out, stderr=subprocess.STDOUT,
-                                  env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
+    server = Server(tmp_path / "class.sqlite3", tmp_path / "server.log", command=argv)
+    server.start(attempts=PORT_ATTEMPTS)  # returns once /readyz answers
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert server.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)  # polling the server's readiness endpoint
         for page in ("/host", "/"):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{page}", timeout=30) as r:
+            with urllib.request.urlopen(f"{server.url}{page}", timeout=30) as r:
                 assert r.status == 200 and "text/html" in r.headers["Content-Type"], page
-        assert (tmp_path / "class.sqlite3").is_file()
-        assert f"http://localhost:{port}/" in log.read_text()
+        assert server.db.is_file()
+        assert f"http://localhost:{server.port}/" in server.log.read_text()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()

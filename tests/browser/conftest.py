@@ -48,10 +48,12 @@ class PortTaken(RuntimeError):
 
 
 class Server:
-    """`chaingame play --port P --db DB` in a subprocess; :meth:`kill` and :meth:`start` again to restart."""
+    """`chaingame play --port P --db DB` in a subprocess; :meth:`kill` and :meth:`start` again to restart.
+    ``command`` replaces `python -m chaingame.cli play` (e.g. the README's own command line)."""
 
-    def __init__(self, db: Path, log: Path, port: int | None = None):
+    def __init__(self, db: Path, log: Path, port: int | None = None, command: list[str] | None = None):
         self.db, self.log = db, log
+        self.command = command or [sys.executable, "-m", "chaingame.cli", "play"]
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
 
@@ -77,7 +79,7 @@ class Server:
         offset = self.log.stat().st_size  # this start's part of the log
         with open(self.log, "a") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "chaingame.cli", "play", "--port", str(self.port), "--db", str(self.db)],
+                [*self.command, "--port", str(self.port), "--db", str(self.db)],
                 stdout=out, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
