@@ -15,7 +15,7 @@ Prints, and does not judge:
 
 Every figure is the best of ``--repeat`` runs, after a warm-up, since the machine may be shared.
 The engine figures are given with glibc's default allocator settings (a plain Python session) and
-with :func:`chaingame.executors.tune_malloc` (what ``chaingame sweep`` and its workers use); the
+with :func:`chaingame.sweep.executors.tune_malloc` (what ``chaingame sweep`` and its workers use); the
 sweeps are timed with it, in this process and in the workers alike.
 """
 
@@ -76,8 +76,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is shown (default 3)")
     args = ap.parse_args()
     import chaingame as cg
-    from chaingame.executors import default_workers, process_pool, tune_malloc
     from chaingame.sweep import load_sweep, plan, run_sweep
+    from chaingame.sweep.executors import default_workers, process_pool, tune_malloc
 
     sc = cg.load_scenario(SCENARIO)
     firm_weeks = sc.weeks * len(sc.firms)  # agent-steps of one game

@@ -181,8 +181,8 @@ SWEEP_LABELS = {"out": "--out", "chunk": "--chunk", "resume": "--resume", "execu
 
 
 def cmd_sweep(args) -> int:
-    from .executors import tune_malloc
     from .sweep import execute, load_sweep
+    from .sweep.executors import tune_malloc
 
     tune_malloc()  # this process is ours: keep the engine's arrays in the heap (see tune_malloc)
 

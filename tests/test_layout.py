@@ -1,7 +1,10 @@
 """The physics, rules and schema import numpy only (../shared/notes/style.md, point 1)."""
 
+import importlib
 import subprocess
 import sys
+
+import pytest
 
 
 def test_physics_loads_without_ui_mesa_or_pandas():
@@ -19,8 +22,20 @@ def test_model_does_not_pull_in_the_web_app():
 
 
 def test_a_sweep_worker_loads_without_pandas_or_pyarrow():
-    """What a sweep worker imports (chaingame.worker: the engine, the array metrics) starts fast."""
-    code = ("import sys, chaingame.worker, chaingame.batch, chaingame.metrics; "
-            "print(sorted(m for m in ('pandas', 'pyarrow', 'scipy', 'solara', 'mesa') if m in sys.modules))")
+    """What a sweep worker imports (chaingame.sweep.worker: the engine, the array metrics) starts fast;
+    the package chaingame.sweep around it loads its other modules only when their names are used."""
+    code = ("import sys, chaingame.sweep.worker, chaingame.batch, chaingame.metrics; "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'scipy', 'solara', 'mesa', 'chaingame.sweep.run', "
+            "'chaingame.sweep.results', 'chaingame.sweep.spec') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_sweep_package_gives_each_name_from_the_module_that_holds_it():
+    import chaingame.sweep as sweep
+
+    for name, module in sweep._LAZY.items():
+        assert getattr(sweep, name) is getattr(importlib.import_module(f"chaingame.sweep.{module}"), name), name
+    assert set(sweep._LAZY) <= set(dir(sweep))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        sweep.nope  # noqa: B018

@@ -16,12 +16,10 @@ import pytest
 
 import chaingame as cg
 from chaingame.batch import simulate
-from chaingame.executors import SerialExecutor
-from chaingame.metrics import WEEKLY
+from chaingame.metrics import CHAIN_METRICS, WEEKLY
 from chaingame.sweep import (
     BATCH_HISTORY,
     CHAIN,
-    CHAIN_METRICS,
     DEFAULT_BATCH,
     METRICS,
     combination_seed,
@@ -30,6 +28,7 @@ from chaingame.sweep import (
     plan,
     run_sweep,
 )
+from chaingame.sweep.executors import SerialExecutor
 
 EXE = [sys.executable, "-m", "chaingame.cli"]
 
@@ -124,6 +123,25 @@ def test_rows_are_the_games_simulate_plays(reference):
         np.testing.assert_allclose(rows.bullwhip.to_numpy(), res.firms.bullwhip.to_numpy(), rtol=0, atol=1e-12)
         chain = reference[(reference.combination == c) & (reference.firm == CHAIN)]
         np.testing.assert_allclose(chain.cost.to_numpy(), res.chain.cost.to_numpy(), rtol=0, atol=1e-9)
+
+
+def test_a_worker_plays_the_scenario_the_checks_built():
+    """From the plain data a worker receives, combination c is sweep.scenario.with_values(sweep.values(c)),
+    the scenario load_sweep checked: shipping delays with their goods in transit, a rule's parameter."""
+    from chaingame.sweep import worker
+    from chaingame.sweep.chunks import payload
+
+    sw = load_sweep({"scenario": "stochastic", "seed": 1, "replications": 2, "batch": 1,
+                     "list": {"links.*.shipping_delay": [1, 3], "links.*.shipments": [[4], [4, 4, 4]]},
+                     "grid": {"firms.retailer.policy.beta": [0.2, 0.9]}})
+    seen = set()
+    for k in plan(sw, 1):
+        p = payload(sw, k)
+        for c, changes, _, _, _ in p["batches"]:
+            built = worker._combination(p["key"], c, p["table"], changes)
+            assert built == sw.scenario.with_values(sw.values(c)) and built.links[0].shipping_delay in (1, 3)
+            seen.add(c)
+    assert seen == set(range(4))
 
 
 def test_the_table_is_the_callers_to_change():
@@ -445,7 +463,7 @@ def test_help(command):
 
 
 def test_tune_malloc_applies_on_glibc():
-    code = ("import platform, sys; from chaingame import executors as ex; ex.tune_worker(); "
+    code = ("import platform, sys; from chaingame.sweep import executors as ex; ex.tune_worker(); "
             "print(ex._tuned, ex.tune_malloc() == (platform.libc_ver()[0] == 'glibc'))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.stdout.split() == ["True", "True"], p.stderr

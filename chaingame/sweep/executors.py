@@ -1,6 +1,6 @@
 """Where a sweep's chunks run: in this process, in a local process pool, or on a Dask cluster.
 
-Every option is a :class:`concurrent.futures.Executor`, so :mod:`chaingame.sweep` has one code
+Every option is a :class:`concurrent.futures.Executor`, so :mod:`chaingame.sweep.run` has one code
 path: submit a top-level function with plain data, collect the results as they finish.
 
 - ``workers=1``: :class:`SerialExecutor`, in this process (no pickling; easiest to debug).
@@ -25,7 +25,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .checks import ScenarioError, number, show
+from ..checks import ScenarioError, number, show
 
 EXTERNAL_WINDOW = 64  # chunks in flight on an executor we know nothing about
 MMAP_THRESHOLD = 4 << 20  # bytes: smaller blocks come from the heap rather than from their own mmap
@@ -77,7 +77,7 @@ def tune_malloc() -> bool:
     Measured on the classic board (110 batches of 500 replications, in one process): page faults
     930,000 -> 18,000, system time 1.7 s -> 0.1 s, wall time 6.6 s -> 3.7 s, same peak memory.
     It changes this process's allocator for good, so chaingame calls it only in processes it
-    runs in: sweep workers (:func:`chaingame.sweep.run_chunk` in a child process) and ``chaingame
+    runs in: sweep workers (:func:`chaingame.sweep.worker.run_chunk` in a child process) and ``chaingame
     sweep``. Returns whether the settings were applied.
     """
     if platform.libc_ver()[0] != "glibc":

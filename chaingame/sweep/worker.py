@@ -2,26 +2,27 @@
 
 :func:`run_chunk` is the function every executor calls (a local process, a Dask worker or this
 process), so it is a top-level function of picklable data. This module imports numpy and the
-engine only (no pandas, no pyarrow), so a worker process starts the sooner. The sweep itself, its
-tables and its files live in :mod:`chaingame.sweep`.
+engine only (no pandas, no pyarrow), so a worker process starts the sooner; the package's
+``__init__`` loads nothing until asked, so importing this module pulls in no more. The sweep
+itself, its tables and its files live in the other modules of :mod:`chaingame.sweep`.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 
 import numpy as np
 
-from .batch import run_figures
+from ..batch import run_figures
+from ..metrics import CHAIN_METRICS, FIRM_METRICS
+from ..scenario import Scenario, from_table
 from .executors import tune_worker
-from .metrics import CHAIN_METRICS, FIRM_METRICS
-from .scenario import Scenario, from_table, set_path
 
 CHAIN = "chain"  # the `firm` of the rows holding the chain's figures
 BUILT_KEPT = 64  # combinations' scenarios a worker keeps
 
 _built: dict[tuple[str, int], Scenario] = {}  # this process's scenarios, by (sweep key, combination)
+_base: dict[str, Scenario] = {}  # the base scenario of the sweep this process last ran, by sweep key
 
 
 def run_chunk(payload: dict) -> dict:
@@ -29,7 +30,7 @@ def run_chunk(payload: dict) -> dict:
 
     Returns plain data too, small to send back: per batch (combination, first replication, stop,
     seed, the row labels of one replication), and per metric one float array over the chunk's
-    rows, in table order. :func:`chaingame.sweep.chunk_rows` makes it a table.
+    rows, in table order. :func:`chaingame.sweep.run.chunk_rows` makes it a table.
     """
     tune_worker()
     batches, values = [], {m: [] for m in payload["metrics"]}
@@ -50,12 +51,15 @@ def run_chunk(payload: dict) -> dict:
 
 
 def _combination(key: str, c: int, table: Mapping, changes: Mapping) -> Scenario:
-    """Combination c's scenario, built once per worker process (a chunk often repeats the last one's)."""
+    """Combination c's scenario, built once per worker process (a chunk often repeats the last one's).
+
+    It is :meth:`Scenario.with_values` of the sweep's base scenario, as the sweep's checks built it.
+    """
     if (key, c) not in _built:
         if len(_built) >= BUILT_KEPT:
             _built.clear()
-        raw = copy.deepcopy(dict(table))
-        for p, v in changes.items():
-            set_path(raw, p, v)
-        _built[(key, c)] = from_table(raw)
+        if key not in _base:
+            _base.clear()
+            _base[key] = from_table(table)
+        _built[(key, c)] = _base[key].with_values(changes) if changes else _base[key]
     return _built[(key, c)]
