@@ -120,7 +120,7 @@ def cmd_run(args) -> int:
 
 def cmd_play(args) -> int:
     from .serve import serve
-    from .ui.assets import AssetError
+    from .webassets import AssetError
 
     if not 0 < args.port < 65536:
         raise ScenarioError("--port", f"{args.port} is not a TCP port (allowed: 1 to 65535)")
@@ -162,17 +162,17 @@ def cmd_assets(args) -> int:
     from .serve import configure_solara
 
     configure_solara()
-    from .ui import assets
+    from . import webassets
 
     try:
-        cache = assets.cache_dir()
+        cache = webassets.cache_dir()
         if args.check:
-            assets.ensure(cache, fetch_missing=False)
+            webassets.ensure(cache, fetch_missing=False)
         else:
-            assets.ensure(cache)
-    except assets.AssetError as e:
+            webassets.ensure(cache)
+    except webassets.AssetError as e:
         raise ScenarioError("assets", str(e)) from None
-    print(f"browser files present in {cache}: {', '.join(p.spec for p in assets.required())}")
+    print(f"browser files present in {cache}: {', '.join(p.spec for p in webassets.required())}")
     return 0
 
 

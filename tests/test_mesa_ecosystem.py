@@ -229,7 +229,7 @@ def test_researcher_view_in_a_browser(tmp_path):
         from playwright import sync_api
     except ImportError as e:
         pytest.fail(f"playwright is not installed ({e}): pip install -e '.[test]'")
-    from chaingame.ui import assets
+    from chaingame import webassets as assets
 
     missing = assets.missing()
     assert not missing, f"the page's browser files are missing from {assets.cache_dir()}: {missing} " \

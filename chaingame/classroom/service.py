@@ -27,6 +27,7 @@ from . import inputs, report
 from .errors import AlreadySubmitted, Forbidden, InputError, NotFound, SeatTaken, WrongWeek
 from .game import Decision, TeamGame
 from .store import DecisionRow, Store
+from .ticker import TICK_SECONDS, Ticker
 from .views import (
     MODES,
     Debrief,
@@ -102,11 +103,22 @@ class Classroom:
         self._tokens: dict[str, _Player] = {}
         self._broken: dict[str, str] = {}
         self._subscribers: dict[str, list[tuple[int | None, Callable[[], None]]]] = defaultdict(list)
+        self.ticker: Ticker | None = None  # the thread calling tick(), once start_ticker() has run
         with self._lock:
             self._load(time.time())
 
+    def start_ticker(self, interval: float = TICK_SECONDS) -> Ticker:
+        """Start a thread that calls :meth:`tick` every ``interval`` seconds until :meth:`close`."""
+        with self._lock:
+            if self.ticker is None:
+                self.ticker = Ticker(self, interval)
+                self.ticker.start()
+            return self.ticker
+
     def close(self) -> None:
-        """Close the database (the object is unusable afterwards)."""
+        """Stop the ticker and close the database (the object is unusable afterwards)."""
+        if self.ticker is not None:
+            self.ticker.stop()
         with self._lock:
             self._store.close()
 

@@ -1,5 +1,7 @@
 """The classroom web app: routes only (``SOLARA_APP=chaingame.ui.app``; ``chaingame play`` serves it).
 
+Solara's routes are built from :data:`chaingame.ui.routes.PAGES`:
+
 - ``/`` and ``/play``: a player joins with the session code and plays one firm;
 - ``/host``: the host creates and runs a session;
 - ``/debrief``: results, for everyone once the game has ended.
@@ -7,11 +9,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 import solara
 
-from .debrief import DebriefPage
-from .host import HostPage
-from .player import PlayPage
+from .routes import BAR, PAGES, Page
 
 
 @solara.component
@@ -21,12 +23,13 @@ def Layout(children: list = []):  # noqa: B006 (Solara's children convention)
         solara.display(child)
 
 
-routes = [
-    solara.Route(path="/", component=PlayPage, label="Play", layout=Layout),
-    solara.Route(path="play", component=PlayPage, label="Play"),
-    solara.Route(path="host", component=HostPage, label="Host"),
-    solara.Route(path="debrief", component=DebriefPage, label="Debrief"),
-]
+def component(page: Page):
+    """The component that draws ``page``."""
+    return getattr(importlib.import_module(f"{__package__}.{page.module}"), page.component)
+
+
+routes = [solara.Route(path=page.path, component=component(page), label=page.label,
+                       layout=Layout if page.path == "/" else None) for page in PAGES]
 
 
 @solara.component
@@ -34,6 +37,6 @@ def Root():
     """The page of the current route (what Solara's server renders; tests render this)."""
     route, _ = solara.use_route()
     if route is None or route.component is None:
-        solara.Error("No such page: try / (play), /host or /debrief.")
+        solara.Error("No such page: try " + ", ".join(f"{p.url()} ({p.label.lower()})" for p in BAR) + ".")
         return
     route.component()

@@ -13,8 +13,21 @@ for 3 s or more (a restarted server): the reloaded page finds its seat in the br
 
 from __future__ import annotations
 
+import json
+
 import ipyvue
 import traitlets
+
+HOST_KEY = "chaingame.host"  # browser storage: JSON {session code: host key} (host and debrief pages)
+
+
+def host_keys(text: str | None) -> dict[str, str]:
+    """The host keys a browser keeps under :data:`HOST_KEY` (``{}`` for anything but a JSON object)."""
+    try:
+        keys = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
 
 _TEMPLATE = """
 <template><span style="display: none"></span></template>

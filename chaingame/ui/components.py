@@ -1,7 +1,7 @@
-"""Small pieces shared by the pages: the frame, tables, figures, errors and live snapshots.
+"""Small pieces shared by the pages: the frame, tables, figures, errors and a countdown.
 
 Components only lay out what the classroom service returns (frozen dataclasses) and call it back;
-no game logic lives here (``../shared/notes/style.md``, point 3).
+no game logic lives here: pages are thin views over the service's verbs and snapshots.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import hashlib
 import html
 import math
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -18,9 +17,8 @@ from typing import Any
 import ipyvue
 import solara
 import traitlets
-from solara.server import kernel_context
 
-from .context import get_classroom, log
+from .routes import BAR
 
 # Which server process rendered the page: it changes when the server restarts, so a test (or a
 # person) can tell a page mounted again on the new server from the old page still on screen.
@@ -54,9 +52,9 @@ def Frame(title: str, children: list = []):  # noqa: B006 (Solara's children con
     """Every page: a bar with the app's links, then the page's content."""
     solara.Title(f"{title} · chaingame")
     solara.Style(CSS)
-    solara.HTML(tag="div", unsafe_innerHTML=(
-        '<span class="cg-brand">chaingame</span><a href="/">play</a><a href="/host">host</a>'
-        '<a href="/debrief">debrief</a>'), classes=["cg-bar"], attributes={"data-server": SERVER_ID})
+    links = "".join(f'<a href="{page.url()}">{page.label.lower()}</a>' for page in BAR)
+    solara.HTML(tag="div", unsafe_innerHTML=f'<span class="cg-brand">chaingame</span>{links}', classes=["cg-bar"],
+                attributes={"data-server": SERVER_ID})
     with solara.Column(classes=["cg-main"], gap="10px"):
         for child in children:
             solara.display(child)
@@ -120,91 +118,6 @@ def attempt(call: Callable, *args, **kwargs) -> tuple[Any, str | None]:
         return call(*args, **kwargs), None
     except (ClassroomError, ScenarioError) as e:
         return None, str(e)
-
-
-def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Callable[[Any], Any] | None = None,
-             delay: float = 0.0, team: int | None = None) -> tuple[Any, str | None]:
-    """``attempt(read)`` now, and again whenever session ``code`` changes; re-render only on a visible difference.
-
-    The classroom calls subscribers outside its lock from the thread that changed the state; the
-    callback reads the new snapshot there and, if what the page shows differs, re-enters the kernel
-    context of the tab that subscribed to update it (``../shared/notes/stack.md``). Other teams'
-    moves thus cost a page one read and one comparison, not a render.
-
-    Args:
-        shown: the part of a snapshot the page displays (default: all of it); a change elsewhere
-            is kept for the next render but does not cause one.
-        delay: seconds to gather changes before one update, off the notifying thread (the host's
-            dashboard: the players' pages are not kept waiting behind it).
-        team: follow only this team's changes and the session's (a seat's page).
-    """
-    snapshot = solara.use_ref(None)
-    last_deps = solara.use_ref(None)
-    _, set_version = solara.use_state(0)
-    if last_deps.current != deps:
-        last_deps.current = list(deps)
-        snapshot.current = attempt(read)
-
-    def visible(result):
-        value, error = result
-        return (shown(value) if shown is not None and value is not None else value), error
-
-    def subscribe():
-        if not code:
-            return None
-        context = kernel_context.get_current_context()
-        alive = [True]
-        pending: list[threading.Timer] = []
-        lock = threading.Lock()
-
-        def update():
-            with lock:
-                pending.clear()
-            if not alive[0] or context.closed_event.is_set():
-                return
-            new, old = attempt(read), snapshot.current
-            snapshot.current = new
-            try:
-                if old is not None and visible(new) == visible(old):
-                    return
-            except (TypeError, ValueError):  # not comparable (e.g. DataFrames): take it as changed
-                pass
-            try:
-                with context:
-                    set_version(lambda n: n + 1)  # from the page's own count: a new subscription continues it
-            except Exception:  # a closing tab must not break the service's notification loop
-                log.exception("re-rendering a page after a change of session %s failed", code)
-
-        def changed():
-            if delay <= 0:
-                update()
-                return
-            with lock:
-                if pending:
-                    return
-                timer = threading.Timer(delay, update)
-                timer.daemon = True
-                pending.append(timer)
-            timer.start()
-
-        try:
-            unsubscribe = get_classroom().subscribe(code, changed, team=team)
-        except Exception as e:  # NotFound: the page shows the read's own error
-            log.debug("not subscribed to %s: %s", code, e)
-            return None
-        update()  # anything that happened between the first read and the subscription
-
-        def cleanup():
-            alive[0] = False
-            unsubscribe()
-            with lock:
-                for timer in pending:
-                    timer.cancel()
-
-        return cleanup
-
-    solara.use_effect(subscribe, [code, team, *deps])
-    return snapshot.current
 
 
 class _Countdown(ipyvue.VueTemplate):

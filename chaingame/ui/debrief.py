@@ -12,12 +12,12 @@ import base64
 
 import solara
 
+from ..classroom.process import get_classroom
 from . import charts
-from .browser import BrowserStore
-from .components import Error, Frame, Heading, Table, attempt, fmt, money, use_live
-from .context import get_classroom
-from .host import HOST_KEY, host_keys
-from .player import query
+from .browser import HOST_KEY, BrowserStore, host_keys
+from .components import Error, Frame, Heading, Table, attempt, fmt, money
+from .live import use_live
+from .routes import DEBRIEF, query
 
 
 @solara.component
@@ -32,7 +32,7 @@ def DebriefPage():
         if not code:
             Heading("Debrief", 2)
             solara.InputText("Session code", value=typed, on_value=set_typed, continuous_update=True)
-            solara.Button("Open", on_click=lambda: router.push(f"/debrief?code={typed.strip().upper()}"),
+            solara.Button("Open", on_click=lambda: router.push(DEBRIEF.url(code=typed.strip().upper())),
                           disabled=not typed.strip(), color="primary")
         elif not loaded:
             solara.Text("Loading…")

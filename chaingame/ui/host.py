@@ -16,14 +16,14 @@ import tomllib
 
 import solara
 
-from .browser import BrowserStore
-from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, use_live
-from .context import get_classroom
-from .player import query
+from ..classroom.process import get_classroom
+from .browser import HOST_KEY, BrowserStore, host_keys
+from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money
+from .live import use_live
+from .routes import DEBRIEF, HOME, HOST, query
 
 HOST_DELAY = 1.0  # s: the dashboard gathers the changes of this long into one update (off the players' path:
 # with 10 teams it is the heaviest page, and a class submitting at once would otherwise redraw it for each order)
-HOST_KEY = "chaingame.host"  # browser storage: JSON {session code: host key}
 BOT_RULES = {  # label -> the service's bot_rule table (None: each firm's rule from the scenario)
     "the scenario's rules": None,
     "Sterman, a typical player (θ=.36, αS=.26, β=.34, S'=17)": {"rule": "sterman"},
@@ -33,14 +33,6 @@ BOT_RULES = {  # label -> the service's bot_rule table (None: each firm's rule f
     "custom (TOML table below)": "custom",
 }
 INFORMATION = ("the scenario's", "silo", "pos", "full")
-
-
-def host_keys(text: str | None) -> dict[str, str]:
-    try:
-        keys = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
 
 
 def number_or_text(text: str):
@@ -84,7 +76,7 @@ def HostPage():
     def created(ticket):
         remember(ticket.code, ticket.host_key)
         set_shown_once((ticket.code, ticket.host_key))
-        router.push(f"/host?code={ticket.code}")
+        router.push(HOST.url(code=ticket.code))
 
     with Frame("Host"):
         BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded,
@@ -102,13 +94,14 @@ def HostPage():
             CreateForm(on_created=created)
             if keys:
                 Heading("Sessions this browser hosts", 4)
-                links = "".join(f'<li><a href="/host?code={html.escape(c)}">{html.escape(c)}</a></li>' for c in keys)
+                links = "".join(f'<li><a href="{html.escape(HOST.url(code=c))}">{html.escape(c)}</a></li>'
+                                for c in keys)
                 solara.HTML(tag="ul", unsafe_innerHTML=links)
 
 
 @solara.component
 def HostLink(code: str, key: str, origin: str, on_close):
-    link = f"{origin}/host?code={code}#key={key}"
+    link = f"{origin}{HOST.url(code=code)}#key={key}"
     with solara.Card("Your host link — shown only now", style="max-width: 900px; background: #fff8e1"):
         solara.Text("This browser remembers it. To run the session from another device, keep this link "
                     "(it holds the host key; do not project it):")
@@ -233,7 +226,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
         solara.Button("Forget this session in this browser", on_click=on_forget, text=True)
         return
 
-    join = f"{origin}/?code={code}"
+    join = f"{origin}{HOME.url(code=code)}"
     with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="28px"):
         with solara.Column(gap="4px"):
             Heading(view.title, 2)
@@ -257,7 +250,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
             solara.Button("Resume", on_click=act(classroom.resume_session), color="primary").key("resume")
         if view.status != "ended":
             solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True).key("end")
-        solara.Button("Debrief", href=f"/debrief?code={code}", target="_blank", text=True).key("debrief")
+        solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
                             label="Export CSV").key("export-csv")
         solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from urllib.parse import parse_qs
 
 import solara
 
+from ..classroom.process import get_classroom
 from .browser import BrowserStore
 from .charts import svg_lines
-from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, table_html, use_live
-from .context import get_classroom
+from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, table_html
+from .live import use_live
+from .routes import DEBRIEF, query
 
 SEAT_KEY = "chaingame.seat"  # browser storage key of the seat token
-
-
-def query(name: str) -> str:
-    """A query-string parameter of the page's address (``""`` when absent)."""
-    return parse_qs(solara.use_router().search or "").get(name, [""])[0]
 
 
 @solara.component
@@ -136,7 +132,7 @@ def State(view, token: str):
         solara.HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
                     unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
         if view.debrief_ready:
-            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": f"/debrief?code={view.code}"})
+            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)})
         return
     if view.status == "lobby":
         solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},

@@ -1,7 +1,7 @@
 """``python -m chaingame.viz [solara run options]``: serve the researcher view.
 
 The same as ``solara run chaingame/viz/app.py``, after making sure the page's browser files are
-available offline (:mod:`chaingame.ui.assets`, the same files as the classroom's; fetched once
+available offline (:mod:`chaingame.webassets`, the same files as the classroom's; fetched once
 with npm if missing). Extra arguments (``--port 8766``, ``--host 0.0.0.0``, ``--production``,
 ``--no-open``) go to ``solara run``.
 """
@@ -22,11 +22,11 @@ def command(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    from chaingame.ui import assets
+    from chaingame import webassets
 
     try:
-        assets.ensure(log=print)
-    except assets.AssetError as e:
+        webassets.ensure(log=print)
+    except webassets.AssetError as e:
         print(f"python -m chaingame.viz: {e}", file=sys.stderr)
         return 2
     cmd = command(sys.argv[1:] if argv is None else argv)

@@ -10,16 +10,16 @@ import pytest
 import solara  # noqa: F401  (a dependency of the package: missing, these tests must fail, not skip)
 
 from chaingame.classroom import Classroom
-from chaingame.ui import context as ui_context
+from chaingame.classroom.process import set_classroom
 from chaingame.ui.testing import Tab
 
 
 @pytest.fixture
 def classroom(tmp_path):
     c = Classroom(tmp_path / "classroom.sqlite3")
-    ui_context.set_classroom(c)
+    set_classroom(c)
     yield c
-    ui_context.set_classroom(None)
+    set_classroom(None)
     c.close()
 
 

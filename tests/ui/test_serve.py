@@ -12,14 +12,14 @@ import time
 
 import pytest
 
-from chaingame import cli
+from chaingame import cli, webassets
 from chaingame.classroom.inputs import MIN_TIMER
-from chaingame.serve import TICK_SECONDS, close_classroom, open_classroom
-from chaingame.ui import assets
+from chaingame.classroom.process import open_classroom
+from chaingame.classroom.ticker import TICK_SECONDS
 
 
 def test_the_pages_need_the_solara_shell_requirejs_and_font_awesome_only():
-    specs = [p.spec for p in assets.required()]
+    specs = [p.spec for p in webassets.required()]
     assert any(s.startswith("@widgetti/solara-vuetify") for s in specs)
     assert any(s.startswith("requirejs@") for s in specs)
     assert len(specs) <= 3  # no KaTeX, Mermaid or Vega: the pages do not use them
@@ -29,15 +29,15 @@ def test_the_pages_need_the_solara_shell_requirejs_and_font_awesome_only():
 
 
 def test_missing_browser_files_are_named_with_the_command_that_fetches_them(tmp_path):
-    with pytest.raises(assets.AssetError) as e:
-        assets.ensure(tmp_path, fetch_missing=False)
+    with pytest.raises(webassets.AssetError) as e:
+        webassets.ensure(tmp_path, fetch_missing=False)
     assert "chaingame assets" in str(e.value)
-    assert {p.spec for p in assets.missing(tmp_path)} == {p.spec for p in assets.required()}
+    assert {p.spec for p in webassets.missing(tmp_path)} == {p.spec for p in webassets.required()}
 
 
 def test_installed_browser_files_are_complete():
     """scripts/setup.sh ran `chaingame assets`: the served pages then need no CDN."""
-    assert assets.missing() == [], "run `chaingame assets` (scripts/setup.sh does)"
+    assert webassets.missing() == [], "run `chaingame assets` (scripts/setup.sh does)"
 
 
 @pytest.mark.parametrize("argv, words", [
@@ -54,7 +54,7 @@ def test_play_rejects_bad_arguments_in_one_line(argv, words, capsys):
 
 
 def test_the_default_database_lives_in_the_users_data_folder(monkeypatch, tmp_path):
-    from chaingame.serve import default_db
+    from chaingame.classroom.process import default_db
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_db() == tmp_path / "chaingame" / "classroom.sqlite3"
@@ -73,12 +73,11 @@ def test_the_default_database_is_created_on_first_use_and_found_again(tmp_path):
     env = {**os.environ, "XDG_DATA_HOME": str(data), "HOME": str(tmp_path / "home")}
     env.pop("CHAINGAME_DB", None)
     first = run_python("""
-        from chaingame.serve import close_classroom, default_db
-        from chaingame.ui.context import get_classroom
+        from chaingame.classroom.process import default_db, get_classroom
         room = get_classroom()  # what a page does when the server opened no classroom: the default database
         host = room.create_session("classic", title="first use")
         print(default_db()); print(host.code); print(host.host_key)
-        close_classroom(room)
+        room.close()
     """, env)
     path, code, key = first.split()
     assert path == str(data / "chaingame" / "classroom.sqlite3")
@@ -86,10 +85,10 @@ def test_the_default_database_is_created_on_first_use_and_found_again(tmp_path):
         assert con.execute("SELECT code, title FROM sessions").fetchall() == [(code, "first use")]
     con.close()
     again = run_python(f"""
-        from chaingame.serve import default_db, open_classroom, close_classroom
+        from chaingame.classroom.process import default_db, open_classroom
         room = open_classroom(default_db(), register=False, tick=False)
         print(room.host_view("{code}", "{key}").title)
-        close_classroom(room)
+        room.close()
     """, env)
     assert again.strip() == "first use"
 
@@ -124,13 +123,13 @@ def test_the_servers_ticker_lets_the_bot_decide_for_a_late_seat(tmp_path):
         assert deadline <= at <= deadline + 2 * TICK_SECONDS + 5  # not before the deadline, and soon after
         assert room.seat_view(bob.token).history[0].decided_by == "bot"
     finally:
-        close_classroom(room)
+        room.close()
 
 
 def test_the_ticker_thread_ends_when_the_classroom_is_closed(tmp_path):
     room = open_classroom(tmp_path / "classroom.sqlite3", register=False, tick=True)
-    ticker = room._chaingame_ticker
+    ticker = room.ticker
     assert ticker.is_alive() and ticker.daemon
-    close_classroom(room)
+    room.close()
     ticker.join(timeout=2 * TICK_SECONDS + 5)  # what a clean shutdown (or a test) does with a thread
     assert not ticker.is_alive(), "the ticker thread did not stop with the classroom"

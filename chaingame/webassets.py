@@ -1,4 +1,4 @@
-"""The browser files the classroom pages need, made available offline.
+"""The browser files Solara's pages need, made available offline (classroom server and researcher view).
 
 Solara's page shell loads its JavaScript, CSS and fonts from a public CDN through a proxy that
 first looks in a local folder (``solara.server.settings.assets.proxy_cache_dir``, by default
@@ -88,7 +88,7 @@ def required() -> list[Package]:
         fa = settings.assets.fontawesome_path.strip("/").split("/", 1)[0]
         specs.append(fa)
     if not any(s.startswith(shell) for s in specs):
-        raise AssetError(f"Solara's page template names no {shell}... package; chaingame.ui.assets needs updating")
+        raise AssetError(f"Solara's page template names no {shell}... package; chaingame.webassets needs updating")
     return [Package(s) for s in dict.fromkeys(specs)]
 
 
