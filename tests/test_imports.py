@@ -2,7 +2,8 @@
 
 The layers are ui/viz -> classroom -> engine -> physics, with ``serve`` and ``cli`` (the commands) on
 top. Every ``import`` counts, including those inside functions: a lazy import that closes a cycle
-still breaks when the two modules are loaded the other way round.
+still breaks when the two modules are loaded the other way round. Imports under
+``if TYPE_CHECKING:`` never run, so they do not count.
 """
 
 from __future__ import annotations
@@ -32,6 +33,19 @@ def _ancestors(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
+def _run_time_nodes(tree: ast.AST):
+    """Every node of ``tree`` except those under ``if TYPE_CHECKING:``, which never run."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and ast.unparse(child.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+                todo.extend(child.orelse)
+            else:
+                todo.append(child)
+
+
 def imports_of(name: str, path: Path, modules: set[str]) -> set[str]:
     """The package's modules that loading ``name`` runs, one statement at a time, as Python resolves them.
 
@@ -47,7 +61,7 @@ def imports_of(name: str, path: Path, modules: set[str]) -> set[str]:
     def run(target: str) -> None:
         found.update(m for m in (*_ancestors(target), target) if m in modules and m not in own)
 
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    for node in _run_time_nodes(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 run(alias.name)
