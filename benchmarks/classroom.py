@@ -175,12 +175,12 @@ def kernels(args) -> int:
     import resource
 
     from chaingame.classroom import Classroom
-    from chaingame.ui import context as ui_context
+    from chaingame.classroom import process
     from chaingame.ui.testing import Tab
 
     tmp = Path(tempfile.mkdtemp(prefix="chaingame-bench-"))
     classroom = Classroom(tmp / "classroom.sqlite3")
-    ui_context.set_classroom(classroom)
+    process.set_classroom(classroom)
     ticket = classroom.create_session("classic", teams=args.teams, weeks=args.weeks)
     Tab(f"/host?code={ticket.code}", stored=_json.dumps({ticket.code: ticket.host_key}))
     teams = []

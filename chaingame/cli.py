@@ -63,8 +63,8 @@ def _clean(x):
 
 def cmd_run(args) -> int:
     from . import metrics
+    from .figures import run_figure
     from .model import ChainModel
-    from .plotting import save_bullwhip
     from .scenario import load_scenario
 
     sc = load_scenario(args.scenario)
@@ -113,7 +113,7 @@ def cmd_run(args) -> int:
                   for r in firms.to_dict(orient="records")},
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    save_bullwhip(history, out / "orders.png", title=f"{sc.name}: orders, inventory and backlog per firm")
+    run_figure(history, title=f"{sc.name}: orders, inventory and backlog per firm").savefig(out / "orders.png", dpi=110)
     print(f"\nwrote {out / 'history.csv'}, {out / 'summary.json'}, {out / 'orders.png'}")
     return 0
 
@@ -210,7 +210,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_plot(args) -> int:
-    from .plotting import save_sweep
+    from .figures import sweep_figure
     from .sweep import mean_ci, metrics_of, parameters_of, read_table
 
     results = Path(args.results)
@@ -236,7 +236,7 @@ def cmd_plot(args) -> int:
     if others:
         title += f"\n(pooled over {', '.join(others)})"
     out.parent.mkdir(parents=True, exist_ok=True)
-    save_sweep(summary, out, args.x, args.y, title, connect=not others)
+    sweep_figure(summary, args.x, args.y, title, connect=not others).savefig(out, dpi=110)  # PNG, PDF or SVG
     print(f"wrote {out}")
     return 0
 

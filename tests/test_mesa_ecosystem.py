@@ -101,26 +101,11 @@ def test_batch_run_example_runs():
 # --- the researcher view ----------------------------------------------------------------------
 
 def test_core_and_view_helpers_leave_solara_unloaded():
-    code = ("import sys, chaingame, chaingame.viz, chaingame.viz.figures, chaingame.viz.params; "
+    code = ("import sys, chaingame, chaingame.viz, chaingame.figures, chaingame.viz.params; "
             "chaingame.viz.params.ViewModel('classic').run(); print('solara' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
-
-
-def test_figures_show_every_firm_and_the_costs():
-    from chaingame.viz import figures
-
-    m = ChainModel("classic")
-    for build in (figures.orders_figure, figures.stock_figure, figures.cost_figure):
-        build(m.history())  # before the first week: an empty history draws a placeholder
-    h = m.run().history()
-    orders = figures.orders_figure(h).axes[0]
-    assert len(orders.get_lines()) == 1 + 4  # end-customer demand, then one line per firm
-    stock = figures.stock_figure(h).axes
-    assert [len(ax.get_lines()) for ax in stock] == [4, 4]
-    bars = figures.cost_figure(h).axes[0].patches
-    np.testing.assert_allclose([b.get_height() for b in bars], h.groupby("firm", sort=False).cost.sum())
 
 
 def test_view_model_reads_the_views_settings():

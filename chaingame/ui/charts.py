@@ -1,19 +1,25 @@
-"""Pictures for the pages: a tiny SVG line chart for a seat, matplotlib PNGs for the debrief.
+"""Pictures for the pages: a tiny SVG line chart for a seat, and the cache of the debrief's PNGs.
 
 No data is computed here beyond laying it out: the numbers come from the service's snapshots.
 The seat's chart is a hand-made SVG string (microseconds, no JavaScript, nothing from a CDN), as
-every seat page re-renders each week; the debrief's figures are matplotlib PNGs, drawn once per
-game state and shared by every viewer (:func:`cached_png`).
+every seat page re-renders each week; it plots what one seat sees, so it is a page component,
+not one of the figures of a run. The debrief's figures are :mod:`chaingame.figures`' matplotlib
+figures, turned into PNGs once per game state and shared by every viewer (:func:`cached_png`).
 """
 
 from __future__ import annotations
 
 import html
-import io
 import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from ..figures import png_bytes
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
@@ -77,86 +83,24 @@ def _ticks(lo: float, hi: float, n: int = 4, integer: bool = False) -> list[floa
     return [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
 
 
-# --- debrief figures ---------------------------------------------------------------------------
+# --- the debrief's figures, drawn by chaingame.figures --------------------------------------------
 _cache: OrderedDict[tuple, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
-_draw_lock = threading.Lock()  # pyplot's state is process-wide: draw one figure at a time
+_draw_lock = threading.Lock()  # one figure at a time: two draws would only share the cores, not finish sooner
 CACHE_SIZE = 64  # figures kept (a few per session and team)
+DPI = 96  # the debrief's PNGs: pixels per inch of the figure's size
 
 
-def cached_png(key: tuple, draw: Callable) -> bytes:
-    """The PNG of ``draw(fig)`` (a function filling a new matplotlib Figure), drawn once per ``key``."""
+def cached_png(key: tuple, build: Callable[[], Figure]) -> bytes:
+    """The PNG of the figure ``build()`` returns (a :mod:`chaingame.figures` figure), drawn once per ``key``."""
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
     with _draw_lock:
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(9, 4.2), dpi=96, layout="constrained")
-        draw(fig)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        png = buf.getvalue()
+        png = png_bytes(build(), dpi=DPI)
     with _cache_lock:
         _cache[key] = png
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return png
-
-
-def draw_orders(fig, history, bot_history, team: int) -> None:
-    """Bullwhip: orders placed per firm, the team's beside the bots' on the same demand."""
-    firms = list(dict.fromkeys(history["firm"]))
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, data, title in ((axes[0], history[history["team"] == team], f"team {team}"),
-                            (axes[1], bot_history, "bots, same demand")):
-        if len(data):
-            demand = data.groupby("week")["customer_demand"].max()
-            ax.step(demand.index, demand.values, where="mid", color="black", ls="--", lw=1.8, label="customer demand")
-            for i, firm in enumerate(firms):
-                d = data[data["firm"] == firm]
-                ax.step(d["week"], d["order_placed"], where="mid", lw=1.6, color=PALETTE[i % 10], label=firm)
-        ax.set_title(title)
-        ax.set_xlabel("week")
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("orders placed (units)")
-    axes[0].legend(fontsize=8, loc="upper left")
-
-
-def draw_stock(fig, history, team: int) -> None:
-    """Inventory (above zero) and backlog (below zero) per firm: the net stock of each."""
-    ax = fig.subplots()
-    data = history[history["team"] == team]
-    for i, firm in enumerate(dict.fromkeys(history["firm"])):
-        d = data[data["firm"] == firm]
-        ax.step(d["week"], d["inventory"] - d["backlog"], where="mid", lw=1.6, color=PALETTE[i % 10], label=firm)
-    ax.axhline(0, color="#555", lw=0.8)
-    ax.set_title(f"team {team}: inventory (+) and backlog (-) per firm")
-    ax.set_xlabel("week")
-    ax.set_ylabel("net stock (units)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
-
-
-def draw_costs(fig, firms_table, bots_table) -> None:
-    """Cost per firm and team, stacked by firm, with the bots' chain as the last bar."""
-    import numpy as np
-
-    firm_ids = list(dict.fromkeys(firms_table["firm"]))
-    teams = sorted(firms_table["team"].unique())
-    labels = [f"team {t}" for t in teams] + ["bots"]
-    ax = fig.subplots()
-    bottom = np.zeros(len(labels))
-    bot_cost = dict(zip(bots_table["firm"], bots_table["cost"], strict=True))
-    for i, firm in enumerate(firm_ids):
-        rows = firms_table[firms_table["firm"] == firm].set_index("team")["cost"]
-        values = np.array([float(rows.get(t, 0.0)) for t in teams] + [float(bot_cost.get(firm, 0.0))])
-        ax.bar(labels, values, bottom=bottom, color=PALETTE[i % 10], label=firm)
-        bottom += values
-    for x, total in enumerate(bottom):
-        ax.text(x, total, f"${total:,.0f}", ha="center", va="bottom", fontsize=8)
-    ax.set_ylabel("cost ($)")
-    ax.set_title("cost per firm and team")
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8)

@@ -12,6 +12,7 @@ import base64
 
 import solara
 
+from .. import figures
 from ..classroom.process import get_classroom
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
@@ -80,14 +81,18 @@ def Results(data, version):
           [(int(r.rank), int(r.team), r.players or "(bots)", money(r.cost), _signed(r.cost_vs_bots),
             int(r.weeks_played)) for r in data.teams.itertuples()], left=3, name="leaderboard")
     Heading("Cost per firm and team", 3)
-    Png("costs", charts.cached_png((*stamp, "costs"), lambda fig: charts.draw_costs(fig, data.firms, data.bots)))
+    Png("costs", charts.cached_png((*stamp, "costs"), lambda: figures.cost_figure(
+        _compared(data), title=f"Cost per firm and team over the {data.weeks_compared} week(s) every team has "
+                               "played", size=SIZE)))
     Heading("The bullwhip: orders per firm", 3)
     if len(teams) > 1:
         solara.ToggleButtonsSingle(value=team, values=teams, on_value=set_team)
-    Png("orders", charts.cached_png((*stamp, team, "orders"),
-                                    lambda fig: charts.draw_orders(fig, data.history, data.bot_history, team)))
+    Png("orders", charts.cached_png((*stamp, team, "orders"), lambda: figures.orders_figure(
+        {f"team {team}": _team(data, team), "bots, same demand": data.bot_history}, horizon=data.weeks,
+        title="Orders placed per firm against end-customer demand", size=SIZE)))
     Heading("Inventory and backlog per firm", 3)
-    Png("stock", charts.cached_png((*stamp, team, "stock"), lambda fig: charts.draw_stock(fig, data.history, team)))
+    Png("stock", charts.cached_png((*stamp, team, "stock"), lambda: figures.stock_figure(
+        _team(data, team), horizon=data.weeks, title=f"Team {team}: inventory and backlog per firm", size=SIZE)))
     Heading("Ranking within each role", 3)
     firms = data.firms.sort_values(["firm", "rank_in_role"], key=lambda s: s.map(
         {f: i for i, f in enumerate(dict.fromkeys(data.firms["firm"]))}) if s.name == "firm" else s)
@@ -99,6 +104,22 @@ def Results(data, version):
     Table(["firm", "role", "cost", "bullwhip", "fill rate", "peak order"],
           [(r.firm, r.role, money(r.cost), fmt(r.bullwhip, 2), _pct(r.fill_rate), fmt(r.peak_order))
            for r in data.bots.itertuples()], left=2, name="bots")
+
+
+SIZE = (9.0, 4.2)  # inches: the debrief's figures, at charts.DPI
+
+
+def _team(data, team: int):
+    """One team's rows of the debrief's history."""
+    return data.history[data.history["team"] == team]
+
+
+def _compared(data) -> dict:
+    """Each team's history, then the bots', over the weeks every team has played (what the tables compare)."""
+    h, bots = data.history, data.bot_history
+    h = h[h["week"] <= data.weeks_compared]
+    return {**{f"team {t}": h[h["team"] == t] for t in sorted(data.teams["team"])},
+            "bots": bots[bots["week"] <= data.weeks_compared]}
 
 
 def _signed(x: float) -> str:

@@ -2,9 +2,9 @@
 
 Run it with ``solara run chaingame/viz/app.py`` or ``python -m chaingame.viz``. The pieces:
 
-- :mod:`chaingame.viz.figures`: matplotlib figures of a history (orders, stock, cost), no Solara;
 - :mod:`chaingame.viz.params`: what the view lets a researcher set, and the model it builds;
-- :mod:`chaingame.viz.components`: the Solara components SolaraViz lays out;
+- :mod:`chaingame.viz.components`: the Solara components SolaraViz lays out, drawing the
+  figures of :mod:`chaingame.figures`;
 - :mod:`chaingame.viz.app`: the page (wiring only).
 
 Importing this package loads nothing: neither ``import chaingame`` nor the model import Solara.

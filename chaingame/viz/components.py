@@ -3,7 +3,7 @@
 Each component takes the current model (:func:`Dashboard` passes it; so would SolaraViz, given
 :data:`COMPONENTS`) and re-renders after every step SolaraViz takes, through
 ``mesa.visualization.utils.update_counter``. It reads ``model.history()``, draws with
-:mod:`chaingame.viz.figures` and caches the result per (model, week), so a re-render without a
+:mod:`chaingame.figures` and caches the result per (model, week), so a re-render without a
 new week costs nothing.
 """
 
@@ -18,8 +18,7 @@ import solara
 from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
-from .. import metrics
-from . import figures
+from .. import figures, metrics
 
 
 def _plot(build: Callable[..., Figure], name: str):
