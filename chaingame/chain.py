@@ -22,9 +22,14 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
    customers; the rest is backlogged (or lost where the firm's unmet orders are lost);
 6. customers pay for what was shipped to them; holding, backlog, lost-sales, capacity and
    production costs are charged on the end-of-week state;
-7. (:func:`place`) each firm orders: whole units, never negative unless returns are allowed; an
-   order placed at the end of week t is filled by its supplier in week t + order_delay and
-   arrives in week t + order_delay + shipping_delay; the ordering cost is charged.
+7. (:func:`place`) each firm orders what :func:`accepted_orders` makes of its decision (whole
+   units, never negative unless returns are allowed); an order placed at the end of week t is
+   filled by its supplier in week t + order_delay and arrives in week t + order_delay +
+   shipping_delay; the ordering cost is charged.
+
+Where a rule is exact (round half up, "an order is placed when it is > 0", ties of largest
+remainders to the first link), it is applied to quantities :func:`counted` to ``DECIMALS``
+places, so that float error in the arithmetic that led to a quantity cannot decide it.
 
 So a firm's lead time, counted as weeks of demand its order must cover, is
 ``order_delay + shipping_delay (+ production_delay)`` (Chen 1999, "information lead time").
@@ -38,6 +43,48 @@ import numpy as np
 
 SOURCE = -1  # supplier index of a source link
 MARKET = -1  # customer index of a market link
+DECIMALS = 9  # quantities are counted to 1e-9 of a unit before an exact rule decides on them (counted)
+
+
+def counted(x: np.ndarray) -> np.ndarray:
+    """``x`` rounded to ``DECIMALS`` decimal places: a quantity as the game's rules count it.
+
+    Sums and products of decimal inputs land a few ulps away from their exact value
+    (0.58 × 25 = 14.499999999999998, 0.3 − (0.7 − 0.4) = 5.6e-17, 4/3 − 1 < 1/3). A billionth
+    of a unit is far below any amount a game means, and for amounts below a million units far
+    above that error (an ulp of 1e6 is 1.2e-10), so counting to it gives the exact decimal
+    result back. Counting twice changes nothing.
+    """
+    return np.round(x, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def half_up(x: np.ndarray) -> np.ndarray:
+    """Whole units, halves rounded up (Sterman 1989), on the quantity :func:`counted`."""
+    return np.floor(counted(x) + 0.5)
+
+
+def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
+    """What the physics makes of the firms' decisions (F, R) at the end of ``week``: the one definition.
+
+    The order the scenario fixes for the week replaces the decision; the rest are
+    :func:`counted`, rounded half up to whole units where the scenario counts whole units, and
+    floored at 0 unless the firm may return goods to the source (Chen et al. 2000 allow negative
+    orders). :func:`place` then limits a return to what the firm holds.
+    """
+    orders = np.array(orders, dtype=float, copy=True)
+    if week <= net.fixed_orders.shape[1]:
+        fixed = net.fixed_orders[:, week - 1]
+        rows = ~np.isnan(fixed)
+        orders[rows] = fixed[rows, None]
+    orders = half_up(orders) if net.whole_units else counted(orders)
+    return np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+
+
+def accepted_order(net: Network, week: int, firm: int, order: float) -> float:
+    """:func:`accepted_orders` for one firm's decision (the classroom's check of a single seat)."""
+    orders = np.zeros((net.n_firms, 1))
+    orders[firm, 0] = order
+    return float(accepted_orders(net, week, orders)[firm, 0])
 
 
 @dataclass(frozen=True)
@@ -251,9 +298,13 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
 def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, same: np.ndarray) -> np.ndarray:
     """Round shares ``x`` (K, R) down to whole units, handing the units left over in each group
     (``totals`` per group, indexed by ``group``) to the largest fractions, ties to the first link.
+
+    Shares and fractions are :func:`counted`, so that equal exact shares tie whatever float error
+    their arithmetic carries (4 × 1/3 − 1 and 1/3; 2 × 0.3/0.4 − 1 and 2 × 0.1/0.4).
     """
-    base = np.floor(x + 1e-9)
-    rem = x - base
+    x = counted(x)
+    base = np.floor(x)
+    rem = counted(x - base)
     left = np.rint(totals[group] - np.einsum("kj,jr->kr", same, base))
     k = np.arange(len(x))
     ahead = (rem[None, :, :] > rem[:, None, :]) | (
@@ -335,7 +386,7 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     started = np.zeros((net.n_firms, R))
     produced = np.zeros((net.n_firms, R))
     if len(prod):
-        cap = np.floor(state.capacity[prod] + 1e-9) if net.whole_units else state.capacity[prod]
+        cap = np.floor(counted(state.capacity[prod])) if net.whole_units else state.capacity[prod]
         start = np.minimum(state.raw[prod], np.maximum(cap, 0.0))
         state.raw[prod] -= start
         state.wip[prod, (t + net.production_delay[prod]) % S] += start
@@ -395,20 +446,13 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
 def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity: np.ndarray | None = None) -> None:
     """Step 7: put the firms' orders (F, R) in the mail and their capacity targets in the plan.
 
-    Orders imposed by the scenario replace the rule's; orders are rounded half up to whole units
-    where the scenario counts whole units, and floored at 0 unless the firm may return goods to the
-    source (Chen et al. 2000 allow negative orders). A return leaves the firm's stock at once,
-    at most what it holds, and is refunded at the link's price.
+    The firms order :func:`accepted_orders` of their decisions. A return (a negative order)
+    leaves the firm's stock at once, at most what it holds, and is refunded at the link's price.
+    The ordering cost is charged for every order above 0.
     """
     t = state.week
     S = net.slots
-    orders = np.array(orders, dtype=float, copy=True)
-    if t <= net.fixed_orders.shape[1]:
-        fixed = net.fixed_orders[:, t - 1]
-        rows = ~np.isnan(fixed)
-        orders[rows] = fixed[rows, None]
-    if net.whole_units:
-        orders = np.floor(orders + 0.5)
+    orders = accepted_orders(net, t, orders)
     returned = np.zeros(orders.shape[1])
     negative = net.returns[:, None] & (orders < 0)
     if negative.any():
@@ -421,7 +465,6 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
         state.cash += refund
         flows.revenue += refund
         returned = back.sum(axis=0)
-    orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
     placed = np.maximum(orders, 0.0)
 
     ins = net._ins

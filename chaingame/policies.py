@@ -6,8 +6,9 @@ for ten thousand replications at once. A rule keeps what it must remember betwee
 its parameters and may be shared between firms. Rules see nothing but the firm's
 :class:`~chaingame.observe.Observation`.
 
-Orders returned here may be fractional or negative; the physics rounds them to whole units where
-the scenario counts whole units and floors them at 0 unless the firm may return goods.
+Orders returned here may be fractional or negative; the physics makes them orders
+(:func:`chaingame.chain.accepted_orders`: whole units where the scenario counts whole units,
+floored at 0 unless the firm may return goods).
 """
 
 from __future__ import annotations
@@ -18,13 +19,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .chain import half_up
 from .checks import ScenarioError, choice, number, table
 from .observe import Observation
-
-
-def round_half_up(x: np.ndarray) -> np.ndarray:
-    """Whole cases, halves rounded up (Sterman 1989)."""
-    return np.floor(x + 0.5)
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,7 @@ class Sterman(Policy):
         lhat += self.theta * obs.incoming
         stock = obs.inventory - obs.backlog
         adjust = self.alpha_s * (self.s_prime - stock - self.beta * obs.on_order)
-        return np.maximum(0.0, round_half_up(lhat + adjust))
+        return np.maximum(0.0, half_up(lhat + adjust))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..chain import accepted_order
 from ..engine import COLUMNS, Engine
 from ..observe import Observation
 from ..scenario import Scenario
@@ -33,7 +34,7 @@ class Decision:
     """A seat's accepted decision for one week, as logged."""
 
     firm: str
-    order: float  # units, as placed (fixed orders applied, whole units, not below 0 unless returns)
+    order: float  # units, as placed (chain.accepted_order: fixed orders, whole units, >= 0 unless returns)
     capacity: float | None  # capacity target (producers), None otherwise
     decided_by: str  # "human" or "bot"
     reason: str  # "player", "bot_seat", "timer" or "host"
@@ -110,10 +111,15 @@ class TeamGame:
         self.open()
 
     # rules of a decision ----------------------------------------------------------------------------
-    def fixed_order(self, firm: str) -> float | None:
-        """The order the scenario imposes on ``firm`` in the open week (Sterman's weeks 1-4), or None."""
-        fixed = self._firm[firm].fixed_orders
-        return float(fixed[self.current - 1]) if self.current is not None and self.current <= len(fixed) else None
+    def fixed_order(self, firm: str, week: int | None = None) -> float | None:
+        """The order the scenario imposes on ``firm`` in ``week`` (default: the open week), or None
+        (Sterman's weeks 1-4)."""
+        week = self.current if week is None else week
+        fixed = self.engine.net.fixed_orders
+        if week is None or not 1 <= week <= fixed.shape[1]:
+            return None
+        order = fixed[self.firms.index(firm), week - 1]
+        return None if np.isnan(order) else float(order)
 
     def decides_capacity(self, firm: str) -> bool:
         """Players choose capacity for producers whose capacity is finite (a real constraint)."""
@@ -121,19 +127,13 @@ class TeamGame:
         return p is not None and math.isfinite(p.capacity)
 
     def allows_returns(self, firm: str) -> bool:
-        return any(k.returns for k in self.scenario.links if k.customer == firm)
+        return bool(self.engine.net.returns[self.firms.index(firm)])
 
-    def effective_order(self, firm: str, order: float) -> float:
-        """An order as the physics will place it: the fixed order if any, whole units (half up), >= 0
-        unless the firm may return goods (chain.place does the same)."""
-        fixed = self.fixed_order(firm)
-        if fixed is not None:
-            return fixed
-        if self.scenario.whole_units:
-            order = math.floor(order + 0.5)
-        if not self.allows_returns(firm):
-            order = max(order, 0.0)
-        return float(order)
+    def effective_order(self, firm: str, order: float, week: int | None = None) -> float:
+        """An order as the physics will place it at the end of ``week`` (default: the open week):
+        :func:`chaingame.chain.accepted_order`."""
+        week = self.current if week is None else week
+        return accepted_order(self.engine.net, week, self.firms.index(firm), order)
 
     def human_capacity(self, firm: str, capacity: float | None) -> float | None:
         """A player's capacity target: theirs; None keeps their last target; the bot's where players

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..chain import counted
 from ..checks import show
 from ..scenario import Scenario, from_table
 from . import inputs, report
@@ -434,6 +435,8 @@ class Classroom:
 
     # internals: decisions ---------------------------------------------------------------------------
     def _checked_input(self, s: _Session, game: TeamGame, firm: str, order, capacity) -> tuple[float, float | None]:
+        """A player's typed decision, checked (bounds, whole units, the fixed order); the order as the
+        physics will place it (``game.effective_order``), the capacity target as it will apply."""
         high = s.settings.max_order
         whole = s.scenario.whole_units
         x = inputs.quantity(order, "order", whole=whole, low=-high if game.allows_returns(firm) else 0.0, high=high)
@@ -449,7 +452,7 @@ class Classroom:
                                              "(allowed: leave it empty)")
             # a rate, so it may be fractional (production starts whole units)
             capacity = inputs.quantity(capacity, "capacity", whole=False, low=0.0, high=high)
-        return x, game.human_capacity(firm, capacity)
+        return game.effective_order(firm, x), game.human_capacity(firm, capacity)
 
     def _repeat_of_closed_week(self, s, p, game, week, order, capacity) -> SeatView:
         """A double click that arrives after its week closed: fine if it repeats what was logged."""
@@ -457,7 +460,8 @@ class Classroom:
             raise WrongWeek("week", f"{week} is not a week of the game (allowed: 1 to {s.scenario.weeks})")
         logged = game.log[week - 1][p.firm]
         try:
-            same = inputs.quantity(order, "order", whole=False, low=-1e300, high=1e300) == logged.order and (
+            typed = inputs.quantity(order, "order", whole=False, low=-1e300, high=1e300)
+            same = counted(typed) == logged.order and (  # an accepted order is logged as counted
                 capacity in (None, "") or logged.capacity is not None and float(capacity) == logged.capacity)
         except (InputError, TypeError, ValueError):
             same = False
