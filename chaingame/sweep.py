@@ -36,7 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .checks import ScenarioError, boolean, number, show, table, text
+from .checks import ScenarioError, boolean, check_seed, number, show, table, text
 from .metrics import CHAIN_METRICS, FIRM_METRICS, WEEKLY
 from .scenario import Scenario, load_scenario
 from .worker import CHAIN, run_chunk
@@ -163,7 +163,7 @@ def _check(raw: dict, base_dir: Path, path: Path | None) -> Sweep:
         name = text(raw["scenario"], "scenario")
         local = base_dir / name
         scenario = load_scenario(local if name and local.is_file() else name)
-    seed = int(number(raw["seed"], "seed", low=0, high=2**63 - 1, integer=True))
+    seed = check_seed(raw["seed"])
     replications = int(number(raw["replications"], "replications", low=1, high=MAX_REPLICATIONS, integer=True))
     if "weeks" in raw:
         number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)

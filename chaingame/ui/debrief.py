@@ -12,6 +12,7 @@ import base64
 
 import solara
 
+from ..classroom.views import Status
 from . import charts
 from .browser import BrowserStore
 from .components import Error, Frame, Heading, Table, attempt, fmt, money, use_live
@@ -59,7 +60,7 @@ def Debrief(code: str, key: str | None):
         Error(error or stage_error)
         return
     Heading(f"Debrief: {data.title}", 2)
-    note = "" if data.status == "ended" else " (the game is still on: the host's live view)"
+    note = "" if data.status == Status.ENDED else " (the game is still on: the host's live view)"
     solara.Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
                 "every team has played", classes=["cg-muted"])
     if data.history.empty:
