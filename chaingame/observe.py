@@ -1,11 +1,6 @@
 """What a firm may see: the observation a decision rule, a bot or a human player receives.
 
-Information modes (Lee et al. 1997; Chen et al. 2000; Croson & Donohue 2006):
-
-- ``silo``: the firm's own books only;
-- ``pos``: plus the end-customer demand (point-of-sale data) of the retailers it serves;
-- ``full``: plus every firm's inventory, backlog, supply line, incoming and placed orders.
-
+What each information mode adds to a firm's own books is in :mod:`chaingame.information`.
 The observation is built on the server from the chain state; nothing else reaches a rule or a page.
 """
 
@@ -16,8 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chain import Flows, Network, State, supply_line
-
-MODES = ("silo", "pos", "full")
+from .information import Information, covers
 
 
 @dataclass(frozen=True)
@@ -91,12 +85,12 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
     }
     rows = [values[k] for k in _OWN]
-    pos = net.seen_demand(flows.demand) if mode != "silo" else None
+    pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None
     if pos is not None:
         rows.append(pos)
     stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
-    if mode == "full":  # one view for every firm, so read-only: a rule cannot change what the next one sees
+    if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
         books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
         for a in books:
             a.flags.writeable = False

@@ -20,7 +20,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .chain import half_up
-from .checks import ScenarioError, choice, number, table
+from .checks import ScenarioError, choice, number, show, table
+from .information import Information, covering, covers
 from .observe import Observation
 
 
@@ -30,7 +31,7 @@ class Rule:
 
     name: ClassVar[str] = ""
     bounds: ClassVar[dict[str, dict]] = {}  # parameter -> keyword bounds for checks.number
-    needs: ClassVar[str] = "silo"  # the least information mode the rule needs
+    needs: ClassVar[Information] = Information.SILO  # the least information mode the rule reads
 
     def __post_init__(self):
         self.check(type(self).__name__)
@@ -43,6 +44,20 @@ class Rule:
                 object.__setattr__(self, key, number(value, f"{path}.{key}", **bounds))
         if hasattr(self, "signal"):
             choice(self.signal, f"{path}.signal", SIGNALS)
+
+    def check_information(self, mode: str, path: str) -> None:
+        """Raise :class:`ScenarioError` if information mode ``mode`` does not show what the rule reads.
+
+        Args:
+            mode: the scenario's information mode.
+            path: where the rule was given, e.g. ``firms.retailer.policy``; a rule with a ``signal``
+                is named by ``path.signal``, the parameter that asks for the information.
+        """
+        if covers(mode, self.needs):
+            return
+        where, what = (f"{path}.signal", show(self.signal)) if hasattr(self, "signal") else (path, type(self).__name__)
+        allowed = " or ".join(show(m) for m in covering(self.needs))
+        raise ScenarioError(where, f"{what} needs more information than {show(mode)} (allowed: {allowed})")
 
     @classmethod
     def from_table(cls, raw: Mapping[str, Any], path: str, **defaults: Any) -> Rule:
@@ -62,10 +77,6 @@ class Rule:
             return cls(**values)
         except ScenarioError as e:  # a cross-field check: name it under this table's path
             raise ScenarioError(f"{path}.{e.path.split('.', 1)[-1]}", str(e).split(": ", 1)[1]) from None
-
-    def as_table(self) -> dict:
-        return {"rule": self.name, **{f.name: getattr(self, f.name) for f in fields(self)
-                                      if getattr(self, f.name) is not None}}
 
 
 def _has_default(cls, key):
@@ -172,8 +183,8 @@ class _OrderUpTo(Policy):
         return self.lead_time * mean + (self.z * sd if self.z else 0.0)
 
     @property
-    def needs(self):
-        return "pos" if self.signal == "demand" else "silo"
+    def needs(self) -> Information:
+        return Information.POS if self.signal == "demand" else Information.SILO
 
     def decide(self, obs, memory):
         x = obs.demand if self.signal == "demand" else obs.incoming

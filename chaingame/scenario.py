@@ -23,11 +23,11 @@ import numpy as np
 from . import demand as demand_mod
 from . import policies as pol
 from .chain import MARKET, SOURCE, Network, State, initial_state
-from .checks import ScenarioError, boolean, choice, key, number, numbers, show, table, text
+from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, table, text
+from .information import MODES, Information
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
-INFORMATION = ("silo", "pos", "full")
 ALLOCATION = ("proportional", "priority")
 UNMET = ("backlog", "lost")
 
@@ -107,7 +107,7 @@ class Scenario:
     description: str
     weeks: int
     seed: int
-    information: str
+    information: Information
     allocation: str
     whole_units: bool
     demand: demand_mod.Demand
@@ -136,14 +136,10 @@ class Scenario:
             set_path(raw, path, value)
         return from_table(raw)
 
-    def with_weeks(self, weeks: int) -> Scenario:
-        return self.with_values({"weeks": weeks})
-
     def lead_time(self, firm_id: str) -> int:
-        """Weeks of demand an order must cover: order + shipping (+ production) delay."""
+        """Weeks of demand an order must cover: order + shipping (+ production) delay (docs/model.md)."""
         firm = self.firm(firm_id)
-        link = next(k for k in self.links if k.customer == firm_id)
-        return link.order_delay + link.shipping_delay + (firm.production.delay if firm.production else 0)
+        return _lead_time(next(k for k in self.links if k.customer == firm_id), firm.production)
 
     def network(self) -> Network:
         """Compile the structure into the index arrays of :class:`~chaingame.chain.Network` (once: a
@@ -267,8 +263,8 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
         raise ScenarioError("scenario", f"{show(raw)} is not a table (allowed: a table of scenario fields)")
     table(raw, "", TOP_FIELDS, required=["weeks", "firms", "links"])
     weeks = number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)
-    seed = number(raw.get("seed", 0), "seed", low=0, high=2**63 - 1, integer=True)
-    information = choice(raw.get("information", "silo"), "information", INFORMATION)
+    seed = check_seed(raw.get("seed", 0))
+    information = Information(choice(raw.get("information", Information.SILO), "information", MODES))
     allocation = choice(raw.get("allocation", "proportional"), "allocation", ALLOCATION)
     whole_units = boolean(raw.get("whole_units", True), "whole_units")
     name = text(raw.get("name", "scenario"), "name")
@@ -432,12 +428,9 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
     if "production" in raw:
         production = _production(raw["production"], where("production"))
     fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)  # weeks past the horizon never come
-    lead = inbound[0].order_delay + inbound[0].shipping_delay + (production.delay if production else 0)
     policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
-                            lead_time=lead)
-    if INFORMATION.index(policy.needs) > INFORMATION.index(information):
-        raise ScenarioError(f"{where('policy')}.signal", f"{show(policy.signal)} needs more information than "
-                                                         f"{show(information)} (allowed: \"pos\" or \"full\")")
+                            lead_time=_lead_time(inbound[0], production))
+    policy.check_information(information, where("policy"))
     return Firm(
         id=fid,
         role=role,
@@ -456,6 +449,15 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
         demand=demand_mod.from_table(raw["demand"], where("demand"), weeks) if "demand" in raw else None,
         production=production,
     )
+
+
+def _lead_time(supply: Link, production: Production | None) -> int:
+    """The lead time L of a firm supplied over link ``supply``: the weeks of demand an order must cover.
+
+    L = order_delay + shipping_delay (+ the production delay of a producer); see docs/model.md,
+    "Delays and lead time". A firm with several suppliers is given the lead time of its first link.
+    """
+    return supply.order_delay + supply.shipping_delay + (production.delay if production else 0)
 
 
 def _production(raw: Any, path: str) -> Production:

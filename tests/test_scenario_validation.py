@@ -834,7 +834,7 @@ def test_with_values_of_nothing_is_the_same_scenario(sc):
 def test_with_values_chains_keep_earlier_overrides(sc):
     a = sc.with_values({"firms.retailer.policy.beta": 1})
     b = a.with_values({"firms.retailer.policy.theta": 0.5})
-    c = b.with_weeks(20)
+    c = b.with_values({"weeks": 20})
     assert (c.firm("retailer").policy.beta, c.firm("retailer").policy.theta, c.weeks) == (1, 0.5, 20)
     assert a.firm("retailer").policy.theta == 0.36 and b.weeks == 36
     assert c.name == "classic"
@@ -988,7 +988,7 @@ def test_python_constructors_accept_good_values():
     (dict(policies={"retailer": {"rule": "sterman"}}), "policies.retailer", None),
     (dict(policies={"retailer": pol.TrackDemand()}), "policies.retailer", None),
     (dict(policies={"factory": (pol.Sterman(), "fixed")}), "policies.factory", '"fixed"'),
-    (dict(policies={"retailer": pol.MovingAverageOrderUpTo(signal="demand")}), "policies.retailer", None),
+    (dict(policies={"retailer": pol.MovingAverageOrderUpTo(signal="demand")}), "policies.retailer.signal", '"demand"'),
     (dict(policies=[pol.Sterman()]), "policies", None),
     (dict(policies="sterman"), "policies", '"sterman"'),
     (dict(weeks=0), "weeks", "0"),
@@ -1035,3 +1035,26 @@ def test_engine_arguments(kwargs, path, random):
         chaingame.Engine(sc, **kwargs)
     msg = str(info.value)
     assert msg.startswith(path + ": ") and "\n" not in msg
+
+
+@pytest.mark.parametrize("door", ["scenario", "engine", "sweep", "session"])
+def test_every_door_takes_the_same_seeds(door):
+    """Seeds are whole numbers 0 to 2^63 - 1 (stored as 64-bit integers) wherever they are given."""
+    from chaingame.classroom.inputs import scenario_for_session
+    from chaingame.sweep import load_sweep
+
+    def give(seed):
+        if door == "scenario":
+            return from_table({**load_scenario("classic").table, "seed": seed}).seed
+        if door == "engine":
+            return chaingame.Engine("classic", seed=seed).seed
+        if door == "sweep":
+            return load_sweep({"scenario": "classic", "seed": seed, "replications": 1}).seed
+        return scenario_for_session("classic", None, None, None, seed)[1]
+
+    assert give(0) == 0 and give(2**63 - 1) == 2**63 - 1 and type(give(7.0)) is int
+    allowed = " (allowed: whole numbers 0 to 9223372036854775807)"
+    for bad, why in ((2**63, "9223372036854775808 is above 9223372036854775807"), (-1, "-1 is below 0"),
+                     (1.5, "1.5 is not a whole number")):
+        with pytest.raises(ScenarioError, match="^" + re.escape(f"seed: {why}{allowed}") + "$"):
+            give(bad)

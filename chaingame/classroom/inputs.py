@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import policies as pol
-from ..checks import ScenarioError, choice, number, show, text
-from ..scenario import INFORMATION, Scenario, bundled, from_table, load_scenario
+from ..checks import ScenarioError, check_seed, choice, number, show, text
+from ..information import MODES
+from ..scenario import Scenario, bundled, from_table, load_scenario
 from .errors import InputError, NotFound
 
 MAX_TEAMS = 100  # teams in one session (each is one whole chain)
@@ -70,7 +71,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
         sc = from_table(raw)
     values: dict[str, Any] = {}
     if information is not None:
-        values["information"] = choice(information, "information", INFORMATION)
+        values["information"] = choice(information, "information", MODES)
     if weeks is not None:
         values["weeks"] = number(weeks, "weeks", low=1, high=MAX_WEEKS, integer=True)
     if values:
@@ -83,7 +84,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
         raise ScenarioError("scenario_toml", "holds a value that cannot be stored, such as a date (allowed: "
                                              "numbers, strings, true/false, lists and tables)") from None
     sc = from_table(stored)  # what a restart will read back
-    seed = sc.seed if seed is None else int(number(seed, "seed", low=0, high=2**63 - 1, integer=True))
+    seed = sc.seed if seed is None else check_seed(seed)
     return sc, seed
 
 
@@ -118,9 +119,7 @@ def bot_policies(sc: Scenario, bot_rule: Mapping | None) -> dict[str, pol.Policy
     out = {}
     for f in sc.firms:
         rule = pol.from_table(dict(bot_rule), "bot_rule", pol.ORDER_RULES, lead_time=sc.lead_time(f.id))
-        if INFORMATION.index(rule.needs) > INFORMATION.index(sc.information):
-            raise ScenarioError("bot_rule.signal", f"{show(rule.signal)} needs more information than "
-                                                   f"{show(sc.information)} (allowed: \"pos\" or \"full\")")
+        rule.check_information(sc.information, "bot_rule")
         out[f.id] = rule
     return out
 
