@@ -16,7 +16,7 @@ import numpy as np
 from .batch import run_figures
 from .executors import tune_worker
 from .metrics import CHAIN_METRICS, FIRM_METRICS
-from .scenario import Scenario, from_table, set_path
+from .scenario import Scenario, from_table, set_values
 
 CHAIN = "chain"  # the `firm` of the rows holding the chain's figures
 BUILT_KEPT = 64  # combinations' scenarios a worker keeps
@@ -55,7 +55,6 @@ def _combination(key: str, c: int, table: Mapping, changes: Mapping) -> Scenario
         if len(_built) >= BUILT_KEPT:
             _built.clear()
         raw = copy.deepcopy(dict(table))
-        for p, v in changes.items():
-            set_path(raw, p, v)
+        set_values(raw, changes)  # as Scenario.with_values, which checked this combination
         _built[(key, c)] = from_table(raw)
     return _built[(key, c)]
