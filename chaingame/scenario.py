@@ -12,7 +12,7 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -30,6 +30,7 @@ ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 ALLOCATION = ("proportional", "priority")
 UNMET = ("backlog", "lost")
+MAX_DELAY = 52  # weeks: the longest order, shipping, production or capacity delay
 
 TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "allocation",
               "whole_units", "demand", "defaults", "firms", "links"]
@@ -129,11 +130,12 @@ class Scenario:
     def with_values(self, values: Mapping[str, Any]) -> Scenario:
         """A new scenario with fields replaced by dotted path, e.g. ``{"firms.retailer.policy.beta": 1}``.
 
-        ``links.*.shipping_delay`` sets a field of every link; ``links.0.price`` one link.
+        ``links.*.shipping_delay`` sets a field of every link; ``links.0.price`` one link. The
+        values are one change (:func:`set_values`): a pipeline whose delay changes is resized, and
+        a new rule drops the old rule's parameters, unless the same call sets them too.
         """
         raw = copy.deepcopy(dict(self.table))
-        for path, value in values.items():
-            set_path(raw, path, value)
+        set_values(raw, values)
         return from_table(raw)
 
     def lead_time(self, firm_id: str) -> int:
@@ -163,8 +165,36 @@ class Scenario:
         return [self.firm(c).demand or self.demand for c in self.customers]
 
 
-def set_path(raw: dict, path: str, value: Any) -> None:
-    """Set a value in a scenario table by dotted path; the parent tables must exist."""
+def set_values(raw: dict, values: Mapping[str, Any]) -> None:
+    """Set fields of a scenario table by dotted path, as one change.
+
+    Two fields follow a change the user did not spell out (unless the same call sets them too):
+
+    - A pipeline given week by week follows its delay: ``orders`` (``order_delay``), ``shipments``
+      (``shipping_delay``) and ``production.wip`` (``production.delay``). It keeps the weeks
+      nearest arrival when shortened and repeats the week furthest out when lengthened, so a
+      pipeline in steady state (the same flow every week) stays in it: ``[4, 4]`` becomes ``[4]``
+      or ``[4, 4, 4]``. A single number or a missing pipeline stands for every week already,
+      except on a link whose shipping delay was 0: its new ``shipments`` carry the link's order
+      flow (the week furthest out of its ``orders``). An empty ``wip`` grows with zeros.
+    - A policy whose ``rule`` changes drops the parameters the new rule does not take.
+
+    Args:
+        raw: the scenario table (as read from TOML), changed in place.
+        values: dotted path -> value, e.g. ``{"links.*.shipping_delay": 1}``.
+    """
+    before, written = copy.deepcopy(raw), []
+    for path, value in values.items():
+        written += set_path(raw, path, value)
+    for where in dict.fromkeys(written):
+        _follow(raw, before, where, written)
+
+
+def set_path(raw: dict, path: str, value: Any) -> list[tuple]:
+    """Set a value in a scenario table by dotted path; the parent tables must exist.
+
+    Returns the places written, as key tuples (``links.*.price`` gives one per link).
+    """
     if not isinstance(path, str):
         raise ScenarioError(show(path), "is not a dotted field path (allowed: text such as firms.retailer.policy.beta)")
     parts = path.split(".")
@@ -175,11 +205,14 @@ def set_path(raw: dict, path: str, value: Any) -> None:
         firm = firms.get(parts[1])  # a firm field inherited from [defaults] becomes the firm's own first
         if isinstance(firm, dict) and parts[2] not in firm and parts[2] in defaults:
             firm[parts[2]] = copy.deepcopy(defaults[parts[2]])
-    _set(raw, parts, value, "")
+    written: list[tuple] = []
+    _set(raw, parts, value, (), written)
+    return written
 
 
-def _set(node: Any, parts: list[str], value: Any, done: str) -> None:
+def _set(node: Any, parts: list[str], value: Any, at: tuple, written: list[tuple]) -> None:
     key, rest = parts[0], parts[1:]
+    done = ".".join(map(str, at))
     here = f"{done}.{key}" if done else key
     if isinstance(node, list):
         if key == "*":
@@ -190,20 +223,90 @@ def _set(node: Any, parts: list[str], value: Any, done: str) -> None:
             raise ScenarioError(here, f"no such entry (allowed: 0 to {len(node) - 1}, or *)")
         for i in targets:
             if rest:
-                _set(node[i], rest, value, f"{done}.{i}")
+                _set(node[i], rest, value, (*at, i), written)
             else:
                 node[i] = copy.deepcopy(value)
+                written.append((*at, i))
         return
     if not isinstance(node, dict):
         raise ScenarioError(done, f"{show(node)} has no field {key}")
     if not rest:
         node[key] = copy.deepcopy(value)
+        written.append((*at, key))
         return
     if key not in node:
         if done == "firms":
             raise ScenarioError(here, f"no such firm (firms: {', '.join(node)})")
         node[key] = {}
-    _set(node[key], rest, value, here)
+    _set(node[key], rest, value, (*at, key), written)
+
+
+PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "wip"}  # a delay -> its pipeline
+
+
+def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None:
+    """Resize the pipeline of a delay written at ``where``, or drop the parameters a rule written
+    there does not take (:func:`set_values`; ``before`` is the table before the call); what the
+    same call wrote is left as written."""
+    *parent, name = where
+    parent = tuple(parent)
+    firm_part = parent[2:] if parent[:1] == ("firms",) and len(parent) > 2 else \
+        parent[1:] if parent[:1] == ("defaults",) else None  # the part of a firm's table (own or [defaults])
+    link = len(parent) == 2 and parent[0] == "links" and name in ("order_delay", "shipping_delay")
+    plant = firm_part == ("production",) and name == "delay"
+    policy = firm_part in (("policy",), ("production", "policy")) and name == "rule"
+    node = _get(raw, parent) if link or plant or policy else None
+    if not isinstance(node, dict):
+        return
+
+    def kept(field):  # written by this call: itself, a table around it or an entry inside it
+        place = (*parent, field)
+        return any(w[: len(place)] == place or place[: len(w)] == w for w in written)
+
+    if policy:
+        rules = pol.CAPACITY_RULES if firm_part[0] == "production" else pol.ORDER_RULES
+        rule = node.get("rule")
+        if isinstance(rule, str) and rule in rules:
+            takes = {"rule", *(f.name for f in fields(rules[rule]))}
+            for field in [f for f in node if f not in takes and not kept(f)]:
+                del node[field]
+        return
+    pipeline, delay = PIPELINES[name], node.get(name)
+    whole = isinstance(delay, int | float) and not isinstance(delay, bool) and 0 <= delay <= MAX_DELAY \
+        and delay == int(delay)  # else the delay's own check names it
+    if not whole or kept(pipeline):
+        return
+    old = _get(before, parent)
+    was_zero = name == "shipping_delay" and isinstance(old, dict) and \
+        old.get(name, 0 if old.get("supplier") == "source" else 1) == 0 and not node.get(pipeline)
+    if was_zero and delay > 0:  # nothing could be in transit: goods at the rate of the orders are
+        orders = node.get("orders", 0)
+        flow = orders[-1] if isinstance(orders, list) and orders else orders
+        node[pipeline] = [copy.deepcopy(flow) for _ in range(int(delay))]
+    elif isinstance(node.get(pipeline), list):
+        node[pipeline] = resize(node[pipeline], int(delay))
+
+
+def resize(pipeline: list, delay: int) -> list:
+    """A week-by-week pipeline (week 1 first) fitted to ``delay`` weeks: the weeks nearest arrival
+    when shorter, the week furthest out repeated when longer (0 if it was empty), so that a
+    pipeline carrying the same flow every week carries it still."""
+    if delay <= len(pipeline):
+        return copy.deepcopy(pipeline[:delay])
+    last = pipeline[-1] if pipeline else 0
+    return copy.deepcopy(pipeline) + [copy.deepcopy(last) for _ in range(delay - len(pipeline))]
+
+
+def _get(node: Any, where: tuple) -> Any:
+    """The value at ``where``, or None where a later value of the same call replaced a table on the way."""
+    for k in where:
+        if isinstance(node, dict):
+            node = node.get(k)
+        elif isinstance(node, list) and isinstance(k, int) and k < len(node):
+            node = node[k]
+        else:
+            return None
+    return node
 
 
 def bundled_dir() -> Path:
@@ -220,7 +323,11 @@ def bundled() -> dict[str, Path]:
 
 
 def load_scenario(source: str | Path | Scenario) -> Scenario:
-    """Load a scenario by bundled name (``"classic"``) or from a ``.toml`` path."""
+    """Load a scenario by bundled name (``"classic"``) or from a ``.toml`` path.
+
+    A bundled name always means the bundled scenario, even where a file or folder of that name is
+    in the working directory (write ``./classic`` for that one); anything else is a path.
+    """
     if isinstance(source, Scenario):
         return source
     if not isinstance(source, str | Path):
@@ -228,7 +335,7 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
                                         "or a Scenario)")
     names = bundled()
     path = Path(source)
-    if str(source) in names and not path.exists():
+    if str(source) in names:  # a name has no folder part and no .toml suffix: never a path
         path = names[str(source)]
     elif not path.exists():
         raise ScenarioError("scenario", f"{show(str(source))} is neither a bundled scenario "
@@ -339,9 +446,9 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
     if supplier == customer:
         raise ScenarioError(f"{path}.customer", f"{show(customer)} is also the supplier (allowed: another firm)")
     from_source = supplier == "source"
-    o = number(raw.get("order_delay", 1), f"{path}.order_delay", low=1, high=52, integer=True)
+    o = number(raw.get("order_delay", 1), f"{path}.order_delay", low=1, high=MAX_DELAY, integer=True)
     s = number(raw.get("shipping_delay", 0 if from_source else 1), f"{path}.shipping_delay",
-               low=0 if from_source else 1, high=52, integer=True)
+               low=0 if from_source else 1, high=MAX_DELAY, integer=True)
     returns = boolean(raw.get("returns", False), f"{path}.returns")
     if returns and not from_source:
         raise ScenarioError(f"{path}.returns", "true on a link between firms (allowed: only links from "
@@ -462,7 +569,7 @@ def _lead_time(supply: Link, production: Production | None) -> int:
 
 def _production(raw: Any, path: str) -> Production:
     table(raw, path, PRODUCTION_FIELDS)
-    delay = number(raw.get("delay", 1), f"{path}.delay", low=0, high=52, integer=True)
+    delay = number(raw.get("delay", 1), f"{path}.delay", low=0, high=MAX_DELAY, integer=True)
     capacity = number(raw.get("capacity", math.inf), f"{path}.capacity", low=0, allow_inf=True)
     capacity_cost = number(raw.get("capacity_cost", 0), f"{path}.capacity_cost", low=0)
     if capacity_cost > 0 and math.isinf(capacity):
@@ -473,7 +580,8 @@ def _production(raw: Any, path: str) -> Production:
         wip=numbers(raw.get("wip", 0), f"{path}.wip", length=delay, low=0),
         raw=number(raw.get("raw", 0), f"{path}.raw", low=0),
         capacity=float(capacity),
-        capacity_delay=number(raw.get("capacity_delay", 1), f"{path}.capacity_delay", low=1, high=52, integer=True),
+        capacity_delay=number(raw.get("capacity_delay", 1), f"{path}.capacity_delay", low=1, high=MAX_DELAY,
+                              integer=True),
         capacity_cost=capacity_cost,
         unit_cost=number(raw.get("unit_cost", 0), f"{path}.unit_cost", low=0),
         policy=pol.from_table(raw.get("policy", {"rule": "fixed"}), f"{path}.policy", pol.CAPACITY_RULES),

@@ -688,6 +688,18 @@ def test_a_file_loads_and_takes_its_name(tmp_path):
     assert load_scenario(str(p)).name == "mine"
 
 
+def test_a_bundled_name_is_not_hidden_by_a_folder_or_file_of_that_name(tmp_path, monkeypatch):
+    """``chaingame run classic --out classic`` leaves a folder ``classic``: the name still means the
+    bundled scenario; ``./classic`` is the path."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "classic").mkdir()
+    assert load_scenario("classic") == load_scenario(ROOT / "scenarios" / "classic.toml")
+    assert "is a folder" in load_fails("./classic")
+    (tmp_path / "stochastic").write_text("weeks = 3\n", encoding="utf-8")
+    assert load_scenario("stochastic").weeks == 48
+    assert "stochastic" in load_fails("./stochastic")  # that file is not a whole scenario
+
+
 def test_unknown_bundled_name_lists_the_bundled_names():
     msg = load_fails("clasic")
     assert '"clasic"' in msg
@@ -868,8 +880,17 @@ def test_with_values_whole_tables(sc):
     ({"firms.retailer.policy.bta": 1}, "firms.retailer.policy.bta", None, "unknown field"),
     ({"firms.retailer.policy.beta": 2}, "firms.retailer.policy.beta", "2", "allowed"),
     ({"links.*.shipping_delay": 0}, "links.0.shipping_delay", "0", "allowed"),
-    ({"links.*.shipping_delay": 1}, "links.0.shipments", "[4, 4]", "allowed"),
-    ({"firms.factory.production.delay": 3}, "firms.factory.production.wip", "[4, 4]", "allowed"),
+    ({"links.*.shipping_delay": 1, "links.0.shipments": [4, 4]}, "links.0.shipments", "[4, 4]", "allowed"),
+    ({"links.0.shipments": [4, 4], "links.*.shipping_delay": 1}, "links.0.shipments", "[4, 4]", "allowed"),
+    ({"firms.factory.production.delay": 3, "firms.factory.production.wip": [4, 4]}, "firms.factory.production.wip",
+     "[4, 4]", "allowed"),
+    ({"links.0": {"supplier": "wholesaler", "customer": "retailer", "shipping_delay": 2, "shipments": [4, 4]},
+      "links.0.shipping_delay": 3}, "links.0.shipments", "[4, 4]", "allowed"),  # a whole link set: kept
+    ({"links.*.shipping_delay": 53}, "links.0.shipping_delay", "53", "allowed"),
+    ({"firms.retailer.policy.rule": "base_stock", "firms.retailer.policy.theta": 0.5},
+     "firms.retailer.policy.theta", None, "unknown field"),
+    ({"firms.retailer.policy.rule": "base_stok"}, "firms.retailer.policy.rule", "base_stok", "allowed"),
+    ({"firms.retailer.policy.rule": "ar1"}, "firms.retailer.policy.rho", None, "missing"),
     ({"wekks": 3}, "wekks", None, "unknown field"),
     ({"demand.week": 0}, "demand.week", "0", "allowed"),
     ({"a..b": 1}, "a..b", None, None),
@@ -892,6 +913,84 @@ def test_a_short_run_keeps_a_later_step(sc):
     assert (h[h.firm == "retailer"].customer_demand == 4).all()
     long = chaingame.ChainModel(sc).run().history()
     pd.testing.assert_frame_equal(h, long[long.week <= 3].reset_index(drop=True))
+
+
+def test_a_changed_delay_resizes_its_pipeline(sc):
+    """Shortened, a pipeline keeps the weeks nearest arrival; lengthened, it repeats the week furthest
+    out; one number or a missing pipeline is left as it is, but goods start to be in transit at the
+    link's order flow where the shipping delay was 0 (docs/scenarios.md)."""
+    short = sc.with_values({"links.*.shipping_delay": 1})
+    assert [k.shipping_delay for k in short.links] == [1, 1, 1, 1]
+    assert [k.shipments for k in short.links] == [(4.0,)] * 4  # the source's: its order flow
+    assert [k.orders for k in short.links] == [k.orders for k in sc.links]
+    long = sc.with_values({"links.*.order_delay": 3, "firms.factory.production.delay": 4})
+    assert [k.orders for k in long.links] == [(4.0,) * 3] * 4
+    assert long.firm("factory").production.wip == (4.0,) * 4
+    uneven = sc.with_values({"links.0.shipments": [2, 6], "links.0.orders": 5, "links.1.shipments": 3,
+                             "links.3.orders": [7], "firms.factory.production": {"delay": 0, "wip": []}})
+    assert uneven.with_values({"links.0.shipping_delay": 1}).links[0].shipments == (2.0,)
+    assert uneven.with_values({"links.0.shipping_delay": 3}).links[0].shipments == (2.0, 6.0, 6.0)
+    assert uneven.with_values({"links.0.order_delay": 3}).links[0].orders == (5.0,) * 3  # one number: every week
+    assert uneven.with_values({"links.1.shipping_delay": 3}).links[1].shipments == (3.0,) * 3
+    assert uneven.with_values({"links.3.shipping_delay": 2}).links[3].shipments == (7.0, 7.0)  # the order flow
+    assert uneven.with_values({"firms.factory.production.delay": 2}).firm("factory").production.wip == (0.0, 0.0)
+    assert sc.with_values({"links.0.shipping_delay": 2, "links.1.order_delay": 2}) == sc  # the same delays
+    missing = sc.with_values({"links.0": {"supplier": "wholesaler", "customer": "retailer"}})  # delays of 1, 0s
+    assert missing.with_values({"links.0.shipping_delay": 3}).links[0].shipments == (0.0,) * 3
+
+
+def test_a_pipeline_set_in_the_same_call_is_kept(sc):
+    new = sc.with_values({"links.*.shipping_delay": 1, "links.0.shipments": [3]})
+    assert [k.shipments for k in new.links] == [(3.0,), (4.0,), (4.0,), (4.0,)]
+    assert sc.with_values({"links.0.shipments": [3], "links.*.shipping_delay": 1}) == new  # in either order
+    assert sc.with_values({"links.1.shipments.0": 9}).links[1].shipments == (9.0, 4.0)
+    with pytest.raises(ScenarioError, match=r"^links\.1\.shipments: \[9, 4\] has 2 values"):
+        sc.with_values({"links.1.shipments.0": 9, "links.1.shipping_delay": 1})  # an entry set: kept too
+
+
+def test_a_defaults_pipeline_follows_its_delay():
+    raw = copy.deepcopy(CLASSIC)
+    raw["defaults"]["production"] = raw["firms"]["factory"].pop("production")
+    sc = from_table(raw)
+    assert sc.with_values({"defaults.production.delay": 1}).firm("factory").production.wip == (4.0,)
+    own = sc.with_values({"firms.factory.production.delay": 3})  # inherited, then the firm's own
+    assert own.firm("factory").production.wip == (4.0,) * 3 and own.table["defaults"]["production"]["delay"] == 2
+
+
+def test_a_resized_pipeline_keeps_the_steady_state(sc):
+    """Classic is in steady state until the demand step in week 5 (4 cases/week everywhere, 12 on hand):
+    with every delay changed, the source's shipping delay too, the resized pipelines keep it so."""
+    for weeks in (1, 3):
+        new = sc.with_values({"links.*.order_delay": weeks, "links.*.shipping_delay": weeks,
+                              "firms.factory.production.delay": weeks})
+        assert new.links[3].shipping_delay == weeks
+        h = chaingame.ChainModel(new).run().history()
+        calm = h[h.week <= 4]
+        assert (calm.inventory == 12).all() and (calm.backlog == 0).all(), weeks
+        assert (calm.received == 4).all() and (calm.incoming_order == 4).all(), weeks
+
+
+def test_a_new_rule_drops_the_old_rule_s_parameters(sc):
+    new = sc.with_values({"firms.retailer.policy.rule": "base_stock", "firms.retailer.policy.level": 20})
+    assert new.firm("retailer").policy == pol.BaseStock(level=20)
+    assert new.firm("wholesaler").policy == sc.firm("wholesaler").policy
+    assert new.table["firms"]["retailer"]["policy"] == {"rule": "base_stock", "level": 20}
+    assert new.table["defaults"]["policy"] == sc.table["defaults"]["policy"]
+    every = sc.with_values({"defaults.policy.rule": "smoothing", "defaults.policy.alpha": 0.5})
+    for f in every.firms:
+        assert f.policy == pol.SmoothingOrderUpTo(alpha=0.5, lead_time=every.lead_time(f.id)), f.id
+    same = sc.with_values({"firms.retailer.policy.rule": "sterman"})  # the same rule keeps its parameters
+    assert same.firm("retailer").policy == sc.firm("retailer").policy
+    whole = sc.with_values({"firms.retailer.policy": {"rule": "base_stock", "level": 9},
+                            "firms.retailer.policy.rule": "base_stock"})
+    assert whole.firm("retailer").policy == pol.BaseStock(level=9)
+
+
+def test_a_new_capacity_rule_drops_the_old_rule_s_parameters():
+    sc = load_scenario("capacity")
+    new = sc.with_values({"firms.manufacturer.production.policy.rule": "fixed"})
+    assert new.firm("manufacturer").production.policy == pol.FixedCapacity()
+    assert new.firm("manufacturer").production.capacity == sc.firm("manufacturer").production.capacity
 
 
 @pytest.mark.parametrize("values", [{"": 1}, {".weeks": 1}, {"weeks.": 1}, {1: 2}],
