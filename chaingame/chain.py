@@ -255,6 +255,8 @@ class Flows:
     demand: np.ndarray  # (C, R) end-customer demand this week
     from_source: np.ndarray  # (R,) goods the source shipped into the chain
     to_market: np.ndarray  # (R,) goods that left the chain to end customers
+    due: np.ndarray  # what its suppliers owed the firm this week: its backlog with them + its orders that reached them
+    supplied: np.ndarray  # goods its suppliers (the source included) shipped to the firm this week
     order: np.ndarray | None = None  # orders placed at the end of the week (set by place)
     returned: np.ndarray | None = None  # (R,) goods returned to the source (set by place)
 
@@ -440,6 +442,8 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
         demand=demand,
         from_source=from_source,
         to_market=ship[net.market_links].sum(axis=0),
+        due=net.by_customer(owed),
+        supplied=net.by_customer(shipped_link),
     )
 
 

@@ -39,6 +39,10 @@ class Observation:
         shipped: goods sent this week. last_order: the order it placed last week.
         capacity: production capacity in force (producers; 0 otherwise).
         cost: this week's operating cost. cash: money on hand.
+        due: what its suppliers owed it this week (its backlog with them plus its orders that reached
+            them). supplied: goods its suppliers shipped it this week, on their way to it (its own
+            account with its suppliers, as a shipping notice shows it); ``supplied / due`` is the
+            fill rate its suppliers gave it.
         demand: end-customer demand this week (``pos`` and ``full``; None in ``silo``).
         chain: every firm's books (``full``; None otherwise).
     """
@@ -58,6 +62,8 @@ class Observation:
     capacity: np.ndarray
     cost: np.ndarray
     cash: np.ndarray
+    due: np.ndarray
+    supplied: np.ndarray
     demand: np.ndarray | None = None
     chain: ChainView | None = None
 
@@ -68,7 +74,7 @@ class Observation:
 
 
 _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
-        "capacity", "cost", "cash")  # an observation's own-firm fields, in this order
+        "capacity", "cost", "cash", "due", "supplied")  # an observation's own-firm fields, in this order
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
@@ -83,6 +89,7 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         "on_order": supply_line(net, state), "incoming": flows.incoming, "received": flows.received,
         "shipped": flows.shipped,
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
+        "due": flows.due, "supplied": flows.supplied,
     }
     rows = [values[k] for k in _OWN]
     pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None

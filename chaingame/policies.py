@@ -24,6 +24,8 @@ from .checks import ScenarioError, choice, number, show, table
 from .information import Information, covering, covers
 from .observe import Observation
 
+SIGNALS = ("orders", "demand")  # what a forecasting rule smooths: its incoming orders, or end-customer demand
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -64,7 +66,8 @@ class Rule:
         """Build the rule from its scenario table (``rule`` plus parameters)."""
         params = [f.name for f in fields(cls)]
         table(raw, path, ["rule", *params])
-        values = {**defaults, **{k: v for k, v in raw.items() if k != "rule"}}
+        values = {**{k: v for k, v in defaults.items() if k in params},
+                  **{k: v for k, v in raw.items() if k != "rule"}}
         for key, bounds in cls.bounds.items():
             if values.get(key) is not None:
                 values[key] = number(values[key], f"{path}.{key}", **bounds)
@@ -101,12 +104,18 @@ class Sterman(Policy):
     with L_t this week's incoming order, S_t = on hand − backlog, SL_t the supply line, and
     L̂_0 = ``expected`` (default: the first week's incoming order).
 
+    With ``signal = "demand"`` (point-of-sale data shared, Lee, Padmanabhan & Whang 1997) L_t is
+    instead the end-customer demand the firm sees this week (``Observation.demand``: the demand of
+    the retailers it serves), and L̂_0 defaults to the first week's demand observed. The stock and
+    supply-line terms are the firm's own, as with ``"orders"``.
+
     Args:
         theta: θ, weight of the latest incoming order in the expectation (0 to 1).
         alpha_s: α_S, fraction of the stock gap ordered each week (0 to 1).
         beta: β, weight given to the supply line (0 to 1; 1 counts it fully).
         s_prime: S', desired stock plus β times the desired supply line (units).
         expected: L̂_0, the initial expectation of incoming orders (units/week).
+        signal: "orders" (own incoming orders) or "demand" (end-customer demand, needs POS data).
     """
 
     theta: float = 0.36
@@ -114,17 +123,23 @@ class Sterman(Policy):
     beta: float = 0.34
     s_prime: float = 17.0
     expected: float | None = None
+    signal: str = "orders"
     name: ClassVar[str] = "sterman"
     bounds: ClassVar = {"theta": dict(low=0, high=1), "alpha_s": dict(low=0, high=1),
                         "beta": dict(low=0, high=1), "s_prime": dict(low=0), "expected": dict(low=0)}
 
+    @property
+    def needs(self) -> Information:
+        return Information.POS if self.signal == "demand" else Information.SILO
+
     def decide(self, obs, memory):
+        x = obs.demand if self.signal == "demand" else obs.incoming
         if "expected" not in memory:
-            start = obs.incoming if self.expected is None else self.expected
-            memory["expected"] = np.full(obs.incoming.shape, start, dtype=float)
+            start = x if self.expected is None else self.expected
+            memory["expected"] = np.full(x.shape, start, dtype=float)
         lhat = memory["expected"]
         lhat *= 1 - self.theta
-        lhat += self.theta * obs.incoming
+        lhat += self.theta * x
         stock = obs.inventory - obs.backlog
         adjust = self.alpha_s * (self.s_prime - stock - self.beta * obs.on_order)
         return np.maximum(0.0, half_up(lhat + adjust))
@@ -157,9 +172,6 @@ class PassThrough(Policy):
 
     def decide(self, obs, memory):
         return obs.incoming.astype(float, copy=True)
-
-
-SIGNALS = ("orders", "demand")
 
 
 class _OrderUpTo(Policy):
@@ -286,6 +298,82 @@ class AR1OrderUpTo(_OrderUpTo):
         return self.lead_time * self.mean + weight * (x - self.mean)
 
 
+@dataclass(frozen=True)
+class Gaming(Policy):
+    """Shortage gaming (Lee, Padmanabhan & Whang 1997; Cachon & Lariviere 1999): order what a base
+    rule orders, inflated by the inverse of the last fill rate the firm's suppliers gave it.
+
+    O_t = q_t · min(m, 1 / f_t),  f_t = supplied_t / due_t,
+    with q_t the base rule's order, m = ``max_inflation``, and f_t the share of what its suppliers
+    owed it this week (its backlog with them plus its orders that reached them) that they shipped
+    it (:class:`~chaingame.observe.Observation` ``supplied`` and ``due``, its own books). In a week
+    when nothing was due the last fill rate stands; before any, f = 1. A firm filled in full orders
+    q_t; one rationed to half its claim orders 2 q_t, one shipped nothing m q_t. A return (q_t < 0)
+    is not inflated. Meant for retailers that share a rationing supplier: against the source, which
+    ships in full, the rule is its base.
+
+    In a scenario file the base rule's name and parameters sit in the same table:
+    ``{rule = "gaming", base = "sterman", theta = 0.36, max_inflation = 3}``.
+
+    Args:
+        base: the rule whose order is inflated (any order rule but gaming; default :class:`Sterman`).
+        max_inflation: m, the largest factor an order is inflated by (>= 1; 1: no gaming).
+
+    References:
+        Lee, Padmanabhan & Whang (1997), "Information distortion in a supply chain: the bullwhip
+        effect", Management Science 43(4): 546-558 (rationing and shortage gaming).
+        Cachon & Lariviere (1999), "Capacity choice and allocation: strategic behavior and supply
+        chain performance", Management Science 45(8): 1091-1108 (inflated orders under
+        proportional allocation).
+    """
+
+    base: Policy = Sterman()
+    max_inflation: float = 3.0
+    name: ClassVar[str] = "gaming"
+    bounds: ClassVar = {"max_inflation": dict(low=1)}
+
+    def check(self, path):
+        if not isinstance(self.base, Policy) or isinstance(self.base, Gaming):
+            raise ScenarioError(f"{path}.base", f"{show(self.base)} is not an order rule (allowed: "
+                                                f"{', '.join(n for n in ORDER_RULES if n != self.name)})")
+        super().check(path)
+
+    @property
+    def needs(self) -> Information:
+        return self.base.needs
+
+    @property
+    def signal(self) -> str:
+        """The base rule's signal ("orders" for a rule that forecasts nothing)."""
+        return getattr(self.base, "signal", "orders")
+
+    @classmethod
+    def from_table(cls, raw, path, **defaults):
+        bases = [n for n in ORDER_RULES if n != cls.name]
+        base = ORDER_RULES[choice(raw.get("base", Sterman.name), f"{path}.base", bases)]
+        own = ["base", "max_inflation"]
+        table(raw, path, ["rule", *own, *(f.name for f in fields(base))])
+        rule = base.from_table({**{k: v for k, v in raw.items() if k not in own}, "rule": base.name}, path,
+                               **defaults)
+        return cls(base=rule, max_inflation=number(raw.get("max_inflation", 3.0), f"{path}.max_inflation",
+                                                   **cls.bounds["max_inflation"]))
+
+    def as_table(self):
+        return {"rule": self.name, "base": self.base.name, "max_inflation": self.max_inflation,
+                **{k: v for k, v in self.base.as_table().items() if k != "rule"}}
+
+    def decide(self, obs, memory):
+        order = self.base.decide(obs, memory.setdefault("base", {}))
+        if "fill" not in memory:
+            memory["fill"] = np.ones(obs.due.shape)
+        fill = memory["fill"]
+        owed = obs.due > 0
+        np.divide(obs.supplied, obs.due, out=fill, where=owed)
+        inflation = np.divide(1.0, fill, out=np.full(fill.shape, self.max_inflation, dtype=float),
+                              where=fill * self.max_inflation > 1)
+        return np.where(order > 0, order * inflation, order)
+
+
 class CapacityRule(Rule):
     """A producer's capacity rule: ``target(observation, memory) -> capacity`` (R,)."""
 
@@ -331,7 +419,8 @@ class TrackDemand(CapacityRule):
 
 
 ORDER_RULES: dict[str, type[Policy]] = {
-    c.name: c for c in (Sterman, BaseStock, MovingAverageOrderUpTo, SmoothingOrderUpTo, AR1OrderUpTo, PassThrough)
+    c.name: c for c in (Sterman, BaseStock, MovingAverageOrderUpTo, SmoothingOrderUpTo, AR1OrderUpTo, PassThrough,
+                        Gaming)
 }
 CAPACITY_RULES: dict[str, type[CapacityRule]] = {c.name: c for c in (FixedCapacity, TrackDemand)}
 
@@ -340,5 +429,4 @@ def from_table(raw: Any, path: str, rules: Mapping[str, type[Rule]], **defaults:
     """Build an order or capacity rule from a scenario table ``{rule = "...", ...}``."""
     table(raw, path, ["rule", *sorted({f.name for c in rules.values() for f in fields(c)})], required=["rule"])
     cls = rules[choice(raw["rule"], f"{path}.rule", list(rules))]
-    defaults = {k: v for k, v in defaults.items() if k in {f.name for f in fields(cls)} and k not in raw}
-    return cls.from_table(raw, path, **defaults)
+    return cls.from_table(raw, path, **defaults)  # a rule takes the defaults it has a field for

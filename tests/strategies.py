@@ -30,7 +30,7 @@ import numpy as np
 NON_RETAILER_ROLES = ("wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 DEMAND_PROCESSES = ("constant", "step", "normal", "uniform", "poisson", "ar1", "seasonal", "trace")
-ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1")
+ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1", "gaming")
 NEGATIVE_CAPABLE = ("moving_average", "smoothing", "ar1")  # may return orders < 0 (signal "orders")
 
 
@@ -265,6 +265,15 @@ class _Gen:
         if returning and c.boolean():
             rules = NEGATIVE_CAPABLE  # make negative orders (returns) likely
         rule = c.choice(rules)
+        if rule == "gaming":  # a base rule's table, inflated: its parameters sit beside base and max_inflation
+            p = self.policy_of(c.choice(ORDER_RULES[:-1]), returning)
+            p = {"rule": "gaming", "base": p.pop("rule"), **p}
+            self.maybe(p, "max_inflation", lambda: c.choice((3, 1, 1.5, 10)))
+            return p
+        return self.policy_of(rule, returning)
+
+    def policy_of(self, rule: str, returning: bool) -> dict:
+        c = self.c
         p: dict[str, Any] = {"rule": rule}
         if rule == "base_stock":
             p["level"] = self.qty(40)
@@ -274,6 +283,7 @@ class _Gen:
             self.maybe(p, "beta", lambda: round(c.real(0, 1), 3))
             self.maybe(p, "s_prime", lambda: self.qty(40))
             self.maybe(p, "expected", lambda: self.qty(10))
+            self.signal(p, returning)
         elif rule in ("moving_average", "smoothing", "ar1"):
             if rule == "moving_average":
                 self.maybe(p, "p", lambda: c.integer(1, 6))
@@ -286,10 +296,15 @@ class _Gen:
             self.maybe(p, "lead_time", lambda: c.choice(leads))
             if rule != "ar1":
                 self.maybe(p, "z", lambda: c.choice((0, 1, 2.5)))
-            signal = "demand" if self.information != "silo" and not returning and c.boolean() else "orders"
-            if signal == "demand" or c.boolean():
-                p["signal"] = signal
+            self.signal(p, returning)
         return p
+
+    def signal(self, p: dict, returning: bool) -> None:
+        """A forecasting rule's signal: end-customer demand sometimes, where the firm sees it."""
+        c = self.c
+        signal = "demand" if self.information != "silo" and not returning and c.boolean() else "orders"
+        if signal == "demand" or c.boolean():
+            p["signal"] = signal
 
     def firm(self, role: str, returning: bool, defaults: dict) -> dict:
         c = self.c

@@ -305,7 +305,7 @@ def firm_cases():
 ORDER_RULES = {
     "sterman": ({"rule": "sterman", "theta": 0.36, "alpha_s": 0.26, "beta": 0.34, "s_prime": 17},
                 {"theta": bad_unit(), "alpha_s": bad_unit(), "beta": bad_unit(), "s_prime": bad_nonneg(),
-                 "expected": bad_nonneg()}),
+                 "expected": bad_nonneg(), "signal": bad_choice(["orders", "demand"])}),
     "base_stock": ({"rule": "base_stock", "level": 20}, {"level": bad_nonneg()}),
     "moving_average": ({"rule": "moving_average", "p": 5},
                        {"p": bad_int(1), "lead_time": bad_nonneg(), "z": bad_nonneg(),
@@ -317,6 +317,11 @@ ORDER_RULES = {
             {"rho": [-1, -1.5, 1, 1.5, "0.5", True, NAN, INF], "mean": bad_nonneg(), "lead_time": bad_int(0),
              "signal": bad_choice(["orders", "demand"])}),
     "pass_through": ({"rule": "pass_through"}, {}),
+    "gaming": ({"rule": "gaming", "base": "sterman"},
+               {"max_inflation": [0.5, 0, -1, "3", True, NAN, INF, [3]],
+                "base": [*bad_choice(["sterman", "base_stock", "moving_average", "smoothing", "ar1",
+                                      "pass_through"]), "gaming"],
+                "theta": bad_unit(), "signal": bad_choice(["orders", "demand"])}),
 }
 CAPACITY_RULES = {
     "fixed": ({"rule": "fixed"}, {}),
@@ -331,7 +336,7 @@ def rule_cases(where, rules):
         for param, values in params.items():
             out += [case([(where, {**base, param: v})], f"{where}.{param}", written(v),
                          id=f"{where}.{name}.{param}={written(v)}") for v in values]
-        foreign = "alpha_s" if name != "sterman" else "level"
+        foreign = "alpha_s" if name not in ("sterman", "gaming") else "level"
         if name in ("fixed", "track"):
             foreign = "alpha_s"
         out.append(case([(where, {**base, foreign: 0.5})], f"{where}.{foreign}", None, "unknown field",
@@ -442,6 +447,12 @@ STRUCTURE_CASES = [
          '"demand"', id="signal-demand-with-silo"),
     case([("firms.retailer.policy", {"rule": "smoothing", "signal": "demand"})], "firms.retailer.policy.signal",
          '"demand"', id="signal-demand-with-silo-smoothing"),
+    case([("defaults.policy.signal", "demand")], ("firms.retailer.policy.signal", "defaults.policy.signal"),
+         '"demand"', id="signal-demand-with-silo-sterman"),
+    case([("firms.retailer.policy", {"rule": "gaming", "base": "sterman", "signal": "demand"})],
+         "firms.retailer.policy.signal", '"demand"', id="signal-demand-with-silo-gaming"),
+    case([("firms.retailer.policy", {"rule": "gaming", "base": "base_stock", "theta": 0.5})],
+         "firms.retailer.policy.theta", None, "unknown field", id="gaming-with-a-parameter-its-base-lacks"),
     case([("links.+", {"supplier": "source", "customer": "distributor", "returns": True})], "links.2.returns",
          "false", id="returns-all-or-none"),
     case([("firms.1bad", {"role": "retailer"})], "firms.1bad", None, id="firm-id-starts-with-digit"),
@@ -632,6 +643,16 @@ GOOD_CASES = [
     ([("firms.factory.policy", {"rule": "moving_average", "p": 1, "lead_time": 0, "z": 0})],
      lambda sc: sc.firm("factory").policy.p == 1),
     ([("firms.factory.policy", {"rule": "pass_through"})], lambda sc: sc.firm("factory").policy.name == "pass_through"),
+    ([("information", "pos"), ("defaults.policy.signal", "demand")],
+     lambda sc: {f.policy.signal for f in sc.firms} == {"demand"} and sc.firm("factory").policy.theta == 0.36),
+    ([("defaults.policy.signal", "orders")], lambda sc: sc.firm("factory").policy == pol.Sterman(0.36, 0.26, 0.34, 17)),
+    ([("firms.retailer.policy", {"rule": "gaming"})],
+     lambda sc: sc.firm("retailer").policy == pol.Gaming(base=pol.Sterman(), max_inflation=3)),
+    ([("information", "pos"), ("firms.retailer.policy", {"rule": "gaming", "base": "sterman", "theta": 0,
+                                                          "signal": "demand", "max_inflation": 1})],
+     lambda sc: sc.firm("retailer").policy == pol.Gaming(base=pol.Sterman(theta=0, signal="demand"), max_inflation=1)),
+    ([("firms.retailer.policy", {"rule": "gaming", "base": "moving_average", "p": 2})],
+     lambda sc: sc.firm("retailer").policy.base.lead_time == 4),  # the firm's lead time reaches the base rule
     ([("allocation", "priority"), ("links.0.priority", 1000)], lambda sc: sc.links[0].priority == 1000),
     ([("links.0.price", 0), ("links.0.share", 0.5), ("links.0.backlog", 3)], lambda sc: sc.links[0].price == 0),
     ([("links.3.returns", True)], lambda sc: sc.links[3].returns),
@@ -1014,6 +1035,12 @@ CONSTRUCTOR_CASES = [
     ("Sterman(s_prime=INF)", lambda: pol.Sterman(s_prime=INF), "s_prime", "inf"),
     ("Sterman(expected=-4)", lambda: pol.Sterman(expected=-4), "expected", "-4"),
     ("Sterman(0.36, 0.26, 0.34, True)", lambda: pol.Sterman(0.36, 0.26, 0.34, True), "s_prime", "true"),
+    ('Sterman(signal="pos")', lambda: pol.Sterman(signal="pos"), "signal", '"pos"'),
+    ("Gaming(max_inflation=0.5)", lambda: pol.Gaming(max_inflation=0.5), "max_inflation", "0.5"),
+    ("Gaming(max_inflation=NAN)", lambda: pol.Gaming(max_inflation=NAN), "max_inflation", "nan"),
+    ('Gaming(base="sterman")', lambda: pol.Gaming(base="sterman"), "base", '"sterman"'),
+    ("Gaming(base=Gaming())", lambda: pol.Gaming(base=pol.Gaming()), "base", "Gaming("),
+    ("Gaming(base=TrackDemand())", lambda: pol.Gaming(base=pol.TrackDemand()), "base", "TrackDemand("),
     ("BaseStock(level=-1)", lambda: pol.BaseStock(level=-1), "level", "-1"),
     ('BaseStock(level="20")', lambda: pol.BaseStock(level="20"), "level", '"20"'),
     ("MovingAverageOrderUpTo(p=0)", lambda: pol.MovingAverageOrderUpTo(p=0), "p", "0"),
@@ -1070,6 +1097,9 @@ def test_whole_number_float_parameter_is_usable():
 def test_python_constructors_accept_good_values():
     assert pol.Sterman(0, 1, 1, 20).alpha_s == 1
     assert pol.MovingAverageOrderUpTo(p=1, signal="demand").needs == "pos"
+    assert pol.Sterman(signal="demand").needs == "pos" and pol.Sterman().needs == "silo"
+    assert pol.Gaming(base=pol.SmoothingOrderUpTo(signal="demand")).needs == "pos"
+    assert pol.Gaming(base=pol.BaseStock(level=9), max_inflation=1).needs == "silo"
     assert pol.SmoothingOrderUpTo(alpha=1).alpha == 1
     assert pol.TrackDemand(theta=1, margin=0).theta == 1
     assert pol.BaseStock(level=np.float64(20)).level == 20
