@@ -23,9 +23,10 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 6. customers pay for what was shipped to them; holding, backlog, lost-sales, capacity and
    production costs are charged on the end-of-week state;
 7. (:func:`place`) each firm orders what :func:`accepted_orders` makes of its decision (whole
-   units, never negative unless returns are allowed); an order placed at the end of week t is
-   filled by its supplier in week t + order_delay and arrives in week t + order_delay +
-   shipping_delay; the ordering cost is charged.
+   units, never negative unless returns are allowed; 0 outside the firm's review weeks, raised
+   to its minimum order and rounded up to whole packs where it has them); an order placed at the
+   end of week t is filled by its supplier in week t + order_delay and arrives in week
+   t + order_delay + shipping_delay; the ordering cost is charged.
 
 Where a rule is exact (round half up, "an order is placed when it is > 0", ties of largest
 remainders to the first link), it is applied to quantities :func:`counted` to ``DECIMALS``
@@ -69,15 +70,38 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     The order the scenario fixes for the week replaces the decision; the rest are
     :func:`counted`, rounded half up to whole units where the scenario counts whole units, and
     floored at 0 unless the firm may return goods to the source (Chen et al. 2000 allow negative
-    orders). :func:`place` then limits a return to what the firm holds.
+    orders), and batched where the firm reviews periodically, has a minimum order or orders in
+    packs (:func:`_batched`). :func:`place` then limits a return to what the firm holds.
     """
     orders = np.array(orders, dtype=float, copy=True)
+    rows = None
     if week <= net.fixed_orders.shape[1]:
         fixed = net.fixed_orders[:, week - 1]
         rows = ~np.isnan(fixed)
         orders[rows] = fixed[rows, None]
     orders = half_up(orders) if net.whole_units else counted(orders)
-    return np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+    orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+    return _batched(net, week, orders, rows) if net.batching else orders
+
+
+def _batched(net: Network, week: int, orders: np.ndarray, fixed: np.ndarray | None) -> np.ndarray:
+    """Order batching (Lee, Padmanabhan & Whang 1997): periodic review, minimum order, pack size.
+
+    A firm with review period k and phase p orders only at the end of weeks p + 1, p + 1 + k,
+    p + 1 + 2k, ...; in the other weeks its order is 0 (no order, no return). In a review week a
+    positive order q becomes ``pack * ceil(max(q, min_order) / pack)``: raised to the minimum
+    order quantity, then rounded up to whole packs. Returns (negative orders) are left as they
+    are, and an order the scenario fixes for the week is placed as written.
+    """
+    off = (week - 1 - net.review_phase) % net.review_period != 0  # (F,)
+    q = np.where(off[:, None], 0.0, orders)
+    q = np.where(q > 0, np.maximum(q, net.min_order[:, None]), q)
+    packed = np.flatnonzero(net.pack > 0)
+    if len(packed):
+        size = net.pack[packed, None]
+        up = counted(np.ceil(counted(q[packed] / size)) * size)
+        q[packed] = np.where(q[packed] > 0, up, q[packed])
+    return q if fixed is None else np.where(fixed[:, None], orders, q)
 
 
 def accepted_order(net: Network, week: int, firm: int, order: float) -> float:
@@ -117,11 +141,18 @@ class Network:
     whole_units: bool
     priority: bool  # allocation by priority (else proportional)
     slots: int  # ring size S, > every delay
+    # order batching (see _batched); None: off (every week, no minimum, no packs)
+    review_period: np.ndarray | None = None  # (F,) weeks between the firm's orders, >= 1
+    review_phase: np.ndarray | None = None  # (F,) 0..period-1: orders at the end of weeks phase + 1 + n * period
+    min_order: np.ndarray | None = None  # (F,) a positive order below it is raised to it (units)
+    pack: np.ndarray | None = None  # (F,) orders are whole multiples of it, rounded up (0: no packs)
     out_links: np.ndarray = field(init=False)  # (F, K) 1 where f supplies link k (market included)
     in_links: np.ndarray = field(init=False)  # (F, K) 1 where f is the customer of k (source included)
+    batching: bool = field(init=False)  # some firm reviews less than weekly, has a minimum order or packs
 
     def __post_init__(self):
         F, K = len(self.firms), len(self.supplier)
+        self._compile_batching(F)
         object.__setattr__(self, "_out_plan", _sum_plan([np.flatnonzero(self.supplier == f) for f in range(F)]))
         object.__setattr__(self, "_in_plan", _sum_plan([np.flatnonzero(self.customer == f) for f in range(F)]))
         object.__setattr__(self, "_seen_plan", _sum_plan([np.flatnonzero(row) for row in self.sees_market]))
@@ -159,6 +190,13 @@ class Network:
         object.__setattr__(self, "_ins", ins)
         object.__setattr__(self, "_split", bool(np.any(same_cus[np.ix_(ins, ins)].sum(axis=1) > 1)))
         object.__setattr__(self, "_ins_same", same_cus[np.ix_(ins, ins)].astype(float))
+
+    def _compile_batching(self, F: int) -> None:
+        for name, off in (("review_period", 1), ("review_phase", 0), ("min_order", 0.0), ("pack", 0.0)):
+            value = getattr(self, name)
+            object.__setattr__(self, name, np.full(F, off) if value is None else np.asarray(value))
+        object.__setattr__(self, "batching", bool(np.any(self.review_period > 1) or np.any(self.min_order > 0)
+                                                  or np.any(self.pack > 0)))
 
     def by_supplier(self, x: np.ndarray) -> np.ndarray:
         """Sum a link quantity (K, R) over each firm's outgoing links (market included): (F, R)."""

@@ -218,7 +218,8 @@ class MovingAverageOrderUpTo(_OrderUpTo):
 
     Args:
         p: weeks in the moving average (>= 1; the window starts full of the first observation).
-        lead_time: L, weeks of demand the level covers (order + shipping delay, see chain.py).
+        lead_time: L, weeks of demand the level covers (scenario default: order + shipping delay,
+            plus review_period - 1 for a firm that orders only every review_period weeks).
         z: safety factor on the moving standard deviation (0: none).
         signal: "orders" (own incoming orders) or "demand" (end-customer demand, needs POS data).
     """

@@ -31,11 +31,14 @@ PRODUCER_ROLES = ("manufacturer", "supplier")
 ALLOCATION = ("proportional", "priority")
 UNMET = ("backlog", "lost")
 MAX_DELAY = 52  # weeks: the longest order, shipping, production or capacity delay
+REVIEW_PHASES = ("staggered", "synchronized", "random")  # review_phases: how a supplier's customers' cycles sit
+PHASE_STREAM = 2**64  # spawn key of the stream random review phases are drawn from (no replication's)
 
 TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "allocation",
-              "whole_units", "demand", "defaults", "firms", "links"]
+              "whole_units", "demand", "defaults", "firms", "links", "review_phases"]
 FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_cost", "lost_sales_cost",
-               "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production"]
+               "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production",
+               "review_period", "review_phase", "min_order", "pack"]
 PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
                "price", "share", "priority", "returns"]
@@ -76,6 +79,10 @@ class Firm:
     policy: pol.Policy
     demand: demand_mod.Demand | None  # retailers: end-customer demand
     production: Production | None
+    review_period: int = 1  # orders only every review_period weeks
+    review_phase: int = 0  # 0..review_period-1: orders at the end of weeks phase + 1, phase + 1 + period, ...
+    min_order: float = 0.0  # a positive order below it is raised to it
+    pack: float | None = None  # orders are whole multiples of it, rounded up (None: no packs)
 
     @property
     def producer(self) -> bool:
@@ -139,9 +146,10 @@ class Scenario:
         return from_table(raw)
 
     def lead_time(self, firm_id: str) -> int:
-        """Weeks of demand an order must cover: order + shipping (+ production) delay (docs/model.md)."""
+        """Weeks of demand an order must cover: order + shipping (+ production) delay, and the
+        review period's weeks beyond the first (docs/model.md, "Delays and lead time")."""
         firm = self.firm(firm_id)
-        return _lead_time(next(k for k in self.links if k.customer == firm_id), firm.production)
+        return _lead_time(next(k for k in self.links if k.customer == firm_id), firm.production, firm.review_period)
 
     def network(self) -> Network:
         """Compile the structure into the index arrays of :class:`~chaingame.chain.Network` (once: a
@@ -416,6 +424,10 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
                                                       "(allowed: all of a firm's links accept returns or none)")
     if whole_units:
         _check_whole(firms, links)
+        _check_whole_batches(firms)
+    if "review_phases" in raw:
+        firms = _review_phases(choice(raw["review_phases"], "review_phases", REVIEW_PHASES), firms, firms_raw,
+                               links, seed)
     return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
                     tuple(firms), tuple(links), copy.deepcopy(dict(raw)))
 
@@ -535,8 +547,9 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
     if "production" in raw:
         production = _production(raw["production"], where("production"))
     fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)  # weeks past the horizon never come
+    batching = _batching(raw, where)
     policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
-                            lead_time=_lead_time(inbound[0], production))
+                            lead_time=_lead_time(inbound[0], production, batching["review_period"]))
     policy.check_information(information, where("policy"))
     return Firm(
         id=fid,
@@ -555,16 +568,69 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
         policy=policy,
         demand=demand_mod.from_table(raw["demand"], where("demand"), weeks) if "demand" in raw else None,
         production=production,
+        **batching,
     )
 
 
-def _lead_time(supply: Link, production: Production | None) -> int:
+def _lead_time(supply: Link, production: Production | None, review_period: int = 1) -> int:
     """The lead time L of a firm supplied over link ``supply``: the weeks of demand an order must cover.
 
-    L = order_delay + shipping_delay (+ the production delay of a producer); see docs/model.md,
-    "Delays and lead time". A firm with several suppliers is given the lead time of its first link.
+    L = order_delay + shipping_delay (+ the production delay of a producer) + review_period - 1
+    (an order must last until the next one arrives); see docs/model.md, "Delays and lead time".
+    A firm with several suppliers is given the lead time of its first link.
     """
-    return supply.order_delay + supply.shipping_delay + (production.delay if production else 0)
+    return (supply.order_delay + supply.shipping_delay + (production.delay if production else 0)
+            + review_period - 1)
+
+
+def _batching(raw: Mapping[str, Any], where) -> dict:
+    """A firm's order batching fields (see chain._batched), checked; ``where(name)`` names a field."""
+    period = number(raw.get("review_period", 1), where("review_period"), low=1, high=MAX_DELAY, integer=True)
+    pack = raw.get("pack")
+    return dict(
+        review_period=period,
+        review_phase=number(raw.get("review_phase", 0), where("review_phase"), low=0, high=period - 1,
+                            integer=True),
+        min_order=number(raw.get("min_order", 0), where("min_order"), low=0),
+        pack=None if pack is None else number(pack, where("pack"), above=0),
+    )
+
+
+def _check_whole_batches(firms: list[Firm]) -> None:
+    """With whole units, minimum orders and packs are whole numbers."""
+    for f in firms:
+        for name in ("min_order", "pack"):
+            value = getattr(f, name)
+            if value is not None and value != int(value):
+                raise ScenarioError(f"firms.{f.id}.{name}", f"{show(value)} is not whole "
+                                                            "(allowed: whole units, as whole_units = true)")
+
+
+def _review_phases(mode: str, firms: list[Firm], firms_raw: Mapping[str, Any], links: list[Link],
+                   seed: int) -> list[Firm]:
+    """The firms with the phases ``review_phases = mode`` gives the customers of each supplier.
+
+    A firm's cycle belongs to its first supplier (its first link). Among the firms reviewing less
+    than weekly that share a first supplier, in the order of ``firms``, the j-th of n gets phase
+    ``floor(j k / n)`` of its period k when ``"staggered"`` (balanced: each week the same number
+    order, to within one), 0 when ``"synchronized"``, and a uniform draw from 0..k-1 when
+    ``"random"``, drawn once from the scenario's seed (its own stream, :data:`PHASE_STREAM`), so
+    every replication and every run of the scenario has the same phases. A firm's own
+    ``review_phase`` is kept.
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PHASE_STREAM,)))
+    first = {f.id: next(k.supplier for k in links if k.customer == f.id) for f in firms}
+    out = list(firms)
+    for supplier in dict.fromkeys(first.values()):
+        group = [i for i, f in enumerate(firms) if first[f.id] == supplier and f.review_period > 1]
+        for j, i in enumerate(group):
+            f = firms[i]
+            if "review_phase" in firms_raw[f.id]:
+                continue
+            k = f.review_period
+            phase = j * k // len(group) if mode == "staggered" else int(rng.integers(k)) if mode == "random" else 0
+            out[i] = replace(f, review_phase=phase)
+    return out
 
 
 def _production(raw: Any, path: str) -> Production:
@@ -666,6 +732,18 @@ def _network(sc: Scenario) -> Network:
         whole_units=sc.whole_units,
         priority=sc.allocation == "priority",
         slots=max(delays) + 1,
+        **_network_batching(sc),
+    )
+
+
+def _network_batching(sc: Scenario) -> dict:
+    """The per-firm batching arrays of the Network (a pack of 1 in whole units changes nothing)."""
+    firms = sc.firms
+    return dict(
+        review_period=np.array([f.review_period for f in firms]),
+        review_phase=np.array([f.review_phase for f in firms]),
+        min_order=np.array([f.min_order for f in firms], float),
+        pack=np.array([0.0 if f.pack is None or (sc.whole_units and f.pack == 1) else f.pack for f in firms]),
     )
 
 

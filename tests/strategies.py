@@ -16,7 +16,8 @@ tiers (tier 0 = retailers at the bottom) and every link goes from a higher tier,
 Options (keyword arguments of both drivers) narrow the space, for tests that need it:
 ``max_firms`` (at most this many firms, default 8), ``min_weeks``/``max_weeks`` (the horizon's
 bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the source) and
-``random_demand`` (False: deterministic demand only, constant, step or trace).
+``random_demand`` (False: deterministic demand only, constant, step or trace). Order batching
+(review periods and phases, minimum orders, packs) is drawn last, after everything else.
 """
 
 from __future__ import annotations
@@ -177,7 +178,21 @@ class _Gen:
             firms[names[i]] = self.firm(roles[i], names[i] in returning, defaults)
         raw["firms"] = firms
         raw["links"] = links
+        if c.boolean():  # drawn last, so that every earlier draw stays what it was
+            self.batching(raw)
         return raw
+
+    def batching(self, raw: dict) -> None:
+        """Order batching: review periods and phases, minimum orders, packs, a review_phases mode."""
+        c = self.c
+        for f in raw["firms"].values():
+            if c.boolean():
+                period = c.integer(1, 6)
+                f["review_period"] = period
+                self.maybe(f, "review_phase", lambda p=period: c.integer(0, p - 1))
+            self.maybe(f, "min_order", lambda: self.qty(12))
+            self.maybe(f, "pack", lambda: c.integer(1, 6) if self.whole else c.choice((0.5, 2, 0.25, 3, 1.5)))
+        self.maybe(raw, "review_phases", lambda: c.choice(("staggered", "synchronized", "random")))
 
     def shuffled(self, items: list) -> list:
         items = list(items)
