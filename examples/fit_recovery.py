@@ -24,7 +24,7 @@ def table(d) -> str:
     """A markdown table: one row per draw, true / fitted [interval] per parameter."""
     cols = " | ".join(f"{SYMBOLS[p]} true | {SYMBOLS[p]} fitted [90%]" for p in PARAMS)
     head = f"| draw | {cols} | R² | identified |"
-    rule = "|" + "---|" * (2 + 2 * len(PARAMS))
+    rule = "|" + "---|" * (3 + 2 * len(PARAMS))
     rows = []
     for _, r in d.iterrows():
         cells = []

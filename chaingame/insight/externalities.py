@@ -29,7 +29,7 @@ def benchmark_rules(scenario: Scenario) -> dict[str, Sterman]:
             for f in scenario.firms}
 
 
-def externalities(source: Any, *, rule: Any = "benchmark", scenario: Any = None,
+def externalities(source: Any, *, rule: Any = "benchmark", others: str = "recorded", scenario: Any = None,
                   replication: int | None = None) -> pd.DataFrame:
     """For each seat, replay the game with that seat alone replaced; the cost change everywhere.
 
@@ -39,16 +39,24 @@ def externalities(source: Any, *, rule: Any = "benchmark", scenario: Any = None,
         rule: the replacement: "benchmark" (Sterman's benchmark rule, :func:`benchmark_rules`),
             "fitted" (the seat's own fitted rule with β = 1: the same player, counting the supply
             line), or ``{firm id: rule}``.
+        others: "recorded": the other seats place their recorded orders; "rules": they decide by
+            their rules and react to the change (a simulated game: a ``ChainModel``'s own rules,
+            else the scenario's), the baseline being the game replayed with those rules.
         scenario: the scenario of a bare history.
         replication: which replication of a ``simulate`` history.
 
     Returns:
         One row per seat replaced (index ``replaced``), one column per firm and ``team``: the
-        replayed cost minus the recorded cost ($; negative: the replacement saves). A seat whose
+        replayed cost minus the baseline's ($; negative: the replacement saves). A seat whose
         fitted rule is not identified gets a row of NaN.
     """
+    choice(others, "others", ("recorded", "rules"))
     rec = record(source, scenario, replication)
-    base = replay(rec)
+    kept = {}
+    if others == "rules":
+        played = getattr(getattr(source, "engine", None), "policies", None)
+        kept = dict(zip(rec.scenario.firm_ids, played or [f.policy for f in rec.scenario.firms]))
+    base = replay(rec, kept)
     recorded = costs(base)
     rules = _rules(rule, rec, base)
     rows = {}
@@ -56,7 +64,7 @@ def externalities(source: Any, *, rule: Any = "benchmark", scenario: Any = None,
         if rules.get(fid) is None:
             rows[fid] = pd.Series(float("nan"), index=[*recorded.index, "team"])
             continue
-        change = costs(replay(rec, {fid: rules[fid]})) - recorded
+        change = costs(replay(rec, {**kept, fid: rules[fid]})) - recorded
         rows[fid] = pd.concat([change, pd.Series({"team": change.sum()})])
     out = pd.DataFrame(rows).T
     out.index.name = "replaced"

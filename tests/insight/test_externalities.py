@@ -44,3 +44,18 @@ def test_the_seats_own_rule_counting_the_supply_line(played):
 def test_bad_rule_is_named(played):
     with pytest.raises(ScenarioError, match=r'^rule: "best" is not allowed'):
         externalities(played, rule="best")
+
+
+def test_with_the_other_seats_reacting_the_retailer_hurts_the_chain_most(played):
+    """The other seats decide by their rules and react (Edali & Yasarcan 2014: one rational seat
+    among behavioural ones): the benchmark retailer saves the team more than the benchmark factory,
+    and upstream seats gain most from it."""
+    matrix = externalities(played, others="rules")
+    print("\n" + matrix.to_string())
+    assert matrix.loc["retailer", "team"] < matrix.loc["factory", "team"]
+    assert (matrix.loc["retailer", ["wholesaler", "distributor", "factory"]] < 0).all()
+
+
+def test_a_seat_replaced_by_its_own_rule_changes_nothing(played):
+    matrix = externalities(played, rule=dict.fromkeys(FIRMS, SUBJECTS), others="rules")
+    assert (matrix == 0).all().all()
