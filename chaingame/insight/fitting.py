@@ -293,7 +293,9 @@ def fit_sterman(history: Any, firm: str, *, scenario: Any = None, first_week: in
     rival = _rival(solutions, b, fit, start)
     if rival and not reasons:
         reasons.append(rival)
-    if method == "bootstrap":
+    if informative.sum() <= len(PARAMS):  # no residual left to measure the noise by
+        intervals = dict.fromkeys(PARAMS, (float("nan"), float("nan")))
+    elif method == "bootstrap":
         intervals = _bootstrap(b, fit, start, p, raw, resid[informative], level, resamples, seed)
     else:
         intervals = _wald(best.jac, resid, int(informative.sum()), p, level)
