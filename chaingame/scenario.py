@@ -22,6 +22,7 @@ import numpy as np
 
 from . import demand as demand_mod
 from . import policies as pol
+from . import prices
 from .chain import MARKET, SOURCE, Network, State, initial_state
 from .checks import ScenarioError, boolean, choice, key, number, numbers, show, table, text
 
@@ -37,7 +38,7 @@ FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_
                "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production"]
 PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
-               "price", "share", "priority", "returns"]
+               "price", "share", "priority", "returns", "price_schedule"]
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -96,6 +97,7 @@ class Link:
     share: float  # relative share of the customer's orders sent on this link
     priority: int  # lower is served first (priority allocation)
     returns: bool  # negative orders (returns) accepted (source links only)
+    price_schedule: tuple[prices.PriceChange, ...] = ()  # weeks of ordering at another price than ``price``
 
 
 @dataclass(frozen=True)
@@ -367,6 +369,7 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         share=number(raw.get("share", 1), f"{path}.share", above=0),
         priority=number(raw.get("priority", 0), f"{path}.priority", low=0, high=1000, integer=True),
         returns=returns,
+        price_schedule=prices.schedule(raw.get("price_schedule", []), f"{path}.price_schedule"),
     )
 
 
@@ -434,7 +437,7 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
     fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)  # weeks past the horizon never come
     lead = inbound[0].order_delay + inbound[0].shipping_delay + (production.delay if production else 0)
     policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
-                            lead_time=lead)
+                            lead_time=lead, holding_cost=num("holding_cost", 0.5, low=0))
     if INFORMATION.index(policy.needs) > INFORMATION.index(information):
         raise ScenarioError(f"{where('policy')}.signal", f"{show(policy.signal)} needs more information than "
                                                          f"{show(information)} (allowed: \"pos\" or \"full\")")
@@ -556,6 +559,7 @@ def _network(sc: Scenario) -> Network:
         whole_units=sc.whole_units,
         priority=sc.allocation == "priority",
         slots=max(delays) + 1,
+        order_price=prices.order_prices(price, [k.price_schedule for k in links] + [()] * len(market), sc.weeks),
     )
 
 

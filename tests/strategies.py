@@ -30,7 +30,7 @@ import numpy as np
 NON_RETAILER_ROLES = ("wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 DEMAND_PROCESSES = ("constant", "step", "normal", "uniform", "poisson", "ar1", "seasonal", "trace")
-ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1")
+ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1", "forward_buy")
 NEGATIVE_CAPABLE = ("moving_average", "smoothing", "ar1")  # may return orders < 0 (signal "orders")
 
 
@@ -177,7 +177,26 @@ class _Gen:
             firms[names[i]] = self.firm(roles[i], names[i] in returning, defaults)
         raw["firms"] = firms
         raw["links"] = links
+        for lk in links:  # drawn last, so that the draws before them are those of a scenario without prices
+            if c.boolean():
+                lk["price_schedule"] = self.price_schedule()
         return raw
+
+    def price_schedule(self) -> list[dict]:
+        """A few entries of distinct weeks (some past the horizon, where they never come) at a price."""
+        c = self.c
+        used: set[int] = set()
+        out = []
+        for _ in range(c.integer(0, 3)):
+            weeks = []
+            for _ in range(c.integer(1, 4)):
+                w = c.integer(1, self.weeks + 2)
+                if w not in used:
+                    used.add(w)
+                    weeks.append(w)
+            if weeks:
+                out.append({"weeks": weeks, "price": self.qty(6) if c.boolean() else round(c.real(0, 12), 2)})
+        return out
 
     def shuffled(self, items: list) -> list:
         items = list(items)
@@ -274,6 +293,12 @@ class _Gen:
             self.maybe(p, "beta", lambda: round(c.real(0, 1), 3))
             self.maybe(p, "s_prime", lambda: self.qty(40))
             self.maybe(p, "expected", lambda: self.qty(10))
+        elif rule == "forward_buy":
+            p["mean"] = self.qty(10)
+            self.maybe(p, "fraction", lambda: c.choice((1, 0.5, 0, 0.25)))
+            self.maybe(p, "holding_cost", lambda: c.choice((0.5, 0, 1, 0.1)))
+            self.maybe(p, "level", lambda: self.qty(40))
+            self.maybe(p, "horizon", lambda: c.integer(1, 13))
         elif rule in ("moving_average", "smoothing", "ar1"):
             if rule == "moving_average":
                 self.maybe(p, "p", lambda: c.integer(1, 6))
