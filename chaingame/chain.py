@@ -21,8 +21,8 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
    customers; the rest is backlogged (or lost where the firm's unmet orders are lost);
 6. customers pay for what was shipped to them, at the link's price of the week the order was
-   placed where the link has a price schedule (:func:`_pay_at_order_prices`); holding, backlog, lost-sales, capacity and
-   production costs are charged on the end-of-week state;
+   placed where the link has a price schedule (:func:`_pay_at_order_prices`); holding, backlog,
+   lost-sales, capacity and production costs are charged on the end-of-week state;
 7. (:func:`place`) each firm orders what :func:`accepted_orders` makes of its decision (whole
    units, never negative unless returns are allowed); an order placed at the end of week t is
    filled by its supplier in week t + order_delay and arrives in week t + order_delay +
