@@ -12,6 +12,7 @@ import numpy as np
 
 from .chain import Flows, Network, State, supply_line
 from .information import Information, covers
+from .prices import ANNOUNCED
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,12 @@ class Observation:
             them). supplied: goods its suppliers shipped it this week, on their way to it (its own
             account with its suppliers, as a shipping notice shows it); ``supplied / due`` is the
             fill rate its suppliers gave it.
+        price: $/unit an order placed now is bought at (share-weighted over its suppliers).
+        regular_price: that price outside promotions (the links' ``price``).
         demand: end-customer demand this week (``pos`` and ``full``; None in ``silo``).
         chain: every firm's books (``full``; None otherwise).
+        price_ahead: (A, R) the announced prices of orders placed in the next A weeks
+            (``prices.ANNOUNCED``), where a price schedule changes the firm's price; None otherwise.
     """
 
     firm: str
@@ -64,8 +69,11 @@ class Observation:
     cash: np.ndarray
     due: np.ndarray
     supplied: np.ndarray
+    price: np.ndarray
+    regular_price: np.ndarray
     demand: np.ndarray | None = None
     chain: ChainView | None = None
+    price_ahead: np.ndarray | None = None
 
     @property
     def position(self) -> np.ndarray:
@@ -73,8 +81,9 @@ class Observation:
         return self.inventory - self.backlog + self.on_order
 
 
+# an observation's own-firm fields, in this order
 _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
-        "capacity", "cost", "cash", "due", "supplied")  # an observation's own-firm fields, in this order
+        "capacity", "cost", "cash", "due", "supplied", "price", "regular_price")
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
@@ -90,6 +99,7 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         "shipped": flows.shipped,
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
         "due": flows.due, "supplied": flows.supplied,
+        **_prices(net, state),
     }
     rows = [values[k] for k in _OWN]
     pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None
@@ -103,9 +113,22 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
             a.flags.writeable = False
         chain = ChainView(net.firms, *books)
     out = []
+    t, R = state.week, state.inventory.shape[1]
     for f in range(net.n_firms):
         own = stacked[f].copy()  # this firm's block: its fields only
         fields = dict(zip(_OWN, own))
+        ahead = None
+        if net.promoted[f]:
+            ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                               demand=own[len(_OWN)] if pos is not None else None, chain=chain))
+                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead))
     return out
+
+
+def _prices(net: Network, state: State) -> dict[str, np.ndarray]:
+    """Each firm's purchase price this week and its regular price, (F, R) each."""
+    shape = state.inventory.shape
+    regular = np.broadcast_to(net.regular_price[:, None], shape)
+    if net.firm_price is None:
+        return {"price": regular, "regular_price": regular}
+    return {"price": np.broadcast_to(net.firm_price[:, state.week, None], shape), "regular_price": regular}

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import demand as demand_mod
 from . import policies as pol
+from . import prices
 from .chain import MARKET, SOURCE, Network, State, initial_state
 from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, table, text
 from .information import MODES, Information
@@ -41,7 +42,7 @@ FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_
                "review_period", "review_phase", "min_order", "pack"]
 PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
-               "price", "share", "priority", "returns"]
+               "price", "share", "priority", "returns", "price_schedule"]
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -104,6 +105,7 @@ class Link:
     share: float  # relative share of the customer's orders sent on this link
     priority: int  # lower is served first (priority allocation)
     returns: bool  # negative orders (returns) accepted (source links only)
+    price_schedule: tuple[prices.PriceChange, ...] = ()  # weeks of ordering at another price than ``price``
 
 
 @dataclass(frozen=True)
@@ -482,6 +484,7 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         share=number(raw.get("share", 1), f"{path}.share", above=0),
         priority=number(raw.get("priority", 0), f"{path}.priority", low=0, high=1000, integer=True),
         returns=returns,
+        price_schedule=prices.schedule(raw.get("price_schedule", []), f"{path}.price_schedule"),
     )
 
 
@@ -549,7 +552,8 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
     fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)  # weeks past the horizon never come
     batching = _batching(raw, where)
     policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
-                            lead_time=_lead_time(inbound[0], production, batching["review_period"]))
+                            lead_time=_lead_time(inbound[0], production, batching["review_period"]),
+                            holding_cost=num("holding_cost", 0.5, low=0))
     policy.check_information(information, where("policy"))
     return Firm(
         id=fid,
@@ -732,6 +736,7 @@ def _network(sc: Scenario) -> Network:
         whole_units=sc.whole_units,
         priority=sc.allocation == "priority",
         slots=max(delays) + 1,
+        order_price=prices.order_prices(price, [k.price_schedule for k in links] + [()] * len(market), sc.weeks),
         **_network_batching(sc),
     )
 

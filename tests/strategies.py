@@ -31,7 +31,8 @@ import numpy as np
 NON_RETAILER_ROLES = ("wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 DEMAND_PROCESSES = ("constant", "step", "normal", "uniform", "poisson", "ar1", "seasonal", "trace")
-ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1", "gaming")
+ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1", "forward_buy",
+               "gaming")
 NEGATIVE_CAPABLE = ("moving_average", "smoothing", "ar1")  # may return orders < 0 (signal "orders")
 
 
@@ -180,6 +181,9 @@ class _Gen:
         raw["links"] = links
         if c.boolean():  # drawn last, so that every earlier draw stays what it was
             self.batching(raw)
+        for lk in links:  # drawn last, so that the draws before them are those of a scenario without prices
+            if c.boolean():
+                lk["price_schedule"] = self.price_schedule()
         return raw
 
     def batching(self, raw: dict) -> None:
@@ -193,6 +197,22 @@ class _Gen:
             self.maybe(f, "min_order", lambda: self.qty(12))
             self.maybe(f, "pack", lambda: c.integer(1, 6) if self.whole else c.choice((0.5, 2, 0.25, 3, 1.5)))
         self.maybe(raw, "review_phases", lambda: c.choice(("staggered", "synchronized", "random")))
+
+    def price_schedule(self) -> list[dict]:
+        """A few entries of distinct weeks (some past the horizon, where they never come) at a price."""
+        c = self.c
+        used: set[int] = set()
+        out = []
+        for _ in range(c.integer(0, 3)):
+            weeks = []
+            for _ in range(c.integer(1, 4)):
+                w = c.integer(1, self.weeks + 2)
+                if w not in used:
+                    used.add(w)
+                    weeks.append(w)
+            if weeks:
+                out.append({"weeks": weeks, "price": self.qty(6) if c.boolean() else round(c.real(0, 12), 2)})
+        return out
 
     def shuffled(self, items: list) -> list:
         items = list(items)
@@ -299,6 +319,12 @@ class _Gen:
             self.maybe(p, "s_prime", lambda: self.qty(40))
             self.maybe(p, "expected", lambda: self.qty(10))
             self.signal(p, returning)
+        elif rule == "forward_buy":
+            p["mean"] = self.qty(10)
+            self.maybe(p, "fraction", lambda: c.choice((1, 0.5, 0, 0.25)))
+            self.maybe(p, "holding_cost", lambda: c.choice((0.5, 0, 1, 0.1)))
+            self.maybe(p, "level", lambda: self.qty(40))
+            self.maybe(p, "horizon", lambda: c.integer(1, 13))
         elif rule in ("moving_average", "smoothing", "ar1"):
             if rule == "moving_average":
                 self.maybe(p, "p", lambda: c.integer(1, 6))

@@ -322,6 +322,9 @@ ORDER_RULES = {
                 "base": [*bad_choice(["sterman", "base_stock", "moving_average", "smoothing", "ar1",
                                       "pass_through"]), "gaming"],
                 "theta": bad_unit(), "signal": bad_choice(["orders", "demand"])}),
+    "forward_buy": ({"rule": "forward_buy", "mean": 4},
+                    {"mean": bad_nonneg(), "fraction": bad_unit(), "holding_cost": bad_nonneg(),
+                     "level": bad_nonneg(), "horizon": bad_int(1, 13)}),
 }
 CAPACITY_RULES = {
     "fixed": ({"rule": "fixed"}, {}),
@@ -400,6 +403,7 @@ def link_cases():
         out.append(case([(f"{p}.shiping_delay", 2)], f"{p}.shiping_delay", None, "unknown field"))
         out += [case([(f"{p}.supplier", v)], f"{p}.supplier") for v in ["wholesalr", "market", "", 5, True]]
         out += [case([(f"{p}.customer", v)], f"{p}.customer") for v in ["retailr", "source", "market", "", 5]]
+    out += price_schedule_cases()
     out += [case([("links.0.shipping_delay", v)], "links.0.shipping_delay") for v in bad_int(1, 52)]
     out += [case([("links.3.shipping_delay", v)], "links.3.shipping_delay") for v in bad_int(0, 52)]
     for field in ("orders", "shipments"):
@@ -424,6 +428,31 @@ def link_cases():
         case([("links.0.order_delay", 3)], "links.0.orders", "[4, 4]", id="orders-after-longer-delay"),
         case([("links.0.returns", True)], "links.0.returns", "true", id="returns-between-firms"),
     ]
+    return out
+
+
+def price_schedule_cases():
+    """``[[links]] price_schedule = [{weeks = [...], price = ...}, ...]``: a list of tables of distinct whole weeks."""
+    out = []
+    for i in (0, 3):
+        p = f"links.{i}.price_schedule"
+        e = f"{p}.0"
+        out += [case([(p, v)], p, id=f"{p}-not-a-list={written(v)}") for v in [0.8, "4", True, {}]]
+        out += [case([(p, [v])], e, written(v), id=f"{e}-not-a-table={written(v)}") for v in [0.8, "4", [4]]]
+        out += [case([(p, [{"price": 1}])], f"{e}.weeks", None, "missing", id=f"{e}-no-weeks"),
+                case([(p, [{"weeks": [4]}])], f"{e}.price", None, "missing", id=f"{e}-no-price"),
+                case([(p, [{"weeks": [4], "price": 1, "wekes": [8]}])], f"{e}.wekes", None, "unknown field")]
+        out += [case([(p, [{"weeks": v, "price": 1}])], f"{e}.weeks", written(v), id=f"{e}.weeks={written(v)}")
+                for v in [4, [], "4", True, {}]]
+        out += [case([(p, [{"weeks": [4, v], "price": 1}])], f"{e}.weeks[1]", written(v),
+                     id=f"{e}.weeks[1]={written(v)}")
+                for v in bad_int(1, 100_000)]
+        out += [case([(p, [{"weeks": [4], "price": v}])], f"{e}.price", written(v), id=f"{e}.price={written(v)}")
+                for v in bad_nonneg()]
+        out += [case([(p, [{"weeks": [4, 8, 4], "price": 1}])], f"{e}.weeks[2]", "4", "once",
+                     id=f"{e}-week-twice"),
+                case([(p, [{"weeks": [4, 8], "price": 1}, {"weeks": [12, 8], "price": 2}])], f"{p}.1.weeks[1]",
+                     "8", e, id=f"{p}-entries-overlap")]
     return out
 
 
@@ -656,6 +685,16 @@ GOOD_CASES = [
     ([("allocation", "priority"), ("links.0.priority", 1000)], lambda sc: sc.links[0].priority == 1000),
     ([("links.0.price", 0), ("links.0.share", 0.5), ("links.0.backlog", 3)], lambda sc: sc.links[0].price == 0),
     ([("links.3.returns", True)], lambda sc: sc.links[3].returns),
+    ([("links.0.price_schedule", [])],
+     lambda sc: sc.links[0].price_schedule == () and sc.network().order_price is None),
+    ([("links.0.price_schedule", [{"weeks": [4, 8.0], "price": 0}, {"weeks": [1, 100_000], "price": 2.5}])],
+     lambda sc: [c.weeks for c in sc.links[0].price_schedule] == [(4, 8), (1, 100_000)]),
+    ([("links.3.price_schedule", [{"weeks": [37], "price": 1}])],  # past the horizon: never comes
+     lambda sc: (sc.network().order_price[3, 1:37] == 0).all()),
+    ([("firms.retailer.policy", {"rule": "forward_buy", "mean": 0, "fraction": 0, "holding_cost": 0, "level": 0,
+                                 "horizon": 13})], lambda sc: sc.firm("retailer").policy.horizon == 13),
+    ([("firms.retailer.holding_cost", 2), ("firms.retailer.policy", {"rule": "forward_buy", "mean": 4})],
+     lambda sc: sc.firm("retailer").policy.holding_cost == 2),
     ([("seed", 0)], lambda sc: sc.seed == 0),
     ([("seed", 2**63 - 1)], lambda sc: sc.seed == 2**63 - 1),
     ([("weeks", 100_000)], lambda sc: sc.weeks == 100_000),
