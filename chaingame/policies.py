@@ -364,6 +364,9 @@ class ForwardBuy(Policy):
         if self.level is None:
             return obs.incoming + forward - before
         return np.maximum(0.0, self.level + forward - obs.position)
+
+
+@dataclass(frozen=True)
 class Gaming(Policy):
     """Shortage gaming (Lee, Padmanabhan & Whang 1997; Cachon & Lariviere 1999): order what a base
     rule orders, inflated by the inverse of the last fill rate the firm's suppliers gave it.
