@@ -17,6 +17,14 @@ with the conservation laws:
   started = raw before + arrivals - returned - raw after (producers); finished = the WIP slot of
   this week (or started, with no production delay); shipped = on hand before shipping - on hand
   after (- returned); market shipments = shipped - shipments on links to firms;
+- on a link whose shipping delay is drawn (``shipping_delay = {weeks, p}``) the shipment is what
+  went into any transit slot but this week's, and it must sit whole in one slot, a possible delay
+  away (with ``crossing = false``: never arriving before an earlier shipment of the link, nor
+  before the last goods of the initial pipeline); a drawn delay of 0 from the source arrives at once;
+- the supply line is exact: it equals the scenario's pipelines, backlog, raw materials and WIP at
+  week 0, and changes each week by the orders placed less the goods that reached finished stock
+  (received; produced, for producers), the orders lost on the firm's supply links and the raw
+  materials a producer returned;
 - lost = owed (backlog before + incoming) - shipped - backlog after, per link;
 - cost = holding x (on hand + raw at step 6, i.e. before returns) + backlog cost x owed
   + lost-sales cost x lost + capacity cost x capacity in force + unit cost x started
