@@ -24,9 +24,9 @@ def team_record(scenario: Scenario, seed: int, orders: dict[str, list[float]]) -
     return Record.from_orders(scenario, orders, seed=seed)
 
 
-def session_record(db: str | Path, code: str | None = None, team: int = 1) -> Record:
-    """The record of ``team`` of session ``code`` in the classroom database ``db``, over the weeks
-    every firm of the team has decided (the only session when ``code`` is None)."""
+def session_record(db: str | Path, code: str | None = None, team: int = 1, round: int = 1) -> Record:
+    """The record of ``team`` in ``round`` of session ``code`` in the classroom database ``db``, over
+    the weeks every firm of the team has decided (the only session when ``code`` is None)."""
     path = Path(db)
     if not path.is_file():
         raise ScenarioError("db", f'"{path}" is not a file (allowed: a classroom database)')
@@ -43,13 +43,19 @@ def session_record(db: str | Path, code: str | None = None, team: int = 1) -> Re
             raise ScenarioError("session", f"{show(code)} is not a session of this database (sessions: "
                                            f"{', '.join(sessions) or 'none'})")
         row = sessions[code]
-        sc = from_table(row["scenario_table"])
+        sc, seed = from_table(row["scenario_table"]), row["seed"]
+        later = {r.round: r for r in store.rounds(code)}
+        if round != 1:
+            if round not in later:
+                raise ScenarioError("round", f"{show(round)} is not a round of session {code} (allowed: 1 to "
+                                             f"{max(later, default=1)})")
+            sc, seed = from_table(later[round].scenario_table), later[round].seed
         teams = row["settings"]["teams"]
         if not isinstance(team, int) or isinstance(team, bool) or not 1 <= team <= teams:
             raise ScenarioError("team", f"{show(team)} is not a team of session {code} (allowed: 1 to {teams})")
         by_week: dict[int, dict[str, float]] = defaultdict(dict)
         for d in store.decisions(code):
-            if d.team == team:
+            if d.team == team and d.round == round:
                 by_week[d.week][d.firm] = d.order
     finally:
         store.close()
@@ -59,7 +65,7 @@ def session_record(db: str | Path, code: str | None = None, team: int = 1) -> Re
     if weeks == 0:
         raise ScenarioError("team", f"{team} of session {code} has played no week (allowed: a team that played)")
     orders = {f: [by_week[w][f] for w in range(1, weeks + 1)] for f in sc.firm_ids}
-    return team_record(sc, row["seed"], orders)
+    return team_record(sc, seed, orders)
 
 
 def export_record(table: pd.DataFrame, scenario, team: int | None = None) -> Record:
