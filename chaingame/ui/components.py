@@ -26,7 +26,9 @@ SERVER_ID = hashlib.sha256(f"{os.getpid()}-{time.time_ns()}".encode()).hexdigest
 
 CSS = """
 .cg-main { max-width: 1100px; margin: 0 auto; padding: 12px 16px 40px; }
-.cg-bar { display: flex; align-items: baseline; gap: 18px; padding: 10px 16px; background: #263238; color: #fff; }
+.cg-scroll { overflow-x: auto; max-width: calc(100vw - 32px); }  /* a wide table scrolls in its box, not the page */
+.cg-bar { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 18px; padding: 10px 16px;
+  background: #263238; color: #fff; }
 .cg-bar a { color: #cfd8dc; text-decoration: none; }
 .cg-bar .cg-brand { font-weight: 600; font-size: 18px; color: #fff; }
 table.cg-table { border-collapse: collapse; font-size: 14px; margin: 4px 0 8px; }
@@ -84,7 +86,7 @@ def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int 
 
 @solara.component
 def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, name: str = ""):
-    solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), style="overflow-x: auto",
+    solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), classes=["cg-scroll"],
                 attributes={"data-testid": name} if name else None)
 
 

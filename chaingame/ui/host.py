@@ -344,8 +344,8 @@ def NextRound(code: str, key: str, current: int, on_started):
         solara.Text("The same teams and seats play again, on the same customer demand unless you give a new seed.",
                     classes=["cg-muted"])
         with solara.Row(style="flex-wrap: wrap"):
-            solara.Select("Information", values=["as before", *(m.value for m in MODES)], value=information,
-                          on_value=set_information)
+            solara.ToggleButtonsSingle(value=information, values=["as before", *(m.value for m in MODES)],
+                                       on_value=set_information, classes=["cg-next-information"])
             solara.Select("Bots play by", values=["as before", *(k for k in BOT_RULES if BOT_RULES[k] != "custom")],
                           value=rule, on_value=set_rule)
             solara.InputText("Demand seed (empty: the same demand)", value=seed, on_value=set_seed,

@@ -51,7 +51,8 @@ def test_the_host_starts_round_two_and_the_class_view_compares_rounds(classroom,
     t, tickets = ended_session(classroom)
     host = tabs(f"/host?code={t.code}", stored=host_storage(t))
     host.wait(lambda: "Start round 2" in host.buttons(), "the next round's control")
-    host.select("Information", "pos")
+    with host:
+        host.rc.find(v.BtnToggle, class_="cg-next-information").widget.v_model = "pos"  # a click on "pos"
     host.click("Start round 2")
     host.wait_text("status", "lobby")
     view = classroom.host_view(t.code, t.host_key)
