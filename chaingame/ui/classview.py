@@ -15,10 +15,11 @@ from .. import figures
 from ..classroom.process import get_classroom
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
-from .components import Error, Frame, Heading, Table, attempt, money
-from .debrief import SIZE, Png
+from .components import Error, Frame, Heading, Png, Table, attempt, money
 from .live import use_live
 from .routes import query
+
+SIZE = (9.0, 4.2)  # inches: the class view's figures, at charts.DPI
 
 
 @solara.component

@@ -6,6 +6,7 @@ no game logic lives here: pages are thin views over the service's verbs and snap
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import math
@@ -154,3 +155,11 @@ def Countdown(deadline: float | None, prefix: str = ""):
     if deadline is None:
         return
     _Countdown.element(seconds=max(0.0, deadline - time.time()), prefix=prefix)
+
+
+@solara.component
+def Png(name: str, png: bytes):
+    """A PNG chart (a :mod:`chaingame.figures` figure drawn by :func:`~chaingame.ui.charts.cached_png`)."""
+    src = "data:image/png;base64," + base64.b64encode(png).decode()
+    solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
+                attributes={"data-testid": f"chart-{name}"})

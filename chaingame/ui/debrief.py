@@ -10,7 +10,6 @@ the game (the service refuses before), the host at any time with its key.
 
 from __future__ import annotations
 
-import base64
 import html
 
 import solara
@@ -20,7 +19,7 @@ from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
-from .components import Error, Frame, Heading, Table, attempt, fmt, money
+from .components import Error, Frame, Heading, Png, Table, attempt, fmt, money
 from .live import use_live
 from .routes import DEBRIEF, query
 
@@ -135,13 +134,6 @@ def _signed(x: float) -> str:
 
 def _pct(x) -> str:
     return "-" if x is None or x != x else f"{x:.0%}"
-
-
-@solara.component
-def Png(name: str, png: bytes):
-    src = "data:image/png;base64," + base64.b64encode(png).decode()
-    solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
-                attributes={"data-testid": f"chart-{name}"})
 
 
 @solara.component
