@@ -56,3 +56,18 @@ def test_replay_bad_rule_is_one_line(tmp_path):
     one_line_error(run("replay", str(tmp_path / "run"), "--rule", "retailer=nope"), '"nope" is not a rule')
     one_line_error(run("replay", str(tmp_path / "run"), "--rule", "shop=benchmark"), '"shop" is not a firm')
     one_line_error(run("replay", str(tmp_path / "export.csv")), "is not a file or folder")
+
+
+def test_replay_help():
+    p = run("replay", "--help", script=True)
+    assert p.returncode == 0 and p.stdout.startswith("usage: chaingame replay"), p.stderr
+    assert "--rule FIRM=RULE[:KEY=VALUE,...]" in p.stdout and "benchmark" in p.stdout and "fitted" in p.stdout
+
+
+def test_replay_with_the_fitted_rule_counting_the_whole_supply_line(tmp_path):
+    assert run("run", "classic", "--out", str(tmp_path / "run")).returncode == 0
+    p = run("replay", str(tmp_path / "run"), "--rule", "wholesaler=fitted:beta=1", "--out", str(tmp_path / "f"))
+    assert p.returncode == 0, p.stderr
+    assert "wholesaler: Sterman(" in p.stdout and "beta=1.0" in p.stdout
+    one_line_error(run("replay", str(tmp_path / "run"), "--rule", "wholesaler=fitted:gamma=1"),
+                   '"gamma" is not a parameter of the fitted rule')
