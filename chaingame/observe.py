@@ -6,6 +6,11 @@ Information modes (Lee et al. 1997; Chen et al. 2000; Croson & Donohue 2006):
 - ``pos``: plus the end-customer demand (point-of-sale data) of the retailers it serves;
 - ``full``: plus every firm's inventory, backlog, supply line, incoming and placed orders.
 
+Whatever the mode, the supplier of a vendor-managed (VMI) link also sees, of that customer, what
+VMI shows it (Disney & Towill 2003): inventory, backlog, supply line, incoming orders (its sales
+demand), goods shipped (its sales) and the orders decided for it (:class:`VmiView`); and the
+rule that decides the customer's orders sees that and nothing more (:func:`vmi_observation`).
+
 The observation is built on the server from the chain state; nothing else reaches a rule or a page.
 """
 
@@ -33,6 +38,22 @@ class ChainView:
 
 
 @dataclass(frozen=True)
+class VmiView:
+    """What a VMI supplier sees of its vendor-managed customers, (n, R) arrays in link order."""
+
+    customers: tuple[str, ...]
+    inventory: np.ndarray
+    backlog: np.ndarray  # owed to the customer's own customers
+    on_order: np.ndarray  # the customer's supply line (on its one, vendor-managed, link)
+    incoming: np.ndarray  # orders (or end-customer demand) that reached the customer: its sales demand
+    shipped: np.ndarray  # what the customer shipped: its sales
+    last_order: np.ndarray  # the order the supplier decided for it last week
+
+
+_VMI = ("inventory", "backlog", "on_order", "incoming", "shipped", "last_order")  # VmiView's books
+
+
+@dataclass(frozen=True)
 class Observation:
     """One firm's view at the end of a week, before it decides; arrays of shape (R,).
 
@@ -47,6 +68,7 @@ class Observation:
         cost: this week's operating cost. cash: money on hand.
         demand: end-customer demand this week (``pos`` and ``full``; None in ``silo``).
         chain: every firm's books (``full``; None otherwise).
+        vmi: what VMI shows of the customers whose orders the firm decides (None if none).
     """
 
     firm: str
@@ -66,6 +88,7 @@ class Observation:
     cash: np.ndarray
     demand: np.ndarray | None = None
     chain: ChainView | None = None
+    vmi: VmiView | None = None
 
     @property
     def position(self) -> np.ndarray:
@@ -101,10 +124,34 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         for a in books:
             a.flags.writeable = False
         chain = ChainView(net.firms, *books)
+    managed = _vmi_views(net, values) if net.vmi.any() else {}
     out = []
     for f in range(net.n_firms):
         own = stacked[f].copy()  # this firm's block: its fields only
         fields = dict(zip(_OWN, own))
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                               demand=own[len(_OWN)] if pos is not None else None, chain=chain))
+                               demand=own[len(_OWN)] if pos is not None else None, chain=chain,
+                               vmi=managed.get(f)))
     return out
+
+
+def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView]:
+    """Each VMI supplier's view of its vendor-managed customers, in a block of memory of its own."""
+    views = {}
+    for s in sorted(set(net.supplier[net.vmi])):
+        cus = net.customer[net.vmi & (net.supplier == s)]
+        block = np.stack([values[k][cus] for k in _VMI], axis=0).copy()  # (fields, n, R)
+        views[int(s)] = VmiView(tuple(net.firms[c] for c in cus), *block)
+    return views
+
+
+def vmi_observation(supplier: Observation, row: int, role: str) -> Observation:
+    """The observation a VMI rule decides on: customer ``row`` of the supplier's :class:`VmiView`,
+    shaped as that firm's own observation. What VMI does not show (raw materials, production,
+    goods received, capacity, cost, cash, POS data) is NaN or None."""
+    view = supplier.vmi
+    books = {k: getattr(view, k)[row].copy() for k in _VMI}
+    unseen = np.full(books["inventory"].shape, np.nan)
+    return Observation(firm=view.customers[row], role=role, week=supplier.week, **books, raw=unseen,
+                       wip=unseen.copy(), received=unseen.copy(), capacity=unseen.copy(), cost=unseen.copy(),
+                       cash=unseen.copy())
