@@ -123,3 +123,32 @@ def test_vmi_lowers_the_bullwhip_upstream_on_common_random_numbers():
         assert vmi[firm].mean() < plain[firm].mean(), firm
     for firm in ("wholesaler", "factory"):
         assert (vmi[firm] < plain[firm]).mean() > 0.75, firm
+
+
+def test_a_classroom_seat_under_vmi_is_decided_by_its_supplier_s_rule(tmp_path):
+    """In a classroom session of the vmi board the retailer's seat never waits for its player:
+    each week the wholesaler's VMI rule decides it (logged as a bot decision), and the team's game
+    is the engine's with the other seats' decisions."""
+    from chaingame.classroom import Classroom
+
+    room = Classroom(tmp_path / "classroom.db")
+    try:
+        host = room.create_session("vmi", seed=3)
+        seats = {f: room.join(host.code, f"P-{f}", team=1, firm=f) for f in BOARD}
+        room.start(host.code, host.host_key)
+        for week in range(1, 9):
+            for firm in BOARD[1:]:
+                view = room.seat_view(seats[firm].token)
+                room.submit(seats[firm].token, week, view.fixed_order if view.fixed_order is not None else 6)
+        h = room.debrief(host.code, host.host_key).history
+    finally:
+        room.close()
+    shop = h[h.firm == "retailer"]
+    assert set(shop.decided_by) == {"bot"} and set(h[h.firm != "retailer"].decided_by) == {"human"}
+    sc = cg.load_scenario("vmi")
+    engine = cg.Engine(sc, seed=3)
+    for week in range(1, 9):
+        orders, capacity = engine.decide(engine.begin_week())
+        orders[1:] = np.array([[4.0 if week <= 4 else 6.0]] * 3)
+        books = engine.end_week(orders, capacity)
+        assert books["order_placed"][0, 0] == shop[shop.week == week].order_placed.iloc[0]
