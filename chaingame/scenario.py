@@ -332,7 +332,7 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
             i = next(i for i, k in inbound if not k.returns)
             raise ScenarioError(f"links.{i}.returns", f"false, while other suppliers of {fid} accept returns "
                                                       "(allowed: all of a firm's links accept returns or none)")
-    links = _vmi_links(links_raw, links, firms, information)
+    links = _vmi_links(links_raw, links, firms)
     if whole_units:
         _check_whole(firms, links)
     return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
@@ -358,7 +358,7 @@ def _allocation(raw: Any, path: str) -> Allocation:
     return Allocation(rule, number(raw.get("weeks", TURN_WEEKS), f"{path}.weeks", low=1, high=52, integer=True))
 
 
-def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm], information: str) -> list[Link]:
+def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm]) -> list[Link]:
     """Vendor-managed links (``vmi = true`` or a rule table): the supplier decides its customer's
     orders by an ordering rule run on what VMI shows it of the customer (Disney & Towill 2003).
 
@@ -377,11 +377,11 @@ def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm], informatio
             raise ScenarioError(path, f"{show(value)} is not true, false or a rule table (allowed: true, false, "
                                       '{level = ...} or {rule = "...", ...} as a policy)')
         if k.supplier == "source":
-            raise ScenarioError(path, 'true on a link from "source" (allowed: VMI on a link between firms: the '
+            raise ScenarioError(path, 'set on a link from "source" (allowed: VMI on a link between firms: the '
                                       "supplier manages its customer's stock)")
         others = [j for j, o in enumerate(links) if o.customer == k.customer and j != i]
         if others:
-            raise ScenarioError(path, f"true, while {k.customer} has other suppliers (links.{others[0]}) "
+            raise ScenarioError(path, f"set, while {k.customer} has other suppliers (links.{others[0]}) "
                                       "(allowed: VMI on a firm's only supplier link)")
         customer = firm_by_id[k.customer]
         table_ = {"rule": "base_stock"} if value is True else {"rule": "base_stock", **value}
