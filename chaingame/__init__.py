@@ -19,6 +19,7 @@ _LAZY = {
     "ScenarioError": ("chaingame.checks", "ScenarioError"),
     "policies": ("chaingame.policies", None),
     "metrics": ("chaingame.metrics", None),
+    "insight": ("chaingame.insight", None),
 }
 
 __all__ = sorted(_LAZY)

@@ -547,7 +547,7 @@ def serial_chain(scenario: Any, *, ignore_upstream_backlog: bool = False, step: 
                                                                "Clark & Scarf assume no capacity limit)")
         link = inbound[0]
         firms.append(firm)
-        lead.append(link.order_delay + link.shipping_delay + (firm.production.delay if firm.production else 0))
+        lead.append(sc.lead_time(fid))
         if link.supplier == "source":
             break
         fid = link.supplier

@@ -21,12 +21,14 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
    customers by its allocation rule (:func:`_allocate`); the rest is backlogged (or lost where the
    firm's unmet orders are lost);
-6. customers pay for what was shipped to them; holding, backlog, lost-sales, capacity and
-   production costs are charged on the end-of-week state;
+6. customers pay for what was shipped to them, at the link's price of the week the order was
+   placed where the link has a price schedule (:func:`_pay_at_order_prices`); holding, backlog,
+   lost-sales, capacity and production costs are charged on the end-of-week state;
 7. (:func:`place`) each firm orders what :func:`accepted_orders` makes of its decision (whole
-   units, never negative unless returns are allowed); an order placed at the end of week t is
-   filled by its supplier in week t + order_delay and arrives in week t + order_delay +
-   shipping_delay; the ordering cost is charged.
+   units, never negative unless returns are allowed; 0 outside the firm's review weeks, raised
+   to its minimum order and rounded up to whole packs where it has them); an order placed at the
+   end of week t is filled by its supplier in week t + order_delay and arrives in week
+   t + order_delay + shipping_delay; the ordering cost is charged.
 
 Where a rule is exact (round half up, "an order is placed when it is > 0", ties of largest
 remainders to the first link), it is applied to quantities :func:`counted` to ``DECIMALS``
@@ -70,15 +72,38 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     The order the scenario fixes for the week replaces the decision; the rest are
     :func:`counted`, rounded half up to whole units where the scenario counts whole units, and
     floored at 0 unless the firm may return goods to the source (Chen et al. 2000 allow negative
-    orders). :func:`place` then limits a return to what the firm holds.
+    orders), and batched where the firm reviews periodically, has a minimum order or orders in
+    packs (:func:`_batched`). :func:`place` then limits a return to what the firm holds.
     """
     orders = np.array(orders, dtype=float, copy=True)
+    rows = None
     if week <= net.fixed_orders.shape[1]:
         fixed = net.fixed_orders[:, week - 1]
         rows = ~np.isnan(fixed)
         orders[rows] = fixed[rows, None]
     orders = half_up(orders) if net.whole_units else counted(orders)
-    return np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+    orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+    return _batched(net, week, orders, rows) if net.batching else orders
+
+
+def _batched(net: Network, week: int, orders: np.ndarray, fixed: np.ndarray | None) -> np.ndarray:
+    """Order batching (Lee, Padmanabhan & Whang 1997): periodic review, minimum order, pack size.
+
+    A firm with review period k and phase p orders only at the end of weeks p + 1, p + 1 + k,
+    p + 1 + 2k, ...; in the other weeks its order is 0 (no order, no return). In a review week a
+    positive order q becomes ``pack * ceil(max(q, min_order) / pack)``: raised to the minimum
+    order quantity, then rounded up to whole packs. Returns (negative orders) are left as they
+    are, and an order the scenario fixes for the week is placed as written.
+    """
+    off = (week - 1 - net.review_phase) % net.review_period != 0  # (F,)
+    q = np.where(off[:, None], 0.0, orders)
+    q = np.where(q > 0, np.maximum(q, net.min_order[:, None]), q)
+    packed = np.flatnonzero(net.pack > 0)
+    if len(packed):
+        size = net.pack[packed, None]
+        up = counted(np.ceil(counted(q[packed] / size)) * size)
+        q[packed] = np.where(q[packed] > 0, up, q[packed])
+    return q if fixed is None else np.where(fixed[:, None], orders, q)
 
 
 def accepted_order(net: Network, week: int, firm: int, order: float) -> float:
@@ -120,11 +145,19 @@ class Network:
     turn_weeks: np.ndarray  # (F,) weeks of sales a turn-and-earn supplier counts (0 for other rules)
     vmi: np.ndarray  # (K,) bool: vendor-managed, the supplier decides the customer's orders (engine, observe)
     slots: int  # ring size S, > every delay
+    # order batching (see _batched); None: off (every week, no minimum, no packs)
+    review_period: np.ndarray | None = None  # (F,) weeks between the firm's orders, >= 1
+    review_phase: np.ndarray | None = None  # (F,) 0..period-1: orders at the end of weeks phase + 1 + n * period
+    min_order: np.ndarray | None = None  # (F,) a positive order below it is raised to it (units)
+    pack: np.ndarray | None = None  # (F,) orders are whole multiples of it, rounded up (0: no packs)
+    order_price: np.ndarray | None = None  # (K, W + 1 + A) $/unit of an order placed in week w; None: constant
     out_links: np.ndarray = field(init=False)  # (F, K) 1 where f supplies link k (market included)
     in_links: np.ndarray = field(init=False)  # (F, K) 1 where f is the customer of k (source included)
+    batching: bool = field(init=False)  # some firm reviews less than weekly, has a minimum order or packs
 
     def __post_init__(self):
         F, K = len(self.firms), len(self.supplier)
+        self._compile_batching(F)
         object.__setattr__(self, "_out_plan", _sum_plan([np.flatnonzero(self.supplier == f) for f in range(F)]))
         object.__setattr__(self, "_in_plan", _sum_plan([np.flatnonzero(self.customer == f) for f in range(F)]))
         object.__setattr__(self, "_seen_plan", _sum_plan([np.flatnonzero(row) for row in self.sees_market]))
@@ -137,6 +170,7 @@ class Network:
                 inn[self.customer[k], k] = 1.0
         object.__setattr__(self, "out_links", out)
         object.__setattr__(self, "in_links", inn)
+        self._compile_prices()
         s = self.supplier
         same_sup = (s[:, None] == s[None, :]) & (s[:, None] >= 0)
         c = self.customer
@@ -157,6 +191,31 @@ class Network:
         object.__setattr__(self, "_ins", ins)
         object.__setattr__(self, "_split", bool(np.any(same_cus[np.ix_(ins, ins)].sum(axis=1) > 1)))
         object.__setattr__(self, "_ins_same", same_cus[np.ix_(ins, ins)].astype(float))
+
+    def _compile_batching(self, F: int) -> None:
+        for name, off in (("review_period", 1), ("review_phase", 0), ("min_order", 0.0), ("pack", 0.0)):
+            value = getattr(self, name)
+            object.__setattr__(self, name, np.full(F, off) if value is None else np.asarray(value))
+        object.__setattr__(self, "batching", bool(np.any(self.review_period > 1) or np.any(self.min_order > 0)
+                                                  or np.any(self.pack > 0)))
+
+    def _compile_prices(self) -> None:
+        """With a price schedule: the price of the orders reaching each link's supplier in week t,
+        ``_due_price[:, t]`` (placed in week t - order_delay; before week 1 at the regular price), and
+        each firm's purchase price by week of ordering, ``firm_price`` (share-weighted over its links);
+        ``regular_price`` (F,) is that price without the schedules, ``promoted`` (F,) where it changes."""
+        object.__setattr__(self, "regular_price", self.in_links @ (self.share * self.price))
+        table = self.order_price
+        if table is None:
+            object.__setattr__(self, "firm_price", None)
+            object.__setattr__(self, "promoted", np.zeros(len(self.firms), bool))
+            return
+        weeks = table.shape[1]
+        placed = np.maximum(np.arange(weeks)[None, :] - self.order_delay[:, None], 0)
+        object.__setattr__(self, "_due_price", np.take_along_axis(table, placed, axis=1))
+        firm_price = self.in_links @ (self.share[:, None] * table)
+        object.__setattr__(self, "firm_price", firm_price)
+        object.__setattr__(self, "promoted", np.any(firm_price != firm_price[:, :1], axis=1))
 
     def by_supplier(self, x: np.ndarray) -> np.ndarray:
         """Sum a link quantity (K, R) over each firm's outgoing links (market included): (F, R)."""
@@ -267,17 +326,22 @@ class State:
     capacity_plan: np.ndarray  # (F, S, R) capacity in force from a future week, by week mod S
     last_order: np.ndarray  # (F, R) the order each firm placed last week
     turns: np.ndarray  # (T, H, R) sales counted by turn-and-earn links, by week mod H (T = H = 0 unused)
+    backlog_value: np.ndarray | None = None  # (K, R) $ the backlog is bought at (kept with a price schedule)
 
     def copy(self) -> State:
-        return State(self.week, *(getattr(self, f).copy() for f in _ARRAYS))
+        return State(self.week, *(_each(getattr(self, f), np.copy) for f in _ARRAYS))
 
     def replications(self, index) -> State:
         """The same state restricted to some replications (an index or slice on the last axis)."""
-        return State(self.week, *(getattr(self, f)[..., index] for f in _ARRAYS))
+        return State(self.week, *(_each(getattr(self, f), lambda a: a[..., index]) for f in _ARRAYS))
 
 
 _ARRAYS = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip",
-           "capacity_plan", "last_order", "turns")
+           "capacity_plan", "last_order", "turns", "backlog_value")
+
+
+def _each(a: np.ndarray | None, fn):
+    return None if a is None else fn(a)
 
 
 @dataclass
@@ -299,6 +363,8 @@ class Flows:
     demand: np.ndarray  # (C, R) end-customer demand this week
     from_source: np.ndarray  # (R,) goods the source shipped into the chain
     to_market: np.ndarray  # (R,) goods that left the chain to end customers
+    due: np.ndarray  # what its suppliers owed the firm this week: its backlog with them + its orders that reached them
+    supplied: np.ndarray  # goods its suppliers (the source included) shipped to the firm this week
     order: np.ndarray | None = None  # orders placed at the end of the week (set by place)
     returned: np.ndarray | None = None  # (R,) goods returned to the source (set by place)
 
@@ -324,19 +390,21 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
 
     capacity = firm("capacity")
     plan = np.repeat(capacity[:, None, :], S, axis=1)
+    backlog = np.repeat(np.asarray(link_init["backlog"], float)[:, None], R, axis=1)
     return State(
         week=0,
         inventory=firm("inventory"),
         raw=firm("raw"),
         cash=firm("cash"),
         capacity=capacity,
-        backlog=np.repeat(np.asarray(link_init["backlog"], float)[:, None], R, axis=1),
+        backlog=backlog,
         mail=ring(link_init["orders"], K),
         transit=ring(link_init["shipments"], K),
         wip=ring(firm_init["wip"], F),
         capacity_plan=plan,
         last_order=firm("last_order"),
         turns=np.zeros((len(net._turn_link), net.turn_slots, R)),
+        backlog_value=None if net.order_price is None else net.order_price[:, :1] * backlog,
     )
 
 
@@ -458,6 +526,25 @@ def _level(amount: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return np.divide(amount, weight, out=np.zeros_like(amount), where=weight > 0)
 
 
+def _pay_at_order_prices(net: Network, state: State, t: int, before: np.ndarray, incoming: np.ndarray,
+                         shipped: np.ndarray) -> np.ndarray:
+    """What customers pay (K, R) for this week's shipments when prices follow a schedule.
+
+    An order is bought at the price of the week it was placed and paid when it is shipped. The
+    backlog ``before`` is served first, at the average price it was bought at
+    (``state.backlog_value``); the rest of a shipment comes from this week's orders at their price.
+    ``state.backlog_value`` then becomes the value of the backlog left (0 where none is left).
+    """
+    unit = net._due_price[:, t, None]
+    value = state.backlog_value
+    old = np.minimum(shipped, before)
+    average = np.divide(value, before, out=np.zeros_like(value), where=before > 0)
+    pay = old * average + (shipped - old) * unit
+    left = (before - old) * average + (incoming - (shipped - old)) * unit
+    state.backlog_value = np.where(state.backlog > 0, left, 0.0)
+    return pay
+
+
 def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     """Play week ``state.week + 1`` up to the decisions (steps 1-6), updating ``state`` in place.
 
@@ -528,7 +615,10 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     on_time = np.maximum(shipped_link - (owed - incoming), 0.0)
 
     # 6. money and costs
-    pay = net.price[:, None] * shipped_link
+    if net.order_price is None:
+        pay = net.price[:, None] * shipped_link
+    else:
+        pay = _pay_at_order_prices(net, state, t, owed - incoming, incoming, shipped_link)
     revenue = net.by_supplier(pay)
     purchases = net.by_customer(pay)
     owed_to_customers = net.by_supplier(state.backlog)
@@ -558,6 +648,8 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
         demand=demand,
         from_source=from_source,
         to_market=ship[net.market_links].sum(axis=0),
+        due=net.by_customer(owed),
+        supplied=net.by_customer(shipped_link),
     )
 
 
@@ -565,7 +657,8 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     """Step 7: put the firms' orders (F, R) in the mail and their capacity targets in the plan.
 
     The firms order :func:`accepted_orders` of their decisions. A return (a negative order)
-    leaves the firm's stock at once, at most what it holds, and is refunded at the link's price.
+    leaves the firm's stock at once, at most what it holds, and is refunded at the link's price
+    of the week (the price an order placed now would be bought at).
     The ordering cost is charged for every order above 0.
     """
     t = state.week
@@ -577,7 +670,8 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
         stock = np.where(net.producer[:, None], state.raw, state.inventory)
         back = np.where(negative, np.minimum(-orders, stock), 0.0)
         orders = np.where(negative, -back, orders)
-        refund = back * (net.in_links @ (net.share * net.price))[:, None]
+        unit = net.regular_price if net.order_price is None else net.firm_price[:, t]
+        refund = back * unit[:, None]
         state.raw -= np.where(net.producer[:, None], back, 0.0)
         state.inventory -= np.where(net.producer[:, None], 0.0, back)
         state.cash += refund

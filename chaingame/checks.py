@@ -13,6 +13,11 @@ import numbers as _numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+# Seeds are whole numbers 0..2^63 - 1: they are stored as signed 64-bit integers (the sweep tables'
+# int64 seed column, the classroom's SQLite INTEGER), and NumPy's SeedSequence takes any of them.
+MAX_SEED = 2**63 - 1
+_HUGE = 2**63  # whole numbers beyond ±2^63 are refused before they reach float or int64 arithmetic
+
 
 class ScenarioError(ValueError):
     """A value that a scenario, an argument or a flag may not take."""
@@ -86,7 +91,7 @@ def number(
         value = int(value) if isinstance(value, _numbers.Integral) else float(value)
     except (OverflowError, ValueError):
         raise ScenarioError(path, huge) from None
-    if isinstance(value, int) and abs(value) > 2**63:
+    if isinstance(value, int) and abs(value) > _HUGE:
         raise ScenarioError(path, huge)
     if math.isnan(value):
         raise ScenarioError(path, f"nan is not {kind} (allowed: {allowed})")
@@ -103,6 +108,11 @@ def number(
     if high is not None and value > high:
         raise ScenarioError(path, f"{show(value)} is above {_num(high)} (allowed: {allowed})")
     return value
+
+
+def check_seed(value: Any, path: str = "seed") -> int:
+    """Check a random seed: a whole number 0 to :data:`MAX_SEED`."""
+    return int(number(value, path, low=0, high=MAX_SEED, integer=True))
 
 
 def choice(value: Any, path: str, options: Sequence[str]) -> str:

@@ -253,13 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run a scenario and write history.csv, summary.json and orders.png",
                        description="Run a scenario with its decision rules; print cost and bullwhip per firm and "
                                    "write DIR/history.csv, DIR/summary.json and DIR/orders.png.")
-    p.add_argument("scenario", metavar="SCENARIO", help="a bundled name (see `chaingame scenarios`) or a .toml path")
+    p.add_argument("scenario", metavar="SCENARIO",
+                   help="a bundled name (see `chaingame scenarios`) or a .toml path; a bundled name means the "
+                        "bundled scenario even beside a file or folder of that name (write ./NAME for that one)")
     p.add_argument("--seed", type=int, metavar="N", help="demand seed (default: the scenario's)")
     p.add_argument("--weeks", type=int, metavar="N", help="horizon in weeks (default: the scenario's)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: chaingame-runs/<scenario name>)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="change a scenario field by dotted path, e.g. --set firms.retailer.policy.beta=1 "
-                        "(repeatable; links.*.shipping_delay=1 sets every link)")
+                        "(repeatable; links.*.shipping_delay=1 sets every link). A changed delay resizes its "
+                        "pipeline (orders, shipments, production.wip: the weeks nearest arrival are kept, the "
+                        "week furthest out repeated) and a changed policy rule drops the old rule's "
+                        "parameters, unless you --set those too (docs/scenarios.md)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("play", help="serve the classroom: host page, player pages, debrief",

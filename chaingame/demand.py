@@ -41,10 +41,6 @@ class Demand:
         """Long-run mean weekly demand (used for base-stock levels and defaults)."""
         raise NotImplementedError
 
-    def as_table(self) -> dict:
-        """The TOML table this process was read from."""
-        return {"process": self.kind, **{f.name: getattr(self, f.name) for f in fields(self)}}
-
 
 @dataclass(frozen=True)
 class Constant(Demand):
@@ -212,9 +208,6 @@ class Trace(Demand):
     @property
     def average(self):
         return float(np.mean(self.values))
-
-    def as_table(self):
-        return {"process": self.kind, "values": list(self.values)}
 
 
 PROCESSES = {c.kind: c for c in (Constant, Step, Normal, Uniform, Poisson, AR1, Seasonal, Trace)}

@@ -18,12 +18,10 @@ import numpy as np
 
 from . import demand as demand_mod
 from .chain import Flows, advance, place, supply_line
-from .checks import ScenarioError, number, show
+from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, observe_all, vmi_observation
 from .policies import CapacityRule, Policy
 from .scenario import Scenario, load_scenario
-
-MAX_SEED = 2**63 - 1  # seeds are whole numbers 0..2^63 - 1 (what SeedSequence and the sweep tables hold)
 
 # The tidy history: one row per (week, firm), in this column order (see docs/model.md).
 COLUMNS = (
@@ -69,10 +67,7 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
             else:
                 kind = "a Policy or a CapacityRule" if f.production else "a Policy"
                 raise ScenarioError(f"policies.{f.id}", f"{show(item)} is not {kind} from chaingame.policies")
-        needs = ("silo", "pos", "full")
-        if needs.index(rule.needs) > needs.index(scenario.information):
-            raise ScenarioError(f"policies.{f.id}", f"{type(rule).__name__} with signal \"demand\" needs "
-                                                    f"information \"pos\" or \"full\" (got \"{scenario.information}\")")
+        rule.check_information(scenario.information, f"policies.{f.id}")
         orders.append(rule)
         capacity.append(cap)
     return orders, capacity
@@ -93,7 +88,7 @@ class Engine:
                  policies: Mapping | None = None, first_replication: int = 0):
         self.scenario = sc = load_scenario(scenario)
         self.replications = int(number(replications, "replications", low=1, integer=True))
-        self.seed = sc.seed if seed is None else int(number(seed, "seed", low=0, high=MAX_SEED, integer=True))
+        self.seed = sc.seed if seed is None else check_seed(seed)
         first_replication = int(number(first_replication, "first_replication", low=0, integer=True))
         self.net = sc.network()
         self.state = sc.initial_state(self.replications)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .checks import number
+
 if TYPE_CHECKING:  # the array functions need numpy only; pandas loads with the DataFrame ones
     import pandas as pd
 
@@ -139,9 +141,15 @@ def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], re
 
 
 def to_arrays(history: pd.DataFrame, burn_in: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, list, list]:
-    """History columns as (W, F, R) arrays (after dropping weeks <= burn_in), weeks, firms, runs."""
+    """History columns as (W, F, R) arrays (after dropping weeks <= burn_in), weeks, firms, runs.
+
+    ``burn_in`` must leave two weeks (a variance needs two): 0 to the last week − 2, as in
+    :func:`chaingame.batch.simulate`; otherwise :class:`~chaingame.checks.ScenarioError`.
+    """
     import pandas as pd
 
+    last = int(history["week"].max()) if len(history) else 0
+    burn_in = number(burn_in, "burn_in", low=0, high=max(last - 2, 0), integer=True)
     h = history[history["week"] > burn_in]
     runs = sorted(h["replication"].unique()) if "replication" in h else [0]
     firms = list(dict.fromkeys(h["firm"]))

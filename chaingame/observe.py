@@ -1,10 +1,6 @@
 """What a firm may see: the observation a decision rule, a bot or a human player receives.
 
-Information modes (Lee et al. 1997; Chen et al. 2000; Croson & Donohue 2006):
-
-- ``silo``: the firm's own books only;
-- ``pos``: plus the end-customer demand (point-of-sale data) of the retailers it serves;
-- ``full``: plus every firm's inventory, backlog, supply line, incoming and placed orders.
+What each information mode adds to a firm's own books is in :mod:`chaingame.information`.
 
 Whatever the mode, the supplier of a vendor-managed (VMI) link also sees, of that customer, what
 VMI shows it (Disney & Towill 2003): inventory, backlog, supply line, incoming orders (its sales
@@ -21,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chain import Flows, Network, State, supply_line
-
-MODES = ("silo", "pos", "full")
+from .information import Information, covers
+from .prices import ANNOUNCED
 
 
 @dataclass(frozen=True)
@@ -66,8 +62,16 @@ class Observation:
         shipped: goods sent this week. last_order: the order it placed last week.
         capacity: production capacity in force (producers; 0 otherwise).
         cost: this week's operating cost. cash: money on hand.
+        due: what its suppliers owed it this week (its backlog with them plus its orders that reached
+            them). supplied: goods its suppliers shipped it this week, on their way to it (its own
+            account with its suppliers, as a shipping notice shows it); ``supplied / due`` is the
+            fill rate its suppliers gave it.
+        price: $/unit an order placed now is bought at (share-weighted over its suppliers).
+        regular_price: that price outside promotions (the links' ``price``).
         demand: end-customer demand this week (``pos`` and ``full``; None in ``silo``).
         chain: every firm's books (``full``; None otherwise).
+        price_ahead: (A, R) the announced prices of orders placed in the next A weeks
+            (``prices.ANNOUNCED``), where a price schedule changes the firm's price; None otherwise.
         vmi: what VMI shows of the customers whose orders the firm decides (None if none).
     """
 
@@ -86,8 +90,13 @@ class Observation:
     capacity: np.ndarray
     cost: np.ndarray
     cash: np.ndarray
+    due: np.ndarray
+    supplied: np.ndarray
+    price: np.ndarray
+    regular_price: np.ndarray
     demand: np.ndarray | None = None
     chain: ChainView | None = None
+    price_ahead: np.ndarray | None = None
     vmi: VmiView | None = None
 
     @property
@@ -96,8 +105,9 @@ class Observation:
         return self.inventory - self.backlog + self.on_order
 
 
+# an observation's own-firm fields, in this order
 _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
-        "capacity", "cost", "cash")  # an observation's own-firm fields, in this order
+        "capacity", "cost", "cash", "due", "supplied", "price", "regular_price")
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
@@ -112,27 +122,42 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         "on_order": supply_line(net, state), "incoming": flows.incoming, "received": flows.received,
         "shipped": flows.shipped,
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
+        "due": flows.due, "supplied": flows.supplied,
+        **_prices(net, state),
     }
     rows = [values[k] for k in _OWN]
-    pos = net.seen_demand(flows.demand) if mode != "silo" else None
+    pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None
     if pos is not None:
         rows.append(pos)
     stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
-    if mode == "full":  # one view for every firm, so read-only: a rule cannot change what the next one sees
+    if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
         books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
         for a in books:
             a.flags.writeable = False
         chain = ChainView(net.firms, *books)
     managed = _vmi_views(net, values) if net.vmi.any() else {}
     out = []
+    t, R = state.week, state.inventory.shape[1]
     for f in range(net.n_firms):
         own = stacked[f].copy()  # this firm's block: its fields only
         fields = dict(zip(_OWN, own))
+        ahead = None
+        if net.promoted[f]:
+            ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                               demand=own[len(_OWN)] if pos is not None else None, chain=chain,
+                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
                                vmi=managed.get(f)))
     return out
+
+
+def _prices(net: Network, state: State) -> dict[str, np.ndarray]:
+    """Each firm's purchase price this week and its regular price, (F, R) each."""
+    shape = state.inventory.shape
+    regular = np.broadcast_to(net.regular_price[:, None], shape)
+    if net.firm_price is None:
+        return {"price": regular, "regular_price": regular}
+    return {"price": np.broadcast_to(net.firm_price[:, state.week, None], shape), "regular_price": regular}
 
 
 def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView]:
@@ -148,10 +173,9 @@ def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView
 def vmi_observation(supplier: Observation, row: int, role: str) -> Observation:
     """The observation a VMI rule decides on: customer ``row`` of the supplier's :class:`VmiView`,
     shaped as that firm's own observation. What VMI does not show (raw materials, production,
-    goods received, capacity, cost, cash, POS data) is NaN or None."""
+    goods received, capacity, cost, cash, what its suppliers owed and shipped it, prices) is NaN;
+    POS data, the chain view and announced prices are None."""
     view = supplier.vmi
     books = {k: getattr(view, k)[row].copy() for k in _VMI}
-    unseen = np.full(books["inventory"].shape, np.nan)
-    return Observation(firm=view.customers[row], role=role, week=supplier.week, **books, raw=unseen,
-                       wip=unseen.copy(), received=unseen.copy(), capacity=unseen.copy(), cost=unseen.copy(),
-                       cash=unseen.copy())
+    unseen = {k: np.full(books["inventory"].shape, np.nan) for k in _OWN if k not in books}
+    return Observation(firm=view.customers[row], role=role, week=supplier.week, **books, **unseen)

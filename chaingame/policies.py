@@ -19,9 +19,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .chain import half_up
-from .checks import ScenarioError, choice, number, table
+from .chain import counted, half_up
+from .checks import ScenarioError, choice, number, show, table
+from .information import Information, covering, covers
 from .observe import Observation
+from .prices import ANNOUNCED
+
+SIGNALS = ("orders", "demand")  # what a forecasting rule smooths: its incoming orders, or end-customer demand
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Rule:
 
     name: ClassVar[str] = ""
     bounds: ClassVar[dict[str, dict]] = {}  # parameter -> keyword bounds for checks.number
-    needs: ClassVar[str] = "silo"  # the least information mode the rule needs
+    needs: ClassVar[Information] = Information.SILO  # the least information mode the rule reads
 
     def __post_init__(self):
         self.check(type(self).__name__)
@@ -44,12 +48,27 @@ class Rule:
         if hasattr(self, "signal"):
             choice(self.signal, f"{path}.signal", SIGNALS)
 
+    def check_information(self, mode: str, path: str) -> None:
+        """Raise :class:`ScenarioError` if information mode ``mode`` does not show what the rule reads.
+
+        Args:
+            mode: the scenario's information mode.
+            path: where the rule was given, e.g. ``firms.retailer.policy``; a rule with a ``signal``
+                is named by ``path.signal``, the parameter that asks for the information.
+        """
+        if covers(mode, self.needs):
+            return
+        where, what = (f"{path}.signal", show(self.signal)) if hasattr(self, "signal") else (path, type(self).__name__)
+        allowed = " or ".join(show(m) for m in covering(self.needs))
+        raise ScenarioError(where, f"{what} needs more information than {show(mode)} (allowed: {allowed})")
+
     @classmethod
     def from_table(cls, raw: Mapping[str, Any], path: str, **defaults: Any) -> Rule:
         """Build the rule from its scenario table (``rule`` plus parameters)."""
         params = [f.name for f in fields(cls)]
         table(raw, path, ["rule", *params])
-        values = {**defaults, **{k: v for k, v in raw.items() if k != "rule"}}
+        values = {**{k: v for k, v in defaults.items() if k in params},
+                  **{k: v for k, v in raw.items() if k != "rule"}}
         for key, bounds in cls.bounds.items():
             if values.get(key) is not None:
                 values[key] = number(values[key], f"{path}.{key}", **bounds)
@@ -62,10 +81,6 @@ class Rule:
             return cls(**values)
         except ScenarioError as e:  # a cross-field check: name it under this table's path
             raise ScenarioError(f"{path}.{e.path.split('.', 1)[-1]}", str(e).split(": ", 1)[1]) from None
-
-    def as_table(self) -> dict:
-        return {"rule": self.name, **{f.name: getattr(self, f.name) for f in fields(self)
-                                      if getattr(self, f.name) is not None}}
 
 
 def _has_default(cls, key):
@@ -90,12 +105,18 @@ class Sterman(Policy):
     with L_t this week's incoming order, S_t = on hand − backlog, SL_t the supply line, and
     L̂_0 = ``expected`` (default: the first week's incoming order).
 
+    With ``signal = "demand"`` (point-of-sale data shared, Lee, Padmanabhan & Whang 1997) L_t is
+    instead the end-customer demand the firm sees this week (``Observation.demand``: the demand of
+    the retailers it serves), and L̂_0 defaults to the first week's demand observed. The stock and
+    supply-line terms are the firm's own, as with ``"orders"``.
+
     Args:
         theta: θ, weight of the latest incoming order in the expectation (0 to 1).
         alpha_s: α_S, fraction of the stock gap ordered each week (0 to 1).
         beta: β, weight given to the supply line (0 to 1; 1 counts it fully).
         s_prime: S', desired stock plus β times the desired supply line (units).
         expected: L̂_0, the initial expectation of incoming orders (units/week).
+        signal: "orders" (own incoming orders) or "demand" (end-customer demand, needs POS data).
     """
 
     theta: float = 0.36
@@ -103,17 +124,23 @@ class Sterman(Policy):
     beta: float = 0.34
     s_prime: float = 17.0
     expected: float | None = None
+    signal: str = "orders"
     name: ClassVar[str] = "sterman"
     bounds: ClassVar = {"theta": dict(low=0, high=1), "alpha_s": dict(low=0, high=1),
                         "beta": dict(low=0, high=1), "s_prime": dict(low=0), "expected": dict(low=0)}
 
+    @property
+    def needs(self) -> Information:
+        return Information.POS if self.signal == "demand" else Information.SILO
+
     def decide(self, obs, memory):
+        x = obs.demand if self.signal == "demand" else obs.incoming
         if "expected" not in memory:
-            start = obs.incoming if self.expected is None else self.expected
-            memory["expected"] = np.full(obs.incoming.shape, start, dtype=float)
+            start = x if self.expected is None else self.expected
+            memory["expected"] = np.full(x.shape, start, dtype=float)
         lhat = memory["expected"]
         lhat *= 1 - self.theta
-        lhat += self.theta * obs.incoming
+        lhat += self.theta * x
         stock = obs.inventory - obs.backlog
         adjust = self.alpha_s * (self.s_prime - stock - self.beta * obs.on_order)
         return np.maximum(0.0, half_up(lhat + adjust))
@@ -148,9 +175,6 @@ class PassThrough(Policy):
         return obs.incoming.astype(float, copy=True)
 
 
-SIGNALS = ("orders", "demand")
-
-
 class _OrderUpTo(Policy):
     """Order-up-to with a forecast: y_t = L μ̂_t + z σ̂_t (Chen, Drezner, Ryan & Simchi-Levi 2000).
 
@@ -172,8 +196,8 @@ class _OrderUpTo(Policy):
         return self.lead_time * mean + (self.z * sd if self.z else 0.0)
 
     @property
-    def needs(self):
-        return "pos" if self.signal == "demand" else "silo"
+    def needs(self) -> Information:
+        return Information.POS if self.signal == "demand" else Information.SILO
 
     def decide(self, obs, memory):
         x = obs.demand if self.signal == "demand" else obs.incoming
@@ -195,7 +219,8 @@ class MovingAverageOrderUpTo(_OrderUpTo):
 
     Args:
         p: weeks in the moving average (>= 1; the window starts full of the first observation).
-        lead_time: L, weeks of demand the level covers (order + shipping delay, see chain.py).
+        lead_time: L, weeks of demand the level covers (scenario default: order + shipping delay,
+            plus review_period - 1 for a firm that orders only every review_period weeks).
         z: safety factor on the moving standard deviation (0: none).
         signal: "orders" (own incoming orders) or "demand" (end-customer demand, needs POS data).
     """
@@ -275,6 +300,148 @@ class AR1OrderUpTo(_OrderUpTo):
         return self.lead_time * self.mean + weight * (x - self.mean)
 
 
+@dataclass(frozen=True)
+class ForwardBuy(Policy):
+    """Forward buying (Lee, Padmanabhan & Whang 1997, "price fluctuations"): a base rule plus the
+    coming weeks' demand bought ahead whenever the announced prices make buying now cheaper.
+
+    Each week t the firm buys ahead for week t + j (j = 1, 2, ..., ``horizon``) while buying now
+    and holding the unit j weeks costs less than any later purchase,
+    p_t + h j < min_{1<=u<=j} (p_{t+u} + h (j − u)) (prices of the observation's ``price`` and
+    ``price_ahead``, compared :func:`~chaingame.chain.counted`); H_t is the number of such weeks
+    (0 with everyday-low prices: the rule is then its base rule exactly). Its cover
+    C_t = max(H_t, C_{t−1} − 1) (weeks of demand held ahead, C_0 = 0) sets the forward stock
+    X_t = f μ C_t, and the order is
+
+    - pass-through base (``level`` not given): q_t = L_t + X_t − X_{t−1}, L_t the incoming order;
+    - order-up-to base: q_t = max(0, S + X_t − IP_t), IP_t the inventory position.
+
+    Closed form. A hi-lo schedule with a promotion every T weeks at price p against the regular
+    price r gives H = #{j in 1..min(T − 1, horizon): p + h j < r} in a promotion week and 0 in
+    the others (a later purchase costs r, or p again T weeks on), so C runs H, H − 1, ..., 0 and
+    ΔC_t = C_t − C_{t−1} is +H once a cycle, −1 in the H weeks after and 0 otherwise: mean 0 and
+    E[ΔC²] = H(H + 1)/T. With iid demand D (mean μ, variance σ²) at a retailer and no order cut
+    at 0 (demand never below f μ, or returns allowed), both bases order q_t = D_t + f μ ΔC_t, so
+
+        Var(q) / Var(D) = 1 + f² μ² H (H + 1) / (T σ²),
+
+    which grows with the discount depth (r − p) through H until H = T − 1, where it is the
+    textbook 1 + f² (T − 1) μ²/σ² (T = 4, D uniform on 0..8: 8.2 at f = 1, 2.8 at f = 0.5).
+
+    Args:
+        mean: μ, the weekly demand it buys ahead for (units/week).
+        fraction: f, the share of each covered week's demand bought ahead (0 to 1).
+        holding_cost: h, $/unit/week of holding the forward stock (default: the firm's holding cost).
+        level: S, the order-up-to level of the inventory position (default: pass-through base).
+        horizon: the most weeks it buys ahead (1 to ``prices.ANNOUNCED``, the weeks of prices announced).
+    """
+
+    mean: float
+    fraction: float = 1.0
+    holding_cost: float = 0.5
+    level: float | None = None
+    horizon: int = ANNOUNCED
+    name: ClassVar[str] = "forward_buy"
+    bounds: ClassVar = {"mean": dict(low=0), "fraction": dict(low=0, high=1), "holding_cost": dict(low=0),
+                        "level": dict(low=0), "horizon": dict(low=1, high=ANNOUNCED, integer=True)}
+
+    def weeks_ahead(self, obs: Observation) -> np.ndarray:
+        """H_t, the weeks of coming demand it is cheaper to buy now (R,)."""
+        if obs.price_ahead is None:
+            return np.zeros(obs.price.shape)
+        h = self.holding_cost
+        ahead = obs.price_ahead[: int(self.horizon)]
+        j = np.arange(1, len(ahead) + 1)[:, None]
+        later = np.minimum.accumulate(ahead - h * j, axis=0) + h * j  # min over u <= j of p_{t+u} + h (j - u)
+        cheaper = counted(obs.price + h * j) < counted(later)
+        return np.logical_and.accumulate(cheaper, axis=0).sum(axis=0).astype(float)
+
+    def decide(self, obs, memory):
+        cover = np.maximum(self.weeks_ahead(obs), memory.get("cover", 0.0) - 1.0)
+        forward = self.fraction * self.mean * cover
+        before = memory.get("forward", 0.0)
+        memory["cover"], memory["forward"] = cover, forward
+        if self.level is None:
+            return obs.incoming + forward - before
+        return np.maximum(0.0, self.level + forward - obs.position)
+
+
+@dataclass(frozen=True)
+class Gaming(Policy):
+    """Shortage gaming (Lee, Padmanabhan & Whang 1997; Cachon & Lariviere 1999): order what a base
+    rule orders, inflated by the inverse of the last fill rate the firm's suppliers gave it.
+
+    O_t = q_t · min(m, 1 / f_t),  f_t = supplied_t / due_t,
+    with q_t the base rule's order, m = ``max_inflation``, and f_t the share of what its suppliers
+    owed it this week (its backlog with them plus its orders that reached them) that they shipped
+    it (:class:`~chaingame.observe.Observation` ``supplied`` and ``due``, its own books). In a week
+    when nothing was due the last fill rate stands; before any, f = 1. A firm filled in full orders
+    q_t; one rationed to half its claim orders 2 q_t, one shipped nothing m q_t. A return (q_t < 0)
+    is not inflated. Meant for retailers that share a rationing supplier: against the source, which
+    ships in full, the rule is its base.
+
+    In a scenario file the base rule's name and parameters sit in the same table:
+    ``{rule = "gaming", base = "sterman", theta = 0.36, max_inflation = 3}``.
+
+    Args:
+        base: the rule whose order is inflated (any order rule but gaming; default :class:`Sterman`).
+        max_inflation: m, the largest factor an order is inflated by (>= 1; 1: no gaming).
+
+    References:
+        Lee, Padmanabhan & Whang (1997), "Information distortion in a supply chain: the bullwhip
+        effect", Management Science 43(4): 546-558 (rationing and shortage gaming).
+        Cachon & Lariviere (1999), "Capacity choice and allocation: strategic behavior and supply
+        chain performance", Management Science 45(8): 1091-1108 (inflated orders under
+        proportional allocation).
+    """
+
+    base: Policy = Sterman()
+    max_inflation: float = 3.0
+    name: ClassVar[str] = "gaming"
+    bounds: ClassVar = {"max_inflation": dict(low=1)}
+
+    def check(self, path):
+        if not isinstance(self.base, Policy) or isinstance(self.base, Gaming):
+            raise ScenarioError(f"{path}.base", f"{show(self.base)} is not an order rule (allowed: "
+                                                f"{', '.join(n for n in ORDER_RULES if n != self.name)})")
+        super().check(path)
+
+    @property
+    def needs(self) -> Information:
+        return self.base.needs
+
+    @property
+    def signal(self) -> str:
+        """The base rule's signal ("orders" for a rule that forecasts nothing)."""
+        return getattr(self.base, "signal", "orders")
+
+    @classmethod
+    def from_table(cls, raw, path, **defaults):
+        bases = [n for n in ORDER_RULES if n != cls.name]
+        base = ORDER_RULES[choice(raw.get("base", Sterman.name), f"{path}.base", bases)]
+        own = ["base", "max_inflation"]
+        table(raw, path, ["rule", *own, *(f.name for f in fields(base))])
+        rule = base.from_table({**{k: v for k, v in raw.items() if k not in own}, "rule": base.name}, path,
+                               **defaults)
+        return cls(base=rule, max_inflation=number(raw.get("max_inflation", 3.0), f"{path}.max_inflation",
+                                                   **cls.bounds["max_inflation"]))
+
+    def as_table(self):
+        return {"rule": self.name, "base": self.base.name, "max_inflation": self.max_inflation,
+                **{k: v for k, v in self.base.as_table().items() if k != "rule"}}
+
+    def decide(self, obs, memory):
+        order = self.base.decide(obs, memory.setdefault("base", {}))
+        if "fill" not in memory:
+            memory["fill"] = np.ones(obs.due.shape)
+        fill = memory["fill"]
+        owed = obs.due > 0
+        np.divide(obs.supplied, obs.due, out=fill, where=owed)
+        inflation = np.divide(1.0, fill, out=np.full(fill.shape, self.max_inflation, dtype=float),
+                              where=fill * self.max_inflation > 1)
+        return np.where(order > 0, order * inflation, order)
+
+
 class CapacityRule(Rule):
     """A producer's capacity rule: ``target(observation, memory) -> capacity`` (R,)."""
 
@@ -320,7 +487,8 @@ class TrackDemand(CapacityRule):
 
 
 ORDER_RULES: dict[str, type[Policy]] = {
-    c.name: c for c in (Sterman, BaseStock, MovingAverageOrderUpTo, SmoothingOrderUpTo, AR1OrderUpTo, PassThrough)
+    c.name: c for c in (Sterman, BaseStock, MovingAverageOrderUpTo, SmoothingOrderUpTo, AR1OrderUpTo, PassThrough,
+                        ForwardBuy, Gaming)
 }
 CAPACITY_RULES: dict[str, type[CapacityRule]] = {c.name: c for c in (FixedCapacity, TrackDemand)}
 
@@ -329,5 +497,4 @@ def from_table(raw: Any, path: str, rules: Mapping[str, type[Rule]], **defaults:
     """Build an order or capacity rule from a scenario table ``{rule = "...", ...}``."""
     table(raw, path, ["rule", *sorted({f.name for c in rules.values() for f in fields(c)})], required=["rule"])
     cls = rules[choice(raw["rule"], f"{path}.rule", list(rules))]
-    defaults = {k: v for k, v in defaults.items() if k in {f.name for f in fields(cls)} and k not in raw}
-    return cls.from_table(raw, path, **defaults)
+    return cls.from_table(raw, path, **defaults)  # a rule takes the defaults it has a field for

@@ -12,7 +12,7 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -22,24 +22,28 @@ import numpy as np
 
 from . import demand as demand_mod
 from . import policies as pol
+from . import prices
 from .chain import ALLOCATION_RULES, MARKET, SOURCE, Network, State, initial_state
-from .checks import ScenarioError, boolean, choice, key, number, numbers, show, table, text
+from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, table, text
+from .information import MODES, Information
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
-INFORMATION = ("silo", "pos", "full")
 ALLOCATION = ALLOCATION_RULES
 TURN_WEEKS = 4  # weeks of sales turn-and-earn counts unless told (Cachon & Lariviere 1999 count past sales)
 UNMET = ("backlog", "lost")
+MAX_DELAY = 52  # weeks: the longest order, shipping, production or capacity delay
+REVIEW_PHASES = ("staggered", "synchronized", "random")  # review_phases: how a supplier's customers' cycles sit
+PHASE_STREAM = 2**64  # spawn key of the stream random review phases are drawn from (no replication's)
 
 TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "allocation",
-              "whole_units", "demand", "defaults", "firms", "links"]
+              "whole_units", "demand", "defaults", "firms", "links", "review_phases"]
 FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_cost", "lost_sales_cost",
                "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production",
-               "allocation"]
+               "review_period", "review_phase", "min_order", "pack", "allocation"]
 PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
-               "price", "share", "priority", "returns", "vmi"]
+               "price", "share", "priority", "returns", "price_schedule", "vmi"]
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -88,6 +92,10 @@ class Firm:
     policy: pol.Policy
     demand: demand_mod.Demand | None  # retailers: end-customer demand
     production: Production | None
+    review_period: int = 1  # orders only every review_period weeks
+    review_phase: int = 0  # 0..review_period-1: orders at the end of weeks phase + 1, phase + 1 + period, ...
+    min_order: float = 0.0  # a positive order below it is raised to it
+    pack: float | None = None  # orders are whole multiples of it, rounded up (None: no packs)
     allocation: Allocation = PROPORTIONAL  # as a supplier: its own, else the scenario's
 
     @property
@@ -110,6 +118,7 @@ class Link:
     share: float  # relative share of the customer's orders sent on this link
     priority: int  # lower is served first (priority allocation)
     returns: bool  # negative orders (returns) accepted (source links only)
+    price_schedule: tuple[prices.PriceChange, ...] = ()  # weeks of ordering at another price than ``price``
     vmi: pol.Policy | None = None  # vendor-managed: the rule by which the supplier decides the customer's orders
 
 
@@ -122,7 +131,7 @@ class Scenario:
     description: str
     weeks: int
     seed: int
-    information: str
+    information: Information
     allocation: Allocation  # the chain-wide rule; a firm's own is Firm.allocation
     whole_units: bool
     demand: demand_mod.Demand
@@ -144,21 +153,19 @@ class Scenario:
     def with_values(self, values: Mapping[str, Any]) -> Scenario:
         """A new scenario with fields replaced by dotted path, e.g. ``{"firms.retailer.policy.beta": 1}``.
 
-        ``links.*.shipping_delay`` sets a field of every link; ``links.0.price`` one link.
+        ``links.*.shipping_delay`` sets a field of every link; ``links.0.price`` one link. The
+        values are one change (:func:`set_values`): a pipeline whose delay changes is resized, and
+        a new rule drops the old rule's parameters, unless the same call sets them too.
         """
         raw = copy.deepcopy(dict(self.table))
-        for path, value in values.items():
-            set_path(raw, path, value)
+        set_values(raw, values)
         return from_table(raw)
 
-    def with_weeks(self, weeks: int) -> Scenario:
-        return self.with_values({"weeks": weeks})
-
     def lead_time(self, firm_id: str) -> int:
-        """Weeks of demand an order must cover: order + shipping (+ production) delay."""
+        """Weeks of demand an order must cover: order + shipping (+ production) delay, and the
+        review period's weeks beyond the first (docs/model.md, "Delays and lead time")."""
         firm = self.firm(firm_id)
-        link = next(k for k in self.links if k.customer == firm_id)
-        return link.order_delay + link.shipping_delay + (firm.production.delay if firm.production else 0)
+        return _lead_time(next(k for k in self.links if k.customer == firm_id), firm.production, firm.review_period)
 
     def network(self) -> Network:
         """Compile the structure into the index arrays of :class:`~chaingame.chain.Network` (once: a
@@ -182,8 +189,36 @@ class Scenario:
         return [self.firm(c).demand or self.demand for c in self.customers]
 
 
-def set_path(raw: dict, path: str, value: Any) -> None:
-    """Set a value in a scenario table by dotted path; the parent tables must exist."""
+def set_values(raw: dict, values: Mapping[str, Any]) -> None:
+    """Set fields of a scenario table by dotted path, as one change.
+
+    Two fields follow a change the user did not spell out (unless the same call sets them too):
+
+    - A pipeline given week by week follows its delay: ``orders`` (``order_delay``), ``shipments``
+      (``shipping_delay``) and ``production.wip`` (``production.delay``). It keeps the weeks
+      nearest arrival when shortened and repeats the week furthest out when lengthened, so a
+      pipeline in steady state (the same flow every week) stays in it: ``[4, 4]`` becomes ``[4]``
+      or ``[4, 4, 4]``. A single number or a missing pipeline stands for every week already,
+      except on a link whose shipping delay was 0: its new ``shipments`` carry the link's order
+      flow (the week furthest out of its ``orders``). An empty ``wip`` grows with zeros.
+    - A policy whose ``rule`` changes drops the parameters the new rule does not take.
+
+    Args:
+        raw: the scenario table (as read from TOML), changed in place.
+        values: dotted path -> value, e.g. ``{"links.*.shipping_delay": 1}``.
+    """
+    before, written = copy.deepcopy(raw), []
+    for path, value in values.items():
+        written += set_path(raw, path, value)
+    for where in dict.fromkeys(written):
+        _follow(raw, before, where, written)
+
+
+def set_path(raw: dict, path: str, value: Any) -> list[tuple]:
+    """Set a value in a scenario table by dotted path; the parent tables must exist.
+
+    Returns the places written, as key tuples (``links.*.price`` gives one per link).
+    """
     if not isinstance(path, str):
         raise ScenarioError(show(path), "is not a dotted field path (allowed: text such as firms.retailer.policy.beta)")
     parts = path.split(".")
@@ -194,11 +229,14 @@ def set_path(raw: dict, path: str, value: Any) -> None:
         firm = firms.get(parts[1])  # a firm field inherited from [defaults] becomes the firm's own first
         if isinstance(firm, dict) and parts[2] not in firm and parts[2] in defaults:
             firm[parts[2]] = copy.deepcopy(defaults[parts[2]])
-    _set(raw, parts, value, "")
+    written: list[tuple] = []
+    _set(raw, parts, value, (), written)
+    return written
 
 
-def _set(node: Any, parts: list[str], value: Any, done: str) -> None:
+def _set(node: Any, parts: list[str], value: Any, at: tuple, written: list[tuple]) -> None:
     key, rest = parts[0], parts[1:]
+    done = ".".join(map(str, at))
     here = f"{done}.{key}" if done else key
     if isinstance(node, list):
         if key == "*":
@@ -209,20 +247,90 @@ def _set(node: Any, parts: list[str], value: Any, done: str) -> None:
             raise ScenarioError(here, f"no such entry (allowed: 0 to {len(node) - 1}, or *)")
         for i in targets:
             if rest:
-                _set(node[i], rest, value, f"{done}.{i}")
+                _set(node[i], rest, value, (*at, i), written)
             else:
                 node[i] = copy.deepcopy(value)
+                written.append((*at, i))
         return
     if not isinstance(node, dict):
         raise ScenarioError(done, f"{show(node)} has no field {key}")
     if not rest:
         node[key] = copy.deepcopy(value)
+        written.append((*at, key))
         return
     if key not in node:
         if done == "firms":
             raise ScenarioError(here, f"no such firm (firms: {', '.join(node)})")
         node[key] = {}
-    _set(node[key], rest, value, here)
+    _set(node[key], rest, value, (*at, key), written)
+
+
+PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "wip"}  # a delay -> its pipeline
+
+
+def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None:
+    """Resize the pipeline of a delay written at ``where``, or drop the parameters a rule written
+    there does not take (:func:`set_values`; ``before`` is the table before the call); what the
+    same call wrote is left as written."""
+    *parent, name = where
+    parent = tuple(parent)
+    firm_part = parent[2:] if parent[:1] == ("firms",) and len(parent) > 2 else \
+        parent[1:] if parent[:1] == ("defaults",) else None  # the part of a firm's table (own or [defaults])
+    link = len(parent) == 2 and parent[0] == "links" and name in ("order_delay", "shipping_delay")
+    plant = firm_part == ("production",) and name == "delay"
+    policy = firm_part in (("policy",), ("production", "policy")) and name == "rule"
+    node = _get(raw, parent) if link or plant or policy else None
+    if not isinstance(node, dict):
+        return
+
+    def kept(field):  # written by this call: itself, a table around it or an entry inside it
+        place = (*parent, field)
+        return any(w[: len(place)] == place or place[: len(w)] == w for w in written)
+
+    if policy:
+        rules = pol.CAPACITY_RULES if firm_part[0] == "production" else pol.ORDER_RULES
+        rule = node.get("rule")
+        if isinstance(rule, str) and rule in rules:
+            takes = {"rule", *(f.name for f in fields(rules[rule]))}
+            for field in [f for f in node if f not in takes and not kept(f)]:
+                del node[field]
+        return
+    pipeline, delay = PIPELINES[name], node.get(name)
+    whole = isinstance(delay, int | float) and not isinstance(delay, bool) and 0 <= delay <= MAX_DELAY \
+        and delay == int(delay)  # else the delay's own check names it
+    if not whole or kept(pipeline):
+        return
+    old = _get(before, parent)
+    was_zero = name == "shipping_delay" and isinstance(old, dict) and \
+        old.get(name, 0 if old.get("supplier") == "source" else 1) == 0 and not node.get(pipeline)
+    if was_zero and delay > 0:  # nothing could be in transit: goods at the rate of the orders are
+        orders = node.get("orders", 0)
+        flow = orders[-1] if isinstance(orders, list) and orders else orders
+        node[pipeline] = [copy.deepcopy(flow) for _ in range(int(delay))]
+    elif isinstance(node.get(pipeline), list):
+        node[pipeline] = resize(node[pipeline], int(delay))
+
+
+def resize(pipeline: list, delay: int) -> list:
+    """A week-by-week pipeline (week 1 first) fitted to ``delay`` weeks: the weeks nearest arrival
+    when shorter, the week furthest out repeated when longer (0 if it was empty), so that a
+    pipeline carrying the same flow every week carries it still."""
+    if delay <= len(pipeline):
+        return copy.deepcopy(pipeline[:delay])
+    last = pipeline[-1] if pipeline else 0
+    return copy.deepcopy(pipeline) + [copy.deepcopy(last) for _ in range(delay - len(pipeline))]
+
+
+def _get(node: Any, where: tuple) -> Any:
+    """The value at ``where``, or None where a later value of the same call replaced a table on the way."""
+    for k in where:
+        if isinstance(node, dict):
+            node = node.get(k)
+        elif isinstance(node, list) and isinstance(k, int) and k < len(node):
+            node = node[k]
+        else:
+            return None
+    return node
 
 
 def bundled_dir() -> Path:
@@ -239,7 +347,11 @@ def bundled() -> dict[str, Path]:
 
 
 def load_scenario(source: str | Path | Scenario) -> Scenario:
-    """Load a scenario by bundled name (``"classic"``) or from a ``.toml`` path."""
+    """Load a scenario by bundled name (``"classic"``) or from a ``.toml`` path.
+
+    A bundled name always means the bundled scenario, even where a file or folder of that name is
+    in the working directory (write ``./classic`` for that one); anything else is a path.
+    """
     if isinstance(source, Scenario):
         return source
     if not isinstance(source, str | Path):
@@ -247,7 +359,7 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
                                         "or a Scenario)")
     names = bundled()
     path = Path(source)
-    if str(source) in names and not path.exists():
+    if str(source) in names:  # a name has no folder part and no .toml suffix: never a path
         path = names[str(source)]
     elif not path.exists():
         raise ScenarioError("scenario", f"{show(str(source))} is neither a bundled scenario "
@@ -282,8 +394,8 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
         raise ScenarioError("scenario", f"{show(raw)} is not a table (allowed: a table of scenario fields)")
     table(raw, "", TOP_FIELDS, required=["weeks", "firms", "links"])
     weeks = number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)
-    seed = number(raw.get("seed", 0), "seed", low=0, high=2**63 - 1, integer=True)
-    information = choice(raw.get("information", "silo"), "information", INFORMATION)
+    seed = check_seed(raw.get("seed", 0))
+    information = Information(choice(raw.get("information", Information.SILO), "information", MODES))
     allocation = _allocation(raw.get("allocation", "proportional"), "allocation")
     whole_units = boolean(raw.get("whole_units", True), "whole_units")
     name = text(raw.get("name", "scenario"), "name")
@@ -335,6 +447,10 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
     links = _vmi_links(links_raw, links, firms)
     if whole_units:
         _check_whole(firms, links)
+        _check_whole_batches(firms)
+    if "review_phases" in raw:
+        firms = _review_phases(choice(raw["review_phases"], "review_phases", REVIEW_PHASES), firms, firms_raw,
+                               links, seed)
     return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
                     tuple(firms), tuple(links), copy.deepcopy(dict(raw)))
 
@@ -430,9 +546,9 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
     if supplier == customer:
         raise ScenarioError(f"{path}.customer", f"{show(customer)} is also the supplier (allowed: another firm)")
     from_source = supplier == "source"
-    o = number(raw.get("order_delay", 1), f"{path}.order_delay", low=1, high=52, integer=True)
+    o = number(raw.get("order_delay", 1), f"{path}.order_delay", low=1, high=MAX_DELAY, integer=True)
     s = number(raw.get("shipping_delay", 0 if from_source else 1), f"{path}.shipping_delay",
-               low=0 if from_source else 1, high=52, integer=True)
+               low=0 if from_source else 1, high=MAX_DELAY, integer=True)
     returns = boolean(raw.get("returns", False), f"{path}.returns")
     if returns and not from_source:
         raise ScenarioError(f"{path}.returns", "true on a link between firms (allowed: only links from "
@@ -454,6 +570,7 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         share=number(raw.get("share", 1), f"{path}.share", above=0),
         priority=number(raw.get("priority", 0), f"{path}.priority", low=0, high=1000, integer=True),
         returns=returns,
+        price_schedule=prices.schedule(raw.get("price_schedule", []), f"{path}.price_schedule"),
     )
 
 
@@ -519,12 +636,11 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
     if "production" in raw:
         production = _production(raw["production"], where("production"))
     fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)  # weeks past the horizon never come
-    lead = inbound[0].order_delay + inbound[0].shipping_delay + (production.delay if production else 0)
+    batching = _batching(raw, where)
     policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
-                            lead_time=lead)
-    if INFORMATION.index(policy.needs) > INFORMATION.index(information):
-        raise ScenarioError(f"{where('policy')}.signal", f"{show(policy.signal)} needs more information than "
-                                                         f"{show(information)} (allowed: \"pos\" or \"full\")")
+                            lead_time=_lead_time(inbound[0], production, batching["review_period"]),
+                            holding_cost=num("holding_cost", 0.5, low=0))
+    policy.check_information(information, where("policy"))
     return Firm(
         id=fid,
         role=role,
@@ -542,12 +658,74 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
         policy=policy,
         demand=demand_mod.from_table(raw["demand"], where("demand"), weeks) if "demand" in raw else None,
         production=production,
+        **batching,
     )
+
+
+def _lead_time(supply: Link, production: Production | None, review_period: int = 1) -> int:
+    """The lead time L of a firm supplied over link ``supply``: the weeks of demand an order must cover.
+
+    L = order_delay + shipping_delay (+ the production delay of a producer) + review_period - 1
+    (an order must last until the next one arrives); see docs/model.md, "Delays and lead time".
+    A firm with several suppliers is given the lead time of its first link.
+    """
+    return (supply.order_delay + supply.shipping_delay + (production.delay if production else 0)
+            + review_period - 1)
+
+
+def _batching(raw: Mapping[str, Any], where) -> dict:
+    """A firm's order batching fields (see chain._batched), checked; ``where(name)`` names a field."""
+    period = number(raw.get("review_period", 1), where("review_period"), low=1, high=MAX_DELAY, integer=True)
+    pack = raw.get("pack")
+    return dict(
+        review_period=period,
+        review_phase=number(raw.get("review_phase", 0), where("review_phase"), low=0, high=period - 1,
+                            integer=True),
+        min_order=number(raw.get("min_order", 0), where("min_order"), low=0),
+        pack=None if pack is None else number(pack, where("pack"), above=0),
+    )
+
+
+def _check_whole_batches(firms: list[Firm]) -> None:
+    """With whole units, minimum orders and packs are whole numbers."""
+    for f in firms:
+        for name in ("min_order", "pack"):
+            value = getattr(f, name)
+            if value is not None and value != int(value):
+                raise ScenarioError(f"firms.{f.id}.{name}", f"{show(value)} is not whole "
+                                                            "(allowed: whole units, as whole_units = true)")
+
+
+def _review_phases(mode: str, firms: list[Firm], firms_raw: Mapping[str, Any], links: list[Link],
+                   seed: int) -> list[Firm]:
+    """The firms with the phases ``review_phases = mode`` gives the customers of each supplier.
+
+    A firm's cycle belongs to its first supplier (its first link). Among the firms reviewing less
+    than weekly that share a first supplier, in the order of ``firms``, the j-th of n gets phase
+    ``floor(j k / n)`` of its period k when ``"staggered"`` (balanced: each week the same number
+    order, to within one), 0 when ``"synchronized"``, and a uniform draw from 0..k-1 when
+    ``"random"``, drawn once from the scenario's seed (its own stream, :data:`PHASE_STREAM`), so
+    every replication and every run of the scenario has the same phases. A firm's own
+    ``review_phase`` is kept.
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PHASE_STREAM,)))
+    first = {f.id: next(k.supplier for k in links if k.customer == f.id) for f in firms}
+    out = list(firms)
+    for supplier in dict.fromkeys(first.values()):
+        group = [i for i, f in enumerate(firms) if first[f.id] == supplier and f.review_period > 1]
+        for j, i in enumerate(group):
+            f = firms[i]
+            if "review_phase" in firms_raw[f.id]:
+                continue
+            k = f.review_period
+            phase = j * k // len(group) if mode == "staggered" else int(rng.integers(k)) if mode == "random" else 0
+            out[i] = replace(f, review_phase=phase)
+    return out
 
 
 def _production(raw: Any, path: str) -> Production:
     table(raw, path, PRODUCTION_FIELDS)
-    delay = number(raw.get("delay", 1), f"{path}.delay", low=0, high=52, integer=True)
+    delay = number(raw.get("delay", 1), f"{path}.delay", low=0, high=MAX_DELAY, integer=True)
     capacity = number(raw.get("capacity", math.inf), f"{path}.capacity", low=0, allow_inf=True)
     capacity_cost = number(raw.get("capacity_cost", 0), f"{path}.capacity_cost", low=0)
     if capacity_cost > 0 and math.isinf(capacity):
@@ -558,7 +736,8 @@ def _production(raw: Any, path: str) -> Production:
         wip=numbers(raw.get("wip", 0), f"{path}.wip", length=delay, low=0),
         raw=number(raw.get("raw", 0), f"{path}.raw", low=0),
         capacity=float(capacity),
-        capacity_delay=number(raw.get("capacity_delay", 1), f"{path}.capacity_delay", low=1, high=52, integer=True),
+        capacity_delay=number(raw.get("capacity_delay", 1), f"{path}.capacity_delay", low=1, high=MAX_DELAY,
+                              integer=True),
         capacity_cost=capacity_cost,
         unit_cost=number(raw.get("unit_cost", 0), f"{path}.unit_cost", low=0),
         policy=pol.from_table(raw.get("policy", {"rule": "fixed"}), f"{path}.policy", pol.CAPACITY_RULES),
@@ -645,6 +824,19 @@ def _network(sc: Scenario) -> Network:
         turn_weeks=np.array([f.allocation.weeks for f in firms], dtype=int),
         vmi=np.array([k.vmi is not None for k in links] + [False] * len(market)),
         slots=max(delays) + 1,
+        order_price=prices.order_prices(price, [k.price_schedule for k in links] + [()] * len(market), sc.weeks),
+        **_network_batching(sc),
+    )
+
+
+def _network_batching(sc: Scenario) -> dict:
+    """The per-firm batching arrays of the Network (a pack of 1 in whole units changes nothing)."""
+    firms = sc.firms
+    return dict(
+        review_period=np.array([f.review_period for f in firms]),
+        review_phase=np.array([f.review_phase for f in firms]),
+        min_order=np.array([f.min_order for f in firms], float),
+        pack=np.array([0.0 if f.pack is None or (sc.whole_units and f.pack == 1) else f.pack for f in firms]),
     )
 
 

@@ -16,7 +16,8 @@ tiers (tier 0 = retailers at the bottom) and every link goes from a higher tier,
 Options (keyword arguments of both drivers) narrow the space, for tests that need it:
 ``max_firms`` (at most this many firms, default 8), ``min_weeks``/``max_weeks`` (the horizon's
 bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the source) and
-``random_demand`` (False: deterministic demand only, constant, step or trace).
+``random_demand`` (False: deterministic demand only, constant, step or trace). Order batching
+(review periods and phases, minimum orders, packs) is drawn last, after everything else.
 
 Allocation rules (top level and per firm) and vendor-managed links (``vmi``, on a firm's only
 supplier link from another firm) are drawn too.
@@ -34,7 +35,8 @@ NON_RETAILER_ROLES = ("wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 DEMAND_PROCESSES = ("constant", "step", "normal", "uniform", "poisson", "ar1", "seasonal", "trace")
 ALLOCATION_RULES = ("proportional", "priority", "uniform", "turn_and_earn")
-ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1")
+ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1", "forward_buy",
+               "gaming")
 NEGATIVE_CAPABLE = ("moving_average", "smoothing", "ar1")  # may return orders < 0 (signal "orders")
 
 
@@ -185,6 +187,11 @@ class _Gen:
             firms[names[i]] = self.firm(roles[i], names[i] in returning, defaults)
         raw["firms"] = firms
         raw["links"] = links
+        if c.boolean():  # drawn last, so that every earlier draw stays what it was
+            self.batching(raw)
+        for lk in links:  # drawn last, so that the draws before them are those of a scenario without prices
+            if c.boolean():
+                lk["price_schedule"] = self.price_schedule()
         return raw
 
     def allocation(self) -> str | dict:
@@ -206,6 +213,34 @@ class _Gen:
         if kind == "sterman":
             return {"rule": "sterman", "beta": c.choice((1.0, 0.34, 0)), "s_prime": self.qty(30)}
         return {"rule": "pass_through"}
+
+    def batching(self, raw: dict) -> None:
+        """Order batching: review periods and phases, minimum orders, packs, a review_phases mode."""
+        c = self.c
+        for f in raw["firms"].values():
+            if c.boolean():
+                period = c.integer(1, 6)
+                f["review_period"] = period
+                self.maybe(f, "review_phase", lambda p=period: c.integer(0, p - 1))
+            self.maybe(f, "min_order", lambda: self.qty(12))
+            self.maybe(f, "pack", lambda: c.integer(1, 6) if self.whole else c.choice((0.5, 2, 0.25, 3, 1.5)))
+        self.maybe(raw, "review_phases", lambda: c.choice(("staggered", "synchronized", "random")))
+
+    def price_schedule(self) -> list[dict]:
+        """A few entries of distinct weeks (some past the horizon, where they never come) at a price."""
+        c = self.c
+        used: set[int] = set()
+        out = []
+        for _ in range(c.integer(0, 3)):
+            weeks = []
+            for _ in range(c.integer(1, 4)):
+                w = c.integer(1, self.weeks + 2)
+                if w not in used:
+                    used.add(w)
+                    weeks.append(w)
+            if weeks:
+                out.append({"weeks": weeks, "price": self.qty(6) if c.boolean() else round(c.real(0, 12), 2)})
+        return out
 
     def shuffled(self, items: list) -> list:
         items = list(items)
@@ -295,6 +330,15 @@ class _Gen:
         if returning and c.boolean():
             rules = NEGATIVE_CAPABLE  # make negative orders (returns) likely
         rule = c.choice(rules)
+        if rule == "gaming":  # a base rule's table, inflated: its parameters sit beside base and max_inflation
+            p = self.policy_of(c.choice(ORDER_RULES[:-1]), returning)
+            p = {"rule": "gaming", "base": p.pop("rule"), **p}
+            self.maybe(p, "max_inflation", lambda: c.choice((3, 1, 1.5, 10)))
+            return p
+        return self.policy_of(rule, returning)
+
+    def policy_of(self, rule: str, returning: bool) -> dict:
+        c = self.c
         p: dict[str, Any] = {"rule": rule}
         if rule == "base_stock":
             p["level"] = self.qty(40)
@@ -304,6 +348,13 @@ class _Gen:
             self.maybe(p, "beta", lambda: round(c.real(0, 1), 3))
             self.maybe(p, "s_prime", lambda: self.qty(40))
             self.maybe(p, "expected", lambda: self.qty(10))
+            self.signal(p, returning)
+        elif rule == "forward_buy":
+            p["mean"] = self.qty(10)
+            self.maybe(p, "fraction", lambda: c.choice((1, 0.5, 0, 0.25)))
+            self.maybe(p, "holding_cost", lambda: c.choice((0.5, 0, 1, 0.1)))
+            self.maybe(p, "level", lambda: self.qty(40))
+            self.maybe(p, "horizon", lambda: c.integer(1, 13))
         elif rule in ("moving_average", "smoothing", "ar1"):
             if rule == "moving_average":
                 self.maybe(p, "p", lambda: c.integer(1, 6))
@@ -316,10 +367,15 @@ class _Gen:
             self.maybe(p, "lead_time", lambda: c.choice(leads))
             if rule != "ar1":
                 self.maybe(p, "z", lambda: c.choice((0, 1, 2.5)))
-            signal = "demand" if self.information != "silo" and not returning and c.boolean() else "orders"
-            if signal == "demand" or c.boolean():
-                p["signal"] = signal
+            self.signal(p, returning)
         return p
+
+    def signal(self, p: dict, returning: bool) -> None:
+        """A forecasting rule's signal: end-customer demand sometimes, where the firm sees it."""
+        c = self.c
+        signal = "demand" if self.information != "silo" and not returning and c.boolean() else "orders"
+        if signal == "demand" or c.boolean():
+            p["signal"] = signal
 
     def firm(self, role: str, returning: bool, defaults: dict) -> dict:
         c = self.c

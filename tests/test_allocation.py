@@ -2,19 +2,18 @@
 
 The rules on one supplier's claims, case by case (whole units by largest remainder, ties to the
 first link), then the rationing game of Lee, Padmanabhan & Whang (1997): with a capacity-limited
-supplier and two of four retailers inflating their orders when rationed, proportional allocation
+supplier and two of four retailers inflating their orders when rationed (the ``gaming`` rule on
+pass-through orders: demand times the inverse of the last fill rate), proportional allocation
 gives the gamers more than their fair share of the scarce stock, turn-and-earn (Cachon &
 Lariviere 1999) does not.
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
 import chaingame as cg
 from chaingame.batch import run_arrays
-from chaingame.policies import Policy
+from chaingame.policies import Gaming, PassThrough
 
 SHOPS = ("a", "b", "c", "d")
 
@@ -113,27 +112,6 @@ def test_per_firm_rule_beside_the_scenario_s():
 # the rationing game
 
 
-@dataclass(frozen=True)
-class Gamer(Policy):
-    """Test-local shortage gaming: order the incoming demand inflated by the inverse of the last
-    fill rate (what arrived this week over the order placed ``lag`` weeks ago), at most ``cap``
-    times (Lee, Padmanabhan & Whang 1997)."""
-
-    cap: float = 3.0
-    lag: int = 2  # order_delay + shipping_delay of the retailers' link
-
-    def decide(self, obs, memory):
-        past = memory.setdefault("orders", [])
-        fill = memory.setdefault("fill", np.ones_like(obs.incoming, dtype=float))
-        if len(past) >= self.lag:
-            due = past[-self.lag]
-            fill[...] = np.where(due > 0, np.clip(obs.received / np.where(due > 0, due, 1.0), 0.0, 1.0), fill)
-        order = obs.incoming * np.minimum(self.cap, 1.0 / np.maximum(fill, 1.0 / self.cap))
-        order = np.ceil(order - 1e-9)  # whole units, never below what came in
-        past.append(order)
-        return order
-
-
 def rationing(allocation, demand, whole=True, weeks=40):
     """A factory of capacity 16 units/week supplying four retailers (lead time 2)."""
     firms = {"factory": {"role": "manufacturer", "inventory": 8, "policy": {"rule": "pass_through"},
@@ -151,14 +129,15 @@ GAMERS = ("b", "d")  # the second and the fourth link: ties of whole units go to
 
 def gamers_share(sc, replications=1, seed=7, first_week=10):
     """The gamers' share of what the factory shipped to the retailers from ``first_week`` on (R,)."""
-    _, cols = run_arrays(sc, replications, seed, {g: Gamer() for g in GAMERS})
+    gamer = Gaming(base=PassThrough(), max_inflation=3.0)  # demand, inflated by 1 / last fill rate
+    _, cols = run_arrays(sc, replications, seed, {g: gamer for g in GAMERS})
     got = cols["received"][first_week - 1:, 1:, :].sum(axis=0)  # (shops, R)
     return got[[SHOPS.index(g) for g in GAMERS]].sum(axis=0) / got.sum(axis=0)
 
 
 def test_proportional_rewards_gaming_and_turn_and_earn_does_not():
-    """Demand 4 at each shop until week 9, then 5 (20 against a capacity of 16): the fair share of
-    the two gamers is one half. Proportional allocation gives them more, since they claim more;
+    """Demand 4 at each shop until week 9, then 5 (20 against a capacity of 16), two shops gaming:
+    the fair share of the two gamers is one half. Proportional allocation gives them more, since they claim more;
     turn-and-earn, which counts sales (the same at every shop before the shortage), gives them
     exactly one half."""
     demand = {"process": "step", "initial": 4, "final": 5, "week": 10}

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import chaingame as cg
-from chaingame.policies import Sterman
+from chaingame.policies import BaseStock, Sterman
 from chaingame.scenario import bundled
 
 MODULE = [sys.executable, "-m", "chaingame.cli"]
@@ -114,6 +114,57 @@ def test_benchmark_cost_printed(tmp_path):
     assert p.returncode == 0, p.stderr
     assert json.loads((tmp_path / "summary.json").read_text())["chain"]["cost"] == 204.0
     assert re.search(r"^chain\s+204\.00\s", p.stdout, re.M), p.stdout
+
+
+def help_example_of_set() -> str:
+    """The every-link example that ``chaingame run --help`` gives for --set."""
+    p = run("run", "--help")
+    assert p.returncode == 0, p.stderr
+    examples = re.findall(r"links\.\*\.\w+=\S+?(?=[\s).,]|$)", p.stdout)
+    assert examples, p.stdout
+    return examples[0]
+
+
+@pytest.mark.parametrize("name", sorted(bundled()))
+def test_the_help_s_example_of_set_runs_on_every_bundled_scenario(name, tmp_path):
+    """``--set 'links.*.shipping_delay=1'``: the pipelines in transit are resized with the delay, so
+    the file is the Python run of ``with_values`` and the early weeks keep the scenario's flows."""
+    example = help_example_of_set()
+    path, value = example.split("=")
+    p = run("run", name, "--out", str(tmp_path), "--set", example)
+    assert p.returncode == 0, p.stderr
+    h = pd.read_csv(tmp_path / "history.csv")
+    sc = cg.load_scenario(name).with_values({path: int(value)})
+    assert [k.shipping_delay for k in sc.links] == [int(value)] * len(sc.links)
+    pd.testing.assert_frame_equal(h, cg.ChainModel(sc).run().history(), check_exact=True)
+    before = cg.ChainModel(name).run().history()  # week 1 receives what it received before the change
+    assert h[h.week == 1].received.tolist() == before[before.week == 1].received.tolist()
+
+
+def test_a_rule_switched_by_dotted_path_drops_the_old_rule_s_parameters(tmp_path):
+    """``--set firms.retailer.policy.rule=base_stock --set firms.retailer.policy.level=20``: the retailer
+    follows a base-stock rule of level 20 (the Sterman parameters it inherited are dropped), and the
+    run is the Python run with that rule."""
+    p = run("run", "classic", "--out", str(tmp_path), "--set", "firms.retailer.policy.rule=base_stock",
+            "--set", "firms.retailer.policy.level=20")
+    assert p.returncode == 0, p.stderr
+    h = pd.read_csv(tmp_path / "history.csv")
+    expected = cg.ChainModel("classic", policies={"retailer": BaseStock(level=20)}).run().history()
+    pd.testing.assert_frame_equal(h, expected, check_exact=True)
+    assert not h.equals(cg.ChainModel("classic").run().history())
+
+
+def test_a_folder_named_like_a_bundled_scenario_does_not_hide_it(tmp_path):
+    """``run classic --out classic`` twice: the second run finds the bundled scenario, not the folder
+    the first one wrote; ``./classic`` names the folder, which is not a scenario."""
+    first = run("run", "classic", "--out", "classic", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = run("run", "classic", "--out", "classic", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    one_line_error(run("run", "./classic", cwd=tmp_path), '"./classic" is a folder, not a .toml file')
+    p = run("run", "--help")
+    assert "./NAME" in p.stdout and "bundled" in p.stdout
 
 
 TABLE_ROW = re.compile(r"^(?P<firm>\S+)\s+(?P<role>\S+)?\s+(?P<cost>-?[\d.]+)\s+(?P<profit>-?[\d.]+)\s+"
@@ -217,6 +268,10 @@ def test_help(command):
      "firms.factory.policy.alpha_s: -0.2 is below 0 (allowed: 0 to 1)"),
     (["run", "classic", "--set", "nonsense"], "--set"),
     (["run", "classic", "--set", "firms.nobody.inventory=3"], "firms.nobody"),
+    (["run", "classic", "--set", "firms.retailer.policy.rule=base_stock", "--set", "firms.retailer.policy.theta=0.5"],
+     "firms.retailer.policy.theta: unknown field (allowed: rule, level)"),
+    (["run", "classic", "--set", "links.*.shipping_delay=1", "--set", "links.0.shipments=[4, 4]"],
+     "links.0.shipments: [4, 4] has 2 values (allowed: exactly 1, one per week of delay)"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_one_line_no_traceback(args, needle, tmp_path):

@@ -30,6 +30,9 @@ The file's properties:
 2. ``test_money_is_conserved``: sum of cash changes == market revenue - paid to the source - cost
    + refunds; revenue between firms == purchases between firms (both == price x shipments on links
    between firms); per firm revenue, purchases, cost and cash change agree with the derivation.
+   With a price schedule each order is bought at the price of the week it was placed (read from the
+   scenario's links) and paid when shipped, a backlog first at the average price it was bought at;
+   the backlog's value is re-derived every week.
 3. ``test_bounds_and_units``: no negative stock, raw, WIP, backlog, mail, transit or capacity;
    shipments >= 0, <= owed per link, <= on hand per firm, and a firm ships min(on hand, owed)
    split by the allocation rule (proportional: within a unit of the exact share; priority: no lower
@@ -46,8 +49,8 @@ The file's properties:
    backlog stays on a source link; ``test_source_never_owes``: for the same reason a scenario
    may not start a source link with a backlog (refused, naming the link).
 6. ``test_seeded_sweep``: checks 1-4 on ``random_scenario_table(seed)`` for fixed seeds (no
-   hypothesis), so the plain generator is exercised too; ``test_classic_conserves``: all checks on
-   the bundled classic scenario.
+   hypothesis), so the plain generator is exercised too; ``test_classic_conserves`` and
+   ``test_promotions_conserves``: all checks on the bundled classic and promotions scenarios.
 
 Tolerances: every equality holds to 1e-9 relative (to the magnitudes involved, at least 1).
 """
@@ -207,10 +210,21 @@ class Week:
         mailed[self.mkt] = 0.0
         self.mailed = mailed
 
-        # money
-        price = net.price[:, None]
-        self.pay = price * ship
-        self.refund = self.returned * (self.IN @ (net.share * net.price))[:, None]
+        # money: an order is bought at the price of the week it was placed (the scenario's schedule, else the
+        # link's price), paid when shipped, the backlog first at the average price it was bought at
+        if net.order_price is None:
+            self.pay = net.price[:, None] * ship
+            now = net.price
+        else:
+            unit = scheduled_prices(engine.scenario, net, t - net.order_delay)[:, None]
+            old = np.minimum(ship, before.backlog)
+            average = np.divide(before.backlog_value, before.backlog, out=np.zeros_like(ship),
+                                where=before.backlog > 0)
+            self.pay = old * average + (ship - old) * unit
+            self.backlog_value = np.where(after.backlog > 0, (before.backlog - old) * average
+                                          + (inc - (ship - old)) * unit, 0.0)
+            now = scheduled_prices(engine.scenario, net, np.full(K, t))
+        self.refund = self.returned * (self.IN @ (net.share * now))[:, None]
         self.market_revenue = self.pay[self.mkt].sum(axis=0)
         self.source_paid = self.pay[self.src].sum(axis=0)
         self.between_firms = self.pay[self.f2f].sum(axis=0)
@@ -237,6 +251,17 @@ class Week:
         if index == "link":
             return f"{self.link_names[idx[0]]}, replication {r}"
         return f"index {idx}"
+
+
+def scheduled_prices(sc, net, placed) -> np.ndarray:
+    """(K,) price of an order placed in week ``placed[k]`` on each link, read from the scenario's links
+    (before week 1: the regular price; market links: the retailer's price)."""
+    out = net.price.astype(float, copy=True)
+    for k, link in enumerate(sc.links):
+        for change in link.price_schedule:
+            if placed[k] >= 1 and placed[k] in change.weeks:
+                out[k] = change.price
+    return out
 
 
 def play(table, reps, seed):
@@ -308,6 +333,11 @@ def check_money(wk: Week) -> None:
     # per firm
     expect_close(fl.revenue, wk.OUT @ wk.pay + wk.refund, "revenue == price x shipped + refunds", wk, "firm")
     expect_close(fl.purchases, wk.IN @ wk.pay, "purchases == price x received shipments", wk, "firm")
+    if wk.net.order_price is not None:
+        expect_close(wk.after.backlog_value, wk.backlog_value, "backlog value == its orders' prices, less what "
+                     "was paid for", wk, "link")
+        expect(wk.after.backlog_value >= -TOL, "backlog value >= 0", wk, "link",
+               {"backlog_value": wk.after.backlog_value})
     expect_close(fl.cost, wk.cost, "cost == holding + backlog + lost sales + capacity + production + orders",
                  wk, "firm")
     expect_close(dcash, fl.revenue - fl.purchases - fl.cost, "cash change == revenue - purchases - cost", wk, "firm")
@@ -550,5 +580,12 @@ def test_seeded_sweep(seed):
 def test_classic_conserves():
     table = dict(chaingame.load_scenario("classic").table)
     for wk in play(table, 2, 7):
+        check_all(wk)
+    check_history(table, 7, 2)
+
+
+def test_promotions_conserves():
+    table = dict(chaingame.load_scenario("promotions").table)
+    for wk in play(table, 3, 7):
         check_all(wk)
     check_history(table, 7, 2)

@@ -1,4 +1,4 @@
-"""The physics, rules and schema import numpy only (../shared/notes/style.md, point 1)."""
+"""The physics, rules and schema import numpy only: the UI, Mesa and pandas stay optional."""
 
 import importlib
 import subprocess
@@ -8,8 +8,8 @@ import pytest
 
 
 def test_physics_loads_without_ui_mesa_or_pandas():
-    code = ("import sys, chaingame.chain, chaingame.policies, chaingame.scenario, chaingame.observe, "
-            "chaingame.engine; print(sorted(m for m in ('solara', 'mesa', 'pandas', 'matplotlib') "
+    code = ("import sys, chaingame.chain, chaingame.information, chaingame.policies, chaingame.scenario, "
+            "chaingame.observe, chaingame.engine; print(sorted(m for m in ('solara', 'mesa', 'pandas', 'matplotlib') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

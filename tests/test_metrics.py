@@ -110,3 +110,18 @@ def test_max_bullwhip_skips_firms_without_a_ratio():
         want = independent_chain_figures(h, 0)["max_bullwhip"]
         assert not math.isnan(want)
         assert res.chain.max_bullwhip[r] == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize("burn_in, said", [(100, "100 is above 34"), (35, "35 is above 34"), (-1, "-1 is below 0"),
+                                           (1.5, "1.5 is not a whole number"), ("x", '"x" is not a whole number')])
+@pytest.mark.parametrize("figures", [metrics.summary, metrics.chain_summary], ids=["summary", "chain_summary"])
+def test_a_burn_in_past_the_history_is_a_one_line_error(figures, burn_in, said):
+    """A 36-week history leaves two weeks (a variance needs two) up to burn_in 34, as simulate does."""
+    h = cg.ChainModel("classic").run().history()
+    assert h.week.max() == 36
+    with pytest.raises(cg.ScenarioError) as info:
+        figures(h, burn_in=burn_in)
+    assert str(info.value) == f"burn_in: {said} (allowed: whole numbers 0 to 34)"
+    assert len(figures(h, burn_in=34)) == (4 if figures is metrics.summary else 1)
+    with pytest.raises(cg.ScenarioError, match=r"^burn_in: 35 is above 34 \(allowed: whole numbers 0 to 34\)$"):
+        simulate("classic", 1, burn_in=35)

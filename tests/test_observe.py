@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import chaingame as cg
-from chaingame.observe import MODES, ChainView, Observation
+from chaingame.information import MODES
+from chaingame.observe import ChainView, Observation
 from chaingame.policies import Policy
 
 NETWORK = ("north", "south", "distributor", "factory")
@@ -105,7 +106,8 @@ def test_silo_observation_of_a_firm_carries_nothing_of_another():
 
 def test_rules_needing_pos_data_are_refused_in_silo():
     rule = cg.policies.MovingAverageOrderUpTo(p=4, lead_time=4, signal="demand")
-    with pytest.raises(cg.ScenarioError, match=r"policies\.retailer.*information"):
+    with pytest.raises(cg.ScenarioError, match=r'^policies\.retailer\.signal: "demand" needs more information than '
+                                               r'"silo" \(allowed: "pos" or "full"\)$'):
         cg.ChainModel("classic", policies={"retailer": rule})
 
 

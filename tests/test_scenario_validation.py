@@ -306,7 +306,7 @@ def firm_cases():
 ORDER_RULES = {
     "sterman": ({"rule": "sterman", "theta": 0.36, "alpha_s": 0.26, "beta": 0.34, "s_prime": 17},
                 {"theta": bad_unit(), "alpha_s": bad_unit(), "beta": bad_unit(), "s_prime": bad_nonneg(),
-                 "expected": bad_nonneg()}),
+                 "expected": bad_nonneg(), "signal": bad_choice(["orders", "demand"])}),
     "base_stock": ({"rule": "base_stock", "level": 20}, {"level": bad_nonneg()}),
     "moving_average": ({"rule": "moving_average", "p": 5},
                        {"p": bad_int(1), "lead_time": bad_nonneg(), "z": bad_nonneg(),
@@ -318,6 +318,14 @@ ORDER_RULES = {
             {"rho": [-1, -1.5, 1, 1.5, "0.5", True, NAN, INF], "mean": bad_nonneg(), "lead_time": bad_int(0),
              "signal": bad_choice(["orders", "demand"])}),
     "pass_through": ({"rule": "pass_through"}, {}),
+    "gaming": ({"rule": "gaming", "base": "sterman"},
+               {"max_inflation": [0.5, 0, -1, "3", True, NAN, INF, [3]],
+                "base": [*bad_choice(["sterman", "base_stock", "moving_average", "smoothing", "ar1",
+                                      "pass_through"]), "gaming"],
+                "theta": bad_unit(), "signal": bad_choice(["orders", "demand"])}),
+    "forward_buy": ({"rule": "forward_buy", "mean": 4},
+                    {"mean": bad_nonneg(), "fraction": bad_unit(), "holding_cost": bad_nonneg(),
+                     "level": bad_nonneg(), "horizon": bad_int(1, 13)}),
 }
 CAPACITY_RULES = {
     "fixed": ({"rule": "fixed"}, {}),
@@ -332,7 +340,7 @@ def rule_cases(where, rules):
         for param, values in params.items():
             out += [case([(where, {**base, param: v})], f"{where}.{param}", written(v),
                          id=f"{where}.{name}.{param}={written(v)}") for v in values]
-        foreign = "alpha_s" if name != "sterman" else "level"
+        foreign = "alpha_s" if name not in ("sterman", "gaming") else "level"
         if name in ("fixed", "track"):
             foreign = "alpha_s"
         out.append(case([(where, {**base, foreign: 0.5})], f"{where}.{foreign}", None, "unknown field",
@@ -396,6 +404,7 @@ def link_cases():
         out.append(case([(f"{p}.shiping_delay", 2)], f"{p}.shiping_delay", None, "unknown field"))
         out += [case([(f"{p}.supplier", v)], f"{p}.supplier") for v in ["wholesalr", "market", "", 5, True]]
         out += [case([(f"{p}.customer", v)], f"{p}.customer") for v in ["retailr", "source", "market", "", 5]]
+    out += price_schedule_cases()
     out += [case([("links.0.shipping_delay", v)], "links.0.shipping_delay") for v in bad_int(1, 52)]
     out += [case([("links.3.shipping_delay", v)], "links.3.shipping_delay") for v in bad_int(0, 52)]
     for field in ("orders", "shipments"):
@@ -423,6 +432,31 @@ def link_cases():
     return out
 
 
+def price_schedule_cases():
+    """``[[links]] price_schedule = [{weeks = [...], price = ...}, ...]``: a list of tables of distinct whole weeks."""
+    out = []
+    for i in (0, 3):
+        p = f"links.{i}.price_schedule"
+        e = f"{p}.0"
+        out += [case([(p, v)], p, id=f"{p}-not-a-list={written(v)}") for v in [0.8, "4", True, {}]]
+        out += [case([(p, [v])], e, written(v), id=f"{e}-not-a-table={written(v)}") for v in [0.8, "4", [4]]]
+        out += [case([(p, [{"price": 1}])], f"{e}.weeks", None, "missing", id=f"{e}-no-weeks"),
+                case([(p, [{"weeks": [4]}])], f"{e}.price", None, "missing", id=f"{e}-no-price"),
+                case([(p, [{"weeks": [4], "price": 1, "wekes": [8]}])], f"{e}.wekes", None, "unknown field")]
+        out += [case([(p, [{"weeks": v, "price": 1}])], f"{e}.weeks", written(v), id=f"{e}.weeks={written(v)}")
+                for v in [4, [], "4", True, {}]]
+        out += [case([(p, [{"weeks": [4, v], "price": 1}])], f"{e}.weeks[1]", written(v),
+                     id=f"{e}.weeks[1]={written(v)}")
+                for v in bad_int(1, 100_000)]
+        out += [case([(p, [{"weeks": [4], "price": v}])], f"{e}.price", written(v), id=f"{e}.price={written(v)}")
+                for v in bad_nonneg()]
+        out += [case([(p, [{"weeks": [4, 8, 4], "price": 1}])], f"{e}.weeks[2]", "4", "once",
+                     id=f"{e}-week-twice"),
+                case([(p, [{"weeks": [4, 8], "price": 1}, {"weeks": [12, 8], "price": 2}])], f"{p}.1.weeks[1]",
+                     "8", e, id=f"{p}-entries-overlap")]
+    return out
+
+
 STRUCTURE_CASES = [
     case([("links.0.customer", "wholesaler")], ("links.0.customer", "links.0.supplier"), '"wholesaler"',
          id="self-link"),
@@ -443,6 +477,12 @@ STRUCTURE_CASES = [
          '"demand"', id="signal-demand-with-silo"),
     case([("firms.retailer.policy", {"rule": "smoothing", "signal": "demand"})], "firms.retailer.policy.signal",
          '"demand"', id="signal-demand-with-silo-smoothing"),
+    case([("defaults.policy.signal", "demand")], ("firms.retailer.policy.signal", "defaults.policy.signal"),
+         '"demand"', id="signal-demand-with-silo-sterman"),
+    case([("firms.retailer.policy", {"rule": "gaming", "base": "sterman", "signal": "demand"})],
+         "firms.retailer.policy.signal", '"demand"', id="signal-demand-with-silo-gaming"),
+    case([("firms.retailer.policy", {"rule": "gaming", "base": "base_stock", "theta": 0.5})],
+         "firms.retailer.policy.theta", None, "unknown field", id="gaming-with-a-parameter-its-base-lacks"),
     case([("links.+", {"supplier": "source", "customer": "distributor", "returns": True})], "links.2.returns",
          "false", id="returns-all-or-none"),
     case([("firms.1bad", {"role": "retailer"})], "firms.1bad", None, id="firm-id-starts-with-digit"),
@@ -662,6 +702,16 @@ GOOD_CASES = [
     ([("firms.factory.policy", {"rule": "moving_average", "p": 1, "lead_time": 0, "z": 0})],
      lambda sc: sc.firm("factory").policy.p == 1),
     ([("firms.factory.policy", {"rule": "pass_through"})], lambda sc: sc.firm("factory").policy.name == "pass_through"),
+    ([("information", "pos"), ("defaults.policy.signal", "demand")],
+     lambda sc: {f.policy.signal for f in sc.firms} == {"demand"} and sc.firm("factory").policy.theta == 0.36),
+    ([("defaults.policy.signal", "orders")], lambda sc: sc.firm("factory").policy == pol.Sterman(0.36, 0.26, 0.34, 17)),
+    ([("firms.retailer.policy", {"rule": "gaming"})],
+     lambda sc: sc.firm("retailer").policy == pol.Gaming(base=pol.Sterman(), max_inflation=3)),
+    ([("information", "pos"), ("firms.retailer.policy", {"rule": "gaming", "base": "sterman", "theta": 0,
+                                                          "signal": "demand", "max_inflation": 1})],
+     lambda sc: sc.firm("retailer").policy == pol.Gaming(base=pol.Sterman(theta=0, signal="demand"), max_inflation=1)),
+    ([("firms.retailer.policy", {"rule": "gaming", "base": "moving_average", "p": 2})],
+     lambda sc: sc.firm("retailer").policy.base.lead_time == 4),  # the firm's lead time reaches the base rule
     ([("allocation", "priority"), ("links.0.priority", 1000)], lambda sc: sc.links[0].priority == 1000),
     *(([("allocation", r)], lambda sc, r=r: sc.allocation.rule == r and sc.firm("factory").allocation.rule == r)
       for r in ALLOCATION_RULES),
@@ -676,6 +726,16 @@ GOOD_CASES = [
     ([("links.2.vmi", {"rule": "sterman", "beta": 1})], lambda sc: sc.links[2].vmi.beta == 1),
     ([("links.0.price", 0), ("links.0.share", 0.5), ("links.0.backlog", 3)], lambda sc: sc.links[0].price == 0),
     ([("links.3.returns", True)], lambda sc: sc.links[3].returns),
+    ([("links.0.price_schedule", [])],
+     lambda sc: sc.links[0].price_schedule == () and sc.network().order_price is None),
+    ([("links.0.price_schedule", [{"weeks": [4, 8.0], "price": 0}, {"weeks": [1, 100_000], "price": 2.5}])],
+     lambda sc: [c.weeks for c in sc.links[0].price_schedule] == [(4, 8), (1, 100_000)]),
+    ([("links.3.price_schedule", [{"weeks": [37], "price": 1}])],  # past the horizon: never comes
+     lambda sc: (sc.network().order_price[3, 1:37] == 0).all()),
+    ([("firms.retailer.policy", {"rule": "forward_buy", "mean": 0, "fraction": 0, "holding_cost": 0, "level": 0,
+                                 "horizon": 13})], lambda sc: sc.firm("retailer").policy.horizon == 13),
+    ([("firms.retailer.holding_cost", 2), ("firms.retailer.policy", {"rule": "forward_buy", "mean": 4})],
+     lambda sc: sc.firm("retailer").policy.holding_cost == 2),
     ([("seed", 0)], lambda sc: sc.seed == 0),
     ([("seed", 2**63 - 1)], lambda sc: sc.seed == 2**63 - 1),
     ([("weeks", 100_000)], lambda sc: sc.weeks == 100_000),
@@ -727,6 +787,18 @@ def test_a_file_loads_and_takes_its_name(tmp_path):
     p.write_text((ROOT / "scenarios" / "classic.toml").read_text(encoding="utf-8"), encoding="utf-8")
     assert load_scenario(p).name == "mine"
     assert load_scenario(str(p)).name == "mine"
+
+
+def test_a_bundled_name_is_not_hidden_by_a_folder_or_file_of_that_name(tmp_path, monkeypatch):
+    """``chaingame run classic --out classic`` leaves a folder ``classic``: the name still means the
+    bundled scenario; ``./classic`` is the path."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "classic").mkdir()
+    assert load_scenario("classic") == load_scenario(ROOT / "scenarios" / "classic.toml")
+    assert "is a folder" in load_fails("./classic")
+    (tmp_path / "stochastic").write_text("weeks = 3\n", encoding="utf-8")
+    assert load_scenario("stochastic").weeks == 48
+    assert "stochastic" in load_fails("./stochastic")  # that file is not a whole scenario
 
 
 def test_unknown_bundled_name_lists_the_bundled_names():
@@ -875,7 +947,7 @@ def test_with_values_of_nothing_is_the_same_scenario(sc):
 def test_with_values_chains_keep_earlier_overrides(sc):
     a = sc.with_values({"firms.retailer.policy.beta": 1})
     b = a.with_values({"firms.retailer.policy.theta": 0.5})
-    c = b.with_weeks(20)
+    c = b.with_values({"weeks": 20})
     assert (c.firm("retailer").policy.beta, c.firm("retailer").policy.theta, c.weeks) == (1, 0.5, 20)
     assert a.firm("retailer").policy.theta == 0.36 and b.weeks == 36
     assert c.name == "classic"
@@ -909,8 +981,17 @@ def test_with_values_whole_tables(sc):
     ({"firms.retailer.policy.bta": 1}, "firms.retailer.policy.bta", None, "unknown field"),
     ({"firms.retailer.policy.beta": 2}, "firms.retailer.policy.beta", "2", "allowed"),
     ({"links.*.shipping_delay": 0}, "links.0.shipping_delay", "0", "allowed"),
-    ({"links.*.shipping_delay": 1}, "links.0.shipments", "[4, 4]", "allowed"),
-    ({"firms.factory.production.delay": 3}, "firms.factory.production.wip", "[4, 4]", "allowed"),
+    ({"links.*.shipping_delay": 1, "links.0.shipments": [4, 4]}, "links.0.shipments", "[4, 4]", "allowed"),
+    ({"links.0.shipments": [4, 4], "links.*.shipping_delay": 1}, "links.0.shipments", "[4, 4]", "allowed"),
+    ({"firms.factory.production.delay": 3, "firms.factory.production.wip": [4, 4]}, "firms.factory.production.wip",
+     "[4, 4]", "allowed"),
+    ({"links.0": {"supplier": "wholesaler", "customer": "retailer", "shipping_delay": 2, "shipments": [4, 4]},
+      "links.0.shipping_delay": 3}, "links.0.shipments", "[4, 4]", "allowed"),  # a whole link set: kept
+    ({"links.*.shipping_delay": 53}, "links.0.shipping_delay", "53", "allowed"),
+    ({"firms.retailer.policy.rule": "base_stock", "firms.retailer.policy.theta": 0.5},
+     "firms.retailer.policy.theta", None, "unknown field"),
+    ({"firms.retailer.policy.rule": "base_stok"}, "firms.retailer.policy.rule", "base_stok", "allowed"),
+    ({"firms.retailer.policy.rule": "ar1"}, "firms.retailer.policy.rho", None, "missing"),
     ({"wekks": 3}, "wekks", None, "unknown field"),
     ({"demand.week": 0}, "demand.week", "0", "allowed"),
     ({"a..b": 1}, "a..b", None, None),
@@ -935,6 +1016,84 @@ def test_a_short_run_keeps_a_later_step(sc):
     pd.testing.assert_frame_equal(h, long[long.week <= 3].reset_index(drop=True))
 
 
+def test_a_changed_delay_resizes_its_pipeline(sc):
+    """Shortened, a pipeline keeps the weeks nearest arrival; lengthened, it repeats the week furthest
+    out; one number or a missing pipeline is left as it is, but goods start to be in transit at the
+    link's order flow where the shipping delay was 0 (docs/scenarios.md)."""
+    short = sc.with_values({"links.*.shipping_delay": 1})
+    assert [k.shipping_delay for k in short.links] == [1, 1, 1, 1]
+    assert [k.shipments for k in short.links] == [(4.0,)] * 4  # the source's: its order flow
+    assert [k.orders for k in short.links] == [k.orders for k in sc.links]
+    long = sc.with_values({"links.*.order_delay": 3, "firms.factory.production.delay": 4})
+    assert [k.orders for k in long.links] == [(4.0,) * 3] * 4
+    assert long.firm("factory").production.wip == (4.0,) * 4
+    uneven = sc.with_values({"links.0.shipments": [2, 6], "links.0.orders": 5, "links.1.shipments": 3,
+                             "links.3.orders": [7], "firms.factory.production": {"delay": 0, "wip": []}})
+    assert uneven.with_values({"links.0.shipping_delay": 1}).links[0].shipments == (2.0,)
+    assert uneven.with_values({"links.0.shipping_delay": 3}).links[0].shipments == (2.0, 6.0, 6.0)
+    assert uneven.with_values({"links.0.order_delay": 3}).links[0].orders == (5.0,) * 3  # one number: every week
+    assert uneven.with_values({"links.1.shipping_delay": 3}).links[1].shipments == (3.0,) * 3
+    assert uneven.with_values({"links.3.shipping_delay": 2}).links[3].shipments == (7.0, 7.0)  # the order flow
+    assert uneven.with_values({"firms.factory.production.delay": 2}).firm("factory").production.wip == (0.0, 0.0)
+    assert sc.with_values({"links.0.shipping_delay": 2, "links.1.order_delay": 2}) == sc  # the same delays
+    missing = sc.with_values({"links.0": {"supplier": "wholesaler", "customer": "retailer"}})  # delays of 1, 0s
+    assert missing.with_values({"links.0.shipping_delay": 3}).links[0].shipments == (0.0,) * 3
+
+
+def test_a_pipeline_set_in_the_same_call_is_kept(sc):
+    new = sc.with_values({"links.*.shipping_delay": 1, "links.0.shipments": [3]})
+    assert [k.shipments for k in new.links] == [(3.0,), (4.0,), (4.0,), (4.0,)]
+    assert sc.with_values({"links.0.shipments": [3], "links.*.shipping_delay": 1}) == new  # in either order
+    assert sc.with_values({"links.1.shipments.0": 9}).links[1].shipments == (9.0, 4.0)
+    with pytest.raises(ScenarioError, match=r"^links\.1\.shipments: \[9, 4\] has 2 values"):
+        sc.with_values({"links.1.shipments.0": 9, "links.1.shipping_delay": 1})  # an entry set: kept too
+
+
+def test_a_defaults_pipeline_follows_its_delay():
+    raw = copy.deepcopy(CLASSIC)
+    raw["defaults"]["production"] = raw["firms"]["factory"].pop("production")
+    sc = from_table(raw)
+    assert sc.with_values({"defaults.production.delay": 1}).firm("factory").production.wip == (4.0,)
+    own = sc.with_values({"firms.factory.production.delay": 3})  # inherited, then the firm's own
+    assert own.firm("factory").production.wip == (4.0,) * 3 and own.table["defaults"]["production"]["delay"] == 2
+
+
+def test_a_resized_pipeline_keeps_the_steady_state(sc):
+    """Classic is in steady state until the demand step in week 5 (4 cases/week everywhere, 12 on hand):
+    with every delay changed, the source's shipping delay too, the resized pipelines keep it so."""
+    for weeks in (1, 3):
+        new = sc.with_values({"links.*.order_delay": weeks, "links.*.shipping_delay": weeks,
+                              "firms.factory.production.delay": weeks})
+        assert new.links[3].shipping_delay == weeks
+        h = chaingame.ChainModel(new).run().history()
+        calm = h[h.week <= 4]
+        assert (calm.inventory == 12).all() and (calm.backlog == 0).all(), weeks
+        assert (calm.received == 4).all() and (calm.incoming_order == 4).all(), weeks
+
+
+def test_a_new_rule_drops_the_old_rule_s_parameters(sc):
+    new = sc.with_values({"firms.retailer.policy.rule": "base_stock", "firms.retailer.policy.level": 20})
+    assert new.firm("retailer").policy == pol.BaseStock(level=20)
+    assert new.firm("wholesaler").policy == sc.firm("wholesaler").policy
+    assert new.table["firms"]["retailer"]["policy"] == {"rule": "base_stock", "level": 20}
+    assert new.table["defaults"]["policy"] == sc.table["defaults"]["policy"]
+    every = sc.with_values({"defaults.policy.rule": "smoothing", "defaults.policy.alpha": 0.5})
+    for f in every.firms:
+        assert f.policy == pol.SmoothingOrderUpTo(alpha=0.5, lead_time=every.lead_time(f.id)), f.id
+    same = sc.with_values({"firms.retailer.policy.rule": "sterman"})  # the same rule keeps its parameters
+    assert same.firm("retailer").policy == sc.firm("retailer").policy
+    whole = sc.with_values({"firms.retailer.policy": {"rule": "base_stock", "level": 9},
+                            "firms.retailer.policy.rule": "base_stock"})
+    assert whole.firm("retailer").policy == pol.BaseStock(level=9)
+
+
+def test_a_new_capacity_rule_drops_the_old_rule_s_parameters():
+    sc = load_scenario("capacity")
+    new = sc.with_values({"firms.manufacturer.production.policy.rule": "fixed"})
+    assert new.firm("manufacturer").production.policy == pol.FixedCapacity()
+    assert new.firm("manufacturer").production.capacity == sc.firm("manufacturer").production.capacity
+
+
 @pytest.mark.parametrize("values", [{"": 1}, {".weeks": 1}, {"weeks.": 1}, {1: 2}],
                          ids=["empty", "leading-dot", "trailing-dot", "int"])
 def test_with_values_malformed_path(sc, values):
@@ -956,6 +1115,12 @@ CONSTRUCTOR_CASES = [
     ("Sterman(s_prime=INF)", lambda: pol.Sterman(s_prime=INF), "s_prime", "inf"),
     ("Sterman(expected=-4)", lambda: pol.Sterman(expected=-4), "expected", "-4"),
     ("Sterman(0.36, 0.26, 0.34, True)", lambda: pol.Sterman(0.36, 0.26, 0.34, True), "s_prime", "true"),
+    ('Sterman(signal="pos")', lambda: pol.Sterman(signal="pos"), "signal", '"pos"'),
+    ("Gaming(max_inflation=0.5)", lambda: pol.Gaming(max_inflation=0.5), "max_inflation", "0.5"),
+    ("Gaming(max_inflation=NAN)", lambda: pol.Gaming(max_inflation=NAN), "max_inflation", "nan"),
+    ('Gaming(base="sterman")', lambda: pol.Gaming(base="sterman"), "base", '"sterman"'),
+    ("Gaming(base=Gaming())", lambda: pol.Gaming(base=pol.Gaming()), "base", "Gaming("),
+    ("Gaming(base=TrackDemand())", lambda: pol.Gaming(base=pol.TrackDemand()), "base", "TrackDemand("),
     ("BaseStock(level=-1)", lambda: pol.BaseStock(level=-1), "level", "-1"),
     ('BaseStock(level="20")', lambda: pol.BaseStock(level="20"), "level", '"20"'),
     ("MovingAverageOrderUpTo(p=0)", lambda: pol.MovingAverageOrderUpTo(p=0), "p", "0"),
@@ -1012,6 +1177,9 @@ def test_whole_number_float_parameter_is_usable():
 def test_python_constructors_accept_good_values():
     assert pol.Sterman(0, 1, 1, 20).alpha_s == 1
     assert pol.MovingAverageOrderUpTo(p=1, signal="demand").needs == "pos"
+    assert pol.Sterman(signal="demand").needs == "pos" and pol.Sterman().needs == "silo"
+    assert pol.Gaming(base=pol.SmoothingOrderUpTo(signal="demand")).needs == "pos"
+    assert pol.Gaming(base=pol.BaseStock(level=9), max_inflation=1).needs == "silo"
     assert pol.SmoothingOrderUpTo(alpha=1).alpha == 1
     assert pol.TrackDemand(theta=1, margin=0).theta == 1
     assert pol.BaseStock(level=np.float64(20)).level == 20
@@ -1029,7 +1197,7 @@ def test_python_constructors_accept_good_values():
     (dict(policies={"retailer": {"rule": "sterman"}}), "policies.retailer", None),
     (dict(policies={"retailer": pol.TrackDemand()}), "policies.retailer", None),
     (dict(policies={"factory": (pol.Sterman(), "fixed")}), "policies.factory", '"fixed"'),
-    (dict(policies={"retailer": pol.MovingAverageOrderUpTo(signal="demand")}), "policies.retailer", None),
+    (dict(policies={"retailer": pol.MovingAverageOrderUpTo(signal="demand")}), "policies.retailer.signal", '"demand"'),
     (dict(policies=[pol.Sterman()]), "policies", None),
     (dict(policies="sterman"), "policies", '"sterman"'),
     (dict(weeks=0), "weeks", "0"),
@@ -1076,3 +1244,26 @@ def test_engine_arguments(kwargs, path, random):
         chaingame.Engine(sc, **kwargs)
     msg = str(info.value)
     assert msg.startswith(path + ": ") and "\n" not in msg
+
+
+@pytest.mark.parametrize("door", ["scenario", "engine", "sweep", "session"])
+def test_every_door_takes_the_same_seeds(door):
+    """Seeds are whole numbers 0 to 2^63 - 1 (stored as 64-bit integers) wherever they are given."""
+    from chaingame.classroom.inputs import scenario_for_session
+    from chaingame.sweep import load_sweep
+
+    def give(seed):
+        if door == "scenario":
+            return from_table({**load_scenario("classic").table, "seed": seed}).seed
+        if door == "engine":
+            return chaingame.Engine("classic", seed=seed).seed
+        if door == "sweep":
+            return load_sweep({"scenario": "classic", "seed": seed, "replications": 1}).seed
+        return scenario_for_session("classic", None, None, None, seed)[1]
+
+    assert give(0) == 0 and give(2**63 - 1) == 2**63 - 1 and type(give(7.0)) is int
+    allowed = " (allowed: whole numbers 0 to 9223372036854775807)"
+    for bad, why in ((2**63, "9223372036854775808 is above 9223372036854775807"), (-1, "-1 is below 0"),
+                     (1.5, "1.5 is not a whole number")):
+        with pytest.raises(ScenarioError, match="^" + re.escape(f"seed: {why}{allowed}") + "$"):
+            give(bad)

@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -165,6 +167,21 @@ def test_own_streams_without_common_random_numbers():
     res = simulate(sw.scenario.with_values(sw.values(2)), 3, seed=int(seeds[2]), burn_in=4)
     rows = df[(df.combination == 2) & (df.firm == CHAIN)]
     np.testing.assert_allclose(rows.cost.to_numpy(), res.chain.cost.to_numpy(), rtol=0, atol=1e-9)
+
+
+def test_a_sweep_over_delays_and_rules_plays_what_with_values_builds():
+    """A worker applies a combination's values as one change, as ``Scenario.with_values`` does: the
+    pipelines follow a swept delay, and a swept rule drops the old rule's parameters."""
+    table = {**SWEEP_TABLE, "replications": 2, "batch": 2, "grid": {"links.*.shipping_delay": [1, 3]},
+             "list": {"firms.retailer.policy.rule": ["base_stock"], "firms.retailer.policy.level": [20]}}
+    df = run_sweep(table, workers=1, progress=False)
+    sw = load_sweep(table)
+    for c in range(2):
+        sc = sw.scenario.with_values(sw.values(c))
+        assert sc.firm("retailer").policy == cg.policies.BaseStock(level=20)
+        res = simulate(sc, 2, seed=7, burn_in=4)
+        rows = df[(df.combination == c) & (df.firm == CHAIN)]
+        np.testing.assert_allclose(rows.cost.to_numpy(), res.chain.cost.to_numpy(), rtol=0, atol=1e-9)
 
 
 def test_only_chain_or_only_firm_metrics():
@@ -453,7 +470,20 @@ def test_cli_cluster_without_dask_is_a_clear_error(sweep_file):
             f"sys.exit(main(['sweep', {str(sweep_file)!r}, '--cluster', 'tcp://localhost:8786']))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.returncode == 2
-    assert "--cluster: a Dask cluster needs the optional dependencies: pip install 'chaingame[cluster]'" in p.stderr
+    assert ("--cluster: a Dask cluster needs the optional extra cluster: bash scripts/setup.sh cluster (or pip "
+            "install -e '.[cluster]') in the chaingame clone") in p.stderr
+
+
+def test_the_cluster_install_command_is_one_that_works():
+    """chaingame is installed from a clone, not a registry: the docs give setup.sh's command, and
+    setup.sh installs the extra it is given, which pyproject.toml defines."""
+    root = Path(__file__).resolve().parents[1]
+    for doc in ("README.md", "docs/sweeps.md"):
+        text = (root / doc).read_text(encoding="utf-8")
+        assert "bash scripts/setup.sh cluster" in text and "pip install 'chaingame[" not in text, doc
+    assert '".[$1]"' in (root / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    extras = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert "distributed" in " ".join(extras["cluster"])
 
 
 @pytest.mark.parametrize("command", ["sweep", "plot"])

@@ -24,11 +24,12 @@ from .views import (
     SeatTicket,
     SeatView,
     SeatWeek,
+    Status,
     TeamStatus,
 )
 
 __all__ = [
     "AlreadySubmitted", "ChainRow", "Classroom", "ClassroomError", "Debrief", "EXPORT_COLUMNS", "Forbidden",
     "HostTicket", "HostView", "InputError", "JoinView", "NotFound", "SeatDecision", "SeatObservation",
-    "SeatStatus", "SeatTaken", "SeatTicket", "SeatView", "SeatWeek", "TeamStatus", "WrongWeek",
+    "SeatStatus", "SeatTaken", "SeatTicket", "SeatView", "SeatWeek", "Status", "TeamStatus", "WrongWeek",
 ]

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..chain import accepted_order
 from ..engine import COLUMNS, Engine
+from ..information import Information, covers
 from ..observe import Observation
 from ..scenario import Scenario
 from .views import ChainRow, SeatObservation, SeatWeek
@@ -180,7 +181,7 @@ class TeamGame:
 
     def _seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
         i = self.firms.index(firm)
-        sees_demand = self.scenario.information != "silo"
+        sees_demand = covers(self.scenario.information, Information.POS)
         producer = firm in self.capacity_target
         rows = []
         for week, (rec, decided) in enumerate(zip(self.records, self.log), start=1):
@@ -200,7 +201,7 @@ class TeamGame:
 def snapshot(obs: Observation, mode: str, producer: bool) -> SeatObservation:
     """A page's copy of an observation: plain floats, taken at once (the engine's arrays change later)."""
     chain = None
-    if mode == "full" and obs.chain is not None:
+    if covers(mode, Information.FULL) and obs.chain is not None:
         c = obs.chain
         chain = tuple(ChainRow(f, float(c.inventory[i, 0]), float(c.backlog[i, 0]), float(c.on_order[i, 0]),
                                float(c.incoming[i, 0]), float(c.order[i, 0])) for i, f in enumerate(c.firms))
@@ -218,6 +219,6 @@ def snapshot(obs: Observation, mode: str, producer: bool) -> SeatObservation:
         capacity=float(obs.capacity[0]) if producer else None,
         cost=float(obs.cost[0]),
         cash=float(obs.cash[0]),
-        demand=float(obs.demand[0]) if mode != "silo" and obs.demand is not None else None,
+        demand=float(obs.demand[0]) if covers(mode, Information.POS) and obs.demand is not None else None,
         chain=chain,
     )

@@ -15,12 +15,13 @@ import re
 import secrets
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .. import policies as pol
-from ..checks import ScenarioError, choice, number, show, text
-from ..scenario import INFORMATION, Scenario, bundled, from_table, load_scenario
+from ..checks import ScenarioError, check_seed, choice, number, show, text
+from ..information import MODES
+from ..scenario import Scenario, bundled, from_table, load_scenario
 from .errors import InputError, NotFound
 
 MAX_TEAMS = 100  # teams in one session (each is one whole chain)
@@ -70,7 +71,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
         sc = from_table(raw)
     values: dict[str, Any] = {}
     if information is not None:
-        values["information"] = choice(information, "information", INFORMATION)
+        values["information"] = choice(information, "information", MODES)
     if weeks is not None:
         values["weeks"] = number(weeks, "weeks", low=1, high=MAX_WEEKS, integer=True)
     if values:
@@ -83,7 +84,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
         raise ScenarioError("scenario_toml", "holds a value that cannot be stored, such as a date (allowed: "
                                              "numbers, strings, true/false, lists and tables)") from None
     sc = from_table(stored)  # what a restart will read back
-    seed = sc.seed if seed is None else int(number(seed, "seed", low=0, high=2**63 - 1, integer=True))
+    seed = sc.seed if seed is None else check_seed(seed)
     return sc, seed
 
 
@@ -102,25 +103,42 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         except (TypeError, ValueError):
             raise ScenarioError("bot_rule", "holds a value that cannot be stored (allowed: numbers and strings)") \
                 from None
+        bot_rule = bot_rule_in(sc, bot_rule)  # stored with the session's defaults written out
         bot_policies(sc, bot_rule)
     max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
                                                                               high=1e9))
     return Settings(teams, timer_seconds, bot_rule, max_order)
 
 
-def bot_policies(sc: Scenario, bot_rule: Mapping | None) -> dict[str, pol.Policy] | None:
-    """The bots' order rule for every firm (None: each firm's scenario rule).
+def bot_rule_in(sc: Scenario, bot_rule: Mapping) -> dict:
+    """The host's bot rule with the session's defaults: where the session shows end-customer demand
+    (``pos`` or ``full``), a rule that can forecast from it does (``signal = "demand"``) unless the
+    host names a signal, as a player there sees that demand."""
+    bot_rule = dict(bot_rule)
+    if sc.information == "silo" or "signal" in bot_rule:
+        return bot_rule
+    cls = pol.ORDER_RULES.get(bot_rule.get("rule")) if isinstance(bot_rule.get("rule"), str) else None
+    if cls is pol.Gaming:  # the base rule's parameters sit in the same table
+        base = bot_rule.get("base", pol.Sterman.name)
+        cls = pol.ORDER_RULES.get(base) if isinstance(base, str) else None
+    if cls is not None and "signal" in {f.name for f in fields(cls)}:
+        bot_rule["signal"] = "demand"
+    return bot_rule
 
-    A rule's lead time defaults to the firm's own (order-up-to rules), so one table serves the chain.
+
+def bot_policies(sc: Scenario, bot_rule: Mapping | None) -> dict[str, pol.Policy] | None:
+    """The bots' order rule for every firm (None: each firm's scenario rule, as written).
+
+    A rule's lead time defaults to the firm's own (order-up-to rules), so one table serves the chain;
+    its signal defaults to what the session shows (:func:`bot_rule_in`).
     """
     if bot_rule is None:
         return None
+    bot_rule = bot_rule_in(sc, bot_rule)
     out = {}
     for f in sc.firms:
         rule = pol.from_table(dict(bot_rule), "bot_rule", pol.ORDER_RULES, lead_time=sc.lead_time(f.id))
-        if INFORMATION.index(rule.needs) > INFORMATION.index(sc.information):
-            raise ScenarioError("bot_rule.signal", f"{show(rule.signal)} needs more information than "
-                                                   f"{show(sc.information)} (allowed: \"pos\" or \"full\")")
+        rule.check_information(sc.information, "bot_rule")
         out[f.id] = rule
     return out
 

@@ -39,6 +39,7 @@ from .views import (
     SeatStatus,
     SeatTicket,
     SeatView,
+    Status,
     TeamStatus,
 )
 
@@ -73,7 +74,7 @@ class _Session:
     seed: int
     settings: inputs.Settings
     host_hash: str
-    status: str
+    status: Status
     paused_at: float | None
     bot_policies: dict | None
     teams: dict[int, TeamGame] = field(default_factory=dict)
@@ -157,7 +158,7 @@ class Classroom:
             code = inputs.new_code(self._store.codes())
             self._store.add_session(code, now, title, sc.name, dict(sc.table), seed, settings.as_json(),
                                     _hash(host_key), list(sc.firm_ids))
-            s = _Session(code, now, title, sc.name, sc, seed, settings, _hash(host_key), "lobby", None, policies)
+            s = _Session(code, now, title, sc.name, sc, seed, settings, _hash(host_key), Status.LOBBY, None, policies)
             s.teams = {t: TeamGame(sc, seed, policies, t) for t in range(1, settings.teams + 1)}
             s.modes = {seat: "human" for seat in s.seats()}
             self._sessions[code] = s
@@ -170,7 +171,7 @@ class Classroom:
         """
         with self._lock:
             s = self._session(code)
-            if s.status == "ended":
+            if s.status == Status.ENDED:
                 raise Forbidden("code", f"session {s.code} has ended (the debrief is open)")
             name = inputs.player_name(name)
             team = None if team is None else self._team_number(s, team)
@@ -267,7 +268,7 @@ class Classroom:
                                             d is not None, d.decided_by if d else None, game.firm_cost(f.id)))
                 waiting = tuple(f for f in game.firms if f not in game.pending) if not game.done else ()
                 teams.append(TeamStatus(t, game.week, game.done, game.cost(), tuple(seats), waiting,
-                                        game.deadline if s.status == "running" else None))
+                                        game.deadline if s.status == Status.RUNNING else None))
             return HostView(s.code, s.title, s.scenario_name, s.status, s.scenario.information, s.scenario.weeks,
                             s.seed, s.settings.timer_seconds, inputs.describe_rule(s.settings.bot_rule),
                             s.created_at, tuple(teams), sum(self._free(s, seat) for seat in s.seats()),
@@ -278,14 +279,14 @@ class Classroom:
         with self._lock:
             now = time.time()
             s = self._host(code, host_key)
-            if s.status != "lobby":
+            if s.status != Status.LOBBY:
                 raise Forbidden("session", f"{s.code} has already started (status: {s.status})")
             if fill_with_bots:
                 for seat in s.seats():
                     if self._free(s, seat):
                         self._store.set_mode(s.code, *seat, "bot", now)
                         s.modes[seat] = "bot"
-            self._set_status(s, "running", None, now, "start")
+            self._set_status(s, Status.RUNNING, None, now, "start")
             for game in s.teams.values():
                 self._settle(s, game, now)
         self._notify(s.code)
@@ -295,9 +296,9 @@ class Classroom:
         with self._lock:
             now = time.time()
             s = self._host(code, host_key)
-            if s.status != "running":
+            if s.status != Status.RUNNING:
                 raise Forbidden("session", f"{s.code} is not running (status: {s.status})")
-            self._set_status(s, "paused", now, now, "pause")
+            self._set_status(s, Status.PAUSED, now, now, "pause")
         self._notify(s.code)
 
     def resume_session(self, code: str, host_key: str) -> None:
@@ -305,14 +306,14 @@ class Classroom:
         with self._lock:
             now = time.time()
             s = self._host(code, host_key)
-            if s.status != "paused":
+            if s.status != Status.PAUSED:
                 raise Forbidden("session", f"{s.code} is not paused (status: {s.status})")
             shift = now - (s.paused_at or now)
             for t, game in s.teams.items():
                 if game.deadline is not None:
                     game.deadline += shift
                     self._store.set_deadline(s.code, t, game.current, game.deadline)
-            self._set_status(s, "running", None, now, "resume")
+            self._set_status(s, Status.RUNNING, None, now, "resume")
             for game in s.teams.values():
                 self._settle(s, game, now)
         self._notify(s.code)
@@ -322,9 +323,9 @@ class Classroom:
         with self._lock:
             now = time.time()
             s = self._host(code, host_key)
-            if s.status == "ended":
+            if s.status == Status.ENDED:
                 return
-            self._set_status(s, "ended", None, now, "end")
+            self._set_status(s, Status.ENDED, None, now, "end")
         self._notify(s.code)
 
     def advance(self, code: str, host_key: str, team: int) -> None:
@@ -335,7 +336,7 @@ class Classroom:
             self._check_running(s)
             game = s.teams[self._team_number(s, team)]
             self._late_seats_to_bots(s, game, "host", now)
-            scope = game.team if s.status == "running" else None
+            scope = game.team if s.status == Status.RUNNING else None
         self._notify(s.code, scope)
 
     def set_seat(self, code: str, host_key: str, team: int, firm: str, mode: str) -> None:
@@ -343,7 +344,7 @@ class Classroom:
         with self._lock:
             now = time.time()
             s = self._host(code, host_key)
-            if s.status == "ended":
+            if s.status == Status.ENDED:
                 raise Forbidden("session", f"{s.code} has ended")
             seat = (self._team_number(s, team), self._firm_id(s, firm))
             if mode not in MODES:
@@ -375,14 +376,14 @@ class Classroom:
         changed, made = [], 0  # (code, team or None) to notify
         with self._lock:
             for s in self._sessions.values():
-                if s.status != "running" or s.settings.timer_seconds is None:
+                if s.status != Status.RUNNING or s.settings.timer_seconds is None:
                     continue
                 timed_out = [g for g in s.teams.values()
                              if not g.done and g.deadline is not None and now >= g.deadline]
                 for game in timed_out:
                     made += self._late_seats_to_bots(s, game, "timer", now)
                 if timed_out:  # the teams it timed out, or everyone if that ended the session
-                    changed += [(s.code, g.team) for g in timed_out] if s.status == "running" else [(s.code, None)]
+                    changed += [(s.code, g.team) for g in timed_out] if s.status == Status.RUNNING else [(s.code, None)]
         for code, team in changed:
             self._notify(code, team)
         return made
@@ -395,7 +396,7 @@ class Classroom:
         """
         with self._lock:
             s = self._host(code, host_key) if host_key is not None else self._session(code)
-            if host_key is None and s.status != "ended":
+            if host_key is None and s.status != Status.ENDED:
                 raise Forbidden("session", f"{s.code} has not ended (the debrief opens when the host ends the game)")
             h = report.history(s.code, s.scenario, s.teams)
             played = {t: len(g.records) for t, g in s.teams.items()}
@@ -495,7 +496,7 @@ class Classroom:
         """Play on while the session runs: stamp the open week, let bot seats decide, close complete weeks.
 
         Returns who to notify: the team, or None (everyone) when this ended the session."""
-        while s.status == "running" and not game.done:
+        while s.status == Status.RUNNING and not game.done:
             if game.opened_at is None:
                 game.opened_at = now
                 game.deadline = now + s.settings.timer_seconds if s.settings.timer_seconds else None
@@ -506,8 +507,8 @@ class Classroom:
             if not game.complete:
                 return game.team
             game.close()
-        if s.status == "running" and all(g.done for g in s.teams.values()):
-            self._set_status(s, "ended", None, now, "end")
+        if s.status == Status.RUNNING and all(g.done for g in s.teams.values()):
+            self._set_status(s, Status.ENDED, None, now, "end")
             return None
         return game.team
 
@@ -541,14 +542,15 @@ class Classroom:
         self._store.release_player(p.token_hash, s.code, now, by)
         p.released_at, p.released_by = now, by
 
-    def _set_status(self, s: _Session, status: str, paused_at: float | None, now: float, kind: str) -> None:
+    def _set_status(self, s: _Session, status: Status, paused_at: float | None, now: float, kind: str) -> None:
         self._store.set_status(s.code, status, paused_at, now, kind)
         s.status, s.paused_at = status, paused_at
 
     @staticmethod
     def _check_running(s: _Session) -> None:
-        if s.status != "running":
-            why = {"lobby": "has not started yet", "paused": "is paused by the host", "ended": "has ended"}
+        if s.status != Status.RUNNING:
+            why = {Status.LOBBY: "has not started yet", Status.PAUSED: "is paused by the host",
+                   Status.ENDED: "has ended"}
             raise Forbidden("session", f"{s.code} {why[s.status]} (orders are accepted while it runs)")
 
     @staticmethod
@@ -582,7 +584,7 @@ class Classroom:
     def _seat_view(self, s: _Session, p: _Player) -> SeatView:
         game, firm = s.teams[p.team], p.firm
         d = game.pending.get(firm)
-        running = s.status == "running" and not game.done
+        running = s.status == Status.RUNNING and not game.done
         return SeatView(
             code=s.code, title=s.title, team=p.team, firm=firm, role=s.scenario.firm(firm).role, player=p.name,
             status=s.status, week=game.week, weeks=s.scenario.weeks, information=s.scenario.information,
@@ -592,7 +594,7 @@ class Classroom:
             fixed_order=game.fixed_order(firm), decides_capacity=game.decides_capacity(firm),
             whole_units=s.scenario.whole_units, allows_returns=game.allows_returns(firm),
             max_order=s.settings.max_order, deadline=game.deadline if running else None, done=game.done,
-            total_cost=game.firm_cost(firm), debrief_ready=s.status == "ended",
+            total_cost=game.firm_cost(firm), debrief_ready=s.status == Status.ENDED,
         )
 
     # internals: subscribers and loading ------------------------------------------------------------
@@ -621,7 +623,7 @@ class Classroom:
         settings = inputs.Settings(raw["teams"], raw["timer_seconds"], raw["bot_rule"], raw["max_order"])
         policies = inputs.bot_policies(sc, settings.bot_rule)
         s = _Session(code, row["created_at"], row["title"], row["scenario"], sc, row["seed"], settings,
-                     row["host_hash"], row["status"], row["paused_at"], policies)
+                     row["host_hash"], Status(row["status"]), row["paused_at"], policies)
         s.modes = {(t, f): m for (t, f), m in self._store.seats(code).items()}
         for token_hash, team, firm, name, joined_at, released_at, released_by in self._store.players(code):
             p = _Player(token_hash, code, team, firm, name, joined_at, released_at, released_by)
@@ -642,7 +644,7 @@ class Classroom:
                     break
                 game.close()
         self._sessions[code] = s
-        if s.status == "running":
+        if s.status == Status.RUNNING:
             for t, game in s.teams.items():
                 if game.deadline is not None and game.deadline < now + RESTART_GRACE:
                     grace = min(RESTART_GRACE, s.settings.timer_seconds or RESTART_GRACE)

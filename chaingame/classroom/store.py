@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .views import Status
 
 SCHEMA_VERSION = 1
 
@@ -158,17 +159,17 @@ class Store:
     def add_session(self, code: str, created_at: float, title: str, scenario: str, table: dict, seed: int,
                     settings: dict, host_hash: str, firms: list[str]) -> None:
         with self._transaction():
-            self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'lobby', NULL)",
+            self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                             (code, created_at, title, scenario, json.dumps(table), seed,
-                             json.dumps(settings), host_hash))
+                             json.dumps(settings), host_hash, Status.LOBBY.value))
             self.db.executemany("INSERT INTO seats VALUES (?, ?, ?, 'human')",
                                 [(code, t, f) for t in range(1, settings["teams"] + 1) for f in firms])
             self._event(code, created_at, "created", {"scenario": scenario, "teams": settings["teams"]})
 
-    def set_status(self, code: str, status: str, paused_at: float | None, at: float, kind: str) -> None:
+    def set_status(self, code: str, status: Status, paused_at: float | None, at: float, kind: str) -> None:
         with self._transaction():
-            self.db.execute("UPDATE sessions SET status=?, paused_at=? WHERE code=?", (status, paused_at, code))
-            self._event(code, at, kind, {"status": status})
+            self.db.execute("UPDATE sessions SET status=?, paused_at=? WHERE code=?", (status.value, paused_at, code))
+            self._event(code, at, kind, {"status": status.value})
 
     def set_mode(self, code: str, team: int, firm: str, mode: str, at: float) -> None:
         with self._transaction():
@@ -197,9 +198,6 @@ class Store:
             "INSERT INTO decisions (code, team, week, firm, decided_by, reason, player, order_qty, capacity, "
             "submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (code, d.team, d.week, d.firm, d.decided_by, d.reason, d.player, d.order, d.capacity, d.submitted_at))
-
-    def event(self, code: str, at: float, kind: str, detail: dict) -> None:
-        self._event(code, at, kind, detail)
 
     def _event(self, code: str, at: float, kind: str, detail: dict) -> None:
         self.db.execute("INSERT INTO events (code, at, kind, detail) VALUES (?, ?, ?, ?)",

@@ -11,11 +11,20 @@ Times are ``time.time()`` seconds; quantities are units (cases) and money is $.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pandas as pd
 
-STATUSES = ("lobby", "running", "paused", "ended")  # a session's life: created, started, paused, over
 MODES = ("human", "bot")  # who plays a seat
+
+
+class Status(StrEnum):
+    """A session's life: created, started, paused, over. A str: the database and exports hold its text."""
+
+    LOBBY = "lobby"  # created: players join, nothing is played yet
+    RUNNING = "running"  # started: orders are accepted
+    PAUSED = "paused"  # paused by the host: no orders are accepted, week timers wait
+    ENDED = "ended"  # over: the debrief is open to players
 
 
 @dataclass(frozen=True)
@@ -144,7 +153,7 @@ class SeatView:
     firm: str
     role: str
     player: str
-    status: str
+    status: Status
     week: int
     weeks: int
     information: str
@@ -197,7 +206,7 @@ class HostView:
     code: str
     title: str
     scenario: str
-    status: str
+    status: Status
     information: str
     weeks: int
     seed: int
@@ -216,7 +225,7 @@ class JoinView:
     code: str
     title: str
     scenario: str
-    status: str
+    status: Status
     teams: int
     firms: tuple[tuple[str, str], ...]  # (firm id, role) in chain order
     free: tuple[tuple[int, str], ...]  # (team, firm) of every free human seat
@@ -239,7 +248,7 @@ class Debrief:
 
     code: str
     title: str
-    status: str
+    status: Status
     weeks: int
     weeks_compared: int
     history: pd.DataFrame

@@ -8,7 +8,8 @@ path: submit a top-level function with plain data, collect the results as they f
   whose workers are *spawned* (fresh interpreters, as on macOS and Windows). The start method is
   chosen for this pool only; the process-wide default is left alone.
 - an address such as ``"tcp://scheduler:8786"``: ``distributed.Client(address).get_executor()``,
-  from the optional extra ``pip install 'chaingame[cluster]'`` (imported only when asked for).
+  from the optional extra ``cluster`` (``bash scripts/setup.sh cluster`` in the clone; imported
+  only when asked for).
 - any other :class:`~concurrent.futures.Executor` you pass is used as it is and left open.
 """
 
@@ -151,8 +152,8 @@ def dask_executor(address: str, label: str = "cluster") -> Iterator[Pool]:
     try:
         from distributed import Client
     except ImportError:
-        raise ScenarioError(label, "a Dask cluster needs the optional dependencies: "
-                                   "pip install 'chaingame[cluster]'") from None
+        raise ScenarioError(label, "a Dask cluster needs the optional extra cluster: bash scripts/setup.sh "
+                                   "cluster (or pip install -e '.[cluster]') in the chaingame clone") from None
     try:
         _reachable(address)
     except ValueError:

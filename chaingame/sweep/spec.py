@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import ScenarioError, boolean, number, show, table, text
+from ..checks import ScenarioError, boolean, check_seed, number, show, table, text
 from ..metrics import CHAIN_METRICS, FIRM_METRICS
 from ..scenario import Scenario, load_scenario
 from .chunks import MAX_BATCH, combination_seed, default_batch
@@ -138,7 +138,7 @@ def _check(raw: dict, base_dir: Path, path: Path | None) -> Sweep:
         name = text(raw["scenario"], "scenario")
         local = base_dir / name
         scenario = load_scenario(local if name and local.is_file() else name)
-    seed = int(number(raw["seed"], "seed", low=0, high=2**63 - 1, integer=True))
+    seed = check_seed(raw["seed"])
     replications = int(number(raw["replications"], "replications", low=1, high=MAX_REPLICATIONS, integer=True))
     if "weeks" in raw:
         number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)

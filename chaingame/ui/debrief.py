@@ -14,6 +14,7 @@ import solara
 
 from .. import figures
 from ..classroom.process import get_classroom
+from ..classroom.views import Status
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .components import Error, Frame, Heading, Table, attempt, fmt, money
@@ -60,7 +61,7 @@ def Debrief(code: str, key: str | None):
         Error(error or stage_error)
         return
     Heading(f"Debrief: {data.title}", 2)
-    note = "" if data.status == "ended" else " (the game is still on: the host's live view)"
+    note = "" if data.status == Status.ENDED else " (the game is still on: the host's live view)"
     solara.Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
                 "every team has played", classes=["cg-muted"])
     if data.history.empty:

@@ -17,6 +17,8 @@ import tomllib
 import solara
 
 from ..classroom.process import get_classroom
+from ..classroom.views import Status
+from ..information import MODES
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money
 from .live import use_live
@@ -32,7 +34,7 @@ BOT_RULES = {  # label -> the service's bot_rule table (None: each firm's rule f
     "pass orders through": {"rule": "pass_through"},
     "custom (TOML table below)": "custom",
 }
-INFORMATION = ("the scenario's", "silo", "pos", "full")
+INFORMATION = ("the scenario's", *(m.value for m in MODES))  # the form's choices: keep the scenario's, or a mode
 
 
 def number_or_text(text: str):
@@ -242,13 +244,13 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
                 f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
         solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", attributes={"data-testid": "qr"})
     with solara.Row(style="flex-wrap: wrap"):  # keyed: the buttons that come and go do not remake the others
-        if view.status == "lobby":
+        if view.status == Status.LOBBY:
             solara.Button("Start", on_click=act(classroom.start), color="primary").key("start")
-        if view.status == "running":
+        if view.status == Status.RUNNING:
             solara.Button("Pause", on_click=act(classroom.pause)).key("pause")
-        if view.status == "paused":
+        if view.status == Status.PAUSED:
             solara.Button("Resume", on_click=act(classroom.resume_session), color="primary").key("resume")
-        if view.status != "ended":
+        if view.status != Status.ENDED:
             solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True).key("end")
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
@@ -261,7 +263,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
 
 
 @solara.component
-def TeamCard(team, status: str, act, classroom):
+def TeamCard(team, status: Status, act, classroom):
     where = "done" if team.done else f"week {team.week}"
     waiting = ", ".join(team.waiting) if team.waiting else "nobody"
     with solara.Card(style="margin: 0", classes=[f"cg-team-{team.team}"]):
@@ -272,14 +274,14 @@ def TeamCard(team, status: str, act, classroom):
             solara.Text(f"cost so far {money(team.cost)} · waiting for: {waiting}")
             if team.deadline is not None:
                 Countdown(team.deadline, prefix="bots decide in ")
-            if status == "running" and team.waiting:
+            if status == Status.RUNNING and team.waiting:
                 solara.Button("Advance (bots decide for late seats)", on_click=act(classroom.advance, team.team),
                               small=True, outlined=True)
         Table(["firm", "role", "played by", "player", "this week", "cost"],
               [(s.firm, s.role, s.mode, s.player or ("-" if s.mode == "bot" else "(free)"),
                 ("✓ " + (s.decided_by or "")) if s.submitted else ("done" if team.done else "waiting…"),
                 money(s.cost)) for s in team.seats], left=4, name=f"team-{team.team}-seats")
-        if status != "ended":
+        if status != Status.ENDED:
             with solara.Row(style="flex-wrap: wrap", gap="4px"):
                 for s in team.seats:
                     if s.mode == "human":

@@ -14,6 +14,7 @@ import html
 import solara
 
 from ..classroom.process import get_classroom
+from ..classroom.views import Status
 from .browser import BrowserStore
 from .charts import svg_lines
 from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, table_html
@@ -126,19 +127,19 @@ def Header(team: int, firm: str, role: str, player: str, title: str, code: str, 
 @solara.component
 def State(view, token: str):
     """Where the seat stands: lobby, paused, order form, waiting for others, or over."""
-    if view.done or view.status == "ended":
-        over = ("The game is over." if view.status == "ended" else
+    if view.done or view.status == Status.ENDED:
+        over = ("The game is over." if view.status == Status.ENDED else
                 f"Your team has played all {view.weeks} weeks; the debrief opens when the host ends the game.")
         solara.HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
                     unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
         if view.debrief_ready:
             solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)})
         return
-    if view.status == "lobby":
+    if view.status == Status.LOBBY:
         solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
                     unsafe_innerHTML="You are in. The game starts when the host starts it.")
         return
-    if view.status == "paused":
+    if view.status == Status.PAUSED:
         solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
                     unsafe_innerHTML="The host has paused the game.")
         return

@@ -11,10 +11,11 @@ from chaingame.classroom import Forbidden, InputError
 from .conftest import order, seat_all
 
 UPLOADED = (__import__("chaingame").scenario.bundled()["classic"]).read_text()
+BUNDLED = ", ".join(sorted(__import__("chaingame").scenario.bundled()))  # every bundled name, in order
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(scenario="brewery"), r'^scenario: "brewery" is not a bundled scenario \(allowed: capacity, classic'),
+    (dict(scenario="brewery"), rf'^scenario: "brewery" is not a bundled scenario \(allowed: {BUNDLED}'),
     (dict(scenario="/etc/passwd"), r"^scenario: .* is not a bundled scenario"),
     (dict(teams=0), r"^teams: 0 is below 1 \(allowed: whole numbers 1 to 100\)$"),
     (dict(teams=2.5), r"^teams: 2.5 is not a whole number \(allowed: whole numbers 1 to 100\)$"),

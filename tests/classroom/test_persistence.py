@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from chaingame.classroom import Classroom, Forbidden, InputError
+from chaingame.classroom import Classroom, Forbidden, InputError, Status
 
 from .conftest import play, seat_all, state_columns
 
@@ -158,3 +158,29 @@ def test_an_overdue_timer_gets_a_grace_period_after_a_restart(db):
     later = again.seat_view(alice.token).deadline
     assert later >= deadline - 1  # not timed out at once: players get time to reconnect
     assert again.tick(now=later - 0.1) == 0
+
+
+def test_a_status_is_stored_as_its_text_and_read_back_from_it(db):
+    """The file holds "lobby", "running", "paused", "ended" (as every version wrote them); they load as Status."""
+    room = Classroom(db)
+    lobby = room.create_session("classic")
+    host = room.create_session("classic")
+    room.join(host.code, "Ann")  # a human seat: the bots cannot play the game to its end at once
+    room.start(host.code, host.host_key)
+    room.pause(host.code, host.host_key)
+    room.close()
+    file = sqlite3.connect(db)
+    assert file.execute("SELECT code, status, typeof(status) FROM sessions ORDER BY code").fetchall() == sorted(
+        [(lobby.code, "lobby", "text"), (host.code, "paused", "text")])
+    details = file.execute("SELECT detail FROM events WHERE code=? AND kind IN ('start', 'pause') ORDER BY id",
+                           (host.code,)).fetchall()
+    assert details == [('{"status": "running"}',), ('{"status": "paused"}',)]
+    with file:
+        file.execute("UPDATE sessions SET status='ended' WHERE code=?", (lobby.code,))
+    file.close()
+
+    again = Classroom(db)
+    views = again.host_view(lobby.code, lobby.host_key), again.host_view(host.code, host.host_key)
+    assert [(type(v.status), v.status) for v in views] == [(Status, Status.ENDED), (Status, Status.PAUSED)]
+    assert again.debrief(lobby.code).status == "ended"  # the debrief is open to players once ended
+    again.close()
