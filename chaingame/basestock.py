@@ -546,6 +546,10 @@ def serial_chain(scenario: Any, *, ignore_upstream_backlog: bool = False, step: 
             raise ScenarioError(f"{path}.production.capacity", f"{firm.production.capacity:g} (allowed: unlimited; "
                                                                "Clark & Scarf assume no capacity limit)")
         link = inbound[0]
+        if link.delay is not None and link.delay.fixed is None:
+            i = sc.links.index(link)
+            raise ScenarioError(f"links.{i}.shipping_delay", f"{show(link.delay.as_table())} is random (allowed: a "
+                                                             "fixed delay; Clark & Scarf assume fixed lead times)")
         firms.append(firm)
         lead.append(sc.lead_time(fid))
         if link.supplier == "source":

@@ -15,7 +15,9 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 1. capacity decided ``capacity_delay`` weeks ago takes effect (producers);
 2. orders placed ``order_delay`` weeks ago reach their supplier; customer demand reaches retailers;
    the source ships what it was asked for at once;
-3. goods shipped ``shipping_delay`` weeks ago arrive (raw materials for producers);
+3. goods shipped ``shipping_delay`` weeks ago arrive (raw materials for producers); on the links
+   of ``Network.delay_links`` each shipment's delay is drawn (:mod:`chaingame.delays`) and it goes
+   into the transit slot of its own arrival week;
 4. producers start production, ``min(raw materials, capacity)``, and finish what was started
    ``production_delay`` weeks ago (a zero delay finishes at once);
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
@@ -151,6 +153,12 @@ class Network:
     min_order: np.ndarray | None = None  # (F,) a positive order below it is raised to it (units)
     pack: np.ndarray | None = None  # (F,) orders are whole multiples of it, rounded up (0: no packs)
     order_price: np.ndarray | None = None  # (K, W + 1 + A) $/unit of an order placed in week w; None: constant
+    # random shipping delays (chaingame/delays.py): the links that draw theirs, K_random of them
+    delay_links: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # (K_random,) link index
+    delay_values: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))  # (K_random, M) weeks
+    delay_cdf: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (K_random, M) cumulative p
+    delay_floor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # (K_random,) last initial arrival
+    delay_crossing: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (K_random,) may shipments cross
     out_links: np.ndarray = field(init=False)  # (F, K) 1 where f supplies link k (market included)
     in_links: np.ndarray = field(init=False)  # (F, K) 1 where f is the customer of k (source included)
     batching: bool = field(init=False)  # some firm reviews less than weekly, has a minimum order or packs
@@ -179,6 +187,13 @@ class Network:
         object.__setattr__(self, "_firm_supplied", firm_supplied)
         object.__setattr__(self, "_from_source", np.flatnonzero(s < 0))
         object.__setattr__(self, "_firm_to_firm", np.flatnonzero((s >= 0) & (c >= 0)))
+        # shipments on a link with a fixed delay go to one slot; a drawn delay is per replication (_send)
+        drawn = np.isin(np.arange(K), self.delay_links)
+        row = np.zeros(K, int)
+        row[self.delay_links] = np.arange(len(self.delay_links))
+        for name, links in (("src", self._from_source), ("f2f", self._firm_to_firm)):
+            object.__setattr__(self, f"_{name}_fixed", links[~drawn[links]])
+            object.__setattr__(self, f"_{name}_drawn", (links[drawn[links]], row[links[drawn[links]]]))
         object.__setattr__(self, "_producers", np.flatnonzero(self.producer))
         object.__setattr__(self, "_stockists", np.flatnonzero(~self.producer))  # goods arrive into finished stock
         # cost terms every firm pays nothing for are left out of the week's sum (adding 0 changes no value)
@@ -545,13 +560,28 @@ def _pay_at_order_prices(net: Network, state: State, t: int, before: np.ndarray,
     return pay
 
 
-def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
+def _send(net: Network, state: State, t: int, fixed: np.ndarray, drawn: tuple[np.ndarray, np.ndarray],
+          amount: np.ndarray, delays: np.ndarray | None) -> None:
+    """Put week t's shipments ``amount`` (K, R) of some links in transit, in the slot of their arrival week:
+    ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row]`` (each replication its own) on the
+    ``drawn`` ones (link indices, their rows in ``delays``)."""
+    S = net.slots
+    state.transit[fixed, (t + net.shipping_delay[fixed]) % S] += amount[fixed]
+    links, rows = drawn
+    if len(links):
+        R = amount.shape[1]
+        state.transit[links[:, None], (t + delays[rows]) % S, np.arange(R)[None, :]] += amount[links]
+
+
+def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray | None = None) -> Flows:
     """Play week ``state.week + 1`` up to the decisions (steps 1-6), updating ``state`` in place.
 
     Args:
         net: the chain's structure.
         state: the end of the previous week; becomes the end of this week (before ordering).
         demand: (C, R) end-customer demand of this week, one row per market link.
+        delays: (K_random, R) whole weeks, the shipping delay of this week's shipment on each link of
+            ``net.delay_links`` (chaingame/delays.py); None when no link's delay is random.
 
     Returns:
         The week's flows; :func:`place` completes them with the orders.
@@ -572,7 +602,7 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     incoming[net.market_links] = demand
     src = net._from_source
     from_source = incoming[src].sum(axis=0)
-    state.transit[src, (t + net.shipping_delay[src]) % S] += incoming[src]
+    _send(net, state, t, net._src_fixed, net._src_drawn, incoming, delays)
     shipped_link = np.zeros_like(incoming)
     shipped_link[src] = incoming[src]
 
@@ -606,8 +636,7 @@ def advance(net: Network, state: State, demand: np.ndarray) -> Flows:
     state.inventory -= sold
     if net.turn_slots:
         _record_turns(net, state, ship, sold)
-    to_firm = net._firm_to_firm
-    state.transit[to_firm, (t + net.shipping_delay[to_firm]) % S] += ship[to_firm]
+    _send(net, state, t, net._f2f_fixed, net._f2f_drawn, ship, delays)
     unmet = owed - ship
     lost_link = np.where(net.lost[:, None], unmet, 0.0)
     lost_link[src] = 0.0

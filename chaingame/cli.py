@@ -45,9 +45,11 @@ def _overrides(pairs: list[str]) -> dict:
 def cmd_scenarios(args) -> int:
     from .scenario import bundled, load_scenario
 
-    for name in bundled():
+    names = bundled()
+    width = max([12, *(len(n) + 1 for n in names)])  # one column of names, however long
+    for name in names:
         sc = load_scenario(name)
-        print(f"{name:<12} {sc.title or sc.description.strip().splitlines()[0]}")
+        print(f"{name:<{width}} {sc.title or sc.description.strip().splitlines()[0]}")
     return 0
 
 

@@ -6,8 +6,9 @@ firm, the array engine with R replications, the classroom with human decisions. 
 rule decide in between.
 
 Weeks are numbered 1..W; week 0 is the initial state. Replication r of a run with seed s draws
-its demand from ``default_rng(SeedSequence(s, spawn_key=(r,)))``, so it gives the same numbers
-whatever else runs beside it.
+its demand from ``default_rng(SeedSequence(s, spawn_key=(r,)))`` and its random shipping delays
+from ``spawn_key=(r, delays.DELAY_STREAM)``, so it gives the same numbers whatever else runs
+beside it, and the same demand whether its delays are random or not.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from . import delays as delays_mod
 from . import demand as demand_mod
-from .chain import Flows, advance, place, supply_line
+from .chain import Flows, Network, advance, place, supply_line
 from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, observe_all, vmi_observation
 from .policies import CapacityRule, Policy
@@ -73,6 +75,16 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
     return orders, capacity
 
 
+def draw_delays(net: Network, seed: int, replications: int, first: int, weeks: int) -> np.ndarray | None:
+    """Every shipment's delay on the links whose delay is random, (W, K_random, R), or None if there
+    are none: replication r draws from its own delay stream, apart from its demand
+    (chaingame/delays.py), so random delays leave the demand of every replication unchanged."""
+    if not len(net.delay_links):
+        return None
+    return delays_mod.draw(net.delay_values, net.delay_cdf, net.delay_floor, net.delay_crossing,
+                           delays_mod.generators(seed, replications, first), weeks)
+
+
 class Engine:
     """A scenario played week by week for R replications at once.
 
@@ -99,6 +111,7 @@ class Engine:
         rngs = generators(self.seed, self.replications, first_replication) if any(p.random for p in processes) \
             else [None] * self.replications
         self.demand = demand_mod.paths(processes, rngs, sc.weeks, sc.whole_units)
+        self.delays = draw_delays(self.net, self.seed, self.replications, first_replication, sc.weeks)
         self.flows: Flows | None = None
         self.observations: list[Observation] | None = None
         net = self.net  # vendor-managed firms: (firm, its supplier, its row in the supplier's VmiView)
@@ -117,7 +130,9 @@ class Engine:
         """Play the next week up to the decisions; return every firm's observation."""
         if self.done:
             raise ScenarioError("weeks", f"the run has reached its horizon, {self.scenario.weeks} weeks")
-        self.flows = advance(self.net, self.state, self.demand[self.state.week])
+        week = self.state.week
+        delays = None if self.delays is None else self.delays[week]
+        self.flows = advance(self.net, self.state, self.demand[week], delays)
         self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information)
         return self.observations
 

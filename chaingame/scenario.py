@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from . import delays as delays_mod
 from . import demand as demand_mod
 from . import policies as pol
 from . import prices
@@ -32,7 +33,7 @@ PRODUCER_ROLES = ("manufacturer", "supplier")
 ALLOCATION = ALLOCATION_RULES
 TURN_WEEKS = 4  # weeks of sales turn-and-earn counts unless told (Cachon & Lariviere 1999 count past sales)
 UNMET = ("backlog", "lost")
-MAX_DELAY = 52  # weeks: the longest order, shipping, production or capacity delay
+MAX_DELAY = delays_mod.MAX_WEEKS  # weeks: the longest order, shipping, production or capacity delay
 REVIEW_PHASES = ("staggered", "synchronized", "random")  # review_phases: how a supplier's customers' cycles sit
 PHASE_STREAM = 2**64  # spawn key of the stream random review phases are drawn from (no replication's)
 
@@ -110,15 +111,16 @@ class Link:
     supplier: str  # firm id or "source"
     customer: str
     order_delay: int  # weeks from placing an order to the supplier filling it
-    shipping_delay: int  # weeks from shipping to arrival
+    shipping_delay: int | float  # weeks from shipping to arrival (the mean of a random delay)
     orders: tuple[float, ...]  # orders in the mail, reaching the supplier in weeks 1..order_delay
-    shipments: tuple[float, ...]  # goods in transit, arriving in weeks 1..shipping_delay
+    shipments: tuple[float, ...]  # goods in transit, arriving in weeks 1..shipping_delay (1..longest if random)
     backlog: float  # owed by the supplier on this link at the start
     price: float  # $/unit
     share: float  # relative share of the customer's orders sent on this link
     priority: int  # lower is served first (priority allocation)
     returns: bool  # negative orders (returns) accepted (source links only)
     price_schedule: tuple[prices.PriceChange, ...] = ()  # weeks of ordering at another price than ``price``
+    delay: delays_mod.ShippingDelay | None = None  # a random shipping delay (None: shipping_delay weeks)
     vmi: pol.Policy | None = None  # vendor-managed: the rule by which the supplier decides the customer's orders
 
 
@@ -501,7 +503,7 @@ def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm]) -> list[Li
                                       "(allowed: VMI on a firm's only supplier link)")
         customer = firm_by_id[k.customer]
         table_ = {"rule": "base_stock"} if value is True else {"rule": "base_stock", **value}
-        lead = k.order_delay + k.shipping_delay + (customer.production.delay if customer.production else 0)
+        lead = _lead_time(k, customer.production, customer.review_period)
         rule = pol.from_table(table_, path, pol.ORDER_RULES, lead_time=lead,
                               level=_initial_position(customer, k, links))
         if getattr(rule, "signal", "orders") != "orders":
@@ -535,6 +537,10 @@ def _check_whole(firms: list[Firm], links: list[Link]) -> None:
             whole(f.production.wip, f"firms.{f.id}.production.wip")
             whole(f.production.raw, f"firms.{f.id}.production.raw")
     for i, k in enumerate(links):
+        if k.delay is not None and any(v != int(v) for v in k.shipments):
+            raise ScenarioError(f"links.{i}.shipments", f"{show(list(k.shipments))} in transit is not whole (allowed: "
+                                                        "whole units, as whole_units = true; a number x stands for "
+                                                        "x × P(delay ≥ j) arriving in week j)")
         for name in ("orders", "shipments", "backlog"):
             whole(getattr(k, name), f"links.{i}.{name}")
 
@@ -547,8 +553,7 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         raise ScenarioError(f"{path}.customer", f"{show(customer)} is also the supplier (allowed: another firm)")
     from_source = supplier == "source"
     o = number(raw.get("order_delay", 1), f"{path}.order_delay", low=1, high=MAX_DELAY, integer=True)
-    s = number(raw.get("shipping_delay", 0 if from_source else 1), f"{path}.shipping_delay",
-               low=0 if from_source else 1, high=MAX_DELAY, integer=True)
+    s, delay, shipments = _shipping(raw, path, from_source)
     returns = boolean(raw.get("returns", False), f"{path}.returns")
     if returns and not from_source:
         raise ScenarioError(f"{path}.returns", "true on a link between firms (allowed: only links from "
@@ -564,14 +569,34 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         order_delay=o,
         shipping_delay=s,
         orders=numbers(raw.get("orders", 0), f"{path}.orders", length=o, low=0),
-        shipments=numbers(raw.get("shipments", 0), f"{path}.shipments", length=s, low=0),
+        shipments=shipments,
         backlog=backlog,
         price=None if price is None else number(price, f"{path}.price", low=0),
         share=number(raw.get("share", 1), f"{path}.share", above=0),
         priority=number(raw.get("priority", 0), f"{path}.priority", low=0, high=1000, integer=True),
         returns=returns,
         price_schedule=prices.schedule(raw.get("price_schedule", []), f"{path}.price_schedule"),
+        delay=delay,
     )
+
+
+def _shipping(raw: Mapping[str, Any], path: str, from_source: bool) -> tuple[int | float, Any, tuple[float, ...]]:
+    """A link's shipping delay (its mean if random), the random delay (or None) and the goods in transit.
+
+    A random delay's pipeline has one value per week of its longest delay; a single number x stands
+    for x · P(delay >= j) arriving in week j (chaingame/delays.py).
+    """
+    low = 0 if from_source else 1
+    given = raw.get("shipping_delay", low)
+    if not delays_mod.is_table(given):
+        s = number(given, f"{path}.shipping_delay", low=low, high=MAX_DELAY, integer=True)
+        return s, None, numbers(raw.get("shipments", 0), f"{path}.shipments", length=s, low=0)
+    delay = delays_mod.from_table(given, f"{path}.shipping_delay", low)
+    shipments = raw.get("shipments", 0)
+    if isinstance(shipments, list | tuple):
+        return delay.mean, delay, numbers(shipments, f"{path}.shipments", length=delay.longest, low=0)
+    shipments = delay.steady_pipeline(number(shipments, f"{path}.shipments", low=0))
+    return delay.mean, delay, shipments
 
 
 def _check_structure(ids: list[str], links: list[Link], firms_raw: Mapping[str, Any]) -> None:
@@ -637,9 +662,9 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
         production = _production(raw["production"], where("production"))
     fixed = numbers(raw.get("fixed_orders", []), where("fixed_orders"), low=0)  # weeks past the horizon never come
     batching = _batching(raw, where)
-    policy = pol.from_table(raw.get("policy", {"rule": "pass_through"}), where("policy"), pol.ORDER_RULES,
-                            lead_time=_lead_time(inbound[0], production, batching["review_period"]),
-                            holding_cost=num("holding_cost", 0.5, low=0))
+    lead = _lead_time(inbound[0], production, batching["review_period"])
+    policy = _order_rule(raw.get("policy", {"rule": "pass_through"}), where("policy"), lead,
+                         holding_cost=num("holding_cost", 0.5, low=0))
     policy.check_information(information, where("policy"))
     return Firm(
         id=fid,
@@ -723,6 +748,18 @@ def _review_phases(mode: str, firms: list[Firm], firms_raw: Mapping[str, Any], l
     return out
 
 
+def _order_rule(raw: Any, path: str, lead: int | float, **defaults: Any) -> pol.Policy:
+    """A firm's ordering rule, whose lead time defaults to the firm's (the mean, if its delay is random)."""
+    try:
+        return pol.from_table(raw, path, pol.ORDER_RULES, lead_time=lead, **defaults)
+    except ScenarioError as e:
+        if e.path != f"{path}.lead_time" or "lead_time" in raw or float(lead).is_integer():
+            raise
+        raise ScenarioError(e.path, f"the firm's mean lead time {lead:g} (the default, with a random shipping "
+                                    "delay) is not whole (allowed: give lead_time, whole weeks, for this rule)"
+                            ) from None
+
+
 def _production(raw: Any, path: str) -> Production:
     table(raw, path, PRODUCTION_FIELDS)
     delay = number(raw.get("delay", 1), f"{path}.delay", low=0, high=MAX_DELAY, integer=True)
@@ -780,7 +817,12 @@ def _network(sc: Scenario) -> Network:
         level[order] = np.arange(len(order))
     firms = sc.firms
     prod = [f.production for f in firms]
-    delays = [*order_delay, *shipping_delay, *(p.delay for p in prod if p), *(p.capacity_delay for p in prod if p)]
+    random = [(k, link.delay) for k, link in enumerate(links) if link.delay is not None and link.delay.fixed is None]
+    for k, link in enumerate(links):  # a fixed delay: its weeks; a random one: its longest (the entry is unused)
+        if link.delay is not None:
+            shipping_delay[k] = link.delay.fixed if link.delay.fixed is not None else link.delay.longest
+    delays = [*order_delay, *shipping_delay, *(len(k.shipments) for k in links), *(p.delay for p in prod if p),
+              *(p.capacity_delay for p in prod if p)]
     fixed = np.full((len(firms), max([len(f.fixed_orders) for f in firms] + [0])), np.nan)
     for i, f in enumerate(firms):
         fixed[i, : len(f.fixed_orders)] = f.fixed_orders
@@ -826,6 +868,7 @@ def _network(sc: Scenario) -> Network:
         slots=max(delays) + 1,
         order_price=prices.order_prices(price, [k.price_schedule for k in links] + [()] * len(market), sc.weeks),
         **_network_batching(sc),
+        **_random_delays(random, links),
     )
 
 
@@ -838,6 +881,16 @@ def _network_batching(sc: Scenario) -> dict:
         min_order=np.array([f.min_order for f in firms], float),
         pack=np.array([0.0 if f.pack is None or (sc.whole_units and f.pack == 1) else f.pack for f in firms]),
     )
+
+
+def _random_delays(random: list[tuple[int, delays_mod.ShippingDelay]], links: list[Link]) -> dict:
+    """The :class:`Network` fields of the links whose shipping delay is drawn (none: no fields)."""
+    if not random:
+        return {}
+    values, cdf = delays_mod.arrays([d for _, d in random])
+    last = [max([j + 1 for j, v in enumerate(links[k].shipments) if v > 0], default=0) for k, _ in random]
+    return {"delay_links": np.array([k for k, _ in random], int), "delay_values": values, "delay_cdf": cdf,
+            "delay_floor": np.array(last, np.int64), "delay_crossing": np.array([d.crossing for _, d in random])}
 
 
 def _initial_state(sc: Scenario, replications: int) -> State:

@@ -16,8 +16,11 @@ tiers (tier 0 = retailers at the bottom) and every link goes from a higher tier,
 Options (keyword arguments of both drivers) narrow the space, for tests that need it:
 ``max_firms`` (at most this many firms, default 8), ``min_weeks``/``max_weeks`` (the horizon's
 bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the source) and
-``random_demand`` (False: deterministic demand only, constant, step or trace). Order batching
-(review periods and phases, minimum orders, packs) is drawn last, after everything else.
+``random_demand`` (False: deterministic demand only, constant, step or trace) and
+``random_delays`` (False: every shipping delay a fixed number of weeks; by default about one link
+in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], p = [...]}``).
+Order batching (review periods and phases, minimum orders, packs) and price schedules are drawn
+last, after everything else.
 
 Allocation rules (top level and per firm) and vendor-managed links (``vmi``, on a firm's only
 supplier link from another firm) are drawn too.
@@ -90,8 +93,10 @@ class DrawChooser:
 
 
 class _Gen:
-    def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True):
+    def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True,
+                 random_delays=True):
         self.c = c
+        self.random_delays = random_delays
         self.max_firms = max_firms
         self.min_weeks = min_weeks
         self.max_weeks = max_weeks
@@ -187,6 +192,13 @@ class _Gen:
             firms[names[i]] = self.firm(roles[i], names[i] in returning, defaults)
         raw["firms"] = firms
         raw["links"] = links
+        for name, f in firms.items():  # AR(1) covers whole weeks: the mean of a random delay may not be
+            rule = f.get("policy", defaults.get("policy"))
+            supply = next(lk for lk in links if lk["customer"] == name)
+            ar1 = rule and (rule["rule"] == "ar1" or rule["rule"] == "gaming" and rule.get("base") == "ar1")
+            if ar1 and "lead_time" not in rule and isinstance(
+                    supply.get("shipping_delay"), dict):
+                f["policy"] = {**rule, "lead_time": 2}
         if c.boolean():  # drawn last, so that every earlier draw stays what it was
             self.batching(raw)
         for lk in links:  # drawn last, so that the draws before them are those of a scenario without prices
@@ -301,7 +313,30 @@ class _Gen:
             lk["returns"] = True
         elif from_source and c.integer(0, 4) == 0:
             lk["returns"] = False
+        if self.random_delays and c.integer(0, 3) == 3:  # shrinks towards a fixed delay
+            self.random_delay(lk, from_source)
         return lk
+
+    def random_delay(self, lk: dict, from_source: bool) -> None:
+        """Make a link's shipping delay a distribution (its initial pipeline to match)."""
+        c = self.c
+        weeks: list[int] = []
+        for _ in range(c.integer(1, 3)):  # distinct weeks in the order drawn; one week: a fixed delay as a table
+            w = c.integer(0 if from_source else 1, 4)
+            if w not in weeks:
+                weeks.append(w)
+        weights = [c.integer(0 if len(weeks) > 1 else 1, 3) for _ in weeks]
+        if not any(weights):
+            weights[0] = 1
+        delay: dict[str, Any] = {"weeks": weeks, "p": [x / sum(weights) for x in weights]}
+        if c.boolean():
+            delay["crossing"] = c.boolean()
+        lk["shipping_delay"] = delay
+        lk.pop("shipments", None)
+        if c.boolean():
+            # a number stands for its steady pipeline, whole only by luck: continuous quantities only
+            lk["shipments"] = self.qty(10) if not self.whole and c.boolean() else \
+                [self.qty(10) for _ in range(max(weeks))]
 
     def firm_fields(self, role: str | None, returning: bool) -> dict:
         """Optional fields of a firm (or of [defaults] when role is None)."""

@@ -17,6 +17,14 @@ with the conservation laws:
   started = raw before + arrivals - returned - raw after (producers); finished = the WIP slot of
   this week (or started, with no production delay); shipped = on hand before shipping - on hand
   after (- returned); market shipments = shipped - shipments on links to firms;
+- on a link whose shipping delay is drawn (``shipping_delay = {weeks, p}``) the shipment is what
+  went into any transit slot but this week's, and it must sit whole in one slot, a possible delay
+  away (with ``crossing = false``: never arriving before an earlier shipment of the link, nor
+  before the last goods of the initial pipeline); a drawn delay of 0 from the source arrives at once;
+- the supply line is exact: it equals the scenario's pipelines, backlog, raw materials and WIP at
+  week 0, and changes each week by the orders placed less the goods that reached finished stock
+  (received; produced, for producers), the orders lost on the firm's supply links and the raw
+  materials a producer returned;
 - lost = owed (backlog before + incoming) - shipped - backlog after, per link;
 - cost = holding x (on hand + raw at step 6, i.e. before returns) + backlog cost x owed
   + lost-sales cost x lost + capacity cost x capacity in force + unit cost x started
@@ -66,7 +74,7 @@ from hypothesis import strategies as st
 
 import chaingame
 from chaingame import COLUMNS, ChainModel, Engine
-from chaingame.chain import goods_in_chain
+from chaingame.chain import goods_in_chain, supply_line
 from tests.strategies import random_scenario_table, scenario_tables
 
 TOL = 1e-9  # relative tolerance of every equality
@@ -177,14 +185,29 @@ class Week:
         ship = np.zeros((K, R))
         ahead = (t + net.shipping_delay) % S
         dtransit = after.transit[ks, ahead] - before.transit[ks, ahead]
+        # a link whose delay is drawn: the shipment is what went into transit in any later slot
+        drawn = self.drawn = np.isin(ks, net.delay_links)
+        delta = after.transit - before.transit
+        delta[:, slot] = 0.0
+        dtransit[drawn] = delta[drawn].sum(axis=1)
         self.dtransit = dtransit
-        now = self.src & (net.shipping_delay == 0)
+        self.delta = delta
+        now = self.src & (net.shipping_delay == 0) & ~drawn
         ship[self.f2f] = dtransit[self.f2f]
         # the source neither loses orders nor ships more than it owes: what it shipped is what it
         # owed less what it still owes (with no shipping delay this never shows in transit)
         ship[self.src] = self.owed[self.src] - after.backlog[self.src]
         arrivals = before.transit[:, slot].copy()
         arrivals[now] += ship[now]
+        same_week = self.src & drawn  # a drawn delay of 0 from the source: shipped and arrived this week
+        arrivals[same_week] += ship[same_week] - dtransit[same_week]
+        # where each drawn shipment went: the week it arrives (nan for links with a fixed delay, or nothing sent)
+        landed = delta > TOL * np.maximum(1.0, np.abs(before.transit))
+        self.landed_slots = landed.sum(axis=1)
+        offset = np.where(landed, ((np.arange(S) - t) % S)[None, :, None], -1).max(axis=1)
+        here = same_week[:, None] & (ship - dtransit > TOL * np.maximum(1.0, ship))
+        arrival = np.where(self.landed_slots > 0, t + offset, np.where(here, t, np.nan))
+        self.arrival_week = np.where(drawn[:, None], arrival, np.nan)
         self.arrivals = arrivals
         self.received = self.IN @ arrivals
 
@@ -268,12 +291,40 @@ def play(table, reps, seed):
     """Run a scenario week by week; yield a :class:`Week` for each."""
     sc = chaingame.from_table(table)
     engine = Engine(sc, replications=reps, seed=seed)
+    check_initial_supply_line(sc, engine)
+    arrived_by = None  # links whose shipments may not cross: the latest arrival week seen so far
     while not engine.done:
         before = engine.state.copy()
         obs = engine.begin_week()
         orders, capacity = engine.decide(obs)
         record = engine.end_week(orders, capacity)
-        yield Week(engine, before, record)
+        wk = Week(engine, before, record)
+        if arrived_by is None:
+            arrived_by = np.repeat(_initial_arrivals(sc, engine.net)[:, None], reps, axis=1)
+        wk.arrived_by = arrived_by.copy()
+        arrived_by = np.where(np.isnan(wk.arrival_week), arrived_by, np.fmax(arrived_by, wk.arrival_week))
+        yield wk
+
+
+def _initial_arrivals(sc, net):
+    """(K,) the last week in which goods of a link's initial pipeline arrive (0 if none), from the table."""
+    last = np.zeros(net.n_links)
+    for k, link in enumerate(sc.links):
+        last[k] = max([j + 1 for j, v in enumerate(link.shipments) if v > 0], default=0)
+    return last
+
+
+def check_initial_supply_line(sc, engine):
+    """Week 0: each firm's supply line is the orders, shipments and backlog of its links, its raw
+    materials and production under way, as the scenario writes them."""
+    want = np.zeros(len(sc.firms))
+    for link in sc.links:
+        want[sc.firm_ids.index(link.customer)] += sum(link.orders) + sum(link.shipments) + link.backlog
+    for i, f in enumerate(sc.firms):
+        if f.production:
+            want[i] += f.production.raw + sum(f.production.wip)
+    got = supply_line(engine.net, engine.state)
+    assert np.allclose(got, want[:, None], rtol=TOL, atol=TOL), f"initial supply line {got[:, 0]} != {want}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +339,7 @@ def check_goods(wk: Week) -> None:
                  "goods in chain after == before + from_source - to_market - returned", wk, scale=scale)
     # each term of the balance, derived from the pipelines and stock balances
     expect_close(fl.from_source, wk.ship[wk.src].sum(axis=0), "from_source == shipped on source links", wk)
-    later = wk.src & (net.shipping_delay > 0)
+    later = wk.src & (net.shipping_delay > 0) & ~wk.drawn  # a drawn delay: check_delays
     expect_close(wk.dtransit, wk.ship, "source shipments in transit == owed - backlog after", wk, "link",
                  mask=later)
     expect_close(fl.to_market, wk.ship[wk.mkt].sum(axis=0), "to_market == retailers' market shipments", wk)
@@ -317,6 +368,46 @@ def check_goods(wk: Week) -> None:
     # orders placed reach the mail
     expect_close(wk.IN @ wk.mailed, wk.placed, "orders in the mail == positive orders placed", wk, "firm")
     expect_close(fl.order, wk.after.last_order, "flows.order == state.last_order", wk, "firm")
+    check_delays(wk)
+    check_supply_line(wk)
+
+
+def check_delays(wk: Week) -> None:
+    """A drawn shipment goes whole into the transit slot of one arrival week, a possible delay away;
+    with ``crossing = false`` never before an earlier shipment of its link."""
+    net = wk.net
+    if not wk.drawn.any():
+        return
+    expect(wk.landed_slots <= 1, "a shipment lands in one transit slot", wk, "link", mask=wk.drawn)
+    delay = wk.arrival_week - wk.t
+    for k in np.flatnonzero(wk.drawn):
+        dist = wk.scenario.links[k].delay
+        sent = ~np.isnan(delay[k])
+        if dist.crossing:
+            ok = np.isin(delay[k], [w for w, p in zip(dist.weeks, dist.p) if p > 0])
+            expect(ok | ~sent, f"the delay is one of {dist.weeks}", wk, values={"delay": delay[k]})
+        else:
+            ok = (delay[k] >= min(dist.weeks)) & (delay[k] <= max(dist.weeks))
+            expect(ok | ~sent, f"the delay lies in {min(dist.weeks)}..{max(dist.weeks)}", wk,
+                   values={"delay": delay[k]})
+            expect((wk.arrival_week[k] >= wk.arrived_by[k]) | ~sent, "no shipment overtakes an earlier one "
+                   "(crossing = false)", wk, values={"arrival": wk.arrival_week[k], "after": wk.arrived_by[k]})
+    assert net.slots > max(max(d.weeks) for d in (link.delay for link in wk.scenario.links) if d)
+
+
+def check_supply_line(wk: Week) -> None:
+    """The supply line is exact: it changes by the orders placed, less the goods that reached
+    finished stock (received; produced, for producers), less orders lost on the firm's supply links
+    and the raw materials a producer returned. Every unit in the mail, owed or in transit counts."""
+    net = wk.net
+    before, after = supply_line(net, wk.before), wk.record["on_order"]
+    into_stock = np.where(wk.prod, wk.produced, wk.received)
+    lost = wk.IN @ wk.lost
+    returned = np.where(wk.prod, wk.returned, 0.0)
+    scale = np.maximum(1.0, np.abs(before) + np.abs(after) + wk.placed + into_stock)
+    expect_close(after - before, wk.placed - into_stock - lost - returned,
+                 "supply line after - before == placed - into stock - lost - returned (producers)", wk, "firm",
+                 scale=scale)
 
 
 def check_money(wk: Week) -> None:

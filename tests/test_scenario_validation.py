@@ -389,6 +389,39 @@ PRODUCTION_CASES = [
 # cases: links (0: wholesaler -> retailer, 3: source -> factory)
 
 
+def random_delay_cases():
+    """``shipping_delay = {weeks = [...], p = [...], crossing = ...}`` (chaingame/delays.py)."""
+    d, src = "links.0.shipping_delay", "links.3.shipping_delay"
+
+    def delay(**kw):
+        return {"weeks": [1, 2, 3], "p": [0.25, 0.5, 0.25], **kw}
+
+    out = [case([(d, delay(weeks=[1, v, 3]))], f"{d}.weeks[1]", written(v)) for v in bad_int(1, 52)]
+    out += [case([(src, delay(weeks=[0, v]))], f"{src}.weeks[1]", written(v)) for v in bad_int(0, 52)]
+    out += [case([(d, delay(p=[0.25, v, 0.25]))], f"{d}.p[1]", written(v)) for v in bad_unit()]
+    out += [
+        case([(d, delay(weeks=[1, 2, 2]))], f"{d}.weeks[2]", "2", id="delay-week-twice"),
+        case([(d, delay(weeks=[0, 1, 2]))], f"{d}.weeks[0]", "0", id="delay-0-between-firms"),
+        case([(d, delay(p=[0.5, 0.5]))], f"{d}.p", "[0.5, 0.5]", id="delay-p-too-short"),
+        case([(d, delay(p=[0.25, 0.5, 0.25, 0.0]))], f"{d}.p", "[0.25, 0.5, 0.25, 0.0]", id="delay-p-too-long"),
+        case([(d, delay(p=[0.25, 0.5, 0.3]))], f"{d}.p", "[0.25, 0.5, 0.3]", id="delay-p-sum-above-1"),
+        case([(d, delay(p=[0.25, 0.5, 0.2]))], f"{d}.p", "[0.25, 0.5, 0.2]", id="delay-p-sum-below-1"),
+        case([(d, delay(weeks=[]))], f"{d}.weeks", "[]", id="delay-no-weeks"),
+        case([(d, delay(weeks=2))], f"{d}.weeks", "2", id="delay-weeks-not-a-list"),
+        case([(d, delay(p="1"))], f"{d}.p", '"1"', id="delay-p-not-a-list"),
+        case([(d, {"weeks": [1, 2]})], f"{d}.p", None, "missing", id="delay-no-p"),
+        case([(d, {"p": [1]})], f"{d}.weeks", None, "missing", id="delay-no-weeks-field"),
+        case([(d, delay(crosing=False))], f"{d}.crosing", None, "unknown field", id="delay-unknown-field"),
+        *(case([(d, delay(crossing=v))], f"{d}.crossing", written(v)) for v in bad_bool()),
+        case([(d, delay()), ("links.0.shipments", [4, 4])], "links.0.shipments", "[4, 4]",
+             id="delay-shipments-shorter-than-longest"),
+        case([(d, delay()), ("links.0.shipments", -1)], "links.0.shipments", "-1", id="delay-shipments-negative"),
+        case([(d, delay()), ("links.0.shipments", 3)], "links.0.shipments", "[3.0, 2.25, 0.75]",
+             id="delay-steady-pipeline-not-whole"),
+    ]
+    return out
+
+
 def link_cases():
     out = []
     for i in (0, 3):
@@ -407,6 +440,7 @@ def link_cases():
     out += price_schedule_cases()
     out += [case([("links.0.shipping_delay", v)], "links.0.shipping_delay") for v in bad_int(1, 52)]
     out += [case([("links.3.shipping_delay", v)], "links.3.shipping_delay") for v in bad_int(0, 52)]
+    out += random_delay_cases()
     for field in ("orders", "shipments"):
         p = f"links.0.{field}"
         out += [

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from ..basestock import BaseStockSolution, serial_chain
+from ..chain import half_up
 from ..checks import ScenarioError, number
 from ..engine import Engine
-from ..policies import BaseStock, Policy, Sterman, round_half_up
+from ..policies import BaseStock, Policy, Sterman
 from ..scenario import Scenario, load_scenario
 from .externalities import benchmark_rules
 from .replay import record, replay
@@ -42,7 +43,7 @@ class _StermanBatch(Policy):
         lhat += self.theta * obs.incoming
         stock = obs.inventory - obs.backlog
         adjust = self.alpha_s * (self.s_prime - stock - self.beta * obs.on_order)
-        return np.maximum(0.0, round_half_up(lhat + adjust))
+        return np.maximum(0.0, half_up(lhat + adjust))
 
 
 def _team_costs(sc: Scenario, params: np.ndarray, seed: int | None) -> np.ndarray:

@@ -31,8 +31,9 @@ import pandas as pd
 from scipy.optimize import least_squares
 from scipy.stats import norm
 
+from ..chain import half_up
 from ..checks import ScenarioError, choice, number, show
-from ..policies import Sterman, round_half_up
+from ..policies import Sterman
 from .replay import one_replication
 
 PARAMS = ("theta", "alpha_s", "beta", "s_prime")
@@ -94,7 +95,7 @@ def raw_orders(p: np.ndarray, b: Books, start: float) -> np.ndarray:
 def predict(p: Any, b: Books, start: float, rounded: bool = False) -> np.ndarray:
     """The orders the rule with parameters ``p`` (θ, α_S, β, S') would have placed, weeks 1..W."""
     raw = raw_orders(np.asarray(p, float), b, start)
-    return np.maximum(0.0, round_half_up(raw)) if rounded else np.maximum(0.0, raw)
+    return np.maximum(0.0, half_up(raw)) if rounded else np.maximum(0.0, raw)
 
 
 @dataclass(frozen=True)

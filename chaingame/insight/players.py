@@ -7,7 +7,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..policies import Sterman, round_half_up
+from ..chain import half_up
+from ..policies import Sterman
 
 
 @dataclass(frozen=True)
@@ -39,4 +40,4 @@ class NoisySterman(Sterman):
         stock = obs.inventory - obs.backlog
         adjust = self.alpha_s * (self.s_prime - stock - self.beta * obs.on_order)
         eps = memory["rng"].normal(0.0, self.noise, obs.incoming.shape) if self.noise else 0.0
-        return np.maximum(0.0, round_half_up(lhat + adjust + eps))
+        return np.maximum(0.0, half_up(lhat + adjust + eps))

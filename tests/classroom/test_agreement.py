@@ -23,6 +23,7 @@ CASES = [
     ("classic", {"rule": "smoothing", "alpha": 0.3}),
     ("capacity", None),
     ("network", {"rule": "base_stock", "level": 30}),
+    ("lead-time-variability", {"rule": "smoothing", "alpha": 0.3}),  # delays drawn from the session's seed
 ]
 KEEP = ["week", "firm", "role", *COLUMNS]
 
