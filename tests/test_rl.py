@@ -120,6 +120,25 @@ def test_vector_env_equals_chain_model_replication_by_replication():
                 assert same(mine, h[c].to_numpy().reshape(W, len(sc.firms))), (episode, r, c)
 
 
+def test_vector_env_works_with_gymnasiums_vector_wrappers():
+    """RecordEpisodeStatistics reads the next-step autoreset mode: one episode return per replication
+    per episode, equal to the rewards summed."""
+    from gymnasium.wrappers.vector import RecordEpisodeStatistics
+
+    sc = cg.load_scenario("stochastic").with_values({"weeks": 10})
+    env = RecordEpisodeStatistics(ChainVectorEnv(sc, num_envs=4))
+    env.reset(seed=2)
+    returns, total = [], np.zeros(4)
+    for _ in range(2 * (sc.weeks + 1)):
+        _, reward, _, _, info = env.step(np.full((4, 1), 4.0))
+        total += reward
+        if "episode" in info:
+            returns.append(info["episode"]["r"])
+            assert same(info["episode"]["r"], total) and (info["episode"]["l"] == sc.weeks).all()
+            total[:] = 0
+    assert len(returns) == 2 and not same(returns[0], returns[1])  # the second episode: other replications
+
+
 def test_chain_env_equals_chain_model_with_the_learners_decisions_fixed():
     """The manufacturer learns on the capacity board: its orders and capacity targets replayed in ChainModel
     give the same books of every firm, and its observations are the ones ChainModel's manufacturer sees."""
@@ -128,10 +147,10 @@ def test_chain_env_equals_chain_model_with_the_learners_decisions_fixed():
     order, target = rng.uniform(0, 15, sc.weeks), rng.uniform(0, 15, sc.weeks)
     env = ChainEnv(sc, firm="manufacturer", reward="profit")
     env.reset(seed=3)
-    env.reset()  # replication 1 of seed 3
+    obs, _ = env.reset()  # replication 1 of seed 3
     seen, books, rewards = [], [], []
     for w in range(sc.weeks):
-        seen.append(env._observation())
+        seen.append(obs)
         obs, reward, terminated, _, info = env.step([order[w], target[w]])
         books.append(env.books)
         rewards.append(reward)
@@ -187,6 +206,8 @@ def test_seeds_play_the_replications_of_the_engine():
 def test_bad_input_gets_a_one_line_error_naming_the_field():
     with pytest.raises(cg.ScenarioError, match=r'^firm: "shop" is not a firm of classic \(firms: retailer, '):
         ChainEnv("classic", firm="shop")
+    with pytest.raises(cg.ScenarioError, match=r"^policies\.retailer: is the learning firm \(allowed: rules of the "):
+        ChainEnv("classic", firm="retailer", policies={"retailer": cg.policies.PassThrough()})
     with pytest.raises(cg.ScenarioError, match=r'^reward: "money" is not allowed \(allowed: "cost", "profit"\)$'):
         ChainVectorEnv("classic", reward="money")
     env = ChainVectorEnv("classic", num_envs=2)

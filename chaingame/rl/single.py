@@ -57,6 +57,7 @@ class ChainEnv(gym.Env):
         self.firm = default_firm(sc) if firm is None else firm
         self.index = st.firm_index(sc, self.firm)
         self.reward_kind = st.reward_kind(reward)
+        st.check_policies(sc, self.firm, policies)
         self.policies = policies
         self.observation_names = st.observation_names(sc, self.index)
         self.observation_space, self.action_space = spaces(sc, self.index)

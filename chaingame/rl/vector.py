@@ -47,6 +47,7 @@ class ChainVectorEnv(VectorEnv):
         self.firm = default_firm(sc) if firm is None else firm
         self.index = st.firm_index(sc, self.firm)
         self.reward_kind = st.reward_kind(reward)
+        st.check_policies(sc, self.firm, policies)
         self.policies = policies
         self.keep_books = bool(keep_books)
         self.observation_names = st.observation_names(sc, self.index)
