@@ -95,6 +95,24 @@ def test_parallel_env_passes_pettingzoos_api_test():
     assert env.action_space("factory").shape == (2,) and env.action_space("retailer").shape == (1,)
 
 
+def test_parallel_env_replaying_the_rules_decisions_plays_chain_models_game():
+    """Every agent placing the order its Sterman rule placed in ChainModel (the factory keeping its
+    capacity) gets ChainModel's costs week by week: Sterman's classic game, $2,694 in all."""
+    h = cg.ChainModel("classic").run().history()
+    env = ChainParallelEnv("classic")
+    obs, _ = env.reset(seed=1)
+    costs = []
+    for w in range(1, 37):
+        week = h[h.week == w].set_index("firm")
+        actions = {a: [week.order_placed[a], week.capacity[a]] if a == "factory" else [week.order_placed[a]]
+                   for a in env.agents}
+        obs, rewards, terminated, truncated, _ = env.step(actions)
+        costs.append([-rewards[a] for a in env.possible_agents])
+        assert all(terminated.values()) == (w == 36) and not any(truncated.values())
+    assert env.agents == []
+    assert same(costs, h.cost.to_numpy().reshape(36, 4)) and sum(map(sum, costs)) == 2694.0
+
+
 def test_vector_env_equals_chain_model_replication_by_replication():
     """Fixed random actions for the retailer, R = 3 replications at once, two episodes (autoreset):
     each replication's books are ChainModel's with the retailer's orders fixed, bit for bit."""
