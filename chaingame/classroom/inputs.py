@@ -45,10 +45,17 @@ class Settings:
     timer_seconds: float | None
     bot_rule: dict | None  # an order-rule table, e.g. {"rule": "sterman", "theta": 0.36, ...}; None: the scenario's
     max_order: float  # largest order or capacity a player may enter
+    hide_horizon: bool = False  # players see "week 12", not "of 36" (no end-of-game effects)
 
     def as_json(self) -> dict:
         return {"teams": self.teams, "timer_seconds": self.timer_seconds, "bot_rule": self.bot_rule,
-                "max_order": self.max_order}
+                "max_order": self.max_order, "hide_horizon": self.hide_horizon}
+
+    @classmethod
+    def from_json(cls, raw: Mapping) -> Settings:
+        """Settings as stored (a session stored before ``hide_horizon`` existed shows its horizon)."""
+        return cls(raw["teams"], raw["timer_seconds"], raw["bot_rule"], raw["max_order"],
+                   bool(raw.get("hide_horizon", False)))
 
 
 def scenario_for_session(scenario: str, scenario_toml: str | None, information: str | None,
@@ -101,7 +108,9 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
 
 
 def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, bot_rule: Mapping | None,
-                         max_order: float | None) -> Settings:
+                         max_order: float | None, hide_horizon: bool = False) -> Settings:
+    if not isinstance(hide_horizon, bool):
+        raise ScenarioError("hide_horizon", f"{show(hide_horizon)} is not true or false (allowed: true, false)")
     teams = int(number(teams, "teams", low=1, high=MAX_TEAMS, integer=True))
     if teams * sc.weeks > MAX_TEAM_WEEKS:
         raise ScenarioError("teams", f"{teams} teams × {sc.weeks} weeks = {teams * sc.weeks} team-weeks is above "
@@ -123,7 +132,7 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         bot_policies(sc, bot_rule)
     max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
                                                                               high=1e9))
-    return Settings(teams, timer_seconds, bot_rule, max_order)
+    return Settings(teams, timer_seconds, bot_rule, max_order, hide_horizon)
 
 
 def bot_rule_in(sc: Scenario, bot_rule: Mapping) -> dict:

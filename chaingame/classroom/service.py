@@ -146,7 +146,8 @@ class Classroom:
     def create_session(self, scenario: str, *, teams: int = 1, information: str | None = None,
                        weeks: int | None = None, timer_seconds: float | None = None, bot_rule: dict | None = None,
                        title: str = "", scenario_toml: str | None = None, seed: int | None = None,
-                       max_order: float | None = None, password: str | None = None) -> HostTicket:
+                       max_order: float | None = None, password: str | None = None,
+                       hide_horizon: bool = False) -> HostTicket:
         """A new session in the lobby, every seat a free human seat. Raises ScenarioError naming a bad field.
 
         Args:
@@ -163,6 +164,8 @@ class Classroom:
             max_order: the largest order or capacity a player may enter (default: 50 weeks of mean demand,
                 up to a power of ten, at least 1000).
             password: the teacher password, where the server has one (:attr:`needs_password`).
+            hide_horizon: players see the week, not how many weeks the game has (``SeatView.weeks`` is
+                None until the session ends); the host still sees it.
 
         Teams × weeks is at most :data:`~chaingame.classroom.inputs.MAX_TEAM_WEEKS`, checked before any work.
 
@@ -174,7 +177,7 @@ class Classroom:
             raise Forbidden("password", "is not the teacher password (allowed: the password the server was "
                                         "started with, chaingame play --password)")
         sc, seed = inputs.scenario_for_session(scenario, scenario_toml, information, weeks, seed)
-        settings = inputs.settings_for_session(sc, teams, timer_seconds, bot_rule, max_order)
+        settings = inputs.settings_for_session(sc, teams, timer_seconds, bot_rule, max_order, hide_horizon)
         title = inputs.session_title(title, sc)
         policies = inputs.bot_policies(sc, settings.bot_rule)
         host_key = secrets.token_urlsafe(16)
@@ -292,7 +295,7 @@ class Classroom:
             return HostView(s.code, s.title, s.scenario_name, s.status, s.scenario.information, s.scenario.weeks,
                             s.seed, s.settings.timer_seconds, inputs.describe_rule(s.settings.bot_rule),
                             s.created_at, tuple(teams), sum(self._free(s, seat) for seat in s.seats()),
-                            len(s.occupant))
+                            len(s.occupant), s.settings.hide_horizon)
 
     def start(self, code: str, host_key: str, fill_with_bots: bool = True) -> None:
         """Open week 1 to every team. Free human seats become bot seats unless ``fill_with_bots`` is False."""
@@ -666,7 +669,8 @@ class Classroom:
         running = s.status == Status.RUNNING and not game.done
         return SeatView(
             code=s.code, title=s.title, team=p.team, firm=firm, role=s.scenario.firm(firm).role, player=p.name,
-            status=s.status, week=game.week, weeks=s.scenario.weeks, information=s.scenario.information,
+            status=s.status, week=game.week, information=s.scenario.information,
+            weeks=None if s.settings.hide_horizon and s.status != Status.ENDED else s.scenario.weeks,
             observation=game.observations.get(firm), history=game.seat_history(firm),
             decision=SeatDecision(d.order, d.capacity, d.decided_by, d.submitted_at) if d else None,
             can_submit=running and d is None, waiting=0 if game.done else len(game.firms) - len(game.pending),
@@ -715,7 +719,7 @@ class Classroom:
         code = row["code"]
         sc = from_table(row["scenario_table"])
         raw = row["settings"]
-        settings = inputs.Settings(raw["teams"], raw["timer_seconds"], raw["bot_rule"], raw["max_order"])
+        settings = inputs.Settings.from_json(raw)
         policies = inputs.bot_policies(sc, settings.bot_rule)
         s = _Session(code, row["created_at"], row["title"], row["scenario"], sc, row["seed"], settings,
                      row["host_hash"], Status(row["status"]), row["paused_at"], policies)

@@ -128,3 +128,27 @@ def test_creating_a_session_needs_the_teacher_password_when_one_is_set(db):
         open_room.create_session("classic")
     finally:
         open_room.close()
+
+
+def test_a_hidden_horizon_is_not_in_a_players_view_but_the_host_sees_it(db):
+    room = Classroom(db)
+    host = room.create_session("classic", weeks=12, hide_horizon=True)
+    alice = room.join(host.code, "Alice", team=1, firm="retailer")
+    room.start(host.code, host.host_key)
+    view = room.seat_view(alice.token)
+    assert view.weeks is None and view.week == 1
+    hv = room.host_view(host.code, host.host_key)
+    assert hv.weeks == 12 and hv.horizon_hidden
+    room.close()
+    room = Classroom(db)  # stored with the session
+    try:
+        assert room.seat_view(alice.token).weeks is None
+        shown = room.create_session("classic", weeks=12)
+        bob = room.join(shown.code, "Bob")
+        assert room.seat_view(bob.token).weeks == 12
+        with pytest.raises(ScenarioError, match=r"^hide_horizon: \"yes\" is not true or false"):
+            room.create_session("classic", hide_horizon="yes")
+        room.end(host.code, host.host_key)
+        assert room.seat_view(alice.token).weeks == 12  # the game is over: nothing left to hide
+    finally:
+        room.close()

@@ -497,3 +497,11 @@ def test_the_export_buttons_stay_the_same_widgets_when_the_game_ends(classroom, 
     host.click("End game")
     host.wait_text("status", "ended")
     assert exports() == lobby, "the export buttons were replaced when the game ended"
+
+
+def test_a_hidden_horizon_shows_the_week_alone(classroom, tabs):
+    t = classroom.create_session("classic", weeks=12, hide_horizon=True)
+    ann = join(tabs, t.code, "Ann")
+    classroom.start(t.code, t.host_key)
+    ann.wait_text("week", "week 1")
+    assert ann.text("week") == "week 1" and "12" not in ann.text("week")
