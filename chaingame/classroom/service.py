@@ -584,9 +584,14 @@ class Classroom:
                 if s.status == Status.ENDED:
                     self._keep_ended(s)
                 else:  # not ended but not loaded at start: e.g. written by another process meanwhile
-                    self._sessions[key] = s
-                    self._tokens.update(s.players)
+                    self._make_live(s)
             return s
+
+    def _make_live(self, s: _Session) -> None:
+        """Under the table's lock: ``s`` joins the live sessions (at start, or an ended one played again)."""
+        self._ended.pop(s.code, None)
+        self._sessions[s.code] = s
+        self._tokens.update(s.players)
 
     def _keep_ended(self, s: _Session) -> None:
         """Under the table's lock: keep ``s`` among the recently used ended sessions, forget the oldest."""
@@ -704,8 +709,7 @@ class Classroom:
         s = self._replay(row)
         code = s.code
         with self._lock:
-            self._sessions[code] = s
-            self._tokens.update(s.players)
+            self._make_live(s)
         if s.status == Status.RUNNING:
             for t, game in s.teams.items():
                 if game.deadline is not None and game.deadline < now + RESTART_GRACE:

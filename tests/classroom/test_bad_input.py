@@ -150,7 +150,8 @@ def test_a_thousand_random_bad_inputs_through_every_verb_raise_only_the_services
     verbs = {
         "create_session": lambda: room.create_session(
             arg("classic"), teams=arg(1), information=arg(None), weeks=arg(None), timer_seconds=arg(None),
-            bot_rule=arg(None), title=arg(""), scenario_toml=arg(None), seed=arg(None), max_order=arg(None)),
+            bot_rule=arg(None), title=arg(""), scenario_toml=arg(None), seed=arg(None), max_order=arg(None),
+            hide_horizon=arg(False)),
         "join": lambda: room.join(arg(host.code), arg("Carol"), team=arg(None), firm=arg(None)),
         "resume": lambda: room.resume(arg(seated.token)),
         "join_view": lambda: room.join_view(arg(host.code)),
