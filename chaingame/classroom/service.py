@@ -547,11 +547,16 @@ class Classroom:
     @contextmanager
     def _hosting(self, code, host_key) -> Iterator[_Session]:
         """The session under its lock, for the holder of its host key only."""
+        s = self._host(code, host_key)
+        with s.lock:
+            yield s
+
+    def _host(self, code, host_key) -> _Session:
+        """The session, for the holder of its host key only (a verb then takes ``s.lock``: :meth:`_hosting`)."""
         s = self._session(code)
         if not isinstance(host_key, str) or not hmac.compare_digest(_hash(host_key), s.host_hash):
             raise Forbidden("host_key", f"is not the host key of session {s.code}")
-        with s.lock:
-            yield s
+        return s
 
     @contextmanager
     def _seat(self, token) -> Iterator[tuple[_Session, _Player]]:
