@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import threading
 from pathlib import Path
 
 APP = "chaingame.ui.app"  # the Solara app module (its routes: chaingame.ui.routes)
@@ -94,12 +95,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
                             log_level="warning", ws_ping_interval=20, ws_ping_timeout=40)
     # uvicorn shuts down gracefully on SIGTERM, then raises it again with the handler found at start:
     # ours turns it into an exception, so the finally below closes the database as after Ctrl+C.
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main else None
     try:
         uvicorn.Server(config).run()
     except Shutdown:
         pass
     finally:
         classroom.close()  # stops its ticker
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         echo("chaingame classroom: stopped, database closed")
