@@ -41,6 +41,7 @@ def show(value: Any) -> str:
     else:
         text = repr(value)
     text = text.replace("\n", "\\n").replace("\r", "\\r")
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate shows as \ud800
     return text if len(text) <= 60 else text[:57] + "..."
 
 
