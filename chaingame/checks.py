@@ -45,6 +45,13 @@ def show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def show_path(path: Any) -> str:
+    """A file path as a user wrote it, quoted on one line; a long one keeps its end (the file's name)."""
+    text = json.dumps(str(path), ensure_ascii=False)  # one line: json escapes line breaks
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= 120 else '"...' + text[-116:]
+
+
 def key(name: Any) -> str:
     """A field name as it may stand in a path, with line breaks and other control characters escaped."""
     text = name if isinstance(name, str) else show(name)
