@@ -213,9 +213,9 @@ class Network:
         object.__setattr__(self, "_ins", ins)
         object.__setattr__(self, "_split", bool(np.any(same_cus[np.ix_(ins, ins)].sum(axis=1) > 1)))
         object.__setattr__(self, "_ins_same", same_cus[np.ix_(ins, ins)].astype(float))
-        self._compile_bom(F)
+        self._compile_bom()
 
-    def _compile_bom(self, F: int) -> None:
+    def _compile_bom(self) -> None:
         """The index arrays of assembly: ``_bom_links`` (J,) the component links, ``_bom_firms`` (B,)
         the assembling firms, ``_bom_rows`` (B,) their rows among the producers, ``_bom_of`` (J,) each
         component link's firm among ``_bom_firms``, ``_bom_plan`` the sum over each firm's components,
