@@ -252,7 +252,7 @@ def test_scenarios_lists_every_bundled_one_per_line():
     assert {"classic", "stochastic", "network", "capacity"} <= set(bundled())
 
 
-@pytest.mark.parametrize("command", ["", "scenarios", "run", "play", "assets", "sweep", "plot"])
+@pytest.mark.parametrize("command", ["", "scenarios", "run", "show", "compare", "play", "assets", "sweep", "plot"])
 def test_help(command):
     """``--help`` on the command and on every subcommand, through the console script."""
     args = [command] if command else []
