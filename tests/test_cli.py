@@ -374,7 +374,8 @@ def test_help_and_input_errors_load_no_heavy_module(tmp_path):
             "for argv in (['--help'], ['run', '--help'], ['sweep', '--help'], ['plot', '--help'],"
             " ['compare', '--help'],"
             " ['run', 'nope'], ['run', 'classic', '--weeks', '0'], ['show', 'nope'], ['sweep', 'nope.toml'],"
-            " ['compare', 'nope', '--set', 'a=1'], ['run', '--from', 'nope.json']):\n"
+            " ['compare', 'nope', '--set', 'a=1'], ['run', '--from', 'nope.json'],"
+            " ['plot', 'nope.parquet', '--x', 'a', '--y', 'b']):\n"
             "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
             "print(*sorted(m for m in ('mesa', 'pandas', 'matplotlib', 'solara') if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)

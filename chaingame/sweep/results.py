@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads in read_table, once the path has been checked (a bad one is reported at once)
+    import pandas as pd
 
 from ..checks import ScenarioError, show
 from .spec import METRICS
@@ -24,6 +27,8 @@ def read_table(path: str | Path, label: str = "results") -> pd.DataFrame:
                                    f"{' or '.join(OUT_FORMATS)})")
     if not path.is_file():
         raise ScenarioError(label, f"{show(str(path))} is not an existing file")
+    import pandas as pd
+
     try:
         df = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
