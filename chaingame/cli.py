@@ -1,4 +1,4 @@
-"""The ``chaingame`` command: run scenarios, list the bundled ones, sweep and plot, serve the classroom.
+"""The ``chaingame`` command: run, show and list scenarios, compare treatments, sweep and plot, serve the classroom.
 
 Wrong input exits with status 2 and one line on stderr naming the field, the value and what is
 allowed; nothing is written before the input has been checked.
