@@ -121,15 +121,15 @@ def cmd_run(args) -> int:
         run_figure(history, title=f"{sc.name}: orders, inventory and backlog per firm").savefig(
             out / "orders.png", dpi=110)
         written.append(out / "orders.png")
-    if recorded is not None:
-        same = all(summary[k] == recorded.get(k) for k in ("chain", "firms"))
-        if not same:
-            print(f"chaingame run: the numbers differ from {args.from_} (recorded by chaingame "
-                  f"{recorded.get('chaingame', '?')}, rerun by {summary['chaingame']})", file=sys.stderr)
-        elif not args.quiet:
-            print(f"\nsame numbers as {args.from_}, bit for bit")
     if not args.quiet:
         print(f"\nwrote {', '.join(map(str, written))}")
+    if recorded is not None:
+        if not all(summary[k] == recorded.get(k) for k in ("chain", "firms")):
+            print(f"chaingame run: the numbers differ from {args.from_} (recorded by chaingame "
+                  f"{recorded.get('chaingame', '?')}, rerun by {summary['chaingame']})", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print(f"same numbers as {args.from_}, bit for bit")
     return 0
 
 
@@ -424,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "keeps every week)")
     p.add_argument("--from", dest="from_", metavar="SUMMARY",
                    help="rerun the run recorded in a summary.json (or its folder): the same scenario, seed and "
-                        "burn-in, hence the same numbers bit for bit (checked and reported)")
+                        "burn-in, hence the same numbers bit for bit (checked: exit status 1 if they differ)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors (no table, no progress bar)")
     p.add_argument("--no-plot", action="store_true", help="do not draw orders.png (faster)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",

@@ -66,6 +66,11 @@ def test_rerun_from_summary_json_is_bit_for_bit(tmp_path):
     assert again == s  # figures, seed, burn-in, overrides and the scenario: the same
     assert (tmp_path / "again" / "history.csv").read_bytes() == (first / "history.csv").read_bytes()
 
+    s["chain"]["cost"] += 1  # a record that this version does not reproduce: said, with exit status 1
+    (first / "summary.json").write_text(json.dumps(s))
+    p = run("run", "--from", str(first), "--out", "third", "--quiet", cwd=tmp_path)
+    assert p.returncode == 1 and "the numbers differ from" in p.stderr, p.stderr
+
 
 def test_run_figures_are_the_array_engine_s_with_burn_in(tmp_path):
     """Two paths agree: the CLI's figures after a burn-in are simulate()'s for that replication."""
