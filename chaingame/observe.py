@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import money
 from .chain import Flows, Network, State, supply_line
 from .information import Information, covers
 from .prices import ANNOUNCED
@@ -50,6 +51,11 @@ class Observation:
         chain: every firm's books (``full``; None otherwise).
         price_ahead: (A, R) the announced prices of orders placed in the next A weeks
             (``prices.ANNOUNCED``), where a price schedule changes the firm's price; None otherwise.
+        receivables, payables: $ its customers owe it and it owes its suppliers (invoices not yet
+            paid); committed: $ of its open orders at the links' prices; can_pay: cash + credit
+            limit - payables - committed, what it may still commit (inf with unlimited credit).
+            Its own books (:mod:`chaingame.money`), in every mode; None where the scenario has no
+            money rules (every shipment paid at once, unlimited credit).
     """
 
     firm: str
@@ -74,6 +80,10 @@ class Observation:
     demand: np.ndarray | None = None
     chain: ChainView | None = None
     price_ahead: np.ndarray | None = None
+    receivables: np.ndarray | None = None
+    payables: np.ndarray | None = None
+    committed: np.ndarray | None = None
+    can_pay: np.ndarray | None = None
 
     @property
     def position(self) -> np.ndarray:
@@ -84,6 +94,7 @@ class Observation:
 # an observation's own-firm fields, in this order
 _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
         "capacity", "cost", "cash", "due", "supplied", "price", "regular_price")
+_MONEY = ("receivables", "payables", "committed", "can_pay")  # with money rules, after them
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
@@ -105,6 +116,8 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None
     if pos is not None:
         rows.append(pos)
+    if net.money:
+        rows += _money(net, state)
     stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
     if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
@@ -120,9 +133,21 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         ahead = None
         if net.promoted[f]:
             ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
+        books = dict(zip(_MONEY, own[len(rows) - len(_MONEY):])) if net.money else {}
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead))
+                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
+                               **books))
     return out
+
+
+def _money(net: Network, state: State) -> list[np.ndarray]:
+    """Each firm's receivables, payables, committed orders and what it can pay, (F, R) each."""
+    payables = money.payables(net, state)
+    committed = money.committed(net, state)
+    with np.errstate(invalid="ignore"):
+        room = state.cash + net.credit_limit[:, None] - payables - committed
+    can_pay = np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
+    return [money.receivables(net, state), payables, committed, can_pay]
 
 
 def _prices(net: Network, state: State) -> dict[str, np.ndarray]:

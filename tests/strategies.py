@@ -20,7 +20,9 @@ bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the so
 ``random_delays`` (False: every shipping delay a fixed number of weeks; by default about one link
 in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], p = [...]}``).
 Order batching (review periods and phases, minimum orders, packs) and price schedules are drawn
-last, after everything else.
+last, after everything else, and after them the money rules (``money``, default True: payment
+delays and the invoices outstanding, credit limits, interest and deposit rates, the insolvency
+rule and the ``cash_base_stock`` rule for some firms).
 """
 
 from __future__ import annotations
@@ -90,8 +92,9 @@ class DrawChooser:
 
 class _Gen:
     def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True,
-                 random_delays=True):
+                 random_delays=True, money=True):
         self.c = c
+        self.money = money
         self.random_delays = random_delays
         self.max_firms = max_firms
         self.min_weeks = min_weeks
@@ -196,7 +199,28 @@ class _Gen:
         for lk in links:  # drawn last, so that the draws before them are those of a scenario without prices
             if c.boolean():
                 lk["price_schedule"] = self.price_schedule()
+        if self.money and c.boolean():  # drawn last of all: the draws before are those of a scenario without money
+            self.money_rules(raw)
         return raw
+
+    def money_rules(self, raw: dict) -> None:
+        """Payment terms, credit limits, interest, insolvency rules and the cash-aware rule."""
+        c = self.c
+        for lk in raw["links"]:
+            if c.boolean():
+                n = c.integer(0, 3)
+                lk["payment_delay"] = n
+                self.maybe(lk, "payments", lambda n=n: self.seq(n, 40))
+        for f in raw["firms"].values():
+            if c.boolean():
+                f["credit_limit"] = c.choice((0, 50, 200, math.inf, 12.5))
+            self.maybe(f, "interest_rate", lambda: c.choice((0.01, 0, 0.1, 0.002)))
+            self.maybe(f, "deposit_rate", lambda: c.choice((0.005, 0, 0.05)))
+            self.maybe(f, "insolvency", lambda: c.choice(("cap", "stop")))
+            if c.integer(0, 3) == 0:
+                p = {"rule": "cash_base_stock", "level": self.qty(40)}
+                self.maybe(p, "credit", lambda: c.choice((0, 20, 100)))
+                f["policy"] = p
 
     def batching(self, raw: dict) -> None:
         """Order batching: review periods and phases, minimum orders, packs, a review_phases mode."""
