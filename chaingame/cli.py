@@ -103,7 +103,7 @@ def cmd_run(args) -> int:
     firms = metrics.summary(history, burn_in)
     chain = metrics.chain_summary(history, burn_in).iloc[0]
     if not args.quiet:
-        _print_run(sc, engine.seed, burn_in, firms, chain)
+        _print_run(sc, engine.seed, burn_in, firms, chain, history)
 
     history.to_csv(out / "history.csv", index=False)
     summary = {
@@ -154,7 +154,7 @@ def _play(engine, columns, quiet: bool = False):
     return tidy(engine, cols).drop(columns="replication")
 
 
-def _print_run(sc, seed: int, burn_in: int, firms, chain) -> None:
+def _print_run(sc, seed: int, burn_in: int, firms, chain, history) -> None:
     print(f"{sc.name}: {sc.title}" if sc.title else sc.name)
     burn = f", weeks 1-{burn_in} left out of the figures" if burn_in else ""
     print(f"{sc.weeks} weeks, seed {seed}, information {sc.information}{burn}\n")
@@ -169,6 +169,9 @@ def _print_run(sc, seed: int, burn_in: int, firms, chain) -> None:
     peak = f"{chain.peak_order:g} (wk {int(chain.peak_week)})"
     print(f"{'chain':<28}{_fmt(chain.cost):>10}{_fmt(chain.profit):>10}{_fmt(chain.max_bullwhip):>10}"
           f"{_fmt(chain.fill_rate, '.1%'):>11}{peak:>16}")
+    net = sc.network()
+    if net.money or bool((net.price > 0).any()):
+        _cash_table(firms, chain, history)
 
 
 def cmd_show(args) -> int:
@@ -179,6 +182,26 @@ def cmd_show(args) -> int:
         raise ScenarioError("SCENARIO", f'"{args.scenario}" is not a bundled scenario (allowed: {", ".join(names)})')
     sys.stdout.write(names[args.scenario].read_text(encoding="utf-8"))
     return 0
+
+
+def _cash_table(firms, chain, history) -> None:
+    """The cash figures of ``chaingame run`` (scenarios with prices or money rules; chaingame.metrics):
+    each firm's cash at the end and weeks insolvent, from the history."""
+    by_firm = history.groupby("firm", sort=False)
+    end_cash, insolvent = by_firm["cash"].last(), by_firm["insolvent"].sum()
+    header = (f"\n{'firm':<14}{'cash':>10}{'DIO':>8}{'DSO':>8}{'DPO':>8}{'cash-to-cash':>14}{'peak WC':>10}"
+              f"{'interest':>10}{'insolvent':>11}")
+    print(header)
+    print("-" * (len(header) - 1))
+    for row in firms.itertuples():
+        print(f"{row.firm:<14}{_fmt(end_cash[row.firm]):>10}{_fmt(row.dio, '.1f'):>8}{_fmt(row.dso, '.1f'):>8}"
+              f"{_fmt(row.dpo, '.1f'):>8}{_fmt(row.cash_to_cash, '.1f'):>14}{_fmt(row.peak_working_capital):>10}"
+              f"{_fmt(row.interest):>10}{int(insolvent[row.firm]):>11}")
+    print("-" * (len(header) - 1))
+    print(f"{'chain':<14}{'':>10}{'':>24}{_fmt(chain.cash_to_cash, '.1f'):>14}"
+          f"{_fmt(chain.peak_working_capital):>10}{_fmt(chain.interest):>10}")
+    print("(days of inventory, receivables, payables; cash-to-cash = DIO + DSO - DPO, Farris & Hutchison 2002; "
+          "peak WC = the largest stock at cost + receivables - payables, $)")
 
 
 def cmd_play(args) -> int:
