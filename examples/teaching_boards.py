@@ -91,7 +91,8 @@ def network(replications: int, seed: int) -> list[dict]:
         res = cg.simulate(sc, replications, seed=seed)
         north = res.firms[res.firms.firm == "north"].set_index("replication")
         distributor = res.firms[res.firms.firm == "distributor"].set_index("replication")
-        out[name] = {"north's fill rate (%)": 100 * north.fill_rate.to_numpy(), "north's cost ($)": north.cost.to_numpy(),
+        out[name] = {"north's fill rate (%)": 100 * north.fill_rate.to_numpy(),
+                     "north's cost ($)": north.cost.to_numpy(),
                      "distributor's peak order": distributor.peak_order.to_numpy()}
     return [row("network", k, out["steady"][k], out["surge"][k], "south steady at 4") for k in out["surge"]]
 
@@ -104,8 +105,10 @@ def capacity() -> list[dict]:
     for name, sc in (("flat", flat), ("rise", rise)):
         res = cg.simulate(sc, 1, seed=sc.seed)
         retailer = res.firms[res.firms.firm == "retailer"]
-        out[name] = {"team cost ($)": res.chain.cost.to_numpy(), "retailer's fill rate (%)": 100 * retailer.fill_rate.to_numpy(),
-                     "manufacturer's peak order": res.firms[res.firms.firm == "manufacturer"].peak_order.to_numpy()}
+        manufacturer = res.firms[res.firms.firm == "manufacturer"]
+        out[name] = {"team cost ($)": res.chain.cost.to_numpy(),
+                     "retailer's fill rate (%)": 100 * retailer.fill_rate.to_numpy(),
+                     "manufacturer's peak order": manufacturer.peak_order.to_numpy()}
     return [row("capacity", k, out["flat"][k], out["rise"][k], "demand stays at 8") for k in out["rise"]]
 
 
