@@ -21,7 +21,8 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 4. producers start production, ``min(raw materials, capacity)``, and finish what was started
    ``production_delay`` weeks ago (a zero delay finishes at once);
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
-   customers; the rest is backlogged (or lost where the firm's unmet orders are lost);
+   customers by its allocation rule (:func:`_allocate`); the rest is backlogged (or lost where the
+   firm's unmet orders are lost);
 6. customers pay for what was shipped to them, at the link's price of the week the order was
    placed where the link has a price schedule (:func:`_pay_at_order_prices`); holding, backlog,
    lost-sales, capacity and production costs are charged on the end-of-week state;
@@ -142,7 +143,9 @@ class Network:
     market_links: np.ndarray  # (C,) link index of each end-customer demand stream
     sees_market: np.ndarray  # (F, C) 1 where firm f is upstream of (or is) the retailer of stream c
     whole_units: bool
-    priority: bool  # allocation by priority (else proportional)
+    allocation: tuple[str, ...]  # (F,) each firm's allocation rule as a supplier (ALLOCATION_RULES)
+    turn_weeks: np.ndarray  # (F,) weeks of sales a turn-and-earn supplier counts (0 for other rules)
+    vmi: np.ndarray  # (K,) bool: vendor-managed, the supplier decides the customer's orders (engine, observe)
     slots: int  # ring size S, > every delay
     # order batching (see _batched); None: off (every week, no minimum, no packs)
     review_period: np.ndarray | None = None  # (F,) weeks between the firm's orders, >= 1
@@ -197,12 +200,7 @@ class Network:
         object.__setattr__(self, "_charges", tuple(name for name, rate in (
             ("lost_sales", self.lost_sales_cost), ("capacity", self.capacity_cost),
             ("production", self.production_cost)) if np.any(rate != 0)))
-        # a supplier's only customer gets what it can ship; several share a shortage (_allocate)
-        customers_of = np.bincount(s[firm_supplied], minlength=F)
-        shared = firm_supplied[customers_of[s[firm_supplied]] > 1]
-        object.__setattr__(self, "_sole_links", firm_supplied[customers_of[s[firm_supplied]] == 1])
-        object.__setattr__(self, "_shared_links", shared)
-        object.__setattr__(self, "_shared_same", same_sup[np.ix_(shared, shared)].astype(float))
+        _compile_allocation(self, same_sup)
         # a customer with several suppliers splits its order by the links' shares (place)
         ins = np.flatnonzero(c >= 0)
         object.__setattr__(self, "_ins", ins)
@@ -282,6 +280,51 @@ def _gather_sum(x: np.ndarray, plan: _SumPlan) -> np.ndarray:
     return out
 
 
+ALLOCATION_RULES = ("proportional", "priority", "turn_and_earn", "uniform")
+
+
+def _compile_allocation(net: Network, same_sup: np.ndarray) -> None:
+    """Index arrays of step 5 (:func:`_allocate`), by each supplier's allocation rule.
+
+    A supplier's only customer gets what it can ship, whatever the rule. ``_priority_levels``
+    holds the links of priority suppliers by rank; ``_shared_links`` the links of proportional
+    suppliers with several customers; ``_fill_links`` those of uniform and turn-and-earn
+    suppliers (water-filling), of which ``_turn_pos`` are turn-and-earn's, with their sales
+    windows ``_turn_window`` and the customer whose sales count (``_turn_customer``, -1 for end
+    customers: what the market link shipped).
+    """
+    s, F = net.supplier, len(net.firms)
+    firm_supplied = net._firm_supplied
+    rule = np.array([net.allocation[f] for f in s[firm_supplied]], dtype=object)
+    customers_of = np.bincount(s[firm_supplied], minlength=F)
+    many = customers_of[s[firm_supplied]] > 1
+    by_priority = firm_supplied[rule == "priority"]
+    levels = tuple(by_priority[net.priority_level[by_priority] == level]
+                   for level in range(int(net.priority_level.max()) + 1 if len(by_priority) else 0))
+    shared = firm_supplied[many & (rule == "proportional")]
+    fill = firm_supplied[many & np.isin(rule, ("uniform", "turn_and_earn"))]
+    turn_pos = np.flatnonzero(np.array([net.allocation[s[k]] == "turn_and_earn" for k in fill], dtype=bool))
+    window = np.array([net.turn_weeks[s[k]] for k in fill[turn_pos]], dtype=int)
+    values = {
+        "_only_priority": len(by_priority) == len(firm_supplied) and len(firm_supplied) > 0,
+        "_priority_levels": levels,
+        "_sole_links": firm_supplied[~many & (rule != "priority")],
+        "_shared_links": shared,
+        "_shared_same": same_sup[np.ix_(shared, shared)].astype(float),
+        "_fill_links": fill,
+        "_fill_same": same_sup[np.ix_(fill, fill)].astype(float),
+        "_fill_plan": _sum_plan([np.flatnonzero(s[fill] == f) for f in range(F)]),
+        "_fill_rounds": int(customers_of[s[fill]].max()) if len(fill) else 0,
+        "_turn_pos": turn_pos,
+        "_turn_window": window,
+        "_turn_customer": net.customer[fill[turn_pos]],
+        "_turn_link": fill[turn_pos],
+        "turn_slots": int(window.max()) if len(window) else 0,
+    }
+    for name, value in values.items():
+        object.__setattr__(net, name, value)
+
+
 @dataclass
 class State:
     """The chain at the end of a week, for R replications. Week 0 is the initial state."""
@@ -297,6 +340,7 @@ class State:
     wip: np.ndarray  # (F, S, R) production under way, by week of completion mod S
     capacity_plan: np.ndarray  # (F, S, R) capacity in force from a future week, by week mod S
     last_order: np.ndarray  # (F, R) the order each firm placed last week
+    turns: np.ndarray  # (T, H, R) sales counted by turn-and-earn links, by week mod H (T = H = 0 unused)
     backlog_value: np.ndarray | None = None  # (K, R) $ the backlog is bought at (kept with a price schedule)
 
     def copy(self) -> State:
@@ -308,7 +352,7 @@ class State:
 
 
 _ARRAYS = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip",
-           "capacity_plan", "last_order", "backlog_value")
+           "capacity_plan", "last_order", "turns", "backlog_value")
 
 
 def _each(a: np.ndarray | None, fn):
@@ -374,6 +418,7 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
         wip=ring(firm_init["wip"], F),
         capacity_plan=plan,
         last_order=firm("last_order"),
+        turns=np.zeros((len(net._turn_link), net.turn_slots, R)),
         backlog_value=None if net.order_price is None else net.order_price[:, :1] * backlog,
     )
 
@@ -397,23 +442,31 @@ def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, sam
     return base + (rank < left)
 
 
-def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
-    """Split each supplier's shipments among its customers' claims ``owed`` (K, R).
+def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray, state: State) -> np.ndarray:
+    """Split each supplier's shipments among its customers' claims ``owed`` (K, R), by its rule.
 
-    Proportional by default (each customer gets the same fraction of its claim; whole units by
-    largest remainder), or in order of the links' priority.
+    A supplier ships ``min(on hand, claims)``; only a shortage is split, and a supplier's only
+    customer gets all it can ship whatever the rule. Rules (``Network.allocation``, per firm):
+
+    - ``proportional``: each customer gets the same fraction of its claim;
+    - ``priority``: customers in order of their links' ``priority``, each in full while stock lasts;
+    - ``uniform``: equal shares, capped at each claim, what a cap leaves passed on to the others
+      (water-filling, :func:`_fill`);
+    - ``turn_and_earn``: shares in proportion to each customer's sales over the supplier's last
+      ``turn_weeks`` weeks (Cachon & Lariviere 1999), capped and passed on likewise (:func:`_turn_weights`).
+
+    Whole units by largest remainder, ties to the first link.
     """
     sup = net.supplier
     ship = np.zeros_like(owed)
-    firm_links = net._firm_supplied
-    if net.priority:
+    if net._priority_levels:
         left = on_hand.copy()
-        for level in range(int(net.priority_level.max()) + 1 if len(firm_links) else 0):
-            ks = firm_links[net.priority_level[firm_links] == level]
+        for ks in net._priority_levels:
             take = np.minimum(owed[ks], left[sup[ks]])
             ship[ks] = take
             left[sup[ks]] -= take
-        return ship
+        if net._only_priority:
+            return ship
     total = net.by_supplier(owed)
     can = np.minimum(on_hand, total)
     sole, shared = net._sole_links, net._shared_links
@@ -423,7 +476,69 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray) -> np.ndarray
         ship[shared] = owed[shared] * frac[sup[shared]]
         if net.whole_units:
             ship[shared] = _largest_remainder(ship[shared], can, sup[shared], net._shared_same)
+    if len(net._fill_links):
+        ship[net._fill_links] = _fill(net, owed[net._fill_links], can, _turn_weights(net, state))
     return ship
+
+
+def _turn_weights(net: Network, state: State) -> np.ndarray:
+    """The weight of each water-filled link (len(_fill_links), R): 1 for uniform suppliers; for
+    turn-and-earn ones the sales of the link's customer over the supplier's last ``turn_weeks``
+    weeks before this one (fewer at the start of the game: none in week 1), added oldest first."""
+    weights = np.ones((len(net._fill_links), state.backlog.shape[1]))
+    if len(net._turn_pos):
+        sales = np.zeros((len(net._turn_pos), state.backlog.shape[1]))
+        t, H = state.week, net.turn_slots
+        for age in range(H, 0, -1):
+            sales += np.where((net._turn_window >= age)[:, None], state.turns[:, (t - age) % H], 0.0)
+        weights[net._turn_pos] = sales
+    return weights
+
+
+def _record_turns(net: Network, state: State, ship: np.ndarray, sold: np.ndarray) -> None:
+    """Keep this week's sales of the customers of turn-and-earn links: what a firm customer shipped
+    to its own customers, what end customers bought on a market link."""
+    cus = net._turn_customer
+    now = np.where((cus >= 0)[:, None], sold[np.maximum(cus, 0)], ship[net._turn_link])
+    state.turns[:, state.week % net.turn_slots] = now
+
+
+def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Water-filling by weight on the links of ``net._fill_links``: each claim c gets min(c, λ w),
+    with λ per supplier such that the shares add up to what it can ship, ``can`` (F, R).
+
+    Claims of positive weight fill first; a cap's leftover is passed on to the others, round by
+    round (at most one round per customer). What is left once every claim of positive weight is
+    met goes to the claims of weight 0 in proportion to them (so with no sales counted yet,
+    turn-and-earn is proportional). Whole units by largest remainder, ties to the first link.
+    """
+    sup = net.supplier[net._fill_links]
+    plan = net._fill_plan
+    free = (weights > 0) & (claims > 0)
+    share = np.zeros_like(claims)
+    rest = can
+    for _ in range(net._fill_rounds):
+        level = _level(rest, _gather_sum(np.where(free, weights, 0.0), plan))
+        capped = free & (counted(claims) <= counted(level[sup] * weights))  # a claim its share covers
+        if not capped.any():
+            break
+        share = np.where(capped, claims, share)
+        free &= ~capped
+        rest = np.maximum(rest - _gather_sum(np.where(capped, claims, 0.0), plan), 0.0)
+    held = _gather_sum(np.where(free, weights, 0.0), plan)
+    share = np.where(free, _level(rest, held)[sup] * weights, share)
+    unweighted = (weights <= 0) & (claims > 0)
+    if unweighted.any():
+        frac = _level(np.where(held > 0, 0.0, rest), _gather_sum(np.where(unweighted, claims, 0.0), plan))
+        share = np.where(unweighted, claims * np.minimum(frac, 1.0)[sup], share)
+    if net.whole_units:
+        share = _largest_remainder(share, can, sup, net._fill_same)
+    return share
+
+
+def _level(amount: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """amount / weight, 0 where the weight is 0."""
+    return np.divide(amount, weight, out=np.zeros_like(amount), where=weight > 0)
 
 
 def _pay_at_order_prices(net: Network, state: State, t: int, before: np.ndarray, incoming: np.ndarray,
@@ -515,9 +630,12 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     # 5. fill orders
     fs = net._firm_supplied
     owed = state.backlog + incoming
-    ship = _allocate(net, owed, state.inventory)
+    ship = _allocate(net, owed, state.inventory, state)
     shipped_link[fs] = ship[fs]
-    state.inventory -= net.by_supplier(ship)
+    sold = net.by_supplier(ship)
+    state.inventory -= sold
+    if net.turn_slots:
+        _record_turns(net, state, ship, sold)
     _send(net, state, t, net._f2f_fixed, net._f2f_drawn, ship, delays)
     unmet = owed - ship
     lost_link = np.where(net.lost[:, None], unmet, 0.0)
@@ -549,7 +667,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         received=received,
         started=started,
         produced=produced,
-        shipped=net.by_supplier(ship),
+        shipped=sold,
         on_time=net.by_supplier(on_time),
         lost=lost,
         backlog=owed_to_customers,

@@ -1,6 +1,12 @@
 """What a firm may see: the observation a decision rule, a bot or a human player receives.
 
 What each information mode adds to a firm's own books is in :mod:`chaingame.information`.
+
+Whatever the mode, the supplier of a vendor-managed (VMI) link also sees, of that customer, what
+VMI shows it (Disney & Towill 2003): inventory, backlog, supply line, incoming orders (its sales
+demand), goods shipped (its sales) and the orders decided for it (:class:`VmiView`); and the
+rule that decides the customer's orders sees that and nothing more (:func:`vmi_observation`).
+
 The observation is built on the server from the chain state; nothing else reaches a rule or a page.
 """
 
@@ -28,6 +34,22 @@ class ChainView:
 
 
 @dataclass(frozen=True)
+class VmiView:
+    """What a VMI supplier sees of its vendor-managed customers, (n, R) arrays in link order."""
+
+    customers: tuple[str, ...]
+    inventory: np.ndarray
+    backlog: np.ndarray  # owed to the customer's own customers
+    on_order: np.ndarray  # the customer's supply line (on its one, vendor-managed, link)
+    incoming: np.ndarray  # orders (or end-customer demand) that reached the customer: its sales demand
+    shipped: np.ndarray  # what the customer shipped: its sales
+    last_order: np.ndarray  # the order the supplier decided for it last week
+
+
+_VMI = ("inventory", "backlog", "on_order", "incoming", "shipped", "last_order")  # VmiView's books
+
+
+@dataclass(frozen=True)
 class Observation:
     """One firm's view at the end of a week, before it decides; arrays of shape (R,).
 
@@ -50,6 +72,7 @@ class Observation:
         chain: every firm's books (``full``; None otherwise).
         price_ahead: (A, R) the announced prices of orders placed in the next A weeks
             (``prices.ANNOUNCED``), where a price schedule changes the firm's price; None otherwise.
+        vmi: what VMI shows of the customers whose orders the firm decides (None if none).
     """
 
     firm: str
@@ -74,6 +97,7 @@ class Observation:
     demand: np.ndarray | None = None
     chain: ChainView | None = None
     price_ahead: np.ndarray | None = None
+    vmi: VmiView | None = None
 
     @property
     def position(self) -> np.ndarray:
@@ -112,6 +136,7 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         for a in books:
             a.flags.writeable = False
         chain = ChainView(net.firms, *books)
+    managed = _vmi_views(net, values) if net.vmi.any() else {}
     out = []
     t, R = state.week, state.inventory.shape[1]
     for f in range(net.n_firms):
@@ -121,7 +146,8 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         if net.promoted[f]:
             ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead))
+                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
+                               vmi=managed.get(f)))
     return out
 
 
@@ -132,3 +158,24 @@ def _prices(net: Network, state: State) -> dict[str, np.ndarray]:
     if net.firm_price is None:
         return {"price": regular, "regular_price": regular}
     return {"price": np.broadcast_to(net.firm_price[:, state.week, None], shape), "regular_price": regular}
+
+
+def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView]:
+    """Each VMI supplier's view of its vendor-managed customers, in a block of memory of its own."""
+    views = {}
+    for s in sorted(set(net.supplier[net.vmi])):
+        cus = net.customer[net.vmi & (net.supplier == s)]
+        block = np.stack([values[k][cus] for k in _VMI], axis=0).copy()  # (fields, n, R)
+        views[int(s)] = VmiView(tuple(net.firms[c] for c in cus), *block)
+    return views
+
+
+def vmi_observation(supplier: Observation, row: int, role: str) -> Observation:
+    """The observation a VMI rule decides on: customer ``row`` of the supplier's :class:`VmiView`,
+    shaped as that firm's own observation. What VMI does not show (raw materials, production,
+    goods received, capacity, cost, cash, what its suppliers owed and shipped it, prices) is NaN;
+    POS data, the chain view and announced prices are None."""
+    view = supplier.vmi
+    books = {k: getattr(view, k)[row].copy() for k in _VMI}
+    unseen = {k: np.full(books["inventory"].shape, np.nan) for k in _OWN if k not in books}
+    return Observation(firm=view.customers[row], role=role, week=supplier.week, **books, **unseen)

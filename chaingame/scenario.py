@@ -24,13 +24,14 @@ from . import delays as delays_mod
 from . import demand as demand_mod
 from . import policies as pol
 from . import prices
-from .chain import MARKET, SOURCE, Network, State, initial_state
+from .chain import ALLOCATION_RULES, MARKET, SOURCE, Network, State, initial_state
 from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, table, text
 from .information import MODES, Information
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
-ALLOCATION = ("proportional", "priority")
+ALLOCATION = ALLOCATION_RULES
+TURN_WEEKS = 4  # weeks of sales turn-and-earn counts unless told (Cachon & Lariviere 1999 count past sales)
 UNMET = ("backlog", "lost")
 MAX_DELAY = delays_mod.MAX_WEEKS  # weeks: the longest order, shipping, production or capacity delay
 REVIEW_PHASES = ("staggered", "synchronized", "random")  # review_phases: how a supplier's customers' cycles sit
@@ -40,11 +41,22 @@ TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "a
               "whole_units", "demand", "defaults", "firms", "links", "review_phases"]
 FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_cost", "lost_sales_cost",
                "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production",
-               "review_period", "review_phase", "min_order", "pack"]
+               "review_period", "review_phase", "min_order", "pack", "allocation"]
 PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
-               "price", "share", "priority", "returns", "price_schedule"]
+               "price", "share", "priority", "returns", "price_schedule", "vmi"]
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """How a supplier splits a shortage among its customers (chain.py, step 5)."""
+
+    rule: str  # one of ALLOCATION
+    weeks: int = 0  # turn_and_earn: weeks of each customer's sales that count (0 for other rules)
+
+
+PROPORTIONAL = Allocation("proportional")
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,7 @@ class Firm:
     review_phase: int = 0  # 0..review_period-1: orders at the end of weeks phase + 1, phase + 1 + period, ...
     min_order: float = 0.0  # a positive order below it is raised to it
     pack: float | None = None  # orders are whole multiples of it, rounded up (None: no packs)
+    allocation: Allocation = PROPORTIONAL  # as a supplier: its own, else the scenario's
 
     @property
     def producer(self) -> bool:
@@ -108,6 +121,7 @@ class Link:
     returns: bool  # negative orders (returns) accepted (source links only)
     price_schedule: tuple[prices.PriceChange, ...] = ()  # weeks of ordering at another price than ``price``
     delay: delays_mod.ShippingDelay | None = None  # a random shipping delay (None: shipping_delay weeks)
+    vmi: pol.Policy | None = None  # vendor-managed: the rule by which the supplier decides the customer's orders
 
 
 @dataclass(frozen=True)
@@ -120,7 +134,7 @@ class Scenario:
     weeks: int
     seed: int
     information: Information
-    allocation: str
+    allocation: Allocation  # the chain-wide rule; a firm's own is Firm.allocation
     whole_units: bool
     demand: demand_mod.Demand
     firms: tuple[Firm, ...]
@@ -384,13 +398,14 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
     weeks = number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)
     seed = check_seed(raw.get("seed", 0))
     information = Information(choice(raw.get("information", Information.SILO), "information", MODES))
-    allocation = choice(raw.get("allocation", "proportional"), "allocation", ALLOCATION)
+    allocation = _allocation(raw.get("allocation", "proportional"), "allocation")
     whole_units = boolean(raw.get("whole_units", True), "whole_units")
     name = text(raw.get("name", "scenario"), "name")
     title = text(raw.get("title", ""), "title")
     description = text(raw.get("description", ""), "description")
     demand = demand_mod.from_table(raw.get("demand", {"process": "constant", "level": 4}), "demand", weeks)
-    defaults = dict(table(raw.get("defaults", {}), "defaults", [f for f in FIRM_FIELDS if f != "role"]))
+    inherited = [f for f in FIRM_FIELDS if f not in ("role", "allocation")]  # the chain-wide allocation is top-level
+    defaults = dict(table(raw.get("defaults", {}), "defaults", inherited))
     if "production" in defaults:  # checked even where every firm has its own
         _production(defaults["production"], "defaults.production")
     if "demand" in defaults:
@@ -415,7 +430,12 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
     firms = []
     for fid in ids:
         inbound = [k for k in links if k.customer == fid]
-        firms.append(_firm(fid, firms_raw[fid], defaults, inbound, weeks, information))
+        firm = _firm(fid, firms_raw[fid], defaults, inbound, weeks, information)
+        if "allocation" in firms_raw[fid]:
+            firm = replace(firm, allocation=_allocation(firms_raw[fid]["allocation"], f"firms.{fid}.allocation"))
+        elif allocation != PROPORTIONAL:
+            firm = replace(firm, allocation=allocation)
+        firms.append(firm)
     firm_by_id = {f.id: f for f in firms}
     links = [replace(k, price=k.price if k.price is not None else
                      (firm_by_id[k.supplier].price if k.supplier != "source" else 0.0)) for k in links]
@@ -426,6 +446,7 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
             i = next(i for i, k in inbound if not k.returns)
             raise ScenarioError(f"links.{i}.returns", f"false, while other suppliers of {fid} accept returns "
                                                       "(allowed: all of a firm's links accept returns or none)")
+    links = _vmi_links(links_raw, links, firms)
     if whole_units:
         _check_whole(firms, links)
         _check_whole_batches(firms)
@@ -434,6 +455,71 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
                                links, seed)
     return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
                     tuple(firms), tuple(links), copy.deepcopy(dict(raw)))
+
+
+def _allocation(raw: Any, path: str) -> Allocation:
+    """An allocation rule: a name, or a table ``{rule = "turn_and_earn", weeks = 4}``."""
+    if isinstance(raw, str):
+        rule = choice(raw, path, ALLOCATION)
+        return Allocation(rule, TURN_WEEKS if rule == "turn_and_earn" else 0)
+    if not isinstance(raw, Mapping):
+        names = ", ".join(f'"{a}"' for a in ALLOCATION)
+        raise ScenarioError(path, f"{show(raw)} is not an allocation rule (allowed: {names}, "
+                                  'or a table such as {rule = "turn_and_earn", weeks = 4})')
+    table(raw, path, ["rule", "weeks"], required=["rule"])
+    rule = choice(raw["rule"], f"{path}.rule", ALLOCATION)
+    if rule != "turn_and_earn":
+        if "weeks" in raw:
+            raise ScenarioError(f"{path}.weeks", f"given for {show(rule)} (allowed: only with rule "
+                                                 '"turn_and_earn")')
+        return Allocation(rule)
+    return Allocation(rule, number(raw.get("weeks", TURN_WEEKS), f"{path}.weeks", low=1, high=52, integer=True))
+
+
+def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm]) -> list[Link]:
+    """Vendor-managed links (``vmi = true`` or a rule table): the supplier decides its customer's
+    orders by an ordering rule run on what VMI shows it of the customer (Disney & Towill 2003).
+
+    ``true`` is ``{rule = "base_stock"}``; a table without ``rule`` is a base-stock table, whose
+    ``level`` defaults to the customer's inventory position at the start (inventory − backlog +
+    supply line): the supplier keeps the customer where the scenario starts it.
+    """
+    out = list(links)
+    firm_by_id = {f.id: f for f in firms}
+    for i, (raw, k) in enumerate(zip(links_raw, links)):
+        value = raw.get("vmi", False)
+        path = f"links.{i}.vmi"
+        if value is False:
+            continue
+        if value is not True and not isinstance(value, Mapping):
+            raise ScenarioError(path, f"{show(value)} is not true, false or a rule table (allowed: true, false, "
+                                      '{level = ...} or {rule = "...", ...} as a policy)')
+        if k.supplier == "source":
+            raise ScenarioError(path, 'set on a link from "source" (allowed: VMI on a link between firms: the '
+                                      "supplier manages its customer's stock)")
+        others = [j for j, o in enumerate(links) if o.customer == k.customer and j != i]
+        if others:
+            raise ScenarioError(path, f"set, while {k.customer} has other suppliers (links.{others[0]}) "
+                                      "(allowed: VMI on a firm's only supplier link)")
+        customer = firm_by_id[k.customer]
+        table_ = {"rule": "base_stock"} if value is True else {"rule": "base_stock", **value}
+        lead = _lead_time(k, customer.production, customer.review_period)
+        rule = pol.from_table(table_, path, pol.ORDER_RULES, lead_time=lead,
+                              level=_initial_position(customer, k, links))
+        if getattr(rule, "signal", "orders") != "orders":
+            raise ScenarioError(f"{path}.signal", f"{show(rule.signal)} (allowed: \"orders\": a VMI rule runs "
+                                                  "on the customer's own sales)")
+        out[i] = replace(k, vmi=rule)
+    return out
+
+
+def _initial_position(firm: Firm, link: Link, links: list[Link]) -> float:
+    """A firm's inventory position at the start, on hand − owed to customers + supply line (0 if below)."""
+    owed = firm.backlog + sum(o.backlog for o in links if o.supplier == firm.id)
+    line = sum(link.orders) + link.backlog + sum(link.shipments)
+    if firm.production:
+        line += firm.production.raw + sum(firm.production.wip)
+    return max(0.0, firm.inventory - owed + line)
 
 
 def _check_whole(firms: list[Firm], links: list[Link]) -> None:
@@ -776,7 +862,9 @@ def _network(sc: Scenario) -> Network:
         market_links=np.array(market, int),
         sees_market=sees,
         whole_units=sc.whole_units,
-        priority=sc.allocation == "priority",
+        allocation=tuple(f.allocation.rule for f in firms),
+        turn_weeks=np.array([f.allocation.weeks for f in firms], dtype=int),
+        vmi=np.array([k.vmi is not None for k in links] + [False] * len(market)),
         slots=max(delays) + 1,
         order_price=prices.order_prices(price, [k.price_schedule for k in links] + [()] * len(market), sc.weeks),
         **_network_batching(sc),

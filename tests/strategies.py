@@ -21,6 +21,9 @@ bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the so
 in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], p = [...]}``).
 Order batching (review periods and phases, minimum orders, packs) and price schedules are drawn
 last, after everything else.
+
+Allocation rules (top level and per firm) and vendor-managed links (``vmi``, on a firm's only
+supplier link from another firm) are drawn too.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import numpy as np
 NON_RETAILER_ROLES = ("wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 DEMAND_PROCESSES = ("constant", "step", "normal", "uniform", "poisson", "ar1", "seasonal", "trace")
+ALLOCATION_RULES = ("proportional", "priority", "uniform", "turn_and_earn")
 ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1", "forward_buy",
                "gaming")
 NEGATIVE_CAPABLE = ("moving_average", "smoothing", "ar1")  # may return orders < 0 (signal "orders")
@@ -125,7 +129,7 @@ class _Gen:
         raw: dict[str, Any] = {"weeks": self.weeks, "seed": c.integer(0, 2**31)}
         if information != "silo" or c.boolean():
             raw["information"] = information
-        allocation = c.choice(("proportional", "priority"))
+        allocation = self.allocation()
         if allocation != "proportional" or c.boolean():
             raw["allocation"] = allocation
         raw["whole_units"] = self.whole
@@ -175,6 +179,10 @@ class _Gen:
                     returning.add(names[i])
 
         links = [self.link(s, cu, cu in returning) for s, cu in pairs]
+        for lk in links:  # vendor-managed: on a firm's only supplier link, from a firm
+            if lk["supplier"] != "source" and sum(cu == lk["customer"] for _, cu in pairs) == 1 \
+                    and c.integer(0, 3) == 0:
+                lk["vmi"] = self.vmi()
         defaults = {}
         if c.boolean():
             defaults = self.firm_fields(role=None, returning=False)
@@ -197,6 +205,26 @@ class _Gen:
             if c.boolean():
                 lk["price_schedule"] = self.price_schedule()
         return raw
+
+    def allocation(self) -> str | dict:
+        """An allocation rule: a name, or turn-and-earn's table with its weeks."""
+        c = self.c
+        rule = c.choice(ALLOCATION_RULES)
+        if rule == "turn_and_earn" and c.boolean():
+            return {"rule": rule, "weeks": c.integer(1, 6)}
+        return rule
+
+    def vmi(self) -> bool | dict:
+        """A VMI link's rule: true (base stock at the customer's starting position) or a rule table."""
+        c = self.c
+        kind = c.choice(("true", "level", "sterman", "pass_through"))
+        if kind == "true":
+            return True
+        if kind == "level":
+            return {"level": self.qty(30)}
+        if kind == "sterman":
+            return {"rule": "sterman", "beta": c.choice((1.0, 0.34, 0)), "s_prime": self.qty(30)}
+        return {"rule": "pass_through"}
 
     def batching(self, raw: dict) -> None:
         """Order batching: review periods and phases, minimum orders, packs, a review_phases mode."""
@@ -327,6 +355,8 @@ class _Gen:
         self.maybe(f, "last_order", lambda: self.qty(10))
         if c.boolean():
             f["policy"] = self.policy(returning)
+        if role is not None and c.integer(0, 3) == 0:
+            f["allocation"] = self.allocation()  # its own, over the scenario's
         return f
 
     def policy(self, returning: bool) -> dict:

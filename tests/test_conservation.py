@@ -44,7 +44,8 @@ The file's properties:
 3. ``test_bounds_and_units``: no negative stock, raw, WIP, backlog, mail, transit or capacity;
    shipments >= 0, <= owed per link, <= on hand per firm, and a firm ships min(on hand, owed)
    split by the allocation rule (proportional: within a unit of the exact share; priority: no lower
-   rank served before a higher one is filled); production starts min(raw, capacity); backlog only
+   rank served before a higher one is filled; uniform and turn-and-earn: a short claim gets its
+   weight's share, within a unit); production starts min(raw, capacity); backlog only
    on links whose supplier backlogs, lost sales only where unmet orders are lost; whole units stay
    whole; orders >= 0 unless returns are allowed; fixed orders are obeyed.
 4. ``test_history_reconciles``: ``ChainModel(...).history()`` (R = 1) has one row per week and
@@ -454,7 +455,10 @@ def check_bounds(wk: Week) -> None:
     # allocation among a supplier's customers
     for f in range(net.n_firms):
         out = np.flatnonzero(net.supplier == f)
-        if net.priority:
+        rule = net.allocation[f]
+        if rule in ("uniform", "turn_and_earn") and len(out) > 1:
+            check_water_filling(wk, f, out, ship[out], owed[out], tol)
+        elif rule == "priority":
             ranked = out[np.argsort(net.priority_level[out], kind="stable")]
             short = ship[ranked] < owed[ranked] - tol  # (n, R)
             starved_before = np.cumsum(short, axis=0) - short > 0  # a higher rank was short
@@ -498,6 +502,36 @@ def check_bounds(wk: Week) -> None:
                           ("lost", wk.lost), ("started", wk.started), ("demand", fl.demand),
                           ("orders in the mail", wk.mailed), ("returned", wk.returned)]:
             expect(whole(arr), f"{name} in whole units", wk, values={name: arr})
+
+
+def check_water_filling(wk: Week, f: int, out, ship, owed, tol) -> None:
+    """Uniform and turn-and-earn: shares min(claim, level x weight), so a claim left short got at
+    least its weight's share of every other customer's (within a unit with whole units), and a
+    claim of weight 0 is served only once every claim of positive weight is met."""
+    net = wk.net
+    weights = np.ones_like(ship)
+    if net.allocation[f] == "turn_and_earn":
+        pos = np.searchsorted(net._fill_links, out)
+        rows = [np.flatnonzero(net._fill_links[net._turn_pos] == k)[0] for k in out]
+        sales = np.zeros_like(ship)
+        for i, row in enumerate(rows):
+            for age in range(1, int(net._turn_window[row]) + 1):
+                if wk.t - age >= 1:
+                    sales[i] += wk.before.turns[row, (wk.t - age) % net.turn_slots]
+        weights = sales
+        assert np.array_equal(net._fill_links[pos], out)
+    slack = 1 + tol if net.whole_units else tol * max(1.0, float(np.abs(owed).max(initial=0)))
+    short = ship < owed - tol
+    for i in range(len(out)):
+        for j in range(len(out)):  # ship_i = λ w_i + e_i and ship_j <= λ w_j + e_j, |e| < slack
+            expect(~short[i] | (weights[i] <= 0) | (weights[j] <= 0)
+                   | (ship[i] * weights[j] >= ship[j] * weights[i] - slack * (weights[i] + weights[j])),
+                   f"{net.allocation[f]}: a short claim gets its weight's share", wk,
+                   values={"ship": ship[i], "other": ship[j], "w": weights[i], "w_other": weights[j]})
+        served_zero = (weights[i] <= 0) & (ship[i] > tol)
+        expect(~served_zero | ~np.any(short & (weights > 0), axis=0),
+               f"{net.allocation[f]}: weight 0 served only after the weighted claims", wk,
+               values={"ship": ship[i]})
 
 
 def check_source(wk: Week) -> None:

@@ -179,7 +179,8 @@ TOP_CASES = [
     *(case([("weeks", v)], "weeks") for v in bad_int(1, 100_000)),
     *(case([("seed", v)], "seed") for v in bad_int(0, 2**63 - 1)),
     *(case([("information", v)], "information") for v in bad_choice(["silo", "pos", "full"])),
-    *(case([("allocation", v)], "allocation") for v in bad_choice(["proportional", "priority"])),
+    *(case([("allocation", v)], "allocation") for v in bad_choice(["proportional", "priority", "turn_and_earn",
+                                                                    "uniform"])),
     *(case([("whole_units", v)], "whole_units") for v in bad_bool()),
     *(case([(f, v)], f) for f in ("name", "title", "description") for v in bad_text()),
     *(case([("demand", v)], "demand") for v in bad_table()),
@@ -536,12 +537,41 @@ UNKNOWN_CASES = [
     case([("links.3.retrns", True)], "links.3.retrns", None, "unknown field"),
 ]
 
+ALLOCATION_RULES = ["proportional", "priority", "turn_and_earn", "uniform"]
+ALLOCATION_CASES = [
+    *(case([(p, v)], p) for p in ("allocation", "firms.wholesaler.allocation") for v in [5, True, [1]]),
+    *(case([(p, {"rule": v})], f"{p}.rule", written(v)) for p in ("allocation", "firms.factory.allocation")
+      for v in bad_choice(ALLOCATION_RULES)),
+    *(case([(p, {"rule": "turn_and_earn", "weeks": v})], f"{p}.weeks", written(v)) for p in ("allocation",
+      "firms.distributor.allocation") for v in bad_int(1, 52)),
+    *(case([("allocation", {"rule": r, "weeks": 4})], "allocation.weeks", None, "turn_and_earn", id=f"weeks-with-{r}")
+      for r in ("proportional", "priority", "uniform")),
+    case([("allocation", {"weeks": 4})], "allocation.rule", None, "missing", id="allocation-without-rule"),
+    case([("allocation", {"rule": "uniform", "wekes": 4})], "allocation.wekes", None, "unknown field"),
+    case([("firms.wholesaler.allocation", "turn-and-earn")], "firms.wholesaler.allocation", '"turn-and-earn"'),
+    case([("defaults.allocation", "uniform")], "defaults.allocation", None, "unknown field",
+         id="allocation-in-defaults"),
+]
+
+VMI_CASES = [
+    *(case([("links.0.vmi", v)], "links.0.vmi", written(v)) for v in [1, 0, "true", [1]]),
+    case([("links.3.vmi", True)], "links.3.vmi", None, "source", id="vmi-from-the-source"),
+    case([("links.+", {"supplier": "source", "customer": "retailer"}), ("links.0.vmi", True)], "links.0.vmi",
+         None, "only supplier", id="vmi-on-a-customer-with-two-suppliers"),
+    case([("links.0.vmi", {"level": -1})], "links.0.vmi.level", "-1"),
+    case([("links.0.vmi", {"level": "high"})], "links.0.vmi.level", '"high"'),
+    case([("links.0.vmi", {"rule": "sterman", "thета": 1})], "links.0.vmi.thета", None, "unknown field"),
+    case([("links.0.vmi", {"rule": "bogus"})], "links.0.vmi.rule", '"bogus"'),
+    case([("information", "pos"), ("links.0.vmi", {"rule": "smoothing", "signal": "demand"})],
+         "links.0.vmi.signal", '"demand"', id="vmi-rule-on-pos-data"),
+]
+
 MISSING_CASES = [
     case([(f, DELETE)], f, None, "missing", id=f"no-{f}") for f in ("weeks", "firms", "links")
 ]
 
 ALL_CASES = (TOP_CASES + DEMAND_CASES + firm_cases() + POLICY_CASES + PRODUCTION_CASES + link_cases()
-             + STRUCTURE_CASES + UNKNOWN_CASES + MISSING_CASES)
+             + STRUCTURE_CASES + UNKNOWN_CASES + MISSING_CASES + ALLOCATION_CASES + VMI_CASES)
 
 
 @pytest.mark.parametrize(("edits", "path", "value", "word"), ALL_CASES)
@@ -717,6 +747,17 @@ GOOD_CASES = [
     ([("firms.retailer.policy", {"rule": "gaming", "base": "moving_average", "p": 2})],
      lambda sc: sc.firm("retailer").policy.base.lead_time == 4),  # the firm's lead time reaches the base rule
     ([("allocation", "priority"), ("links.0.priority", 1000)], lambda sc: sc.links[0].priority == 1000),
+    *(([("allocation", r)], lambda sc, r=r: sc.allocation.rule == r and sc.firm("factory").allocation.rule == r)
+      for r in ALLOCATION_RULES),
+    ([("allocation", "turn_and_earn")], lambda sc: sc.firm("wholesaler").allocation.weeks == 4),
+    ([("allocation", {"rule": "turn_and_earn", "weeks": 52})], lambda sc: sc.network().turn_weeks.max() == 52),
+    ([("allocation", {"rule": "uniform"}), ("firms.wholesaler.allocation", {"rule": "turn_and_earn", "weeks": 1})],
+     lambda sc: sc.network().allocation == ("uniform", "turn_and_earn", "uniform", "uniform")),
+    ([("links.0.vmi", True)], lambda sc: sc.links[0].vmi.level == 28 and sc.network().vmi.tolist()[:4] ==
+     [True, False, False, False]),
+    ([("links.0.vmi", False)], lambda sc: sc.links[0].vmi is None),
+    ([("links.0.vmi", {"level": 0})], lambda sc: sc.links[0].vmi.level == 0),
+    ([("links.2.vmi", {"rule": "sterman", "beta": 1})], lambda sc: sc.links[2].vmi.beta == 1),
     ([("links.0.price", 0), ("links.0.share", 0.5), ("links.0.backlog", 3)], lambda sc: sc.links[0].price == 0),
     ([("links.3.returns", True)], lambda sc: sc.links[3].returns),
     ([("links.0.price_schedule", [])],

@@ -501,8 +501,8 @@ class Classroom:
                 game.opened_at = now
                 game.deadline = now + s.settings.timer_seconds if s.settings.timer_seconds else None
                 self._store.open_week(s.code, game.team, game.current, game.opened_at, game.deadline)
-            for f in game.firms:
-                if f not in game.pending and s.modes[(game.team, f)] == "bot":
+            for f in game.firms:  # a vendor-managed seat is decided by its supplier's VMI rule, as a bot
+                if f not in game.pending and (s.modes[(game.team, f)] == "bot" or f in game.vendor_managed):
                     self._bot_decides(s, game, f, "bot_seat", now)
             if not game.complete:
                 return game.team
