@@ -1,7 +1,7 @@
 """docs/teaching.md, the teachers' page, holds what it promises and its figures are the engine's.
 
-- Every bundled scenario has a section (a heading naming it), and every script and figure the page
-  names exists.
+- Every bundled scenario has a section (a heading naming it) and a row in the summary table naming
+  its script, and every script and figure the page names exists.
 - ``pos-sharing`` is ``classic`` changed in one lever only: POS data shared and Sterman's rule on
   the demand signal.
 - ``examples/teaching_pos.py``, run as a script, prints the classic board's figures the engine
@@ -30,6 +30,14 @@ FIXED_WEEKS = 4  # orders fixed at 4 in weeks 1-4 on the classic board
 @pytest.mark.parametrize("name", sorted(bundled()))
 def test_every_bundled_scenario_has_a_section(name):
     assert re.search(rf"^#{{2,3}} `{re.escape(name)}`$", TEXT, flags=re.M), f"docs/teaching.md: no section `{name}`"
+
+
+@pytest.mark.parametrize("name", sorted(bundled()))
+def test_every_bundled_scenario_has_a_row_in_the_summary_table(name):
+    summary = TEXT.split("## Summary", 1)[1].split("\n## ", 1)[0]
+    row = re.search(rf"^\| \[`{re.escape(name)}`\]\(#{re.escape(name)}\) \|(.+)\|$", summary, flags=re.M)
+    assert row, f"docs/teaching.md: no summary row for `{name}`"
+    assert re.search(r"\[[\w.-]+\.py\]\(\.\./examples/[\w.-]+\.py\)", row[1]), f"{name}: the row names no script"
 
 
 def test_every_script_the_page_names_exists():
