@@ -13,8 +13,10 @@ class FirmAgent(mesa.Agent):
     """A firm of the value chain (retailer, wholesaler, distributor, manufacturer or supplier).
 
     Each week it receives its :class:`~chaingame.observe.Observation` (nothing else) and turns it
-    into an order, and for producers a capacity target, with its rules. After the week its books
-    (``inventory``, ``backlog``, ``order_placed``, ``cost``, ... as in the history) are attributes.
+    into an order, and for producers a capacity target, with its rules (a vendor-managed firm's
+    order by its supplier's VMI rule, on ``order_observation``: what the supplier sees of it).
+    After the week its books (``inventory``, ``backlog``, ``order_placed``, ``cost``, ... as in the
+    history) are attributes.
     """
 
     def __init__(self, model: mesa.Model, firm_id: str, role: str, policy: Policy,
@@ -27,12 +29,13 @@ class FirmAgent(mesa.Agent):
         self.memory: dict = {}
         self.capacity_memory: dict = {}
         self.observation: Observation | None = None
+        self.order_observation: Observation | None = None  # what the order rule sees (VMI: the supplier's view)
         self.total_cost = 0.0  # $ operating cost since week 1
 
     def decide(self) -> tuple[np.ndarray, np.ndarray]:
         """Order (and capacity target) from this week's observation."""
         obs = self.observation
-        order = self.policy.decide(obs, self.memory)
+        order = self.policy.decide(self.order_observation or obs, self.memory)
         capacity = self.capacity_rule.target(obs, self.capacity_memory) if self.capacity_rule else obs.capacity
         return order, capacity
 

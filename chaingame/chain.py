@@ -19,12 +19,17 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
    of ``Network.delay_links`` each shipment's delay is drawn (:mod:`chaingame.delays`) and it goes
    into the transit slot of its own arrival week;
 4. producers start production, ``min(raw materials, capacity)``, and finish what was started
-   ``production_delay`` weeks ago (a zero delay finishes at once);
+   ``production_delay`` weeks ago (a zero delay finishes at once); a firm assembling by bill of
+   materials starts ``min(min over components j of floor(on hand_j / units_j), capacity)`` and
+   uses ``units_j`` of each component per unit started (:func:`_assemble`);
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
-   customers; the rest is backlogged (or lost where the firm's unmet orders are lost);
-6. customers pay for what was shipped to them, at the link's price of the week the order was
-   placed where the link has a price schedule (:func:`_pay_at_order_prices`); holding, backlog,
-   lost-sales, capacity and production costs are charged on the end-of-week state;
+   customers by its allocation rule (:func:`_allocate`); the rest is backlogged (or lost where the
+   firm's unmet orders are lost);
+6. customers are invoiced for what was shipped to them, at the link's price of the week the order
+   was placed where the link has a price schedule (:func:`_pay_at_order_prices`), and pay at once,
+   or ``payment_delay`` weeks later (:mod:`chaingame.money`); holding, backlog, lost-sales,
+   capacity and production costs are charged on the end-of-week state, and interest on the
+   week's opening cash where a firm has an interest rate;
 7. (:func:`place`) each firm orders what :func:`accepted_orders` makes of its decision (whole
    units, never negative unless returns are allowed; 0 outside the firm's review weeks, raised
    to its minimum order and rounded up to whole packs where it has them); an order placed at the
@@ -44,6 +49,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from . import money
 
 SOURCE = -1  # supplier index of a source link
 MARKET = -1  # customer index of a market link
@@ -125,7 +132,7 @@ class Network:
     order_delay: np.ndarray  # (K,) weeks, >= 1 (0 on market links)
     shipping_delay: np.ndarray  # (K,) weeks, >= 1 between firms, >= 0 from the source
     price: np.ndarray  # (K,) $/unit paid by the customer to the supplier
-    share: np.ndarray  # (K,) share of the customer's order sent on this link
+    share: np.ndarray  # (K,) share of the customer's order sent on this link (bill of materials: units per product)
     lost: np.ndarray  # (K,) bool: unmet orders on this link are lost, not backlogged
     priority_level: np.ndarray  # (K,) rank among the supplier's outgoing links (priority allocation)
     producer: np.ndarray  # (F,) bool
@@ -142,7 +149,9 @@ class Network:
     market_links: np.ndarray  # (C,) link index of each end-customer demand stream
     sees_market: np.ndarray  # (F, C) 1 where firm f is upstream of (or is) the retailer of stream c
     whole_units: bool
-    priority: bool  # allocation by priority (else proportional)
+    allocation: tuple[str, ...]  # (F,) each firm's allocation rule as a supplier (ALLOCATION_RULES)
+    turn_weeks: np.ndarray  # (F,) weeks of sales a turn-and-earn supplier counts (0 for other rules)
+    vmi: np.ndarray  # (K,) bool: vendor-managed, the supplier decides the customer's orders (engine, observe)
     slots: int  # ring size S, > every delay
     # order batching (see _batched); None: off (every week, no minimum, no packs)
     review_period: np.ndarray | None = None  # (F,) weeks between the firm's orders, >= 1
@@ -156,9 +165,20 @@ class Network:
     delay_cdf: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (K_random, M) cumulative p
     delay_floor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # (K_random,) last initial arrival
     delay_crossing: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (K_random,) may shipments cross
+    # assembly by bill of materials: units of the link's component per unit of the customer's product on
+    # the inbound links of firms with a bill of materials, 0 elsewhere; None: no firm has one (see _compile_bom)
+    bom_units: np.ndarray | None = None  # (K,)
+    # money rules (chaingame/money.py); None: off (paid at shipment, unlimited credit, no interest)
+    payment_delay: np.ndarray | None = None  # (K,) weeks from shipment to payment
+    credit_limit: np.ndarray | None = None  # (F,) $ a firm may borrow (inf: unlimited)
+    interest_rate: np.ndarray | None = None  # (F,) per week, on negative cash (paid to a bank outside the chain)
+    deposit_rate: np.ndarray | None = None  # (F,) per week, earned on positive cash
+    insolvency_stop: np.ndarray | None = None  # (F,) bool: insolvent firms stop ordering (else: capped)
     out_links: np.ndarray = field(init=False)  # (F, K) 1 where f supplies link k (market included)
     in_links: np.ndarray = field(init=False)  # (F, K) 1 where f is the customer of k (source included)
     batching: bool = field(init=False)  # some firm reviews less than weekly, has a minimum order or packs
+    money: bool = field(init=False)  # some money rule is on: payment terms, a credit limit or interest
+    pay_slots: int = field(init=False)  # ring size P of the invoices, > every payment delay
 
     def __post_init__(self):
         F, K = len(self.firms), len(self.supplier)
@@ -176,6 +196,8 @@ class Network:
         object.__setattr__(self, "out_links", out)
         object.__setattr__(self, "in_links", inn)
         self._compile_prices()
+        for name, value in money.compile_network(self).items():
+            object.__setattr__(self, name, value)
         s = self.supplier
         same_sup = (s[:, None] == s[None, :]) & (s[:, None] >= 0)
         c = self.customer
@@ -197,17 +219,32 @@ class Network:
         object.__setattr__(self, "_charges", tuple(name for name, rate in (
             ("lost_sales", self.lost_sales_cost), ("capacity", self.capacity_cost),
             ("production", self.production_cost)) if np.any(rate != 0)))
-        # a supplier's only customer gets what it can ship; several share a shortage (_allocate)
-        customers_of = np.bincount(s[firm_supplied], minlength=F)
-        shared = firm_supplied[customers_of[s[firm_supplied]] > 1]
-        object.__setattr__(self, "_sole_links", firm_supplied[customers_of[s[firm_supplied]] == 1])
-        object.__setattr__(self, "_shared_links", shared)
-        object.__setattr__(self, "_shared_same", same_sup[np.ix_(shared, shared)].astype(float))
+        _compile_allocation(self, same_sup)
         # a customer with several suppliers splits its order by the links' shares (place)
         ins = np.flatnonzero(c >= 0)
         object.__setattr__(self, "_ins", ins)
         object.__setattr__(self, "_split", bool(np.any(same_cus[np.ix_(ins, ins)].sum(axis=1) > 1)))
         object.__setattr__(self, "_ins_same", same_cus[np.ix_(ins, ins)].astype(float))
+        self._compile_bom()
+
+    def _compile_bom(self) -> None:
+        """The index arrays of assembly: ``_bom_links`` (J,) the component links, ``_bom_firms`` (B,)
+        the assembling firms, ``_bom_rows`` (B,) their rows among the producers, ``_bom_of`` (J,) each
+        component link's firm among ``_bom_firms``, ``_bom_plan`` the sum over each firm's components,
+        ``_bom_ins`` (J,) the component links' rows among ``_ins`` (orders: product order × units)."""
+        if self.bom_units is None:
+            return
+        links = np.flatnonzero(self.bom_units > 0)
+        firms = np.unique(self.customer[links])
+        if not np.all(self.producer[firms]):
+            raise ValueError("bom_units on the links of a firm that does not produce")
+        object.__setattr__(self, "_bom_links", links)
+        object.__setattr__(self, "_bom_firms", firms)
+        object.__setattr__(self, "_bom_rows", np.searchsorted(np.flatnonzero(self.producer), firms))
+        of = np.searchsorted(firms, self.customer[links])
+        object.__setattr__(self, "_bom_of", of)
+        object.__setattr__(self, "_bom_plan", _sum_plan([np.flatnonzero(of == b) for b in range(len(firms))]))
+        object.__setattr__(self, "_bom_ins", np.searchsorted(self._ins, links))
 
     def _compile_batching(self, F: int) -> None:
         for name, off in (("review_period", 1), ("review_phase", 0), ("min_order", 0.0), ("pack", 0.0)):
@@ -282,6 +319,51 @@ def _gather_sum(x: np.ndarray, plan: _SumPlan) -> np.ndarray:
     return out
 
 
+ALLOCATION_RULES = ("proportional", "priority", "turn_and_earn", "uniform")
+
+
+def _compile_allocation(net: Network, same_sup: np.ndarray) -> None:
+    """Index arrays of step 5 (:func:`_allocate`), by each supplier's allocation rule.
+
+    A supplier's only customer gets what it can ship, whatever the rule. ``_priority_levels``
+    holds the links of priority suppliers by rank; ``_shared_links`` the links of proportional
+    suppliers with several customers; ``_fill_links`` those of uniform and turn-and-earn
+    suppliers (water-filling), of which ``_turn_pos`` are turn-and-earn's, with their sales
+    windows ``_turn_window`` and the customer whose sales count (``_turn_customer``, -1 for end
+    customers: what the market link shipped).
+    """
+    s, F = net.supplier, len(net.firms)
+    firm_supplied = net._firm_supplied
+    rule = np.array([net.allocation[f] for f in s[firm_supplied]], dtype=object)
+    customers_of = np.bincount(s[firm_supplied], minlength=F)
+    many = customers_of[s[firm_supplied]] > 1
+    by_priority = firm_supplied[rule == "priority"]
+    levels = tuple(by_priority[net.priority_level[by_priority] == level]
+                   for level in range(int(net.priority_level.max()) + 1 if len(by_priority) else 0))
+    shared = firm_supplied[many & (rule == "proportional")]
+    fill = firm_supplied[many & np.isin(rule, ("uniform", "turn_and_earn"))]
+    turn_pos = np.flatnonzero(np.array([net.allocation[s[k]] == "turn_and_earn" for k in fill], dtype=bool))
+    window = np.array([net.turn_weeks[s[k]] for k in fill[turn_pos]], dtype=int)
+    values = {
+        "_only_priority": len(by_priority) == len(firm_supplied) and len(firm_supplied) > 0,
+        "_priority_levels": levels,
+        "_sole_links": firm_supplied[~many & (rule != "priority")],
+        "_shared_links": shared,
+        "_shared_same": same_sup[np.ix_(shared, shared)].astype(float),
+        "_fill_links": fill,
+        "_fill_same": same_sup[np.ix_(fill, fill)].astype(float),
+        "_fill_plan": _sum_plan([np.flatnonzero(s[fill] == f) for f in range(F)]),
+        "_fill_rounds": int(customers_of[s[fill]].max()) if len(fill) else 0,
+        "_turn_pos": turn_pos,
+        "_turn_window": window,
+        "_turn_customer": net.customer[fill[turn_pos]],
+        "_turn_link": fill[turn_pos],
+        "turn_slots": int(window.max()) if len(window) else 0,
+    }
+    for name, value in values.items():
+        object.__setattr__(net, name, value)
+
+
 @dataclass
 class State:
     """The chain at the end of a week, for R replications. Week 0 is the initial state."""
@@ -297,7 +379,12 @@ class State:
     wip: np.ndarray  # (F, S, R) production under way, by week of completion mod S
     capacity_plan: np.ndarray  # (F, S, R) capacity in force from a future week, by week mod S
     last_order: np.ndarray  # (F, R) the order each firm placed last week
+    turns: np.ndarray  # (T, H, R) sales counted by turn-and-earn links, by week mod H (T = H = 0 unused)
     backlog_value: np.ndarray | None = None  # (K, R) $ the backlog is bought at (kept with a price schedule)
+    parts: np.ndarray | None = None  # (K, R) components on hand of firms assembling by bill of materials,
+    # per inbound link (0 on other links; their firm's raw is the sum); None where no firm has a bill of materials
+    payments: np.ndarray | None = None  # (K, P, R) $ invoiced, by week due mod P (kept with money rules)
+    insolvent: np.ndarray | None = None  # (F, R) bool, insolvent at the end of the week (kept with money rules)
 
     def copy(self) -> State:
         return State(self.week, *(_each(getattr(self, f), np.copy) for f in _ARRAYS))
@@ -308,7 +395,7 @@ class State:
 
 
 _ARRAYS = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip",
-           "capacity_plan", "last_order", "backlog_value")
+           "capacity_plan", "last_order", "turns", "backlog_value", "parts", "payments", "insolvent")
 
 
 def _each(a: np.ndarray | None, fn):
@@ -338,6 +425,8 @@ class Flows:
     supplied: np.ndarray  # goods its suppliers (the source included) shipped to the firm this week
     order: np.ndarray | None = None  # orders placed at the end of the week (set by place)
     returned: np.ndarray | None = None  # (R,) goods returned to the source (set by place)
+    interest: np.ndarray | None = None  # $ net interest paid to the bank (with money rules)
+    paid: np.ndarray | None = None  # (K, R) $ the customer of each link paid its supplier this week (with money rules)
 
 
 def initial_state(net: Network, firm_init: dict, link_init: dict, replications: int) -> State:
@@ -345,7 +434,9 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
 
     ``firm_init`` maps inventory, raw, cash, capacity to (F,) arrays and wip to a list of
     per-firm sequences (arriving weeks 1, 2, ...); ``link_init`` maps backlog to (K,) and
-    orders, shipments to lists of per-link sequences (arriving weeks 1, 2, ...).
+    orders, shipments (and optionally payments, $ due) to lists of per-link sequences (arriving
+    weeks 1, 2, ...), and where the network assembles by bill of materials, parts to (K,)
+    components on hand (the firms' raw is then their sum).
     """
     F, K, S, R = net.n_firms, net.n_links, net.slots, replications
 
@@ -362,7 +453,10 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
     capacity = firm("capacity")
     plan = np.repeat(capacity[:, None, :], S, axis=1)
     backlog = np.repeat(np.asarray(link_init["backlog"], float)[:, None], R, axis=1)
-    return State(
+    parts = None
+    if net.bom_units is not None:
+        parts = np.repeat(np.asarray(link_init["parts"], float)[:, None], R, axis=1)
+    state = State(
         week=0,
         inventory=firm("inventory"),
         raw=firm("raw"),
@@ -374,8 +468,15 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
         wip=ring(firm_init["wip"], F),
         capacity_plan=plan,
         last_order=firm("last_order"),
+        turns=np.zeros((len(net._turn_link), net.turn_slots, R)),
         backlog_value=None if net.order_price is None else net.order_price[:, :1] * backlog,
+        parts=parts,
+        payments=money.initial_payments(net, link_init.get("payments", []), R) if net.money else None,
+        insolvent=np.zeros((F, R), bool) if net.money else None,
     )
+    if parts is not None:
+        state.raw[net._bom_firms] = _gather_sum(parts[net._bom_links], net._bom_plan)
+    return state
 
 
 def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, same: np.ndarray) -> np.ndarray:
@@ -397,23 +498,31 @@ def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, sam
     return base + (rank < left)
 
 
-def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
-    """Split each supplier's shipments among its customers' claims ``owed`` (K, R).
+def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray, state: State) -> np.ndarray:
+    """Split each supplier's shipments among its customers' claims ``owed`` (K, R), by its rule.
 
-    Proportional by default (each customer gets the same fraction of its claim; whole units by
-    largest remainder), or in order of the links' priority.
+    A supplier ships ``min(on hand, claims)``; only a shortage is split, and a supplier's only
+    customer gets all it can ship whatever the rule. Rules (``Network.allocation``, per firm):
+
+    - ``proportional``: each customer gets the same fraction of its claim;
+    - ``priority``: customers in order of their links' ``priority``, each in full while stock lasts;
+    - ``uniform``: equal shares, capped at each claim, what a cap leaves passed on to the others
+      (water-filling, :func:`_fill`);
+    - ``turn_and_earn``: shares in proportion to each customer's sales over the supplier's last
+      ``turn_weeks`` weeks (Cachon & Lariviere 1999), capped and passed on likewise (:func:`_turn_weights`).
+
+    Whole units by largest remainder, ties to the first link.
     """
     sup = net.supplier
     ship = np.zeros_like(owed)
-    firm_links = net._firm_supplied
-    if net.priority:
+    if net._priority_levels:
         left = on_hand.copy()
-        for level in range(int(net.priority_level.max()) + 1 if len(firm_links) else 0):
-            ks = firm_links[net.priority_level[firm_links] == level]
+        for ks in net._priority_levels:
             take = np.minimum(owed[ks], left[sup[ks]])
             ship[ks] = take
             left[sup[ks]] -= take
-        return ship
+        if net._only_priority:
+            return ship
     total = net.by_supplier(owed)
     can = np.minimum(on_hand, total)
     sole, shared = net._sole_links, net._shared_links
@@ -423,7 +532,69 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray) -> np.ndarray
         ship[shared] = owed[shared] * frac[sup[shared]]
         if net.whole_units:
             ship[shared] = _largest_remainder(ship[shared], can, sup[shared], net._shared_same)
+    if len(net._fill_links):
+        ship[net._fill_links] = _fill(net, owed[net._fill_links], can, _turn_weights(net, state))
     return ship
+
+
+def _turn_weights(net: Network, state: State) -> np.ndarray:
+    """The weight of each water-filled link (len(_fill_links), R): 1 for uniform suppliers; for
+    turn-and-earn ones the sales of the link's customer over the supplier's last ``turn_weeks``
+    weeks before this one (fewer at the start of the game: none in week 1), added oldest first."""
+    weights = np.ones((len(net._fill_links), state.backlog.shape[1]))
+    if len(net._turn_pos):
+        sales = np.zeros((len(net._turn_pos), state.backlog.shape[1]))
+        t, H = state.week, net.turn_slots
+        for age in range(H, 0, -1):
+            sales += np.where((net._turn_window >= age)[:, None], state.turns[:, (t - age) % H], 0.0)
+        weights[net._turn_pos] = sales
+    return weights
+
+
+def _record_turns(net: Network, state: State, ship: np.ndarray, sold: np.ndarray) -> None:
+    """Keep this week's sales of the customers of turn-and-earn links: what a firm customer shipped
+    to its own customers, what end customers bought on a market link."""
+    cus = net._turn_customer
+    now = np.where((cus >= 0)[:, None], sold[np.maximum(cus, 0)], ship[net._turn_link])
+    state.turns[:, state.week % net.turn_slots] = now
+
+
+def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Water-filling by weight on the links of ``net._fill_links``: each claim c gets min(c, λ w),
+    with λ per supplier such that the shares add up to what it can ship, ``can`` (F, R).
+
+    Claims of positive weight fill first; a cap's leftover is passed on to the others, round by
+    round (at most one round per customer). What is left once every claim of positive weight is
+    met goes to the claims of weight 0 in proportion to them (so with no sales counted yet,
+    turn-and-earn is proportional). Whole units by largest remainder, ties to the first link.
+    """
+    sup = net.supplier[net._fill_links]
+    plan = net._fill_plan
+    free = (weights > 0) & (claims > 0)
+    share = np.zeros_like(claims)
+    rest = can
+    for _ in range(net._fill_rounds):
+        level = _level(rest, _gather_sum(np.where(free, weights, 0.0), plan))
+        capped = free & (counted(claims) <= counted(level[sup] * weights))  # a claim its share covers
+        if not capped.any():
+            break
+        share = np.where(capped, claims, share)
+        free &= ~capped
+        rest = np.maximum(rest - _gather_sum(np.where(capped, claims, 0.0), plan), 0.0)
+    held = _gather_sum(np.where(free, weights, 0.0), plan)
+    share = np.where(free, _level(rest, held)[sup] * weights, share)
+    unweighted = (weights <= 0) & (claims > 0)
+    if unweighted.any():
+        frac = _level(np.where(held > 0, 0.0, rest), _gather_sum(np.where(unweighted, claims, 0.0), plan))
+        share = np.where(unweighted, claims * np.minimum(frac, 1.0)[sup], share)
+    if net.whole_units:
+        share = _largest_remainder(share, can, sup, net._fill_same)
+    return share
+
+
+def _level(amount: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """amount / weight, 0 where the weight is 0."""
+    return np.divide(amount, weight, out=np.zeros_like(amount), where=weight > 0)
 
 
 def _pay_at_order_prices(net: Network, state: State, t: int, before: np.ndarray, incoming: np.ndarray,
@@ -498,6 +669,8 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     state.raw[prod] += received[prod]
     stock = net._stockists
     state.inventory[stock] += received[stock]
+    if state.parts is not None:
+        state.parts[net._bom_links] += arrived[net._bom_links]
 
     # 4. production
     started = np.zeros((net.n_firms, R))
@@ -505,7 +678,11 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     if len(prod):
         cap = np.floor(counted(state.capacity[prod])) if net.whole_units else state.capacity[prod]
         start = np.minimum(state.raw[prod], np.maximum(cap, 0.0))
+        if state.parts is not None:
+            start[net._bom_rows] = _assemble(net, state, np.maximum(cap[net._bom_rows], 0.0))
         state.raw[prod] -= start
+        if state.parts is not None:
+            state.raw[net._bom_firms] = _gather_sum(state.parts[net._bom_links], net._bom_plan)
         state.wip[prod, (t + net.production_delay[prod]) % S] += start
         started[prod] = start
         produced[prod] = state.wip[prod, slot]
@@ -515,9 +692,12 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     # 5. fill orders
     fs = net._firm_supplied
     owed = state.backlog + incoming
-    ship = _allocate(net, owed, state.inventory)
+    ship = _allocate(net, owed, state.inventory, state)
     shipped_link[fs] = ship[fs]
-    state.inventory -= net.by_supplier(ship)
+    sold = net.by_supplier(ship)
+    state.inventory -= sold
+    if net.turn_slots:
+        _record_turns(net, state, ship, sold)
     _send(net, state, t, net._f2f_fixed, net._f2f_drawn, ship, delays)
     unmet = owed - ship
     lost_link = np.where(net.lost[:, None], unmet, 0.0)
@@ -542,14 +722,18 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         cost += np.multiply(rate, state.capacity, out=np.zeros_like(state.capacity), where=rate > 0)
     if "production" in net._charges:
         cost += net.production_cost[:, None] * started
-    state.cash += revenue - purchases - cost
+    interest = paid = None
+    if net.money:
+        interest, paid = money.settle(net, state, t, pay, cost)
+    else:
+        state.cash += revenue - purchases - cost
     return Flows(
         week=t,
         incoming=net.by_supplier(incoming),
         received=received,
         started=started,
         produced=produced,
-        shipped=net.by_supplier(ship),
+        shipped=sold,
         on_time=net.by_supplier(on_time),
         lost=lost,
         backlog=owed_to_customers,
@@ -561,13 +745,34 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         to_market=ship[net.market_links].sum(axis=0),
         due=net.by_customer(owed),
         supplied=net.by_customer(shipped_link),
+        interest=interest,
+        paid=paid,
     )
+
+
+def _assemble(net: Network, state: State, cap: np.ndarray) -> np.ndarray:
+    """Production started by the firms assembling by bill of materials (B, R), capped by ``cap``.
+
+    A firm starts ``min(cap, min_j floor(on hand_j / units_j))`` (without the floor where the
+    scenario does not count whole units) and takes ``units_j`` × that from each component's stock.
+    """
+    links = net._bom_links
+    units = net.bom_units[links, None]
+    makes = counted(state.parts[links] / units)
+    if net.whole_units:
+        makes = np.floor(makes)
+    start = cap.copy()
+    for rows, members in net._bom_plan.steps:
+        start[rows] = np.minimum(start[rows], makes[members])
+    state.parts[links] = counted(state.parts[links] - units * start[net._bom_of])
+    return start
 
 
 def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity: np.ndarray | None = None) -> None:
     """Step 7: put the firms' orders (F, R) in the mail and their capacity targets in the plan.
 
-    The firms order :func:`accepted_orders` of their decisions. A return (a negative order)
+    The firms order :func:`accepted_orders` of their decisions, capped by the insolvency rule where
+    a firm has a credit limit (:func:`chaingame.money.cap_orders`). A return (a negative order)
     leaves the firm's stock at once, at most what it holds, and is refunded at the link's price
     of the week (the price an order placed now would be bought at).
     The ordering cost is charged for every order above 0.
@@ -575,6 +780,9 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     t = state.week
     S = net.slots
     orders = accepted_orders(net, t, orders)
+    if net.money:
+        fixed = ~np.isnan(net.fixed_orders[:, t - 1]) if t <= net.fixed_orders.shape[1] else None
+        orders = money.cap_orders(net, state, t, orders, fixed)
     returned = np.zeros(orders.shape[1])
     negative = net.returns[:, None] & (orders < 0)
     if negative.any():
@@ -595,6 +803,9 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     link_orders = net.share[ins, None] * placed[cus]
     if net.whole_units and net._split:
         link_orders = _largest_remainder(link_orders, placed, cus, net._ins_same)
+    if net.bom_units is not None:  # each component: the product's order times units per product
+        rows = net._bom_ins
+        link_orders[rows] = counted(net.share[ins[rows], None] * placed[cus[rows]])
     state.mail[ins, (t + net.order_delay[ins]) % S] += link_orders
 
     charge = net.order_cost[:, None] * (placed > 0)
@@ -614,7 +825,11 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
 
 
 def goods_in_chain(state: State) -> np.ndarray:
-    """Every unit inside the chain (R,): on hand, raw, in production and in transit."""
+    """Every unit inside the chain (R,): on hand, raw, in production and in transit.
+
+    A unit of a component counts one, as a unit of product does: assembly by bill of materials
+    turns the units of a product's components into one unit.
+    """
     return (
         state.inventory.sum(axis=0)
         + state.raw.sum(axis=0)
@@ -627,7 +842,28 @@ def supply_line(net: Network, state: State) -> np.ndarray:
     """Each firm's supply line (F, R): ordered and not yet in finished stock.
 
     Orders in the mail, what suppliers owe it, goods in transit, and for producers raw materials
-    waiting and production under way (Sterman 1989's SL).
+    waiting and production under way (Sterman 1989's SL). A firm assembling by bill of materials
+    counts in products: its WIP plus the products its scarcest component's supply line makes,
+    ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`).
     """
     per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1)
-    return net.by_customer(per_link) + state.raw + state.wip.sum(axis=1)
+    line = net.by_customer(per_link) + state.raw + state.wip.sum(axis=1)
+    if state.parts is not None:
+        links = net._bom_links
+        makes = counted((per_link[links] + state.parts[links]) / net.bom_units[links, None])
+        firms = net._bom_firms
+        line[firms] = np.inf
+        for rows, members in net._bom_plan.steps:
+            line[firms[rows]] = np.minimum(line[firms[rows]], makes[members])
+        line[firms] += state.wip[firms].sum(axis=1)
+    return line
+
+
+def parts_supply_line(net: Network, state: State) -> np.ndarray | None:
+    """Each component's supply line (K, R), in units of the component, on the inbound links of firms
+    assembling by bill of materials (0 elsewhere): in the mail, owed, in transit and on hand.
+    None where no firm has a bill of materials."""
+    if state.parts is None:
+        return None
+    per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1) + state.parts
+    return np.where(net.bom_units[:, None] > 0, per_link, 0.0)

@@ -19,9 +19,10 @@ import numpy as np
 
 from . import delays as delays_mod
 from . import demand as demand_mod
+from . import money
 from .chain import Flows, Network, advance, place, supply_line
 from .checks import ScenarioError, check_seed, number, show
-from .observe import Observation, observe_all
+from .observe import Observation, observe_all, vmi_observation
 from .policies import CapacityRule, Policy
 from .scenario import Scenario, load_scenario
 
@@ -30,6 +31,7 @@ COLUMNS = (
     "inventory", "backlog", "incoming_order", "order_placed", "shipped", "received", "cost",
     "raw", "wip", "on_order", "produced", "on_time", "lost", "capacity", "customer_demand",
     "revenue", "purchases", "profit", "cash",
+    "receivables", "payables", "interest", "insolvent", "working_capital",
 )
 
 
@@ -43,6 +45,8 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
     """Each firm's order rule and capacity rule: the scenario's, replaced by ``policies[firm_id]``.
 
     A value may be a :class:`Policy`, a :class:`CapacityRule` (producers), or a pair of both.
+    The order rule of a firm whose supplier manages its stock (``vmi``) is the link's VMI rule,
+    which ``policies[firm_id]`` replaces likewise (run by the supplier, see :class:`Engine`).
     """
     if policies is not None and not isinstance(policies, Mapping):
         raise ScenarioError("policies", f"{show(policies)} is not a mapping (allowed: {{firm id: rule}})")
@@ -52,8 +56,9 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
         if fid not in ids:
             raise ScenarioError(f"policies.{fid}", f"is not a firm of {scenario.name} (firms: {', '.join(ids)})")
     orders, capacity = [], []
+    managed = {k.customer: k.vmi for k in scenario.links if k.vmi is not None}
     for f in scenario.firms:
-        rule = f.policy
+        rule = managed.get(f.id, f.policy)
         cap = f.production.policy if f.production else None
         given = policies.get(f.id)
         for item in given if isinstance(given, tuple | list) else [given]:
@@ -111,6 +116,9 @@ class Engine:
         self.delays = draw_delays(self.net, self.seed, self.replications, first_replication, sc.weeks)
         self.flows: Flows | None = None
         self.observations: list[Observation] | None = None
+        net = self.net  # vendor-managed firms: (firm, its supplier, its row in the supplier's VmiView)
+        self.vmi = [(int(c), int(s), int(np.sum(net.vmi[:k] & (net.supplier[:k] == s))))
+                    for k, (s, c) in enumerate(zip(net.supplier, net.customer)) if net.vmi[k]]
 
     @property
     def week(self) -> int:
@@ -131,13 +139,28 @@ class Engine:
         return self.observations
 
     def decide(self, observations: list[Observation]) -> tuple[np.ndarray, np.ndarray]:
-        """Every firm's order and capacity target by its own rule (F, R each)."""
-        orders = np.stack([p.decide(o, m) for p, o, m in zip(self.policies, observations, self.memory)])
+        """Every firm's order and capacity target by its own rule (F, R each).
+
+        A vendor-managed firm places no order of its own: its supplier decides it, by the link's
+        VMI rule run on what the supplier's observation shows of that firm (:func:`vmi_observation`).
+        """
+        seen = self.order_observations(observations)
+        orders = np.stack([p.decide(o, m) for p, o, m in zip(self.policies, seen, self.memory)])
         capacity = np.stack([
             c.target(o, m) if c is not None else o.capacity
             for c, o, m in zip(self.capacity_rules, observations, self.capacity_memory)
         ])
         return orders, capacity
+
+    def order_observations(self, observations: list[Observation]) -> list[Observation]:
+        """What each firm's order rule decides on: its own observation, but for a vendor-managed
+        firm its supplier's view of it (:func:`~chaingame.observe.vmi_observation`)."""
+        if not self.vmi:
+            return observations
+        seen = list(observations)
+        for c, s, row in self.vmi:
+            seen[c] = vmi_observation(observations[s], row, self.net.roles[c])
+        return seen
 
     def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None,
                  out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
@@ -164,8 +187,10 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
         "on_order": lambda: supply_line(net, state),
         "capacity": lambda: np.where(net.producer[:, None], state.capacity, np.nan),
         "customer_demand": lambda: net.seen_demand(flows.demand),
-        "profit": lambda: flows.revenue - flows.purchases - flows.cost,
+        "profit": lambda: flows.revenue - flows.purchases - flows.cost if flows.interest is None
+        else flows.revenue - flows.purchases - flows.cost - flows.interest,
     }
+    money_cols = None
     kept = {
         "inventory": state.inventory,
         "backlog": flows.backlog,
@@ -184,6 +209,10 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
     }
 
     def book(c: str) -> np.ndarray:
+        nonlocal money_cols
+        if c in money.COLUMNS:
+            money_cols = money_cols or money.books(net, state, flows)
+            return money_cols[c]
         return derived[c]() if c in derived else kept[c]
 
     if out is None:

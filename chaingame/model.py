@@ -61,8 +61,10 @@ class ChainModel(mesa.Model):
     def step(self) -> None:
         """Play one week: physics, observations, every agent's decision, then record."""
         agents = list(self.firms.values())
-        for agent, obs in zip(agents, self.engine.begin_week()):
+        observations = self.engine.begin_week()
+        for agent, obs, seen in zip(agents, observations, self.engine.order_observations(observations)):
             agent.observation = obs
+            agent.order_observation = seen
         decisions = [agent.decide() for agent in agents]
         orders = np.stack([d[0] for d in decisions])
         capacity = np.stack([d[1] for d in decisions])

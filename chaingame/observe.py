@@ -1,6 +1,12 @@
 """What a firm may see: the observation a decision rule, a bot or a human player receives.
 
 What each information mode adds to a firm's own books is in :mod:`chaingame.information`.
+
+Whatever the mode, the supplier of a vendor-managed (VMI) link also sees, of that customer, what
+VMI shows it (Disney & Towill 2003): inventory, backlog, supply line, incoming orders (its sales
+demand), goods shipped (its sales) and the orders decided for it (:class:`VmiView`); and the
+rule that decides the customer's orders sees that and nothing more (:func:`vmi_observation`).
+
 The observation is built on the server from the chain state; nothing else reaches a rule or a page.
 """
 
@@ -10,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chain import Flows, Network, State, supply_line
+from . import money
+from .chain import Flows, Network, State, parts_supply_line, supply_line
 from .information import Information, covers
 from .prices import ANNOUNCED
 
@@ -25,6 +32,22 @@ class ChainView:
     on_order: np.ndarray
     incoming: np.ndarray
     order: np.ndarray
+
+
+@dataclass(frozen=True)
+class VmiView:
+    """What a VMI supplier sees of its vendor-managed customers, (n, R) arrays in link order."""
+
+    customers: tuple[str, ...]
+    inventory: np.ndarray
+    backlog: np.ndarray  # owed to the customer's own customers
+    on_order: np.ndarray  # the customer's supply line (on its one, vendor-managed, link)
+    incoming: np.ndarray  # orders (or end-customer demand) that reached the customer: its sales demand
+    shipped: np.ndarray  # what the customer shipped: its sales
+    last_order: np.ndarray  # the order the supplier decided for it last week
+
+
+_VMI = ("inventory", "backlog", "on_order", "incoming", "shipped", "last_order")  # VmiView's books
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,18 @@ class Observation:
         chain: every firm's books (``full``; None otherwise).
         price_ahead: (A, R) the announced prices of orders placed in the next A weeks
             (``prices.ANNOUNCED``), where a price schedule changes the firm's price; None otherwise.
+        vmi: what VMI shows of the customers whose orders the firm decides (None if none).
+        components: a firm assembling by bill of materials: its suppliers, one per component, in the
+            order of the scenario's links; None otherwise (its ``raw`` is then the sum of
+            ``raw_parts`` and its ``on_order`` counts products, docs/model.md).
+        raw_parts: (J, R) each component on hand, in units of the component; None without a bill of materials.
+        on_order_parts: (J, R) each component's supply line (in the mail, owed, in transit and on
+            hand), in units of the component; None without a bill of materials.
+        receivables, payables: $ its customers owe it and it owes its suppliers (invoices not yet
+            paid); committed: $ of its open orders at the links' prices; can_pay: cash + credit
+            limit - payables - committed, what it may still commit (inf with unlimited credit).
+            Its own books (:mod:`chaingame.money`), in every mode; None where the scenario has no
+            money rules (every shipment paid at once, unlimited credit).
     """
 
     firm: str
@@ -74,6 +109,14 @@ class Observation:
     demand: np.ndarray | None = None
     chain: ChainView | None = None
     price_ahead: np.ndarray | None = None
+    vmi: VmiView | None = None
+    components: tuple[str, ...] | None = None
+    raw_parts: np.ndarray | None = None
+    on_order_parts: np.ndarray | None = None
+    receivables: np.ndarray | None = None
+    payables: np.ndarray | None = None
+    committed: np.ndarray | None = None
+    can_pay: np.ndarray | None = None
 
     @property
     def position(self) -> np.ndarray:
@@ -84,6 +127,7 @@ class Observation:
 # an observation's own-firm fields, in this order
 _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
         "capacity", "cost", "cash", "due", "supplied", "price", "regular_price")
+_MONEY = ("receivables", "payables", "committed", "can_pay")  # with money rules, after them
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
@@ -105,6 +149,8 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None
     if pos is not None:
         rows.append(pos)
+    if net.money:
+        rows += _money(net, state)
     stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
     if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
@@ -112,7 +158,9 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         for a in books:
             a.flags.writeable = False
         chain = ChainView(net.firms, *books)
+    managed = _vmi_views(net, values) if net.vmi.any() else {}
     out = []
+    parts = _parts(net, state)
     t, R = state.week, state.inventory.shape[1]
     for f in range(net.n_firms):
         own = stacked[f].copy()  # this firm's block: its fields only
@@ -120,9 +168,34 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         ahead = None
         if net.promoted[f]:
             ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
+        books = dict(zip(_MONEY, own[len(rows) - len(_MONEY):])) if net.money else {}
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead))
+                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
+                               vmi=managed.get(f), **parts.get(f, {}), **books))
     return out
+
+
+def _parts(net: Network, state: State) -> dict[int, dict]:
+    """The component books of each firm assembling by bill of materials (copies), by firm index."""
+    if state.parts is None:
+        return {}
+    line = parts_supply_line(net, state)
+    out = {}
+    for f in net._bom_firms:
+        links = net._bom_links[net.customer[net._bom_links] == f]
+        out[int(f)] = {"components": tuple(net.firms[s] for s in net.supplier[links]),
+                       "raw_parts": state.parts[links].copy(), "on_order_parts": line[links].copy()}
+    return out
+
+
+def _money(net: Network, state: State) -> list[np.ndarray]:
+    """Each firm's receivables, payables, committed orders and what it can pay, (F, R) each."""
+    payables = money.payables(net, state)
+    committed = money.committed(net, state)
+    with np.errstate(invalid="ignore"):
+        room = state.cash + net.credit_limit[:, None] - payables - committed
+    can_pay = np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
+    return [money.receivables(net, state), payables, committed, can_pay]
 
 
 def _prices(net: Network, state: State) -> dict[str, np.ndarray]:
@@ -132,3 +205,24 @@ def _prices(net: Network, state: State) -> dict[str, np.ndarray]:
     if net.firm_price is None:
         return {"price": regular, "regular_price": regular}
     return {"price": np.broadcast_to(net.firm_price[:, state.week, None], shape), "regular_price": regular}
+
+
+def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView]:
+    """Each VMI supplier's view of its vendor-managed customers, in a block of memory of its own."""
+    views = {}
+    for s in sorted(set(net.supplier[net.vmi])):
+        cus = net.customer[net.vmi & (net.supplier == s)]
+        block = np.stack([values[k][cus] for k in _VMI], axis=0).copy()  # (fields, n, R)
+        views[int(s)] = VmiView(tuple(net.firms[c] for c in cus), *block)
+    return views
+
+
+def vmi_observation(supplier: Observation, row: int, role: str) -> Observation:
+    """The observation a VMI rule decides on: customer ``row`` of the supplier's :class:`VmiView`,
+    shaped as that firm's own observation. What VMI does not show (raw materials, production,
+    goods received, capacity, cost, cash, what its suppliers owed and shipped it, prices) is NaN;
+    POS data, the chain view and announced prices are None."""
+    view = supplier.vmi
+    books = {k: getattr(view, k)[row].copy() for k in _VMI}
+    unseen = {k: np.full(books["inventory"].shape, np.nan) for k in _OWN if k not in books}
+    return Observation(firm=view.customers[row], role=role, week=supplier.week, **books, **unseen)

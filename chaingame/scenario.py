@@ -22,15 +22,16 @@ import numpy as np
 
 from . import delays as delays_mod
 from . import demand as demand_mod
+from . import money, prices
 from . import policies as pol
-from . import prices
-from .chain import MARKET, SOURCE, Network, State, initial_state
-from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, table, text
+from .chain import ALLOCATION_RULES, MARKET, SOURCE, Network, State, initial_state
+from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, show_path, table, text
 from .information import MODES, Information
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
-ALLOCATION = ("proportional", "priority")
+ALLOCATION = ALLOCATION_RULES
+TURN_WEEKS = 4  # weeks of sales turn-and-earn counts unless told (Cachon & Lariviere 1999 count past sales)
 UNMET = ("backlog", "lost")
 MAX_DELAY = delays_mod.MAX_WEEKS  # weeks: the longest order, shipping, production or capacity delay
 REVIEW_PHASES = ("staggered", "synchronized", "random")  # review_phases: how a supplier's customers' cycles sit
@@ -40,11 +41,24 @@ TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "a
               "whole_units", "demand", "defaults", "firms", "links", "review_phases"]
 FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_cost", "lost_sales_cost",
                "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production",
-               "review_period", "review_phase", "min_order", "pack"]
-PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
+               "review_period", "review_phase", "min_order", "pack", "allocation",
+               "credit_limit", "interest_rate", "deposit_rate", "insolvency"]
+PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy",
+                     "bom"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
-               "price", "share", "priority", "returns", "price_schedule"]
+               "price", "share", "priority", "returns", "price_schedule", "vmi", "payment_delay", "payments"]
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """How a supplier splits a shortage among its customers (chain.py, step 5)."""
+
+    rule: str  # one of ALLOCATION
+    weeks: int = 0  # turn_and_earn: weeks of each customer's sales that count (0 for other rules)
+
+
+PROPORTIONAL = Allocation("proportional")
 
 
 @dataclass(frozen=True)
@@ -53,12 +67,13 @@ class Production:
 
     delay: int  # weeks from start to finished stock
     wip: tuple[float, ...]  # production under way, finishing in weeks 1..delay
-    raw: float  # raw materials on hand at the start
+    raw: float  # raw materials on hand at the start (bill of materials: products' worth of each component)
     capacity: float  # units/week that may start (inf: unlimited)
     capacity_delay: int  # weeks before a new capacity target is in force
     capacity_cost: float  # $/unit of capacity/week
     unit_cost: float  # $/unit started
     policy: pol.CapacityRule
+    bom: tuple[tuple[str, float], ...] = ()  # bill of materials: (supplier id, units per product); (): none
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,11 @@ class Firm:
     review_phase: int = 0  # 0..review_period-1: orders at the end of weeks phase + 1, phase + 1 + period, ...
     min_order: float = 0.0  # a positive order below it is raised to it
     pack: float | None = None  # orders are whole multiples of it, rounded up (None: no packs)
+    allocation: Allocation = PROPORTIONAL  # as a supplier: its own, else the scenario's
+    credit_limit: float = math.inf  # $ it may borrow to commit to suppliers (inf: unlimited; chaingame/money.py)
+    interest_rate: float = 0.0  # per week, on negative cash
+    deposit_rate: float = 0.0  # per week, earned on positive cash
+    insolvency: str = "cap"  # "cap": orders capped at what it can pay; "stop": no orders once insolvent
 
     @property
     def producer(self) -> bool:
@@ -108,6 +128,9 @@ class Link:
     returns: bool  # negative orders (returns) accepted (source links only)
     price_schedule: tuple[prices.PriceChange, ...] = ()  # weeks of ordering at another price than ``price``
     delay: delays_mod.ShippingDelay | None = None  # a random shipping delay (None: shipping_delay weeks)
+    vmi: pol.Policy | None = None  # vendor-managed: the rule by which the supplier decides the customer's orders
+    payment_delay: int = 0  # weeks from shipment to the customer's payment (chaingame/money.py)
+    payments: tuple[float, ...] = ()  # $ invoiced before week 1, due in weeks 1..payment_delay
 
 
 @dataclass(frozen=True)
@@ -120,7 +143,7 @@ class Scenario:
     weeks: int
     seed: int
     information: Information
-    allocation: str
+    allocation: Allocation  # the chain-wide rule; a firm's own is Firm.allocation
     whole_units: bool
     demand: demand_mod.Demand
     firms: tuple[Firm, ...]
@@ -183,7 +206,8 @@ def set_values(raw: dict, values: Mapping[str, Any]) -> None:
     Two fields follow a change the user did not spell out (unless the same call sets them too):
 
     - A pipeline given week by week follows its delay: ``orders`` (``order_delay``), ``shipments``
-      (``shipping_delay``) and ``production.wip`` (``production.delay``). It keeps the weeks
+      (``shipping_delay``), ``payments`` (``payment_delay``) and ``production.wip``
+      (``production.delay``). It keeps the weeks
       nearest arrival when shortened and repeats the week furthest out when lengthened, so a
       pipeline in steady state (the same flow every week) stays in it: ``[4, 4]`` becomes ``[4]``
       or ``[4, 4, 4]``. A single number or a missing pipeline stands for every week already,
@@ -253,7 +277,8 @@ def _set(node: Any, parts: list[str], value: Any, at: tuple, written: list[tuple
     _set(node[key], rest, value, (*at, key), written)
 
 
-PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "wip"}  # a delay -> its pipeline
+PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "wip",
+             "payment_delay": "payments"}  # a delay -> its pipeline
 
 
 def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None:
@@ -264,7 +289,7 @@ def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None
     parent = tuple(parent)
     firm_part = parent[2:] if parent[:1] == ("firms",) and len(parent) > 2 else \
         parent[1:] if parent[:1] == ("defaults",) else None  # the part of a firm's table (own or [defaults])
-    link = len(parent) == 2 and parent[0] == "links" and name in ("order_delay", "shipping_delay")
+    link = len(parent) == 2 and parent[0] == "links" and name in ("order_delay", "shipping_delay", "payment_delay")
     plant = firm_part == ("production",) and name == "delay"
     policy = firm_part in (("policy",), ("production", "policy")) and name == "rule"
     node = _get(raw, parent) if link or plant or policy else None
@@ -350,10 +375,10 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
     if str(source) in names:  # a name has no folder part and no .toml suffix: never a path
         path = names[str(source)]
     elif not path.exists():
-        raise ScenarioError("scenario", f"{show(str(source))} is neither a bundled scenario "
+        raise ScenarioError("scenario", f"{show_path(source)} is neither a bundled scenario "
                                         f"({', '.join(names)}) nor an existing .toml file")
     if path.is_dir():
-        raise ScenarioError("scenario", f"{show(str(source))} is a folder, not a .toml file")
+        raise ScenarioError("scenario", f"{show_path(source)} is a folder, not a .toml file")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -384,13 +409,14 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
     weeks = number(raw["weeks"], "weeks", low=1, high=100_000, integer=True)
     seed = check_seed(raw.get("seed", 0))
     information = Information(choice(raw.get("information", Information.SILO), "information", MODES))
-    allocation = choice(raw.get("allocation", "proportional"), "allocation", ALLOCATION)
+    allocation = _allocation(raw.get("allocation", "proportional"), "allocation")
     whole_units = boolean(raw.get("whole_units", True), "whole_units")
     name = text(raw.get("name", "scenario"), "name")
     title = text(raw.get("title", ""), "title")
     description = text(raw.get("description", ""), "description")
     demand = demand_mod.from_table(raw.get("demand", {"process": "constant", "level": 4}), "demand", weeks)
-    defaults = dict(table(raw.get("defaults", {}), "defaults", [f for f in FIRM_FIELDS if f != "role"]))
+    inherited = [f for f in FIRM_FIELDS if f not in ("role", "allocation")]  # the chain-wide allocation is top-level
+    defaults = dict(table(raw.get("defaults", {}), "defaults", inherited))
     if "production" in defaults:  # checked even where every firm has its own
         _production(defaults["production"], "defaults.production")
     if "demand" in defaults:
@@ -415,7 +441,12 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
     firms = []
     for fid in ids:
         inbound = [k for k in links if k.customer == fid]
-        firms.append(_firm(fid, firms_raw[fid], defaults, inbound, weeks, information))
+        firm = _firm(fid, firms_raw[fid], defaults, inbound, weeks, information)
+        if "allocation" in firms_raw[fid]:
+            firm = replace(firm, allocation=_allocation(firms_raw[fid]["allocation"], f"firms.{fid}.allocation"))
+        elif allocation != PROPORTIONAL:
+            firm = replace(firm, allocation=allocation)
+        firms.append(firm)
     firm_by_id = {f.id: f for f in firms}
     links = [replace(k, price=k.price if k.price is not None else
                      (firm_by_id[k.supplier].price if k.supplier != "source" else 0.0)) for k in links]
@@ -426,6 +457,8 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
             i = next(i for i, k in inbound if not k.returns)
             raise ScenarioError(f"links.{i}.returns", f"false, while other suppliers of {fid} accept returns "
                                                       "(allowed: all of a firm's links accept returns or none)")
+    links = _vmi_links(links_raw, links, firms)
+    _check_bom(firms, links, raw["links"])
     if whole_units:
         _check_whole(firms, links)
         _check_whole_batches(firms)
@@ -434,6 +467,71 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
                                links, seed)
     return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
                     tuple(firms), tuple(links), copy.deepcopy(dict(raw)))
+
+
+def _allocation(raw: Any, path: str) -> Allocation:
+    """An allocation rule: a name, or a table ``{rule = "turn_and_earn", weeks = 4}``."""
+    if isinstance(raw, str):
+        rule = choice(raw, path, ALLOCATION)
+        return Allocation(rule, TURN_WEEKS if rule == "turn_and_earn" else 0)
+    if not isinstance(raw, Mapping):
+        names = ", ".join(f'"{a}"' for a in ALLOCATION)
+        raise ScenarioError(path, f"{show(raw)} is not an allocation rule (allowed: {names}, "
+                                  'or a table such as {rule = "turn_and_earn", weeks = 4})')
+    table(raw, path, ["rule", "weeks"], required=["rule"])
+    rule = choice(raw["rule"], f"{path}.rule", ALLOCATION)
+    if rule != "turn_and_earn":
+        if "weeks" in raw:
+            raise ScenarioError(f"{path}.weeks", f"given for {show(rule)} (allowed: only with rule "
+                                                 '"turn_and_earn")')
+        return Allocation(rule)
+    return Allocation(rule, number(raw.get("weeks", TURN_WEEKS), f"{path}.weeks", low=1, high=52, integer=True))
+
+
+def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm]) -> list[Link]:
+    """Vendor-managed links (``vmi = true`` or a rule table): the supplier decides its customer's
+    orders by an ordering rule run on what VMI shows it of the customer (Disney & Towill 2003).
+
+    ``true`` is ``{rule = "base_stock"}``; a table without ``rule`` is a base-stock table, whose
+    ``level`` defaults to the customer's inventory position at the start (inventory − backlog +
+    supply line): the supplier keeps the customer where the scenario starts it.
+    """
+    out = list(links)
+    firm_by_id = {f.id: f for f in firms}
+    for i, (raw, k) in enumerate(zip(links_raw, links)):
+        value = raw.get("vmi", False)
+        path = f"links.{i}.vmi"
+        if value is False:
+            continue
+        if value is not True and not isinstance(value, Mapping):
+            raise ScenarioError(path, f"{show(value)} is not true, false or a rule table (allowed: true, false, "
+                                      '{level = ...} or {rule = "...", ...} as a policy)')
+        if k.supplier == "source":
+            raise ScenarioError(path, 'set on a link from "source" (allowed: VMI on a link between firms: the '
+                                      "supplier manages its customer's stock)")
+        others = [j for j, o in enumerate(links) if o.customer == k.customer and j != i]
+        if others:
+            raise ScenarioError(path, f"set, while {k.customer} has other suppliers (links.{others[0]}) "
+                                      "(allowed: VMI on a firm's only supplier link)")
+        customer = firm_by_id[k.customer]
+        table_ = {"rule": "base_stock"} if value is True else {"rule": "base_stock", **value}
+        lead = _lead_time(k, customer.production, customer.review_period)
+        rule = pol.from_table(table_, path, pol.ORDER_RULES, lead_time=lead,
+                              level=_initial_position(customer, k, links))
+        if getattr(rule, "signal", "orders") != "orders":
+            raise ScenarioError(f"{path}.signal", f"{show(rule.signal)} (allowed: \"orders\": a VMI rule runs "
+                                                  "on the customer's own sales)")
+        out[i] = replace(k, vmi=rule)
+    return out
+
+
+def _initial_position(firm: Firm, link: Link, links: list[Link]) -> float:
+    """A firm's inventory position at the start, on hand − owed to customers + supply line (0 if below)."""
+    owed = firm.backlog + sum(o.backlog for o in links if o.supplier == firm.id)
+    line = sum(link.orders) + link.backlog + sum(link.shipments)
+    if firm.production:
+        line += firm.production.raw + sum(firm.production.wip)
+    return max(0.0, firm.inventory - owed + line)
 
 
 def _check_whole(firms: list[Firm], links: list[Link]) -> None:
@@ -450,6 +548,8 @@ def _check_whole(firms: list[Firm], links: list[Link]) -> None:
         if f.production:
             whole(f.production.wip, f"firms.{f.id}.production.wip")
             whole(f.production.raw, f"firms.{f.id}.production.raw")
+            for name, units in f.production.bom:
+                whole(units, f"firms.{f.id}.production.bom.{key(name)}")
     for i, k in enumerate(links):
         if k.delay is not None and any(v != int(v) for v in k.shipments):
             raise ScenarioError(f"links.{i}.shipments", f"{show(list(k.shipments))} in transit is not whole (allowed: "
@@ -474,6 +574,7 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
                                                "\"source\" accept returns)")
     price = raw.get("price")
     backlog = number(raw.get("backlog", 0), f"{path}.backlog", low=0)
+    payment_delay = number(raw.get("payment_delay", 0), f"{path}.payment_delay", low=0, high=MAX_DELAY, integer=True)
     if from_source and backlog:
         raise ScenarioError(f"{path}.backlog", f"{show(raw['backlog'])} on a link from \"source\" (allowed: 0; "
                                                "the source always ships in full)")
@@ -491,6 +592,8 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         returns=returns,
         price_schedule=prices.schedule(raw.get("price_schedule", []), f"{path}.price_schedule"),
         delay=delay,
+        payment_delay=payment_delay,
+        payments=numbers(raw.get("payments", 0), f"{path}.payments", length=payment_delay, low=0),
     )
 
 
@@ -598,6 +701,17 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
         demand=demand_mod.from_table(raw["demand"], where("demand"), weeks) if "demand" in raw else None,
         production=production,
         **batching,
+        **_credit(raw, where),
+    )
+
+
+def _credit(raw: Mapping[str, Any], where) -> dict:
+    """A firm's money fields (chaingame/money.py), checked; ``where(name)`` names a field."""
+    return dict(
+        credit_limit=float(number(raw.get("credit_limit", math.inf), where("credit_limit"), low=0, allow_inf=True)),
+        interest_rate=float(number(raw.get("interest_rate", 0), where("interest_rate"), low=0, high=1)),
+        deposit_rate=float(number(raw.get("deposit_rate", 0), where("deposit_rate"), low=0, high=1)),
+        insolvency=choice(raw.get("insolvency", "cap"), where("insolvency"), money.INSOLVENCY),
     )
 
 
@@ -623,6 +737,35 @@ def _batching(raw: Mapping[str, Any], where) -> dict:
         min_order=number(raw.get("min_order", 0), where("min_order"), low=0),
         pack=None if pack is None else number(pack, where("pack"), above=0),
     )
+
+
+def _check_bom(firms: list[Firm], links: list[Link], links_raw: list) -> None:
+    """A bill of materials names each supplier linked to the firm once, and nothing else.
+
+    Every inbound link of a firm with a bill of materials carries one of its components, so each
+    of its suppliers is in its ``bom``, the source is not (a component comes from a firm), and
+    its links take no ``share`` (a component's order is the product's order × units).
+    """
+    for f in firms:
+        if not (f.production and f.production.bom):
+            continue
+        path = f"firms.{f.id}.production.bom"
+        inbound = [(i, k) for i, k in enumerate(links) if k.customer == f.id]
+        suppliers = [k.supplier for _, k in inbound if k.supplier != "source"]
+        for name, _ in f.production.bom:
+            if name not in suppliers:
+                raise ScenarioError(f"{path}.{key(name)}", f"{show(name)} is not a supplier linked to {f.id} "
+                                                           f"(allowed: {', '.join(suppliers) or 'none'})")
+        named = {name for name, _ in f.production.bom}
+        for i, k in inbound:
+            if k.supplier not in named:
+                raise ScenarioError(f"links.{i}.supplier", f"{show(k.supplier)} supplies {f.id}, which assembles "
+                                                           f"by bill of materials, and is not in {path} (allowed: "
+                                                           f"{', '.join(sorted(named))})")
+            if isinstance(links_raw[i], Mapping) and "share" in links_raw[i]:
+                raise ScenarioError(f"links.{i}.share", f"{show(links_raw[i]['share'])} on a link into {f.id}, which "
+                                                        f"assembles by bill of materials (allowed: no share; "
+                                                        f"{path} sets the units per product)")
 
 
 def _check_whole_batches(firms: list[Firm]) -> None:
@@ -692,7 +835,17 @@ def _production(raw: Any, path: str) -> Production:
         capacity_cost=capacity_cost,
         unit_cost=number(raw.get("unit_cost", 0), f"{path}.unit_cost", low=0),
         policy=pol.from_table(raw.get("policy", {"rule": "fixed"}), f"{path}.policy", pol.CAPACITY_RULES),
+        bom=_bom(raw["bom"], f"{path}.bom") if "bom" in raw else (),
     )
+
+
+def _bom(raw: Any, path: str) -> tuple[tuple[str, float], ...]:
+    """A bill of materials ``{SUPPLIER_ID = units per product, ...}`` (the suppliers are checked by
+    :func:`_check_bom`, where the links are known)."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise ScenarioError(path, f"{show(raw)} is not a table of components (allowed: {{SUPPLIER_ID = units per "
+                                  "product, ...}, at least one)")
+    return tuple((name, number(units, f"{path}.{key(name)}", above=0)) for name, units in raw.items())
 
 
 def _network(sc: Scenario) -> Network:
@@ -722,8 +875,14 @@ def _network(sc: Scenario) -> Network:
     supplier = np.array(supplier)
     customer = np.array(customer)
     share = np.array(share, float)
-    for c in set(customer[customer >= 0]):  # shares sum to one over a customer's suppliers
+    bom = {index[f.id]: dict(f.production.bom) for f in sc.firms if f.production and f.production.bom}
+    for c in set(customer[customer >= 0]) - set(bom):  # shares sum to one over a customer's suppliers
         share[customer == c] /= share[customer == c].sum()
+    bom_units = None
+    if bom:  # a component's order is the product's order times its units per product
+        bom_units = np.array([bom[customer[k]][links[k].supplier] if k < len(links) and customer[k] in bom else 0.0
+                              for k in range(len(supplier))])
+        share = np.where(bom_units > 0, bom_units, share)
     level = np.zeros(len(supplier), int)  # rank by (priority, link order) among a supplier's links
     for s in set(supplier[supplier >= 0]):
         ks = np.flatnonzero(supplier == s)
@@ -776,11 +935,27 @@ def _network(sc: Scenario) -> Network:
         market_links=np.array(market, int),
         sees_market=sees,
         whole_units=sc.whole_units,
-        priority=sc.allocation == "priority",
+        allocation=tuple(f.allocation.rule for f in firms),
+        turn_weeks=np.array([f.allocation.weeks for f in firms], dtype=int),
+        vmi=np.array([k.vmi is not None for k in links] + [False] * len(market)),
         slots=max(delays) + 1,
         order_price=prices.order_prices(price, [k.price_schedule for k in links] + [()] * len(market), sc.weeks),
         **_network_batching(sc),
         **_random_delays(random, links),
+        bom_units=bom_units,
+        **_network_money(sc),
+    )
+
+
+def _network_money(sc: Scenario) -> dict:
+    """The money arrays of the Network (market links: end customers pay at once)."""
+    firms = sc.firms
+    return dict(
+        payment_delay=np.array([k.payment_delay for k in sc.links] + [0] * len(sc.customers), np.int64),
+        credit_limit=np.array([f.credit_limit for f in firms], float),
+        interest_rate=np.array([f.interest_rate for f in firms], float),
+        deposit_rate=np.array([f.deposit_rate for f in firms], float),
+        insolvency_stop=np.array([f.insolvency == "stop" for f in firms]),
     )
 
 
@@ -823,6 +998,19 @@ def _initial_state(sc: Scenario, replications: int) -> State:
             "backlog": link_backlog,
             "orders": [k.orders for k in sc.links] + [()] * n_market,
             "shipments": [k.shipments for k in sc.links] + [()] * n_market,
+            "parts": _initial_parts(sc),
+            "payments": [k.payments for k in sc.links] + [()] * n_market,
         },
         replications=replications,
     )
+
+
+def _initial_parts(sc: Scenario) -> list[float] | None:
+    """Components on hand at the start, per link (K,): ``production.raw`` products' worth of each of
+    a bill of materials' components (units per product × raw); None where no firm has one."""
+    if sc.network().bom_units is None:
+        return None
+    raw = {f.id: f.production.raw for f in sc.firms if f.production and f.production.bom}
+    units = sc.network().bom_units
+    return [units[k] * raw[link.customer] if link.customer in raw else 0.0 for k, link in enumerate(sc.links)] + \
+        [0.0] * len(sc.customers)

@@ -18,9 +18,16 @@ Options (keyword arguments of both drivers) narrow the space, for tests that nee
 bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the source) and
 ``random_demand`` (False: deterministic demand only, constant, step or trace) and
 ``random_delays`` (False: every shipping delay a fixed number of weeks; by default about one link
-in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], p = [...]}``).
-Order batching (review periods and phases, minimum orders, packs) and price schedules are drawn
-last, after everything else.
+in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], p = [...]}``) and
+``assembly`` (True: every producer supplied by firms assembles by bill of materials; by default
+about one scenario in three gives some of them one). Order batching (review periods and phases,
+minimum orders, packs), price schedules and then bills of materials are drawn last, after
+everything else, and after them the money rules (``money``, default True: payment delays and the
+invoices outstanding, credit limits, interest and deposit rates, the insolvency rule and the
+``cash_base_stock`` rule for some firms).
+
+Allocation rules (top level and per firm) and vendor-managed links (``vmi``, on a firm's only
+supplier link from another firm) are drawn too.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import numpy as np
 NON_RETAILER_ROLES = ("wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
 DEMAND_PROCESSES = ("constant", "step", "normal", "uniform", "poisson", "ar1", "seasonal", "trace")
+ALLOCATION_RULES = ("proportional", "priority", "uniform", "turn_and_earn")
 ORDER_RULES = ("pass_through", "base_stock", "sterman", "moving_average", "smoothing", "ar1", "forward_buy",
                "gaming")
 NEGATIVE_CAPABLE = ("moving_average", "smoothing", "ar1")  # may return orders < 0 (signal "orders")
@@ -90,8 +98,10 @@ class DrawChooser:
 
 class _Gen:
     def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True,
-                 random_delays=True):
+                 random_delays=True, assembly=False, money=True):
         self.c = c
+        self.assembly_always = assembly
+        self.money = money
         self.random_delays = random_delays
         self.max_firms = max_firms
         self.min_weeks = min_weeks
@@ -125,7 +135,7 @@ class _Gen:
         raw: dict[str, Any] = {"weeks": self.weeks, "seed": c.integer(0, 2**31)}
         if information != "silo" or c.boolean():
             raw["information"] = information
-        allocation = c.choice(("proportional", "priority"))
+        allocation = self.allocation()
         if allocation != "proportional" or c.boolean():
             raw["allocation"] = allocation
         raw["whole_units"] = self.whole
@@ -175,6 +185,10 @@ class _Gen:
                     returning.add(names[i])
 
         links = [self.link(s, cu, cu in returning) for s, cu in pairs]
+        for lk in links:  # vendor-managed: on a firm's only supplier link, from a firm
+            if lk["supplier"] != "source" and sum(cu == lk["customer"] for _, cu in pairs) == 1 \
+                    and c.integer(0, 3) == 0:
+                lk["vmi"] = self.vmi()
         defaults = {}
         if c.boolean():
             defaults = self.firm_fields(role=None, returning=False)
@@ -196,7 +210,73 @@ class _Gen:
         for lk in links:  # drawn last, so that the draws before them are those of a scenario without prices
             if c.boolean():
                 lk["price_schedule"] = self.price_schedule()
+        if self.assembly_always or c.integer(0, 2) == 0:  # drawn last: the draws before are those without assembly
+            self.assembly(raw)
+        if self.money and c.boolean():  # drawn last of all: the draws before are those of a scenario without money
+            self.money_rules(raw)
         return raw
+
+    def allocation(self) -> str | dict:
+        """An allocation rule: a name, or turn-and-earn's table with its weeks."""
+        c = self.c
+        rule = c.choice(ALLOCATION_RULES)
+        if rule == "turn_and_earn" and c.boolean():
+            return {"rule": rule, "weeks": c.integer(1, 6)}
+        return rule
+
+    def vmi(self) -> bool | dict:
+        """A VMI link's rule: true (base stock at the customer's starting position) or a rule table."""
+        c = self.c
+        kind = c.choice(("true", "level", "sterman", "pass_through"))
+        if kind == "true":
+            return True
+        if kind == "level":
+            return {"level": self.qty(30)}
+        if kind == "sterman":
+            return {"rule": "sterman", "beta": c.choice((1.0, 0.34, 0)), "s_prime": self.qty(30)}
+        return {"rule": "pass_through"}
+
+    def assembly(self, raw: dict) -> None:
+        """Give some producers supplied by firms a bill of materials over their firm suppliers (their
+        links from the source, if any, are dropped; a component comes from a firm; no shares)."""
+        c, links, defaults = self.c, raw["links"], raw["defaults"]
+        for name, f in raw["firms"].items():
+            plant = f.get("production", defaults.get("production") if f["role"] in PRODUCER_ROLES else None)
+            ins = [lk for lk in links if lk["customer"] == name]
+            ups = [lk["supplier"] for lk in ins if lk["supplier"] != "source"]
+            if plant is None or not ups or (not self.assembly_always and c.boolean()):
+                continue
+            units = (1, 2, 3) if self.whole else (1, 2, 0.5, 1.5)
+            f["production"] = {**plant, "bom": {s: c.choice(units) for s in ups}}
+            raw["links"] = links = [lk for lk in links if not (lk["customer"] == name and lk["supplier"] == "source")]
+            for lk in links:
+                if lk["customer"] == name:
+                    lk.pop("share", None)
+            rule = f.get("policy", defaults.get("policy"))
+            supply = next(lk for lk in links if lk["customer"] == name)
+            ar1 = rule and (rule["rule"] == "ar1" or rule["rule"] == "gaming" and rule.get("base") == "ar1")
+            if ar1 and "lead_time" not in rule and isinstance(supply.get("shipping_delay"), dict):
+                f["policy"] = {**rule, "lead_time": 2}
+
+
+    def money_rules(self, raw: dict) -> None:
+        """Payment terms, credit limits, interest, insolvency rules and the cash-aware rule."""
+        c = self.c
+        for lk in raw["links"]:
+            if c.boolean():
+                n = c.integer(0, 3)
+                lk["payment_delay"] = n
+                self.maybe(lk, "payments", lambda n=n: self.seq(n, 40))
+        for f in raw["firms"].values():
+            if c.boolean():
+                f["credit_limit"] = c.choice((0, 50, 200, math.inf, 12.5))
+            self.maybe(f, "interest_rate", lambda: c.choice((0.01, 0, 0.1, 0.002)))
+            self.maybe(f, "deposit_rate", lambda: c.choice((0.005, 0, 0.05)))
+            self.maybe(f, "insolvency", lambda: c.choice(("cap", "stop")))
+            if c.integer(0, 3) == 0:
+                p = {"rule": "cash_base_stock", "level": self.qty(40)}
+                self.maybe(p, "credit", lambda: c.choice((0, 20, 100)))
+                f["policy"] = p
 
     def batching(self, raw: dict) -> None:
         """Order batching: review periods and phases, minimum orders, packs, a review_phases mode."""
@@ -327,6 +407,8 @@ class _Gen:
         self.maybe(f, "last_order", lambda: self.qty(10))
         if c.boolean():
             f["policy"] = self.policy(returning)
+        if role is not None and c.integer(0, 3) == 0:
+            f["allocation"] = self.allocation()  # its own, over the scenario's
         return f
 
     def policy(self, returning: bool) -> dict:

@@ -179,7 +179,8 @@ TOP_CASES = [
     *(case([("weeks", v)], "weeks") for v in bad_int(1, 100_000)),
     *(case([("seed", v)], "seed") for v in bad_int(0, 2**63 - 1)),
     *(case([("information", v)], "information") for v in bad_choice(["silo", "pos", "full"])),
-    *(case([("allocation", v)], "allocation") for v in bad_choice(["proportional", "priority"])),
+    *(case([("allocation", v)], "allocation") for v in bad_choice(["proportional", "priority", "turn_and_earn",
+                                                                    "uniform"])),
     *(case([("whole_units", v)], "whole_units") for v in bad_bool()),
     *(case([(f, v)], f) for f in ("name", "title", "description") for v in bad_text()),
     *(case([("demand", v)], "demand") for v in bad_table()),
@@ -322,6 +323,8 @@ ORDER_RULES = {
                 "base": [*bad_choice(["sterman", "base_stock", "moving_average", "smoothing", "ar1",
                                       "pass_through"]), "gaming"],
                 "theta": bad_unit(), "signal": bad_choice(["orders", "demand"])}),
+    "cash_base_stock": ({"rule": "cash_base_stock", "level": 20},
+                        {"level": bad_nonneg(), "credit": [-1, "4", True, NAN, -INF, [1]]}),
     "forward_buy": ({"rule": "forward_buy", "mean": 4},
                     {"mean": bad_nonneg(), "fraction": bad_unit(), "holding_cost": bad_nonneg(),
                      "level": bad_nonneg(), "horizon": bad_int(1, 13)}),
@@ -536,12 +539,64 @@ UNKNOWN_CASES = [
     case([("links.3.retrns", True)], "links.3.retrns", None, "unknown field"),
 ]
 
+ALLOCATION_RULES = ["proportional", "priority", "turn_and_earn", "uniform"]
+ALLOCATION_CASES = [
+    *(case([(p, v)], p) for p in ("allocation", "firms.wholesaler.allocation") for v in [5, True, [1]]),
+    *(case([(p, {"rule": v})], f"{p}.rule", written(v)) for p in ("allocation", "firms.factory.allocation")
+      for v in bad_choice(ALLOCATION_RULES)),
+    *(case([(p, {"rule": "turn_and_earn", "weeks": v})], f"{p}.weeks", written(v)) for p in ("allocation",
+      "firms.distributor.allocation") for v in bad_int(1, 52)),
+    *(case([("allocation", {"rule": r, "weeks": 4})], "allocation.weeks", None, "turn_and_earn", id=f"weeks-with-{r}")
+      for r in ("proportional", "priority", "uniform")),
+    case([("allocation", {"weeks": 4})], "allocation.rule", None, "missing", id="allocation-without-rule"),
+    case([("allocation", {"rule": "uniform", "wekes": 4})], "allocation.wekes", None, "unknown field"),
+    case([("firms.wholesaler.allocation", "turn-and-earn")], "firms.wholesaler.allocation", '"turn-and-earn"'),
+    case([("defaults.allocation", "uniform")], "defaults.allocation", None, "unknown field",
+         id="allocation-in-defaults"),
+]
+
+VMI_CASES = [
+    *(case([("links.0.vmi", v)], "links.0.vmi", written(v)) for v in [1, 0, "true", [1]]),
+    case([("links.3.vmi", True)], "links.3.vmi", None, "source", id="vmi-from-the-source"),
+    case([("links.+", {"supplier": "source", "customer": "retailer"}), ("links.0.vmi", True)], "links.0.vmi",
+         None, "only supplier", id="vmi-on-a-customer-with-two-suppliers"),
+    case([("links.0.vmi", {"level": -1})], "links.0.vmi.level", "-1"),
+    case([("links.0.vmi", {"level": "high"})], "links.0.vmi.level", '"high"'),
+    case([("links.0.vmi", {"rule": "sterman", "thета": 1})], "links.0.vmi.thета", None, "unknown field"),
+    case([("links.0.vmi", {"rule": "bogus"})], "links.0.vmi.rule", '"bogus"'),
+    case([("information", "pos"), ("links.0.vmi", {"rule": "smoothing", "signal": "demand"})],
+         "links.0.vmi.signal", '"demand"', id="vmi-rule-on-pos-data"),
+]
+
 MISSING_CASES = [
     case([(f, DELETE)], f, None, "missing", id=f"no-{f}") for f in ("weeks", "firms", "links")
 ]
 
+def money_cases():
+    """Payment terms, credit, interest and the insolvency rule (chaingame/money.py)."""
+    out = []
+    for fid in ("retailer", "factory"):
+        p = f"firms.{fid}"
+        out += [case([(f"{p}.credit_limit", v)], f"{p}.credit_limit") for v in [-1, -0.5, "4", True, NAN, -INF, [1]]]
+        out += [case([(f"{p}.{f}", v)], f"{p}.{f}") for f in ("interest_rate", "deposit_rate") for v in bad_unit()]
+        out += [case([(f"{p}.insolvency", v)], f"{p}.insolvency") for v in bad_choice(["cap", "stop"])]
+    for i in (0, 3):
+        p = f"links.{i}"
+        out += [case([(f"{p}.payment_delay", v)], f"{p}.payment_delay") for v in bad_int(0, 52)]
+        pay = f"{p}.payments"
+        out += [
+            case([(f"{p}.payment_delay", 2), (pay, [4])], pay, "[4]", id=f"{pay}-too-short"),
+            case([(f"{p}.payment_delay", 2), (pay, [4, 4, 4])], pay, "[4, 4, 4]", id=f"{pay}-too-long"),
+            case([(pay, [4])], pay, "[4]", id=f"{pay}-without-a-delay"),
+            case([(f"{p}.payment_delay", 2), (pay, [4, -1])], f"{pay}[1]", "-1", id=f"{pay}-negative-entry"),
+            case([(f"{p}.payment_delay", 2), (pay, -1)], pay, "-1", id=f"{pay}-negative-scalar"),
+            case([(f"{p}.payment_delay", 2), (pay, "4")], pay, '"4"', id=f"{pay}-string"),
+        ]
+    return out
+
+
 ALL_CASES = (TOP_CASES + DEMAND_CASES + firm_cases() + POLICY_CASES + PRODUCTION_CASES + link_cases()
-             + STRUCTURE_CASES + UNKNOWN_CASES + MISSING_CASES)
+             + STRUCTURE_CASES + UNKNOWN_CASES + MISSING_CASES + ALLOCATION_CASES + VMI_CASES + money_cases())
 
 
 @pytest.mark.parametrize(("edits", "path", "value", "word"), ALL_CASES)
@@ -560,6 +615,8 @@ DEFAULT_CASES = [
     ("policy", {"rule": "sterman", "alpah_s": 0.2}, None),
     ("demand", {"process": "bogus"}, '"bogus"'),
     ("production", {"delay": -1}, "-1"),
+    ("credit_limit", -1, "-1"), ("interest_rate", 2, "2"), ("deposit_rate", -0.1, "-0.1"),
+    ("insolvency", "bust", '"bust"'),
 ]
 
 
@@ -717,6 +774,17 @@ GOOD_CASES = [
     ([("firms.retailer.policy", {"rule": "gaming", "base": "moving_average", "p": 2})],
      lambda sc: sc.firm("retailer").policy.base.lead_time == 4),  # the firm's lead time reaches the base rule
     ([("allocation", "priority"), ("links.0.priority", 1000)], lambda sc: sc.links[0].priority == 1000),
+    *(([("allocation", r)], lambda sc, r=r: sc.allocation.rule == r and sc.firm("factory").allocation.rule == r)
+      for r in ALLOCATION_RULES),
+    ([("allocation", "turn_and_earn")], lambda sc: sc.firm("wholesaler").allocation.weeks == 4),
+    ([("allocation", {"rule": "turn_and_earn", "weeks": 52})], lambda sc: sc.network().turn_weeks.max() == 52),
+    ([("allocation", {"rule": "uniform"}), ("firms.wholesaler.allocation", {"rule": "turn_and_earn", "weeks": 1})],
+     lambda sc: sc.network().allocation == ("uniform", "turn_and_earn", "uniform", "uniform")),
+    ([("links.0.vmi", True)], lambda sc: sc.links[0].vmi.level == 28 and sc.network().vmi.tolist()[:4] ==
+     [True, False, False, False]),
+    ([("links.0.vmi", False)], lambda sc: sc.links[0].vmi is None),
+    ([("links.0.vmi", {"level": 0})], lambda sc: sc.links[0].vmi.level == 0),
+    ([("links.2.vmi", {"rule": "sterman", "beta": 1})], lambda sc: sc.links[2].vmi.beta == 1),
     ([("links.0.price", 0), ("links.0.share", 0.5), ("links.0.backlog", 3)], lambda sc: sc.links[0].price == 0),
     ([("links.3.returns", True)], lambda sc: sc.links[3].returns),
     ([("links.0.price_schedule", [])],
@@ -803,6 +871,8 @@ def test_unknown_bundled_name_lists_the_bundled_names():
 
 def test_missing_file(tmp_path):
     assert "nope.toml" in load_fails(tmp_path / "nope.toml")
+    deep = tmp_path.joinpath(*["a-long-folder-name"] * 12) / "nope.toml"  # a long path keeps its file's name
+    assert "nope.toml" in load_fails(deep)
 
 
 def test_directory(tmp_path):

@@ -58,6 +58,8 @@ class TeamGame:
         self.scenario = scenario
         self.engine = Engine(scenario, replications=1, seed=seed, policies=bot_policies)
         self.firms = scenario.firm_ids
+        # vendor-managed firms: their supplier's VMI rule orders for them (vmi links)
+        self.vendor_managed = frozenset(k.customer for k in scenario.links if k.vmi is not None)
         self._firm = {f.id: f for f in scenario.firms}
         self.records: list[dict[str, np.ndarray]] = []  # closed weeks: column -> (F,) values
         self.log: list[dict[str, Decision]] = []  # closed weeks: firm -> decision

@@ -4,8 +4,8 @@ The tidy history is the decision log joined with the replayed state: one row per
 week, firm) of every week a team has played; the columns are documented in ``docs/classroom-data.md``.
 
 The insight of a team's game (:func:`team_insight`: each seat's fitted rule, who paid for whose
-bullwhip, the best possible on this demand) is computed once per ended game and kept here, off
-the service's lock: every page that shows the debrief reads the same result.
+bullwhip, the best possible on this demand) is computed once per ended game, outside the
+session's lock, and kept here: every page that shows the debrief reads the same result.
 """
 
 from __future__ import annotations

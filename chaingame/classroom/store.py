@@ -8,14 +8,16 @@ never stored; it is the replay of the decisions through the engine (see :mod:`.g
 own transaction, committed before the service changes its memory, so what a caller was told is
 accepted survives a crash of the process.
 
-The store is not thread-safe on its own: :class:`~chaingame.classroom.service.Classroom` calls it
-under its lock.
+The store is thread-safe: one connection, and one lock held for each call (a grouped write holds
+it until its commit), so the service's sessions, each under its own lock, may write at once.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,10 +187,22 @@ class RevealRow:
     at: float
 
 
+def _locked(method):
+    """Run a :class:`Store` method under the store's lock (one statement or transaction at a time)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Store:
-    """The SQLite file: schema on first use, then small writes and a full read on start."""
+    """The SQLite file: schema on first use, then small writes, and reads of one session at a time."""
 
     def __init__(self, path: str | Path):
+        self._lock = threading.RLock()
         self.path = Path(path)
         where = f'"{self.path}"'  # in full: a long folder must not hide which file
         if self.path.is_dir():
@@ -228,10 +242,12 @@ class Store:
         except ValueError:
             return "foreign"
 
+    @_locked
     def close(self) -> None:
         self.db.close()
 
     # writes -------------------------------------------------------------------------------------------
+    @_locked
     def add_session(self, code: str, created_at: float, title: str, scenario: str, table: dict, seed: int,
                     settings: dict, host_hash: str, firms: list[str]) -> None:
         with self._transaction():
@@ -242,36 +258,51 @@ class Store:
                                 [(code, t, f) for t in range(1, settings["teams"] + 1) for f in firms])
             self._event(code, created_at, "created", {"scenario": scenario, "teams": settings["teams"]})
 
+    @_locked
     def set_status(self, code: str, status: Status, paused_at: float | None, at: float, kind: str) -> None:
         with self._transaction():
             self.db.execute("UPDATE sessions SET status=?, paused_at=? WHERE code=?", (status.value, paused_at, code))
             self._event(code, at, kind, {"status": status.value})
 
-    def set_mode(self, code: str, team: int, firm: str, mode: str, at: float) -> None:
+    @_locked
+    def set_modes(self, code: str, seats: list[tuple[int, str]], mode: str, at: float,
+                  release: str | None = None) -> None:
+        """Set the mode of ``seats``, and release the player of token hash ``release`` (a seat handed to
+        a bot), in one transaction."""
         with self._transaction():
-            self.db.execute("UPDATE seats SET mode=? WHERE code=? AND team=? AND firm=?", (mode, code, team, firm))
-            self._event(code, at, "seat", {"team": team, "firm": firm, "mode": mode})
+            if release is not None:
+                self.db.execute("UPDATE players SET released_at=?, released_by='bot' WHERE token_hash=?",
+                                (at, release))
+                self._event(code, at, "release", {"by": "bot"})
+            for team, firm in seats:
+                self.db.execute("UPDATE seats SET mode=? WHERE code=? AND team=? AND firm=?", (mode, code, team, firm))
+                self._event(code, at, "seat", {"team": team, "firm": firm, "mode": mode})
 
+    @_locked
     def add_player(self, token_hash: str, code: str, team: int, firm: str, name: str, at: float) -> None:
         with self._transaction():
             self.db.execute("INSERT INTO players VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
                             (token_hash, code, team, firm, name, at))
             self._event(code, at, "join", {"team": team, "firm": firm, "name": name})
 
+    @_locked
     def release_player(self, token_hash: str, code: str, at: float, by: str) -> None:
         with self._transaction():
             self.db.execute("UPDATE players SET released_at=?, released_by=? WHERE token_hash=?", (at, by, token_hash))
             self._event(code, at, "release", {"by": by})
 
+    @_locked
     def open_week(self, code: str, team: int, week: int, opened_at: float, deadline: float | None,
                   round: int = 1) -> None:
         self.db.execute("INSERT OR REPLACE INTO weeks (code, team, week, opened_at, deadline, round) "
                         "VALUES (?, ?, ?, ?, ?, ?)", (code, team, week, opened_at, deadline, round))
 
+    @_locked
     def set_deadline(self, code: str, team: int, week: int, deadline: float | None, round: int = 1) -> None:
         self.db.execute("UPDATE weeks SET deadline=? WHERE code=? AND team=? AND week=? AND round=?",
                         (deadline, code, team, week, round))
 
+    @_locked
     def add_round(self, code: str, r: RoundRow) -> None:
         """A new round: its row, and the session back in the lobby (same teams, seats and players)."""
         with self._transaction():
@@ -281,10 +312,12 @@ class Store:
             self.db.execute("UPDATE sessions SET status=?, paused_at=NULL WHERE code=?", (Status.LOBBY.value, code))
             self._event(code, r.started_at, "round", {"round": r.round, "changes": r.changes})
 
+    @_locked
     def add_reveal(self, code: str, r: RevealRow) -> None:
         self.db.execute("INSERT INTO reveals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (code, r.round, r.team, r.firm, r.player, r.shape, json.dumps(list(r.numbers)), r.at))
 
+    @_locked
     def add_decision(self, code: str, d: DecisionRow) -> None:
         self.db.execute(
             "INSERT INTO decisions (code, team, week, firm, decided_by, reason, player, order_qty, capacity, "
@@ -300,13 +333,20 @@ class Store:
         return _Transaction(self.db)
 
     # reads --------------------------------------------------------------------------------------------
+    @_locked
     def codes(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT code FROM sessions")}
 
-    def sessions(self) -> list[dict[str, Any]]:
+    @_locked
+    def sessions(self, live: bool = False, code: str | None = None) -> list[dict[str, Any]]:
+        """Stored sessions, oldest first: all, those not ended (``live``), or the one of ``code``."""
         cols = ("code", "created_at", "title", "scenario", "scenario_table", "seed", "settings", "host_hash",
                 "status", "paused_at")
-        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM sessions ORDER BY created_at, code").fetchall()
+        where, args = ("WHERE status != ?", (Status.ENDED.value,)) if live else ("", ())
+        if code is not None:
+            where, args = "WHERE code = ?", (code,)
+        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM sessions {where} ORDER BY created_at, code",
+                               args).fetchall()
         out = []
         for r in rows:
             s = dict(zip(cols, r))
@@ -315,24 +355,35 @@ class Store:
             out.append(s)
         return out
 
+    @_locked
+    def player_code(self, token_hash: str) -> str | None:
+        """The session of a seat token (by its hash), or None."""
+        row = self.db.execute("SELECT code FROM players WHERE token_hash=?", (token_hash,)).fetchone()
+        return row[0] if row else None
+
+    @_locked
     def seats(self, code: str) -> dict[tuple[int, str], str]:
         return {(t, f): m for t, f, m in self.db.execute("SELECT team, firm, mode FROM seats WHERE code=?", (code,))}
 
+    @_locked
     def players(self, code: str) -> list[tuple]:
         """(token_hash, team, firm, name, joined_at, released_at, released_by), oldest first."""
         return self.db.execute("SELECT token_hash, team, firm, name, joined_at, released_at, released_by "
                                "FROM players WHERE code=? ORDER BY joined_at, rowid", (code,)).fetchall()
 
+    @_locked
     def weeks(self, code: str, round: int = 1) -> dict[tuple[int, int], tuple[float, float | None]]:
         return {(t, w): (o, d) for t, w, o, d in self.db.execute(
             "SELECT team, week, opened_at, deadline FROM weeks WHERE code=? AND round=?", (code, round))}
 
+    @_locked
     def decisions(self, code: str) -> list[DecisionRow]:
         """Every decision of the session, every round, in the order they were accepted."""
         return [DecisionRow(*r) for r in self.db.execute(
             "SELECT team, week, firm, decided_by, reason, player, order_qty, capacity, submitted_at, round "
             "FROM decisions WHERE code=? ORDER BY id", (code,))]
 
+    @_locked
     def rounds(self, code: str) -> list[RoundRow]:
         """The session's rounds after the first, in order."""
         return [RoundRow(r, at, json.loads(table), seed, None if rule is None else json.loads(rule), json.loads(ch))
@@ -340,6 +391,7 @@ class Store:
                     "SELECT round, started_at, scenario_table, seed, bot_rule, changes FROM rounds WHERE code=? "
                     "ORDER BY round", (code,))]
 
+    @_locked
     def reveals(self, code: str) -> list[RevealRow]:
         return [RevealRow(r, t, f, p, shape, tuple(json.loads(nums)), at) for r, t, f, p, shape, nums, at in
                 self.db.execute("SELECT round, team, firm, player, shape, numbers, at FROM reveals WHERE code=? "

@@ -134,6 +134,7 @@ class SeatView:
 
     Attributes:
         week: the week on the page, whose order is to be decided (the last week played once the team is done).
+        weeks: the game's horizon; None while the host hides it (players see "week 12", not "of 36").
         status: the session's status (lobby, running, paused, ended).
         observation: this week's books (None once the team has played every week).
         history: the firm's past weeks, oldest first.
@@ -156,7 +157,7 @@ class SeatView:
     player: str
     status: Status
     week: int
-    weeks: int
+    weeks: int | None
     information: str
     observation: SeatObservation | None
     history: tuple[SeatWeek, ...]
@@ -219,6 +220,7 @@ class HostView:
     players: int
     round: int = 1  # the round being played (2 on: started with the same teams and seats)
     changes: str = ""  # what this round changed from the one before, in words
+    horizon_hidden: bool = False  # players do not see ``weeks``
 
 
 @dataclass(frozen=True)

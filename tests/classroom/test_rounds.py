@@ -66,6 +66,27 @@ def test_rounds_survive_a_restart(db):
     again.close()
 
 
+
+def test_the_next_round_of_a_session_read_back_from_the_database(db):
+    room = Classroom(db)
+    host = room.create_session("classic", weeks=WEEKS)
+    tickets = seat_all(room, host.code)
+    room.start(host.code, host.host_key)
+    play(room, tickets, WEEKS)
+    room.end(host.code, host.host_key)
+    room.close()
+    again = Classroom(db)  # an ended session is not loaded at start
+    assert host.code not in again._sessions
+    assert again.start_round(host.code, host.host_key, information="pos") == 2
+    assert host.code in again._sessions  # live again: its players play on with their tokens
+    again.start(host.code, host.host_key)
+    play(again, tickets, 3)
+    assert again.seat_view(tickets["factory"].token).week == 4
+    again.end(host.code, host.host_key)
+    h = again.debrief(host.code, host.host_key).all_history
+    assert h.groupby("round")["week"].max().to_dict() == {1: WEEKS, 2: 3}
+    again.close()
+
 def test_insight_of_each_ended_game(room):
     host, _ = two_rounds(room)
     d = room.debrief(host.code, host.host_key)
