@@ -218,7 +218,8 @@ class Network:
         """With a price schedule: the price of the orders reaching each link's supplier in week t,
         ``_due_price[:, t]`` (placed in week t - order_delay; before week 1 at the regular price), and
         each firm's purchase price by week of ordering, ``firm_price`` (share-weighted over its links);
-        ``regular_price`` (F,) is that price without the schedules, ``promoted`` (F,) where it changes."""
+        ``regular_price`` (F,) is that price without the schedules, ``promoted`` (F,) where it changes.
+        """
         object.__setattr__(self, "regular_price", self.in_links @ (self.share * self.price))
         table = self.order_price
         if table is None:
@@ -271,7 +272,8 @@ def _sum_plan(groups: list[np.ndarray]) -> _SumPlan:
 
 def _gather_sum(x: np.ndarray, plan: _SumPlan) -> np.ndarray:
     """Group sums, added in a fixed order so that a replication's numbers never depend on how many
-    others run beside it (a BLAS product may sum in a different order for another R)."""
+    others run beside it (a BLAS product may sum in a different order for another R).
+    """
     if plan.one_each:
         return x[plan.steps[0][1]]
     out = np.zeros((plan.groups, *x.shape[1:]))
@@ -484,7 +486,8 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray, state: State)
 def _turn_weights(net: Network, state: State) -> np.ndarray:
     """The weight of each water-filled link (len(_fill_links), R): 1 for uniform suppliers; for
     turn-and-earn ones the sales of the link's customer over the supplier's last ``turn_weeks``
-    weeks before this one (fewer at the start of the game: none in week 1), added oldest first."""
+    weeks before this one (fewer at the start of the game: none in week 1), added oldest first.
+    """
     weights = np.ones((len(net._fill_links), state.backlog.shape[1]))
     if len(net._turn_pos):
         sales = np.zeros((len(net._turn_pos), state.backlog.shape[1]))
@@ -497,7 +500,8 @@ def _turn_weights(net: Network, state: State) -> np.ndarray:
 
 def _record_turns(net: Network, state: State, ship: np.ndarray, sold: np.ndarray) -> None:
     """Keep this week's sales of the customers of turn-and-earn links: what a firm customer shipped
-    to its own customers, what end customers bought on a market link."""
+    to its own customers, what end customers bought on a market link.
+    """
     cus = net._turn_customer
     now = np.where((cus >= 0)[:, None], sold[np.maximum(cus, 0)], ship[net._turn_link])
     state.turns[:, state.week % net.turn_slots] = now
@@ -537,7 +541,7 @@ def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray
 
 
 def _level(amount: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """amount / weight, 0 where the weight is 0."""
+    """Amount / weight, 0 where the weight is 0."""
     return np.divide(amount, weight, out=np.zeros_like(amount), where=weight > 0)
 
 
@@ -564,7 +568,8 @@ def _send(net: Network, state: State, t: int, fixed: np.ndarray, drawn: tuple[np
           amount: np.ndarray, delays: np.ndarray | None) -> None:
     """Put week t's shipments ``amount`` (K, R) of some links in transit, in the slot of their arrival week:
     ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row]`` (each replication its own) on the
-    ``drawn`` ones (link indices, their rows in ``delays``)."""
+    ``drawn`` ones (link indices, their rows in ``delays``).
+    """
     S = net.slots
     state.transit[fixed, (t + net.shipping_delay[fixed]) % S] += amount[fixed]
     links, rows = drawn

@@ -62,7 +62,8 @@ class Constant(Demand):
 class Step(Demand):
     """``initial`` units/week, then ``final`` from week ``week`` on (Sterman 1989: 4, 8, week 5).
 
-    A step after the horizon never happens (a short run of a longer scenario keeps its rules)."""
+    A step after the horizon never happens (a short run of a longer scenario keeps its rules).
+    """
 
     initial: float = 4.0
     final: float = 8.0

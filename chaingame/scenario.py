@@ -165,13 +165,15 @@ class Scenario:
 
     def lead_time(self, firm_id: str) -> int:
         """Weeks of demand an order must cover: order + shipping (+ production) delay, and the
-        review period's weeks beyond the first (docs/model.md, "Delays and lead time")."""
+        review period's weeks beyond the first (docs/model.md, "Delays and lead time").
+        """
         firm = self.firm(firm_id)
         return _lead_time(next(k for k in self.links if k.customer == firm_id), firm.production, firm.review_period)
 
     def network(self) -> Network:
         """Compile the structure into the index arrays of :class:`~chaingame.chain.Network` (once: a
-        Network never changes, so every engine of this scenario shares it)."""
+        Network never changes, so every engine of this scenario shares it).
+        """
         return self._network
 
     @cached_property
@@ -273,7 +275,8 @@ PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "w
 def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None:
     """Resize the pipeline of a delay written at ``where``, or drop the parameters a rule written
     there does not take (:func:`set_values`; ``before`` is the table before the call); what the
-    same call wrote is left as written."""
+    same call wrote is left as written.
+    """
     *parent, name = where
     parent = tuple(parent)
     firm_part = parent[2:] if parent[:1] == ("firms",) and len(parent) > 2 else \
@@ -316,7 +319,8 @@ def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None
 def resize(pipeline: list, delay: int) -> list:
     """A week-by-week pipeline (week 1 first) fitted to ``delay`` weeks: the weeks nearest arrival
     when shorter, the week furthest out repeated when longer (0 if it was empty), so that a
-    pipeline carrying the same flow every week carries it still."""
+    pipeline carrying the same flow every week carries it still.
+    """
     if delay <= len(pipeline):
         return copy.deepcopy(pipeline[:delay])
     last = pipeline[-1] if pipeline else 0

@@ -116,7 +116,8 @@ class TeamGame:
     # rules of a decision ----------------------------------------------------------------------------
     def fixed_order(self, firm: str, week: int | None = None) -> float | None:
         """The order the scenario imposes on ``firm`` in ``week`` (default: the open week), or None
-        (Sterman's weeks 1-4)."""
+        (Sterman's weeks 1-4).
+        """
         week = self.current if week is None else week
         fixed = self.engine.net.fixed_orders
         if week is None or not 1 <= week <= fixed.shape[1]:
@@ -134,13 +135,15 @@ class TeamGame:
 
     def effective_order(self, firm: str, order: float, week: int | None = None) -> float:
         """An order as the physics will place it at the end of ``week`` (default: the open week):
-        :func:`chaingame.chain.accepted_order`."""
+        :func:`chaingame.chain.accepted_order`.
+        """
         week = self.current if week is None else week
         return accepted_order(self.engine.net, week, self.firms.index(firm), order)
 
     def human_capacity(self, firm: str, capacity: float | None) -> float | None:
         """A player's capacity target: theirs; None keeps their last target; the bot's where players
-        do not decide capacity; None for a firm that does not produce."""
+        do not decide capacity; None for a firm that does not produce.
+        """
         if firm not in self.capacity_target:
             return None
         if not self.decides_capacity(firm):
@@ -174,7 +177,8 @@ class TeamGame:
     def seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
         """The firm's own past weeks: its decisions and its own books (end-customer demand only if seen).
 
-        Built once per closed week (every page of the session reads it after each change)."""
+        Built once per closed week (every page of the session reads it after each change).
+        """
         if firm not in self._histories:
             self._histories[firm] = self._seat_history(firm)
         return self._histories[firm]

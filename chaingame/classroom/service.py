@@ -371,7 +371,8 @@ class Classroom:
 
     def tick(self, now: float | None = None) -> int:
         """Timers: in every running session, a team whose week is overdue has bots decide for its late
-        seats. Call it about once a second. Returns how many decisions bots made."""
+        seats. Call it about once a second. Returns how many decisions bots made.
+        """
         now = time.time() if now is None else now
         changed, made = [], 0  # (code, team or None) to notify
         with self._lock:
@@ -420,7 +421,8 @@ class Classroom:
         """Call ``callback()`` after every change to the session, or with ``team`` only after a change to
         that team or to the whole session (start, pause, end...); returns the function that unsubscribes.
 
-        A seat's page follows its own team: another team's orders cost it nothing."""
+        A seat's page follows its own team: another team's orders cost it nothing.
+        """
         with self._lock:
             s = self._session(code)
             entry = (None if team is None else self._team_number(s, team), callback)
@@ -437,7 +439,8 @@ class Classroom:
     # internals: decisions ---------------------------------------------------------------------------
     def _checked_input(self, s: _Session, game: TeamGame, firm: str, order, capacity) -> tuple[float, float | None]:
         """A player's typed decision, checked (bounds, whole units, the fixed order); the order as the
-        physics will place it (``game.effective_order``), the capacity target as it will apply."""
+        physics will place it (``game.effective_order``), the capacity target as it will apply.
+        """
         high = s.settings.max_order
         whole = s.scenario.whole_units
         x = inputs.quantity(order, "order", whole=whole, low=-high if game.allows_returns(firm) else 0.0, high=high)
@@ -495,7 +498,8 @@ class Classroom:
     def _settle(self, s: _Session, game: TeamGame, now: float) -> int | None:
         """Play on while the session runs: stamp the open week, let bot seats decide, close complete weeks.
 
-        Returns who to notify: the team, or None (everyone) when this ended the session."""
+        Returns who to notify: the team, or None (everyone) when this ended the session.
+        """
         while s.status == Status.RUNNING and not game.done:
             if game.opened_at is None:
                 game.opened_at = now

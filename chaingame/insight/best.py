@@ -1,6 +1,7 @@
 """The best possible on this demand: the best rule of Sterman's family on a deterministic board,
 and the optimal echelon base-stock levels (Clark & Scarf 1960; Chen & Zheng 1994) on a stochastic
-serial one, with what they would have cost on the very demand the team met."""
+serial one, with what they would have cost on the very demand the team met.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ MIN_SIGMA = 0.002  # smallest step
 @dataclass(frozen=True)
 class _StermanBatch(Policy):
     """Sterman's rule with one parameter set per replication ((R,) arrays), in the same operations
-    as :class:`~chaingame.policies.Sterman` so that each replication orders exactly as that rule."""
+    as :class:`~chaingame.policies.Sterman` so that each replication orders exactly as that rule.
+    """
 
     theta: np.ndarray
     alpha_s: np.ndarray

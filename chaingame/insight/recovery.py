@@ -18,7 +18,8 @@ def recovery(scenario: str = "classic", draws: int = 40, *, firm: str = "wholesa
     """Simulate ``draws`` players at ``firm`` with random (θ, α_S, β, S') from :data:`RANGES` and
     ordering noise N(0, ``noise``²) (:class:`NoisySterman`; the other firms play the scenario's
     rules), fit each player's orders and return one row per draw: true and fitted parameters,
-    interval bounds and whether the interval covers the truth (``covered_<param>``)."""
+    interval bounds and whether the interval covers the truth (``covered_<param>``).
+    """
     from ..model import ChainModel  # Mesa loads when a study runs
 
     rng = np.random.default_rng(seed)

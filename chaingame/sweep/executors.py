@@ -182,7 +182,8 @@ def dask_executor(address: str, label: str = "cluster") -> Iterator[Pool]:
 
 def _reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     """Check a scheduler address before Dask does: ValueError when it is not ``[tcp:// or tls://]host:port``,
-    OSError (within ``timeout``) when nothing listens there; Dask would wait longer, and fail with a traceback."""
+    OSError (within ``timeout``) when nothing listens there; Dask would wait longer, and fail with a traceback.
+    """
     scheme, _, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")
     if scheme not in ("", "tcp", "tls") or not host or not port.isdigit() or not 0 < int(port) < 65536:
