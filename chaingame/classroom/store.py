@@ -153,11 +153,25 @@ class Store:
             return "foreign"
 
     def close(self) -> None:
+        """Close the database connection."""
         self.db.close()
 
     # writes -------------------------------------------------------------------------------------------
     def add_session(self, code: str, created_at: float, title: str, scenario: str, table: dict, seed: int,
                     settings: dict, host_hash: str, firms: list[str]) -> None:
+        """Record a new session in the lobby with a human seat per team and firm, and its "created" event.
+
+        Args:
+            code: the session's join code.
+            created_at: when it was created (seconds since the epoch).
+            title: shown to the players.
+            scenario: the scenario's name.
+            table: the scenario as a TOML-style table (what replay rebuilds it from).
+            seed: the session's random seed.
+            settings: the session settings; ``settings["teams"]`` is the number of teams.
+            host_hash: the hash of the host's token.
+            firms: the firm names, one seat each per team.
+        """
         with self._transaction():
             self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                             (code, created_at, title, scenario, json.dumps(table), seed,
@@ -167,33 +181,40 @@ class Store:
             self._event(code, created_at, "created", {"scenario": scenario, "teams": settings["teams"]})
 
     def set_status(self, code: str, status: Status, paused_at: float | None, at: float, kind: str) -> None:
+        """Set a session's status and pause time, logging a ``kind`` event (times in seconds since the epoch)."""
         with self._transaction():
             self.db.execute("UPDATE sessions SET status=?, paused_at=? WHERE code=?", (status.value, paused_at, code))
             self._event(code, at, kind, {"status": status.value})
 
     def set_mode(self, code: str, team: int, firm: str, mode: str, at: float) -> None:
+        """Set who plays a seat (``mode``: "human" or "bot") and log a "seat" event."""
         with self._transaction():
             self.db.execute("UPDATE seats SET mode=? WHERE code=? AND team=? AND firm=?", (mode, code, team, firm))
             self._event(code, at, "seat", {"team": team, "firm": firm, "mode": mode})
 
     def add_player(self, token_hash: str, code: str, team: int, firm: str, name: str, at: float) -> None:
+        """Record a player taking a seat and log a "join" event."""
         with self._transaction():
             self.db.execute("INSERT INTO players VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
                             (token_hash, code, team, firm, name, at))
             self._event(code, at, "join", {"team": team, "firm": firm, "name": name})
 
     def release_player(self, token_hash: str, code: str, at: float, by: str) -> None:
+        """Mark a player's token released (``by`` whom) at time ``at`` and log a "release" event."""
         with self._transaction():
             self.db.execute("UPDATE players SET released_at=?, released_by=? WHERE token_hash=?", (at, by, token_hash))
             self._event(code, at, "release", {"by": by})
 
     def open_week(self, code: str, team: int, week: int, opened_at: float, deadline: float | None) -> None:
+        """Record when a team's week opened and its deadline (None: no timer), replacing an earlier row."""
         self.db.execute("INSERT OR REPLACE INTO weeks VALUES (?, ?, ?, ?, ?)", (code, team, week, opened_at, deadline))
 
     def set_deadline(self, code: str, team: int, week: int, deadline: float | None) -> None:
+        """Move a team's week deadline (None: no timer)."""
         self.db.execute("UPDATE weeks SET deadline=? WHERE code=? AND team=? AND week=?", (deadline, code, team, week))
 
     def add_decision(self, code: str, d: DecisionRow) -> None:
+        """Append an accepted decision to the session's decision log."""
         self.db.execute(
             "INSERT INTO decisions (code, team, week, firm, decided_by, reason, player, order_qty, capacity, "
             "submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -208,9 +229,11 @@ class Store:
 
     # reads --------------------------------------------------------------------------------------------
     def codes(self) -> set[str]:
+        """The join codes of all stored sessions."""
         return {r[0] for r in self.db.execute("SELECT code FROM sessions")}
 
     def sessions(self) -> list[dict[str, Any]]:
+        """Every session as a dict of its columns (JSON columns decoded), oldest first."""
         cols = ("code", "created_at", "title", "scenario", "scenario_table", "seed", "settings", "host_hash",
                 "status", "paused_at")
         rows = self.db.execute(f"SELECT {', '.join(cols)} FROM sessions ORDER BY created_at, code").fetchall()
@@ -223,6 +246,7 @@ class Store:
         return out
 
     def seats(self, code: str) -> dict[tuple[int, str], str]:
+        """Each seat's mode ("human" or "bot") by (team, firm)."""
         return {(t, f): m for t, f, m in self.db.execute("SELECT team, firm, mode FROM seats WHERE code=?", (code,))}
 
     def players(self, code: str) -> list[tuple]:
@@ -231,10 +255,12 @@ class Store:
                                "FROM players WHERE code=? ORDER BY joined_at, rowid", (code,)).fetchall()
 
     def weeks(self, code: str) -> dict[tuple[int, int], tuple[float, float | None]]:
+        """(opened_at, deadline) of every opened week by (team, week)."""
         return {(t, w): (o, d) for t, w, o, d in
                 self.db.execute("SELECT team, week, opened_at, deadline FROM weeks WHERE code=?", (code,))}
 
     def decisions(self, code: str) -> list[DecisionRow]:
+        """The session's decision log, in the order the decisions were accepted."""
         return [DecisionRow(*r) for r in self.db.execute(
             "SELECT team, week, firm, decided_by, reason, player, order_qty, capacity, submitted_at "
             "FROM decisions WHERE code=? ORDER BY id", (code,))]
