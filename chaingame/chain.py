@@ -215,7 +215,9 @@ class Network:
                                                   or np.any(self.pack > 0)))
 
     def _compile_prices(self) -> None:
-        """With a price schedule: the price of the orders reaching each link's supplier in week t,
+        """Derive the purchase prices: regular ones, and with a price schedule the prices by week.
+
+        With a price schedule: the price of the orders reaching each link's supplier in week t,
         ``_due_price[:, t]`` (placed in week t - order_delay; before week 1 at the regular price), and
         each firm's purchase price by week of ordering, ``firm_price`` (share-weighted over its links);
         ``regular_price`` (F,) is that price without the schedules, ``promoted`` (F,) where it changes.
@@ -271,8 +273,10 @@ def _sum_plan(groups: list[np.ndarray]) -> _SumPlan:
 
 
 def _gather_sum(x: np.ndarray, plan: _SumPlan) -> np.ndarray:
-    """Group sums, added in a fixed order so that a replication's numbers never depend on how many
-    others run beside it (a BLAS product may sum in a different order for another R).
+    """Group sums, added in a fixed order.
+
+    So that a replication's numbers never depend on how many others run beside it (a BLAS product may sum
+    in a different order for another R).
     """
     if plan.one_each:
         return x[plan.steps[0][1]]
@@ -426,8 +430,10 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
 
 
 def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, same: np.ndarray) -> np.ndarray:
-    """Round shares ``x`` (K, R) down to whole units, handing the units left over in each group
-    (``totals`` per group, indexed by ``group``) to the largest fractions, ties to the first link.
+    """Whole-unit shares by largest remainder, ties to the first link.
+
+    Rounds shares ``x`` (K, R) down to whole units, handing the units left over in each group (``totals`` per
+    group, indexed by ``group``) to the largest fractions, ties to the first link.
 
     Shares and fractions are :func:`counted`, so that equal exact shares tie whatever float error
     their arithmetic carries (4 × 1/3 − 1 and 1/3; 2 × 0.3/0.4 − 1 and 2 × 0.1/0.4).
@@ -484,9 +490,10 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray, state: State)
 
 
 def _turn_weights(net: Network, state: State) -> np.ndarray:
-    """The weight of each water-filled link (len(_fill_links), R): 1 for uniform suppliers; for
-    turn-and-earn ones the sales of the link's customer over the supplier's last ``turn_weeks``
-    weeks before this one (fewer at the start of the game: none in week 1), added oldest first.
+    """The weight of each water-filled link, (len(_fill_links), R).
+
+    1 for uniform suppliers; for turn-and-earn ones the sales of the link's customer over the supplier's last
+    ``turn_weeks`` weeks before this one (fewer at the start of the game: none in week 1), added oldest first.
     """
     weights = np.ones((len(net._fill_links), state.backlog.shape[1]))
     if len(net._turn_pos):
@@ -499,8 +506,9 @@ def _turn_weights(net: Network, state: State) -> np.ndarray:
 
 
 def _record_turns(net: Network, state: State, ship: np.ndarray, sold: np.ndarray) -> None:
-    """Keep this week's sales of the customers of turn-and-earn links: what a firm customer shipped
-    to its own customers, what end customers bought on a market link.
+    """Keep this week's sales of the customers of turn-and-earn links.
+
+    What a firm customer shipped to its own customers, what end customers bought on a market link.
     """
     cus = net._turn_customer
     now = np.where((cus >= 0)[:, None], sold[np.maximum(cus, 0)], ship[net._turn_link])
@@ -508,8 +516,10 @@ def _record_turns(net: Network, state: State, ship: np.ndarray, sold: np.ndarray
 
 
 def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Water-filling by weight on the links of ``net._fill_links``: each claim c gets min(c, λ w),
-    with λ per supplier such that the shares add up to what it can ship, ``can`` (F, R).
+    """Water-filling by weight on the links of ``net._fill_links``.
+
+    Each claim c gets min(c, λ w), with λ per supplier such that the shares add up to what it can ship, ``can``
+    (F, R).
 
     Claims of positive weight fill first; a cap's leftover is passed on to the others, round by
     round (at most one round per customer). What is left once every claim of positive weight is
@@ -566,9 +576,10 @@ def _pay_at_order_prices(net: Network, state: State, t: int, before: np.ndarray,
 
 def _send(net: Network, state: State, t: int, fixed: np.ndarray, drawn: tuple[np.ndarray, np.ndarray],
           amount: np.ndarray, delays: np.ndarray | None) -> None:
-    """Put week t's shipments ``amount`` (K, R) of some links in transit, in the slot of their arrival week:
-    ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row]`` (each replication its own) on the
-    ``drawn`` ones (link indices, their rows in ``delays``).
+    """Put week t's shipments ``amount`` (K, R) of some links in transit, in their arrival week's slot.
+
+    The slot is ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row]`` (each replication its own) on
+    the ``drawn`` ones (link indices, their rows in ``delays``).
     """
     S = net.slots
     state.transit[fixed, (t + net.shipping_delay[fixed]) % S] += amount[fixed]

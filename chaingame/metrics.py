@@ -55,8 +55,10 @@ def sums(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 class Totals:
-    """The :data:`SUMMED` columns added week by week as a run goes: the same additions in the same
-    order as :func:`total` over the whole history, so the same bits, without keeping the weeks.
+    """The :data:`SUMMED` columns added week by week as a run goes.
+
+    The same additions in the same order as :func:`total` over the whole history, so the same bits, without
+    keeping the weeks.
     """
 
     def __init__(self, shape: tuple[int, ...]):

@@ -285,8 +285,10 @@ class SmoothingOrderUpTo(_OrderUpTo):
 
 @dataclass(frozen=True)
 class AR1OrderUpTo(_OrderUpTo):
-    """Order-up-to with the AR(1) demand process known (Lee, Padmanabhan & Whang 1997, "demand
-    signal processing"): y_t = E[x_{t+1} + ... + x_{t+L} | x_t] = L μ + (x_t − μ) Σ_{k=1..L} ρ^k.
+    """Order-up-to with the AR(1) demand process known (Lee, Padmanabhan & Whang 1997).
+
+    This is their "demand signal processing": y_t = E[x_{t+1} + ... + x_{t+L} | x_t] = L μ + (x_t − μ)
+    Σ_{k=1..L} ρ^k.
 
     Bullwhip with AR(1) demand D_t = μ + ρ (D_{t−1} − μ) + ε_t:
     Var(q)/Var(D) = 1 + 2ρ (1 − ρ^L)(1 − ρ^{L+1}) / (1 − ρ) (below 1 when ρ < 0).
@@ -312,8 +314,10 @@ class AR1OrderUpTo(_OrderUpTo):
 
 @dataclass(frozen=True)
 class ForwardBuy(Policy):
-    """Forward buying (Lee, Padmanabhan & Whang 1997, "price fluctuations"): a base rule plus the
-    coming weeks' demand bought ahead whenever the announced prices make buying now cheaper.
+    """Forward buying (Lee, Padmanabhan & Whang 1997, "price fluctuations").
+
+    A base rule plus the coming weeks' demand bought ahead whenever the announced prices make buying now
+    cheaper.
 
     Each week t the firm buys ahead for week t + j (j = 1, 2, ..., ``horizon``) while buying now
     and holding the unit j weeks costs less than any later purchase,
@@ -379,8 +383,9 @@ class ForwardBuy(Policy):
 
 @dataclass(frozen=True)
 class Gaming(Policy):
-    """Shortage gaming (Lee, Padmanabhan & Whang 1997; Cachon & Lariviere 1999): order what a base
-    rule orders, inflated by the inverse of the last fill rate the firm's suppliers gave it.
+    """Shortage gaming (Lee, Padmanabhan & Whang 1997; Cachon & Lariviere 1999).
+
+    Order what a base rule orders, inflated by the inverse of the last fill rate the firm's suppliers gave it.
 
     O_t = q_t · min(m, 1 / f_t),  f_t = supplied_t / due_t,
     with q_t the base rule's order, m = ``max_inflation``, and f_t the share of what its suppliers

@@ -164,15 +164,17 @@ class Scenario:
         return from_table(raw)
 
     def lead_time(self, firm_id: str) -> int:
-        """Weeks of demand an order must cover: order + shipping (+ production) delay, and the
-        review period's weeks beyond the first (docs/model.md, "Delays and lead time").
+        """Weeks of demand an order must cover (docs/model.md, "Delays and lead time").
+
+        Order + shipping (+ production) delay, and the review period's weeks beyond the first.
         """
         firm = self.firm(firm_id)
         return _lead_time(next(k for k in self.links if k.customer == firm_id), firm.production, firm.review_period)
 
     def network(self) -> Network:
-        """Compile the structure into the index arrays of :class:`~chaingame.chain.Network` (once: a
-        Network never changes, so every engine of this scenario shares it).
+        """Compile the structure into the index arrays of :class:`~chaingame.chain.Network`.
+
+        Once: a Network never changes, so every engine of this scenario shares it.
         """
         return self._network
 
@@ -273,9 +275,10 @@ PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "w
 
 
 def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None:
-    """Resize the pipeline of a delay written at ``where``, or drop the parameters a rule written
-    there does not take (:func:`set_values`; ``before`` is the table before the call); what the
-    same call wrote is left as written.
+    """Resize the pipeline of a delay written at ``where``, or drop the parameters a rule there does not take.
+
+    For :func:`set_values`; ``before`` is the table before the call; what the same call wrote is left as
+    written.
     """
     *parent, name = where
     parent = tuple(parent)
@@ -317,9 +320,10 @@ def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None
 
 
 def resize(pipeline: list, delay: int) -> list:
-    """A week-by-week pipeline (week 1 first) fitted to ``delay`` weeks: the weeks nearest arrival
-    when shorter, the week furthest out repeated when longer (0 if it was empty), so that a
-    pipeline carrying the same flow every week carries it still.
+    """A week-by-week pipeline (week 1 first) fitted to ``delay`` weeks.
+
+    The weeks nearest arrival when shorter, the week furthest out repeated when longer (0 if it was empty), so
+    that a pipeline carrying the same flow every week carries it still.
     """
     if delay <= len(pipeline):
         return copy.deepcopy(pipeline[:delay])
@@ -481,8 +485,10 @@ def _allocation(raw: Any, path: str) -> Allocation:
 
 
 def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm]) -> list[Link]:
-    """Vendor-managed links (``vmi = true`` or a rule table): the supplier decides its customer's
-    orders by an ordering rule run on what VMI shows it of the customer (Disney & Towill 2003).
+    """The links with their vendor-managed rules set (``vmi = true`` or a rule table), checked.
+
+    The supplier decides its customer's orders by an ordering rule run on what VMI shows it of the customer
+    (Disney & Towill 2003).
 
     ``true`` is ``{rule = "base_stock"}``; a table without ``rule`` is a base-stock table, whose
     ``level`` defaults to the customer's inventory position at the start (inventory − backlog +

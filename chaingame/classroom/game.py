@@ -115,8 +115,9 @@ class TeamGame:
 
     # rules of a decision ----------------------------------------------------------------------------
     def fixed_order(self, firm: str, week: int | None = None) -> float | None:
-        """The order the scenario imposes on ``firm`` in ``week`` (default: the open week), or None
-        (Sterman's weeks 1-4).
+        """The order the scenario imposes on ``firm`` in ``week`` (default: the open week), or None.
+
+        Sterman's game imposes the orders of weeks 1-4.
         """
         week = self.current if week is None else week
         fixed = self.engine.net.fixed_orders
@@ -134,15 +135,18 @@ class TeamGame:
         return bool(self.engine.net.returns[self.firms.index(firm)])
 
     def effective_order(self, firm: str, order: float, week: int | None = None) -> float:
-        """An order as the physics will place it at the end of ``week`` (default: the open week):
-        :func:`chaingame.chain.accepted_order`.
+        """An order as the physics will place it at the end of ``week`` (default: the open week).
+
+        See :func:`chaingame.chain.accepted_order`.
         """
         week = self.current if week is None else week
         return accepted_order(self.engine.net, week, self.firms.index(firm), order)
 
     def human_capacity(self, firm: str, capacity: float | None) -> float | None:
-        """A player's capacity target: theirs; None keeps their last target; the bot's where players
-        do not decide capacity; None for a firm that does not produce.
+        """A player's capacity target as it will apply.
+
+        Theirs; None keeps their last target; the bot's where players do not decide capacity; None for a firm
+        that does not produce.
         """
         if firm not in self.capacity_target:
             return None

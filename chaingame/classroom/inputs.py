@@ -111,9 +111,10 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
 
 
 def bot_rule_in(sc: Scenario, bot_rule: Mapping) -> dict:
-    """The host's bot rule with the session's defaults: where the session shows end-customer demand
-    (``pos`` or ``full``), a rule that can forecast from it does (``signal = "demand"``) unless the
-    host names a signal, as a player there sees that demand.
+    """The host's bot rule with the session's defaults.
+
+    Where the session shows end-customer demand (``pos`` or ``full``), a rule that can forecast from it does
+    (``signal = "demand"``) unless the host names a signal, as a player there sees that demand.
     """
     bot_rule = dict(bot_rule)
     if sc.information == "silo" or "signal" in bot_rule:

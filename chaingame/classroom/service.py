@@ -370,8 +370,9 @@ class Classroom:
         self._notify(s.code, seat[0])
 
     def tick(self, now: float | None = None) -> int:
-        """Timers: in every running session, a team whose week is overdue has bots decide for its late
-        seats. Call it about once a second. Returns how many decisions bots made.
+        """Timers: in every running session, bots decide for the late seats of a team whose week is overdue.
+
+        Call it about once a second. Returns how many decisions bots made.
         """
         now = time.time() if now is None else now
         changed, made = [], 0  # (code, team or None) to notify
@@ -418,8 +419,9 @@ class Classroom:
         return report.export_bytes(h, fmt)
 
     def subscribe(self, code: str, callback: Callable[[], None], team: int | None = None) -> Callable[[], None]:
-        """Call ``callback()`` after every change to the session, or with ``team`` only after a change to
-        that team or to the whole session (start, pause, end...); returns the function that unsubscribes.
+        """Call ``callback()`` after every change to the session; return the function that unsubscribes.
+
+        With ``team``, only after a change to that team or to the whole session (start, pause, end...).
 
         A seat's page follows its own team: another team's orders cost it nothing.
         """
@@ -438,8 +440,10 @@ class Classroom:
 
     # internals: decisions ---------------------------------------------------------------------------
     def _checked_input(self, s: _Session, game: TeamGame, firm: str, order, capacity) -> tuple[float, float | None]:
-        """A player's typed decision, checked (bounds, whole units, the fixed order); the order as the
-        physics will place it (``game.effective_order``), the capacity target as it will apply.
+        """A player's typed decision, checked (bounds, whole units, the fixed order).
+
+        Returns the order as the physics will place it (``game.effective_order``) and the capacity target as it
+        will apply.
         """
         high = s.settings.max_order
         whole = s.scenario.whole_units

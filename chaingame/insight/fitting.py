@@ -160,9 +160,10 @@ class StermanFit:
 
 
 def _start_points(b: Books, fit: np.ndarray, start: float) -> list[np.ndarray]:
-    """Starts for the search, best first: for each θ on a grid the rule is linear in (α_S, α_S S',
-    α_S β), so a linear least-squares fit gives a start; the best pure smoothing of incoming orders
-    (α_S = 0); the subjects' means and the benchmark.
+    """Starts for the search, best first.
+
+    For each θ on a grid the rule is linear in (α_S, α_S S', α_S β), so a linear least-squares fit gives a
+    start; then the best pure smoothing of incoming orders (α_S = 0); the subjects' means and the benchmark.
     """
     y = b.orders[fit]
     design = np.column_stack([np.ones(fit.sum()), -b.stock[fit], -b.supply_line[fit]])
@@ -209,9 +210,10 @@ def _solutions(b: Books, fit: np.ndarray, y: np.ndarray, start: float, starts: l
 
 
 def _rival(solutions: list, b: Books, fit: np.ndarray, start: float) -> str | None:
-    """Another local solution with clearly different parameters whose orders differ from the best
-    one's by no more than the best one misses the placed orders (root mean square) and that fits
-    nearly as well: the orders cannot tell the two rules apart.
+    """Another local solution that the orders cannot tell apart from the best one.
+
+    Its parameters differ clearly, its orders differ from the best one's by no more than the best one misses the
+    placed orders (root mean square), and it fits nearly as well.
     """
     best = solutions[0]
     n = int(fit.sum())
@@ -326,8 +328,10 @@ def _flat(jac: np.ndarray, p: np.ndarray) -> list[str]:
 
 
 def _bootstrap(b, fit, start, p, raw, resid, level, resamples, seed):
-    """Percentile intervals: y* = max(0, raw + e*), e* drawn from the informative weeks' residuals
-    (centred, scaled by √(m / (m − 4)) for the m such weeks), each y* refitted from the estimate.
+    """Residual-bootstrap percentile intervals.
+
+    y* = max(0, raw + e*), e* drawn from the informative weeks' residuals (centred, scaled by √(m / (m − 4)) for
+    the m such weeks), each y* refitted from the estimate.
     """
     m = len(resid)
     e = (resid - resid.mean()) * np.sqrt(m / (m - len(PARAMS)))
@@ -341,8 +345,9 @@ def _bootstrap(b, fit, start, p, raw, resid, level, resamples, seed):
 
 
 def _wald(jac, resid, informative, p, level):
-    """Wald intervals p ± z se, se from s² (JᵀJ)⁻¹ with s² = SSR / (m − 4) over the m informative
-    weeks; clipped to the bounds.
+    """Wald intervals p ± z se, clipped to the bounds.
+
+    se from s² (JᵀJ)⁻¹ with s² = SSR / (m − 4) over the m informative weeks.
     """
     k = jac.shape[1]
     s2 = float(resid @ resid) / max(informative - k, 1)

@@ -83,9 +83,10 @@ class Record:
 
 
 def record(source: Any, scenario: Any = None, replication: int | None = None) -> Record:
-    """The :class:`Record` of a game: a :class:`~chaingame.model.ChainModel` that has played, a
-    :class:`Record`, or a tidy history (``ChainModel.history()`` or ``simulate(..., history=True)``
-    rows) together with its ``scenario``.
+    """The :class:`Record` of a game.
+
+    The game is a :class:`~chaingame.model.ChainModel` that has played, a :class:`Record`, or a tidy history
+    (``ChainModel.history()`` or ``simulate(..., history=True)`` rows) together with its ``scenario``.
 
     Demand is read from the retailers' ``customer_demand`` column, so a bare history needs its
     scenario but not its seed. A history of several replications needs ``replication``.

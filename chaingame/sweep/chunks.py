@@ -65,9 +65,10 @@ def plan(sweep: Sweep, chunk: int | None = None) -> list[Chunk]:
 
 
 def default_batch(scenario: Scenario, replications: int) -> int:
-    """Replications per array run unless the sweep says: :data:`DEFAULT_BATCH`, fewer for long or
-    wide chains (the weekly columns a run keeps for its figures, weeks x firms x replications,
-    stay under :data:`BATCH_HISTORY`), never more than the sweep's replications.
+    """Replications per array run unless the sweep says.
+
+    :data:`DEFAULT_BATCH`, fewer for long or wide chains (the weekly columns a run keeps for its figures, weeks
+    x firms x replications, stay under :data:`BATCH_HISTORY`), never more than the sweep's replications.
     """
     per_replication = scenario.weeks * len(scenario.firms) * len(WEEKLY) * 8
     return max(1, min(replications, DEFAULT_BATCH, BATCH_HISTORY // per_replication))

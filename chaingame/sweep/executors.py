@@ -181,8 +181,10 @@ def dask_executor(address: str, label: str = "cluster") -> Iterator[Pool]:
 
 
 def _reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Check a scheduler address before Dask does: ValueError when it is not ``[tcp:// or tls://]host:port``,
-    OSError (within ``timeout``) when nothing listens there; Dask would wait longer, and fail with a traceback.
+    """Check a scheduler address before Dask does (Dask would wait longer, and fail with a traceback).
+
+    Raises ValueError when it is not ``[tcp:// or tls://]host:port``, OSError (within ``timeout``) when nothing
+    listens there.
     """
     scheme, _, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")

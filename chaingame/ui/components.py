@@ -89,8 +89,9 @@ def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, 
 
 
 def figure_html(label: str, value: str, note: str = "", name: str = "") -> str:
-    """One number of the books as HTML: label, value, a short note (one widget holds them all: fewer
-    widgets make each week's re-render cheaper).
+    """One number of the books as HTML: label, value, a short note.
+
+    One widget holds them all: fewer widgets make each week's re-render cheaper.
     """
     test = f' data-testid="{html.escape(name)}"' if name else ""
     return (f'<div class="cg-fig"{test}><div class="k">{html.escape(label)}</div>'
