@@ -249,10 +249,12 @@ class Network:
 
     @property
     def n_firms(self) -> int:
+        """F, the number of firms."""
         return len(self.firms)
 
     @property
     def n_links(self) -> int:
+        """K, the number of links."""
         return len(self.supplier)
 
 
@@ -350,6 +352,7 @@ class State:
     backlog_value: np.ndarray | None = None  # (K, R) $ the backlog is bought at (kept with a price schedule)
 
     def copy(self) -> State:
+        """A deep copy: every array copied, so the copy plays on independently."""
         return State(self.week, *(_each(getattr(self, f), np.copy) for f in _ARRAYS))
 
     def replications(self, index) -> State:

@@ -43,6 +43,7 @@ def _overrides(pairs: list[str]) -> dict:
 
 
 def cmd_scenarios(args) -> int:
+    """``chaingame scenarios``: list the bundled scenarios with a one-line description."""
     from .scenario import bundled, load_scenario
 
     names = bundled()
@@ -64,6 +65,7 @@ def _clean(x):
 
 
 def cmd_run(args) -> int:
+    """``chaingame run``: run a scenario, print cost and bullwhip per firm, write history, summary and figure."""
     from . import metrics
     from .figures import run_figure
     from .model import ChainModel
@@ -121,6 +123,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_play(args) -> int:
+    """``chaingame play``: serve the classroom web app (host page, player pages, debrief)."""
     from .serve import serve
     from .webassets import AssetError
 
@@ -161,6 +164,7 @@ def _check_listen(host: str, port: int) -> None:
 
 
 def cmd_assets(args) -> int:
+    """``chaingame assets``: fetch the web app's browser files for offline use (``--check``: only check)."""
     from .serve import configure_solara
 
     configure_solara()
@@ -183,6 +187,7 @@ SWEEP_LABELS = {"out": "--out", "chunk": "--chunk", "resume": "--resume", "execu
 
 
 def cmd_sweep(args) -> int:
+    """``chaingame sweep``: run a parameter sweep and write one tidy table."""
     from .sweep import execute, load_sweep
     from .sweep.executors import tune_malloc
 
@@ -212,6 +217,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_plot(args) -> int:
+    """``chaingame plot``: plot a sweep's metric against a parameter (mean and 95% CI)."""
     from .figures import sweep_figure
     from .sweep import mean_ci, metrics_of, parameters_of, read_table
 
@@ -244,6 +250,7 @@ def cmd_plot(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``chaingame`` argument parser, one subcommand per ``cmd_*`` function."""
     parser = _Parser(prog="chaingame", description="An agent-based multi-firm value-chain game (beer game).")
     parser.add_argument("--version", action="version", version=f"chaingame {__import__('chaingame').__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -324,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``chaingame`` command line; return its exit code (2 after a one-line error, 130 if interrupted)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

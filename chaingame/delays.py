@@ -86,6 +86,7 @@ class ShippingDelay:
         return tuple(round(per_week * self.at_least(j), 9) + 0.0 for j in range(1, self.longest + 1))
 
     def as_table(self) -> dict:
+        """The delay as its scenario table, ``{weeks, p, crossing}``."""
         return {"weeks": list(self.weeks), "p": list(self.p), "crossing": self.crossing}
 
 

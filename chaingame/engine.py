@@ -122,10 +122,12 @@ class Engine:
 
     @property
     def week(self) -> int:
+        """The week in play from :meth:`begin_week` on, until the next one begins (0 at the start)."""
         return self.state.week
 
     @property
     def done(self) -> bool:
+        """Whether the horizon has been played."""
         return self.state.week >= self.scenario.weeks
 
     def begin_week(self) -> list[Observation]:

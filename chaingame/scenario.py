@@ -101,6 +101,7 @@ class Firm:
 
     @property
     def producer(self) -> bool:
+        """Whether the firm produces (has a production stage)."""
         return self.production is not None
 
 
@@ -143,9 +144,11 @@ class Scenario:
 
     @property
     def firm_ids(self) -> tuple[str, ...]:
+        """The firm ids, in scenario order."""
         return tuple(f.id for f in self.firms)
 
     def firm(self, firm_id: str) -> Firm:
+        """The firm with id ``firm_id``; ScenarioError naming ``firm`` if there is none."""
         for f in self.firms:
             if f.id == firm_id:
                 return f
@@ -192,6 +195,7 @@ class Scenario:
         return tuple(f.id for f in self.firms if f.role == "retailer")
 
     def demand_processes(self) -> list[demand_mod.Demand]:
+        """The demand process each retailer faces (its own, else the scenario's), in ``customers`` order."""
         return [self.firm(c).demand or self.demand for c in self.customers]
 
 

@@ -46,6 +46,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
         db: the SQLite file of the sessions (default:
             :func:`chaingame.classroom.process.default_db`); created on first use.
         fetch_assets: fetch missing browser files from the npm registry (else fail with a hint).
+        echo: where the server's messages go (the address to open, assets fetched); default ``print``.
     """
     configure_solara()
     import uvicorn

@@ -97,6 +97,7 @@ class TeamGame:
 
     @property
     def complete(self) -> bool:
+        """Whether every firm has decided the open week."""
         return self.current is not None and len(self.pending) == len(self.firms)
 
     def close(self) -> None:
@@ -132,6 +133,7 @@ class TeamGame:
         return p is not None and math.isfinite(p.capacity)
 
     def allows_returns(self, firm: str) -> bool:
+        """Whether ``firm`` may order a negative quantity (return goods to its suppliers)."""
         return bool(self.engine.net.returns[self.firms.index(firm)])
 
     def effective_order(self, firm: str, order: float, week: int | None = None) -> float:
@@ -169,13 +171,16 @@ class TeamGame:
 
     @property
     def done(self) -> bool:
+        """Whether every week of the horizon has been played."""
         return self.current is None
 
     def firm_cost(self, firm: str) -> float:
+        """The firm's cost so far, summed over the closed weeks ($)."""
         i = self.firms.index(firm)
         return float(sum(r["cost"][i] for r in self.records))
 
     def cost(self) -> float:
+        """The team's cost so far, every firm over the closed weeks ($)."""
         return float(sum(r["cost"].sum() for r in self.records))
 
     def seat_history(self, firm: str) -> tuple[SeatWeek, ...]:

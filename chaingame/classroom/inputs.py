@@ -45,6 +45,7 @@ class Settings:
     max_order: float  # largest order or capacity a player may enter
 
     def as_json(self) -> dict:
+        """The settings as stored (a JSON object)."""
         return {"teams": self.teams, "timer_seconds": self.timer_seconds, "bot_rule": self.bot_rule,
                 "max_order": self.max_order}
 
@@ -90,6 +91,16 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
 
 def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, bot_rule: Mapping | None,
                          max_order: float | None) -> Settings:
+    """Check the host's settings for a session on scenario ``sc``; raise naming the field that is out of bounds.
+
+    Args:
+        sc: the session's scenario.
+        teams: teams playing it (1 to :data:`MAX_TEAMS`).
+        timer_seconds: seconds a week stays open before bots decide for the late seats (None: no timer).
+        bot_rule: an order-rule table for the bots (None: the scenario's rules), stored with the session's
+            defaults written out (:func:`bot_rule_in`).
+        max_order: the largest order or capacity a player may enter (default: :func:`default_max_order`).
+    """
     teams = int(number(teams, "teams", low=1, high=MAX_TEAMS, integer=True))
     if timer_seconds is not None:
         timer_seconds = float(number(timer_seconds, "timer_seconds", low=MIN_TIMER, high=MAX_TIMER))
@@ -146,6 +157,7 @@ def bot_policies(sc: Scenario, bot_rule: Mapping | None) -> dict[str, pol.Policy
 
 
 def describe_rule(bot_rule: Mapping | None) -> str:
+    """The bot rule in one line, e.g. ``sterman(theta=0.36)`` ("scenario rules" for None)."""
     if bot_rule is None:
         return "scenario rules"
     params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in bot_rule.items() if k != "rule")
@@ -189,6 +201,7 @@ def _num(x: float) -> str:
 
 
 def week_number(value: Any) -> int:
+    """A week number from an int, a whole float or digits; InputError naming ``week`` otherwise."""
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, numbers.Integral | float) or value != int(value):
@@ -197,6 +210,10 @@ def week_number(value: Any) -> int:
 
 
 def player_name(value: Any) -> str:
+    """A player's name, runs of white space made one space; InputError naming ``name`` otherwise.
+
+    Allowed: 1 to :data:`MAX_NAME` printable characters.
+    """
     if not isinstance(value, str):
         raise InputError("name", f"{show(value)} is not a name (allowed: text of 1 to {MAX_NAME} characters)")
     name = " ".join(value.split())
@@ -210,6 +227,7 @@ def player_name(value: Any) -> str:
 
 
 def session_title(value: Any, sc: Scenario) -> str:
+    """The session title, white space collapsed, at most :data:`MAX_TITLE` characters (default: the scenario name)."""
     title = " ".join(text(value, "title").split())
     if len(title) > MAX_TITLE:
         raise ScenarioError("title", f"has {len(title)} characters (allowed: at most {MAX_TITLE})")
@@ -217,6 +235,7 @@ def session_title(value: Any, sc: Scenario) -> str:
 
 
 def new_code(taken) -> str:
+    """A new random join code, not one of ``taken``: :data:`CODE_LENGTH` characters of :data:`CODE_ALPHABET`."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if code not in taken:

@@ -138,6 +138,7 @@ class StermanFit:
 
     @property
     def params(self) -> dict[str, float]:
+        """The fitted (θ, α_S, β, S') by name."""
         return {k: getattr(self, k) for k in PARAMS}
 
     def policy(self, **overrides: float) -> Sterman:

@@ -40,6 +40,7 @@ class Record:
 
     @property
     def weeks(self) -> int:
+        """W, the weeks played."""
         return len(self.orders)
 
     @classmethod

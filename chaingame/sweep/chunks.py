@@ -41,6 +41,7 @@ class Chunk:
 
     @property
     def runs(self) -> int:
+        """The runs (combination, replication) in the chunk."""
         return sum(stop - start for _, start, stop in self.batches)
 
 
@@ -75,6 +76,7 @@ def default_batch(scenario: Scenario, replications: int) -> int:
 
 
 def default_chunk(sweep: Sweep) -> int:
+    """The default chunk size: about :data:`CHUNKS_WANTED` chunks, never less than one batch."""
     return max(sweep.batch, math.ceil(sweep.runs / CHUNKS_WANTED))
 
 

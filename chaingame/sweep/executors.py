@@ -40,6 +40,7 @@ class SerialExecutor(Executor):
     """Runs each task in the calling process when it is submitted (``workers=1``)."""
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
+        """Run ``fn(*args, **kwargs)`` now; return a finished future holding its result or exception."""
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
