@@ -70,6 +70,7 @@ def fmt(x: Any, digits: int = 0) -> str:
 
 
 def money(x: Any) -> str:
+    """Dollars with cents and thousands separators, '-' for missing values."""
     return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"${x:,.2f}"
 
 
@@ -84,6 +85,7 @@ def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int 
 
 @solara.component
 def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, name: str = ""):
+    """A table of escaped cells (:func:`table_html`), scrolling sideways; ``name`` is its ``data-testid``."""
     solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), style="overflow-x: auto",
                 attributes={"data-testid": name} if name else None)
 
@@ -106,6 +108,7 @@ def Heading(text: str, level: int = 2):
 
 @solara.component
 def Error(message: str | None):
+    """The service's one-line refusal as an alert (nothing if ``message`` is None or empty)."""
     if message:
         solara.HTML(tag="div", classes=["cg-error"], unsafe_innerHTML=html.escape(message),
                     attributes={"role": "alert", "data-testid": "error"})

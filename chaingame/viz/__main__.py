@@ -21,6 +21,10 @@ def command(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Make sure the browser files are present, then replace this process by ``solara run`` on the view.
+
+    Returns 2 (after a one-line error) when the browser files cannot be provisioned.
+    """
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     from chaingame import webassets
 
