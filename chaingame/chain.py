@@ -554,7 +554,7 @@ def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray
 
 
 def _level(amount: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Amount / weight, 0 where the weight is 0."""
+    """``amount / weight``, 0 where the weight is 0."""
     return np.divide(amount, weight, out=np.zeros_like(amount), where=weight > 0)
 
 

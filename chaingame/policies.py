@@ -287,8 +287,8 @@ class SmoothingOrderUpTo(_OrderUpTo):
 class AR1OrderUpTo(_OrderUpTo):
     """Order-up-to with the AR(1) demand process known (Lee, Padmanabhan & Whang 1997).
 
-    This is their "demand signal processing": y_t = E[x_{t+1} + ... + x_{t+L} | x_t] = L μ + (x_t − μ)
-    Σ_{k=1..L} ρ^k.
+    This is their "demand signal processing":
+    y_t = E[x_{t+1} + ... + x_{t+L} | x_t] = L μ + (x_t − μ) Σ_{k=1..L} ρ^k.
 
     Bullwhip with AR(1) demand D_t = μ + ρ (D_{t−1} − μ) + ε_t:
     Var(q)/Var(D) = 1 + 2ρ (1 − ρ^L)(1 − ρ^{L+1}) / (1 − ρ) (below 1 when ρ < 0).

@@ -118,7 +118,7 @@ class TeamGame:
     def fixed_order(self, firm: str, week: int | None = None) -> float | None:
         """The order the scenario imposes on ``firm`` in ``week`` (default: the open week), or None.
 
-        Sterman's game imposes the orders of weeks 1-4.
+        As in weeks 1-4 of Sterman's game.
         """
         week = self.current if week is None else week
         fixed = self.engine.net.fixed_orders
