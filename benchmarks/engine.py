@@ -7,7 +7,11 @@ Prints, and does not judge:
 1. agent-steps (firm-weeks) per second of the Mesa model, ``ChainModel`` (one game at a time);
 2. the same for the array engine, ``simulate`` with 10,000 replications (the whole call: the
    weekly loop and the summary figures), and the per-game ratio of the two (target: >= 300x);
-3. the wall time of one sweep with 1 worker (in this process) and with 2 worker processes, and
+3. firm-steps (firm-weeks) per second of the vectorised learning environment,
+   ``chaingame.rl.ChainVectorEnv`` with 10,000 replications, the retailer learning (a fixed order
+   each step, the others by their rules; observations built, rewards returned; target: >= 1 M);
+   skipped with a note where the ``rl`` extra (Gymnasium) is not installed;
+4. the wall time of one sweep with 1 worker (in this process) and with 2 worker processes, and
    the speed-up (target: >= 1.8x). The 2-worker figure is given with the pool's start-up (what
    ``chaingame sweep --workers 2`` costs) and with a pool already started. For scale, the same
    ratio for a plain Python loop shows what two processes get from this machine at the moment
@@ -62,6 +66,31 @@ def chain_model(games: int) -> None:
         cg.ChainModel(SCENARIO, seed=g).run()
 
 
+def vector_env(replications: int, repeat: int) -> None:
+    """Print the stepping rate of ``ChainVectorEnv`` (``replications`` at once, whole episodes)."""
+    try:
+        from chaingame.rl import ChainVectorEnv
+    except ImportError as e:
+        print(f"vector env: not measured ({e.name} is not installed: pip install 'chaingame[rl]')\n")
+        return
+    import numpy as np
+
+    env = ChainVectorEnv(SCENARIO, num_envs=replications, firm="retailer")
+    weeks, firms = env.scenario.weeks, len(env.scenario.firms)
+    action = np.full((replications, 1), 4.0)  # cases/week, the demand's first level
+
+    def episode():
+        env.reset(seed=1)
+        for _ in range(weeks):
+            env.step(action)
+
+    episode()  # warm-up
+    t = best(episode, repeat) / weeks  # s per step of all replications
+    print(f"vector env (ChainVectorEnv, R = {replications:,}, the retailer learning): "
+          f"{replications * firms / t:,.0f} firm-steps/s, {replications / t:,.0f} learner steps/s, "
+          f"{t * 1e3:.3g} ms per step (with tune_malloc())\n")
+
+
 def sweep_table(replications: int) -> dict:
     return {"scenario": SCENARIO, "seed": 1, "replications": replications, "metrics": ["cost", "bullwhip"],
             "grid": {"defaults.policy.beta": [round(0.1 * i, 1) for i in range(11)]}}
@@ -100,6 +129,8 @@ def main() -> None:
           f"{firm_weeks / t_array_tuned:>13,.0f}   {t_array_tuned * 1e6:6.1f} us")
     print(f"per-game ratio, array engine / ChainModel: {t_model / t_array:,.0f}x "
           f"({t_model_tuned / t_array_tuned:,.0f}x with tune_malloc())\n")
+
+    vector_env(R, args.repeat)
 
     table = sweep_table(args.sweep_replications)
     sweep = load_sweep(table)

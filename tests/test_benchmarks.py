@@ -64,3 +64,12 @@ def test_one_versus_two_worker_sweep_speed_up(printed):
         # speed-up = 1-worker time / 2-worker time = games/s with 2 / games/s with 1
         assert number(two[3]) == pytest.approx(number(two[2]) / number(one[2]), rel=0.05, abs=0.011), label
     find(rf"^  for scale, a plain Python loop in 2 processes vs 1: speed-up {NUMBER}x", printed)
+
+
+def test_vector_env_rate(printed):
+    pytest.importorskip("gymnasium")
+    m = find(rf"^vector env \(ChainVectorEnv, R = {REPLICATIONS}, the retailer learning\): {NUMBER} firm-steps/s, "
+             rf"{NUMBER} learner steps/s, {NUMBER} ms per step", printed)
+    firm_steps, learner_steps, ms = (number(x) for x in m.groups())
+    assert firm_steps == pytest.approx(4 * learner_steps, rel=0.01, abs=4)  # classic: 4 firms, 1 learning
+    assert learner_steps == pytest.approx(REPLICATIONS / (ms * 1e-3), rel=0.02, abs=1)

@@ -21,6 +21,14 @@ def test_model_does_not_pull_in_the_web_app():
     assert out.strip() == "False"
 
 
+def test_the_learning_environments_load_only_when_asked_for():
+    """chaingame.rl (and Gymnasium, PettingZoo with it) stays out of ``import chaingame`` and its engines."""
+    code = ("import sys, chaingame; chaingame.simulate('classic', 2); chaingame.ChainModel('classic').run(); "
+            "print(sorted(m for m in ('chaingame.rl', 'gymnasium', 'pettingzoo') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_a_sweep_worker_loads_without_pandas_or_pyarrow():
     """What a sweep worker imports (chaingame.sweep.worker: the engine, the array metrics) starts fast;
     the package chaingame.sweep around it loads its other modules only when their names are used."""
