@@ -41,7 +41,15 @@ def show(value: Any) -> str:
     else:
         text = repr(value)
     text = text.replace("\n", "\\n").replace("\r", "\\r")
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate shows as \ud800
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def show_path(path: Any) -> str:
+    """A file path as a user wrote it, quoted on one line; a long one keeps its end (the file's name)."""
+    text = json.dumps(str(path), ensure_ascii=False)  # one line: json escapes line breaks
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= 120 else '"...' + text[-116:]
 
 
 def key(name: Any) -> str:

@@ -133,7 +133,7 @@ def cmd_play(args) -> int:
     from .classroom import ClassroomError
 
     try:
-        serve(host=args.host, port=args.port, db=args.db)
+        serve(host=args.host, port=args.port, db=args.db, password=args.password)
     except AssetError as e:
         raise ScenarioError("assets", str(e)) from None
     except ClassroomError as e:  # the database file
@@ -284,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom network)")
     p.add_argument("--port", type=int, default=8765, metavar="P", help="TCP port (default 8765)")
     p.add_argument("--db", metavar="PATH", help="session database (default: classroom.sqlite3 in your data folder)")
+    p.add_argument("--password", metavar="TEXT",
+                   help="teacher password: the host page asks for it to create a session (default: "
+                        "$CHAINGAME_TEACHER_PASSWORD; with neither, none on 127.0.0.1, where only this machine "
+                        "reaches the server, and a random one, printed at start, on any other address)")
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("assets", help="fetch the web app's browser files for offline use (needs npm once)",

@@ -25,7 +25,7 @@ from . import demand as demand_mod
 from . import policies as pol
 from . import prices
 from .chain import ALLOCATION_RULES, MARKET, SOURCE, Network, State, initial_state
-from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, table, text
+from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, show_path, table, text
 from .information import MODES, Information
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
@@ -376,10 +376,10 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
     if str(source) in names:  # a name has no folder part and no .toml suffix: never a path
         path = names[str(source)]
     elif not path.exists():
-        raise ScenarioError("scenario", f"{show(str(source))} is neither a bundled scenario "
+        raise ScenarioError("scenario", f"{show_path(source)} is neither a bundled scenario "
                                         f"({', '.join(names)}) nor an existing .toml file")
     if path.is_dir():
-        raise ScenarioError("scenario", f"{show(str(source))} is a folder, not a .toml file")
+        raise ScenarioError("scenario", f"{show_path(source)} is a folder, not a .toml file")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:

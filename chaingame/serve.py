@@ -9,9 +9,36 @@ week when its timer runs out (the service itself keeps no clock of its own).
 from __future__ import annotations
 
 import os
+import secrets
+import signal
+import threading
 from pathlib import Path
 
 APP = "chaingame.ui.app"  # the Solara app module (its routes: chaingame.ui.routes)
+PASSWORD_ENV = "CHAINGAME_TEACHER_PASSWORD"  # the teacher password, when not given as --password
+LOOPBACK = ("127.0.0.1", "::1", "localhost")  # addresses only this machine can reach
+
+
+class Shutdown(Exception):
+    """SIGTERM: stop the server and close the database, as Ctrl+C does."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Shutdown
+
+
+def teacher_password(host: str, password: str | None, echo=print) -> str | None:
+    """The password that creating a session needs: ``password``, else ``$CHAINGAME_TEACHER_PASSWORD``.
+
+    With neither, none on this machine only (loopback) and a new random one, printed once, on a
+    network address (every student's phone could reach the host page).
+    """
+    password = password or os.environ.get(PASSWORD_ENV) or None
+    if password is None and host not in LOOPBACK:
+        password = secrets.token_urlsafe(6)
+        echo(f"teacher password (to create sessions on the host page): {password}   "
+             f"(choose your own with --password or ${PASSWORD_ENV})")
+    return password
 
 
 def _own_address() -> str:
@@ -37,8 +64,8 @@ def configure_solara() -> None:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = None, fetch_assets: bool = True,
-          echo=print) -> None:
-    """Run the classroom server until interrupted.
+          echo=print, password: str | None = None) -> None:
+    """Run the classroom server until interrupted (Ctrl+C or SIGTERM: the database is closed either way).
 
     Args:
         host: address to listen on (``0.0.0.0`` for every interface, e.g. a classroom network).
@@ -47,6 +74,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
             :func:`chaingame.classroom.process.default_db`); created on first use.
         fetch_assets: fetch missing browser files from the npm registry (else fail with a hint).
         echo: where the server's messages go (the address to open, assets fetched); default ``print``.
+        password: the teacher password creating a session needs (see :func:`teacher_password`).
     """
     configure_solara()
     import uvicorn
@@ -56,16 +84,28 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
 
     webassets.ensure(fetch_missing=fetch_assets, log=echo)
     db = Path(db).expanduser() if db else default_db()
-    classroom = open_classroom(db)
+    told: list[str] = []  # a password made here is printed after the addresses
+    classroom = open_classroom(db, teacher_password=teacher_password(host, password, told.append))
     shown = "localhost" if host in ("0.0.0.0", "::", "127.0.0.1") else host
     echo(f"chaingame classroom: http://{shown}:{port}/  (host page: http://{shown}:{port}/host)")
     if host in ("0.0.0.0", "::"):
         echo(f"on the network, e.g. http://{_own_address()}:{port}/host: open the host page at the address the "
              "students can reach, the join link and QR code use it")
+    for line in told:
+        echo(line)
     echo(f"database: {db}   stop with Ctrl+C")
     config = uvicorn.Config("solara.server.starlette:app", host=host, port=port, workers=1,
                             log_level="warning", ws_ping_interval=20, ws_ping_timeout=40)
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again with the handler found at start:
+    # ours turns it into an exception, so the finally below closes the database as after Ctrl+C.
+    main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main else None
     try:
         uvicorn.Server(config).run()
+    except Shutdown:
+        pass
     finally:
         classroom.close()  # stops its ticker
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+        echo("chaingame classroom: stopped, database closed")

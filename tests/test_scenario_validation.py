@@ -844,6 +844,8 @@ def test_unknown_bundled_name_lists_the_bundled_names():
 
 def test_missing_file(tmp_path):
     assert "nope.toml" in load_fails(tmp_path / "nope.toml")
+    deep = tmp_path.joinpath(*["a-long-folder-name"] * 12) / "nope.toml"  # a long path keeps its file's name
+    assert "nope.toml" in load_fails(deep)
 
 
 def test_directory(tmp_path):

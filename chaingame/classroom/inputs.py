@@ -26,6 +26,8 @@ from .errors import InputError, NotFound
 
 MAX_TEAMS = 100  # teams in one session (each is one whole chain)
 MAX_WEEKS = 520  # a classroom game's horizon (ten years of weeks)
+MAX_TEAM_WEEKS = 5_200  # teams × weeks of one session (50 teams for two years): an all-bot start costs ~20 s of CPU
+MAX_NESTING = 50  # levels of lists and tables in an uploaded scenario (a scenario file needs fewer than 10)
 MIN_TIMER, MAX_TIMER = 5.0, 86_400.0  # seconds a week may wait for its players
 MAX_TOML = 200_000  # characters of an uploaded scenario
 MAX_NAME = 40  # characters of a player's name
@@ -43,17 +45,24 @@ class Settings:
     timer_seconds: float | None
     bot_rule: dict | None  # an order-rule table, e.g. {"rule": "sterman", "theta": 0.36, ...}; None: the scenario's
     max_order: float  # largest order or capacity a player may enter
+    hide_horizon: bool = False  # players see "week 12", not "of 36" (no end-of-game effects)
 
     def as_json(self) -> dict:
         """The settings as stored (a JSON object)."""
         return {"teams": self.teams, "timer_seconds": self.timer_seconds, "bot_rule": self.bot_rule,
-                "max_order": self.max_order}
+                "max_order": self.max_order, "hide_horizon": self.hide_horizon}
+
+    @classmethod
+    def from_json(cls, raw: Mapping) -> Settings:
+        """Settings as stored (a session stored before ``hide_horizon`` existed shows its horizon)."""
+        return cls(raw["teams"], raw["timer_seconds"], raw["bot_rule"], raw["max_order"],
+                   bool(raw.get("hide_horizon", False)))
 
 
 def scenario_for_session(scenario: str, scenario_toml: str | None, information: str | None,
                          weeks: int | None, seed: int | None) -> tuple[Scenario, int]:
     """The session's scenario (a bundled name, or uploaded TOML text) with its overrides, and its seed."""
-    text(scenario, "scenario")
+    encodable(text(scenario, "scenario"), "scenario", ScenarioError)
     if scenario_toml is None:
         names = bundled()
         if scenario not in names:
@@ -64,12 +73,22 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
         text(scenario_toml, "scenario_toml")
         if len(scenario_toml) > MAX_TOML:
             raise ScenarioError("scenario_toml", f"has {len(scenario_toml)} characters (allowed: at most {MAX_TOML})")
+        encodable(scenario_toml, "scenario_toml", ScenarioError)
+        depth = nesting(scenario_toml)
+        if depth > MAX_NESTING:
+            raise ScenarioError("scenario_toml", f"nests lists or tables {depth} levels deep "
+                                                 f"(allowed: at most {MAX_NESTING})")
         try:
             raw = tomllib.loads(scenario_toml)
         except tomllib.TOMLDecodeError as e:
             raise ScenarioError("scenario_toml", f"is not valid TOML ({e})") from None
+        except RecursionError:  # nesting() counts brackets only; a parser's own limit still ends in one line
+            raise ScenarioError("scenario_toml", f"nests too deeply (allowed: at most {MAX_NESTING} levels)") from None
         raw.setdefault("name", scenario or "uploaded")
-        sc = from_table(raw)
+        try:
+            sc = from_table(raw)
+        except RecursionError:
+            raise ScenarioError("scenario_toml", f"nests too deeply (allowed: at most {MAX_NESTING} levels)") from None
     values: dict[str, Any] = {}
     if information is not None:
         values["information"] = choice(information, "information", MODES)
@@ -90,7 +109,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
 
 
 def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, bot_rule: Mapping | None,
-                         max_order: float | None) -> Settings:
+                         max_order: float | None, hide_horizon: bool = False) -> Settings:
     """Check the host's settings for a session on scenario ``sc``; raise naming the field that is out of bounds.
 
     Args:
@@ -100,8 +119,15 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         bot_rule: an order-rule table for the bots (None: the scenario's rules), stored with the session's
             defaults written out (:func:`bot_rule_in`).
         max_order: the largest order or capacity a player may enter (default: :func:`default_max_order`).
+        hide_horizon: players see "week 12", not "of 36" (no end-of-game effects).
     """
+    if not isinstance(hide_horizon, bool):
+        raise ScenarioError("hide_horizon", f"{show(hide_horizon)} is not true or false (allowed: true, false)")
     teams = int(number(teams, "teams", low=1, high=MAX_TEAMS, integer=True))
+    if teams * sc.weeks > MAX_TEAM_WEEKS:
+        raise ScenarioError("teams", f"{teams} teams × {sc.weeks} weeks = {teams * sc.weeks} team-weeks is above "
+                                     f"{MAX_TEAM_WEEKS} (allowed: teams × weeks at most {MAX_TEAM_WEEKS}, e.g. "
+                                     f"{MAX_TEAM_WEEKS // sc.weeks} teams for {sc.weeks} weeks)")
     if timer_seconds is not None:
         timer_seconds = float(number(timer_seconds, "timer_seconds", low=MIN_TIMER, high=MAX_TIMER))
     if bot_rule is not None:
@@ -111,14 +137,14 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         bot_rule = dict(bot_rule)
         try:
             json.dumps(bot_rule)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             raise ScenarioError("bot_rule", "holds a value that cannot be stored (allowed: numbers and strings)") \
                 from None
         bot_rule = bot_rule_in(sc, bot_rule)  # stored with the session's defaults written out
         bot_policies(sc, bot_rule)
     max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
                                                                               high=1e9))
-    return Settings(teams, timer_seconds, bot_rule, max_order)
+    return Settings(teams, timer_seconds, bot_rule, max_order, hide_horizon)
 
 
 def bot_rule_in(sc: Scenario, bot_rule: Mapping) -> dict:
@@ -181,7 +207,10 @@ def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) ->
             raise InputError(field, f"{show(value.strip()[:30])} is not a number ({allowed})")
         x = float(value.strip())
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
-        x = float(value)
+        try:
+            x = float(value)
+        except (OverflowError, ValueError):  # e.g. 10**400: beyond any float
+            raise InputError(field, f"{show(value)} is too large ({allowed})") from None
     else:
         raise InputError(field, f"{show(value)} is not a number ({allowed})")
     if not math.isfinite(x):
@@ -201,12 +230,44 @@ def _num(x: float) -> str:
 
 
 def week_number(value: Any) -> int:
-    """A week number from an int, a whole float or digits; InputError naming ``week`` otherwise."""
-    if isinstance(value, str) and value.strip().isdigit():
+    """A week as a page sends it: a whole number, or its text in ASCII digits.
+
+    '²' is a digit to ``str.isdigit`` but not to ``int``.
+    """
+    if isinstance(value, str) and ascii_digits(value.strip()):
         value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral | float) or value != int(value):
+    whole = (isinstance(value, numbers.Integral) or isinstance(value, float) and math.isfinite(value)
+             and value.is_integer())
+    if isinstance(value, bool) or not whole:
         raise InputError("week", f"{show(value)} is not a week number (allowed: a whole number)")
     return int(value)
+
+
+def ascii_digits(value: str) -> bool:
+    """True for a non-empty run of 0-9 (no other Unicode digits, no sign), short enough to read."""
+    return 0 < len(value) <= 30 and value.isascii() and value.isdigit()
+
+
+def encodable(value: str, field: str, error: type[ValueError] = InputError) -> str:
+    r"""``value`` if it can be written as UTF-8 (stored, shown, sent); a lone surrogate such as '\ud800' cannot."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise error(field, f"{show(value)} holds {show(value[e.start:e.end])}, which is not a character "
+                           "(allowed: text of Unicode characters)") from None
+    return value
+
+
+def nesting(toml_text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` in ``toml_text`` (an upper bound: brackets inside strings count)."""
+    depth = deepest = 0
+    for ch in toml_text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def player_name(value: Any) -> str:
@@ -216,7 +277,7 @@ def player_name(value: Any) -> str:
     """
     if not isinstance(value, str):
         raise InputError("name", f"{show(value)} is not a name (allowed: text of 1 to {MAX_NAME} characters)")
-    name = " ".join(value.split())
+    name = " ".join(encodable(value, "name").split())
     if not name:
         raise InputError("name", f"is empty (allowed: text of 1 to {MAX_NAME} characters)")
     if len(name) > MAX_NAME:
@@ -228,7 +289,7 @@ def player_name(value: Any) -> str:
 
 def session_title(value: Any, sc: Scenario) -> str:
     """The session title, white space collapsed, at most :data:`MAX_TITLE` characters (default: the scenario name)."""
-    title = " ".join(text(value, "title").split())
+    title = " ".join(encodable(text(value, "title"), "title", ScenarioError).split())
     if len(title) > MAX_TITLE:
         raise ScenarioError("title", f"has {len(title)} characters (allowed: at most {MAX_TITLE})")
     return title or sc.name
@@ -246,4 +307,4 @@ def join_code(value: Any) -> str:
     """A join code as typed: case, spaces and dashes do not matter."""
     if not isinstance(value, str):
         raise NotFound("code", f"{show(value)} is not a session code")
-    return value.replace(" ", "").replace("-", "").upper()
+    return encodable(value, "code", NotFound).replace(" ", "").replace("-", "").upper()

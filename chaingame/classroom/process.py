@@ -3,8 +3,9 @@
 The classroom service is process-wide: every browser tab (a Solara virtual kernel) reads the same
 object, and SQLite is its durable log, so a classroom server is one process with one worker.
 ``chaingame play`` opens it (:func:`open_classroom`) before the web server starts; a page that
-finds none opens the database named by ``CHAINGAME_DB``, else :func:`default_db` (so
-``solara run chaingame.ui.app`` works too). ``Classroom.close()`` stops its ticker.
+finds none opens the database named by ``CHAINGAME_DB``, else :func:`default_db`, with the teacher
+password of ``CHAINGAME_TEACHER_PASSWORD`` if set (so ``solara run chaingame.ui.app`` works too).
+``Classroom.close()`` stops its ticker.
 """
 
 from __future__ import annotations
@@ -26,17 +27,19 @@ def default_db() -> Path:
     return platformdirs.user_data_path("chaingame", appauthor=False) / "classroom.sqlite3"
 
 
-def open_classroom(db: str | Path, register: bool = True, tick: bool = True) -> Classroom:
+def open_classroom(db: str | Path, register: bool = True, tick: bool = True,
+                   teacher_password: str | None = None) -> Classroom:
     """Open (or create) the classroom database at ``db``, start its ticker, make it the pages' one.
 
     Args:
         db: the SQLite file; its folder is created if missing.
         register: make it the classroom :func:`get_classroom` returns.
         tick: start its ticker thread (week timers); :meth:`Classroom.close` stops it.
+        teacher_password: what creating a session needs (None: nothing).
     """
     path = Path(db).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    classroom = Classroom(path)
+    classroom = Classroom(path, teacher_password=teacher_password)
     if tick:
         classroom.start_ticker()
     if register:
@@ -56,5 +59,6 @@ def get_classroom() -> Classroom:
     global _current
     with _lock:
         if _current is None:
-            _current = open_classroom(os.environ.get("CHAINGAME_DB") or default_db(), register=False)
+            _current = open_classroom(os.environ.get("CHAINGAME_DB") or default_db(), register=False,
+                                      teacher_password=os.environ.get("CHAINGAME_TEACHER_PASSWORD") or None)
         return _current

@@ -2,9 +2,11 @@
 
 :class:`Classroom` is the one process-wide object a web server holds. Pages call its verbs
 (``join``, ``submit``, ``start``...) and render the frozen snapshots it returns (``SeatView``,
-``HostView``, ``Debrief``); they never touch a game. One lock guards everything; every accepted
-input is committed to the database before memory changes; subscribers are called after the lock
-is released. See ``docs/classroom.md``.
+``HostView``, ``Debrief``); they never touch a game. Each session has its own lock, so a long start
+(bots playing a big session forward) or a replay holds up that session only; one short-held lock
+guards the table of sessions. Every accepted input is committed to the database before memory
+changes; subscribers are called after the locks are released. Ended sessions leave memory and are
+read back from the database when asked for. See ``docs/classroom.md``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import numbers
 import secrets
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,10 +49,12 @@ from .views import (
 log = logging.getLogger(__name__)
 
 RESTART_GRACE = 30.0  # seconds: after a restart, an overdue week timer gets at most this long (or its timer)
+ENDED_IN_MEMORY = 8  # ended sessions kept after their last use (debrief, export); others are read back
 
 
 def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    # surrogatepass: a token holding a lone surrogate hashes (and then matches nothing) instead of raising
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -80,6 +85,8 @@ class _Session:
     teams: dict[int, TeamGame] = field(default_factory=dict)
     modes: dict[tuple[int, str], str] = field(default_factory=dict)
     occupant: dict[tuple[int, str], _Player] = field(default_factory=dict)
+    players: dict[str, _Player] = field(default_factory=dict)  # everyone ever seated, by token hash
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def seats(self) -> Iterable[tuple[int, str]]:
         for t in sorted(self.teams):
@@ -92,22 +99,33 @@ class Classroom:
 
     Args:
         db_path: the database file; created with its schema on first use. Every session stored in
-            it is loaded (replayed) on start, and play continues where it stopped.
+            it that has not ended is loaded (replayed) on start, and play continues where it stopped;
+            an ended one is read back when its debrief, export or a player's page asks for it.
+        teacher_password: when set, :meth:`create_session` needs it (``password=``); None leaves
+            creating sessions open to whoever reaches the host page (``chaingame play`` then listens
+            on this machine only, unless a password is given).
 
-    Thread-safe: every method takes the one lock. Callbacks given to :meth:`subscribe` are called
-    after the lock is released, in the thread that made the change.
+    Thread-safe: a verb takes its session's lock (and the table's lock for a lookup only), so
+    sessions never wait for one another. Callbacks given to :meth:`subscribe` are called after the
+    locks are released, in the thread that made the change.
     """
 
-    def __init__(self, db_path: str | Path):
-        self._lock = threading.RLock()
+    def __init__(self, db_path: str | Path, teacher_password: str | None = None):
+        self._lock = threading.RLock()  # the tables below; held for lookups, never for a game's work
         self._store = Store(db_path)
-        self._sessions: dict[str, _Session] = {}
-        self._tokens: dict[str, _Player] = {}
+        self._password_hash = None if teacher_password is None else _hash(teacher_password)
+        self._sessions: dict[str, _Session] = {}  # sessions not ended
+        self._ended: OrderedDict[str, _Session] = OrderedDict()  # recently used ended sessions, oldest first
+        self._tokens: dict[str, _Player] = {}  # players of the sessions not ended, by token hash
         self._broken: dict[str, str] = {}
         self._subscribers: dict[str, list[tuple[int | None, Callable[[], None]]]] = defaultdict(list)
         self.ticker: Ticker | None = None  # the thread calling tick(), once start_ticker() has run
-        with self._lock:
-            self._load(time.time())
+        self._load(time.time())
+
+    @property
+    def needs_password(self) -> bool:
+        """True when creating a session needs the teacher password."""
+        return self._password_hash is not None
 
     def start_ticker(self, interval: float = TICK_SECONDS) -> Ticker:
         """Start a thread that calls :meth:`tick` every ``interval`` seconds until :meth:`close`."""
@@ -121,14 +139,15 @@ class Classroom:
         """Stop the ticker and close the database (the object is unusable afterwards)."""
         if self.ticker is not None:
             self.ticker.stop()
-        with self._lock:
-            self._store.close()
+            self.ticker.join(timeout=5)
+        self._store.close()  # under the store's lock: a write under way finishes first
 
     # sessions -----------------------------------------------------------------------------------------
     def create_session(self, scenario: str, *, teams: int = 1, information: str | None = None,
                        weeks: int | None = None, timer_seconds: float | None = None, bot_rule: dict | None = None,
                        title: str = "", scenario_toml: str | None = None, seed: int | None = None,
-                       max_order: float | None = None) -> HostTicket:
+                       max_order: float | None = None, password: str | None = None,
+                       hide_horizon: bool = False) -> HostTicket:
         """A new session in the lobby, every seat a free human seat. Raises ScenarioError naming a bad field.
 
         Args:
@@ -144,33 +163,41 @@ class Classroom:
             seed: the demand seed shared by every team (default: the scenario's).
             max_order: the largest order or capacity a player may enter (default: 50 weeks of mean demand,
                 up to a power of ten, at least 1000).
+            password: the teacher password, where the server has one (:attr:`needs_password`).
+            hide_horizon: players see the week, not how many weeks the game has (``SeatView.weeks`` is
+                None until the session ends); the host still sees it.
+
+        Teams × weeks is at most :data:`~chaingame.classroom.inputs.MAX_TEAM_WEEKS`, checked before any work.
 
         Returns:
             The join code and the host key. The key is shown once; only its hash is stored.
         """
+        if self._password_hash is not None and not (
+                isinstance(password, str) and hmac.compare_digest(_hash(password), self._password_hash)):
+            raise Forbidden("password", "is not the teacher password (allowed: the password the server was "
+                                        "started with, chaingame play --password)")
         sc, seed = inputs.scenario_for_session(scenario, scenario_toml, information, weeks, seed)
-        settings = inputs.settings_for_session(sc, teams, timer_seconds, bot_rule, max_order)
+        settings = inputs.settings_for_session(sc, teams, timer_seconds, bot_rule, max_order, hide_horizon)
         title = inputs.session_title(title, sc)
         policies = inputs.bot_policies(sc, settings.bot_rule)
         host_key = secrets.token_urlsafe(16)
+        s = _Session("", 0.0, title, sc.name, sc, seed, settings, _hash(host_key), Status.LOBBY, None, policies)
+        s.teams = {t: TeamGame(sc, seed, policies, t) for t in range(1, settings.teams + 1)}  # outside the lock
+        s.modes = {seat: "human" for seat in s.seats()}
         with self._lock:
-            now = time.time()
-            code = inputs.new_code(self._store.codes())
-            self._store.add_session(code, now, title, sc.name, dict(sc.table), seed, settings.as_json(),
-                                    _hash(host_key), list(sc.firm_ids))
-            s = _Session(code, now, title, sc.name, sc, seed, settings, _hash(host_key), Status.LOBBY, None, policies)
-            s.teams = {t: TeamGame(sc, seed, policies, t) for t in range(1, settings.teams + 1)}
-            s.modes = {seat: "human" for seat in s.seats()}
-            self._sessions[code] = s
-        return HostTicket(code, host_key)
+            s.created_at = time.time()
+            s.code = inputs.new_code(self._store.codes() | set(self._sessions))
+            self._store.add_session(s.code, s.created_at, title, sc.name, dict(sc.table), seed, settings.as_json(),
+                                    s.host_hash, list(sc.firm_ids))
+            self._sessions[s.code] = s
+        return HostTicket(s.code, host_key)
 
     def join(self, code: str, name: str, team: int | None = None, firm: str | None = None) -> SeatTicket:
         """Take a free human seat: the one asked for, or the first free one (team by team, in chain order).
 
         Raises SeatTaken for an occupied or bot seat (the host frees seats) or when none is free.
         """
-        with self._lock:
-            s = self._session(code)
+        with self._using(code) as s:
             if s.status == Status.ENDED:
                 raise Forbidden("code", f"session {s.code} has ended (the debrief is open)")
             name = inputs.player_name(name)
@@ -187,21 +214,21 @@ class Classroom:
             token = secrets.token_urlsafe(16)
             p = _Player(_hash(token), s.code, team, firm, name, time.time())
             self._store.add_player(p.token_hash, s.code, team, firm, name, p.joined_at)
-            self._tokens[p.token_hash] = p
+            s.players[p.token_hash] = p
             s.occupant[(team, firm)] = p
+            with self._lock:
+                self._tokens[p.token_hash] = p
         self._notify(s.code, team)
         return SeatTicket(s.code, team, firm, token)
 
     def resume(self, token: str) -> SeatTicket:
         """The seat of a token (a refreshed page keeps its seat)."""
-        with self._lock:
-            p = self._player(token)
+        with self._seat(token) as (_, p):
             return SeatTicket(p.code, p.team, p.firm, token)
 
     def join_view(self, code: str) -> JoinView:
         """What a join page may show: the session's title, its firms and its free seats."""
-        with self._lock:
-            s = self._session(code)
+        with self._using(code) as s:
             return JoinView(s.code, s.title, s.scenario_name, s.status, len(s.teams),
                             tuple((f.id, f.role) for f in s.scenario.firms),
                             tuple(seat for seat in s.seats() if self._free(s, seat)))
@@ -209,9 +236,8 @@ class Classroom:
     # playing ------------------------------------------------------------------------------------------
     def seat_view(self, token: str) -> SeatView:
         """The seat's page: its own observation and history, and the pace of its team."""
-        with self._lock:
-            p = self._player(token)
-            return self._seat_view(self._sessions[p.code], p)
+        with self._seat(token) as (s, p):
+            return self._seat_view(s, p)
 
     def submit(self, token: str, week: int, order, capacity=None) -> SeatView:
         """Accept a seat's order (and capacity target, producers) for its team's current week.
@@ -222,10 +248,8 @@ class Classroom:
         Repeating an accepted decision is harmless; changing it is refused (AlreadySubmitted).
         The week closes as soon as every seat of the team has decided (bot seats decide at once).
         """
-        with self._lock:
-            now = time.time()  # taken under the lock, so times follow the order of events
-            p = self._player(token)
-            s = self._sessions[p.code]
+        with self._seat(token) as (s, p):
+            now = time.time()  # taken under the session's lock, so times follow the order of its events
             game = s.teams[p.team]
             week = inputs.week_number(week)
             if not game.done and week < game.week or game.done and week <= game.week:
@@ -256,8 +280,7 @@ class Classroom:
     # the host -----------------------------------------------------------------------------------------
     def host_view(self, code: str, host_key: str) -> HostView:
         """Every team: its week, who has decided, who is awaited, the cost so far."""
-        with self._lock:
-            s = self._host(code, host_key)
+        with self._hosting(code, host_key) as s:
             teams = []
             for t, game in sorted(s.teams.items()):
                 seats = []
@@ -272,20 +295,19 @@ class Classroom:
             return HostView(s.code, s.title, s.scenario_name, s.status, s.scenario.information, s.scenario.weeks,
                             s.seed, s.settings.timer_seconds, inputs.describe_rule(s.settings.bot_rule),
                             s.created_at, tuple(teams), sum(self._free(s, seat) for seat in s.seats()),
-                            len(s.occupant))
+                            len(s.occupant), s.settings.hide_horizon)
 
     def start(self, code: str, host_key: str, fill_with_bots: bool = True) -> None:
         """Open week 1 to every team. Free human seats become bot seats unless ``fill_with_bots`` is False."""
-        with self._lock:
+        with self._hosting(code, host_key) as s:
             now = time.time()
-            s = self._host(code, host_key)
             if s.status != Status.LOBBY:
                 raise Forbidden("session", f"{s.code} has already started (status: {s.status})")
             if fill_with_bots:
-                for seat in s.seats():
-                    if self._free(s, seat):
-                        self._store.set_mode(s.code, *seat, "bot", now)
-                        s.modes[seat] = "bot"
+                free = [seat for seat in s.seats() if self._free(s, seat)]
+                self._store.set_modes(s.code, free, "bot", now)  # one transaction
+                for seat in free:
+                    s.modes[seat] = "bot"
             self._set_status(s, Status.RUNNING, None, now, "start")
             for game in s.teams.values():
                 self._settle(s, game, now)
@@ -293,9 +315,8 @@ class Classroom:
 
     def pause(self, code: str, host_key: str) -> None:
         """Stop the clock: no orders are accepted and timers wait until :meth:`resume_session`."""
-        with self._lock:
+        with self._hosting(code, host_key) as s:
             now = time.time()
-            s = self._host(code, host_key)
             if s.status != Status.RUNNING:
                 raise Forbidden("session", f"{s.code} is not running (status: {s.status})")
             self._set_status(s, Status.PAUSED, now, now, "pause")
@@ -303,9 +324,8 @@ class Classroom:
 
     def resume_session(self, code: str, host_key: str) -> None:
         """Continue a paused session; week timers get back the time they had left."""
-        with self._lock:
+        with self._hosting(code, host_key) as s:
             now = time.time()
-            s = self._host(code, host_key)
             if s.status != Status.PAUSED:
                 raise Forbidden("session", f"{s.code} is not paused (status: {s.status})")
             shift = now - (s.paused_at or now)
@@ -320,9 +340,8 @@ class Classroom:
 
     def end(self, code: str, host_key: str) -> None:
         """End the game now (teams stop where they are); the debrief opens to players."""
-        with self._lock:
+        with self._hosting(code, host_key) as s:
             now = time.time()
-            s = self._host(code, host_key)
             if s.status == Status.ENDED:
                 return
             self._set_status(s, Status.ENDED, None, now, "end")
@@ -330,9 +349,8 @@ class Classroom:
 
     def advance(self, code: str, host_key: str, team: int) -> None:
         """Bots decide, by the session's bot rule, for every seat of ``team`` still to decide this week."""
-        with self._lock:
+        with self._hosting(code, host_key) as s:
             now = time.time()
-            s = self._host(code, host_key)
             self._check_running(s)
             game = s.teams[self._team_number(s, team)]
             self._late_seats_to_bots(s, game, "host", now)
@@ -341,9 +359,8 @@ class Classroom:
 
     def set_seat(self, code: str, host_key: str, team: int, firm: str, mode: str) -> None:
         """Hand a seat to a bot (its player, if any, is released) or back to humans (a free seat to join)."""
-        with self._lock:
+        with self._hosting(code, host_key) as s:
             now = time.time()
-            s = self._host(code, host_key)
             if s.status == Status.ENDED:
                 raise Forbidden("session", f"{s.code} has ended")
             seat = (self._team_number(s, team), self._firm_id(s, firm))
@@ -351,18 +368,19 @@ class Classroom:
                 raise InputError("mode", f"{show(mode)} is not a seat mode (allowed: \"human\", \"bot\")")
             if s.modes[seat] == mode:
                 return
-            if mode == "bot" and seat in s.occupant:
-                self._release(s, seat, "bot", now)
-            self._store.set_mode(s.code, *seat, mode, now)
+            p = s.occupant.get(seat) if mode == "bot" else None
+            self._store.set_modes(s.code, [seat], mode, now, release=p.token_hash if p else None)  # one commit
+            if p is not None:
+                del s.occupant[seat]
+                p.released_at, p.released_by = now, "bot"
             s.modes[seat] = mode
             scope = self._settle(s, s.teams[seat[0]], now)
         self._notify(s.code, scope)
 
     def release_seat(self, code: str, host_key: str, team: int, firm: str) -> None:
         """Free a human seat: its player's token stops working; a new player may join it."""
-        with self._lock:
+        with self._hosting(code, host_key) as s:
             now = time.time()
-            s = self._host(code, host_key)
             seat = (self._team_number(s, team), self._firm_id(s, firm))
             if seat not in s.occupant:
                 raise InputError("seat", f"team {seat[0]} {seat[1]} has no player to release")
@@ -377,7 +395,11 @@ class Classroom:
         now = time.time() if now is None else now
         changed, made = [], 0  # (code, team or None) to notify
         with self._lock:
-            for s in self._sessions.values():
+            live = list(self._sessions.values())
+        for s in live:
+            if not s.lock.acquire(blocking=False):  # busy (e.g. a long start): the next tick comes soon
+                continue
+            try:
                 if s.status != Status.RUNNING or s.settings.timer_seconds is None:
                     continue
                 timed_out = [g for g in s.teams.values()
@@ -386,6 +408,8 @@ class Classroom:
                     made += self._late_seats_to_bots(s, game, "timer", now)
                 if timed_out:  # the teams it timed out, or everyone if that ended the session
                     changed += [(s.code, g.team) for g in timed_out] if s.status == Status.RUNNING else [(s.code, None)]
+            finally:
+                s.lock.release()
         for code, team in changed:
             self._notify(code, team)
         return made
@@ -396,8 +420,7 @@ class Classroom:
 
         Open to anyone with the code once the session has ended; to the host (with ``host_key``) at any time.
         """
-        with self._lock:
-            s = self._host(code, host_key) if host_key is not None else self._session(code)
+        with self._hosting(code, host_key) if host_key is not None else self._using(code) as s:
             if host_key is None and s.status != Status.ENDED:
                 raise Forbidden("session", f"{s.code} has not ended (the debrief opens when the host ends the game)")
             h = report.history(s.code, s.scenario, s.teams)
@@ -413,8 +436,7 @@ class Classroom:
         """The tidy history of every team (docs/classroom-data.md) as ``csv`` or ``parquet`` bytes."""
         if fmt not in ("csv", "parquet"):
             raise InputError("fmt", f"{show(fmt)} is not an export format (allowed: \"csv\", \"parquet\")")
-        with self._lock:
-            s = self._host(code, host_key)
+        with self._hosting(code, host_key) as s:
             h = report.history(s.code, s.scenario, s.teams)
         return report.export_bytes(h, fmt)
 
@@ -425,9 +447,9 @@ class Classroom:
 
         A seat's page follows its own team: another team's orders cost it nothing.
         """
+        s = self._session(code)
+        entry = (None if team is None else self._team_number(s, team), callback)
         with self._lock:
-            s = self._session(code)
-            entry = (None if team is None else self._team_number(s, team), callback)
             self._subscribers[s.code].append(entry)
 
         def unsubscribe() -> None:
@@ -470,8 +492,10 @@ class Classroom:
         try:
             typed = inputs.quantity(order, "order", whole=False, low=-1e300, high=1e300)
             same = counted(typed) == logged.order and (  # an accepted order is logged as counted
-                capacity in (None, "") or logged.capacity is not None and float(capacity) == logged.capacity)
-        except (InputError, TypeError, ValueError):
+                capacity is None or isinstance(capacity, str) and not capacity.strip()
+                or logged.capacity is not None
+                and inputs.quantity(capacity, "capacity", whole=False, low=-1e300, high=1e300) == logged.capacity)
+        except InputError:
             same = False
         if not same:
             current = "it has played every week" if game.done else f"current: {game.current}"
@@ -521,29 +545,91 @@ class Classroom:
         return game.team
 
     # internals: sessions, seats, players ------------------------------------------------------------
-    def _session(self, code) -> _Session:
-        key = inputs.join_code(code)
-        if key in self._broken:
-            raise NotFound("code", f"session {key} could not be loaded ({self._broken[key]})")
-        s = self._sessions.get(key)
-        if s is None:
-            raise NotFound("code", f"{show(code)} is not a session code")
-        return s
+    @contextmanager
+    def _using(self, code) -> Iterator[_Session]:
+        """``with self._using(code) as s:`` the session, under its own lock."""
+        s = self._session(code)
+        with s.lock:
+            yield s
+
+    @contextmanager
+    def _hosting(self, code, host_key) -> Iterator[_Session]:
+        """The session under its lock, for the holder of its host key only."""
+        s = self._host(code, host_key)
+        with s.lock:
+            yield s
 
     def _host(self, code, host_key) -> _Session:
+        """The session, for the holder of its host key only (a verb then takes ``s.lock``: :meth:`_hosting`)."""
         s = self._session(code)
         if not isinstance(host_key, str) or not hmac.compare_digest(_hash(host_key), s.host_hash):
             raise Forbidden("host_key", f"is not the host key of session {s.code}")
         return s
 
+    @contextmanager
+    def _seat(self, token) -> Iterator[tuple[_Session, _Player]]:
+        """The session and player of a seat token, under the session's lock (the seat still held)."""
+        p = self._player(token)
+        s = self._session(p.code)
+        with s.lock:
+            self._check_seated(p)  # the host may have freed the seat meanwhile
+            yield s, p
+
+    def _session(self, code) -> _Session:
+        """A session in memory, or read back from the database (an ended one) outside every lock."""
+        key = inputs.join_code(code)
+        with self._lock:
+            if key in self._broken:
+                raise NotFound("code", f"session {key} could not be loaded ({self._broken[key]})")
+            s = self._sessions.get(key) or self._ended.get(key)
+            if s is not None:
+                if key in self._ended:
+                    self._ended.move_to_end(key)
+                return s
+        rows = self._store.sessions(code=key)
+        if not rows:
+            raise NotFound("code", f"{show(code)} is not a session code")
+        loaded = self._replay(rows[0])  # another thread may load it too: the first one kept wins
+        with self._lock:
+            s = self._sessions.get(key) or self._ended.get(key)
+            if s is None:
+                s = loaded
+                if s.status == Status.ENDED:
+                    self._keep_ended(s)
+                else:  # not ended but not loaded at start: e.g. written by another process meanwhile
+                    self._make_live(s)
+            return s
+
+    def _make_live(self, s: _Session) -> None:
+        """Under the table's lock: ``s`` joins the live sessions (at start, or an ended one played again)."""
+        self._ended.pop(s.code, None)
+        self._sessions[s.code] = s
+        self._tokens.update(s.players)
+
+    def _keep_ended(self, s: _Session) -> None:
+        """Under the table's lock: keep ``s`` among the recently used ended sessions, forget the oldest."""
+        self._ended[s.code] = s
+        self._ended.move_to_end(s.code)
+        while len(self._ended) > ENDED_IN_MEMORY:
+            self._ended.popitem(last=False)
+
     def _player(self, token) -> _Player:
-        p = self._tokens.get(_hash(token)) if isinstance(token, str) else None
+        h = _hash(token) if isinstance(token, str) else None
+        with self._lock:
+            p = self._tokens.get(h)
+        if p is None and h is not None:  # a player of an ended session (not in memory)
+            code = self._store.player_code(h)
+            p = None if code is None else self._session(code).players.get(h)
         if p is None:
             raise NotFound("token", "is not a seat of any session (join with the session code)")
+        self._check_seated(p)
+        return p
+
+    @staticmethod
+    def _check_seated(p: _Player) -> None:
         if p.released_at is not None:
             what = "handed this seat to a bot" if p.released_by == "bot" else "released this seat"
             raise Forbidden("token", f"the host {what} (join session {p.code} again)")
-        return p
 
     def _release(self, s: _Session, seat: tuple[int, str], by: str, now: float) -> None:
         p = s.occupant.pop(seat)
@@ -553,6 +639,12 @@ class Classroom:
     def _set_status(self, s: _Session, status: Status, paused_at: float | None, now: float, kind: str) -> None:
         self._store.set_status(s.code, status, paused_at, now, kind)
         s.status, s.paused_at = status, paused_at
+        if status == Status.ENDED:  # it leaves the live table; its debrief reads it from here or the database
+            with self._lock:
+                if self._sessions.pop(s.code, None) is s:
+                    for h in s.players:
+                        self._tokens.pop(h, None)
+                    self._keep_ended(s)
 
     @staticmethod
     def _check_running(s: _Session) -> None:
@@ -574,7 +666,7 @@ class Classroom:
 
     @staticmethod
     def _team_number(s: _Session, team) -> int:
-        if isinstance(team, str) and team.strip().isdigit():
+        if isinstance(team, str) and inputs.ascii_digits(team.strip()):
             team = int(team)
         if isinstance(team, numbers.Integral) and not isinstance(team, bool):
             team = int(team)
@@ -595,7 +687,8 @@ class Classroom:
         running = s.status == Status.RUNNING and not game.done
         return SeatView(
             code=s.code, title=s.title, team=p.team, firm=firm, role=s.scenario.firm(firm).role, player=p.name,
-            status=s.status, week=game.week, weeks=s.scenario.weeks, information=s.scenario.information,
+            status=s.status, week=game.week, information=s.scenario.information,
+            weeks=None if s.settings.hide_horizon and s.status != Status.ENDED else s.scenario.weeks,
             observation=game.observations.get(firm), history=game.seat_history(firm),
             decision=SeatDecision(d.order, d.capacity, d.decided_by, d.submitted_at) if d else None,
             can_submit=running and d is None, waiting=0 if game.done else len(game.firms) - len(game.pending),
@@ -617,7 +710,8 @@ class Classroom:
                 log.exception("classroom subscriber of session %s failed", code)
 
     def _load(self, now: float) -> None:
-        for row in self._store.sessions():
+        """At start: replay the sessions not ended (ended ones are read back when asked for)."""
+        for row in self._store.sessions(live=True):
             try:
                 self._load_session(row, now)
             except Exception as e:  # keep serving the other sessions; the stored log is untouched
@@ -625,17 +719,31 @@ class Classroom:
                 self._broken[row["code"]] = f"{type(e).__name__}: {e}"
 
     def _load_session(self, row: dict, now: float) -> None:
+        s = self._replay(row)
+        code = s.code
+        with self._lock:
+            self._make_live(s)
+        if s.status == Status.RUNNING:
+            for t, game in s.teams.items():
+                if game.deadline is not None and game.deadline < now + RESTART_GRACE:
+                    grace = min(RESTART_GRACE, s.settings.timer_seconds or RESTART_GRACE)
+                    game.deadline = max(game.deadline, now + grace)
+                    self._store.set_deadline(code, t, game.current, game.deadline)
+                self._settle(s, game, now)
+
+    def _replay(self, row: dict) -> _Session:
+        """A stored session rebuilt from its log (reads only)."""
         code = row["code"]
         sc = from_table(row["scenario_table"])
         raw = row["settings"]
-        settings = inputs.Settings(raw["teams"], raw["timer_seconds"], raw["bot_rule"], raw["max_order"])
+        settings = inputs.Settings.from_json(raw)
         policies = inputs.bot_policies(sc, settings.bot_rule)
         s = _Session(code, row["created_at"], row["title"], row["scenario"], sc, row["seed"], settings,
                      row["host_hash"], Status(row["status"]), row["paused_at"], policies)
         s.modes = {(t, f): m for (t, f), m in self._store.seats(code).items()}
         for token_hash, team, firm, name, joined_at, released_at, released_by in self._store.players(code):
             p = _Player(token_hash, code, team, firm, name, joined_at, released_at, released_by)
-            self._tokens[token_hash] = p
+            s.players[token_hash] = p
             if released_at is None:
                 s.occupant[(team, firm)] = p
         weeks = self._store.weeks(code)
@@ -651,11 +759,4 @@ class Classroom:
                 if not game.complete:
                     break
                 game.close()
-        self._sessions[code] = s
-        if s.status == Status.RUNNING:
-            for t, game in s.teams.items():
-                if game.deadline is not None and game.deadline < now + RESTART_GRACE:
-                    grace = min(RESTART_GRACE, s.settings.timer_seconds or RESTART_GRACE)
-                    game.deadline = max(game.deadline, now + grace)
-                    self._store.set_deadline(code, t, game.current, game.deadline)
-                self._settle(s, game, now)
+        return s

@@ -8,14 +8,16 @@ never stored; it is the replay of the decisions through the engine (see :mod:`.g
 own transaction, committed before the service changes its memory, so what a caller was told is
 accepted survives a crash of the process.
 
-The store is not thread-safe on its own: :class:`~chaingame.classroom.service.Classroom` calls it
-under its lock.
+The store is thread-safe: one connection, and one lock held for each call (a grouped write holds
+it until its commit), so the service's sessions, each under its own lock, may write at once.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,10 +113,22 @@ class DecisionRow:
     submitted_at: float
 
 
+def _locked(method):
+    """Run a :class:`Store` method under the store's lock (one statement or transaction at a time)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Store:
-    """The SQLite file: schema on first use, then small writes and a full read on start."""
+    """The SQLite file: schema on first use, then small writes, and reads of one session at a time."""
 
     def __init__(self, path: str | Path):
+        self._lock = threading.RLock()
         self.path = Path(path)
         where = f'"{self.path}"'  # in full: a long folder must not hide which file
         if self.path.is_dir():
@@ -152,11 +166,13 @@ class Store:
         except ValueError:
             return "foreign"
 
+    @_locked
     def close(self) -> None:
         """Close the database connection."""
         self.db.close()
 
     # writes -------------------------------------------------------------------------------------------
+    @_locked
     def add_session(self, code: str, created_at: float, title: str, scenario: str, table: dict, seed: int,
                     settings: dict, host_hash: str, firms: list[str]) -> None:
         """Record a new session in the lobby with a human seat per team and firm, and its "created" event.
@@ -180,18 +196,30 @@ class Store:
                                 [(code, t, f) for t in range(1, settings["teams"] + 1) for f in firms])
             self._event(code, created_at, "created", {"scenario": scenario, "teams": settings["teams"]})
 
+    @_locked
     def set_status(self, code: str, status: Status, paused_at: float | None, at: float, kind: str) -> None:
         """Set a session's status and pause time, logging a ``kind`` event (times in seconds since the epoch)."""
         with self._transaction():
             self.db.execute("UPDATE sessions SET status=?, paused_at=? WHERE code=?", (status.value, paused_at, code))
             self._event(code, at, kind, {"status": status.value})
 
-    def set_mode(self, code: str, team: int, firm: str, mode: str, at: float) -> None:
-        """Set who plays a seat (``mode``: "human" or "bot") and log a "seat" event."""
-        with self._transaction():
-            self.db.execute("UPDATE seats SET mode=? WHERE code=? AND team=? AND firm=?", (mode, code, team, firm))
-            self._event(code, at, "seat", {"team": team, "firm": firm, "mode": mode})
+    @_locked
+    def set_modes(self, code: str, seats: list[tuple[int, str]], mode: str, at: float,
+                  release: str | None = None) -> None:
+        """Set the mode of ``seats``, and release the player of token hash ``release``, in one transaction.
 
+        ``release`` is given when a seat is handed to a bot.
+        """
+        with self._transaction():
+            if release is not None:
+                self.db.execute("UPDATE players SET released_at=?, released_by='bot' WHERE token_hash=?",
+                                (at, release))
+                self._event(code, at, "release", {"by": "bot"})
+            for team, firm in seats:
+                self.db.execute("UPDATE seats SET mode=? WHERE code=? AND team=? AND firm=?", (mode, code, team, firm))
+                self._event(code, at, "seat", {"team": team, "firm": firm, "mode": mode})
+
+    @_locked
     def add_player(self, token_hash: str, code: str, team: int, firm: str, name: str, at: float) -> None:
         """Record a player taking a seat and log a "join" event."""
         with self._transaction():
@@ -199,20 +227,24 @@ class Store:
                             (token_hash, code, team, firm, name, at))
             self._event(code, at, "join", {"team": team, "firm": firm, "name": name})
 
+    @_locked
     def release_player(self, token_hash: str, code: str, at: float, by: str) -> None:
         """Mark a player's token released (``by`` whom) at time ``at`` and log a "release" event."""
         with self._transaction():
             self.db.execute("UPDATE players SET released_at=?, released_by=? WHERE token_hash=?", (at, by, token_hash))
             self._event(code, at, "release", {"by": by})
 
+    @_locked
     def open_week(self, code: str, team: int, week: int, opened_at: float, deadline: float | None) -> None:
         """Record when a team's week opened and its deadline (None: no timer), replacing an earlier row."""
         self.db.execute("INSERT OR REPLACE INTO weeks VALUES (?, ?, ?, ?, ?)", (code, team, week, opened_at, deadline))
 
+    @_locked
     def set_deadline(self, code: str, team: int, week: int, deadline: float | None) -> None:
         """Move a team's week deadline (None: no timer)."""
         self.db.execute("UPDATE weeks SET deadline=? WHERE code=? AND team=? AND week=?", (deadline, code, team, week))
 
+    @_locked
     def add_decision(self, code: str, d: DecisionRow) -> None:
         """Append an accepted decision to the session's decision log."""
         self.db.execute(
@@ -228,15 +260,21 @@ class Store:
         return _Transaction(self.db)
 
     # reads --------------------------------------------------------------------------------------------
+    @_locked
     def codes(self) -> set[str]:
         """The join codes of all stored sessions."""
         return {r[0] for r in self.db.execute("SELECT code FROM sessions")}
 
-    def sessions(self) -> list[dict[str, Any]]:
-        """Every session as a dict of its columns (JSON columns decoded), oldest first."""
+    @_locked
+    def sessions(self, live: bool = False, code: str | None = None) -> list[dict[str, Any]]:
+        """Stored sessions, oldest first: all, those not ended (``live``), or the one of ``code``."""
         cols = ("code", "created_at", "title", "scenario", "scenario_table", "seed", "settings", "host_hash",
                 "status", "paused_at")
-        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM sessions ORDER BY created_at, code").fetchall()
+        where, args = ("WHERE status != ?", (Status.ENDED.value,)) if live else ("", ())
+        if code is not None:
+            where, args = "WHERE code = ?", (code,)
+        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM sessions {where} ORDER BY created_at, code",
+                               args).fetchall()
         out = []
         for r in rows:
             s = dict(zip(cols, r))
@@ -245,20 +283,30 @@ class Store:
             out.append(s)
         return out
 
+    @_locked
+    def player_code(self, token_hash: str) -> str | None:
+        """The session of a seat token (by its hash), or None."""
+        row = self.db.execute("SELECT code FROM players WHERE token_hash=?", (token_hash,)).fetchone()
+        return row[0] if row else None
+
+    @_locked
     def seats(self, code: str) -> dict[tuple[int, str], str]:
         """Each seat's mode ("human" or "bot") by (team, firm)."""
         return {(t, f): m for t, f, m in self.db.execute("SELECT team, firm, mode FROM seats WHERE code=?", (code,))}
 
+    @_locked
     def players(self, code: str) -> list[tuple]:
         """(token_hash, team, firm, name, joined_at, released_at, released_by), oldest first."""
         return self.db.execute("SELECT token_hash, team, firm, name, joined_at, released_at, released_by "
                                "FROM players WHERE code=? ORDER BY joined_at, rowid", (code,)).fetchall()
 
+    @_locked
     def weeks(self, code: str) -> dict[tuple[int, int], tuple[float, float | None]]:
         """(opened_at, deadline) of every opened week by (team, week)."""
         return {(t, w): (o, d) for t, w, o, d in
                 self.db.execute("SELECT team, week, opened_at, deadline FROM weeks WHERE code=?", (code,))}
 
+    @_locked
     def decisions(self, code: str) -> list[DecisionRow]:
         """The session's decision log, in the order the decisions were accepted."""
         return [DecisionRow(*r) for r in self.db.execute(

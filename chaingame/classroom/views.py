@@ -133,6 +133,7 @@ class SeatView:
 
     Attributes:
         week: the week on the page, whose order is to be decided (the last week played once the team is done).
+        weeks: the game's horizon; None while the host hides it (players see "week 12", not "of 36").
         status: the session's status (lobby, running, paused, ended).
         observation: this week's books (None once the team has played every week).
         history: the firm's past weeks, oldest first.
@@ -155,7 +156,7 @@ class SeatView:
     player: str
     status: Status
     week: int
-    weeks: int
+    weeks: int | None
     information: str
     observation: SeatObservation | None
     history: tuple[SeatWeek, ...]
@@ -216,6 +217,7 @@ class HostView:
     teams: tuple[TeamStatus, ...]
     free_seats: int
     players: int
+    horizon_hidden: bool = False  # players do not see ``weeks``
 
 
 @dataclass(frozen=True)

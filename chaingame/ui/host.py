@@ -144,6 +144,8 @@ def CreateForm(on_created):
     timer, set_timer = solara.use_state("")
     rule, set_rule = solara.use_state(next(iter(BOT_RULES)))
     custom, set_custom = solara.use_state('{rule = "sterman", theta = 0.36, alpha_s = 0.26, beta = 0.34, s_prime = 17}')
+    password, set_password = solara.use_state("")
+    hide_horizon, set_hide_horizon = solara.use_state(False)
     error, set_error = solara.use_state(None)
 
     def on_file(info):
@@ -173,7 +175,8 @@ def CreateForm(on_created):
             classroom.create_session, name, teams=number_or_text(teams),
             information=None if information == INFORMATION[0] else information,
             weeks=number_or_text(weeks), timer_seconds=number_or_text(timer), bot_rule=bot_rule,
-            title=title, scenario_toml=text)
+            title=title, scenario_toml=text, password=password if classroom.needs_password else None,
+            hide_horizon=hide_horizon)
         set_error(message)
         if ticket is not None:
             on_created(ticket)
@@ -198,8 +201,13 @@ def CreateForm(on_created):
             solara.InputText("Timer, seconds per week (empty: none)", value=timer, on_value=set_timer,
                              continuous_update=True)
         solara.Select("Bots play by", values=list(BOT_RULES), value=rule, on_value=set_rule)
+        solara.Checkbox(label="Hide the number of weeks from players (they see \"week 12\", not \"of 36\")",
+                        value=hide_horizon, on_value=set_hide_horizon)
         if BOT_RULES[rule] == "custom":
             solara.InputText("Bot rule (TOML inline table)", value=custom, on_value=set_custom, continuous_update=True)
+        if classroom.needs_password:
+            solara.InputText("Teacher password (set when the server started)", value=password,
+                             on_value=set_password, continuous_update=True, password=True)
         Error(error)
         solara.Button("Create session", on_click=create, color="primary")
 
@@ -241,7 +249,8 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
     with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="28px"):
         with solara.Column(gap="4px"):
             Heading(view.title, 2)
-            solara.Text(f"{view.scenario} · {view.weeks} weeks · information {view.information} · "
+            hidden = " (hidden from players)" if view.horizon_hidden else ""
+            solara.Text(f"{view.scenario} · {view.weeks} weeks{hidden} · information {view.information} · "
                         f"bots: {view.bot_rule}" + (f" · timer {fmt(view.timer_seconds)} s" if view.timer_seconds
                                                     else ""), classes=["cg-muted"])
             solara.Text("join code", classes=["cg-muted"])

@@ -117,13 +117,13 @@ def SeatPage(view, token: str):
 
 
 @solara.component
-def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int):
-    """The seat's heading: team, firm (and role), player, session, and the week of the horizon."""
+def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int | None):
+    """The seat's heading: team, firm (and role), player, session, and the week (of ``weeks``, unless hidden)."""
     who = f"Team {team} · {firm}" + (f" ({role})" if role != firm else "")
     with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
         solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"})
         solara.Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
-        solara.HTML(tag="span", unsafe_innerHTML=f"week {week} of {weeks}",
+        solara.HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
                     attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
 
 
@@ -132,7 +132,8 @@ def State(view, token: str):
     """Where the seat stands: lobby, paused, order form, waiting for others, or over."""
     if view.done or view.status == Status.ENDED:
         over = ("The game is over." if view.status == Status.ENDED else
-                f"Your team has played all {view.weeks} weeks; the debrief opens when the host ends the game.")
+                f"Your team has played all {view.weeks or view.week} weeks; the debrief opens when the host ends "
+                "the game.")
         solara.HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
                     unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
         if view.debrief_ready:

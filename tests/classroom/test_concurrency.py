@@ -65,7 +65,7 @@ def test_twelve_players_in_three_teams_submit_from_their_own_threads(db):
     h = room.debrief(host.code, host.host_key).history
     assert set(h.decided_by) == {"human"} and (h.response_seconds >= 0).all()
     for team in (1, 2, 3):  # what the threads built is the engine fed the same orders
-        engine = Engine(room._sessions[host.code].scenario, replications=1, seed=1)
+        engine = Engine(room._session(host.code).scenario, replications=1, seed=1)
         expected = []
         for week in range(1, WEEKS + 1):
             engine.begin_week()

@@ -497,3 +497,30 @@ def test_the_export_buttons_stay_the_same_widgets_when_the_game_ends(classroom, 
     host.click("End game")
     host.wait_text("status", "ended")
     assert exports() == lobby, "the export buttons were replaced when the game ended"
+
+
+def test_a_hidden_horizon_shows_the_week_alone(classroom, tabs):
+    t = classroom.create_session("classic", weeks=12, hide_horizon=True)
+    ann = join(tabs, t.code, "Ann")
+    classroom.start(t.code, t.host_key)
+    ann.wait_text("week", "week 1")
+    assert ann.text("week") == "week 1" and "12" not in ann.text("week")
+
+
+def test_the_host_page_asks_for_the_teacher_password_when_the_server_has_one(tmp_path, tabs):
+    from chaingame.classroom import Classroom
+    from chaingame.classroom.process import set_classroom
+
+    room = Classroom(tmp_path / "locked.sqlite3", teacher_password="owl")
+    set_classroom(room)
+    try:
+        host = tabs("/host")
+        host.click("Create session")
+        host.wait_text("error", "password: is not the teacher password")
+        assert not host.has("join-code")
+        host.fill("Teacher password (set when the server started)", "owl")
+        host.click("Create session")
+        host.wait(lambda: host.has("join-code"), "the new session's dashboard")
+    finally:
+        set_classroom(None)
+        room.close()

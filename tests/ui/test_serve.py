@@ -133,3 +133,61 @@ def test_the_ticker_thread_ends_when_the_classroom_is_closed(tmp_path):
     room.close()
     ticker.join(timeout=2 * TICK_SECONDS + 5)  # what a clean shutdown (or a test) does with a thread
     assert not ticker.is_alive(), "the ticker thread did not stop with the classroom"
+
+
+def test_play_closes_the_database_on_sigterm_as_on_ctrl_c(tmp_path):
+    """``chaingame play`` under uvicorn, stopped by SIGTERM (a service manager's stop): clean exit,
+    its shutdown message, and the SQLite file closed (WAL checkpointed and removed, integrity ok)."""
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "classroom.sqlite3"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    env.pop("CHAINGAME_TEACHER_PASSWORD", None)
+    server = subprocess.Popen([sys.executable, "-m", "chaingame.cli", "play", "--port", str(port), "--db", str(db)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert server.poll() is None, server.communicate()
+            assert time.time() < deadline, "the server did not answer /readyz"
+            time.sleep(0.3)
+        assert db.with_name(db.name + "-wal").exists()  # open, in WAL mode
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0, (server.returncode, out, err)
+    assert "Traceback" not in out + err
+    assert "stopped, database closed" in out
+    assert not db.with_name(db.name + "-wal").exists(), "the database was not closed (its WAL file remains)"
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert con.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("1",)
+    con.close()
+
+
+def test_a_server_on_the_network_needs_a_teacher_password(monkeypatch):
+    from chaingame.serve import PASSWORD_ENV, teacher_password
+
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    said = []
+    assert teacher_password("127.0.0.1", None, said.append) is None and not said  # this machine only
+    made = teacher_password("0.0.0.0", None, said.append)
+    assert made and len(said) == 1 and made in said[0]  # a new one, printed once
+    assert teacher_password("0.0.0.0", "owl", said.append) == "owl"
+    monkeypatch.setenv(PASSWORD_ENV, "lark")
+    assert teacher_password("127.0.0.1", None, said.append) == "lark"
+    assert len(said) == 1
