@@ -19,7 +19,9 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
    of ``Network.delay_links`` each shipment's delay is drawn (:mod:`chaingame.delays`) and it goes
    into the transit slot of its own arrival week;
 4. producers start production, ``min(raw materials, capacity)``, and finish what was started
-   ``production_delay`` weeks ago (a zero delay finishes at once);
+   ``production_delay`` weeks ago (a zero delay finishes at once); a firm assembling by bill of
+   materials starts ``min(min over components j of floor(on hand_j / units_j), capacity)`` and
+   uses ``units_j`` of each component per unit started (:func:`_assemble`);
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
    customers by its allocation rule (:func:`_allocate`); the rest is backlogged (or lost where the
    firm's unmet orders are lost);
@@ -126,7 +128,7 @@ class Network:
     order_delay: np.ndarray  # (K,) weeks, >= 1 (0 on market links)
     shipping_delay: np.ndarray  # (K,) weeks, >= 1 between firms, >= 0 from the source
     price: np.ndarray  # (K,) $/unit paid by the customer to the supplier
-    share: np.ndarray  # (K,) share of the customer's order sent on this link
+    share: np.ndarray  # (K,) share of the customer's order sent on this link (bill of materials: units per product)
     lost: np.ndarray  # (K,) bool: unmet orders on this link are lost, not backlogged
     priority_level: np.ndarray  # (K,) rank among the supplier's outgoing links (priority allocation)
     producer: np.ndarray  # (F,) bool
@@ -159,6 +161,9 @@ class Network:
     delay_cdf: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (K_random, M) cumulative p
     delay_floor: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # (K_random,) last initial arrival
     delay_crossing: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # (K_random,) may shipments cross
+    # assembly by bill of materials: units of the link's component per unit of the customer's product on
+    # the inbound links of firms with a bill of materials, 0 elsewhere; None: no firm has one (see _compile_bom)
+    bom_units: np.ndarray | None = None  # (K,)
     out_links: np.ndarray = field(init=False)  # (F, K) 1 where f supplies link k (market included)
     in_links: np.ndarray = field(init=False)  # (F, K) 1 where f is the customer of k (source included)
     batching: bool = field(init=False)  # some firm reviews less than weekly, has a minimum order or packs
@@ -206,6 +211,26 @@ class Network:
         object.__setattr__(self, "_ins", ins)
         object.__setattr__(self, "_split", bool(np.any(same_cus[np.ix_(ins, ins)].sum(axis=1) > 1)))
         object.__setattr__(self, "_ins_same", same_cus[np.ix_(ins, ins)].astype(float))
+        self._compile_bom()
+
+    def _compile_bom(self) -> None:
+        """The index arrays of assembly: ``_bom_links`` (J,) the component links, ``_bom_firms`` (B,)
+        the assembling firms, ``_bom_rows`` (B,) their rows among the producers, ``_bom_of`` (J,) each
+        component link's firm among ``_bom_firms``, ``_bom_plan`` the sum over each firm's components,
+        ``_bom_ins`` (J,) the component links' rows among ``_ins`` (orders: product order × units)."""
+        if self.bom_units is None:
+            return
+        links = np.flatnonzero(self.bom_units > 0)
+        firms = np.unique(self.customer[links])
+        if not np.all(self.producer[firms]):
+            raise ValueError("bom_units on the links of a firm that does not produce")
+        object.__setattr__(self, "_bom_links", links)
+        object.__setattr__(self, "_bom_firms", firms)
+        object.__setattr__(self, "_bom_rows", np.searchsorted(np.flatnonzero(self.producer), firms))
+        of = np.searchsorted(firms, self.customer[links])
+        object.__setattr__(self, "_bom_of", of)
+        object.__setattr__(self, "_bom_plan", _sum_plan([np.flatnonzero(of == b) for b in range(len(firms))]))
+        object.__setattr__(self, "_bom_ins", np.searchsorted(self._ins, links))
 
     def _compile_batching(self, F: int) -> None:
         for name, off in (("review_period", 1), ("review_phase", 0), ("min_order", 0.0), ("pack", 0.0)):
@@ -350,6 +375,8 @@ class State:
     last_order: np.ndarray  # (F, R) the order each firm placed last week
     turns: np.ndarray  # (T, H, R) sales counted by turn-and-earn links, by week mod H (T = H = 0 unused)
     backlog_value: np.ndarray | None = None  # (K, R) $ the backlog is bought at (kept with a price schedule)
+    parts: np.ndarray | None = None  # (K, R) components on hand of firms assembling by bill of materials,
+    # per inbound link (0 on other links; their firm's raw is the sum); None where no firm has a bill of materials
 
     def copy(self) -> State:
         """A deep copy: every array copied, so the copy plays on independently."""
@@ -361,7 +388,7 @@ class State:
 
 
 _ARRAYS = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip",
-           "capacity_plan", "last_order", "turns", "backlog_value")
+           "capacity_plan", "last_order", "turns", "backlog_value", "parts")
 
 
 def _each(a: np.ndarray | None, fn):
@@ -398,7 +425,9 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
 
     ``firm_init`` maps inventory, raw, cash, capacity to (F,) arrays and wip to a list of
     per-firm sequences (arriving weeks 1, 2, ...); ``link_init`` maps backlog to (K,) and
-    orders, shipments to lists of per-link sequences (arriving weeks 1, 2, ...).
+    orders, shipments to lists of per-link sequences (arriving weeks 1, 2, ...), and where the
+    network assembles by bill of materials, parts to (K,) components on hand (the firms' raw is
+    then their sum).
     """
     F, K, S, R = net.n_firms, net.n_links, net.slots, replications
 
@@ -415,7 +444,10 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
     capacity = firm("capacity")
     plan = np.repeat(capacity[:, None, :], S, axis=1)
     backlog = np.repeat(np.asarray(link_init["backlog"], float)[:, None], R, axis=1)
-    return State(
+    parts = None
+    if net.bom_units is not None:
+        parts = np.repeat(np.asarray(link_init["parts"], float)[:, None], R, axis=1)
+    state = State(
         week=0,
         inventory=firm("inventory"),
         raw=firm("raw"),
@@ -429,7 +461,11 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
         last_order=firm("last_order"),
         turns=np.zeros((len(net._turn_link), net.turn_slots, R)),
         backlog_value=None if net.order_price is None else net.order_price[:, :1] * backlog,
+        parts=parts,
     )
+    if parts is not None:
+        state.raw[net._bom_firms] = _gather_sum(parts[net._bom_links], net._bom_plan)
+    return state
 
 
 def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, same: np.ndarray) -> np.ndarray:
@@ -632,6 +668,8 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     state.raw[prod] += received[prod]
     stock = net._stockists
     state.inventory[stock] += received[stock]
+    if state.parts is not None:
+        state.parts[net._bom_links] += arrived[net._bom_links]
 
     # 4. production
     started = np.zeros((net.n_firms, R))
@@ -639,7 +677,11 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     if len(prod):
         cap = np.floor(counted(state.capacity[prod])) if net.whole_units else state.capacity[prod]
         start = np.minimum(state.raw[prod], np.maximum(cap, 0.0))
+        if state.parts is not None:
+            start[net._bom_rows] = _assemble(net, state, np.maximum(cap[net._bom_rows], 0.0))
         state.raw[prod] -= start
+        if state.parts is not None:
+            state.raw[net._bom_firms] = _gather_sum(state.parts[net._bom_links], net._bom_plan)
         state.wip[prod, (t + net.production_delay[prod]) % S] += start
         started[prod] = start
         produced[prod] = state.wip[prod, slot]
@@ -701,6 +743,24 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     )
 
 
+def _assemble(net: Network, state: State, cap: np.ndarray) -> np.ndarray:
+    """Production started by the firms assembling by bill of materials (B, R), capped by ``cap``.
+
+    A firm starts ``min(cap, min_j floor(on hand_j / units_j))`` (without the floor where the
+    scenario does not count whole units) and takes ``units_j`` × that from each component's stock.
+    """
+    links = net._bom_links
+    units = net.bom_units[links, None]
+    makes = counted(state.parts[links] / units)
+    if net.whole_units:
+        makes = np.floor(makes)
+    start = cap.copy()
+    for rows, members in net._bom_plan.steps:
+        start[rows] = np.minimum(start[rows], makes[members])
+    state.parts[links] = counted(state.parts[links] - units * start[net._bom_of])
+    return start
+
+
 def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity: np.ndarray | None = None) -> None:
     """Step 7: put the firms' orders (F, R) in the mail and their capacity targets in the plan.
 
@@ -732,6 +792,9 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     link_orders = net.share[ins, None] * placed[cus]
     if net.whole_units and net._split:
         link_orders = _largest_remainder(link_orders, placed, cus, net._ins_same)
+    if net.bom_units is not None:  # each component: the product's order times units per product
+        rows = net._bom_ins
+        link_orders[rows] = counted(net.share[ins[rows], None] * placed[cus[rows]])
     state.mail[ins, (t + net.order_delay[ins]) % S] += link_orders
 
     charge = net.order_cost[:, None] * (placed > 0)
@@ -751,7 +814,11 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
 
 
 def goods_in_chain(state: State) -> np.ndarray:
-    """Every unit inside the chain (R,): on hand, raw, in production and in transit."""
+    """Every unit inside the chain (R,): on hand, raw, in production and in transit.
+
+    A unit of a component counts one, as a unit of product does: assembly by bill of materials
+    turns the units of a product's components into one unit.
+    """
     return (
         state.inventory.sum(axis=0)
         + state.raw.sum(axis=0)
@@ -764,7 +831,28 @@ def supply_line(net: Network, state: State) -> np.ndarray:
     """Each firm's supply line (F, R): ordered and not yet in finished stock.
 
     Orders in the mail, what suppliers owe it, goods in transit, and for producers raw materials
-    waiting and production under way (Sterman 1989's SL).
+    waiting and production under way (Sterman 1989's SL). A firm assembling by bill of materials
+    counts in products: its WIP plus the products its scarcest component's supply line makes,
+    ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`).
     """
     per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1)
-    return net.by_customer(per_link) + state.raw + state.wip.sum(axis=1)
+    line = net.by_customer(per_link) + state.raw + state.wip.sum(axis=1)
+    if state.parts is not None:
+        links = net._bom_links
+        makes = counted((per_link[links] + state.parts[links]) / net.bom_units[links, None])
+        firms = net._bom_firms
+        line[firms] = np.inf
+        for rows, members in net._bom_plan.steps:
+            line[firms[rows]] = np.minimum(line[firms[rows]], makes[members])
+        line[firms] += state.wip[firms].sum(axis=1)
+    return line
+
+
+def parts_supply_line(net: Network, state: State) -> np.ndarray | None:
+    """Each component's supply line (K, R), in units of the component, on the inbound links of firms
+    assembling by bill of materials (0 elsewhere): in the mail, owed, in transit and on hand.
+    None where no firm has a bill of materials."""
+    if state.parts is None:
+        return None
+    per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1) + state.parts
+    return np.where(net.bom_units[:, None] > 0, per_link, 0.0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chain import Flows, Network, State, supply_line
+from .chain import Flows, Network, State, parts_supply_line, supply_line
 from .information import Information, covers
 from .prices import ANNOUNCED
 
@@ -73,6 +73,12 @@ class Observation:
         price_ahead: (A, R) the announced prices of orders placed in the next A weeks
             (``prices.ANNOUNCED``), where a price schedule changes the firm's price; None otherwise.
         vmi: what VMI shows of the customers whose orders the firm decides (None if none).
+        components: a firm assembling by bill of materials: its suppliers, one per component, in the
+            order of the scenario's links; None otherwise (its ``raw`` is then the sum of
+            ``raw_parts`` and its ``on_order`` counts products, docs/model.md).
+        raw_parts: (J, R) each component on hand, in units of the component; None without a bill of materials.
+        on_order_parts: (J, R) each component's supply line (in the mail, owed, in transit and on
+            hand), in units of the component; None without a bill of materials.
     """
 
     firm: str
@@ -98,6 +104,9 @@ class Observation:
     chain: ChainView | None = None
     price_ahead: np.ndarray | None = None
     vmi: VmiView | None = None
+    components: tuple[str, ...] | None = None
+    raw_parts: np.ndarray | None = None
+    on_order_parts: np.ndarray | None = None
 
     @property
     def position(self) -> np.ndarray:
@@ -138,6 +147,7 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         chain = ChainView(net.firms, *books)
     managed = _vmi_views(net, values) if net.vmi.any() else {}
     out = []
+    parts = _parts(net, state)
     t, R = state.week, state.inventory.shape[1]
     for f in range(net.n_firms):
         own = stacked[f].copy()  # this firm's block: its fields only
@@ -147,7 +157,20 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
             ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
                                demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
-                               vmi=managed.get(f)))
+                               vmi=managed.get(f), **parts.get(f, {})))
+    return out
+
+
+def _parts(net: Network, state: State) -> dict[int, dict]:
+    """The component books of each firm assembling by bill of materials (copies), by firm index."""
+    if state.parts is None:
+        return {}
+    line = parts_supply_line(net, state)
+    out = {}
+    for f in net._bom_firms:
+        links = net._bom_links[net.customer[net._bom_links] == f]
+        out[int(f)] = {"components": tuple(net.firms[s] for s in net.supplier[links]),
+                       "raw_parts": state.parts[links].copy(), "on_order_parts": line[links].copy()}
     return out
 
 

@@ -42,7 +42,8 @@ TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "a
 FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_cost", "lost_sales_cost",
                "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production",
                "review_period", "review_phase", "min_order", "pack", "allocation"]
-PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy"]
+PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy",
+                     "bom"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
                "price", "share", "priority", "returns", "price_schedule", "vmi"]
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -65,12 +66,13 @@ class Production:
 
     delay: int  # weeks from start to finished stock
     wip: tuple[float, ...]  # production under way, finishing in weeks 1..delay
-    raw: float  # raw materials on hand at the start
+    raw: float  # raw materials on hand at the start (bill of materials: products' worth of each component)
     capacity: float  # units/week that may start (inf: unlimited)
     capacity_delay: int  # weeks before a new capacity target is in force
     capacity_cost: float  # $/unit of capacity/week
     unit_cost: float  # $/unit started
     policy: pol.CapacityRule
+    bom: tuple[tuple[str, float], ...] = ()  # bill of materials: (supplier id, units per product); (): none
 
 
 @dataclass(frozen=True)
@@ -459,6 +461,7 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
             raise ScenarioError(f"links.{i}.returns", f"false, while other suppliers of {fid} accept returns "
                                                       "(allowed: all of a firm's links accept returns or none)")
     links = _vmi_links(links_raw, links, firms)
+    _check_bom(firms, links, raw["links"])
     if whole_units:
         _check_whole(firms, links)
         _check_whole_batches(firms)
@@ -550,6 +553,8 @@ def _check_whole(firms: list[Firm], links: list[Link]) -> None:
         if f.production:
             whole(f.production.wip, f"firms.{f.id}.production.wip")
             whole(f.production.raw, f"firms.{f.id}.production.raw")
+            for name, units in f.production.bom:
+                whole(units, f"firms.{f.id}.production.bom.{key(name)}")
     for i, k in enumerate(links):
         if k.delay is not None and any(v != int(v) for v in k.shipments):
             raise ScenarioError(f"links.{i}.shipments", f"{show(list(k.shipments))} in transit is not whole (allowed: "
@@ -725,6 +730,35 @@ def _batching(raw: Mapping[str, Any], where) -> dict:
     )
 
 
+def _check_bom(firms: list[Firm], links: list[Link], links_raw: list) -> None:
+    """A bill of materials names each supplier linked to the firm once, and nothing else.
+
+    Every inbound link of a firm with a bill of materials carries one of its components, so each
+    of its suppliers is in its ``bom``, the source is not (a component comes from a firm), and
+    its links take no ``share`` (a component's order is the product's order × units).
+    """
+    for f in firms:
+        if not (f.production and f.production.bom):
+            continue
+        path = f"firms.{f.id}.production.bom"
+        inbound = [(i, k) for i, k in enumerate(links) if k.customer == f.id]
+        suppliers = [k.supplier for _, k in inbound if k.supplier != "source"]
+        for name, _ in f.production.bom:
+            if name not in suppliers:
+                raise ScenarioError(f"{path}.{key(name)}", f"{show(name)} is not a supplier linked to {f.id} "
+                                                           f"(allowed: {', '.join(suppliers) or 'none'})")
+        named = {name for name, _ in f.production.bom}
+        for i, k in inbound:
+            if k.supplier not in named:
+                raise ScenarioError(f"links.{i}.supplier", f"{show(k.supplier)} supplies {f.id}, which assembles "
+                                                           f"by bill of materials, and is not in {path} (allowed: "
+                                                           f"{', '.join(sorted(named))})")
+            if isinstance(links_raw[i], Mapping) and "share" in links_raw[i]:
+                raise ScenarioError(f"links.{i}.share", f"{show(links_raw[i]['share'])} on a link into {f.id}, which "
+                                                        f"assembles by bill of materials (allowed: no share; "
+                                                        f"{path} sets the units per product)")
+
+
 def _check_whole_batches(firms: list[Firm]) -> None:
     """With whole units, minimum orders and packs are whole numbers."""
     for f in firms:
@@ -792,7 +826,17 @@ def _production(raw: Any, path: str) -> Production:
         capacity_cost=capacity_cost,
         unit_cost=number(raw.get("unit_cost", 0), f"{path}.unit_cost", low=0),
         policy=pol.from_table(raw.get("policy", {"rule": "fixed"}), f"{path}.policy", pol.CAPACITY_RULES),
+        bom=_bom(raw["bom"], f"{path}.bom") if "bom" in raw else (),
     )
+
+
+def _bom(raw: Any, path: str) -> tuple[tuple[str, float], ...]:
+    """A bill of materials ``{SUPPLIER_ID = units per product, ...}`` (the suppliers are checked by
+    :func:`_check_bom`, where the links are known)."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise ScenarioError(path, f"{show(raw)} is not a table of components (allowed: {{SUPPLIER_ID = units per "
+                                  "product, ...}, at least one)")
+    return tuple((name, number(units, f"{path}.{key(name)}", above=0)) for name, units in raw.items())
 
 
 def _network(sc: Scenario) -> Network:
@@ -822,8 +866,14 @@ def _network(sc: Scenario) -> Network:
     supplier = np.array(supplier)
     customer = np.array(customer)
     share = np.array(share, float)
-    for c in set(customer[customer >= 0]):  # shares sum to one over a customer's suppliers
+    bom = {index[f.id]: dict(f.production.bom) for f in sc.firms if f.production and f.production.bom}
+    for c in set(customer[customer >= 0]) - set(bom):  # shares sum to one over a customer's suppliers
         share[customer == c] /= share[customer == c].sum()
+    bom_units = None
+    if bom:  # a component's order is the product's order times its units per product
+        bom_units = np.array([bom[customer[k]][links[k].supplier] if k < len(links) and customer[k] in bom else 0.0
+                              for k in range(len(supplier))])
+        share = np.where(bom_units > 0, bom_units, share)
     level = np.zeros(len(supplier), int)  # rank by (priority, link order) among a supplier's links
     for s in set(supplier[supplier >= 0]):
         ks = np.flatnonzero(supplier == s)
@@ -883,6 +933,7 @@ def _network(sc: Scenario) -> Network:
         order_price=prices.order_prices(price, [k.price_schedule for k in links] + [()] * len(market), sc.weeks),
         **_network_batching(sc),
         **_random_delays(random, links),
+        bom_units=bom_units,
     )
 
 
@@ -925,6 +976,18 @@ def _initial_state(sc: Scenario, replications: int) -> State:
             "backlog": link_backlog,
             "orders": [k.orders for k in sc.links] + [()] * n_market,
             "shipments": [k.shipments for k in sc.links] + [()] * n_market,
+            "parts": _initial_parts(sc),
         },
         replications=replications,
     )
+
+
+def _initial_parts(sc: Scenario) -> list[float] | None:
+    """Components on hand at the start, per link (K,): ``production.raw`` products' worth of each of
+    a bill of materials' components (units per product × raw); None where no firm has one."""
+    if sc.network().bom_units is None:
+        return None
+    raw = {f.id: f.production.raw for f in sc.firms if f.production and f.production.bom}
+    units = sc.network().bom_units
+    return [units[k] * raw[link.customer] if link.customer in raw else 0.0 for k, link in enumerate(sc.links)] + \
+        [0.0] * len(sc.customers)

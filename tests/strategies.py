@@ -18,9 +18,11 @@ Options (keyword arguments of both drivers) narrow the space, for tests that nee
 bounds, default 5 to 30), ``returns`` (False: no firm may return goods to the source) and
 ``random_demand`` (False: deterministic demand only, constant, step or trace) and
 ``random_delays`` (False: every shipping delay a fixed number of weeks; by default about one link
-in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], p = [...]}``).
-Order batching (review periods and phases, minimum orders, packs) and price schedules are drawn
-last, after everything else.
+in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], p = [...]}``) and
+``assembly`` (True: every producer supplied by firms assembles by bill of materials; by default
+about one scenario in three gives some of them one). Order batching (review periods and phases,
+minimum orders, packs), price schedules and then bills of materials are drawn last, after
+everything else.
 
 Allocation rules (top level and per firm) and vendor-managed links (``vmi``, on a firm's only
 supplier link from another firm) are drawn too.
@@ -94,8 +96,9 @@ class DrawChooser:
 
 class _Gen:
     def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True,
-                 random_delays=True):
+                 random_delays=True, assembly=False):
         self.c = c
+        self.assembly_always = assembly
         self.random_delays = random_delays
         self.max_firms = max_firms
         self.min_weeks = min_weeks
@@ -204,6 +207,8 @@ class _Gen:
         for lk in links:  # drawn last, so that the draws before them are those of a scenario without prices
             if c.boolean():
                 lk["price_schedule"] = self.price_schedule()
+        if self.assembly_always or c.integer(0, 2) == 0:  # drawn last: the draws before are those without assembly
+            self.assembly(raw)
         return raw
 
     def allocation(self) -> str | dict:
@@ -225,6 +230,27 @@ class _Gen:
         if kind == "sterman":
             return {"rule": "sterman", "beta": c.choice((1.0, 0.34, 0)), "s_prime": self.qty(30)}
         return {"rule": "pass_through"}
+    def assembly(self, raw: dict) -> None:
+        """Give some producers supplied by firms a bill of materials over their firm suppliers (their
+        links from the source, if any, are dropped; a component comes from a firm; no shares)."""
+        c, links, defaults = self.c, raw["links"], raw["defaults"]
+        for name, f in raw["firms"].items():
+            plant = f.get("production", defaults.get("production") if f["role"] in PRODUCER_ROLES else None)
+            ins = [lk for lk in links if lk["customer"] == name]
+            ups = [lk["supplier"] for lk in ins if lk["supplier"] != "source"]
+            if plant is None or not ups or (not self.assembly_always and c.boolean()):
+                continue
+            units = (1, 2, 3) if self.whole else (1, 2, 0.5, 1.5)
+            f["production"] = {**plant, "bom": {s: c.choice(units) for s in ups}}
+            raw["links"] = links = [lk for lk in links if not (lk["customer"] == name and lk["supplier"] == "source")]
+            for lk in links:
+                if lk["customer"] == name:
+                    lk.pop("share", None)
+            rule = f.get("policy", defaults.get("policy"))
+            supply = next(lk for lk in links if lk["customer"] == name)
+            ar1 = rule and (rule["rule"] == "ar1" or rule["rule"] == "gaming" and rule.get("base") == "ar1")
+            if ar1 and "lead_time" not in rule and isinstance(supply.get("shipping_delay"), dict):
+                f["policy"] = {**rule, "lead_time": 2}
 
     def batching(self, raw: dict) -> None:
         """Order batching: review periods and phases, minimum orders, packs, a review_phases mode."""

@@ -74,7 +74,7 @@ from hypothesis import strategies as st
 
 import chaingame
 from chaingame import COLUMNS, ChainModel, Engine
-from chaingame.chain import goods_in_chain, supply_line
+from chaingame.chain import goods_in_chain, parts_supply_line, supply_line
 from tests.strategies import random_scenario_table, scenario_tables
 
 TOL = 1e-9  # relative tolerance of every equality
@@ -216,7 +216,11 @@ class Week:
         self.returned = np.where(net.returns[:, None] & (lo < 0), -lo, 0.0)
         prod = net.producer[:, None]
         self.prod = prod
-        self.started = np.where(prod, before.raw + self.received - self.returned - after.raw, 0.0)
+        # assembly by bill of materials: a unit started takes units_j of each component j from raw
+        self.units = np.zeros(K) if net.bom_units is None else net.bom_units
+        self.assembles = self.IN @ (self.units > 0) > 0  # (F,)
+        self.per_unit = np.where(self.assembles, self.IN @ self.units, 1.0)[:, None]  # raw units per unit started
+        self.started = np.where(prod, (before.raw + self.received - self.returned - after.raw) / self.per_unit, 0.0)
         d = net.production_delay[:, None]
         self.produced = np.where(prod, np.where(d == 0, self.started, before.wip[:, slot]), 0.0)
         self.on_hand = before.inventory + np.where(prod, self.produced, self.received)  # before shipping
@@ -321,7 +325,11 @@ def check_initial_supply_line(sc, engine):
     for link in sc.links:
         want[sc.firm_ids.index(link.customer)] += sum(link.orders) + sum(link.shipments) + link.backlog
     for i, f in enumerate(sc.firms):
-        if f.production:
+        if f.production and f.production.bom:  # in products: WIP + what the scarcest component's line makes
+            lines = [(sum(k.orders) + sum(k.shipments) + k.backlog) / units + f.production.raw
+                     for s, units in f.production.bom for k in sc.links if k.supplier == s and k.customer == f.id]
+            want[i] = sum(f.production.wip) + min(lines)
+        elif f.production:
             want[i] += f.production.raw + sum(f.production.wip)
     got = supply_line(engine.net, engine.state)
     assert np.allclose(got, want[:, None], rtol=TOL, atol=TOL), f"initial supply line {got[:, 0]} != {want}"
@@ -335,8 +343,11 @@ def check_goods(wk: Week) -> None:
     fl, net = wk.flows, wk.net
     g0, g1 = goods_in_chain(wk.before), goods_in_chain(wk.after)
     scale = np.maximum(1.0, np.maximum(np.abs(g0), np.abs(g1)) + fl.from_source + fl.to_market)
-    expect_close(g1, g0 + fl.from_source - fl.to_market - fl.returned,
-                 "goods in chain after == before + from_source - to_market - returned", wk, scale=scale)
+    assembled = ((wk.per_unit - 1.0) * wk.started).sum(axis=0)  # component units that became fewer products
+    expect_close(g1, g0 + fl.from_source - fl.to_market - fl.returned - assembled,
+                 "goods in chain after == before + from_source - to_market - returned - (components - 1) x "
+                 "assembled", wk, scale=scale)
+    check_components(wk)
     # each term of the balance, derived from the pipelines and stock balances
     expect_close(fl.from_source, wk.ship[wk.src].sum(axis=0), "from_source == shipped on source links", wk)
     later = wk.src & (net.shipping_delay > 0) & ~wk.drawn  # a drawn delay: check_delays
@@ -366,7 +377,11 @@ def check_goods(wk: Week) -> None:
         expect_close(wk.after.wip[f, s] - wk.before.wip[f, s], wk.started[f],
                      f"WIP due in {d[f]} weeks grows by what {net.firms[f]} started", wk)
     # orders placed reach the mail
-    expect_close(wk.IN @ wk.mailed, wk.placed, "orders in the mail == positive orders placed", wk, "firm")
+    expect_close(wk.IN @ wk.mailed, wk.placed, "orders in the mail == positive orders placed", wk, "firm",
+                 mask=~wk.assembles)
+    comp = wk.units > 0
+    expect_close(wk.mailed, wk.units[:, None] * wk.placed[np.where(comp, net.customer, 0)],
+                 "a component's order == units per product x the product's order", wk, "link", mask=comp)
     expect_close(fl.order, wk.after.last_order, "flows.order == state.last_order", wk, "firm")
     check_delays(wk)
     check_supply_line(wk)
@@ -395,6 +410,24 @@ def check_delays(wk: Week) -> None:
     assert net.slots > max(max(d.weeks) for d in (link.delay for link in wk.scenario.links) if d)
 
 
+def check_components(wk: Week) -> None:
+    """Assembly by bill of materials conserves each component: its stock at the firm changes by what
+    arrived on its link less units per product x production started; the firm's raw is their sum."""
+    net = wk.net
+    if net.bom_units is None:
+        assert wk.after.parts is None and not wk.assembles.any()
+        return
+    comp = wk.units > 0
+    cus = np.where(comp, net.customer, 0)
+    before, after = wk.before.parts, wk.after.parts
+    expect_close(after - before, wk.arrivals - wk.units[:, None] * wk.started[cus],
+                 "component on hand after - before == arrived - units x started", wk, "link", mask=comp)
+    expect_close(after, 0.0, "no components held on links without a bill of materials", wk, "link", mask=~comp)
+    expect_close(wk.after.raw, wk.IN @ after, "raw of an assembling firm == sum of its components", wk, "firm",
+                 mask=wk.assembles)
+    expect(after >= -TOL, "components on hand >= 0", wk, "link", {"parts": after})
+
+
 def check_supply_line(wk: Week) -> None:
     """The supply line is exact: it changes by the orders placed, less the goods that reached
     finished stock (received; produced, for producers), less orders lost on the firm's supply links
@@ -407,7 +440,20 @@ def check_supply_line(wk: Week) -> None:
     scale = np.maximum(1.0, np.abs(before) + np.abs(after) + wk.placed + into_stock)
     expect_close(after - before, wk.placed - into_stock - lost - returned,
                  "supply line after - before == placed - into stock - lost - returned (producers)", wk, "firm",
-                 scale=scale)
+                 scale=scale, mask=~wk.assembles)
+    if wk.assembles.any():  # each component's line, in its units; the firm's, in products (docs/model.md)
+        comp = wk.units > 0
+        cus = np.where(comp, net.customer, 0)
+        line_before, line_after = parts_supply_line(net, wk.before), parts_supply_line(net, wk.after)
+        u = wk.units[:, None]
+        expect_close(line_after - line_before, u * wk.placed[cus] - u * wk.started[cus] - wk.lost,
+                     "component supply line after - before == units x (placed - started) - lost", wk, "link",
+                     mask=comp)
+        makes = np.where(comp[:, None], line_after / np.where(comp, wk.units, 1.0)[:, None], np.inf)
+        fewest = np.array([makes[net.customer == f].min(axis=0) if wk.assembles[f] else np.zeros(makes.shape[1])
+                           for f in range(net.n_firms)])
+        expect_close(after, fewest + wk.after.wip.sum(axis=1), "supply line of an assembling firm == WIP + "
+                     "products of its scarcest component's line", wk, "firm", mask=wk.assembles)
 
 
 def check_money(wk: Week) -> None:
@@ -480,7 +526,16 @@ def check_bounds(wk: Week) -> None:
             cap = np.floor(cap + 1e-9)
         avail = b.raw + wk.received
         expect_close(wk.started, np.minimum(avail, cap), "production starts min(raw, capacity)", wk, "firm",
-                     mask=prod)
+                     mask=prod & ~wk.assembles)
+        if wk.assembles.any():
+            comp = wk.units > 0
+            makes = np.where(comp[:, None], (b.parts + wk.arrivals) / np.where(comp, wk.units, 1.0)[:, None], np.inf)
+            if net.whole_units:
+                makes = np.floor(makes + 1e-9)
+            fewest = np.array([makes[net.customer == f].min(axis=0) if wk.assembles[f] else np.zeros(makes.shape[1])
+                               for f in range(net.n_firms)])
+            expect_close(wk.started, np.minimum(fewest, cap), "assembly starts min(capacity, fewest products "
+                         "its components make)", wk, "firm", mask=wk.assembles)
     # backlog and lost sales
     lost_links = net.lost & fs
     expect_close(a.backlog, 0.0, "no backlog where unmet orders are lost", wk, "link", mask=lost_links)
@@ -581,8 +636,9 @@ def check_history(table, seed, reps) -> None:
         expect_close(col["inventory"] - prev["inventory"],
                      np.where(producer, col["produced"], col["received"]) - col["shipped"]
                      - np.where(producer, 0.0, returned), "history: change in inventory", wk, "firm")
+        assembled = (wk.per_unit[:, 0] - 1.0) * wk.started[:, 0]  # components that became fewer products
         expect_close(col["raw"] + col["wip"] - prev["raw"] - prev["wip"],
-                     np.where(producer, col["received"] - col["produced"] - returned, 0.0),
+                     np.where(producer, col["received"] - col["produced"] - returned - assembled, 0.0),
                      "history: change in raw + WIP", wk, "firm")
         expect_close(col["cash"] - prev["cash"], col["revenue"] - col["purchases"] - col["cost"],
                      "history: change in cash", wk, "firm")
