@@ -214,10 +214,13 @@ class Network:
         self._compile_bom()
 
     def _compile_bom(self) -> None:
-        """The index arrays of assembly: ``_bom_links`` (J,) the component links, ``_bom_firms`` (B,)
-        the assembling firms, ``_bom_rows`` (B,) their rows among the producers, ``_bom_of`` (J,) each
-        component link's firm among ``_bom_firms``, ``_bom_plan`` the sum over each firm's components,
-        ``_bom_ins`` (J,) the component links' rows among ``_ins`` (orders: product order × units)."""
+        """Compile the index arrays of assembly by bill of materials.
+
+        ``_bom_links`` (J,) the component links, ``_bom_firms`` (B,) the assembling firms, ``_bom_rows`` (B,)
+        their rows among the producers, ``_bom_of`` (J,) each component link's firm among ``_bom_firms``,
+        ``_bom_plan`` the sum over each firm's components, ``_bom_ins`` (J,) the component links' rows among
+        ``_ins`` (orders: product order × units).
+        """
         if self.bom_units is None:
             return
         links = np.flatnonzero(self.bom_units > 0)
@@ -849,9 +852,11 @@ def supply_line(net: Network, state: State) -> np.ndarray:
 
 
 def parts_supply_line(net: Network, state: State) -> np.ndarray | None:
-    """Each component's supply line (K, R), in units of the component, on the inbound links of firms
-    assembling by bill of materials (0 elsewhere): in the mail, owed, in transit and on hand.
-    None where no firm has a bill of materials."""
+    """Each component's supply line (K, R), in units of the component; None if no firm has a bill of materials.
+
+    On the inbound links of firms assembling by bill of materials (0 elsewhere): in the mail, owed, in transit
+    and on hand.
+    """
     if state.parts is None:
         return None
     per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1) + state.parts

@@ -831,8 +831,10 @@ def _production(raw: Any, path: str) -> Production:
 
 
 def _bom(raw: Any, path: str) -> tuple[tuple[str, float], ...]:
-    """A bill of materials ``{SUPPLIER_ID = units per product, ...}`` (the suppliers are checked by
-    :func:`_check_bom`, where the links are known)."""
+    """A bill of materials ``{SUPPLIER_ID = units per product, ...}``, checked.
+
+    The suppliers are checked by :func:`_check_bom`, where the links are known.
+    """
     if not isinstance(raw, Mapping) or not raw:
         raise ScenarioError(path, f"{show(raw)} is not a table of components (allowed: {{SUPPLIER_ID = units per "
                                   "product, ...}, at least one)")
@@ -983,8 +985,10 @@ def _initial_state(sc: Scenario, replications: int) -> State:
 
 
 def _initial_parts(sc: Scenario) -> list[float] | None:
-    """Components on hand at the start, per link (K,): ``production.raw`` products' worth of each of
-    a bill of materials' components (units per product × raw); None where no firm has one."""
+    """Components on hand at the start, per link (K,); None where no firm has a bill of materials.
+
+    ``production.raw`` products' worth of each of a bill of materials' components (units per product × raw).
+    """
     if sc.network().bom_units is None:
         return None
     raw = {f.id: f.production.raw for f in sc.firms if f.production and f.production.bom}
