@@ -13,6 +13,7 @@ _LAZY = {
     "Engine": ("chaingame.engine", "Engine"),
     "COLUMNS": ("chaingame.engine", "COLUMNS"),
     "simulate": ("chaingame.batch", "simulate"),
+    "compare": ("chaingame.paired", "compare"),
     "Scenario": ("chaingame.scenario", "Scenario"),
     "load_scenario": ("chaingame.scenario", "load_scenario"),
     "from_table": ("chaingame.scenario", "from_table"),

@@ -77,7 +77,7 @@ def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.
     weeks = np.arange(burn_in + 1, engine.scenario.weeks + 1)
     firm = metrics.firm_metrics(weekly, weeks, summed)
     retailer = np.array([f.role == "retailer" for f in engine.scenario.firms])
-    return firm, metrics.chain_metrics(firm, summed, retailer)
+    return firm, metrics.chain_metrics(firm, summed, retailer, weekly)
 
 
 def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0) -> pd.DataFrame:

@@ -25,9 +25,11 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
    customers by its allocation rule (:func:`_allocate`); the rest is backlogged (or lost where the
    firm's unmet orders are lost);
-6. customers pay for what was shipped to them, at the link's price of the week the order was
-   placed where the link has a price schedule (:func:`_pay_at_order_prices`); holding, backlog,
-   lost-sales, capacity and production costs are charged on the end-of-week state;
+6. customers are invoiced for what was shipped to them, at the link's price of the week the order
+   was placed where the link has a price schedule (:func:`_pay_at_order_prices`), and pay at once,
+   or ``payment_delay`` weeks later (:mod:`chaingame.money`); holding, backlog, lost-sales,
+   capacity and production costs are charged on the end-of-week state, and interest on the
+   week's opening cash where a firm has an interest rate;
 7. (:func:`place`) each firm orders what :func:`accepted_orders` makes of its decision (whole
    units, never negative unless returns are allowed; 0 outside the firm's review weeks, raised
    to its minimum order and rounded up to whole packs where it has them); an order placed at the
@@ -47,6 +49,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from . import money
 
 SOURCE = -1  # supplier index of a source link
 MARKET = -1  # customer index of a market link
@@ -164,9 +168,17 @@ class Network:
     # assembly by bill of materials: units of the link's component per unit of the customer's product on
     # the inbound links of firms with a bill of materials, 0 elsewhere; None: no firm has one (see _compile_bom)
     bom_units: np.ndarray | None = None  # (K,)
+    # money rules (chaingame/money.py); None: off (paid at shipment, unlimited credit, no interest)
+    payment_delay: np.ndarray | None = None  # (K,) weeks from shipment to payment
+    credit_limit: np.ndarray | None = None  # (F,) $ a firm may borrow (inf: unlimited)
+    interest_rate: np.ndarray | None = None  # (F,) per week, on negative cash (paid to a bank outside the chain)
+    deposit_rate: np.ndarray | None = None  # (F,) per week, earned on positive cash
+    insolvency_stop: np.ndarray | None = None  # (F,) bool: insolvent firms stop ordering (else: capped)
     out_links: np.ndarray = field(init=False)  # (F, K) 1 where f supplies link k (market included)
     in_links: np.ndarray = field(init=False)  # (F, K) 1 where f is the customer of k (source included)
     batching: bool = field(init=False)  # some firm reviews less than weekly, has a minimum order or packs
+    money: bool = field(init=False)  # some money rule is on: payment terms, a credit limit or interest
+    pay_slots: int = field(init=False)  # ring size P of the invoices, > every payment delay
 
     def __post_init__(self):
         F, K = len(self.firms), len(self.supplier)
@@ -184,6 +196,8 @@ class Network:
         object.__setattr__(self, "out_links", out)
         object.__setattr__(self, "in_links", inn)
         self._compile_prices()
+        for name, value in money.compile_network(self).items():
+            object.__setattr__(self, name, value)
         s = self.supplier
         same_sup = (s[:, None] == s[None, :]) & (s[:, None] >= 0)
         c = self.customer
@@ -380,6 +394,8 @@ class State:
     backlog_value: np.ndarray | None = None  # (K, R) $ the backlog is bought at (kept with a price schedule)
     parts: np.ndarray | None = None  # (K, R) components on hand of firms assembling by bill of materials,
     # per inbound link (0 on other links; their firm's raw is the sum); None where no firm has a bill of materials
+    payments: np.ndarray | None = None  # (K, P, R) $ invoiced, by week due mod P (kept with money rules)
+    insolvent: np.ndarray | None = None  # (F, R) bool, insolvent at the end of the week (kept with money rules)
 
     def copy(self) -> State:
         """A deep copy: every array copied, so the copy plays on independently."""
@@ -391,7 +407,7 @@ class State:
 
 
 _ARRAYS = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip",
-           "capacity_plan", "last_order", "turns", "backlog_value", "parts")
+           "capacity_plan", "last_order", "turns", "backlog_value", "parts", "payments", "insolvent")
 
 
 def _each(a: np.ndarray | None, fn):
@@ -421,6 +437,8 @@ class Flows:
     supplied: np.ndarray  # goods its suppliers (the source included) shipped to the firm this week
     order: np.ndarray | None = None  # orders placed at the end of the week (set by place)
     returned: np.ndarray | None = None  # (R,) goods returned to the source (set by place)
+    interest: np.ndarray | None = None  # $ net interest paid to the bank (with money rules)
+    paid: np.ndarray | None = None  # (K, R) $ the customer of each link paid its supplier this week (with money rules)
 
 
 def initial_state(net: Network, firm_init: dict, link_init: dict, replications: int) -> State:
@@ -428,9 +446,9 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
 
     ``firm_init`` maps inventory, raw, cash, capacity to (F,) arrays and wip to a list of
     per-firm sequences (arriving weeks 1, 2, ...); ``link_init`` maps backlog to (K,) and
-    orders, shipments to lists of per-link sequences (arriving weeks 1, 2, ...), and where the
-    network assembles by bill of materials, parts to (K,) components on hand (the firms' raw is
-    then their sum).
+    orders, shipments (and optionally payments, $ due) to lists of per-link sequences (arriving
+    weeks 1, 2, ...), and where the network assembles by bill of materials, parts to (K,)
+    components on hand (the firms' raw is then their sum).
     """
     F, K, S, R = net.n_firms, net.n_links, net.slots, replications
 
@@ -465,6 +483,8 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
         turns=np.zeros((len(net._turn_link), net.turn_slots, R)),
         backlog_value=None if net.order_price is None else net.order_price[:, :1] * backlog,
         parts=parts,
+        payments=money.initial_payments(net, link_init.get("payments", []), R) if net.money else None,
+        insolvent=np.zeros((F, R), bool) if net.money else None,
     )
     if parts is not None:
         state.raw[net._bom_firms] = _gather_sum(parts[net._bom_links], net._bom_plan)
@@ -724,7 +744,11 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         cost += np.multiply(rate, state.capacity, out=np.zeros_like(state.capacity), where=rate > 0)
     if "production" in net._charges:
         cost += net.production_cost[:, None] * started
-    state.cash += revenue - purchases - cost
+    interest = paid = None
+    if net.money:
+        interest, paid = money.settle(net, state, t, pay, cost)
+    else:
+        state.cash += revenue - purchases - cost
     return Flows(
         week=t,
         incoming=net.by_supplier(incoming),
@@ -743,6 +767,8 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         to_market=ship[net.market_links].sum(axis=0),
         due=net.by_customer(owed),
         supplied=net.by_customer(shipped_link),
+        interest=interest,
+        paid=paid,
     )
 
 
@@ -767,7 +793,8 @@ def _assemble(net: Network, state: State, cap: np.ndarray) -> np.ndarray:
 def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity: np.ndarray | None = None) -> None:
     """Step 7: put the firms' orders (F, R) in the mail and their capacity targets in the plan.
 
-    The firms order :func:`accepted_orders` of their decisions. A return (a negative order)
+    The firms order :func:`accepted_orders` of their decisions, capped by the insolvency rule where
+    a firm has a credit limit (:func:`chaingame.money.cap_orders`). A return (a negative order)
     leaves the firm's stock at once, at most what it holds, and is refunded at the link's price
     of the week (the price an order placed now would be bought at).
     The ordering cost is charged for every order above 0.
@@ -775,6 +802,9 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     t = state.week
     S = net.slots
     orders = accepted_orders(net, t, orders)
+    if net.money:
+        fixed = ~np.isnan(net.fixed_orders[:, t - 1]) if t <= net.fixed_orders.shape[1] else None
+        orders = money.cap_orders(net, state, t, orders, fixed)
     returned = np.zeros(orders.shape[1])
     negative = net.returns[:, None] & (orders < 0)
     if negative.any():

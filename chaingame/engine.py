@@ -19,6 +19,7 @@ import numpy as np
 
 from . import delays as delays_mod
 from . import demand as demand_mod
+from . import money
 from .chain import Flows, Network, advance, place, supply_line
 from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, observe_all, vmi_observation
@@ -30,6 +31,7 @@ COLUMNS = (
     "inventory", "backlog", "incoming_order", "order_placed", "shipped", "received", "cost",
     "raw", "wip", "on_order", "produced", "on_time", "lost", "capacity", "customer_demand",
     "revenue", "purchases", "profit", "cash",
+    "receivables", "payables", "interest", "insolvent", "working_capital",
 )
 
 
@@ -196,8 +198,10 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
         "on_order": lambda: supply_line(net, state),
         "capacity": lambda: np.where(net.producer[:, None], state.capacity, np.nan),
         "customer_demand": lambda: net.seen_demand(flows.demand),
-        "profit": lambda: flows.revenue - flows.purchases - flows.cost,
+        "profit": lambda: flows.revenue - flows.purchases - flows.cost if flows.interest is None
+        else flows.revenue - flows.purchases - flows.cost - flows.interest,
     }
+    money_cols = None
     kept = {
         "inventory": state.inventory,
         "backlog": flows.backlog,
@@ -216,6 +220,10 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
     }
 
     def book(c: str) -> np.ndarray:
+        nonlocal money_cols
+        if c in money.COLUMNS:
+            money_cols = money_cols or money.books(net, state, flows)
+            return money_cols[c]
         return derived[c]() if c in derived else kept[c]
 
     if out is None:

@@ -197,14 +197,17 @@ def run_figure(history: pd.DataFrame, title: str = "", size: tuple[float, float]
 
 
 def sweep_figure(summary: pd.DataFrame, x: str, y: str, title: str = "", level: float = 0.95,
-                 connect: bool = True) -> Figure:
-    """A metric against a swept parameter: per firm, the mean with its confidence interval.
+                 connect: bool = True, by: str | None = None, formula=None) -> Figure:
+    """A metric against a swept parameter: per firm (and value of ``by``), the mean with its confidence interval.
 
-    ``summary`` is :func:`chaingame.sweep.mean_ci`'s table (firm, x, n, mean, low, high).
+    ``summary`` is :func:`chaingame.sweep.mean_ci`'s table (firm, [by,] x, n, mean, low, high).
     Numbers on the x axis are placed by value, anything else in order of first appearance.
     ``connect``: a line and a shaded band (a grid); else points with error bars (e.g. random
-    samples, where neighbouring points differ in other parameters too).
+    samples, where neighbouring points differ in other parameters too). ``formula``: a
+    (function, label) pair of :data:`chaingame.formulas.FORMULAS`, drawn dashed beside each
+    line as ``function(x, value of by)``.
     """
+    import numpy as np
     import pandas as pd
     from matplotlib.figure import Figure
 
@@ -212,23 +215,39 @@ def sweep_figure(summary: pd.DataFrame, x: str, y: str, title: str = "", level: 
     ax = fig.subplots()
     numeric = pd.api.types.is_numeric_dtype(summary[x]) and not pd.api.types.is_bool_dtype(summary[x])
     labels = list(dict.fromkeys(summary[x].astype(str)))
-    for firm, rows in summary.groupby("firm", sort=False):
+    several = summary["firm"].nunique() > 1
+    keys = ["firm", by] if by else ["firm"]
+    drawn = False
+    for key, rows in summary.groupby(keys, sort=False):
+        firm, value = key if by else (key[0], None)  # a list of keys: always a tuple
+        label = ", ".join([*([firm] if several or not by else []), *([f"{_short(by)} = {value}"] if by else [])])
         xs = rows[x].to_numpy(float) if numeric else [labels.index(v) for v in rows[x].astype(str)]
         if connect:
-            line, = ax.plot(xs, rows["mean"], marker="o", ms=3.5, lw=1.6, label=firm)
+            line, = ax.plot(xs, rows["mean"], marker="o", ms=3.5, lw=1.6, label=label)
             ax.fill_between(xs, rows["low"], rows["high"], color=line.get_color(), alpha=0.2, lw=0)
         else:
             err = [rows["mean"] - rows["low"], rows["high"] - rows["mean"]]
-            ax.errorbar(xs, rows["mean"], yerr=err, fmt="o", ms=3.5, lw=1, capsize=2, label=firm)
+            line = ax.errorbar(xs, rows["mean"], yerr=err, fmt="o", ms=3.5, lw=1, capsize=2, label=label).lines[0]
+        if formula is not None:
+            fn, name = formula
+            dense = np.linspace(min(xs), max(xs), 200)
+            ax.plot(dense, fn(dense, float(value)), ls="--", lw=1, color=line.get_color(),
+                    label=f"{name} (dashed)" if not drawn else "_nolegend_")  # one entry for the formula
+            drawn = True
     if not numeric:
         ax.set_xticks(range(len(labels)), labels, rotation=30 if max(map(len, labels)) > 6 else 0)
     ax.set_xlabel(x)
     ax.set_ylabel(f"{y} (mean, {level:.0%} CI)")
     ax.grid(alpha=0.3)
-    if summary["firm"].nunique() > 1:
-        ax.legend(fontsize=8, title="firm", title_fontsize=8)
+    if several or by:
+        ax.legend(fontsize=8, title="firm" if several and not by else None, title_fontsize=8)
     ax.set_title(title or f"{y} against {x}", fontsize=10)
     return fig
+
+
+def _short(path: str) -> str:
+    """The last part of a dotted path (``firms.retailer.policy.lead_time`` -> ``lead_time``)."""
+    return path.rsplit(".", 1)[-1]
 
 
 def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:

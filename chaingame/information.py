@@ -34,7 +34,8 @@ MODES = tuple(Information)  # least revealing first
 
 SHOWS = {
     Information.SILO: "its own books: inventory, backlog, raw, wip, supply line, incoming orders, goods received "
-                      "and shipped, its last order, capacity, cost, cash; what its suppliers owed it (`due`) and "
+                      "and shipped, its last order, capacity, cost, cash (with money rules also `receivables`, "
+                      "`payables`, `committed` and `can_pay`); what its suppliers owed it (`due`) and "
                       "shipped it (`supplied`) this week; its purchase `price` this week and `regular_price`, and "
                       "`price_ahead`, the announced prices of the next 13 weeks where a schedule changes its price",
     Information.POS: "plus `demand`: this week's end-customer demand at the retailers it serves",

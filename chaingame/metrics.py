@@ -10,9 +10,22 @@ Definitions (computed once, on arrays shaped (W, F, R): weeks x firms x replicat
   (the type-2 or unit fill rate). NaN for a firm that received no orders.
 - ``peak_order`` and ``peak_week``: the largest order placed and the first week it was placed.
 
+Cash figures (the books of :mod:`chaingame.money`; days are 7 a week, means over the weeks):
+
+- ``dio``: days of inventory, 7 × mean(on hand + raw) / mean(shipped); ``dso``: days of
+  receivables, 7 × mean(receivables) / mean(revenue); ``dpo``: days of payables,
+  7 × mean(payables) / mean(purchases) (NaN where the denominator is 0).
+- ``cash_to_cash``: DIO + DSO − DPO, the days money is tied up between paying for goods and
+  being paid for them (Farris & Hutchison 2002, Int. J. Physical Distribution & Logistics
+  Management 32(4)).
+- ``peak_working_capital``: the largest working capital of any week, stock (on hand, raw, under
+  way) at its purchase price + receivables − payables ($): the money the firm's operations tie up
+  at their peak. ``interest``: net interest paid over the weeks ($).
+
 The chain's figures: total cost and profit, the retailers' fill rate, the largest bullwhip ratio
 (upstream amplification; NaN when no firm has one), the largest order any firm placed and the
-first week it was placed, and the week of the latest firm's peak (phase lag).
+first week it was placed, and the week of the latest firm's peak (phase lag); the sum of the
+firms' cash-to-cash cycles, the peak of the chain's total working capital and the interest paid.
 """
 
 from __future__ import annotations
@@ -27,12 +40,17 @@ if TYPE_CHECKING:  # the array functions need numpy only; pandas loads with the 
     import pandas as pd
 
 FIRM_METRICS = ("cost", "profit", "bullwhip", "fill_rate", "peak_order", "peak_week",
-                "mean_inventory", "mean_backlog", "order_sd")
-CHAIN_METRICS = ("cost", "profit", "fill_rate", "max_bullwhip", "peak_order", "peak_week", "latest_peak_week")
+                "mean_inventory", "mean_backlog", "order_sd",
+                "dio", "dso", "dpo", "cash_to_cash", "peak_working_capital", "interest")
+CHAIN_METRICS = ("cost", "profit", "fill_rate", "max_bullwhip", "peak_order", "peak_week", "latest_peak_week",
+                 "cash_to_cash", "peak_working_capital", "interest")
+CASH_METRICS = ("dio", "dso", "dpo", "cash_to_cash", "peak_working_capital", "interest")  # of a history with money
+DAYS = 7  # days a week
 # the history columns the figures are computed from: those needed week by week (variances, peaks),
 # and those needed only as totals over the weeks (a run kept for its figures adds these as it goes)
-WEEKLY = ("order_placed", "customer_demand")
-SUMMED = ("incoming_order", "on_time", "cost", "profit", "inventory", "backlog")
+WEEKLY = ("order_placed", "customer_demand", "working_capital")
+SUMMED = ("incoming_order", "on_time", "cost", "profit", "inventory", "backlog",
+          "raw", "shipped", "revenue", "purchases", "receivables", "payables", "interest")
 
 
 def total(x: np.ndarray, axis: int = 0) -> np.ndarray:
@@ -50,8 +68,11 @@ def total(x: np.ndarray, axis: int = 0) -> np.ndarray:
 
 
 def sums(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The :data:`SUMMED` columns' totals over the weeks, (F, R) each, from (W, F, R) columns."""
-    return {c: total(cols[c]) for c in SUMMED}
+    """The :data:`SUMMED` columns' totals over the weeks, (F, R) each, from (W, F, R) columns.
+
+    Only those it has: a history written before the money columns has no cash figures.
+    """
+    return {c: total(cols[c]) for c in SUMMED if c in cols}
 
 
 class Totals:
@@ -108,6 +129,7 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(incoming > 0, summed["on_time"] / np.where(incoming > 0, incoming, 1), np.nan)
     peak = orders.argmax(axis=0)
+    cash = _cash_metrics(cols, summed) if "receivables" in summed and "working_capital" in cols else {}
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
@@ -118,11 +140,33 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
         "mean_inventory": summed["inventory"] / n,
         "mean_backlog": summed["backlog"] / n,
         "order_sd": np.sqrt(variance(orders)),
+        **cash,
     }
 
 
-def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], retailer: np.ndarray) -> dict:
-    """Chain figures, (R,) each, from :func:`firm_metrics` and the :data:`SUMMED` totals (:func:`sums`)."""
+def _days(stock: np.ndarray, flow: np.ndarray) -> np.ndarray:
+    """DAYS × stock / flow (totals over the same weeks, so their means' ratio); NaN where flow is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(flow > 0, DAYS * stock / np.where(flow > 0, flow, 1), np.nan)
+
+
+def _cash_metrics(cols: dict[str, np.ndarray], summed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Days of inventory, receivables and payables, the cash-to-cash cycle, peak working capital, interest."""
+    dio = _days(summed["inventory"] + summed["raw"], summed["shipped"])
+    dso = _days(summed["receivables"], summed["revenue"])
+    dpo = _days(summed["payables"], summed["purchases"])
+    dso = np.where(summed["receivables"] == 0, 0.0, dso)  # nothing owed: no days of it, even without sales
+    dpo = np.where(summed["payables"] == 0, 0.0, dpo)
+    return {"dio": dio, "dso": dso, "dpo": dpo, "cash_to_cash": dio + dso - dpo,
+            "peak_working_capital": cols["working_capital"].max(axis=0), "interest": summed["interest"].copy()}
+
+
+def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], retailer: np.ndarray,
+                  weekly: dict[str, np.ndarray] | None = None) -> dict:
+    """Chain figures, (R,) each, from :func:`firm_metrics` and the :data:`SUMMED` totals (:func:`sums`).
+
+    The cash figures too where ``weekly`` (the :data:`WEEKLY` columns) and the firm's cash figures are given.
+    """
     inc = total(summed["incoming_order"][retailer])
     on_time = total(summed["on_time"][retailer])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -140,6 +184,11 @@ def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], re
         "peak_order": peak,
         "peak_week": peak_week,
         "latest_peak_week": firm["peak_week"].max(axis=0),
+        **({} if weekly is None or "cash_to_cash" not in firm else {
+            "cash_to_cash": total(firm["cash_to_cash"]),
+            "peak_working_capital": total(weekly["working_capital"], axis=1).max(axis=0),
+            "interest": total(firm["interest"]),
+        }),
     }
 
 
@@ -191,6 +240,6 @@ def chain_summary(history: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
     roles = dict(zip(history["firm"], history["role"]))
     retailer = np.array([roles[f] == "retailer" for f in firms])
     summed = sums(cols)
-    cm = chain_metrics(firm_metrics(cols, weeks, summed), summed, retailer)
+    cm = chain_metrics(firm_metrics(cols, weeks, summed), summed, retailer, cols)
     out = pd.DataFrame({"replication": runs, **cm})
     return out if "replication" in history else out.drop(columns="replication")

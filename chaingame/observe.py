@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import money
 from .chain import Flows, Network, State, parts_supply_line, supply_line
 from .information import Information, covers
 from .prices import ANNOUNCED
@@ -79,6 +80,11 @@ class Observation:
         raw_parts: (J, R) each component on hand, in units of the component; None without a bill of materials.
         on_order_parts: (J, R) each component's supply line (in the mail, owed, in transit and on
             hand), in units of the component; None without a bill of materials.
+        receivables, payables: $ its customers owe it and it owes its suppliers (invoices not yet
+            paid); committed: $ of its open orders at the links' prices; can_pay: cash + credit
+            limit - payables - committed, what it may still commit (inf with unlimited credit).
+            Its own books (:mod:`chaingame.money`), in every mode; None where the scenario has no
+            money rules (every shipment paid at once, unlimited credit).
     """
 
     firm: str
@@ -107,6 +113,10 @@ class Observation:
     components: tuple[str, ...] | None = None
     raw_parts: np.ndarray | None = None
     on_order_parts: np.ndarray | None = None
+    receivables: np.ndarray | None = None
+    payables: np.ndarray | None = None
+    committed: np.ndarray | None = None
+    can_pay: np.ndarray | None = None
 
     @property
     def position(self) -> np.ndarray:
@@ -117,6 +127,7 @@ class Observation:
 # an observation's own-firm fields, in this order
 _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
         "capacity", "cost", "cash", "due", "supplied", "price", "regular_price")
+_MONEY = ("receivables", "payables", "committed", "can_pay")  # with money rules, after them
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
@@ -138,6 +149,8 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None
     if pos is not None:
         rows.append(pos)
+    if net.money:
+        rows += _money(net, state)
     stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
     if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
@@ -155,9 +168,10 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         ahead = None
         if net.promoted[f]:
             ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
+        books = dict(zip(_MONEY, own[len(rows) - len(_MONEY):])) if net.money else {}
         out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
                                demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
-                               vmi=managed.get(f), **parts.get(f, {})))
+                               vmi=managed.get(f), **parts.get(f, {}), **books))
     return out
 
 
@@ -172,6 +186,16 @@ def _parts(net: Network, state: State) -> dict[int, dict]:
         out[int(f)] = {"components": tuple(net.firms[s] for s in net.supplier[links]),
                        "raw_parts": state.parts[links].copy(), "on_order_parts": line[links].copy()}
     return out
+
+
+def _money(net: Network, state: State) -> list[np.ndarray]:
+    """Each firm's receivables, payables, committed orders and what it can pay, (F, R) each."""
+    payables = money.payables(net, state)
+    committed = money.committed(net, state)
+    with np.errstate(invalid="ignore"):
+        room = state.cash + net.credit_limit[:, None] - payables - committed
+    can_pay = np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
+    return [money.receivables(net, state), payables, committed, can_pay]
 
 
 def _prices(net: Network, state: State) -> dict[str, np.ndarray]:

@@ -22,8 +22,8 @@ import numpy as np
 
 from . import delays as delays_mod
 from . import demand as demand_mod
+from . import money, prices
 from . import policies as pol
-from . import prices
 from .chain import ALLOCATION_RULES, MARKET, SOURCE, Network, State, initial_state
 from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, show_path, table, text
 from .information import MODES, Information
@@ -41,11 +41,12 @@ TOP_FIELDS = ["name", "title", "description", "weeks", "seed", "information", "a
               "whole_units", "demand", "defaults", "firms", "links", "review_phases"]
 FIRM_FIELDS = ["role", "inventory", "backlog", "cash", "holding_cost", "backlog_cost", "lost_sales_cost",
                "order_cost", "price", "unmet", "fixed_orders", "last_order", "policy", "demand", "production",
-               "review_period", "review_phase", "min_order", "pack", "allocation"]
+               "review_period", "review_phase", "min_order", "pack", "allocation",
+               "credit_limit", "interest_rate", "deposit_rate", "insolvency"]
 PRODUCTION_FIELDS = ["delay", "wip", "raw", "capacity", "capacity_delay", "capacity_cost", "unit_cost", "policy",
                      "bom"]
 LINK_FIELDS = ["supplier", "customer", "order_delay", "shipping_delay", "orders", "shipments", "backlog",
-               "price", "share", "priority", "returns", "price_schedule", "vmi"]
+               "price", "share", "priority", "returns", "price_schedule", "vmi", "payment_delay", "payments"]
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -100,6 +101,10 @@ class Firm:
     min_order: float = 0.0  # a positive order below it is raised to it
     pack: float | None = None  # orders are whole multiples of it, rounded up (None: no packs)
     allocation: Allocation = PROPORTIONAL  # as a supplier: its own, else the scenario's
+    credit_limit: float = math.inf  # $ it may borrow to commit to suppliers (inf: unlimited; chaingame/money.py)
+    interest_rate: float = 0.0  # per week, on negative cash
+    deposit_rate: float = 0.0  # per week, earned on positive cash
+    insolvency: str = "cap"  # "cap": orders capped at what it can pay; "stop": no orders once insolvent
 
     @property
     def producer(self) -> bool:
@@ -125,6 +130,8 @@ class Link:
     price_schedule: tuple[prices.PriceChange, ...] = ()  # weeks of ordering at another price than ``price``
     delay: delays_mod.ShippingDelay | None = None  # a random shipping delay (None: shipping_delay weeks)
     vmi: pol.Policy | None = None  # vendor-managed: the rule by which the supplier decides the customer's orders
+    payment_delay: int = 0  # weeks from shipment to the customer's payment (chaingame/money.py)
+    payments: tuple[float, ...] = ()  # $ invoiced before week 1, due in weeks 1..payment_delay
 
 
 @dataclass(frozen=True)
@@ -207,7 +214,8 @@ def set_values(raw: dict, values: Mapping[str, Any]) -> None:
     Two fields follow a change the user did not spell out (unless the same call sets them too):
 
     - A pipeline given week by week follows its delay: ``orders`` (``order_delay``), ``shipments``
-      (``shipping_delay``) and ``production.wip`` (``production.delay``). It keeps the weeks
+      (``shipping_delay``), ``payments`` (``payment_delay``) and ``production.wip``
+      (``production.delay``). It keeps the weeks
       nearest arrival when shortened and repeats the week furthest out when lengthened, so a
       pipeline in steady state (the same flow every week) stays in it: ``[4, 4]`` becomes ``[4]``
       or ``[4, 4, 4]``. A single number or a missing pipeline stands for every week already,
@@ -277,7 +285,8 @@ def _set(node: Any, parts: list[str], value: Any, at: tuple, written: list[tuple
     _set(node[key], rest, value, (*at, key), written)
 
 
-PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "wip"}  # a delay -> its pipeline
+PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "wip",
+             "payment_delay": "payments"}  # a delay -> its pipeline
 
 
 def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None:
@@ -290,7 +299,7 @@ def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None
     parent = tuple(parent)
     firm_part = parent[2:] if parent[:1] == ("firms",) and len(parent) > 2 else \
         parent[1:] if parent[:1] == ("defaults",) else None  # the part of a firm's table (own or [defaults])
-    link = len(parent) == 2 and parent[0] == "links" and name in ("order_delay", "shipping_delay")
+    link = len(parent) == 2 and parent[0] == "links" and name in ("order_delay", "shipping_delay", "payment_delay")
     plant = firm_part == ("production",) and name == "delay"
     policy = firm_part in (("policy",), ("production", "policy")) and name == "rule"
     node = _get(raw, parent) if link or plant or policy else None
@@ -579,6 +588,7 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
                                                "\"source\" accept returns)")
     price = raw.get("price")
     backlog = number(raw.get("backlog", 0), f"{path}.backlog", low=0)
+    payment_delay = number(raw.get("payment_delay", 0), f"{path}.payment_delay", low=0, high=MAX_DELAY, integer=True)
     if from_source and backlog:
         raise ScenarioError(f"{path}.backlog", f"{show(raw['backlog'])} on a link from \"source\" (allowed: 0; "
                                                "the source always ships in full)")
@@ -596,6 +606,8 @@ def _link(raw: Any, path: str, ids: list[str]) -> Link:
         returns=returns,
         price_schedule=prices.schedule(raw.get("price_schedule", []), f"{path}.price_schedule"),
         delay=delay,
+        payment_delay=payment_delay,
+        payments=numbers(raw.get("payments", 0), f"{path}.payments", length=payment_delay, low=0),
     )
 
 
@@ -703,6 +715,17 @@ def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound
         demand=demand_mod.from_table(raw["demand"], where("demand"), weeks) if "demand" in raw else None,
         production=production,
         **batching,
+        **_credit(raw, where),
+    )
+
+
+def _credit(raw: Mapping[str, Any], where) -> dict:
+    """A firm's money fields (chaingame/money.py), checked; ``where(name)`` names a field."""
+    return dict(
+        credit_limit=float(number(raw.get("credit_limit", math.inf), where("credit_limit"), low=0, allow_inf=True)),
+        interest_rate=float(number(raw.get("interest_rate", 0), where("interest_rate"), low=0, high=1)),
+        deposit_rate=float(number(raw.get("deposit_rate", 0), where("deposit_rate"), low=0, high=1)),
+        insolvency=choice(raw.get("insolvency", "cap"), where("insolvency"), money.INSOLVENCY),
     )
 
 
@@ -936,6 +959,19 @@ def _network(sc: Scenario) -> Network:
         **_network_batching(sc),
         **_random_delays(random, links),
         bom_units=bom_units,
+        **_network_money(sc),
+    )
+
+
+def _network_money(sc: Scenario) -> dict:
+    """The money arrays of the Network (market links: end customers pay at once)."""
+    firms = sc.firms
+    return dict(
+        payment_delay=np.array([k.payment_delay for k in sc.links] + [0] * len(sc.customers), np.int64),
+        credit_limit=np.array([f.credit_limit for f in firms], float),
+        interest_rate=np.array([f.interest_rate for f in firms], float),
+        deposit_rate=np.array([f.deposit_rate for f in firms], float),
+        insolvency_stop=np.array([f.insolvency == "stop" for f in firms]),
     )
 
 
@@ -979,6 +1015,7 @@ def _initial_state(sc: Scenario, replications: int) -> State:
             "orders": [k.orders for k in sc.links] + [()] * n_market,
             "shipments": [k.shipments for k in sc.links] + [()] * n_market,
             "parts": _initial_parts(sc),
+            "payments": [k.payments for k in sc.links] + [()] * n_market,
         },
         replications=replications,
     )

@@ -22,7 +22,9 @@ in four draws its delay from a distribution, ``shipping_delay = {weeks = [...], 
 ``assembly`` (True: every producer supplied by firms assembles by bill of materials; by default
 about one scenario in three gives some of them one). Order batching (review periods and phases,
 minimum orders, packs), price schedules and then bills of materials are drawn last, after
-everything else.
+everything else, and after them the money rules (``money``, default True: payment delays and the
+invoices outstanding, credit limits, interest and deposit rates, the insolvency rule and the
+``cash_base_stock`` rule for some firms).
 
 Allocation rules (top level and per firm) and vendor-managed links (``vmi``, on a firm's only
 supplier link from another firm) are drawn too.
@@ -96,9 +98,10 @@ class DrawChooser:
 
 class _Gen:
     def __init__(self, c, *, max_firms=8, min_weeks=5, max_weeks=30, returns=True, random_demand=True,
-                 random_delays=True, assembly=False):
+                 random_delays=True, assembly=False, money=True):
         self.c = c
         self.assembly_always = assembly
+        self.money = money
         self.random_delays = random_delays
         self.max_firms = max_firms
         self.min_weeks = min_weeks
@@ -209,6 +212,8 @@ class _Gen:
                 lk["price_schedule"] = self.price_schedule()
         if self.assembly_always or c.integer(0, 2) == 0:  # drawn last: the draws before are those without assembly
             self.assembly(raw)
+        if self.money and c.boolean():  # drawn last of all: the draws before are those of a scenario without money
+            self.money_rules(raw)
         return raw
 
     def allocation(self) -> str | dict:
@@ -230,6 +235,7 @@ class _Gen:
         if kind == "sterman":
             return {"rule": "sterman", "beta": c.choice((1.0, 0.34, 0)), "s_prime": self.qty(30)}
         return {"rule": "pass_through"}
+
     def assembly(self, raw: dict) -> None:
         """Give some producers supplied by firms a bill of materials over their firm suppliers (their
         links from the source, if any, are dropped; a component comes from a firm; no shares)."""
@@ -251,6 +257,26 @@ class _Gen:
             ar1 = rule and (rule["rule"] == "ar1" or rule["rule"] == "gaming" and rule.get("base") == "ar1")
             if ar1 and "lead_time" not in rule and isinstance(supply.get("shipping_delay"), dict):
                 f["policy"] = {**rule, "lead_time": 2}
+
+
+    def money_rules(self, raw: dict) -> None:
+        """Payment terms, credit limits, interest, insolvency rules and the cash-aware rule."""
+        c = self.c
+        for lk in raw["links"]:
+            if c.boolean():
+                n = c.integer(0, 3)
+                lk["payment_delay"] = n
+                self.maybe(lk, "payments", lambda n=n: self.seq(n, 40))
+        for f in raw["firms"].values():
+            if c.boolean():
+                f["credit_limit"] = c.choice((0, 50, 200, math.inf, 12.5))
+            self.maybe(f, "interest_rate", lambda: c.choice((0.01, 0, 0.1, 0.002)))
+            self.maybe(f, "deposit_rate", lambda: c.choice((0.005, 0, 0.05)))
+            self.maybe(f, "insolvency", lambda: c.choice(("cap", "stop")))
+            if c.integer(0, 3) == 0:
+                p = {"rule": "cash_base_stock", "level": self.qty(40)}
+                self.maybe(p, "credit", lambda: c.choice((0, 20, 100)))
+                f["policy"] = p
 
     def batching(self, raw: dict) -> None:
         """Order batching: review periods and phases, minimum orders, packs, a review_phases mode."""

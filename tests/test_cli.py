@@ -156,10 +156,13 @@ def test_a_rule_switched_by_dotted_path_drops_the_old_rule_s_parameters(tmp_path
 
 def test_a_folder_named_like_a_bundled_scenario_does_not_hide_it(tmp_path):
     """``run classic --out classic`` twice: the second run finds the bundled scenario, not the folder
-    the first one wrote; ``./classic`` names the folder, which is not a scenario."""
+    the first one wrote (and overwrites that run only with --force); ``./classic`` names the
+    folder, which is not a scenario."""
     first = run("run", "classic", "--out", "classic", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    again = run("run", "classic", "--out", "classic", cwd=tmp_path)
+    one_line_error(run("run", "classic", "--out", "classic", cwd=tmp_path),
+                   '--out: "classic" holds another run (summary.json, history.csv, orders.png, scenario.toml)')
+    again = run("run", "classic", "--out", "classic", "--force", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert again.stdout == first.stdout
     one_line_error(run("run", "./classic", cwd=tmp_path), '"./classic" is a folder, not a .toml file')
@@ -249,7 +252,7 @@ def test_scenarios_lists_every_bundled_one_per_line():
     assert {"classic", "stochastic", "network", "capacity"} <= set(bundled())
 
 
-@pytest.mark.parametrize("command", ["", "scenarios", "run", "play", "assets", "sweep", "plot"])
+@pytest.mark.parametrize("command", ["", "scenarios", "run", "show", "compare", "play", "assets", "sweep", "plot"])
 def test_help(command):
     """``--help`` on the command and on every subcommand, through the console script."""
     args = [command] if command else []
@@ -363,3 +366,26 @@ def test_sweep_cluster_that_is_not_an_address(address, tmp_path):
     assert address in p.stderr
     assert elapsed < CLUSTER_SECONDS, f"took {elapsed:.1f} s to refuse {address}"
     assert not any(tmp_path.iterdir()), "nothing is written"
+
+
+def test_help_and_input_errors_load_no_heavy_module(tmp_path):
+    """Help and bad input answer at once: neither Mesa, pandas, matplotlib nor Solara is imported."""
+    code = ("import sys\nfrom chaingame.cli import main\n"
+            "for argv in (['--help'], ['run', '--help'], ['sweep', '--help'], ['plot', '--help'],"
+            " ['compare', '--help'],"
+            " ['run', 'nope'], ['run', 'classic', '--weeks', '0'], ['show', 'nope'], ['sweep', 'nope.toml'],"
+            " ['compare', 'nope', '--set', 'a=1'], ['run', '--from', 'nope.json'],"
+            " ['plot', 'nope.parquet', '--x', 'a', '--y', 'b']):\n"
+            "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+            "print(*sorted(m for m in ('mesa', 'pandas', 'matplotlib', 'solara') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1] == "", p.stdout
+
+
+def test_run_needs_no_mesa(tmp_path):
+    """``chaingame run`` plays on the array engine (the numbers of ChainModel, tested above) without Mesa."""
+    code = ("import sys\nfrom chaingame.cli import main\n"
+            "main(['run', 'classic', '--out', 'r', '--quiet', '--no-plot'])\nprint('mesa' in sys.modules)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert p.stdout == "False\n", p.stderr

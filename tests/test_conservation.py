@@ -35,9 +35,13 @@ The file's properties:
 1. ``test_goods_are_conserved``: goods_in_chain(after) == before + from_source - to_market - returned,
    and every flow the engine reports (from_source, to_market, returned, incoming, received,
    started, produced, shipped, lost; orders in the mail) equals the independent derivation.
-2. ``test_money_is_conserved``: sum of cash changes == market revenue - paid to the source - cost
-   + refunds; revenue between firms == purchases between firms (both == price x shipments on links
-   between firms); per firm revenue, purchases, cost and cash change agree with the derivation.
+2. ``test_money_is_conserved``: the sum over firms of cash + receivables - payables changes by market
+   revenue - what the source is owed for its shipments - cost - interest + refunds (without payment
+   terms receivables and payables are 0: the sum of cash changes); revenue between firms == purchases
+   between firms (both == price x shipments on links between firms); per firm revenue, purchases, cost,
+   interest (rate x the opening overdraft - deposit rate x the opening cash) and cash change (collected
+   - paid - cost - interest + refunds) agree with the derivation, where a link with ``payment_delay`` N
+   is paid from the invoices due this week and invoices this week's shipments N weeks ahead.
    With a price schedule each order is bought at the price of the week it was placed (read from the
    scenario's links) and paid when shipped, a backlog first at the average price it was bought at;
    the backlog's value is re-derived every week.
@@ -53,12 +57,16 @@ The file's properties:
    derivation of the same run, whose stock and cash balances close week to week, and whose
    weekly totals reconcile with the chain's goods and money; with whole units it equals
    replication 0 of an R-replication engine run.
+   ``test_insolvency_rule_holds``: a firm with a credit limit is insolvent exactly where its cash and
+   credit cannot cover its payables (under ``stop`` from then on); under ``cap`` it never commits more
+   than its cash + credit - payables - open orders, under ``stop`` an insolvent firm orders nothing.
 5. ``test_source_ships_in_full``: the source ships everything owed on its links at once, so no
    backlog stays on a source link; ``test_source_never_owes``: for the same reason a scenario
    may not start a source link with a backlog (refused, naming the link).
 6. ``test_seeded_sweep``: checks 1-4 on ``random_scenario_table(seed)`` for fixed seeds (no
    hypothesis), so the plain generator is exercised too; ``test_classic_conserves`` and
-   ``test_promotions_conserves``: all checks on the bundled classic and promotions scenarios.
+   ``test_promotions_conserves`` and ``test_cash_conserves``: all checks on the bundled classic,
+   promotions and cash scenarios.
 
 Tolerances: every equality holds to 1e-9 relative (to the magnitudes involved, at least 1).
 """
@@ -252,6 +260,18 @@ class Week:
                                           + (inc - (ship - old)) * unit, 0.0)
             now = scheduled_prices(engine.scenario, net, np.full(K, t))
         self.refund = self.returned * (self.IN @ (net.share * now))[:, None]
+        # money rules: a link with payment_delay N is paid N weeks after shipment, from the invoices the
+        # pipeline holds (due this week: slot t mod P before the week); interest on the week's opening cash
+        self.paid = self.pay.copy()
+        self.interest = np.zeros((F, R))
+        self.receivables = self.payables = np.zeros((F, R))
+        if net.money:
+            delayed = net.payment_delay > 0
+            self.paid[delayed] = before.payments[delayed, t % net.pay_slots]
+            self.interest = net.interest_rate[:, None] * np.maximum(-before.cash, 0.0) \
+                - net.deposit_rate[:, None] * np.maximum(before.cash, 0.0)
+            self.receivables = self.OUT @ after.payments.sum(axis=1)
+            self.payables = self.IN @ after.payments.sum(axis=1)
         self.market_revenue = self.pay[self.mkt].sum(axis=0)
         self.source_paid = self.pay[self.src].sum(axis=0)
         self.between_firms = self.pay[self.f2f].sum(axis=0)
@@ -456,13 +476,43 @@ def check_supply_line(wk: Week) -> None:
                      "products of its scarcest component's line", wk, "firm", mask=wk.assembles)
 
 
+def worth(net, state) -> np.ndarray:
+    """Each firm's cash + receivables - payables (F, R), from the invoice pipelines (cash alone without them)."""
+    if state.payments is None:
+        return state.cash
+    owed = state.payments.sum(axis=1)
+    return state.cash + _incidence(net, net.supplier) @ owed - _incidence(net, net.customer) @ owed
+
+
+def _incidence(net, ends):
+    return (ends[None, :] == np.arange(net.n_firms)[:, None]).astype(float)
+
+
 def check_money(wk: Week) -> None:
-    fl = wk.flows
+    fl, net = wk.flows, wk.net
     dcash = wk.after.cash - wk.before.cash
-    terms = [np.abs(wk.before.cash).sum(0), wk.market_revenue, wk.source_paid, fl.cost.sum(0), wk.refund.sum(0)]
+    dworth = worth(net, wk.after) - worth(net, wk.before)
+    terms = [np.abs(wk.before.cash).sum(0), wk.market_revenue, wk.source_paid, fl.cost.sum(0), wk.refund.sum(0),
+             np.abs(wk.interest).sum(0), np.abs(worth(net, wk.before)).sum(0)]
     scale = np.maximum(1.0, np.max(terms, axis=0))
-    expect_close(dcash.sum(axis=0), wk.market_revenue - wk.source_paid - fl.cost.sum(axis=0) + wk.refund.sum(axis=0),
-                 "sum of cash changes == market revenue - paid to source - cost + refunds", wk, scale=scale)
+    interest = wk.interest.sum(axis=0)
+    expect_close(dworth.sum(axis=0), wk.market_revenue - wk.source_paid - fl.cost.sum(axis=0) - interest
+                 + wk.refund.sum(axis=0), "sum of (cash + receivables - payables) changes == market revenue - "
+                 "paid to source - cost - interest + refunds", wk, scale=scale)
+    expect_close(dworth, fl.revenue - fl.purchases - fl.cost - wk.interest,
+                 "cash + receivables - payables change == revenue - purchases - cost - interest", wk, "firm")
+    expect_close(dcash, wk.OUT @ wk.paid - wk.IN @ wk.paid + wk.refund - fl.cost - wk.interest,
+                 "cash change == collected - paid + refunds - cost - interest", wk, "firm")
+    if net.money:
+        P, delayed = net.pay_slots, np.flatnonzero(net.payment_delay > 0)
+        ahead = (wk.t + net.payment_delay[delayed]) % P
+        expect_close(wk.after.payments[delayed, ahead] - wk.before.payments[delayed, ahead], wk.pay[delayed],
+                     "invoices due payment_delay weeks ahead grow by this week's shipments", wk)
+        expect_close(wk.after.payments[:, wk.t % P], 0.0, "this week's invoices are paid", wk, "link")
+        expect_close(wk.after.payments[net.payment_delay == 0], 0.0, "no invoices on links paid at once", wk)
+        expect_close(fl.interest, wk.interest, "interest == rate x overdraft - deposit rate x cash", wk, "firm")
+        for c, want in (("receivables", wk.receivables), ("payables", wk.payables), ("interest", wk.interest)):
+            expect_close(wk.record[c], want, f"record {c}", wk, "firm")
     expect_close(fl.revenue.sum(0) - wk.market_revenue - wk.refund.sum(0), wk.between_firms,
                  "revenue between firms == price x shipments between firms", wk, scale=scale)
     expect_close(fl.purchases.sum(0) - wk.source_paid, wk.between_firms,
@@ -477,8 +527,7 @@ def check_money(wk: Week) -> None:
                {"backlog_value": wk.after.backlog_value})
     expect_close(fl.cost, wk.cost, "cost == holding + backlog + lost sales + capacity + production + orders",
                  wk, "firm")
-    expect_close(dcash, fl.revenue - fl.purchases - fl.cost, "cash change == revenue - purchases - cost", wk, "firm")
-    expect_close(wk.record["profit"], fl.revenue - fl.purchases - fl.cost, "record profit", wk, "firm")
+    expect_close(wk.record["profit"], fl.revenue - fl.purchases - fl.cost - wk.interest, "record profit", wk, "firm")
     expect_close(wk.record["cash"], wk.after.cash, "record cash", wk, "firm")
 
 
@@ -587,6 +636,38 @@ def check_water_filling(wk: Week, f: int, out, ship, owed, tol) -> None:
         expect(~served_zero | ~np.any(short & (weights > 0), axis=0),
                f"{net.allocation[f]}: weight 0 served only after the weighted claims", wk,
                values={"ship": ship[i]})
+def check_credit(wk: Week) -> None:
+    """The insolvency rule (chaingame/money.py): a firm with a credit limit is insolvent where its cash and
+    credit cannot cover its payables (under "stop" from then on); under "cap" it never commits more than
+    its cash + credit - payables - open orders (at the links' prices), under "stop" an insolvent firm orders
+    nothing; orders the scenario fixes are placed as written."""
+    net, a, b = wk.net, wk.after, wk.before
+    if not net.money:
+        return
+    limited = np.isfinite(net.credit_limit)
+    order = wk.flows.order
+    charge = net.order_cost[:, None] * (wk.placed > 0)
+    cash6 = a.cash + charge - wk.refund  # at step 6, before the orders
+    short = cash6 + np.where(limited, net.credit_limit, 0.0)[:, None] < wk.payables
+    stop = net.insolvency_stop[:, None] & limited[:, None]
+    want = np.where(stop, b.insolvent | short, short) & limited[:, None]
+    expect(a.insolvent == want, "insolvent == cash + credit < payables (stop: from then on)", wk, "firm",
+           {"insolvent": a.insolvent, "cash": cash6, "payables": wk.payables})
+    fixed = np.zeros(net.n_firms, bool)
+    if wk.t <= net.fixed_orders.shape[1]:
+        fixed = ~np.isnan(net.fixed_orders[:, wk.t - 1])
+    free = limited[:, None] & ~fixed[:, None]
+    expect((order <= 0) | ~(stop & a.insolvent) | ~free, "an insolvent firm under stop orders nothing", wk, "firm",
+           {"order": order})
+    open_orders = a.mail.sum(axis=1) - wk.mailed + a.backlog  # before this week's order
+    committed = wk.IN @ (net.price[:, None] * open_orders)
+    room = cash6 + np.where(limited, net.credit_limit, 0.0)[:, None] - wk.payables - committed
+    unit = (net.regular_price if net.firm_price is None else net.firm_price[:, wk.t])[:, None]
+    spent = np.maximum(order, 0.0) * unit
+    scale = np.maximum(1.0, np.abs(room) + spent)
+    expect((spent <= np.maximum(room, 0.0) + TOL * scale) | stop | ~free,
+           "a firm with a credit limit never commits more than it can pay", wk, "firm",
+           {"order": order, "value": spent, "can_pay": room})
 
 
 def check_source(wk: Week) -> None:
@@ -598,6 +679,7 @@ def check_source(wk: Week) -> None:
 def check_all(wk: Week) -> None:
     check_goods(wk)
     check_money(wk)
+    check_credit(wk)
     check_bounds(wk)
     check_source(wk)
 
@@ -620,7 +702,7 @@ def check_history(table, seed, reps) -> None:
     returns = net.returns
     producer = net.producer
     prev = {"inventory": init.inventory[:, 0], "raw": init.raw[:, 0], "wip": init.wip[:, :, 0].sum(axis=1),
-            "cash": init.cash[:, 0]}
+            "cash": init.cash[:, 0], "worth": worth(net, init)[:, 0]}
     for wk, (t, h) in zip(weeks, hist.groupby("week", sort=True), strict=True):
         assert t == wk.t
         col = {c: h[c].to_numpy(float) for c in COLUMNS}
@@ -640,9 +722,11 @@ def check_history(table, seed, reps) -> None:
         expect_close(col["raw"] + col["wip"] - prev["raw"] - prev["wip"],
                      np.where(producer, col["received"] - col["produced"] - returned - assembled, 0.0),
                      "history: change in raw + WIP", wk, "firm")
-        expect_close(col["cash"] - prev["cash"], col["revenue"] - col["purchases"] - col["cost"],
-                     "history: change in cash", wk, "firm")
-        expect_close(col["profit"], col["revenue"] - col["purchases"] - col["cost"], "history: profit", wk, "firm")
+        books = col["cash"] + col["receivables"] - col["payables"]
+        expect_close(books - prev["worth"], col["revenue"] - col["purchases"] - col["cost"] - col["interest"],
+                     "history: change in cash + receivables - payables", wk, "firm")
+        expect_close(col["profit"], col["revenue"] - col["purchases"] - col["cost"] - col["interest"],
+                     "history: profit", wk, "firm")
         # weekly totals reconcile with the chain's goods and money
         expect_close(col["shipped"].sum(), wk.flows.to_market[0] + wk.ship[wk.f2f, 0].sum(),
                      "history: total shipped == to market + between firms", wk)
@@ -651,10 +735,12 @@ def check_history(table, seed, reps) -> None:
         expect_close(col["revenue"].sum() - col["purchases"].sum(),
                      wk.market_revenue[0] - wk.source_paid[0] + wk.refund[:, 0].sum(),
                      "history: total revenue - purchases == market revenue - paid to source + refunds", wk)
-        expect_close((col["cash"] - prev["cash"]).sum(),
-                     wk.market_revenue[0] - wk.source_paid[0] - col["cost"].sum() + wk.refund[:, 0].sum(),
-                     "history: total cash change == market revenue - paid to source - cost + refunds", wk)
-        prev = {"inventory": col["inventory"], "raw": col["raw"], "wip": col["wip"], "cash": col["cash"]}
+        expect_close((books - prev["worth"]).sum(),
+                     wk.market_revenue[0] - wk.source_paid[0] - col["cost"].sum() - col["interest"].sum()
+                     + wk.refund[:, 0].sum(), "history: total change in cash + receivables - payables == market "
+                     "revenue - paid to source - cost - interest + refunds", wk)
+        prev = {"inventory": col["inventory"], "raw": col["raw"], "wip": col["wip"], "cash": col["cash"],
+                "worth": books}
 
     if sc.whole_units and reps > 1:
         # with whole units every quantity is exact, so replication 0 of R runs == the Mesa run
@@ -692,6 +778,13 @@ def test_bounds_and_units(table, reps, seed):
         check_bounds(wk)
 
 
+@SETTINGS
+@given(table=scenario_tables(), reps=REPS, seed=SEEDS)
+def test_insolvency_rule_holds(table, reps, seed):
+    for wk in play(table, reps, seed):
+        check_credit(wk)
+
+
 @settings(SETTINGS, max_examples=max(10, EXAMPLES * 2 // 5))
 @given(table=scenario_tables(), reps=st.integers(2, 3), seed=SEEDS)
 def test_history_reconciles(table, reps, seed):
@@ -720,12 +813,20 @@ def test_seeded_sweep(seed):
     for wk in play(table, 3, seed):
         check_goods(wk)
         check_money(wk)
+        check_credit(wk)
         check_bounds(wk)
     check_history(table, seed, 2)
 
 
 def test_classic_conserves():
     table = dict(chaingame.load_scenario("classic").table)
+    for wk in play(table, 2, 7):
+        check_all(wk)
+    check_history(table, 7, 2)
+
+
+def test_cash_conserves():
+    table = dict(chaingame.load_scenario("cash").table)
     for wk in play(table, 2, 7):
         check_all(wk)
     check_history(table, 7, 2)

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -240,7 +241,18 @@ def test_researcher_view_in_a_browser(tmp_path):
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM,
                                         args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            context = browser.new_context(viewport={"width": 1500, "height": 1100})
+            outside = []  # requests leaving this machine: refused and recorded (served offline, as the classroom)
+
+            def route(r):
+                if urllib.parse.urlsplit(r.request.url).hostname in ("127.0.0.1", "localhost"):
+                    r.continue_()
+                else:
+                    outside.append(r.request.url)
+                    r.abort("blockedbyclient")
+
+            context.route("**/*", route)
+            page = context.new_page()
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
@@ -254,6 +266,7 @@ def test_researcher_view_in_a_browser(tmp_path):
             page.screenshot(path=str(tmp_path / "researcher-view.png"))
             browser.close()
         assert not errors, errors
+        assert not outside, outside
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -300,3 +313,12 @@ def test_research_doc_blocks_run():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT,
                          env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.returncode == 0, out.stderr[-3000:]
+
+
+def test_researcher_view_asks_no_public_site():
+    """``solara run`` checks pypi.org for a newer Solara unless told not to: the view's command tells it."""
+    from chaingame.viz.__main__ import command
+
+    assert command([])[-1] == "--no-check-version"
+    assert command(["--port", "8766"])[-3:] == ["--no-check-version", "--port", "8766"]
+    assert "--no-check-version" not in command(["--check-version"])

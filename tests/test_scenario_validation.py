@@ -323,6 +323,8 @@ ORDER_RULES = {
                 "base": [*bad_choice(["sterman", "base_stock", "moving_average", "smoothing", "ar1",
                                       "pass_through"]), "gaming"],
                 "theta": bad_unit(), "signal": bad_choice(["orders", "demand"])}),
+    "cash_base_stock": ({"rule": "cash_base_stock", "level": 20},
+                        {"level": bad_nonneg(), "credit": [-1, "4", True, NAN, -INF, [1]]}),
     "forward_buy": ({"rule": "forward_buy", "mean": 4},
                     {"mean": bad_nonneg(), "fraction": bad_unit(), "holding_cost": bad_nonneg(),
                      "level": bad_nonneg(), "horizon": bad_int(1, 13)}),
@@ -570,8 +572,31 @@ MISSING_CASES = [
     case([(f, DELETE)], f, None, "missing", id=f"no-{f}") for f in ("weeks", "firms", "links")
 ]
 
+def money_cases():
+    """Payment terms, credit, interest and the insolvency rule (chaingame/money.py)."""
+    out = []
+    for fid in ("retailer", "factory"):
+        p = f"firms.{fid}"
+        out += [case([(f"{p}.credit_limit", v)], f"{p}.credit_limit") for v in [-1, -0.5, "4", True, NAN, -INF, [1]]]
+        out += [case([(f"{p}.{f}", v)], f"{p}.{f}") for f in ("interest_rate", "deposit_rate") for v in bad_unit()]
+        out += [case([(f"{p}.insolvency", v)], f"{p}.insolvency") for v in bad_choice(["cap", "stop"])]
+    for i in (0, 3):
+        p = f"links.{i}"
+        out += [case([(f"{p}.payment_delay", v)], f"{p}.payment_delay") for v in bad_int(0, 52)]
+        pay = f"{p}.payments"
+        out += [
+            case([(f"{p}.payment_delay", 2), (pay, [4])], pay, "[4]", id=f"{pay}-too-short"),
+            case([(f"{p}.payment_delay", 2), (pay, [4, 4, 4])], pay, "[4, 4, 4]", id=f"{pay}-too-long"),
+            case([(pay, [4])], pay, "[4]", id=f"{pay}-without-a-delay"),
+            case([(f"{p}.payment_delay", 2), (pay, [4, -1])], f"{pay}[1]", "-1", id=f"{pay}-negative-entry"),
+            case([(f"{p}.payment_delay", 2), (pay, -1)], pay, "-1", id=f"{pay}-negative-scalar"),
+            case([(f"{p}.payment_delay", 2), (pay, "4")], pay, '"4"', id=f"{pay}-string"),
+        ]
+    return out
+
+
 ALL_CASES = (TOP_CASES + DEMAND_CASES + firm_cases() + POLICY_CASES + PRODUCTION_CASES + link_cases()
-             + STRUCTURE_CASES + UNKNOWN_CASES + MISSING_CASES + ALLOCATION_CASES + VMI_CASES)
+             + STRUCTURE_CASES + UNKNOWN_CASES + MISSING_CASES + ALLOCATION_CASES + VMI_CASES + money_cases())
 
 
 @pytest.mark.parametrize(("edits", "path", "value", "word"), ALL_CASES)
@@ -590,6 +615,8 @@ DEFAULT_CASES = [
     ("policy", {"rule": "sterman", "alpah_s": 0.2}, None),
     ("demand", {"process": "bogus"}, '"bogus"'),
     ("production", {"delay": -1}, "-1"),
+    ("credit_limit", -1, "-1"), ("interest_rate", 2, "2"), ("deposit_rate", -0.1, "-0.1"),
+    ("insolvency", "bust", '"bust"'),
 ]
 
 

@@ -28,11 +28,13 @@ from chaingame.sweep import (
     load_sweep,
     mean_ci,
     plan,
+    pooled,
     run_sweep,
 )
 from chaingame.sweep.executors import SerialExecutor
 
 EXE = [sys.executable, "-m", "chaingame.cli"]
+ROOT = Path(__file__).resolve().parents[1]
 
 SWEEP = """
 scenario = "stochastic"
@@ -434,9 +436,10 @@ def test_cli_sweep_then_plot(sweep_file, reference, tmp_path, cluster):
     assert p.returncode == 0, p.stderr
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "r.csv"), reference, check_exact=True)
     p = run("plot", str(tmp_path / "r.parquet"), "--x", "defaults.policy.beta", "--y", "bullwhip",
-            "--out", str(tmp_path / "bw.png"))
+            "--by", "firms.retailer.policy.theta", "--out", str(tmp_path / "bw.png"))
     assert p.returncode == 0, p.stderr
-    p = run("plot", str(tmp_path / "r.csv"), "--x", "firms.retailer.policy.theta", "--y", "cost", "--firm", "chain")
+    p = run("plot", str(tmp_path / "r.csv"), "--x", "firms.retailer.policy.theta", "--y", "cost", "--firm", "chain",
+            "--where", "defaults.policy.beta=0.5")
     assert p.returncode == 0, p.stderr
     for png in (tmp_path / "bw.png", tmp_path / "r-cost.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
@@ -451,11 +454,22 @@ def test_cli_sweep_then_plot(sweep_file, reference, tmp_path, cluster):
     (["sweep", "bad.toml"], 'grid."defaults.policy.beta"[1]: 7 is above 1'),
     (["sweep", "s.toml", "--chunk", "0"], "--chunk: 0 is below 1"),
     (["plot", "r.parquet", "--x", "nope", "--y", "cost"], '--x: "nope" is not a parameter'),
+    (["plot", "r.parquet", "--x", "defaults.policy.beta", "--y", "cost"],
+     "--x: rows with the same defaults.policy.beta differ in firms.retailer.policy.theta, "
+     "firms.retailer.policy.alpha_s: one interval would pool 2 combinations (allowed: --by "
+     "firms.retailer.policy.theta, or --where firms.retailer.policy.theta=VALUE with VALUE one of 0.2, 0.8)"),
+    (["plot", "r.parquet", "--x", "defaults.policy.beta", "--y", "cost", "--where", "defaults.policy.beta=2"],
+     "--where: defaults.policy.beta = 2 is in no row of r.parquet (allowed: 0.0, 0.5, 1.0)"),
+    (["plot", "r.parquet", "--x", "defaults.policy.beta", "--y", "cost", "--by", "defaults.policy.beta"],
+     '--by: "defaults.policy.beta" is not a parameter of r.parquet other than --x'),
+    (["plot", "r.parquet", "--x", "defaults.policy.beta", "--y", "cost", "--formula", "chen-ma"],
+     '--formula: "chen-ma" draws one curve per value of --by'),
+    (["sweep", "s.toml", "--out", "r.parquet"], '--out: "r.parquet" holds another sweep\'s table'),
 ])
 def test_cli_bad_input_one_line_nothing_written(args, needle, tmp_path, sweep_file):
     (tmp_path / "s.toml").write_text(SWEEP.replace("replications = 12", "replications = 1"))
     (tmp_path / "bad.toml").write_text(SWEEP.replace("[0, 0.5, 1]", "[0, 7]"))
-    if args[0] == "plot":
+    if args[0] == "plot" or "r.parquet" in args:
         run_sweep(tmp_path / "s.toml", workers=1, out=tmp_path / "r.parquet", progress=False)
     before = sorted(tmp_path.rglob("*"))
     p = run(*args, cwd=tmp_path)
@@ -463,6 +477,88 @@ def test_cli_bad_input_one_line_nothing_written(args, needle, tmp_path, sweep_fi
     assert needle in p.stderr
     assert len(p.stderr.strip().splitlines()) == 1, p.stderr
     assert sorted(tmp_path.rglob("*")) == before, "nothing is written on bad input"
+
+
+def test_plot_intervals_never_pool_other_combinations():
+    """One interval per (firm, by, x): n is the replications of one combination, not of several."""
+    df = run_sweep(SWEEP_TABLE, workers=1, progress=False)
+    s = mean_ci(df, "defaults.policy.beta", "cost", by="firms.retailer.policy.theta")
+    assert len(s) == 4 * 3 * 2 and set(s.n) == {12}
+    assert pooled(df, ["defaults.policy.beta"]) == {"firms.retailer.policy.theta": 2,
+                                                     "firms.retailer.policy.alpha_s": 2}
+    assert pooled(df, ["defaults.policy.beta", "firms.retailer.policy.theta"]) == {}
+    one = df[(df["defaults.policy.beta"] == 0.5) & (df["firms.retailer.policy.theta"] == 0.8) & (df.firm == "factory")]
+    row = s[(s["defaults.policy.beta"] == 0.5) & (s["firms.retailer.policy.theta"] == 0.8) & (s.firm == "factory")]
+    assert row["mean"].item() == one["cost"].mean() and row.n.item() == len(one) == 12
+
+
+def test_plot_by_draws_the_chen_figure_with_its_formula(tmp_path):
+    """The bundled Chen et al. (2000) sweep, shortened: one line per lead time, each with 1 + 2L/p + 2L²/p²."""
+    from chaingame.figures import sweep_figure
+    from chaingame.formulas import FORMULAS
+
+    chen = tomllib.loads((ROOT / "examples" / "chen2000.toml").read_text())
+    chen.update(replications=20, weeks=140)
+    run_sweep(load_sweep(chen, base_dir=ROOT / "examples"), workers=1, out=tmp_path / "chen.parquet", progress=False)
+    x, by = "firms.retailer.policy.p", "firms.retailer.policy.lead_time"
+    p = run("plot", str(tmp_path / "chen.parquet"), "--x", x, "--y", "bullwhip", "--by", by, "--formula", "chen-ma")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "chen-bullwhip.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    s = mean_ci(pd.read_parquet(tmp_path / "chen.parquet"), x, "bullwhip", by=by)
+    ax = sweep_figure(s, x, "bullwhip", by=by, formula=FORMULAS["chen-ma"]).axes[0]
+    solid = [ln for ln in ax.lines if ln.get_linestyle() == "-"]
+    dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert [ln.get_label() for ln in solid] == [f"lead_time = {L}" for L in (1, 2, 3, 4)]
+    assert len(dashed) == 4
+    for L, ln in zip((1, 2, 3, 4), dashed):
+        p_, y = ln.get_data()
+        assert y == pytest.approx(1 + 2 * L / p_ + 2 * L**2 / p_**2)
+        assert ln.get_color() == solid[L - 1].get_color()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_sigterm_stops_the_sweep_and_its_workers(tmp_path):
+    (tmp_path / "long.toml").write_text('scenario = "stochastic"\nseed = 1\nreplications = 200000\n'
+                                        'metrics = ["cost"]\n[grid]\n"defaults.policy.beta" = [0, 0.5, 1]\n')
+    p = subprocess.Popen([*EXE, "sweep", "long.toml", "--out", "long.parquet", "--workers", "2"], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_children(p.pid)) < 2 and time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.1)
+    while not (tmp_path / "long.parquet.parts").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # the pool has started: a manifest is written before the first chunk runs
+    time.sleep(1.0)
+    children = _children(p.pid)
+    assert len(children) >= 2, "the workers started"
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 143, err
+    assert "chaingame sweep: terminated" in err
+    deadline = time.monotonic() + 10
+    while any(map(_alive, children)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, children)), "no worker stays behind"
 
 
 def test_cli_cluster_without_dask_is_a_clear_error(sweep_file):

@@ -46,6 +46,7 @@ _LAZY = {
     "parameters_of": "results",
     "metrics_of": "results",
     "mean_ci": "results",
+    "pooled": "results",
     "default_firms": "results",
     "run_chunk": "worker",
     "CHAIN": "worker",

@@ -142,9 +142,27 @@ def open_executor(workers: int | None = None, executor: Executor | str | None = 
     try:
         yield Pool(pool, 2 * n, f"{n} worker processes")
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_workers(pool)
         raise
     pool.shutdown(wait=True)
+
+
+STOP_TIMEOUT = 5.0  # s to wait for a terminated worker to exit
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate the workers now (on Ctrl-C, SIGTERM or an error).
+
+    ``shutdown(cancel_futures=True)`` alone lets each worker finish its chunk, and a parent killed
+    meanwhile leaves them behind; the chunks already finished are kept by the caller.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in workers:
+        if p.is_alive():
+            p.terminate()
+    for p in workers:
+        p.join(STOP_TIMEOUT)
 
 
 @contextmanager

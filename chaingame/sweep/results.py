@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads in read_table, once the path has been checked (a bad one is reported at once)
+    import pandas as pd
 
 from ..checks import ScenarioError, show
 from .spec import METRICS
@@ -24,6 +27,8 @@ def read_table(path: str | Path, label: str = "results") -> pd.DataFrame:
                                    f"{' or '.join(OUT_FORMATS)})")
     if not path.is_file():
         raise ScenarioError(label, f"{show(str(path))} is not an existing file")
+    import pandas as pd
+
     try:
         df = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
@@ -47,18 +52,20 @@ def metrics_of(df: pd.DataFrame) -> list[str]:
 
 
 def mean_ci(df: pd.DataFrame, x: str, y: str, firms: Sequence[str] | None = None,
-            level: float = 0.95) -> pd.DataFrame:
-    """Mean of ``y`` with its ``level`` confidence interval, per firm and value of ``x``.
+            level: float = 0.95, by: str | None = None) -> pd.DataFrame:
+    """Mean of ``y`` with its ``level`` confidence interval, per firm, value of ``by`` and value of ``x``.
 
-    The interval is mean ± t(level, n−1)·s/√n over the rows of each (firm, x) (Student's t; rows
-    of every other parameter's values are pooled). NaN values of ``y`` are left out.
+    The interval is mean ± t(level, n−1)·s/√n over the rows of each (firm, by, x) (Student's t).
+    Rows of any other parameter's values would be pooled: :func:`pooled` names those parameters,
+    to be fixed first (``chaingame plot`` refuses to pool). NaN values of ``y`` are left out.
 
     Returns:
-        columns firm, x, n, mean, sd, low, high; firms in the given order, x sorted.
+        columns firm, [by,] x, n, mean, sd, low, high; firms in the given order, by and x sorted.
     """
     firms = list(firms) if firms is not None else default_firms(df, y)
     rows = df[df["firm"].isin(firms)]
-    g = rows.dropna(subset=[y]).groupby(["firm", x], sort=False)[y]
+    keys = ["firm", *([by] if by else []), x]
+    g = rows.dropna(subset=[y]).groupby(keys, sort=False)[y]
     s = g.agg(["count", "mean", "std"]).reset_index().rename(columns={"count": "n", "std": "sd"})
     from scipy.stats import t as student_t  # here, not at the top: only a plot needs it
 
@@ -67,7 +74,23 @@ def mean_ci(df: pd.DataFrame, x: str, y: str, firms: Sequence[str] | None = None
     half = np.where(n > 1, student_t.ppf(0.5 + level / 2, dof), np.nan) * s["sd"].to_numpy() / np.sqrt(n)
     s["low"], s["high"] = s["mean"] - half, s["mean"] + half
     s["_f"] = s["firm"].map({f: i for i, f in enumerate(firms)})
-    return s.sort_values(["_f", x], kind="stable").drop(columns="_f").reset_index(drop=True)
+    return s.sort_values(["_f", *keys[1:]], kind="stable").drop(columns="_f").reset_index(drop=True)
+
+
+def pooled(df: pd.DataFrame, keys: Sequence[str]) -> dict[str, int]:
+    """The parameters that take several values among rows sharing the ``keys`` (and firm), with the most values.
+
+    An interval over such rows would mix the replications of different combinations: n would count
+    runs of other treatments, and the spread would include their differences.
+    """
+    groups = df.groupby(["firm", *keys], sort=False, dropna=False)
+    out = {}
+    for p in parameters_of(df):
+        if p not in keys:
+            most = int(groups[p].nunique(dropna=False).max()) if len(df) else 0
+            if most > 1:
+                out[p] = most
+    return out
 
 
 def default_firms(df: pd.DataFrame, y: str) -> list[str]:

@@ -108,7 +108,9 @@ def execute(spec_or_path, workers=None, executor=None, out=None, resume=False, p
         tables = {i: parts.read(i) for i in range(len(chunks))}
     result = assemble(sweep, [tables[i] for i in range(len(chunks))])
     if out is not None:
-        _write_atomic(result, out)
+        from ..provenance import sweep_metadata
+
+        _write_atomic(result, out, sweep_metadata(sweep))
         parts.remove()
     return result, report
 
@@ -197,14 +199,21 @@ def _check_out(out, label: str) -> Path | None:
     return out
 
 
-def _write_atomic(df: pd.DataFrame, out: Path) -> None:
+def _write_atomic(df: pd.DataFrame, out: Path, metadata: Mapping | None = None) -> None:
+    """Write the table (a Parquet one with ``metadata`` as JSON under :data:`~chaingame.provenance.METADATA_KEY`)."""
+    from ..provenance import METADATA_KEY
+
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         if out.suffix.lower() == ".csv":
             df.to_csv(tmp, index=False)
         else:
-            df.to_parquet(tmp, index=False)
+            table = pa.Table.from_pandas(df, preserve_index=False)  # as DataFrame.to_parquet(index=False)
+            if metadata is not None:
+                table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                       METADATA_KEY: json.dumps(metadata, default=repr)})
+            pq.write_table(table, tmp)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
