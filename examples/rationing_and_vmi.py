@@ -13,7 +13,7 @@ a 95% interval, mean ± 1.96 sd/√R of the R paired differences:
   against ``classic`` (deterministic: one run each).
 
 ``--figures DIR`` writes ``teaching-rationing.png`` and ``teaching-vmi.png`` there (the figures of
-docs/teaching/rationing.md and docs/teaching/vmi.md).
+docs/teaching.md).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ an unlimited printer. The bundled board's demand is a step from 4 to 8 cases (de
 game is every game); the script also plays both on iid uniform 0..8 demand on the same seeds, so
 replication r of both faces the very same customer demand (common random numbers), and reports the
 paired difference of each figure with its 95% interval, mean ± 1.96 sd/√R. It prints the Markdown
-tables docs/teaching/assembly.md shows and writes ``assembly-components.png``: the brewery's
+tables docs/teaching.md shows and writes ``assembly-components.png``: the brewery's
 bottles and labels on hand and the cases it started, week by week, in one game of each board.
 """
 

@@ -13,7 +13,7 @@ under Sterman's benchmark rule (theta 0, alpha_s 1, beta 1, S' 28/28/28/20):
   demand), reporting the paired difference subjects − benchmark with its 95% interval,
   mean ± 1.96 sd/√R.
 
-It prints Markdown tables (what docs/teaching/cash.md shows) and writes ``cash-working-capital.png``:
+It prints Markdown tables (what docs/teaching.md shows) and writes ``cash-working-capital.png``:
 each firm's working capital week by week under both rules.
 
 References:

@@ -2,7 +2,7 @@
 
     python examples/teaching_delays.py [--replications R] [--seed S] [--figure OUT.png]
 
-Each bundled lever is a copy of ``classic`` changed in its links only (docs/teaching/delays.md):
+Each bundled lever is a copy of ``classic`` changed in its links only (docs/teaching.md):
 
 - ``lead-time-variability``: each shipping delay between firms drawn per shipment from
   {1, 2, 3} weeks with probabilities 1/4, 1/2, 1/4 (mean 2, as classic's fixed 2);

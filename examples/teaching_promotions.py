@@ -7,7 +7,7 @@ retailer link, a forward-buying retailer) and its everyday-low-price twin (no sc
 mean price: $9.50) on the same seeds, so that replication r of both faces the very same customer
 demand (common random numbers), and reports the paired difference of each figure with its 95%
 interval, mean ± 1.96 sd/√R. It also sweeps the discount depth (0% to 30% off) on the same seeds.
-It prints a Markdown table (what docs/teaching/promotions.md shows) and writes two figures:
+It prints a Markdown table (what docs/teaching.md shows) and writes two figures:
 
 - ``promotions-orders.png``: orders placed per firm in one game of each, side by side;
 - ``promotions-depth.png``: each firm's Var(orders)/Var(demand) against the discount depth.

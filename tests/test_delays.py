@@ -164,7 +164,7 @@ def test_a_longer_delay_raises_the_cost_of_the_same_rule(policy):
 def test_a_more_variable_delay_raises_the_cost_of_a_rule_that_plans_on_the_lead_time(policy):
     """Same mean (2 weeks), more spread: the rules that count their supply line or cover the lead
     time pay more. (Sterman's subjects' rule, which ignores most of its supply line, does not: see
-    docs/teaching/delays.md.)"""
+    docs/teaching.md.)"""
     mean, half = paired(board(fixed=2, policy=policy), board(delay=VARIABLE, policy=policy))
     assert mean - half > 0, (mean, half)
     mean, half = paired(board(fixed=2, policy=policy), board(delay=VARIABLE, policy=policy, crossing=False))

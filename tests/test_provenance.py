@@ -101,7 +101,7 @@ def test_runs_never_land_in_another_run_s_folder(tmp_path):
     (["run", "--from", "bad.json"], "--from: \"bad.json\" has no scenario_toml, seed, burn_in"),
     (["run"], "SCENARIO: is missing"),
     (["run", "classic", "--burn-in", "35"], "--burn-in: 35 is above 34"),
-    (["show", "nope"], 'SCENARIO: "nope" is not a bundled scenario (allowed: batching, capacity, classic'),
+    (["show", "nope"], 'SCENARIO: "nope" is not a bundled scenario (allowed: ' + ", ".join(bundled())),
 ])
 def test_bad_input_one_line(args, needle, tmp_path):
     (tmp_path / "bad.json").write_text('{"scenario": "classic"}')
