@@ -268,8 +268,10 @@ def svg_text(fig: Figure) -> str:
 
 def _figure(rows: int, cols: int, size: tuple[float, float], title: str,
             weeks: bool = True) -> tuple[Figure, np.ndarray]:
-    """A figure of rows x cols axes with fixed margins (in inches), a title, shared x (and y) axes;
-    ``weeks``: the x axis is the week."""
+    """A figure of rows x cols axes with fixed margins (in inches), a title, shared x (and y) axes.
+
+    With ``weeks`` the x axis is the week.
+    """
     from matplotlib.figure import Figure
 
     width, height = size

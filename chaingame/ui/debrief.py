@@ -24,6 +24,7 @@ from .routes import DEBRIEF, query
 
 @solara.component
 def DebriefPage():
+    """The debrief page, ``/debrief?code=...``: asks for a code if none is given."""
     code = query("code").strip().upper()
     stored, set_stored = solara.use_state(None)
     loaded, set_loaded = solara.use_state(False)
@@ -44,6 +45,7 @@ def DebriefPage():
 
 @solara.component
 def Debrief(code: str, key: str | None):
+    """A session's debrief, followed live; with the host key ``key`` it shows while the game is still on."""
     classroom = get_classroom()
 
     def stage():
@@ -72,6 +74,7 @@ def Debrief(code: str, key: str | None):
 
 @solara.component
 def Results(data, version):
+    """Leaderboard, cost, order and stock figures, rankings within each role and the bots' chain."""
     teams = [int(t) for t in data.teams["team"]]
     team, set_team = solara.use_state(int(data.teams["team"].iloc[0]))
     team = team if team in teams else teams[0]
@@ -133,6 +136,7 @@ def _pct(x) -> str:
 
 @solara.component
 def Png(name: str, png: bytes):
+    """A PNG image inline, with ``data-testid`` ``chart-<name>``."""
     src = "data:image/png;base64," + base64.b64encode(png).decode()
     solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
                 attributes={"data-testid": f"chart-{name}"})
