@@ -174,8 +174,7 @@ def kernels(args) -> int:
     import json as _json
     import resource
 
-    from chaingame.classroom import Classroom
-    from chaingame.classroom import process
+    from chaingame.classroom import Classroom, process
     from chaingame.ui.testing import Tab
 
     tmp = Path(tempfile.mkdtemp(prefix="chaingame-bench-"))

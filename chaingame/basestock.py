@@ -437,8 +437,11 @@ def expected_cost(echelon_levels: Sequence[float], *, stockout_cost: float, lead
 
     Args:
         echelon_levels: S_j, stage 1 first (need not be monotone).
-        stockout_cost, lead_times, demand, holding_costs, echelon_holding_costs: as in
-            :func:`optimal_levels`.
+        stockout_cost: p, $/unit/period of end-customer backorders, as in :func:`optimal_levels`.
+        lead_times: L_j, periods between stage j ordering and receiving, as in :func:`optimal_levels`.
+        demand: per-period demand, as in :func:`optimal_levels`.
+        holding_costs: local holding costs h_j, as in :func:`optimal_levels`.
+        echelon_holding_costs: echelon holding costs h^e_j, as in :func:`optimal_levels`.
     """
     inp = _inputs(holding_costs, echelon_holding_costs, stockout_cost, lead_times, demand)
     if not isinstance(echelon_levels, Sequence | np.ndarray) or len(echelon_levels) != len(inp.lead_times):

@@ -50,8 +50,9 @@ def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies
 
 def run_figures(scenario: Scenario, replications: int, seed: int | None, policies: Mapping | None = None,
                 first_replication: int = 0, burn_in: int = 0) -> tuple[Engine, dict, dict]:
-    """Play the whole horizon keeping only what the figures need; return the engine and the figures
-    (per firm and per chain, as :func:`summary_arrays`).
+    """Play the whole horizon keeping only what the figures need.
+
+    Returns the engine and the figures (per firm and per chain, as :func:`summary_arrays`).
 
     Weeks burn_in + 1 .. W of the :data:`~chaingame.metrics.WEEKLY` columns are kept, the
     :data:`~chaingame.metrics.SUMMED` ones are added up as the weeks go (the same bits as from

@@ -228,10 +228,13 @@ class Network:
         self._compile_bom()
 
     def _compile_bom(self) -> None:
-        """The index arrays of assembly: ``_bom_links`` (J,) the component links, ``_bom_firms`` (B,)
-        the assembling firms, ``_bom_rows`` (B,) their rows among the producers, ``_bom_of`` (J,) each
-        component link's firm among ``_bom_firms``, ``_bom_plan`` the sum over each firm's components,
-        ``_bom_ins`` (J,) the component links' rows among ``_ins`` (orders: product order × units)."""
+        """Compile the index arrays of assembly by bill of materials.
+
+        ``_bom_links`` (J,) the component links, ``_bom_firms`` (B,) the assembling firms, ``_bom_rows`` (B,)
+        their rows among the producers, ``_bom_of`` (J,) each component link's firm among ``_bom_firms``,
+        ``_bom_plan`` the sum over each firm's components, ``_bom_ins`` (J,) the component links' rows among
+        ``_ins`` (orders: product order × units).
+        """
         if self.bom_units is None:
             return
         links = np.flatnonzero(self.bom_units > 0)
@@ -254,10 +257,13 @@ class Network:
                                                   or np.any(self.pack > 0)))
 
     def _compile_prices(self) -> None:
-        """With a price schedule: the price of the orders reaching each link's supplier in week t,
+        """Derive the purchase prices: regular ones, and with a price schedule the prices by week.
+
+        With a price schedule: the price of the orders reaching each link's supplier in week t,
         ``_due_price[:, t]`` (placed in week t - order_delay; before week 1 at the regular price), and
         each firm's purchase price by week of ordering, ``firm_price`` (share-weighted over its links);
-        ``regular_price`` (F,) is that price without the schedules, ``promoted`` (F,) where it changes."""
+        ``regular_price`` (F,) is that price without the schedules, ``promoted`` (F,) where it changes.
+        """
         object.__setattr__(self, "regular_price", self.in_links @ (self.share * self.price))
         table = self.order_price
         if table is None:
@@ -285,10 +291,12 @@ class Network:
 
     @property
     def n_firms(self) -> int:
+        """F, the number of firms."""
         return len(self.firms)
 
     @property
     def n_links(self) -> int:
+        """K, the number of links."""
         return len(self.supplier)
 
 
@@ -309,8 +317,11 @@ def _sum_plan(groups: list[np.ndarray]) -> _SumPlan:
 
 
 def _gather_sum(x: np.ndarray, plan: _SumPlan) -> np.ndarray:
-    """Group sums, added in a fixed order so that a replication's numbers never depend on how many
-    others run beside it (a BLAS product may sum in a different order for another R)."""
+    """Group sums, added in a fixed order.
+
+    So that a replication's numbers never depend on how many others run beside it (a BLAS product may sum
+    in a different order for another R).
+    """
     if plan.one_each:
         return x[plan.steps[0][1]]
     out = np.zeros((plan.groups, *x.shape[1:]))
@@ -387,6 +398,7 @@ class State:
     insolvent: np.ndarray | None = None  # (F, R) bool, insolvent at the end of the week (kept with money rules)
 
     def copy(self) -> State:
+        """A deep copy: every array copied, so the copy plays on independently."""
         return State(self.week, *(_each(getattr(self, f), np.copy) for f in _ARRAYS))
 
     def replications(self, index) -> State:
@@ -480,8 +492,10 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
 
 
 def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, same: np.ndarray) -> np.ndarray:
-    """Round shares ``x`` (K, R) down to whole units, handing the units left over in each group
-    (``totals`` per group, indexed by ``group``) to the largest fractions, ties to the first link.
+    """Whole-unit shares by largest remainder, ties to the first link.
+
+    Rounds shares ``x`` (K, R) down to whole units, handing the units left over in each group (``totals`` per
+    group, indexed by ``group``) to the largest fractions, ties to the first link.
 
     Shares and fractions are :func:`counted`, so that equal exact shares tie whatever float error
     their arithmetic carries (4 × 1/3 − 1 and 1/3; 2 × 0.3/0.4 − 1 and 2 × 0.1/0.4).
@@ -538,9 +552,11 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray, state: State)
 
 
 def _turn_weights(net: Network, state: State) -> np.ndarray:
-    """The weight of each water-filled link (len(_fill_links), R): 1 for uniform suppliers; for
-    turn-and-earn ones the sales of the link's customer over the supplier's last ``turn_weeks``
-    weeks before this one (fewer at the start of the game: none in week 1), added oldest first."""
+    """The weight of each water-filled link, (len(_fill_links), R).
+
+    1 for uniform suppliers; for turn-and-earn ones the sales of the link's customer over the supplier's last
+    ``turn_weeks`` weeks before this one (fewer at the start of the game: none in week 1), added oldest first.
+    """
     weights = np.ones((len(net._fill_links), state.backlog.shape[1]))
     if len(net._turn_pos):
         sales = np.zeros((len(net._turn_pos), state.backlog.shape[1]))
@@ -552,16 +568,20 @@ def _turn_weights(net: Network, state: State) -> np.ndarray:
 
 
 def _record_turns(net: Network, state: State, ship: np.ndarray, sold: np.ndarray) -> None:
-    """Keep this week's sales of the customers of turn-and-earn links: what a firm customer shipped
-    to its own customers, what end customers bought on a market link."""
+    """Keep this week's sales of the customers of turn-and-earn links.
+
+    What a firm customer shipped to its own customers, what end customers bought on a market link.
+    """
     cus = net._turn_customer
     now = np.where((cus >= 0)[:, None], sold[np.maximum(cus, 0)], ship[net._turn_link])
     state.turns[:, state.week % net.turn_slots] = now
 
 
 def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Water-filling by weight on the links of ``net._fill_links``: each claim c gets min(c, λ w),
-    with λ per supplier such that the shares add up to what it can ship, ``can`` (F, R).
+    """Water-filling by weight on the links of ``net._fill_links``.
+
+    Each claim c gets min(c, λ w), with λ per supplier such that the shares add up to what it can ship, ``can``
+    (F, R).
 
     Claims of positive weight fill first; a cap's leftover is passed on to the others, round by
     round (at most one round per customer). What is left once every claim of positive weight is
@@ -593,7 +613,7 @@ def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray
 
 
 def _level(amount: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """amount / weight, 0 where the weight is 0."""
+    """``amount / weight``, 0 where the weight is 0."""
     return np.divide(amount, weight, out=np.zeros_like(amount), where=weight > 0)
 
 
@@ -618,9 +638,11 @@ def _pay_at_order_prices(net: Network, state: State, t: int, before: np.ndarray,
 
 def _send(net: Network, state: State, t: int, fixed: np.ndarray, drawn: tuple[np.ndarray, np.ndarray],
           amount: np.ndarray, delays: np.ndarray | None) -> None:
-    """Put week t's shipments ``amount`` (K, R) of some links in transit, in the slot of their arrival week:
-    ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row]`` (each replication its own) on the
-    ``drawn`` ones (link indices, their rows in ``delays``)."""
+    """Put week t's shipments ``amount`` (K, R) of some links in transit, in their arrival week's slot.
+
+    The slot is ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row]`` (each replication its own) on
+    the ``drawn`` ones (link indices, their rows in ``delays``).
+    """
     S = net.slots
     state.transit[fixed, (t + net.shipping_delay[fixed]) % S] += amount[fixed]
     links, rows = drawn
@@ -860,9 +882,11 @@ def supply_line(net: Network, state: State) -> np.ndarray:
 
 
 def parts_supply_line(net: Network, state: State) -> np.ndarray | None:
-    """Each component's supply line (K, R), in units of the component, on the inbound links of firms
-    assembling by bill of materials (0 elsewhere): in the mail, owed, in transit and on hand.
-    None where no firm has a bill of materials."""
+    """Each component's supply line (K, R), in units of the component; None if no firm has a bill of materials.
+
+    On the inbound links of firms assembling by bill of materials (0 elsewhere): in the mail, owed, in transit
+    and on hand.
+    """
     if state.parts is None:
         return None
     per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1) + state.parts

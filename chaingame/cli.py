@@ -44,6 +44,7 @@ def _overrides(pairs: list[str]) -> dict:
 
 
 def cmd_scenarios(args) -> int:
+    """``chaingame scenarios``: list the bundled scenarios with a one-line description."""
     from .scenario import bundled, load_scenario
 
     names = bundled()
@@ -65,6 +66,7 @@ def _clean(x):
 
 
 def cmd_run(args) -> int:
+    """``chaingame run``: run a scenario, print cost and bullwhip per firm, write history, summary and figure."""
     from .checks import number
     from .engine import COLUMNS, Engine
     from .provenance import rerun_inputs, run_folder, run_record
@@ -176,6 +178,7 @@ def _print_run(sc, seed: int, burn_in: int, firms, chain, history) -> None:
 
 
 def cmd_show(args) -> int:
+    """``chaingame show``: print a bundled scenario's TOML file (to copy and edit)."""
     from .scenario import bundled
 
     names = bundled()
@@ -186,8 +189,11 @@ def cmd_show(args) -> int:
 
 
 def _cash_table(firms, chain, history) -> None:
-    """The cash figures of ``chaingame run`` (scenarios with prices or money rules; chaingame.metrics):
-    each firm's cash at the end and weeks insolvent, from the history."""
+    """The cash figures of ``chaingame run``, from the history.
+
+    For scenarios with prices or money rules (chaingame.metrics): each firm's cash at the end and weeks
+    insolvent.
+    """
     by_firm = history.groupby("firm", sort=False)
     end_cash, insolvent = by_firm["cash"].last(), by_firm["insolvent"].sum()
     header = (f"\n{'firm':<14}{'cash':>10}{'DIO':>8}{'DSO':>8}{'DPO':>8}{'cash-to-cash':>14}{'peak WC':>10}"
@@ -206,6 +212,7 @@ def _cash_table(firms, chain, history) -> None:
 
 
 def cmd_play(args) -> int:
+    """``chaingame play``: serve the classroom web app (host page, player pages, debrief)."""
     from .serve import serve
     from .webassets import AssetError
 
@@ -246,6 +253,7 @@ def _check_listen(host: str, port: int) -> None:
 
 
 def cmd_assets(args) -> int:
+    """``chaingame assets``: fetch the web app's browser files for offline use (``--check``: only check)."""
     from .serve import configure_solara
 
     configure_solara()
@@ -276,6 +284,7 @@ def _raise_terminated(signum, frame):
 
 
 def cmd_sweep(args) -> int:
+    """``chaingame sweep``: run a parameter sweep and write one tidy table."""
     import signal
 
     from .sweep.spec import load_sweep
@@ -315,6 +324,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_plot(args) -> int:
+    """``chaingame plot``: plot a sweep's metric against a parameter (mean and 95% CI)."""
     from .formulas import FORMULAS
     from .sweep.results import mean_ci, metrics_of, parameters_of, pooled, read_table
 
@@ -381,8 +391,11 @@ def _rule(text: str):
 
 
 def _replay_policies(rec, rules: list[str]) -> dict:
-    """The --rule rules: a rule of chaingame.policies by name, "benchmark" (Sterman's benchmark rule)
-    or "fitted" (the firm's own fitted rule), each with KEY=VALUE parameters."""
+    """The firms' rules of --rule, by firm.
+
+    Each is a rule of chaingame.policies by name, "benchmark" (Sterman's benchmark rule) or "fitted"
+    (the firm's own fitted rule), with KEY=VALUE parameters.
+    """
     from . import policies as pol
     from .insight import benchmark_rules, fit_sterman, replay
 
@@ -457,6 +470,7 @@ def _scenario(source):
 
 
 def cmd_replay(args) -> int:
+    """``chaingame replay``: a recorded game replayed on its customer demand, some firms on other rules."""
     from .insight import costs, replay
 
     rec = _replay_source(args)
@@ -506,6 +520,7 @@ def _where(df, pairs: list[str] | None, params: list[str], results: Path):
 
 
 def cmd_compare(args) -> int:
+    """``chaingame compare``: treatment against baseline, paired differences under common random numbers."""
     from .checks import number
     from .metrics import FIRM_METRICS
     from .paired import compare
@@ -540,6 +555,7 @@ def _pairs(values: dict) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``chaingame`` argument parser, one subcommand per ``cmd_*`` function."""
     parser = _Parser(prog="chaingame", description="An agent-based multi-firm value-chain game (beer game).")
     parser.add_argument("--version", action="version", version=f"chaingame {__import__('chaingame').__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -692,6 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``chaingame`` command line; return its exit code (2 after a one-line error, 130 if interrupted)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -79,11 +79,14 @@ class ShippingDelay:
         return sum(p for w, p in zip(self.weeks, self.p) if w >= week)
 
     def steady_pipeline(self, per_week: float) -> tuple[float, ...]:
-        """Goods in transit of a link that has shipped ``per_week`` a week for ever: arriving in
-        weeks 1 .. :attr:`longest`, ``per_week`` · P(delay >= j) in week j (counted to 1e-9)."""
+        """Goods in transit of a link that has shipped ``per_week`` a week for ever.
+
+        Arriving in weeks 1 .. :attr:`longest`, ``per_week`` · P(delay >= j) in week j (counted to 1e-9).
+        """
         return tuple(round(per_week * self.at_least(j), 9) + 0.0 for j in range(1, self.longest + 1))
 
     def as_table(self) -> dict:
+        """The delay as its scenario table, ``{weeks, p, crossing}``."""
         return {"weeks": list(self.weeks), "p": list(self.p), "crossing": self.crossing}
 
 
@@ -124,8 +127,10 @@ def is_table(raw: Any) -> bool:
 
 
 def arrays(dists: list[ShippingDelay]) -> tuple[np.ndarray, np.ndarray]:
-    """The possible delays and cumulative probabilities of several links, (K, M) each, as :func:`draw`
-    takes them: rows padded to the longest list (delays with their last value, probabilities with inf)."""
+    """The possible delays and cumulative probabilities of several links, (K, M) each, for :func:`draw`.
+
+    Rows are padded to the longest list (delays with their last value, probabilities with inf).
+    """
     M = max([0, *(len(d.weeks) for d in dists)])
     values = np.zeros((len(dists), M), np.int64)
     cdf = np.full((len(dists), M), np.inf)

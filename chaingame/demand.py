@@ -51,10 +51,12 @@ class Constant(Demand):
     bounds: ClassVar = {"level": dict(low=0)}
 
     def draw(self, rng, weeks):
+        """``level`` every week."""
         return np.full(weeks, float(self.level))
 
     @property
     def average(self):
+        """``level``."""
         return float(self.level)
 
 
@@ -62,7 +64,8 @@ class Constant(Demand):
 class Step(Demand):
     """``initial`` units/week, then ``final`` from week ``week`` on (Sterman 1989: 4, 8, week 5).
 
-    A step after the horizon never happens (a short run of a longer scenario keeps its rules)."""
+    A step after the horizon never happens (a short run of a longer scenario keeps its rules).
+    """
 
     initial: float = 4.0
     final: float = 8.0
@@ -71,12 +74,14 @@ class Step(Demand):
     bounds: ClassVar = {"initial": dict(low=0), "final": dict(low=0), "week": dict(low=1, integer=True)}
 
     def draw(self, rng, weeks):
+        """``initial`` before week ``week``, ``final`` from it on."""
         out = np.full(weeks, float(self.initial))
         out[self.week - 1 :] = self.final
         return out
 
     @property
     def average(self):
+        """``final``: the level the demand steps to and keeps."""
         return float(self.final)
 
 
@@ -91,10 +96,12 @@ class Normal(Demand):
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
+        """IID normal draws N(mean, sd²)."""
         return rng.normal(self.mean, self.sd, weeks)
 
     @property
     def average(self):
+        """``mean``."""
         return float(self.mean)
 
 
@@ -110,14 +117,17 @@ class Uniform(Demand):
     random: ClassVar[bool] = True
 
     def check(self, path):
+        """Also require ``high`` to be a whole number >= ``low``."""
         super().check(path)
         number(self.high, f"{path}.high", low=self.low, integer=True)
 
     def draw(self, rng, weeks):
+        """IID whole numbers, uniform on ``low`` .. ``high`` inclusive."""
         return rng.integers(self.low, self.high + 1, weeks).astype(float)
 
     @property
     def average(self):
+        """(low + high) / 2."""
         return (self.low + self.high) / 2
 
 
@@ -131,10 +141,12 @@ class Poisson(Demand):
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
+        """IID Poisson draws with mean ``mean``."""
         return rng.poisson(self.mean, weeks).astype(float)
 
     @property
     def average(self):
+        """``mean``."""
         return float(self.mean)
 
 
@@ -154,6 +166,7 @@ class AR1(Demand):
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
+        """The AR(1) path, started from a stationary D_0."""
         eps = rng.normal(0.0, self.sd, weeks)
         dev = rng.normal(0.0, self.sd / np.sqrt(1 - self.rho**2))
         out = np.empty(weeks)
@@ -164,6 +177,7 @@ class AR1(Demand):
 
     @property
     def average(self):
+        """``mean``, the stationary mean."""
         return float(self.mean)
 
 
@@ -182,12 +196,14 @@ class Seasonal(Demand):
     random: ClassVar[bool] = True
 
     def draw(self, rng, weeks):
+        """Demand mean + amplitude·sin(2π t / period), plus N(0, sd²) noise if sd > 0, for t = 1..weeks."""
         t = np.arange(1, weeks + 1)
         noise = rng.normal(0.0, self.sd, weeks) if self.sd > 0 else 0.0
         return self.mean + self.amplitude * np.sin(2 * np.pi * t / self.period) + noise
 
     @property
     def average(self):
+        """``mean``: the sine averages to zero over a period."""
         return float(self.mean)
 
 
@@ -200,13 +216,16 @@ class Trace(Demand):
     kind: ClassVar[str] = "trace"
 
     def check(self, path):
+        """Require at least one value, all >= 0 (the values are stored as checked)."""
         object.__setattr__(self, "values", numbers(list(self.values), f"{path}.values", min_length=1, low=0))
 
     def draw(self, rng, weeks):
+        """The first ``weeks`` recorded values."""
         return np.asarray(self.values[:weeks], dtype=float)
 
     @property
     def average(self):
+        """The mean of the recorded values."""
         return float(np.mean(self.values))
 
 

@@ -78,9 +78,11 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
 
 
 def draw_delays(net: Network, seed: int, replications: int, first: int, weeks: int) -> np.ndarray | None:
-    """Every shipment's delay on the links whose delay is random, (W, K_random, R), or None if there
-    are none: replication r draws from its own delay stream, apart from its demand
-    (chaingame/delays.py), so random delays leave the demand of every replication unchanged."""
+    """Every shipment's delay on the links whose delay is random, (W, K_random, R), or None if none are.
+
+    Replication r draws from its own delay stream, apart from its demand (chaingame/delays.py), so random delays
+    leave the demand of every replication unchanged.
+    """
     if not len(net.delay_links):
         return None
     return delays_mod.draw(net.delay_values, net.delay_cdf, net.delay_floor, net.delay_crossing,
@@ -122,10 +124,12 @@ class Engine:
 
     @property
     def week(self) -> int:
+        """The week in play from :meth:`begin_week` on, until the next one begins (0 at the start)."""
         return self.state.week
 
     @property
     def done(self) -> bool:
+        """Whether the horizon has been played."""
         return self.state.week >= self.scenario.weeks
 
     def begin_week(self) -> list[Observation]:
@@ -153,8 +157,11 @@ class Engine:
         return orders, capacity
 
     def order_observations(self, observations: list[Observation]) -> list[Observation]:
-        """What each firm's order rule decides on: its own observation, but for a vendor-managed
-        firm its supplier's view of it (:func:`~chaingame.observe.vmi_observation`)."""
+        """What each firm's order rule decides on.
+
+        Its own observation, but for a vendor-managed firm its supplier's view of it
+        (:func:`~chaingame.observe.vmi_observation`).
+        """
         if not self.vmi:
             return observations
         seen = list(observations)
@@ -164,8 +171,10 @@ class Engine:
 
     def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None,
                  out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-        """Place the orders and capacity targets; return the week's record, (F, R) per column
-        (written into ``out``'s arrays when given)."""
+        """Place the orders and capacity targets; return the week's record, (F, R) per column.
+
+        The record is written into ``out``'s arrays when given.
+        """
         place(self.net, self.state, self.flows, orders, capacity)
         return record(self, out)
 
@@ -178,9 +187,11 @@ _LIVE = ("inventory", "raw", "cash")  # columns that are the state's own arrays 
 
 
 def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`; written into
-    ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and then
-    only the columns ``out`` asks for are computed."""
+    """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`.
+
+    Written into ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and then
+    only the columns ``out`` asks for are computed.
+    """
     net, state, flows = engine.net, engine.state, engine.flows
     derived = {  # computed when asked for
         "wip": lambda: state.wip.sum(axis=1),

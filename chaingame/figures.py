@@ -291,8 +291,9 @@ def class_orders_figure(teams: Mapping[str, pd.DataFrame], horizon: int = 0, tit
 
 def beta_figure(betas: Mapping[str, list[float]], title: str = "",
                 size: tuple[float, float] | None = None) -> Figure:
-    """The fitted supply-line weight β of every seat, one column of dots per group (e.g. per round),
-    beside Sterman's (1989) subjects' mean (0.34) and the benchmark, which counts all of it (1).
+    """The fitted supply-line weight β of every seat, one column of dots per group (e.g. per round).
+
+    Beside them, Sterman's (1989) subjects' mean (0.34) and the benchmark, which counts all of it (1).
 
     Args:
         betas: ``{group name: [β of each identified seat]}``.
@@ -371,8 +372,10 @@ def svg_text(fig: Figure) -> str:
 
 def _figure(rows: int, cols: int, size: tuple[float, float], title: str,
             weeks: bool = True) -> tuple[Figure, np.ndarray]:
-    """A figure of rows x cols axes with fixed margins (in inches), a title, shared x (and y) axes;
-    ``weeks``: the x axis is the week."""
+    """A figure of rows x cols axes with fixed margins (in inches), a title, shared x (and y) axes.
+
+    With ``weeks`` the x axis is the week.
+    """
     from matplotlib.figure import Figure
 
     width, height = size

@@ -68,14 +68,19 @@ def total(x: np.ndarray, axis: int = 0) -> np.ndarray:
 
 
 def sums(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The :data:`SUMMED` columns' totals over the weeks, (F, R) each, from (W, F, R) columns (those
-    it has: a history written before the money columns has no cash figures)."""
+    """The :data:`SUMMED` columns' totals over the weeks, (F, R) each, from (W, F, R) columns.
+
+    Only those it has: a history written before the money columns has no cash figures.
+    """
     return {c: total(cols[c]) for c in SUMMED if c in cols}
 
 
 class Totals:
-    """The :data:`SUMMED` columns added week by week as a run goes: the same additions in the same
-    order as :func:`total` over the whole history, so the same bits, without keeping the weeks."""
+    """The :data:`SUMMED` columns added week by week as a run goes.
+
+    The same additions in the same order as :func:`total` over the whole history, so the same bits, without
+    keeping the weeks.
+    """
 
     def __init__(self, shape: tuple[int, ...]):
         self.sums = {c: np.empty(shape) for c in SUMMED}
@@ -158,8 +163,10 @@ def _cash_metrics(cols: dict[str, np.ndarray], summed: dict[str, np.ndarray]) ->
 
 def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], retailer: np.ndarray,
                   weekly: dict[str, np.ndarray] | None = None) -> dict:
-    """Chain figures, (R,) each, from :func:`firm_metrics` and the :data:`SUMMED` totals (:func:`sums`);
-    the cash figures where ``weekly`` (the :data:`WEEKLY` columns) and the firm's cash figures are given."""
+    """Chain figures, (R,) each, from :func:`firm_metrics` and the :data:`SUMMED` totals (:func:`sums`).
+
+    The cash figures too where ``weekly`` (the :data:`WEEKLY` columns) and the firm's cash figures are given.
+    """
     inc = total(summed["incoming_order"][retailer])
     on_time = total(summed["on_time"][retailer])
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -84,16 +84,20 @@ def committed(net: Network, state: State) -> np.ndarray:
 
 
 def headroom(net: Network, state: State) -> np.ndarray:
-    """What each firm can still commit to pay (F, R): cash + credit limit − payables − committed
-    (inf where the credit is unlimited)."""
+    """What each firm can still commit to pay (F, R): cash + credit limit − payables − committed.
+
+    It is inf where the credit is unlimited.
+    """
     with np.errstate(invalid="ignore"):
         room = state.cash + net.credit_limit[:, None] - payables(net, state) - committed(net, state)
     return np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
 
 
 def settle(net: Network, state: State, t: int, pay: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Step 6 with money rules: invoice this week's shipments ``pay`` (K, R), collect what is due,
-    charge ``cost`` and the interest; update the cash and the insolvency marks.
+    """Step 6 with money rules: invoicing, collection, costs and interest.
+
+    Invoice this week's shipments ``pay`` (K, R), collect what is due, charge ``cost`` and the interest; update
+    the cash and the insolvency marks.
 
     Returns:
         The week's net interest paid (F, R) and the $ that changed hands on each link (K, R).
@@ -120,9 +124,12 @@ def settle(net: Network, state: State, t: int, pay: np.ndarray, cost: np.ndarray
 
 
 def cap_orders(net: Network, state: State, t: int, orders: np.ndarray, fixed: np.ndarray | None) -> np.ndarray:
-    """Orders (F, R) after the insolvency rule: a firm with a credit limit orders at most what it can pay
-    (``insolvency = "cap"``), an insolvent firm under ``"stop"`` orders nothing; ``fixed`` (F,) marks the
-    firms whose order the scenario fixes this week (placed as written), None if none."""
+    """Orders (F, R) after the insolvency rule.
+
+    A firm with a credit limit orders at most what it can pay (``insolvency = "cap"``), an insolvent firm under
+    ``"stop"`` orders nothing; ``fixed`` (F,) marks the firms whose order the scenario fixes this week (placed
+    as written), None if none.
+    """
     limited = net._limited
     if not len(limited):
         return orders
@@ -143,8 +150,11 @@ def cap_orders(net: Network, state: State, t: int, orders: np.ndarray, fixed: np
 
 
 def books(net: Network, state: State, flows: Flows) -> dict[str, np.ndarray]:
-    """The money columns of a week's record, (F, R) each: receivables, payables, interest, insolvent
-    and working capital (stock at its purchase price + receivables − payables)."""
+    """The money columns of a week's record, (F, R) each.
+
+    Receivables, payables, interest, insolvent and working capital (stock at its purchase price + receivables −
+    payables).
+    """
     stock = (state.inventory + state.raw + state.wip.sum(axis=1)) * net.regular_price[:, None]
     if not net.money:
         zero = np.zeros_like(state.cash)

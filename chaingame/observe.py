@@ -218,10 +218,12 @@ def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView
 
 
 def vmi_observation(supplier: Observation, row: int, role: str) -> Observation:
-    """The observation a VMI rule decides on: customer ``row`` of the supplier's :class:`VmiView`,
-    shaped as that firm's own observation. What VMI does not show (raw materials, production,
-    goods received, capacity, cost, cash, what its suppliers owed and shipped it, prices) is NaN;
-    POS data, the chain view and announced prices are None."""
+    """The observation a VMI rule decides on: customer ``row`` of the supplier's :class:`VmiView`.
+
+    It is shaped as that firm's own observation. What VMI does not show (raw materials, production, goods
+    received, capacity, cost, cash, what its suppliers owed and shipped it, prices) is NaN; POS data, the chain
+    view and announced prices are None.
+    """
     view = supplier.vmi
     books = {k: getattr(view, k)[row].copy() for k in _VMI}
     unseen = {k: np.full(books["inventory"].shape, np.nan) for k in _OWN if k not in books}

@@ -95,6 +95,12 @@ class Policy(Rule):
     """An ordering rule: ``decide(observation, memory) -> order`` (R,)."""
 
     def decide(self, obs: Observation, memory: dict) -> np.ndarray:
+        """The order (R,) of each replication this week, from the firm's observation and its memory.
+
+        Args:
+            obs: what the firm sees this week (:func:`chaingame.observe.observe_all`).
+            memory: the rule's own state, kept between weeks for this firm (empty in week 1).
+        """
         raise NotImplementedError
 
 
@@ -132,9 +138,11 @@ class Sterman(Policy):
 
     @property
     def needs(self) -> Information:
+        """POS with ``signal = "demand"`` (it reads end-customer demand), else SILO."""
         return Information.POS if self.signal == "demand" else Information.SILO
 
     def decide(self, obs, memory):
+        """O_t = max(0, round(L̂_t + α_S (S' − S_t − β SL_t))), rounded half up."""
         x = obs.demand if self.signal == "demand" else obs.incoming
         if "expected" not in memory:
             start = x if self.expected is None else self.expected
@@ -163,6 +171,7 @@ class BaseStock(Policy):
     bounds: ClassVar = {"level": dict(low=0)}
 
     def decide(self, obs, memory):
+        """O_t = max(0, S − IP_t), IP_t the inventory position."""
         return np.maximum(0.0, self.level - obs.position)
 
 
@@ -195,6 +204,7 @@ class CashBaseStock(Policy):
     bounds: ClassVar = {"level": dict(low=0), "credit": dict(low=0, allow_inf=True)}
 
     def decide(self, obs, memory):
+        """Order up to ``level``, cut to what the firm can pay (see the class docstring)."""
         want = np.maximum(0.0, self.level - obs.position)
         owed = 0.0 if obs.payables is None else obs.payables + obs.committed
         with np.errstate(invalid="ignore"):
@@ -214,6 +224,7 @@ class PassThrough(Policy):
     name: ClassVar[str] = "pass_through"
 
     def decide(self, obs, memory):
+        """O_t = L_t, this week's incoming order."""
         return obs.incoming.astype(float, copy=True)
 
 
@@ -317,8 +328,10 @@ class SmoothingOrderUpTo(_OrderUpTo):
 
 @dataclass(frozen=True)
 class AR1OrderUpTo(_OrderUpTo):
-    """Order-up-to with the AR(1) demand process known (Lee, Padmanabhan & Whang 1997, "demand
-    signal processing"): y_t = E[x_{t+1} + ... + x_{t+L} | x_t] = L μ + (x_t − μ) Σ_{k=1..L} ρ^k.
+    """Order-up-to with the AR(1) demand process known (Lee, Padmanabhan & Whang 1997).
+
+    This is their "demand signal processing":
+    y_t = E[x_{t+1} + ... + x_{t+L} | x_t] = L μ + (x_t − μ) Σ_{k=1..L} ρ^k.
 
     Bullwhip with AR(1) demand D_t = μ + ρ (D_{t−1} − μ) + ε_t:
     Var(q)/Var(D) = 1 + 2ρ (1 − ρ^L)(1 − ρ^{L+1}) / (1 − ρ) (below 1 when ρ < 0).
@@ -344,8 +357,10 @@ class AR1OrderUpTo(_OrderUpTo):
 
 @dataclass(frozen=True)
 class ForwardBuy(Policy):
-    """Forward buying (Lee, Padmanabhan & Whang 1997, "price fluctuations"): a base rule plus the
-    coming weeks' demand bought ahead whenever the announced prices make buying now cheaper.
+    """Forward buying (Lee, Padmanabhan & Whang 1997, "price fluctuations").
+
+    A base rule plus the coming weeks' demand bought ahead whenever the announced prices make buying now
+    cheaper.
 
     Each week t the firm buys ahead for week t + j (j = 1, 2, ..., ``horizon``) while buying now
     and holding the unit j weeks costs less than any later purchase,
@@ -399,6 +414,7 @@ class ForwardBuy(Policy):
         return np.logical_and.accumulate(cheaper, axis=0).sum(axis=0).astype(float)
 
     def decide(self, obs, memory):
+        """q_t = L_t + X_t − X_{t−1} (pass-through base) or max(0, S + X_t − IP_t) (order-up-to base)."""
         cover = np.maximum(self.weeks_ahead(obs), memory.get("cover", 0.0) - 1.0)
         forward = self.fraction * self.mean * cover
         before = memory.get("forward", 0.0)
@@ -410,8 +426,9 @@ class ForwardBuy(Policy):
 
 @dataclass(frozen=True)
 class Gaming(Policy):
-    """Shortage gaming (Lee, Padmanabhan & Whang 1997; Cachon & Lariviere 1999): order what a base
-    rule orders, inflated by the inverse of the last fill rate the firm's suppliers gave it.
+    """Shortage gaming (Lee, Padmanabhan & Whang 1997; Cachon & Lariviere 1999).
+
+    Order what a base rule orders, inflated by the inverse of the last fill rate the firm's suppliers gave it.
 
     O_t = q_t · min(m, 1 / f_t),  f_t = supplied_t / due_t,
     with q_t the base rule's order, m = ``max_inflation``, and f_t the share of what its suppliers
@@ -443,6 +460,7 @@ class Gaming(Policy):
     bounds: ClassVar = {"max_inflation": dict(low=1)}
 
     def check(self, path):
+        """Also require ``base`` to be an order rule other than gaming."""
         if not isinstance(self.base, Policy) or isinstance(self.base, Gaming):
             raise ScenarioError(f"{path}.base", f"{show(self.base)} is not an order rule (allowed: "
                                                 f"{', '.join(n for n in ORDER_RULES if n != self.name)})")
@@ -450,6 +468,7 @@ class Gaming(Policy):
 
     @property
     def needs(self) -> Information:
+        """The base rule's information mode."""
         return self.base.needs
 
     @property
@@ -459,6 +478,7 @@ class Gaming(Policy):
 
     @classmethod
     def from_table(cls, raw, path, **defaults):
+        """Build the rule from one table holding ``base``, ``max_inflation`` and the base rule's parameters."""
         bases = [n for n in ORDER_RULES if n != cls.name]
         base = ORDER_RULES[choice(raw.get("base", Sterman.name), f"{path}.base", bases)]
         own = ["base", "max_inflation"]
@@ -468,11 +488,8 @@ class Gaming(Policy):
         return cls(base=rule, max_inflation=number(raw.get("max_inflation", 3.0), f"{path}.max_inflation",
                                                    **cls.bounds["max_inflation"]))
 
-    def as_table(self):
-        return {"rule": self.name, "base": self.base.name, "max_inflation": self.max_inflation,
-                **{k: v for k, v in self.base.as_table().items() if k != "rule"}}
-
     def decide(self, obs, memory):
+        """O_t = q_t · min(m, 1 / f_t) for an order q_t > 0; a return passes unchanged."""
         order = self.base.decide(obs, memory.setdefault("base", {}))
         if "fill" not in memory:
             memory["fill"] = np.ones(obs.due.shape)
@@ -488,6 +505,12 @@ class CapacityRule(Rule):
     """A producer's capacity rule: ``target(observation, memory) -> capacity`` (R,)."""
 
     def target(self, obs: Observation, memory: dict) -> np.ndarray:
+        """The capacity (R,) the producer wants this week, from its observation and its memory.
+
+        Args:
+            obs: what the producer sees this week (:func:`chaingame.observe.observe_all`).
+            memory: the rule's own state, kept between weeks for this firm (empty in week 1).
+        """
         raise NotImplementedError
 
 
@@ -498,6 +521,7 @@ class FixedCapacity(CapacityRule):
     name: ClassVar[str] = "fixed"
 
     def target(self, obs, memory):
+        """K_t = K_{t-1}, the capacity in force."""
         return obs.capacity.copy()
 
 
@@ -521,6 +545,7 @@ class TrackDemand(CapacityRule):
     bounds: ClassVar = {"theta": dict(above=0, high=1), "margin": dict(low=0), "backlog_weeks": dict(above=0)}
 
     def target(self, obs, memory):
+        """K_t = (1 + margin) F_t + backlog_t / backlog_weeks."""
         if "forecast" not in memory:
             memory["forecast"] = obs.incoming.astype(float, copy=True)
         f = memory["forecast"]

@@ -27,6 +27,7 @@ METADATA_KEY = b"chaingame"  # the key of a sweep table's provenance in its Parq
 
 
 def version() -> str:
+    """The installed chaingame version."""
     from . import __version__
 
     return __version__

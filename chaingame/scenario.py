@@ -108,6 +108,7 @@ class Firm:
 
     @property
     def producer(self) -> bool:
+        """Whether the firm produces (has a production stage)."""
         return self.production is not None
 
 
@@ -152,9 +153,11 @@ class Scenario:
 
     @property
     def firm_ids(self) -> tuple[str, ...]:
+        """The firm ids, in scenario order."""
         return tuple(f.id for f in self.firms)
 
     def firm(self, firm_id: str) -> Firm:
+        """The firm with id ``firm_id``; ScenarioError naming ``firm`` if there is none."""
         for f in self.firms:
             if f.id == firm_id:
                 return f
@@ -173,14 +176,18 @@ class Scenario:
         return from_table(raw)
 
     def lead_time(self, firm_id: str) -> int:
-        """Weeks of demand an order must cover: order + shipping (+ production) delay, and the
-        review period's weeks beyond the first (docs/model.md, "Delays and lead time")."""
+        """Weeks of demand an order must cover (docs/model.md, "Delays and lead time").
+
+        Order + shipping (+ production) delay, and the review period's weeks beyond the first.
+        """
         firm = self.firm(firm_id)
         return _lead_time(next(k for k in self.links if k.customer == firm_id), firm.production, firm.review_period)
 
     def network(self) -> Network:
-        """Compile the structure into the index arrays of :class:`~chaingame.chain.Network` (once: a
-        Network never changes, so every engine of this scenario shares it)."""
+        """Compile the structure into the index arrays of :class:`~chaingame.chain.Network`.
+
+        Once: a Network never changes, so every engine of this scenario shares it.
+        """
         return self._network
 
     @cached_property
@@ -197,6 +204,7 @@ class Scenario:
         return tuple(f.id for f in self.firms if f.role == "retailer")
 
     def demand_processes(self) -> list[demand_mod.Demand]:
+        """The demand process each retailer faces (its own, else the scenario's), in ``customers`` order."""
         return [self.firm(c).demand or self.demand for c in self.customers]
 
 
@@ -282,9 +290,11 @@ PIPELINES = {"order_delay": "orders", "shipping_delay": "shipments", "delay": "w
 
 
 def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None:
-    """Resize the pipeline of a delay written at ``where``, or drop the parameters a rule written
-    there does not take (:func:`set_values`; ``before`` is the table before the call); what the
-    same call wrote is left as written."""
+    """Resize the pipeline of a delay written at ``where``, or drop the parameters a rule there does not take.
+
+    For :func:`set_values`; ``before`` is the table before the call; what the same call wrote is left as
+    written.
+    """
     *parent, name = where
     parent = tuple(parent)
     firm_part = parent[2:] if parent[:1] == ("firms",) and len(parent) > 2 else \
@@ -325,9 +335,11 @@ def _follow(raw: dict, before: dict, where: tuple, written: list[tuple]) -> None
 
 
 def resize(pipeline: list, delay: int) -> list:
-    """A week-by-week pipeline (week 1 first) fitted to ``delay`` weeks: the weeks nearest arrival
-    when shorter, the week furthest out repeated when longer (0 if it was empty), so that a
-    pipeline carrying the same flow every week carries it still."""
+    """A week-by-week pipeline (week 1 first) fitted to ``delay`` weeks.
+
+    The weeks nearest arrival when shorter, the week furthest out repeated when longer (0 if it was empty), so
+    that a pipeline carrying the same flow every week carries it still.
+    """
     if delay <= len(pipeline):
         return copy.deepcopy(pipeline[:delay])
     last = pipeline[-1] if pipeline else 0
@@ -489,8 +501,10 @@ def _allocation(raw: Any, path: str) -> Allocation:
 
 
 def _vmi_links(links_raw: list, links: list[Link], firms: list[Firm]) -> list[Link]:
-    """Vendor-managed links (``vmi = true`` or a rule table): the supplier decides its customer's
-    orders by an ordering rule run on what VMI shows it of the customer (Disney & Towill 2003).
+    """The links with their vendor-managed rules set (``vmi = true`` or a rule table), checked.
+
+    The supplier decides its customer's orders by an ordering rule run on what VMI shows it of the customer
+    (Disney & Towill 2003).
 
     ``true`` is ``{rule = "base_stock"}``; a table without ``rule`` is a base-stock table, whose
     ``level`` defaults to the customer's inventory position at the start (inventory − backlog +
@@ -840,8 +854,10 @@ def _production(raw: Any, path: str) -> Production:
 
 
 def _bom(raw: Any, path: str) -> tuple[tuple[str, float], ...]:
-    """A bill of materials ``{SUPPLIER_ID = units per product, ...}`` (the suppliers are checked by
-    :func:`_check_bom`, where the links are known)."""
+    """A bill of materials ``{SUPPLIER_ID = units per product, ...}``, checked.
+
+    The suppliers are checked by :func:`_check_bom`, where the links are known.
+    """
     if not isinstance(raw, Mapping) or not raw:
         raise ScenarioError(path, f"{show(raw)} is not a table of components (allowed: {{SUPPLIER_ID = units per "
                                   "product, ...}, at least one)")
@@ -1006,8 +1022,10 @@ def _initial_state(sc: Scenario, replications: int) -> State:
 
 
 def _initial_parts(sc: Scenario) -> list[float] | None:
-    """Components on hand at the start, per link (K,): ``production.raw`` products' worth of each of
-    a bill of materials' components (units per product × raw); None where no firm has one."""
+    """Components on hand at the start, per link (K,); None where no firm has a bill of materials.
+
+    ``production.raw`` products' worth of each of a bill of materials' components (units per product × raw).
+    """
     if sc.network().bom_units is None:
         return None
     raw = {f.id: f.production.raw for f in sc.firms if f.production and f.production.bom}

@@ -28,9 +28,11 @@ def _on_sigterm(signum, frame) -> None:
 
 
 def teacher_password(host: str, password: str | None, echo=print) -> str | None:
-    """The password that creating a session needs: ``password``, else ``$CHAINGAME_TEACHER_PASSWORD``;
-    with neither, none on this machine only (loopback) and a new random one, printed once, on a
-    network address (every student's phone could reach the host page)."""
+    """The password that creating a session needs: ``password``, else ``$CHAINGAME_TEACHER_PASSWORD``.
+
+    With neither, none on this machine only (loopback) and a new random one, printed once, on a
+    network address (every student's phone could reach the host page).
+    """
     password = password or os.environ.get(PASSWORD_ENV) or None
     if password is None and host not in LOOPBACK:
         password = secrets.token_urlsafe(6)
@@ -71,6 +73,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
         db: the SQLite file of the sessions (default:
             :func:`chaingame.classroom.process.default_db`); created on first use.
         fetch_assets: fetch missing browser files from the npm registry (else fail with a hint).
+        echo: where the server's messages go (the address to open, assets fetched); default ``print``.
         password: the teacher password creating a session needs (see :func:`teacher_password`).
     """
     configure_solara()

@@ -54,12 +54,15 @@ class Package:
 
     @property
     def name(self) -> str:
+        """The package name, without the version."""
         return self.spec.rsplit("@", 1)[0]
 
     def folder(self, cache: Path) -> Path:
+        """Where the package is unpacked in ``cache``."""
         return cache / self.spec
 
     def present(self, cache: Path) -> bool:
+        """Whether the package is unpacked in ``cache`` (its ``package.json`` is there)."""
         return (self.folder(cache) / "package.json").is_file()
 
 

@@ -1,5 +1,5 @@
 """The array engine against the Mesa model: replication r of ``simulate(sc, R, seed)`` is the game
-``ChainModel(sc, seed, replication=r)`` (../shared/notes/style.md, point 9: two paths agree).
+``ChainModel(sc, seed, replication=r)``: two independent paths to the same game must agree.
 
 Compared exactly, bit for bit: every history column, every per-firm and chain figure, on every
 bundled scenario and on random valid scenarios from ``tests/strategies.py``. Both paths run the same

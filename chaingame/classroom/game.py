@@ -97,6 +97,7 @@ class TeamGame:
 
     @property
     def complete(self) -> bool:
+        """Whether every firm has decided the open week."""
         return self.current is not None and len(self.pending) == len(self.firms)
 
     def close(self) -> None:
@@ -115,8 +116,10 @@ class TeamGame:
 
     # rules of a decision ----------------------------------------------------------------------------
     def fixed_order(self, firm: str, week: int | None = None) -> float | None:
-        """The order the scenario imposes on ``firm`` in ``week`` (default: the open week), or None
-        (Sterman's weeks 1-4)."""
+        """The order the scenario imposes on ``firm`` in ``week`` (default: the open week), or None.
+
+        As in weeks 1-4 of Sterman's game.
+        """
         week = self.current if week is None else week
         fixed = self.engine.net.fixed_orders
         if week is None or not 1 <= week <= fixed.shape[1]:
@@ -130,17 +133,23 @@ class TeamGame:
         return p is not None and math.isfinite(p.capacity)
 
     def allows_returns(self, firm: str) -> bool:
+        """Whether ``firm`` may order a negative quantity (return goods to its suppliers)."""
         return bool(self.engine.net.returns[self.firms.index(firm)])
 
     def effective_order(self, firm: str, order: float, week: int | None = None) -> float:
-        """An order as the physics will place it at the end of ``week`` (default: the open week):
-        :func:`chaingame.chain.accepted_order`."""
+        """An order as the physics will place it at the end of ``week`` (default: the open week).
+
+        See :func:`chaingame.chain.accepted_order`.
+        """
         week = self.current if week is None else week
         return accepted_order(self.engine.net, week, self.firms.index(firm), order)
 
     def human_capacity(self, firm: str, capacity: float | None) -> float | None:
-        """A player's capacity target: theirs; None keeps their last target; the bot's where players
-        do not decide capacity; None for a firm that does not produce."""
+        """A player's capacity target as it will apply.
+
+        Theirs; None keeps their last target; the bot's where players do not decide capacity; None for a firm
+        that does not produce.
+        """
         if firm not in self.capacity_target:
             return None
         if not self.decides_capacity(firm):
@@ -162,19 +171,23 @@ class TeamGame:
 
     @property
     def done(self) -> bool:
+        """Whether every week of the horizon has been played."""
         return self.current is None
 
     def firm_cost(self, firm: str) -> float:
+        """The firm's cost so far, summed over the closed weeks ($)."""
         i = self.firms.index(firm)
         return float(sum(r["cost"][i] for r in self.records))
 
     def cost(self) -> float:
+        """The team's cost so far, every firm over the closed weeks ($)."""
         return float(sum(r["cost"].sum() for r in self.records))
 
     def seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
         """The firm's own past weeks: its decisions and its own books (end-customer demand only if seen).
 
-        Built once per closed week (every page of the session reads it after each change)."""
+        Built once per closed week (every page of the session reads it after each change).
+        """
         if firm not in self._histories:
             self._histories[firm] = self._seat_history(firm)
         return self._histories[firm]

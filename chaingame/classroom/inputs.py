@@ -48,6 +48,7 @@ class Settings:
     hide_horizon: bool = False  # players see "week 12", not "of 36" (no end-of-game effects)
 
     def as_json(self) -> dict:
+        """The settings as stored (a JSON object)."""
         return {"teams": self.teams, "timer_seconds": self.timer_seconds, "bot_rule": self.bot_rule,
                 "max_order": self.max_order, "hide_horizon": self.hide_horizon}
 
@@ -109,6 +110,17 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
 
 def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, bot_rule: Mapping | None,
                          max_order: float | None, hide_horizon: bool = False) -> Settings:
+    """Check the host's settings for a session on scenario ``sc``; raise naming the field that is out of bounds.
+
+    Args:
+        sc: the session's scenario.
+        teams: teams playing it (1 to :data:`MAX_TEAMS`).
+        timer_seconds: seconds a week stays open before bots decide for the late seats (None: no timer).
+        bot_rule: an order-rule table for the bots (None: the scenario's rules), stored with the session's
+            defaults written out (:func:`bot_rule_in`).
+        max_order: the largest order or capacity a player may enter (default: :func:`default_max_order`).
+        hide_horizon: players see "week 12", not "of 36" (no end-of-game effects).
+    """
     if not isinstance(hide_horizon, bool):
         raise ScenarioError("hide_horizon", f"{show(hide_horizon)} is not true or false (allowed: true, false)")
     teams = int(number(teams, "teams", low=1, high=MAX_TEAMS, integer=True))
@@ -136,9 +148,11 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
 
 
 def bot_rule_in(sc: Scenario, bot_rule: Mapping) -> dict:
-    """The host's bot rule with the session's defaults: where the session shows end-customer demand
-    (``pos`` or ``full``), a rule that can forecast from it does (``signal = "demand"``) unless the
-    host names a signal, as a player there sees that demand."""
+    """The host's bot rule with the session's defaults.
+
+    Where the session shows end-customer demand (``pos`` or ``full``), a rule that can forecast from it does
+    (``signal = "demand"``) unless the host names a signal, as a player there sees that demand.
+    """
     bot_rule = dict(bot_rule)
     if sc.information == "silo" or "signal" in bot_rule:
         return bot_rule
@@ -169,6 +183,7 @@ def bot_policies(sc: Scenario, bot_rule: Mapping | None) -> dict[str, pol.Policy
 
 
 def describe_rule(bot_rule: Mapping | None) -> str:
+    """The bot rule in one line, e.g. ``sterman(theta=0.36)`` ("scenario rules" for None)."""
     if bot_rule is None:
         return "scenario rules"
     params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in bot_rule.items() if k != "rule")
@@ -215,8 +230,10 @@ def _num(x: float) -> str:
 
 
 def week_number(value: Any) -> int:
-    """A week as a page sends it: a whole number, or its text in ASCII digits ('²' is a digit to
-    ``str.isdigit`` but not to ``int``)."""
+    """A week as a page sends it: a whole number, or its text in ASCII digits.
+
+    '²' is a digit to ``str.isdigit`` but not to ``int``.
+    """
     if isinstance(value, str) and ascii_digits(value.strip()):
         value = int(value.strip())
     whole = (isinstance(value, numbers.Integral) or isinstance(value, float) and math.isfinite(value)
@@ -232,7 +249,7 @@ def ascii_digits(value: str) -> bool:
 
 
 def encodable(value: str, field: str, error: type[ValueError] = InputError) -> str:
-    """``value`` if it can be written as UTF-8 (stored, shown, sent); a lone surrogate such as '\\ud800' cannot."""
+    r"""``value`` if it can be written as UTF-8 (stored, shown, sent); a lone surrogate such as '\ud800' cannot."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as e:
@@ -254,6 +271,10 @@ def nesting(toml_text: str) -> int:
 
 
 def player_name(value: Any) -> str:
+    """A player's name, runs of white space made one space; InputError naming ``name`` otherwise.
+
+    Allowed: 1 to :data:`MAX_NAME` printable characters.
+    """
     if not isinstance(value, str):
         raise InputError("name", f"{show(value)} is not a name (allowed: text of 1 to {MAX_NAME} characters)")
     name = " ".join(encodable(value, "name").split())
@@ -267,6 +288,7 @@ def player_name(value: Any) -> str:
 
 
 def session_title(value: Any, sc: Scenario) -> str:
+    """The session title, white space collapsed, at most :data:`MAX_TITLE` characters (default: the scenario name)."""
     title = " ".join(encodable(text(value, "title"), "title", ScenarioError).split())
     if len(title) > MAX_TITLE:
         raise ScenarioError("title", f"has {len(title)} characters (allowed: at most {MAX_TITLE})")
@@ -274,6 +296,7 @@ def session_title(value: Any, sc: Scenario) -> str:
 
 
 def new_code(taken) -> str:
+    """A new random join code, not one of ``taken``: :data:`CODE_LENGTH` characters of :data:`CODE_ALPHABET`."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if code not in taken:

@@ -25,8 +25,10 @@ def team_record(scenario: Scenario, seed: int, orders: dict[str, list[float]]) -
 
 
 def session_record(db: str | Path, code: str | None = None, team: int = 1, round: int = 1) -> Record:
-    """The record of ``team`` in ``round`` of session ``code`` in the classroom database ``db``, over
-    the weeks every firm of the team has decided (the only session when ``code`` is None)."""
+    """The record of ``team`` in ``round`` of session ``code`` in the classroom database ``db``.
+
+    It covers the weeks every firm of the team has decided; ``code`` None: the database's only session.
+    """
     path = Path(db)
     if not path.is_file():
         raise ScenarioError("db", f'"{path}" is not a file (allowed: a classroom database)')

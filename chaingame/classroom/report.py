@@ -195,8 +195,11 @@ def _compute(round, team, sc, seed, orders, players) -> TeamInsight:
 
 
 def _best_on(rec, sc: Scenario, seed: int) -> tuple[str, float]:
-    """The best possible on the record's demand: optimal echelon base stock on a stochastic serial
-    board (Chen & Zheng 1994), else the best rule of Sterman's family found by search."""
+    """The best possible on the record's demand: what it is, and its team cost.
+
+    Optimal echelon base stock on a stochastic serial board (Chen & Zheng 1994), else the best rule
+    of Sterman's family found by search.
+    """
     if any(p.random for p in sc.demand_processes()):
         try:
             b = insight.best_base_stock(rec)
@@ -237,8 +240,10 @@ def _runs(d) -> list[tuple[float, int, int]]:
 
 
 def demand_shape(d) -> str:
-    """One of :data:`~chaingame.classroom.views.SHAPES` for a demand series: few steady runs are flat
-    or steps; else a trend or random."""
+    """One of :data:`~chaingame.classroom.views.SHAPES` for a demand series.
+
+    Few steady runs are flat or steps; else a trend or random.
+    """
     runs = _runs(d)
     if len(runs) == 1:
         return "flat"

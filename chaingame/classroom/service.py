@@ -421,8 +421,10 @@ class Classroom:
         self._notify(s.code, seat[0])
 
     def tick(self, now: float | None = None) -> int:
-        """Timers: in every running session, a team whose week is overdue has bots decide for its late
-        seats. Call it about once a second. Returns how many decisions bots made."""
+        """Timers: in every running session, bots decide for the late seats of a team whose week is overdue.
+
+        Call it about once a second. Returns how many decisions bots made.
+        """
         now = time.time() if now is None else now
         changed, made = [], 0  # (code, team or None) to notify
         with self._lock:
@@ -452,6 +454,8 @@ class Classroom:
         """Open the next round with the same teams, seats and players, once the host has ended this one.
 
         Args:
+            code: the session's join code.
+            host_key: its host key.
             changes: dotted-path changes of the round before's scenario (``Scenario.with_values``),
                 e.g. ``{"links.*.shipping_delay": 1}`` or ``{"allocation": "proportional"}``.
             information: ``silo``, ``pos`` or ``full`` (default: as before).
@@ -504,6 +508,7 @@ class Classroom:
         """A player's guess of what end-customer demand was, once their team's game is over.
 
         Args:
+            token: the seat's token.
             shape: one of :data:`~chaingame.classroom.views.SHAPES` (flat, step up, ...).
             numbers: the demand levels guessed, cases a week (a list, or text such as ``"4, 8"``); may be empty.
 
@@ -594,10 +599,12 @@ class Classroom:
         return report.export_bytes(h, fmt)
 
     def subscribe(self, code: str, callback: Callable[[], None], team: int | None = None) -> Callable[[], None]:
-        """Call ``callback()`` after every change to the session, or with ``team`` only after a change to
-        that team or to the whole session (start, pause, end...); returns the function that unsubscribes.
+        """Call ``callback()`` after every change to the session; return the function that unsubscribes.
 
-        A seat's page follows its own team: another team's orders cost it nothing."""
+        With ``team``, only after a change to that team or to the whole session (start, pause, end...).
+
+        A seat's page follows its own team: another team's orders cost it nothing.
+        """
         s = self._session(code)
         entry = (None if team is None else self._team_number(s, team), callback)
         with self._lock:
@@ -613,8 +620,11 @@ class Classroom:
 
     # internals: decisions ---------------------------------------------------------------------------
     def _checked_input(self, s: _Session, game: TeamGame, firm: str, order, capacity) -> tuple[float, float | None]:
-        """A player's typed decision, checked (bounds, whole units, the fixed order); the order as the
-        physics will place it (``game.effective_order``), the capacity target as it will apply."""
+        """A player's typed decision, checked (bounds, whole units, the fixed order).
+
+        Returns the order as the physics will place it (``game.effective_order``) and the capacity target as it
+        will apply.
+        """
         high = s.settings.max_order
         whole = s.scenario.whole_units
         x = inputs.quantity(order, "order", whole=whole, low=-high if game.allows_returns(firm) else 0.0, high=high)
@@ -674,7 +684,8 @@ class Classroom:
     def _settle(self, s: _Session, game: TeamGame, now: float) -> int | None:
         """Play on while the session runs: stamp the open week, let bot seats decide, close complete weeks.
 
-        Returns who to notify: the team, or None (everyone) when this ended the session."""
+        Returns who to notify: the team, or None (everyone) when this ended the session.
+        """
         while s.status == Status.RUNNING and not game.done:
             if game.opened_at is None:
                 game.opened_at = now

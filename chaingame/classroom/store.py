@@ -244,12 +244,26 @@ class Store:
 
     @_locked
     def close(self) -> None:
+        """Close the database connection."""
         self.db.close()
 
     # writes -------------------------------------------------------------------------------------------
     @_locked
     def add_session(self, code: str, created_at: float, title: str, scenario: str, table: dict, seed: int,
                     settings: dict, host_hash: str, firms: list[str]) -> None:
+        """Record a new session in the lobby with a human seat per team and firm, and its "created" event.
+
+        Args:
+            code: the session's join code.
+            created_at: when it was created (seconds since the epoch).
+            title: shown to the players.
+            scenario: the scenario's name.
+            table: the scenario as a TOML-style table (what replay rebuilds it from).
+            seed: the session's random seed.
+            settings: the session settings; ``settings["teams"]`` is the number of teams.
+            host_hash: the hash of the host's token.
+            firms: the firm names, one seat each per team.
+        """
         with self._transaction():
             self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                             (code, created_at, title, scenario, json.dumps(table), seed,
@@ -260,6 +274,7 @@ class Store:
 
     @_locked
     def set_status(self, code: str, status: Status, paused_at: float | None, at: float, kind: str) -> None:
+        """Set a session's status and pause time, logging a ``kind`` event (times in seconds since the epoch)."""
         with self._transaction():
             self.db.execute("UPDATE sessions SET status=?, paused_at=? WHERE code=?", (status.value, paused_at, code))
             self._event(code, at, kind, {"status": status.value})
@@ -267,8 +282,10 @@ class Store:
     @_locked
     def set_modes(self, code: str, seats: list[tuple[int, str]], mode: str, at: float,
                   release: str | None = None) -> None:
-        """Set the mode of ``seats``, and release the player of token hash ``release`` (a seat handed to
-        a bot), in one transaction."""
+        """Set the mode of ``seats``, and release the player of token hash ``release``, in one transaction.
+
+        ``release`` is given when a seat is handed to a bot.
+        """
         with self._transaction():
             if release is not None:
                 self.db.execute("UPDATE players SET released_at=?, released_by='bot' WHERE token_hash=?",
@@ -280,6 +297,7 @@ class Store:
 
     @_locked
     def add_player(self, token_hash: str, code: str, team: int, firm: str, name: str, at: float) -> None:
+        """Record a player taking a seat and log a "join" event."""
         with self._transaction():
             self.db.execute("INSERT INTO players VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
                             (token_hash, code, team, firm, name, at))
@@ -287,6 +305,7 @@ class Store:
 
     @_locked
     def release_player(self, token_hash: str, code: str, at: float, by: str) -> None:
+        """Mark a player's token released (``by`` whom) at time ``at`` and log a "release" event."""
         with self._transaction():
             self.db.execute("UPDATE players SET released_at=?, released_by=? WHERE token_hash=?", (at, by, token_hash))
             self._event(code, at, "release", {"by": by})
@@ -294,11 +313,13 @@ class Store:
     @_locked
     def open_week(self, code: str, team: int, week: int, opened_at: float, deadline: float | None,
                   round: int = 1) -> None:
+        """Record when a team's week of a round opened and its deadline (None: no timer), replacing an earlier row."""
         self.db.execute("INSERT OR REPLACE INTO weeks (code, team, week, opened_at, deadline, round) "
                         "VALUES (?, ?, ?, ?, ?, ?)", (code, team, week, opened_at, deadline, round))
 
     @_locked
     def set_deadline(self, code: str, team: int, week: int, deadline: float | None, round: int = 1) -> None:
+        """Move a team's week deadline in a round (None: no timer)."""
         self.db.execute("UPDATE weeks SET deadline=? WHERE code=? AND team=? AND week=? AND round=?",
                         (deadline, code, team, week, round))
 
@@ -314,11 +335,13 @@ class Store:
 
     @_locked
     def add_reveal(self, code: str, r: RevealRow) -> None:
+        """Store a player's demand guess of a round."""
         self.db.execute("INSERT INTO reveals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (code, r.round, r.team, r.firm, r.player, r.shape, json.dumps(list(r.numbers)), r.at))
 
     @_locked
     def add_decision(self, code: str, d: DecisionRow) -> None:
+        """Append an accepted decision to the session's decision log."""
         self.db.execute(
             "INSERT INTO decisions (code, team, week, firm, decided_by, reason, player, order_qty, capacity, "
             "submitted_at, round) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -335,6 +358,7 @@ class Store:
     # reads --------------------------------------------------------------------------------------------
     @_locked
     def codes(self) -> set[str]:
+        """The join codes of all stored sessions."""
         return {r[0] for r in self.db.execute("SELECT code FROM sessions")}
 
     @_locked
@@ -363,6 +387,7 @@ class Store:
 
     @_locked
     def seats(self, code: str) -> dict[tuple[int, str], str]:
+        """Each seat's mode ("human" or "bot") by (team, firm)."""
         return {(t, f): m for t, f, m in self.db.execute("SELECT team, firm, mode FROM seats WHERE code=?", (code,))}
 
     @_locked
@@ -373,6 +398,7 @@ class Store:
 
     @_locked
     def weeks(self, code: str, round: int = 1) -> dict[tuple[int, int], tuple[float, float | None]]:
+        """(opened_at, deadline) of every opened week of a round by (team, week)."""
         return {(t, w): (o, d) for t, w, o, d in self.db.execute(
             "SELECT team, week, opened_at, deadline FROM weeks WHERE code=? AND round=?", (code, round))}
 
@@ -393,6 +419,7 @@ class Store:
 
     @_locked
     def reveals(self, code: str) -> list[RevealRow]:
+        """The session's demand guesses, every round, in the order they were given."""
         return [RevealRow(r, t, f, p, shape, tuple(json.loads(nums)), at) for r, t, f, p, shape, nums, at in
                 self.db.execute("SELECT round, team, firm, player, shape, numbers, at FROM reveals WHERE code=? "
                                 "ORDER BY at", (code,))]

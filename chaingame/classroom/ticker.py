@@ -25,6 +25,7 @@ class Ticker(threading.Thread):
         self._halt = threading.Event()  # not `_stop`: threading.Thread has a method of that name
 
     def run(self) -> None:
+        """Tick the classroom every ``interval`` seconds until stopped; a failing tick is logged, not raised."""
         while not self._halt.wait(self.interval):
             try:
                 self.classroom.tick()
@@ -32,4 +33,5 @@ class Ticker(threading.Thread):
                 log.exception("classroom tick failed")
 
     def stop(self) -> None:
+        """Stop ticking (the thread ends at its next wake-up)."""
         self._halt.set()

@@ -238,8 +238,10 @@ class JoinView:
 
 @dataclass(frozen=True)
 class Debrief:
-    """The game after (or, for the host, during) play. Costs are compared over ``weeks_compared``,
-    the weeks every team has played, so teams at different weeks are compared fairly.
+    """The game after (or, for the host, during) play.
+
+    Costs are compared over ``weeks_compared``, the weeks every team has played, so teams at different weeks are
+    compared fairly.
 
     Attributes:
         history: tidy, one row per (team, week, firm): the export schema (docs/classroom-data.md).

@@ -1,6 +1,8 @@
-"""The best possible on this demand: the best rule of Sterman's family on a deterministic board,
-and the optimal echelon base-stock levels (Clark & Scarf 1960; Chen & Zheng 1994) on a stochastic
-serial one, with what they would have cost on the very demand the team met."""
+"""The best possible on this demand, and what it would have cost on the very demand the team met.
+
+On a deterministic board, the best rule of Sterman's family; on a stochastic serial one, the optimal echelon
+base-stock levels (Clark & Scarf 1960; Chen & Zheng 1994).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +28,11 @@ MIN_SIGMA = 0.002  # smallest step
 
 @dataclass(frozen=True)
 class _StermanBatch(Policy):
-    """Sterman's rule with one parameter set per replication ((R,) arrays), in the same operations
-    as :class:`~chaingame.policies.Sterman` so that each replication orders exactly as that rule."""
+    """Sterman's rule with one parameter set per replication ((R,) arrays).
+
+    In the same operations as :class:`~chaingame.policies.Sterman`, so that each replication orders exactly as
+    that rule.
+    """
 
     theta: np.ndarray
     alpha_s: np.ndarray
@@ -143,8 +148,9 @@ class BestBaseStock:
 
 def best_base_stock(source: Any, *, scenario: Any = None, replication: int | None = None,
                     ignore_upstream_backlog: bool = False) -> BestBaseStock:
-    """The optimal echelon base-stock levels of a stochastic serial board
-    (:func:`chaingame.basestock.serial_chain`), replayed on the very demand of a game.
+    """The optimal echelon base-stock levels of a stochastic serial board, replayed on a game's demand.
+
+    The levels are :func:`chaingame.basestock.serial_chain`'s; the demand is the very demand of the game.
 
     Args:
         source: a game (see :func:`~chaingame.insight.replay`).

@@ -22,8 +22,10 @@ BENCHMARK_S_PRIME_PRODUCER = 20.0  # S' of the benchmark at the factory, whose l
 
 
 def benchmark_rules(scenario: Scenario) -> dict[str, Sterman]:
-    """Sterman's (1989) benchmark rule for every firm: θ = 0, α_S = 1, β = 1, S' = 28 (20 at a
-    producer); it costs the team $204 on the classic board."""
+    """Sterman's (1989) benchmark rule for every firm: θ = 0, α_S = 1, β = 1, S' = 28 (20 at a producer).
+
+    It costs the team $204 on the classic board.
+    """
     return {f.id: Sterman(theta=0, alpha_s=1, beta=1,
                           s_prime=BENCHMARK_S_PRIME_PRODUCER if f.producer else BENCHMARK_S_PRIME)
             for f in scenario.firms}

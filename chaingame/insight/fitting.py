@@ -138,6 +138,7 @@ class StermanFit:
 
     @property
     def params(self) -> dict[str, float]:
+        """The fitted (θ, α_S, β, S') by name."""
         return {k: getattr(self, k) for k in PARAMS}
 
     def policy(self, **overrides: float) -> Sterman:
@@ -160,9 +161,11 @@ class StermanFit:
 
 
 def _start_points(b: Books, fit: np.ndarray, start: float) -> list[np.ndarray]:
-    """Starts for the search, best first: for each θ on a grid the rule is linear in (α_S, α_S S',
-    α_S β), so a linear least-squares fit gives a start; the best pure smoothing of incoming orders
-    (α_S = 0); the subjects' means and the benchmark."""
+    """Starts for the search, best first.
+
+    For each θ on a grid the rule is linear in (α_S, α_S S', α_S β), so a linear least-squares fit gives a
+    start; then the best pure smoothing of incoming orders (α_S = 0); the subjects' means and the benchmark.
+    """
     y = b.orders[fit]
     design = np.column_stack([np.ones(fit.sum()), -b.stock[fit], -b.supply_line[fit]])
     scored, smoothing = [], []
@@ -208,9 +211,11 @@ def _solutions(b: Books, fit: np.ndarray, y: np.ndarray, start: float, starts: l
 
 
 def _rival(solutions: list, b: Books, fit: np.ndarray, start: float) -> str | None:
-    """Another local solution with clearly different parameters whose orders differ from the best
-    one's by no more than the best one misses the placed orders (root mean square) and that fits
-    nearly as well: the orders cannot tell the two rules apart."""
+    """Another local solution that the orders cannot tell apart from the best one.
+
+    Its parameters differ clearly, its orders differ from the best one's by no more than the best one misses the
+    placed orders (root mean square), and it fits nearly as well.
+    """
     best = solutions[0]
     n = int(fit.sum())
     mine = predict(best.x, b, start)[fit]
@@ -324,8 +329,11 @@ def _flat(jac: np.ndarray, p: np.ndarray) -> list[str]:
 
 
 def _bootstrap(b, fit, start, p, raw, resid, level, resamples, seed):
-    """Percentile intervals: y* = max(0, raw + e*), e* drawn from the informative weeks' residuals
-    (centred, scaled by √(m / (m − 4)) for the m such weeks), each y* refitted from the estimate."""
+    """Residual-bootstrap percentile intervals.
+
+    y* = max(0, raw + e*), e* drawn from the informative weeks' residuals (centred, scaled by √(m / (m − 4)) for
+    the m such weeks), each y* refitted from the estimate.
+    """
     m = len(resid)
     e = (resid - resid.mean()) * np.sqrt(m / (m - len(PARAMS)))
     rng = np.random.default_rng(seed)
@@ -338,8 +346,10 @@ def _bootstrap(b, fit, start, p, raw, resid, level, resamples, seed):
 
 
 def _wald(jac, resid, informative, p, level):
-    """Wald intervals p ± z se, se from s² (JᵀJ)⁻¹ with s² = SSR / (m − 4) over the m informative
-    weeks; clipped to the bounds."""
+    """Wald intervals p ± z se, clipped to the bounds.
+
+    se from s² (JᵀJ)⁻¹ with s² = SSR / (m − 4) over the m informative weeks.
+    """
     k = jac.shape[1]
     s2 = float(resid @ resid) / max(informative - k, 1)
     cov = s2 * np.linalg.pinv(jac.T @ jac)

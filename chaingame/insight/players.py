@@ -30,6 +30,7 @@ class NoisySterman(Sterman):
     bounds: ClassVar = {**Sterman.bounds, "noise": dict(low=0), "seed": dict(low=0, integer=True)}
 
     def decide(self, obs, memory):
+        """O_t = max(0, round(L̂_t + α_S (S' − S_t − β SL_t) + ε_t)), rounded half up."""
         if "expected" not in memory:
             start = obs.incoming if self.expected is None else self.expected
             memory["expected"] = np.full(obs.incoming.shape, start, dtype=float)

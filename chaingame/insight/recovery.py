@@ -15,10 +15,13 @@ RANGES = {"theta": (0.1, 0.9), "alpha_s": (0.1, 0.6), "beta": (0.05, 0.95), "s_p
 
 def recovery(scenario: str = "classic", draws: int = 40, *, firm: str = "wholesaler", noise: float = 1.0,
              seed: int = 0, level: float = 0.9, method: str = "bootstrap") -> pd.DataFrame:
-    """Simulate ``draws`` players at ``firm`` with random (θ, α_S, β, S') from :data:`RANGES` and
-    ordering noise N(0, ``noise``²) (:class:`NoisySterman`; the other firms play the scenario's
-    rules), fit each player's orders and return one row per draw: true and fitted parameters,
-    interval bounds and whether the interval covers the truth (``covered_<param>``)."""
+    """Simulate ``draws`` players at ``firm`` with known parameters, fit them, and compare.
+
+    The players have random (θ, α_S, β, S') from :data:`RANGES` and ordering noise N(0, ``noise``²)
+    (:class:`NoisySterman`; the other firms play the scenario's rules). Each player's orders are fitted; one row
+    per draw gives true and fitted parameters, interval bounds and whether the interval covers the truth
+    (``covered_<param>``).
+    """
     from ..model import ChainModel  # Mesa loads when a study runs
 
     rng = np.random.default_rng(seed)

@@ -40,6 +40,7 @@ class Record:
 
     @property
     def weeks(self) -> int:
+        """W, the weeks played."""
         return len(self.orders)
 
     @classmethod
@@ -83,9 +84,10 @@ class Record:
 
 
 def record(source: Any, scenario: Any = None, replication: int | None = None) -> Record:
-    """The :class:`Record` of a game: a :class:`~chaingame.model.ChainModel` that has played, a
-    :class:`Record`, or a tidy history (``ChainModel.history()`` or ``simulate(..., history=True)``
-    rows) together with its ``scenario``.
+    """The :class:`Record` of a game.
+
+    The game is a :class:`~chaingame.model.ChainModel` that has played, a :class:`Record`, or a tidy history
+    (``ChainModel.history()`` or ``simulate(..., history=True)`` rows) together with its ``scenario``.
 
     Demand is read from the retailers' ``customer_demand`` column, so a bare history needs its
     scenario but not its seed. A history of several replications needs ``replication``.

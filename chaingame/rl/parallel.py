@@ -42,12 +42,18 @@ class ChainParallelEnv(ParallelEnv):
         self.engine: Engine | None = None
 
     def observation_space(self, agent: str):
+        """The observation space of ``agent`` (its firm's flat observation)."""
         return self.observation_spaces[agent]
 
     def action_space(self, agent: str):
+        """The action space of ``agent``: its order, and for a producer its capacity target."""
         return self.action_spaces[agent]
 
     def reset(self, seed: int | None = None, options: dict | None = None):
+        """Start an episode: the next replication of the seed (replication 0 of a new ``seed``).
+
+        Returns every agent's first observation and info (week, seed, replication).
+        """
         if seed is not None:
             self._seed, self._next = check_seed(seed), 0
         self.replication, self._next = self._next, self._next + 1
@@ -57,6 +63,11 @@ class ChainParallelEnv(ParallelEnv):
         return self._observations(), {a: self._info() for a in self.agents}
 
     def step(self, actions: dict):
+        """Play one week with every agent's action; return PettingZoo's five dicts by agent.
+
+        They are (observations, rewards, terminations, truncations, infos). The reward is minus each firm's
+        weekly cost ($), or its profit ($) with ``reward="profit"``.
+        """
         if not self.agents:
             raise ScenarioError("step", "the episode is over or not begun (allowed: step after reset)")
         missing = [a for a in self.agents if a not in actions]

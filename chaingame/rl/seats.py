@@ -48,8 +48,10 @@ def _entries(obs: Observation) -> Iterator[tuple[str, np.ndarray]]:
 
 
 def observation_names(scenario: Scenario, firm: int) -> tuple[str, ...]:
-    """The names of the entries of firm ``firm``'s flat observation, in order (from its week-1 observation:
-    what an observation shows depends on the scenario, not on the week)."""
+    """The names of the entries of firm ``firm``'s flat observation, in order.
+
+    Read from its week-1 observation: what an observation shows depends on the scenario, not on the week.
+    """
     return tuple(name for name, _ in _entries(Engine(scenario).begin_week()[firm]))
 
 
@@ -75,6 +77,7 @@ def check_policies(scenario: Scenario, firm: str, policies) -> None:
 
 
 def reward_kind(reward: str) -> str:
+    """The reward's name checked: ``"cost"`` or ``"profit"`` (:data:`REWARDS`)."""
     return choice(reward, "reward", REWARDS)
 
 
@@ -105,9 +108,11 @@ class Seats:
         self.done = False  # the horizon's last week is played
 
     def play(self, actions: dict[int, np.ndarray], out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-        """End the week with the learners' ``actions`` ((R, 1) or (R, 2) each, by firm index) and the
-        others' rules; return the week's record (``out`` as in :meth:`Engine.end_week`) and begin the
-        next week unless the run is over."""
+        """End the week with the learners' ``actions`` and the others' rules; return the week's record.
+
+        ``actions`` are (R, 1) or (R, 2) each, by firm index; ``out`` is as in :meth:`Engine.end_week`. The next
+        week begins unless the run is over.
+        """
         eng, obs = self.engine, self.observations
         F, R = len(obs), eng.replications
         orders = np.empty((F, R))

@@ -67,6 +67,10 @@ class ChainEnv(gym.Env):
         self.books: dict[str, np.ndarray] | None = None  # the last week's record, (F, 1) per column
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        """Start an episode: the next replication of the seed (replication 0 of a new ``seed``).
+
+        Returns the first observation and the info (week, seed, replication).
+        """
         super().reset(seed=seed)
         if seed is not None:
             self._seed, self._next = check_seed(seed), 0
@@ -77,6 +81,11 @@ class ChainEnv(gym.Env):
         return self._observation(), self._info()
 
     def step(self, action):
+        """Play one week with the firm's ``action``; return Gymnasium's step tuple.
+
+        That is (observation, reward, terminated, truncated, info). The reward is minus the firm's weekly cost
+        ($), or its profit ($) with ``reward="profit"``.
+        """
         if self.engine is None or self.seats.done:
             raise ScenarioError("step", "the episode is over or not begun (allowed: step after reset)")
         a = st.as_actions(action, self.action_space.shape[0], 1)

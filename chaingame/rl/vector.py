@@ -63,6 +63,10 @@ class ChainVectorEnv(VectorEnv):
         self._autoreset = False
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        """Start R episodes: replications 0..R-1 of a new ``seed``, else the next R replications.
+
+        Returns the (R, n) first observations and an empty info.
+        """
         if seed is not None and not isinstance(seed, int | np.integer):
             raise ScenarioError("seed", f"{seed!r} is not one whole number (allowed: an int; "
                                         "the replications of one seed run side by side)")
@@ -81,6 +85,10 @@ class ChainVectorEnv(VectorEnv):
         return st.flat(self.seats.observations[self.index])
 
     def step(self, actions):
+        """Play one week of every replication with ``actions`` (R, 1) or (R, 2); autoreset on the next step.
+
+        Returns Gymnasium's (observations, rewards, terminations, truncations, infos), each (R, ...).
+        """
         R = self.num_envs
         if self.engine is None:
             raise ScenarioError("step", "the environment is not reset (allowed: step after reset)")

@@ -41,6 +41,7 @@ class Chunk:
 
     @property
     def runs(self) -> int:
+        """The runs (combination, replication) in the chunk."""
         return sum(stop - start for _, start, stop in self.batches)
 
 
@@ -65,14 +66,17 @@ def plan(sweep: Sweep, chunk: int | None = None) -> list[Chunk]:
 
 
 def default_batch(scenario: Scenario, replications: int) -> int:
-    """Replications per array run unless the sweep says: :data:`DEFAULT_BATCH`, fewer for long or
-    wide chains (the weekly columns a run keeps for its figures, weeks x firms x replications,
-    stay under :data:`BATCH_HISTORY`), never more than the sweep's replications."""
+    """Replications per array run unless the sweep says.
+
+    :data:`DEFAULT_BATCH`, fewer for long or wide chains (the weekly columns a run keeps for its figures, weeks
+    x firms x replications, stay under :data:`BATCH_HISTORY`), never more than the sweep's replications.
+    """
     per_replication = scenario.weeks * len(scenario.firms) * len(WEEKLY) * 8
     return max(1, min(replications, DEFAULT_BATCH, BATCH_HISTORY // per_replication))
 
 
 def default_chunk(sweep: Sweep) -> int:
+    """The default chunk size: about :data:`CHUNKS_WANTED` chunks, never less than one batch."""
     return max(sweep.batch, math.ceil(sweep.runs / CHUNKS_WANTED))
 
 

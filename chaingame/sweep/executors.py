@@ -40,6 +40,7 @@ class SerialExecutor(Executor):
     """Runs each task in the calling process when it is submitted (``workers=1``)."""
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
+        """Run ``fn(*args, **kwargs)`` now; return a finished future holding its result or exception."""
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -199,8 +200,11 @@ def dask_executor(address: str, label: str = "cluster") -> Iterator[Pool]:
 
 
 def _reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Check a scheduler address before Dask does: ValueError when it is not ``[tcp:// or tls://]host:port``,
-    OSError (within ``timeout``) when nothing listens there; Dask would wait longer, and fail with a traceback."""
+    """Check a scheduler address before Dask does (Dask would wait longer, and fail with a traceback).
+
+    Raises ValueError when it is not ``[tcp:// or tls://]host:port``, OSError (within ``timeout``) when nothing
+    listens there.
+    """
     scheme, _, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")
     if scheme not in ("", "tcp", "tls") or not host or not port.isdigit() or not 0 < int(port) < 65536:

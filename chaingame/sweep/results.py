@@ -47,6 +47,7 @@ def parameters_of(df: pd.DataFrame) -> list[str]:
 
 
 def metrics_of(df: pd.DataFrame) -> list[str]:
+    """The metric columns of a results table, in table order."""
     return [c for c in df.columns if c in METRICS]
 
 

@@ -24,6 +24,7 @@ SIZE = (9.0, 4.2)  # inches: the class view's figures, at charts.DPI
 
 @solara.component
 def ClassPage():
+    """The class view page, ``/class?code=...``: the host key is the one this browser keeps."""
     code = query("code").strip().upper()
     stored, set_stored = solara.use_state(None)
     loaded, set_loaded = solara.use_state(False)
@@ -40,6 +41,7 @@ def ClassPage():
 
 @solara.component
 def ClassView(code: str, key: str | None):
+    """Every team's orders, the spread of fitted β, cost by role and the rounds, for the projector."""
     classroom = get_classroom()
 
     def stage():

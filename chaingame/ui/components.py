@@ -73,6 +73,7 @@ def fmt(x: Any, digits: int = 0) -> str:
 
 
 def money(x: Any) -> str:
+    """Dollars with cents and thousands separators, '-' for missing values."""
     return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"${x:,.2f}"
 
 
@@ -87,13 +88,16 @@ def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int 
 
 @solara.component
 def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, name: str = ""):
+    """A table of escaped cells (:func:`table_html`), scrolling sideways; ``name`` is its ``data-testid``."""
     solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), classes=["cg-scroll"],
                 attributes={"data-testid": name} if name else None)
 
 
 def figure_html(label: str, value: str, note: str = "", name: str = "") -> str:
-    """One number of the books as HTML: label, value, a short note (one widget holds them all: fewer
-    widgets make each week's re-render cheaper)."""
+    """One number of the books as HTML: label, value, a short note.
+
+    One widget holds them all: fewer widgets make each week's re-render cheaper.
+    """
     test = f' data-testid="{html.escape(name)}"' if name else ""
     return (f'<div class="cg-fig"{test}><div class="k">{html.escape(label)}</div>'
             f'<div class="v">{html.escape(value)}</div><div class="n">{html.escape(note)}</div></div>')
@@ -107,6 +111,7 @@ def Heading(text: str, level: int = 2):
 
 @solara.component
 def Error(message: str | None):
+    """The service's one-line refusal as an alert (nothing if ``message`` is None or empty)."""
     if message:
         solara.HTML(tag="div", classes=["cg-error"], unsafe_innerHTML=html.escape(message),
                     attributes={"role": "alert", "data-testid": "error"})

@@ -26,6 +26,7 @@ from .routes import DEBRIEF, query
 
 @solara.component
 def DebriefPage():
+    """The debrief page, ``/debrief?code=...``: asks for a code if none is given."""
     code = query("code").strip().upper()
     stored, set_stored = solara.use_state(None)
     loaded, set_loaded = solara.use_state(False)
@@ -46,6 +47,7 @@ def DebriefPage():
 
 @solara.component
 def Debrief(code: str, key: str | None):
+    """A session's debrief, followed live; with the host key ``key`` it shows while the game is still on."""
     classroom = get_classroom()
 
     def stage():
@@ -77,6 +79,7 @@ def Debrief(code: str, key: str | None):
 
 @solara.component
 def Results(data, version):
+    """Leaderboard, cost, order and stock figures, rankings within each role and the bots' chain."""
     teams = [int(t) for t in data.teams["team"]]
     team, set_team = solara.use_state(int(data.teams["team"].iloc[0]))
     team = team if team in teams else teams[0]

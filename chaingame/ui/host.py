@@ -52,6 +52,10 @@ def number_or_text(text: str):
 
 @solara.component
 def HostPage():
+    """The host page, ``/host``: create a session, or run one (``?code=...``) with its host key.
+
+    The browser keeps the host keys of its sessions; a host link's ``#key=...`` fragment adds one.
+    """
     code = query("code").strip().upper()
     stored, set_stored = solara.use_state(None)
     loaded, set_loaded = solara.use_state(False)
@@ -103,6 +107,7 @@ def HostPage():
 
 @solara.component
 def HostLink(code: str, key: str, origin: str, on_close):
+    """The host link of a new session, shown once (it holds the host key)."""
     link = f"{origin}{HOST.url(code=code)}#key={key}"
     with solara.Card("Your host link — shown only now", style="max-width: 900px; background: #fff8e1"):
         solara.Text("This browser remembers it. To run the session from another device, keep this link "
@@ -113,6 +118,7 @@ def HostLink(code: str, key: str, origin: str, on_close):
 
 @solara.component
 def AskKey(code: str, on_key):
+    """Ask for the host key of session ``code``; ``on_key(key)`` receives what is typed."""
     key, set_key = solara.use_state("")
     Heading(f"Session {code}", 2)
     solara.Text("This browser does not hold the host key of this session. Open the host link you kept "
@@ -123,6 +129,7 @@ def AskKey(code: str, on_key):
 
 @solara.component
 def CreateForm(on_created):
+    """The form that creates a session; ``on_created(ticket)`` receives the new session's ticket (code and host key)."""
     from ..scenario import bundled
 
     classroom = get_classroom()
@@ -207,6 +214,7 @@ def CreateForm(on_created):
 
 @functools.lru_cache(maxsize=64)
 def qr_svg(link: str) -> str:
+    """The QR code of ``link`` as SVG text (cached: the join link of a session does not change)."""
     import segno
 
     buf = io.BytesIO()
@@ -216,6 +224,7 @@ def qr_svg(link: str) -> str:
 
 @solara.component
 def Dashboard(code: str, key: str, origin: str, on_forget):
+    """A session's live dashboard: join code and QR, start/pause/resume/end, and a card per team."""
     classroom = get_classroom()
     acted, set_acted = solara.use_state(0)  # the host's own actions show at once, not after HOST_DELAY
     view, error = use_live(code, lambda: classroom.host_view(code, key), [code, key, acted], delay=HOST_DELAY)
@@ -277,6 +286,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
 
 @solara.component
 def TeamCard(team, status: Status, act, classroom):
+    """One team's card: its week, cost so far, who is awaited, its timer and the host's seat actions."""
     where = "done" if team.done else f"week {team.week}"
     waiting = ", ".join(team.waiting) if team.waiting else "nobody"
     with solara.Card(style="margin: 0", classes=[f"cg-team-{team.team}"]):
@@ -326,8 +336,11 @@ def round_changes(text: str) -> dict:
 
 @solara.component
 def NextRound(code: str, key: str, current: int, on_started):
-    """Start the next round with the same teams and seats: the information mode, the bots, any
-    dotted-path change of the scenario, and (unless asked) the same customer demand."""
+    """Start the next round with the same teams and seats.
+
+    The host picks the information mode, the bots and any dotted-path change of the scenario; the
+    customer demand stays the same unless asked.
+    """
     classroom = get_classroom()
     information, set_information = solara.use_state("as before")
     rule, set_rule = solara.use_state("as before")

@@ -32,6 +32,9 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
     comparison, not a render.
 
     Args:
+        code: the session's join code (None or empty: read once, subscribe to nothing).
+        read: returns the snapshot the page shows, e.g. a call of the service; run through ``attempt``.
+        deps: read again at once when these change (the page's own inputs, like hook dependencies).
         shown: the part of a snapshot the page displays (default: all of it); a change elsewhere
             is kept for the next render but does not cause one.
         delay: seconds to gather changes before one update, off the notifying thread (the host's

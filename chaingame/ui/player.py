@@ -26,6 +26,7 @@ SEAT_KEY = "chaingame.seat"  # browser storage key of the seat token
 
 @solara.component
 def PlayPage():
+    """The player page, ``/``: join a session, or play the seat this browser holds."""
     code = query("code")
     token, set_token = solara.use_state(None)
     loaded, set_loaded = solara.use_state(False)
@@ -86,6 +87,7 @@ def shown_of_seat(view):
 
 @solara.component
 def Seat(token: str, on_leave):
+    """The seat of ``token``, followed live with its team; offers to join again once it is released."""
     classroom = get_classroom()
     ticket, ticket_error = solara.use_memo(lambda: attempt(classroom.resume, token), [token])
     view, error = use_live(ticket.code if ticket else None, lambda: classroom.seat_view(token), [token],
@@ -116,6 +118,7 @@ def SeatPage(view, token: str):
 
 @solara.component
 def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int | None):
+    """The seat's heading: team, firm (and role), player, session, and the week (of ``weeks``, unless hidden)."""
     who = f"Team {team} · {firm}" + (f" ({role})" if role != firm else "")
     with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
         solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"})
@@ -205,6 +208,7 @@ def OrderForm(view, token: str):
 
 @solara.component
 def CapacityField(capacity: str, set_capacity, submit, disabled: bool):
+    """The capacity target field; Enter submits."""
     field = solara.v.TextField(label="Capacity target (units/week)", v_model=capacity, on_v_model=set_capacity,
                                hint="empty: keep the current capacity", persistent_hint=True, class_="cg-capacity",
                                style_="max-width: 240px", disabled=disabled)
@@ -243,6 +247,7 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool):
 
 @solara.component
 def History(history):
+    """The seat's past weeks as a table, latest first."""
     rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
              fmt(w.on_order), fmt(w.order) + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost))
             for w in reversed(history)]
@@ -254,6 +259,7 @@ def History(history):
 
 @solara.component
 def Chart(history):
+    """The seat's incoming orders, own orders, inventory and backlog per week, as an SVG chart."""
     weeks = [w.week for w in history]
     svg = svg_lines(weeks, {"incoming orders": [w.incoming for w in history],
                             "your orders": [w.order for w in history],

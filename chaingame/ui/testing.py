@@ -53,18 +53,22 @@ class Tab:
         self.context.__exit__(*exc)
 
     def testid(self, name: str) -> list:
+        """The HTML widgets whose ``data-testid`` attribute is ``name``."""
         with self.context:
             return [w for w in self.rc.find(HTML).widgets if (w.attributes or {}).get("data-testid") == name]
 
     def text(self, name: str) -> str:
+        """The HTML of the one element with ``data-testid`` ``name`` (an AssertionError if not exactly one)."""
         found = self.testid(name)
         assert len(found) == 1, f"{len(found)} elements with data-testid={name!r} on {self.path}"
         return found[0].unsafe_innerHTML or ""
 
     def has(self, name: str) -> bool:
+        """Whether the page shows an element with ``data-testid`` ``name``."""
         return bool(self.testid(name))
 
     def stored(self) -> str | None:
+        """The value in the tab's browser storage widget (None: nothing stored)."""
         with self.context:
             return self.rc.find(BrowserStore).widget.value
 
@@ -74,6 +78,11 @@ class Tab:
             return json.dumps([w.get_state() for w in list(self.context.widgets.values())], default=str)
 
     def wait(self, condition, what: str, timeout: float = WAIT):
+        """Poll ``condition()`` in the tab's kernel until it is true, else fail after ``timeout`` s.
+
+        While the page is still updating, an AssertionError, ValueError or KeyError from ``condition``
+        counts as "not yet"; ``what`` names the awaited state in the timeout message.
+        """
         deadline = time.monotonic() + timeout
         while True:
             with self.context:
@@ -87,19 +96,23 @@ class Tab:
             time.sleep(0.01)
 
     def wait_text(self, name: str, part: str, timeout: float = WAIT):
+        """Wait until an element with ``data-testid`` ``name`` contains the text ``part``."""
         self.wait(lambda: any(part in (w.unsafe_innerHTML or "") for w in self.testid(name)),
                   f"{part!r} in [data-testid={name}]", timeout)
 
     # acting ---------------------------------------------------------------------------------------
     def fill(self, label: str, value: str):
+        """Type ``value`` into the text field labelled ``label``."""
         with self.context:
             self.rc.find(v.TextField, label=label).widget.v_model = value
 
     def fill_area(self, label: str, value: str):
+        """Type ``value`` into the text area labelled ``label``."""
         with self.context:
             self.rc.find(v.Textarea, label=label).widget.v_model = value
 
     def click(self, label: str):
+        """Click the button labelled ``label`` (an AssertionError if it is disabled)."""
         with self.context:
             button = self.rc.find(v.Btn, children=[label]).widget
             assert not button.disabled, f"the button {label!r} on {self.path} is disabled"
@@ -112,10 +125,12 @@ class Tab:
                     if b.children and isinstance(b.children[0], str) and (disabled or not b.disabled)]
 
     def select(self, label: str, value):
+        """Choose ``value`` in the select labelled ``label``."""
         with self.context:
             self.rc.find(v.Select, label=label).widget.v_model = value
 
     def close(self):
+        """Unmount the page and close the tab's kernel."""
         with self.context:
             self.rc.close()
         self.context.close()

@@ -27,6 +27,10 @@ def command(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Make sure the browser files are present, then replace this process by ``solara run`` on the view.
+
+    Returns 2 (after a one-line error) when the browser files cannot be provisioned.
+    """
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no usage reports to Solara's tracker
     from chaingame import webassets
 

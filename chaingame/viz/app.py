@@ -21,6 +21,7 @@ PLAY_INTERVAL = 150  # ms between weeks while playing (plus ~0.3 s to redraw the
 
 @solara.component
 def Page():
+    """The researcher view: Mesa's SolaraViz (starting on the classic scenario) above the four-view dashboard."""
     first = solara.use_memo(lambda: ViewModel("classic"), [])
     model = solara.use_reactive(first)  # SolaraViz's Reset replaces model.value
     SolaraViz(model, components=[], model_params=model_params("classic"), name="chaingame: researcher view",

@@ -1,4 +1,4 @@
-"""Bullwhip under AR(1) demand D_t = μ + ρ(D_{t−1} − μ) + ε_t (/work/shared/reference/bullwhip.md):
+"""Bullwhip under AR(1) demand D_t = μ + ρ(D_{t−1} − μ) + ε_t, the published ratios:
 
 - Chen, Drezner, Ryan & Simchi-Levi (2000), Management Science 46(3): 436-443: a p-period moving
   average order-up-to level, z = 0: Var(q)/Var(D) = 1 + (2L/p + 2L²/p²)(1 − ρ^p), exact;

@@ -1,8 +1,8 @@
 """Chen, Drezner, Ryan & Simchi-Levi (2000), "Quantifying the bullwhip effect in a simple supply chain:
 the impact of forecasting, lead times, and information", Management Science 46(3): 436-443; and
 Chen, Ryan & Simchi-Levi (2000), "The impact of exponential smoothing forecasts on the bullwhip
-effect", Naval Research Logistics 47(4): 269-286. Formulas as summarised in
-/work/shared/reference/bullwhip.md.
+effect", Naval Research Logistics 47(4): 269-286. Each formula is quoted, with its paper, where
+the test computes it.
 
 Conventions that make the engine's numbers the papers' numbers:
 
@@ -16,7 +16,8 @@ Conventions that make the engine's numbers the papers' numbers:
   variance unchanged.
 - L, the weeks of demand the order-up-to level covers, is order_delay + shipping_delay of the
   firm's supply link (chain.py); with order_delay = 1 that is "one more than the shipping delay"
-  (bullwhip.md). ``test_lead_time_convention_zero_mean_net_stock`` checks it on the physics.
+  (Chen et al.'s L when the level covers the lead time plus a review period).
+  ``test_lead_time_convention_zero_mean_net_stock`` checks it on the physics.
 - Var(q)/Var(D) is measured on one long run after a burn-in, with Var(D) the sample variance of
   the same weeks of customer demand (the common draws cancel much of the sampling error).
   Tolerance 2% relative; run lengths keep the standard deviation of the sampling error at or below
@@ -144,8 +145,9 @@ def test_one_stage_moving_average(one_stage, firm):
 
 @pytest.mark.parametrize("firm", list(MA_CASES) + list(ES_CASES))
 def test_lead_time_convention_zero_mean_net_stock(one_stage, firm):
-    """The L of the formulas is order_delay + shipping_delay (bullwhip.md: with order_delay = 1,
-    "one more than the shipping delay"). Net stock at the end of week t + L is y_t minus the demand
+    """The L of the formulas is order_delay + shipping_delay (with order_delay = 1,
+    "one more than the shipping delay", as in Chen et al. when the level covers a review period too).
+    Net stock at the end of week t + L is y_t minus the demand
     of weeks t+1 .. t+L, so with z = 0 it averages 0 when the level y_t = L·μ̂_t covers exactly the
     weeks the physics makes it cover; an L off by one week would show as ±MEAN."""
     g = one_stage[one_stage.firm == firm]

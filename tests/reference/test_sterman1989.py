@@ -39,7 +39,10 @@ BEHAVIOURAL = Sterman(theta=0.36, alpha_s=0.26, beta=0.34, s_prime=17)  # the su
 
 
 def test_the_classic_scenario_plays_the_behavioural_rule():
-    """The bundled classic board's rule is the estimated one, at every firm (sterman1989.md)."""
+    """The bundled classic board's rule is the estimated one, at every firm.
+
+    Sterman (1989): the mean estimates over 44 subjects.
+    """
     sc = cg.load_scenario("classic")
     assert {f.id: f.policy for f in sc.firms} == dict.fromkeys(FIRMS, BEHAVIOURAL)
 
