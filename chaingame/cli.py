@@ -7,6 +7,7 @@ allowed; nothing is written before the input has been checked.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import json
 import math
@@ -374,6 +375,130 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def _rule(text: str):
+    """``FIRM=RULE[:KEY=VALUE,...]`` of ``--rule``, as (firm, rule name, parameters)."""
+    if "=" not in text:
+        raise ScenarioError("--rule", f'"{text}" is not FIRM=RULE[:KEY=VALUE,...] (e.g. retailer=sterman:beta=1)')
+    firm, spec = (part.strip() for part in text.split("=", 1))
+    name, _, rest = spec.partition(":")
+    params = {}
+    for pair in filter(None, (p.strip() for p in rest.split(","))):
+        if "=" not in pair:
+            raise ScenarioError(f"--rule {firm}", f'"{pair}" is not KEY=VALUE (e.g. theta=0)')
+        key, value = pair.split("=", 1)
+        params[key.strip()] = _value(value.strip())
+    return firm, name.strip(), params
+
+
+def _replay_policies(rec, rules: list[str]) -> dict:
+    """The firms' rules of --rule, by firm.
+
+    Each is a rule of chaingame.policies by name, "benchmark" (Sterman's benchmark rule) or "fitted"
+    (the firm's own fitted rule), with KEY=VALUE parameters.
+    """
+    from . import policies as pol
+    from .insight import benchmark_rules, fit_sterman, replay
+
+    sc = rec.scenario
+    out = {}
+    for text in rules or []:
+        firm, name, params = _rule(text)
+        where = f"--rule {firm}"
+        if firm not in sc.firm_ids:
+            raise ScenarioError("--rule", f'"{firm}" is not a firm of {sc.name} (firms: {", ".join(sc.firm_ids)})')
+        if name == "benchmark":
+            rule = benchmark_rules(sc)[firm]
+            out[firm] = dataclasses.replace(rule, **params) if params else rule
+        elif name == "fitted":
+            fit = fit_sterman(replay(rec), firm, scenario=sc, method="jacobian")
+            if not fit.identified:
+                raise ScenarioError(where, f"fitted: {firm}'s orders do not pin down a rule ({'; '.join(fit.reasons)})")
+            unknown = sorted(set(params) - set(fit.params))
+            if unknown:
+                raise ScenarioError(where, f'"{unknown[0]}" is not a parameter of the fitted rule (allowed: '
+                                           f"{', '.join(fit.params)})")
+            out[firm] = fit.policy(**{k: float(v) for k, v in params.items()})
+        else:
+            choices = ("benchmark", "fitted", *pol.ORDER_RULES)
+            if name not in pol.ORDER_RULES:
+                raise ScenarioError(where, f'"{name}" is not a rule (allowed: {", ".join(choices)})')
+            out[firm] = pol.from_table({"rule": name, **params}, where, pol.ORDER_RULES, lead_time=sc.lead_time(firm))
+    return out
+
+
+def _replay_source(args):
+    """The Record of the replay's SOURCE: a classroom database, a session export or a run's output."""
+    import pandas as pd
+
+    from .insight import record
+
+    src = Path(args.source)
+    if src.is_dir():
+        history, summary = src / "history.csv", src / "summary.json"
+        if not history.is_file():
+            raise ScenarioError("SOURCE", f'"{src}" has no history.csv (allowed: a folder `chaingame run` wrote)')
+        scenario = args.scenario
+        if scenario is None:
+            if not summary.is_file():
+                raise ScenarioError("--scenario", f'is missing (required: "{src}" has no summary.json naming it)')
+            info = json.loads(summary.read_text())
+            scenario = info.get("scenario_table") or info["scenario"]
+        return record(pd.read_csv(history), _scenario(scenario))
+    if not src.is_file():
+        raise ScenarioError("SOURCE", f'"{src}" is not a file or folder (allowed: a classroom database, a session '
+                                      "export .csv/.parquet, or a folder `chaingame run` wrote)")
+    if src.suffix.lower() in (".csv", ".parquet"):
+        from .classroom.records import export_record
+
+        if args.scenario is None:
+            raise ScenarioError("--scenario", "is missing (required with an export: the session's scenario)")
+        table = pd.read_csv(src) if src.suffix.lower() == ".csv" else pd.read_parquet(src)
+        return export_record(table, _scenario(args.scenario), args.team)
+    from .classroom.errors import ClassroomError
+    from .classroom.records import session_record
+
+    try:
+        return session_record(src, args.session, 1 if args.team is None else args.team)
+    except ClassroomError as e:  # not a classroom database
+        raise ScenarioError(e.field, str(e).removeprefix(f"{e.field}: ")) from None
+
+
+def _scenario(source):
+    from .scenario import from_table, load_scenario
+
+    return from_table(source) if isinstance(source, dict) else load_scenario(source)
+
+
+def cmd_replay(args) -> int:
+    """``chaingame replay``: a recorded game replayed on its customer demand, some firms on other rules."""
+    from .insight import costs, replay
+
+    rec = _replay_source(args)
+    policies = _replay_policies(rec, args.rule)
+    out = Path(args.out or Path("chaingame-runs") / f"{rec.scenario.name}-replay")
+    if out.exists() and not out.is_dir():
+        raise ScenarioError("--out", f'"{out}" is a file (allowed: a folder, created if missing)')
+    out.mkdir(parents=True, exist_ok=True)
+    recorded = costs(replay(rec))
+    replayed_history = replay(rec, policies)
+    replayed = costs(replayed_history)
+    print(f"{rec.scenario.name}: {rec.weeks} weeks replayed on the recorded customer demand")
+    for firm, rule in policies.items():
+        print(f"  {firm}: {rule}")
+    if not policies:
+        print("  every firm on its recorded orders")
+    header = f"{'firm':<14}{'recorded':>12}{'replayed':>12}{'change':>12}"
+    print("\n" + header + "\n" + "-" * len(header))
+    for firm in recorded.index:
+        print(f"{firm:<14}{recorded[firm]:>12.2f}{replayed[firm]:>12.2f}{replayed[firm] - recorded[firm]:>+12.2f}")
+    print("-" * len(header))
+    total, new = float(recorded.sum()), float(replayed.sum())
+    print(f"{'team':<14}{total:>12.2f}{new:>12.2f}{new - total:>+12.2f}")
+    replayed_history.to_csv(out / "history.csv", index=False)
+    print(f"\nwrote {out / 'history.csv'}")
+    return 0
+
+
 def _where(df, pairs: list[str] | None, params: list[str], results: Path):
     """The rows with each --where PARAM=VALUE, and those values."""
     fixed = {}
@@ -558,6 +683,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PATH", help="image file, .png, .pdf or .svg (default: RESULTS-METRIC.png)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("replay", help="replay a played or simulated game with some firms on another rule",
+                       description="Replay a game on its recorded customer demand: firms given a --rule decide by "
+                                   "it, every other firm places its recorded order. Print each firm's recorded and "
+                                   "replayed cost and write DIR/history.csv. With no --rule the replay gives back "
+                                   "the recorded history exactly.")
+    p.add_argument("source", metavar="SOURCE",
+                   help="a classroom database (.sqlite3), a session export (.csv or .parquet, with --scenario) or "
+                        "a folder `chaingame run` wrote")
+    p.add_argument("--rule", action="append", metavar="FIRM=RULE[:KEY=VALUE,...]",
+                   help="give FIRM another rule (repeatable): a rule of chaingame.policies with its parameters, "
+                        "e.g. retailer=sterman:theta=0,alpha_s=1,beta=1,s_prime=28 or wholesaler=base_stock:level=30; "
+                        "retailer=benchmark (Sterman's benchmark rule); retailer=fitted:beta=1 (the firm's own "
+                        "fitted rule, here counting all its supply line)")
+    p.add_argument("--session", metavar="CODE", help="the session of a database (default: its only session)")
+    p.add_argument("--team", type=int, metavar="N", help="the team of a session (default: team 1, or the export's "
+                                                         "only team)")
+    p.add_argument("--scenario", metavar="SCENARIO",
+                   help="the game's scenario (required with an export; default: the run's or the session's)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: chaingame-runs/<scenario name>-replay)")
+    p.set_defaults(func=cmd_replay)
     return parser
 
 

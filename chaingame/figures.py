@@ -9,7 +9,10 @@ plot), the researcher view (:mod:`chaingame.viz.components`) and the classroom d
 - :func:`stock_figure`: inventory on hand and backlog per firm;
 - :func:`cost_figure`: cost per firm, or per chain stacked by firm when comparing chains;
 - :func:`run_figure`: orders, inventory and backlog stacked in one figure (``chaingame run``);
-- :func:`sweep_figure`: a metric against a swept parameter, mean and confidence interval per firm.
+- :func:`sweep_figure`: a metric against a swept parameter, mean and confidence interval per firm;
+- :func:`class_orders_figure`: every team's orders in one chart, a panel per firm (the class view);
+- :func:`beta_figure`: the spread of the fitted supply-line weight β across a class, per round;
+- :func:`role_cost_figure`: cost by role across teams and rounds.
 
 Figures are built without pyplot (no process-wide state, no backend chosen), so a web server may
 draw them from several threads; matplotlib itself loads on the first figure, not on import.
@@ -242,6 +245,107 @@ def sweep_figure(summary: pd.DataFrame, x: str, y: str, title: str = "", level: 
     if several or by:
         ax.legend(fontsize=8, title="firm" if several and not by else None, title_fontsize=8)
     ax.set_title(title or f"{y} against {x}", fontsize=10)
+    return fig
+
+
+def class_orders_figure(teams: Mapping[str, pd.DataFrame], horizon: int = 0, title: str = "",
+                        size: tuple[float, float] | None = None) -> Figure:
+    """Every team's orders placed, one panel per firm, a line per team, end-customer demand dashed.
+
+    Args:
+        teams: one chain's tidy history per name (e.g. ``{"team 1": ..., "team 2": ...}``).
+        horizon: the weeks of the game (x axis 1..horizon; default: the weeks played).
+        title: the figure's title.
+        size: width and height in inches (default: two rows of two panels).
+    """
+    panels = _panels(teams)
+    firms = list(dict.fromkeys(f for h in panels.values() for f in h["firm"]))
+    cols = 2 if len(firms) > 1 else 1
+    rows = max(1, -(-len(firms) // cols))
+    fig, axes = _figure(rows, cols, size or (9.0, 2.4 * rows + 0.8), title or "Orders placed, every team")
+    for k, ax in enumerate(axes.ravel()):
+        if k >= len(firms):
+            ax.set_visible(False)
+            continue
+        firm = firms[k]
+        demand_drawn = False
+        for i, (name, h) in enumerate(panels.items()):
+            rows_f = h[h["firm"] == firm].sort_values("week")
+            if rows_f.empty:
+                continue
+            if not demand_drawn:
+                demand = end_customer_demand(h)
+                _steps(ax, demand.index, demand.to_numpy(float), color="black", ls="--", lw=1.5,
+                       label="end-customer demand")
+                demand_drawn = True
+            _steps(ax, rows_f["week"].to_numpy(), rows_f["order_placed"].to_numpy(float), lw=1.3,
+                   color=f"C{i % 10}", label=name)
+        ax.set_title(firm, fontsize=9, loc="left")
+        _week_axis(ax, horizon)
+        if k == 0:
+            ax.legend(fontsize=7, loc="upper left")
+        if not demand_drawn:
+            _empty(ax)
+    return fig
+
+
+def beta_figure(betas: Mapping[str, list[float]], title: str = "",
+                size: tuple[float, float] | None = None) -> Figure:
+    """The fitted supply-line weight β of every seat, one column of dots per group (e.g. per round).
+
+    Beside them, Sterman's (1989) subjects' mean (0.34) and the benchmark, which counts all of it (1).
+
+    Args:
+        betas: ``{group name: [β of each identified seat]}``.
+        title: the figure's title.
+        size: width and height in inches (default: :data:`PANEL`).
+    """
+    fig, axes = _figure(1, 1, size or PANEL, title or "Share of the supply line counted (fitted β)", weeks=False)
+    ax = axes[0][0]
+    names = list(betas)
+    if not any(len(v) for v in betas.values()):
+        _empty(ax)
+        return fig
+    rng = np.random.default_rng(0)  # a fixed jitter: the same figure every time
+    for i, name in enumerate(names):
+        values = np.asarray(betas[name], float)
+        ax.scatter(i + rng.uniform(-0.12, 0.12, len(values)), values, color=f"C{i % 10}", s=24, zorder=3)
+        if len(values):
+            ax.hlines(np.median(values), i - 0.25, i + 0.25, color="0.2", lw=2)
+    ax.axhline(0.34, color="C3", ls="--", lw=1, label="Sterman's subjects (0.34)")
+    ax.axhline(1.0, color="C2", ls=":", lw=1, label="benchmark (1)")
+    ax.set_xticks(range(len(names)), names)
+    ax.set_ylim(-0.05, 1.1)
+    ax.set_ylabel("β")
+    ax.legend(fontsize=7, loc="center right")
+    return fig
+
+
+def role_cost_figure(costs: pd.DataFrame, title: str = "", size: tuple[float, float] | None = None) -> Figure:
+    """Cost by role across teams: a group of bars per firm, a bar per team (and round).
+
+    Args:
+        costs: one row per (group, firm) with columns ``group`` (e.g. "round 1 · team 2"), ``firm``
+            and ``cost`` ($), firms in the scenario's order.
+        title: the figure's title.
+        size: width and height in inches (default: :data:`PANEL`).
+    """
+    fig, axes = _figure(1, 1, size or PANEL, title or "Cost by role across teams", weeks=False)
+    ax = axes[0][0]
+    if costs.empty:
+        _empty(ax)
+        return fig
+    firms = list(dict.fromkeys(costs["firm"]))
+    groups = list(dict.fromkeys(costs["group"]))
+    width = 0.8 / len(groups)
+    x = np.arange(len(firms))
+    for i, g in enumerate(groups):
+        rows = costs[costs["group"] == g].set_index("firm")["cost"].reindex(firms, fill_value=0.0)
+        ax.bar(x - 0.4 + width * (i + 0.5), rows.to_numpy(float), width, color=f"C{i % 10}", label=g)
+    ax.set_xticks(x, firms)
+    ax.set_ylabel("cost ($)")
+    ax.grid(False, axis="x")
+    ax.legend(fontsize=7, ncol=min(len(groups), 3))
     return fig
 
 

@@ -13,23 +13,29 @@ from .errors import AlreadySubmitted, ClassroomError, Forbidden, InputError, Not
 from .report import EXPORT_COLUMNS
 from .service import Classroom
 from .views import (
+    SHAPES,
     ChainRow,
     Debrief,
     HostTicket,
     HostView,
     JoinView,
+    RevealView,
+    RoundDemand,
     SeatDecision,
     SeatObservation,
+    SeatRule,
     SeatStatus,
     SeatTicket,
     SeatView,
     SeatWeek,
     Status,
+    TeamInsight,
     TeamStatus,
 )
 
 __all__ = [
-    "AlreadySubmitted", "ChainRow", "Classroom", "ClassroomError", "Debrief", "EXPORT_COLUMNS", "Forbidden",
-    "HostTicket", "HostView", "InputError", "JoinView", "NotFound", "SeatDecision", "SeatObservation",
-    "SeatStatus", "SeatTaken", "SeatTicket", "SeatView", "SeatWeek", "Status", "TeamStatus", "WrongWeek",
+    "SHAPES", "AlreadySubmitted", "ChainRow", "Classroom", "ClassroomError", "Debrief", "EXPORT_COLUMNS", "Forbidden",
+    "HostTicket", "HostView", "InputError", "JoinView", "NotFound", "RevealView", "RoundDemand", "SeatDecision",
+    "SeatObservation", "SeatRule", "SeatStatus", "SeatTaken", "SeatTicket", "SeatView", "SeatWeek", "Status",
+    "TeamInsight", "TeamStatus", "WrongWeek",
 ]

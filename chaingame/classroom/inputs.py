@@ -308,3 +308,16 @@ def join_code(value: Any) -> str:
     if not isinstance(value, str):
         raise NotFound("code", f"{show(value)} is not a session code")
     return encodable(value, "code", NotFound).replace(" ", "").replace("-", "").upper()
+
+
+def guesses(value: Any, high: float, most: int) -> tuple[float, ...]:
+    """The demand levels a player guessed: a list of numbers or text such as ``"4, 8"`` (may be empty)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [v for v in value.replace(";", ",").replace(" ", ",").split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)):
+        raise InputError("numbers", f"{show(value)} is not a list of numbers (allowed: e.g. \"4, 8\")")
+    if len(value) > most:
+        raise InputError("numbers", f"has {len(value)} numbers (allowed: at most {most})")
+    return tuple(quantity(v, "numbers", whole=False, low=0.0, high=high) for v in value)

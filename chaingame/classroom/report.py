@@ -1,31 +1,41 @@
 """The record of a session as tables: the tidy history (the export) and the debrief.
 
-The tidy history is the decision log joined with the replayed state: one row per (team, week,
-firm) of every week a team has played; the columns are documented in ``docs/classroom-data.md``.
+The tidy history is the decision log joined with the replayed state: one row per (round, team,
+week, firm) of every week a team has played; the columns are documented in ``docs/classroom-data.md``.
+
+The insight of a team's game (:func:`team_insight`: each seat's fitted rule, who paid for whose
+bullwhip, the best possible on this demand) is computed once per ended game, outside the
+session's lock, and kept here: every page that shows the debrief reads the same result.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from .. import metrics
+from .. import insight, metrics
 from ..batch import run_arrays, tidy
+from ..checks import ScenarioError
 from ..engine import COLUMNS
 from ..scenario import Scenario
 from .game import TeamGame
+from .records import team_record
+from .views import RoundDemand, SeatRule, TeamInsight
 
-KEYS = ("session", "team", "week", "firm", "role")
+KEYS = ("session", "round", "team", "week", "firm", "role")
 DECISION = ("decided_by", "reason", "player", "order", "capacity_target")
 TIMES = ("opened_at", "submitted_at", "response_seconds")
 EXPORT_COLUMNS = (*KEYS, *DECISION, *COLUMNS, *TIMES)
 
 
-def history(code: str, scenario: Scenario, teams: Mapping[int, TeamGame]) -> pd.DataFrame:
-    """Every played week of every team: keys, the decision, the engine's columns, the times."""
+def history(code: str, scenario: Scenario, teams: Mapping[int, TeamGame], round: int = 1) -> pd.DataFrame:
+    """Every played week of every team of a round: keys, the decision, the engine's columns, the times."""
     rows: dict[str, list] = {c: [] for c in EXPORT_COLUMNS}
     roles = {f.id: f.role for f in scenario.firms}
     for t in sorted(teams):
@@ -33,7 +43,7 @@ def history(code: str, scenario: Scenario, teams: Mapping[int, TeamGame]) -> pd.
         for week, (rec, decided, opened) in enumerate(zip(game.records, game.log, game.opened), start=1):
             for i, firm in enumerate(game.firms):
                 d = decided[firm]
-                for key, value in (("session", code), ("team", t), ("week", week), ("firm", firm),
+                for key, value in (("session", code), ("round", round), ("team", t), ("week", week), ("firm", firm),
                                    ("role", roles[firm]), ("decided_by", d.decided_by), ("reason", d.reason),
                                    ("player", d.player), ("order", d.order),
                                    ("capacity_target", np.nan if d.capacity is None else d.capacity),
@@ -44,7 +54,7 @@ def history(code: str, scenario: Scenario, teams: Mapping[int, TeamGame]) -> pd.
                 for c in COLUMNS:
                     rows[c].append(float(rec[c][i]))
     out = pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
-    for c in ("team", "week"):
+    for c in ("round", "team", "week"):
         out[c] = out[c].astype("int64")
     for c in ("session", "firm", "role", "decided_by", "reason", "player"):
         out[c] = out[c].astype(object)
@@ -131,3 +141,148 @@ def _figures(h: pd.DataFrame, weeks: int) -> dict[str, dict[str, float]]:
         return {f: {"cost": float(r.cost), "profit": float(r.profit)} for f, r in sums.iterrows()}
     summary = metrics.summary(h[["week", "firm", "role", *COLUMNS]].reset_index(drop=True))
     return {r["firm"]: {k: float(r[k]) for k in _FIGURES} for _, r in summary.iterrows()}
+
+
+# insight of an ended game -----------------------------------------------------------------------------
+FIT_METHOD = "jacobian"  # Wald intervals: a tenth of the bootstrap's time, about the same coverage (docs/insight.md)
+BEST_GENERATIONS = 40  # generations of best_sterman's search on a deterministic board (about a second)
+_CACHE_SIZE = 256  # (session, round, team, weeks) insights kept
+_cache: OrderedDict = OrderedDict()
+_best: dict = {}  # (scenario table, seed) -> (label, policies): the same for every team of a round
+_cache_lock = threading.Lock()
+
+
+def orders_of(game: TeamGame) -> dict[str, list[float]]:
+    """Every firm's logged orders of the weeks the team has played."""
+    return {f: [week[f].order for week in game.log] for f in game.firms}
+
+
+def team_insight(code: str, round: int, team: int, scenario: Scenario, seed: int, orders: Mapping[str, list],
+                 players: Mapping[str, str]) -> TeamInsight:
+    """Fitted rule per seat, the externality matrix and the best possible for one team's game (cached)."""
+    weeks = len(next(iter(orders.values())))
+    key = (code, round, team, weeks)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    result = _compute(round, team, scenario, seed, orders, players)
+    with _cache_lock:
+        _cache[key] = result
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def _compute(round, team, sc, seed, orders, players) -> TeamInsight:
+    rec = team_record(sc, seed, dict(orders))
+    played = insight.replay(rec)  # the team's own history (the replay identity)
+    rules = []
+    for f in sc.firms:
+        fit = insight.fit_sterman(played, f.id, scenario=sc, method=FIT_METHOD)
+        who = players.get(f.id, "")
+        words = fit.describe()
+        if not who:  # a bot seat: the rule read from the bot's orders
+            words = words.replace("You ", "The bot ").replace("Your ", "Its ").replace("your ", "its ")
+        rules.append(SeatRule(team, f.id, f.role, who, fit.identified, fit.theta, fit.alpha_s, fit.beta, fit.s_prime,
+                              fit.r2, words))
+    matrix = insight.externalities(rec)
+    recorded = float(played["cost"].sum())
+    label, best_cost = _best_on(rec, sc, seed)
+    best = (f"{label} would have cost the team ${best_cost:,.2f} on this very demand over these {rec.weeks} weeks "
+            f"(the team: ${recorded:,.2f}).")
+    return TeamInsight(round, team, rec.weeks, tuple(rules), matrix, best, best_cost, recorded)
+
+
+def _best_on(rec, sc: Scenario, seed: int) -> tuple[str, float]:
+    """The best possible on the record's demand: what it is, and its team cost.
+
+    Optimal echelon base stock on a stochastic serial board (Chen & Zheng 1994), else the best rule
+    of Sterman's family found by search.
+    """
+    if any(p.random for p in sc.demand_processes()):
+        try:
+            b = insight.best_base_stock(rec)
+            return "The optimal echelon base-stock levels", b.cost
+        except ScenarioError:
+            pass  # not a serial chain the base-stock solution covers: search Sterman's family instead
+    key = (json.dumps(sc.table, sort_keys=True, default=str), seed)
+    with _cache_lock:
+        found = _best.get(key)
+    if found is None:
+        found = insight.best_sterman(sc, seed=seed, generations=BEST_GENERATIONS).policies
+        with _cache_lock:
+            _best[key] = found
+    return "The best rule of Sterman's family found", float(insight.replay(rec, found)["cost"].sum())
+
+
+# rounds, demand and the reveal ----------------------------------------------------------------------
+def describe_changes(changes: Mapping) -> str:
+    """What a round changed, in words: ``information = pos, links.*.shipping_delay = 1``."""
+    return ", ".join(f"{k} = {v}" for k, v in changes.items()) or "no change"
+
+
+def round_demand(round: int, scenario: Scenario, seed: int) -> RoundDemand:
+    """The end-customer demand of a round (the first retailer's), its shape and a description."""
+    rec = insight.Record.from_orders(scenario, {f: [0.0] * scenario.weeks for f in scenario.firm_ids}, seed=seed)
+    d = tuple(float(x) for x in rec.demand[:, 0])
+    return RoundDemand(round, d, demand_shape(d), demand_words(d))
+
+
+def _runs(d) -> list[tuple[float, int, int]]:
+    runs = []
+    for w, x in enumerate(d, start=1):
+        if runs and runs[-1][0] == x:
+            runs[-1] = (x, runs[-1][1], w)
+        else:
+            runs.append((x, w, w))
+    return runs
+
+
+def demand_shape(d) -> str:
+    """One of :data:`~chaingame.classroom.views.SHAPES` for a demand series.
+
+    Few steady runs are flat or steps; else a trend or random.
+    """
+    runs = _runs(d)
+    if len(runs) == 1:
+        return "flat"
+    if len(runs) <= 3:
+        return "step up" if runs[-1][0] > runs[0][0] else "step down"
+    slope = np.polyfit(np.arange(len(d)), np.asarray(d, float), 1)[0] * len(d)
+    return "rising" if slope > np.std(d) else "falling" if slope < -np.std(d) else "random"
+
+
+def demand_words(d) -> str:
+    """The demand in words: runs when few ("4 a week in weeks 1-4, then 8"), else its mean and range."""
+    runs = _runs(d)
+    if len(runs) <= 4:
+        return ", then ".join(f"{x:g} a week in weeks {a}-{b}" if a != b else f"{x:g} in week {a}" for x, a, b in runs)
+    return f"{np.mean(d):.1f} a week on average, from {min(d):g} to {max(d):g}"
+
+
+def reveal_table(reveals, demand: Mapping[int, RoundDemand]) -> pd.DataFrame:
+    """Each guess beside the truth of its round."""
+    rows = [{"round": r.round, "team": r.team, "firm": r.firm, "player": r.player, "shape": r.shape,
+             "numbers": ", ".join(f"{x:g}" for x in r.numbers), "true_shape": demand[r.round].shape,
+             "truth": demand[r.round].words} for r in reveals]
+    return pd.DataFrame(rows, columns=["round", "team", "firm", "player", "shape", "numbers", "true_shape", "truth"])
+
+
+def round_table(all_history: pd.DataFrame, insights, changes: Mapping[int, str]) -> pd.DataFrame:
+    """One row per (round, team, firm, and the team as a whole): cost, bullwhip and fitted β."""
+    beta = {(i.round, i.team, r.firm): (r.beta if r.identified else np.nan) for i in insights for r in i.rules}
+    rows = []
+    for (rnd, team), h in all_history.groupby(["round", "team"], sort=True):
+        weeks = int(h["week"].max())
+        figures = _figures(h.reset_index(drop=True), weeks)
+        for firm, f in figures.items():
+            rows.append({"round": rnd, "changes": changes.get(rnd, ""), "team": team, "firm": firm,
+                         "cost": f["cost"], "bullwhip": f.get("bullwhip", np.nan),
+                         "beta": beta.get((rnd, team, firm), np.nan), "weeks": weeks})
+        rows.append({"round": rnd, "changes": changes.get(rnd, ""), "team": team, "firm": "team",
+                     "cost": float(h["cost"].sum()), "bullwhip": np.nan, "beta": np.nan, "weeks": weeks})
+    out = pd.DataFrame(rows, columns=["round", "changes", "team", "firm", "cost", "bullwhip", "beta", "weeks"])
+    order = {f: i for i, f in enumerate(dict.fromkeys([*all_history["firm"], "team"]))}
+    return out.sort_values(["round", "team", "firm"], key=lambda c: c.map(order) if c.name == "firm" else c,
+                           ignore_index=True)

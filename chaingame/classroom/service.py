@@ -13,31 +13,38 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import numbers
 import secrets
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from ..chain import counted
-from ..checks import show
+from ..checks import ScenarioError, check_seed, choice, show
+from ..information import MODES as INFORMATION_MODES
 from ..scenario import Scenario, from_table
 from . import inputs, report
 from .errors import AlreadySubmitted, Forbidden, InputError, NotFound, SeatTaken, WrongWeek
 from .game import Decision, TeamGame
-from .store import DecisionRow, Store
+from .store import DecisionRow, RevealRow, RoundRow, Store
 from .ticker import TICK_SECONDS, Ticker
 from .views import (
     MODES,
+    SHAPES,
     Debrief,
     HostTicket,
     HostView,
     JoinView,
+    RevealView,
     SeatDecision,
     SeatStatus,
     SeatTicket,
@@ -70,6 +77,22 @@ class _Player:
 
 
 @dataclass
+class _Round:
+    """A round that is over: what it was played on, and its teams' games."""
+
+    scenario: Scenario
+    seed: int
+    settings: inputs.Settings
+    bot_policies: dict | None
+    teams: dict[int, TeamGame]
+    changes: dict
+
+
+KEEP = "keep"  # start_round(bot_rule=KEEP): the bots keep the round before's rule
+MAX_GUESSES = 12  # demand levels a player may give in the reveal
+
+
+@dataclass
 class _Session:
     code: str
     created_at: float
@@ -87,6 +110,15 @@ class _Session:
     occupant: dict[tuple[int, str], _Player] = field(default_factory=dict)
     players: dict[str, _Player] = field(default_factory=dict)  # everyone ever seated, by token hash
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    round: int = 1  # the round being played (or last played); earlier ones are in ``past``
+    changes: dict = field(default_factory=dict)  # what this round changed from the one before
+    past: dict[int, _Round] = field(default_factory=dict)
+    reveals: dict[tuple[int, int, str], RevealRow] = field(default_factory=dict)  # (round, team, firm)
+
+    def rounds(self) -> list[tuple[int, _Round]]:
+        """Every round, the current one last."""
+        now = _Round(self.scenario, self.seed, self.settings, self.bot_policies, self.teams, self.changes)
+        return [*sorted(self.past.items()), (self.round, now)]
 
     def seats(self) -> Iterable[tuple[int, str]]:
         for t in sorted(self.teams):
@@ -295,7 +327,8 @@ class Classroom:
             return HostView(s.code, s.title, s.scenario_name, s.status, s.scenario.information, s.scenario.weeks,
                             s.seed, s.settings.timer_seconds, inputs.describe_rule(s.settings.bot_rule),
                             s.created_at, tuple(teams), sum(self._free(s, seat) for seat in s.seats()),
-                            len(s.occupant), s.settings.hide_horizon)
+                            len(s.occupant), round=s.round, changes=report.describe_changes(s.changes),
+                            horizon_hidden=s.settings.hide_horizon)
 
     def start(self, code: str, host_key: str, fill_with_bots: bool = True) -> None:
         """Open week 1 to every team. Free human seats become bot seats unless ``fill_with_bots`` is False."""
@@ -332,7 +365,7 @@ class Classroom:
             for t, game in s.teams.items():
                 if game.deadline is not None:
                     game.deadline += shift
-                    self._store.set_deadline(s.code, t, game.current, game.deadline)
+                    self._store.set_deadline(s.code, t, game.current, game.deadline, s.round)
             self._set_status(s, Status.RUNNING, None, now, "resume")
             for game in s.teams.values():
                 self._settle(s, game, now)
@@ -414,6 +447,116 @@ class Classroom:
             self._notify(code, team)
         return made
 
+    # rounds and the demand reveal -----------------------------------------------------------------------
+    def start_round(self, code: str, host_key: str, changes: Mapping[str, Any] | None = None, *,
+                    information: str | None = None, bot_rule: Mapping | str | None = KEEP,
+                    seed: int | None = None) -> int:
+        """Open the next round with the same teams, seats and players, once the host has ended this one.
+
+        Args:
+            code: the session's join code.
+            host_key: its host key.
+            changes: dotted-path changes of the round before's scenario (``Scenario.with_values``),
+                e.g. ``{"links.*.shipping_delay": 1}`` or ``{"allocation": "proportional"}``.
+            information: ``silo``, ``pos`` or ``full`` (default: as before).
+            bot_rule: the bots' order-rule table, None for each firm's scenario rule (default: as before).
+            seed: the demand seed (default: the round before's: the same customer demand).
+
+        Returns:
+            The new round's number. The session is back in the lobby: the host starts the round.
+        """
+        values = {}
+        if changes is not None:
+            if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
+                raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths (e.g. "
+                                               '{"links.*.shipping_delay": 1})')
+            values.update(changes)
+        if information is not None:
+            values["information"] = choice(information, "information", tuple(m.value for m in INFORMATION_MODES))
+        with self._hosting(code, host_key) as s:  # an ended session is read back from the database
+            now = time.time()
+            if s.status != Status.ENDED:
+                raise Forbidden("session", f"{s.code} is still playing round {s.round} (status: {s.status}; end it "
+                                           "before starting the next)")
+            sc = s.scenario.with_values(values) if values else s.scenario
+            if sc.firm_ids != s.scenario.firm_ids:
+                raise ScenarioError("changes", f"change the firms ({', '.join(sc.firm_ids)}; allowed: the same "
+                                               f"firms, {', '.join(s.scenario.firm_ids)}: the teams keep their seats)")
+            if sc.weeks > inputs.MAX_WEEKS:
+                raise ScenarioError("weeks", f"{sc.weeks} is above {inputs.MAX_WEEKS} (allowed: 1 to "
+                                             f"{inputs.MAX_WEEKS} in a classroom)")
+            sc = from_table(json.loads(json.dumps(sc.table)))  # what a restart will read back
+            rule = s.settings.bot_rule if isinstance(bot_rule, str) and bot_rule == KEEP else bot_rule
+            settings = inputs.settings_for_session(sc, len(s.teams), s.settings.timer_seconds, rule,
+                                                   s.settings.max_order, s.settings.hide_horizon)
+            policies = inputs.bot_policies(sc, settings.bot_rule)
+            seed = s.seed if seed is None else check_seed(seed)
+            stored = {**values, **({"seed": seed} if seed != s.seed else {}),
+                      **({"bot_rule": settings.bot_rule} if settings.bot_rule != s.settings.bot_rule else {})}
+            r = s.round + 1
+            self._store.add_round(s.code, RoundRow(r, now, dict(sc.table), seed, settings.bot_rule, stored))
+            s.past[s.round] = _Round(s.scenario, s.seed, s.settings, s.bot_policies, s.teams, s.changes)
+            s.round, s.scenario, s.seed, s.settings, s.bot_policies, s.changes = r, sc, seed, settings, policies, stored
+            s.teams = {t: TeamGame(sc, seed, policies, t) for t in s.teams}
+            s.status, s.paused_at = Status.LOBBY, None
+            with self._lock:  # back among the live sessions, its players' tokens with it
+                self._make_live(s)
+        self._notify(s.code)
+        return r
+
+    def reveal(self, token: str, shape: str, numbers: Any = ()) -> RevealView:
+        """A player's guess of what end-customer demand was, once their team's game is over.
+
+        Args:
+            token: the seat's token.
+            shape: one of :data:`~chaingame.classroom.views.SHAPES` (flat, step up, ...).
+            numbers: the demand levels guessed, cases a week (a list, or text such as ``"4, 8"``); may be empty.
+
+        A guess is given once; repeating it is harmless, changing it is refused (AlreadySubmitted).
+        """
+        shape = choice(shape, "shape", SHAPES)
+        with self._seat(token) as (s, p):
+            now = time.time()
+            guesses = inputs.guesses(numbers, s.settings.max_order, MAX_GUESSES)
+            if not (s.teams[p.team].done or s.status == Status.ENDED):
+                raise Forbidden("shape", "the demand reveal opens when your team's game is over")
+            key = (s.round, p.team, p.firm)
+            done = s.reveals.get(key)
+            if done is not None:
+                if (done.shape, done.numbers) != (shape, guesses):
+                    raise AlreadySubmitted("shape", f"your guess is in ({done.shape}); a guess cannot change")
+            else:
+                row = RevealRow(s.round, p.team, p.firm, p.name, shape, guesses, now)
+                self._store.add_reveal(s.code, row)
+                s.reveals[key] = row
+            view = self._reveal_view(s, p)
+        self._notify(s.code)
+        return view
+
+    def reveal_view(self, token: str) -> RevealView:
+        """Whether the seat may give its demand guess now, and the guess it gave."""
+        with self._seat(token) as (s, p):
+            return self._reveal_view(s, p)
+
+    def progress(self, code: str) -> tuple[int, Status, int]:
+        """What changes a debrief beside the weeks: the round, the status and the guesses given."""
+        with self._using(code) as s:
+            return s.round, s.status, len(s.reveals)
+
+    @staticmethod
+    def _players_of(s: _Session, round: int, team: int, game: TeamGame) -> dict[str, str]:
+        """Who played each seat of a team in a round (names of the humans who decided, "" for a bot seat)."""
+        out = {}
+        for f in game.firms:
+            names = dict.fromkeys(w[f].player for w in game.log if w[f].decided_by == "human" and w[f].player)
+            out[f] = ", ".join(names)
+        return out
+
+    def _reveal_view(self, s: _Session, p: _Player) -> RevealView:
+        done = s.reveals.get((s.round, p.team, p.firm))
+        return RevealView(round=s.round, open=s.teams[p.team].done or s.status == Status.ENDED,
+                          shape=done.shape if done else None, numbers=done.numbers if done else (), shapes=SHAPES)
+
     # results ------------------------------------------------------------------------------------------
     def debrief(self, code: str, host_key: str | None = None) -> Debrief:
         """Histories, costs, ranks, leaderboard and the bots' game on the same demand.
@@ -423,21 +566,36 @@ class Classroom:
         with self._hosting(code, host_key) if host_key is not None else self._using(code) as s:
             if host_key is None and s.status != Status.ENDED:
                 raise Forbidden("session", f"{s.code} has not ended (the debrief opens when the host ends the game)")
-            h = report.history(s.code, s.scenario, s.teams)
+            rounds = s.rounds()
+            every = [report.history(s.code, r.scenario, r.teams, n) for n, r in rounds]
             played = {t: len(g.records) for t, g in s.teams.items()}
-            sc, seed, policies, status, title = s.scenario, s.seed, s.bot_policies, s.status, s.title
+            sc, seed, policies, status, title, current = s.scenario, s.seed, s.bot_policies, s.status, s.title, s.round
+            over = [(n, t, r.scenario, r.seed, report.orders_of(g), self._players_of(s, n, t, g))
+                    for n, r in rounds for t, g in sorted(r.teams.items())
+                    if g.records and (g.done or n < s.round or s.status == Status.ENDED)]
+            changes = {n: report.describe_changes(r.changes) for n, r in rounds}
+            truths = {n: (r.scenario, r.seed) for n, r in rounds}
+            reveals = list(s.reveals.values())
+        # off the lock: each ended team game's insight is computed once and cached by report
+        h = every[-1]
         compared = min(played.values()) if played else 0
         bots = report.bot_game(sc, seed, policies)
         firms, teams, bot_table = report.tables(h, bots, sc, compared, played)
+        insights = tuple(report.team_insight(s.code, n, t, scn, sd, orders, who) for n, t, scn, sd, orders, who in over)
+        all_history = pd.concat(every, ignore_index=True)
+        demand = {n: report.round_demand(n, scn, sd) for n, (scn, sd) in truths.items()}
         return Debrief(code=s.code, title=title, status=status, weeks=sc.weeks, weeks_compared=compared,
-                       history=h, firms=firms, teams=teams, bots=bot_table, bot_history=bots)
+                       history=h, firms=firms, teams=teams, bots=bot_table, bot_history=bots, round=current,
+                       all_history=all_history, rounds=report.round_table(all_history, insights, changes),
+                       insight=insights, reveals=report.reveal_table(reveals, demand),
+                       demand=tuple(demand.values()))
 
     def export(self, code: str, host_key: str, fmt: str = "csv") -> bytes:
         """The tidy history of every team (docs/classroom-data.md) as ``csv`` or ``parquet`` bytes."""
         if fmt not in ("csv", "parquet"):
             raise InputError("fmt", f"{show(fmt)} is not an export format (allowed: \"csv\", \"parquet\")")
         with self._hosting(code, host_key) as s:
-            h = report.history(s.code, s.scenario, s.teams)
+            h = pd.concat([report.history(s.code, r.scenario, r.teams, n) for n, r in s.rounds()], ignore_index=True)
         return report.export_bytes(h, fmt)
 
     def subscribe(self, code: str, callback: Callable[[], None], team: int | None = None) -> Callable[[], None]:
@@ -505,7 +663,7 @@ class Classroom:
     def _decide(self, s: _Session, game: TeamGame, firm: str, order: float, capacity: float | None,
                 by: str, reason: str, player: str | None, now: float) -> None:
         """Log a decision (committed first), then give it to the team's game."""
-        row = DecisionRow(game.team, game.current, firm, by, reason, player, order, capacity, now)
+        row = DecisionRow(game.team, game.current, firm, by, reason, player, order, capacity, now, s.round)
         self._store.add_decision(s.code, row)
         game.add(Decision(firm, order, capacity, by, reason, player, now))
 
@@ -532,7 +690,7 @@ class Classroom:
             if game.opened_at is None:
                 game.opened_at = now
                 game.deadline = now + s.settings.timer_seconds if s.settings.timer_seconds else None
-                self._store.open_week(s.code, game.team, game.current, game.opened_at, game.deadline)
+                self._store.open_week(s.code, game.team, game.current, game.opened_at, game.deadline, s.round)
             for f in game.firms:  # a vendor-managed seat is decided by its supplier's VMI rule, as a bot
                 if f not in game.pending and (s.modes[(game.team, f)] == "bot" or f in game.vendor_managed):
                     self._bot_decides(s, game, f, "bot_seat", now)
@@ -728,7 +886,7 @@ class Classroom:
                 if game.deadline is not None and game.deadline < now + RESTART_GRACE:
                     grace = min(RESTART_GRACE, s.settings.timer_seconds or RESTART_GRACE)
                     game.deadline = max(game.deadline, now + grace)
-                    self._store.set_deadline(code, t, game.current, game.deadline)
+                    self._store.set_deadline(code, t, game.current, game.deadline, s.round)
                 self._settle(s, game, now)
 
     def _replay(self, row: dict) -> _Session:
@@ -746,17 +904,33 @@ class Classroom:
             s.players[token_hash] = p
             if released_at is None:
                 s.occupant[(team, firm)] = p
-        weeks = self._store.weeks(code)
         logged = defaultdict(list)
         for d in self._store.decisions(code):
-            logged[(d.team, d.week)].append(d)
-        for t in range(1, settings.teams + 1):
-            game = s.teams[t] = TeamGame(sc, row["seed"], policies, t)
+            logged[(d.round, d.team, d.week)].append(d)
+        s.teams = self._replay_round(code, 1, sc, row["seed"], policies, settings.teams, logged)
+        for r in self._store.rounds(code):  # later rounds: each on its own scenario, seed and bots
+            s.past[s.round] = _Round(s.scenario, s.seed, s.settings, s.bot_policies, s.teams, s.changes)
+            sc = from_table(r.scenario_table)
+            s.settings = replace(s.settings, bot_rule=r.bot_rule)
+            s.bot_policies = inputs.bot_policies(sc, r.bot_rule)
+            s.round, s.scenario, s.seed, s.changes = r.round, sc, r.seed, r.changes
+            s.teams = self._replay_round(code, r.round, sc, r.seed, s.bot_policies, settings.teams, logged)
+        for rv in self._store.reveals(code):
+            s.reveals[(rv.round, rv.team, rv.firm)] = rv
+        return s
+
+    def _replay_round(self, code: str, round: int, sc: Scenario, seed: int, policies: dict | None, teams: int,
+                      logged: Mapping[tuple[int, int, int], list[DecisionRow]]) -> dict[int, TeamGame]:
+        """Every team of one round rebuilt from its logged decisions (through the same methods as play)."""
+        weeks = self._store.weeks(code, round)
+        out = {}
+        for t in range(1, teams + 1):
+            game = out[t] = TeamGame(sc, seed, policies, t)
             while not game.done:
                 game.opened_at, game.deadline = weeks.get((t, game.current), (None, None))
-                for d in logged.get((t, game.current), ()):
+                for d in logged.get((round, t, game.current), ()):
                     game.add(Decision(d.firm, d.order, d.capacity, d.decided_by, d.reason, d.player, d.submitted_at))
                 if not game.complete:
                     break
                 game.close()
-        return s
+        return out

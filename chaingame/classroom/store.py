@@ -25,7 +25,7 @@ from typing import Any
 from .errors import InputError
 from .views import Status
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: rounds (decisions and weeks carry their round), demand reveals
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS weeks (
     week INTEGER NOT NULL,
     opened_at REAL NOT NULL,         -- when the week was put to the players
     deadline REAL,                   -- when bots decide for late seats (timer), moved by pauses
-    PRIMARY KEY (code, team, week)
+    round INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (code, round, team, week)
 );
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -78,7 +79,29 @@ CREATE TABLE IF NOT EXISTS decisions (
     order_qty REAL NOT NULL,
     capacity REAL,                   -- capacity target (producers)
     submitted_at REAL NOT NULL,
-    UNIQUE (code, team, week, firm)
+    round INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (code, round, team, week, firm)
+);
+CREATE TABLE IF NOT EXISTS rounds (  -- round 2 on; round 1 is the session's own row
+    code TEXT NOT NULL REFERENCES sessions(code),
+    round INTEGER NOT NULL,
+    started_at REAL NOT NULL,
+    scenario_table TEXT NOT NULL,    -- JSON: the round's scenario table, its changes applied
+    seed INTEGER NOT NULL,           -- the round's demand seed (the session's unless asked otherwise)
+    bot_rule TEXT,                   -- JSON: the round's bot rule (NULL: each firm's scenario rule)
+    changes TEXT NOT NULL,           -- JSON: what the host changed from the round before
+    PRIMARY KEY (code, round)
+);
+CREATE TABLE IF NOT EXISTS reveals (  -- what a player thinks end-customer demand was, asked once the game is over
+    code TEXT NOT NULL REFERENCES sessions(code),
+    round INTEGER NOT NULL,
+    team INTEGER NOT NULL,
+    firm TEXT NOT NULL,
+    player TEXT NOT NULL,
+    shape TEXT NOT NULL,             -- one of views.SHAPES
+    numbers TEXT NOT NULL,           -- JSON list: demand levels guessed (cases a week), possibly empty
+    at REAL NOT NULL,
+    PRIMARY KEY (code, round, team, firm)
 );
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -91,10 +114,35 @@ CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS reveals_no_update BEFORE UPDATE ON reveals
+BEGIN SELECT RAISE(ABORT, 'reveals are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS reveals_no_delete BEFORE DELETE ON reveals
+BEGIN SELECT RAISE(ABORT, 'reveals are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+# schema 1 -> 2: decisions and weeks gain their round (every old row is round 1; the unique keys
+# include it), done by copying each table into its new shape (SQLite cannot change a key in place)
+MIGRATE_1_TO_2 = """
+BEGIN IMMEDIATE;
+DROP TRIGGER IF EXISTS decisions_no_update;
+DROP TRIGGER IF EXISTS decisions_no_delete;
+ALTER TABLE decisions RENAME TO decisions_v1;
+ALTER TABLE weeks RENAME TO weeks_v1;
+""" + SCHEMA + """
+INSERT INTO decisions (id, code, team, week, firm, decided_by, reason, player, order_qty, capacity,
+                       submitted_at, round)
+    SELECT id, code, team, week, firm, decided_by, reason, player, order_qty, capacity, submitted_at, 1
+    FROM decisions_v1;
+INSERT INTO weeks (code, team, week, opened_at, deadline, round)
+    SELECT code, team, week, opened_at, deadline, 1 FROM weeks_v1;
+DROP TABLE decisions_v1;
+DROP TABLE weeks_v1;
+UPDATE meta SET value = '2' WHERE key = 'schema';
+COMMIT;
 """
 
 
@@ -111,6 +159,32 @@ class DecisionRow:
     order: float
     capacity: float | None
     submitted_at: float
+    round: int = 1
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """A stored round after the first: its scenario table, seed, bot rule and the changes asked for."""
+
+    round: int
+    started_at: float
+    scenario_table: dict
+    seed: int
+    bot_rule: dict | None
+    changes: dict
+
+
+@dataclass(frozen=True)
+class RevealRow:
+    """A player's guess of end-customer demand."""
+
+    round: int
+    team: int
+    firm: str
+    player: str
+    shape: str
+    numbers: tuple[float, ...]
+    at: float
 
 
 def _locked(method):
@@ -141,14 +215,16 @@ class Store:
         except sqlite3.Error as e:  # not SQLite, damaged, or unreadable
             raise InputError("db", f"{where} cannot be used as the classroom database ({e}; allowed: a file "
                                    "chaingame created, or a new name)") from None
-        if found not in (None, SCHEMA_VERSION):
+        if found not in (None, 1, SCHEMA_VERSION):
             self.db.close()
             what = f"holds classroom schema {found}" if isinstance(found, int) else "is another program's database"
-            raise InputError("db", f"{where} {what} (allowed: schema {SCHEMA_VERSION}, which this version reads, "
-                                   "or a new name)")
+            raise InputError("db", f"{where} {what} (allowed: schema 1 or {SCHEMA_VERSION}, which this version "
+                                   "reads, or a new name)")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a crash of the process
         self.db.execute("PRAGMA foreign_keys=ON")
+        if found == 1:
+            self.db.executescript(MIGRATE_1_TO_2)
         self.db.executescript(SCHEMA)
         if found is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -235,22 +311,42 @@ class Store:
             self._event(code, at, "release", {"by": by})
 
     @_locked
-    def open_week(self, code: str, team: int, week: int, opened_at: float, deadline: float | None) -> None:
-        """Record when a team's week opened and its deadline (None: no timer), replacing an earlier row."""
-        self.db.execute("INSERT OR REPLACE INTO weeks VALUES (?, ?, ?, ?, ?)", (code, team, week, opened_at, deadline))
+    def open_week(self, code: str, team: int, week: int, opened_at: float, deadline: float | None,
+                  round: int = 1) -> None:
+        """Record when a team's week of a round opened and its deadline (None: no timer), replacing an earlier row."""
+        self.db.execute("INSERT OR REPLACE INTO weeks (code, team, week, opened_at, deadline, round) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (code, team, week, opened_at, deadline, round))
 
     @_locked
-    def set_deadline(self, code: str, team: int, week: int, deadline: float | None) -> None:
-        """Move a team's week deadline (None: no timer)."""
-        self.db.execute("UPDATE weeks SET deadline=? WHERE code=? AND team=? AND week=?", (deadline, code, team, week))
+    def set_deadline(self, code: str, team: int, week: int, deadline: float | None, round: int = 1) -> None:
+        """Move a team's week deadline in a round (None: no timer)."""
+        self.db.execute("UPDATE weeks SET deadline=? WHERE code=? AND team=? AND week=? AND round=?",
+                        (deadline, code, team, week, round))
+
+    @_locked
+    def add_round(self, code: str, r: RoundRow) -> None:
+        """A new round: its row, and the session back in the lobby (same teams, seats and players)."""
+        with self._transaction():
+            self.db.execute("INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (code, r.round, r.started_at, json.dumps(r.scenario_table), r.seed,
+                             None if r.bot_rule is None else json.dumps(r.bot_rule), json.dumps(r.changes)))
+            self.db.execute("UPDATE sessions SET status=?, paused_at=NULL WHERE code=?", (Status.LOBBY.value, code))
+            self._event(code, r.started_at, "round", {"round": r.round, "changes": r.changes})
+
+    @_locked
+    def add_reveal(self, code: str, r: RevealRow) -> None:
+        """Store a player's demand guess of a round."""
+        self.db.execute("INSERT INTO reveals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (code, r.round, r.team, r.firm, r.player, r.shape, json.dumps(list(r.numbers)), r.at))
 
     @_locked
     def add_decision(self, code: str, d: DecisionRow) -> None:
         """Append an accepted decision to the session's decision log."""
         self.db.execute(
             "INSERT INTO decisions (code, team, week, firm, decided_by, reason, player, order_qty, capacity, "
-            "submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (code, d.team, d.week, d.firm, d.decided_by, d.reason, d.player, d.order, d.capacity, d.submitted_at))
+            "submitted_at, round) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, d.team, d.week, d.firm, d.decided_by, d.reason, d.player, d.order, d.capacity, d.submitted_at,
+             d.round))
 
     def _event(self, code: str, at: float, kind: str, detail: dict) -> None:
         self.db.execute("INSERT INTO events (code, at, kind, detail) VALUES (?, ?, ?, ?)",
@@ -301,17 +397,32 @@ class Store:
                                "FROM players WHERE code=? ORDER BY joined_at, rowid", (code,)).fetchall()
 
     @_locked
-    def weeks(self, code: str) -> dict[tuple[int, int], tuple[float, float | None]]:
-        """(opened_at, deadline) of every opened week by (team, week)."""
-        return {(t, w): (o, d) for t, w, o, d in
-                self.db.execute("SELECT team, week, opened_at, deadline FROM weeks WHERE code=?", (code,))}
+    def weeks(self, code: str, round: int = 1) -> dict[tuple[int, int], tuple[float, float | None]]:
+        """(opened_at, deadline) of every opened week of a round by (team, week)."""
+        return {(t, w): (o, d) for t, w, o, d in self.db.execute(
+            "SELECT team, week, opened_at, deadline FROM weeks WHERE code=? AND round=?", (code, round))}
 
     @_locked
     def decisions(self, code: str) -> list[DecisionRow]:
-        """The session's decision log, in the order the decisions were accepted."""
+        """Every decision of the session, every round, in the order they were accepted."""
         return [DecisionRow(*r) for r in self.db.execute(
-            "SELECT team, week, firm, decided_by, reason, player, order_qty, capacity, submitted_at "
+            "SELECT team, week, firm, decided_by, reason, player, order_qty, capacity, submitted_at, round "
             "FROM decisions WHERE code=? ORDER BY id", (code,))]
+
+    @_locked
+    def rounds(self, code: str) -> list[RoundRow]:
+        """The session's rounds after the first, in order."""
+        return [RoundRow(r, at, json.loads(table), seed, None if rule is None else json.loads(rule), json.loads(ch))
+                for r, at, table, seed, rule, ch in self.db.execute(
+                    "SELECT round, started_at, scenario_table, seed, bot_rule, changes FROM rounds WHERE code=? "
+                    "ORDER BY round", (code,))]
+
+    @_locked
+    def reveals(self, code: str) -> list[RevealRow]:
+        """The session's demand guesses, every round, in the order they were given."""
+        return [RevealRow(r, t, f, p, shape, tuple(json.loads(nums)), at) for r, t, f, p, shape, nums, at in
+                self.db.execute("SELECT round, team, firm, player, shape, numbers, at FROM reveals WHERE code=? "
+                                "ORDER BY at", (code,))]
 
 
 class _Transaction:

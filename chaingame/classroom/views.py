@@ -16,6 +16,7 @@ from enum import StrEnum
 import pandas as pd
 
 MODES = ("human", "bot")  # who plays a seat
+SHAPES = ("flat", "step up", "step down", "rising", "falling", "seasonal", "random")  # demand as a player may guess it
 
 
 class Status(StrEnum):
@@ -217,6 +218,8 @@ class HostView:
     teams: tuple[TeamStatus, ...]
     free_seats: int
     players: int
+    round: int = 1  # the round being played (2 on: started with the same teams and seats)
+    changes: str = ""  # what this round changed from the one before, in words
     horizon_hidden: bool = False  # players do not see ``weeks``
 
 
@@ -248,6 +251,13 @@ class Debrief:
         bots: the same chain played by the session's bots on the same demand (same seed): one row per firm
             plus a ``chain`` row, over ``weeks_compared``.
         bot_history: the bots' game, tidy (week, firm, role, engine columns), whole horizon.
+        round: the round shown (the current one); the tables above are of this round.
+        all_history: every round's history (the export: a ``round`` column).
+        rounds: one row per (round, team, firm and ``team``): what the round changed, cost, bullwhip and
+            the fitted β, to compare rounds side by side.
+        insight: per (round, team) whose game is over: fitted rules, externalities, the best possible.
+        reveals: one row per guess: round, team, firm, player, shape, numbers, and the truth beside.
+        demand: each round's end-customer demand.
     """
 
     code: str
@@ -260,3 +270,67 @@ class Debrief:
     teams: pd.DataFrame
     bots: pd.DataFrame
     bot_history: pd.DataFrame
+    round: int = 1
+    all_history: pd.DataFrame | None = None
+    rounds: pd.DataFrame | None = None
+    insight: tuple[TeamInsight, ...] = ()
+    reveals: pd.DataFrame | None = None
+    demand: tuple[RoundDemand, ...] = ()
+
+
+@dataclass(frozen=True)
+class RevealView:
+    """The demand reveal of a seat: open once its team's game is over; the guess given, if any."""
+
+    round: int
+    open: bool
+    shape: str | None
+    numbers: tuple[float, ...]
+    shapes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SeatRule:
+    """The ordering rule read from one seat's orders (Sterman 1989), and in words."""
+
+    team: int
+    firm: str
+    role: str
+    players: str  # who played the seat ("" for a bot seat)
+    identified: bool
+    theta: float
+    alpha_s: float
+    beta: float
+    s_prime: float
+    r2: float
+    words: str
+
+
+@dataclass(frozen=True)
+class TeamInsight:
+    """Why a team's seats ordered as they did, who paid for whose bullwhip, and the best possible.
+
+    Attributes:
+        externalities: rows: the seat replaced alone by Sterman's benchmark rule; columns: the cost
+            change at every firm and ``team`` ($; negative: the benchmark saves).
+        best: what the best found costs on this demand, in words; best_cost and recorded_cost in $.
+    """
+
+    round: int
+    team: int
+    weeks: int
+    rules: tuple[SeatRule, ...]
+    externalities: pd.DataFrame
+    best: str
+    best_cost: float
+    recorded_cost: float
+
+
+@dataclass(frozen=True)
+class RoundDemand:
+    """The end-customer demand of a round, as the reveal compares guesses with it."""
+
+    round: int
+    weeks: tuple[float, ...]  # the first retailer's demand, week by week
+    shape: str  # one of SHAPES
+    words: str  # e.g. "4 a week in weeks 1-4, then 8"

@@ -6,6 +6,7 @@ no game logic lives here: pages are thin views over the service's verbs and snap
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import math
@@ -26,7 +27,9 @@ SERVER_ID = hashlib.sha256(f"{os.getpid()}-{time.time_ns()}".encode()).hexdigest
 
 CSS = """
 .cg-main { max-width: 1100px; margin: 0 auto; padding: 12px 16px 40px; }
-.cg-bar { display: flex; align-items: baseline; gap: 18px; padding: 10px 16px; background: #263238; color: #fff; }
+.cg-scroll { overflow-x: auto; max-width: calc(100vw - 32px); }  /* a wide table scrolls in its box, not the page */
+.cg-bar { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 18px; padding: 10px 16px;
+  background: #263238; color: #fff; }
 .cg-bar a { color: #cfd8dc; text-decoration: none; }
 .cg-bar .cg-brand { font-weight: 600; font-size: 18px; color: #fff; }
 table.cg-table { border-collapse: collapse; font-size: 14px; margin: 4px 0 8px; }
@@ -86,7 +89,7 @@ def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int 
 @solara.component
 def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, name: str = ""):
     """A table of escaped cells (:func:`table_html`), scrolling sideways; ``name`` is its ``data-testid``."""
-    solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), style="overflow-x: auto",
+    solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), classes=["cg-scroll"],
                 attributes={"data-testid": name} if name else None)
 
 
@@ -157,3 +160,11 @@ def Countdown(deadline: float | None, prefix: str = ""):
     if deadline is None:
         return
     _Countdown.element(seconds=max(0.0, deadline - time.time()), prefix=prefix)
+
+
+@solara.component
+def Png(name: str, png: bytes):
+    """A PNG chart (a :mod:`chaingame.figures` figure drawn by :func:`~chaingame.ui.charts.cached_png`)."""
+    src = "data:image/png;base64," + base64.b64encode(png).decode()
+    solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
+                attributes={"data-testid": f"chart-{name}"})

@@ -1,14 +1,16 @@
 """The debrief (``/debrief?code=...``): what happened, for the class, after (or for the host, during) play.
 
 Bullwhip chart of orders per firm beside the bots' chain on the same demand, inventory and backlog
-per firm, cost per firm and team, the leaderboard and the ranking within each role. The tables
+per firm, cost per firm and team, the leaderboard and the ranking within each role; then why:
+each seat's ordering rule in words, who paid for whose bullwhip, the best possible on this
+demand, the players' guesses of customer demand against the truth, and the rounds side by side. The tables
 are the service's :class:`~chaingame.classroom.Debrief`; players see it once the host has ended
 the game (the service refuses before), the host at any time with its key.
 """
 
 from __future__ import annotations
 
-import base64
+import html
 
 import solara
 
@@ -17,7 +19,7 @@ from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
-from .components import Error, Frame, Heading, Table, attempt, fmt, money
+from .components import Error, Frame, Heading, Png, Table, attempt, fmt, money
 from .live import use_live
 from .routes import DEBRIEF, query
 
@@ -49,11 +51,11 @@ def Debrief(code: str, key: str | None):
     classroom = get_classroom()
 
     def stage():
-        """What decides whether the debrief changed: the status and each team's week."""
+        """What decides whether the debrief changed: round, status, guesses given and each team's week."""
         if key:
             v = classroom.host_view(code, key)
-            return v.status, tuple((t.week, t.done) for t in v.teams)
-        return classroom.join_view(code).status
+            return classroom.progress(code), tuple((t.week, t.done) for t in v.teams)
+        return classroom.progress(code)
 
     version, stage_error = use_live(code, stage, [code, key])
     result = solara.use_memo(lambda: attempt(classroom.debrief, code, key) if version is not None else (None, None),
@@ -67,9 +69,12 @@ def Debrief(code: str, key: str | None):
     solara.Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
                 "every team has played", classes=["cg-muted"])
     if data.history.empty:
-        solara.Text("No week has been played yet.")
+        solara.Text(f"No week of round {data.round} has been played yet.")
     else:
         Results(data, version)
+    Why(data)
+    Reveal(data)
+    Rounds(data)
 
 
 @solara.component
@@ -135,8 +140,63 @@ def _pct(x) -> str:
 
 
 @solara.component
-def Png(name: str, png: bytes):
-    """A PNG image inline, with ``data-testid`` ``chart-<name>``."""
-    src = "data:image/png;base64," + base64.b64encode(png).decode()
-    solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
-                attributes={"data-testid": f"chart-{name}"})
+def Why(data):
+    """Each ended team game: the rule each seat followed, who paid for whose bullwhip, the best possible."""
+    if not data.insight:
+        return
+    Heading("Why each seat ordered as it did", 3)
+    solara.Text("The anchoring-and-adjustment rule (Sterman 1989) fitted to each seat's own orders, and what "
+                "replacing one seat alone by Sterman's benchmark rule changes for everyone, on the very same "
+                "customer demand.", classes=["cg-muted"])
+    for i in data.insight:
+        where = f"round {i.round} · team {i.team}" if len(data.demand) > 1 else f"team {i.team}"
+        Heading(where.capitalize(), 4)
+        with solara.Column(gap="2px", classes=[f"cg-rules-{i.round}-{i.team}"]):
+            for r in i.rules:
+                who = f" ({r.players})" if r.players else " (bot)"
+                solara.HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(r.firm + who)}</b>: {html.escape(r.words)}",
+                            attributes={"data-testid": f"rule-{i.round}-{i.team}-{r.firm}"}, style="margin: 0")
+        m = i.externalities
+        solara.Text("Who paid for whose bullwhip: the cost change at each firm (columns) when one seat (rows) "
+                    "alone had played the benchmark rule; negative: that seat's rule cost them this much.",
+                    classes=["cg-muted"])
+        Table(["seat replaced", *m.columns], [(f, *(_signed_or_dash(v) for v in row)) for f, row in m.iterrows()],
+              name=f"externalities-{i.round}-{i.team}")
+        solara.HTML(tag="p", unsafe_innerHTML=html.escape(i.best),
+                    attributes={"data-testid": f"best-{i.round}-{i.team}"})
+
+
+@solara.component
+def Reveal(data):
+    """The players' guesses of end-customer demand beside the truth."""
+    if not data.demand:
+        return
+    Heading("What was customer demand?", 3)
+    several = len(data.demand) > 1
+    truth = "".join(f'<p><b>{f"Round {d.round}: " if several else "It was "}'
+                    f"{html.escape(d.shape)}</b>: {html.escape(d.words)}.</p>" for d in data.demand)
+    solara.HTML(tag="div", unsafe_innerHTML=truth, attributes={"data-testid": "truth"})
+    g = data.reveals
+    if g is None or g.empty:
+        solara.Text("No guess given yet (players are asked on their page once their game is over).",
+                    classes=["cg-muted"])
+        return
+    Table(["round", "team", "firm", "player", "guessed shape", "guessed levels", "true shape"],
+          [(int(r.round), int(r.team), r.firm, r.player, r.shape, r.numbers or "-", r.true_shape)
+           for r in g.itertuples()], left=5, name="reveals")
+
+
+@solara.component
+def Rounds(data):
+    """Rounds side by side: cost per firm and team, bullwhip per firm and the fitted β per seat."""
+    r = data.rounds
+    if r is None or r.empty or r["round"].nunique() < 2:
+        return
+    Heading("Rounds compared", 3)
+    Table(["round", "changes", "team", "firm", "cost", "bullwhip", "fitted β"],
+          [(int(x.round), x.changes, int(x.team), x.firm, money(x.cost), fmt(x.bullwhip, 2), fmt(x.beta, 2))
+           for x in r.itertuples()], left=4, name="rounds")
+
+
+def _signed_or_dash(x) -> str:
+    return "-" if x != x else _signed(float(x))

@@ -22,7 +22,7 @@ from ..information import MODES
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money
 from .live import use_live
-from .routes import DEBRIEF, HOME, HOST, query
+from .routes import CLASS, DEBRIEF, HOME, HOST, query
 
 HOST_DELAY = 1.0  # s: the dashboard gathers the changes of this long into one update (off the players' path:
 # with 10 teams it is the heaviest page, and a class submitting at once would otherwise redraw it for each order)
@@ -250,7 +250,8 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
         with solara.Column(gap="4px"):
             Heading(view.title, 2)
             hidden = " (hidden from players)" if view.horizon_hidden else ""
-            solara.Text(f"{view.scenario} · {view.weeks} weeks{hidden} · information {view.information} · "
+            solara.Text(f"round {view.round}" + (f" ({view.changes})" if view.round > 1 else "") + " · "
+                        f"{view.scenario} · {view.weeks} weeks{hidden} · information {view.information} · "
                         f"bots: {view.bot_rule}" + (f" · timer {fmt(view.timer_seconds)} s" if view.timer_seconds
                                                     else ""), classes=["cg-muted"])
             solara.Text("join code", classes=["cg-muted"])
@@ -271,11 +272,14 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
         if view.status != Status.ENDED:
             solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True).key("end")
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
+        solara.Button("Class view", href=CLASS.url(code=code), target="_blank", text=True).key("class")
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
                             label="Export CSV").key("export-csv")
         solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",
                             label="Export Parquet").key("export-parquet")
     Error(action_error)
+    if view.status == Status.ENDED:
+        NextRound(code, key, view.round, on_started=lambda: set_acted(lambda n: n + 1))
     for team in view.teams:
         TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
 
@@ -312,3 +316,64 @@ def TeamCard(team, status: Status, act, classroom):
                     if s.player:
                         solara.Button(f"release {s.player}", on_click=act(classroom.release_seat, team.team, s.firm),
                                       small=True, text=True)
+
+
+def round_changes(text: str) -> dict:
+    """The host's "PATH = VALUE" lines (a TOML value each; bare words are text) as a table of changes."""
+    out = {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        if "=" not in line:
+            raise ValueError(f'changes: "{line.strip()}" is not PATH = VALUE (e.g. links.*.shipping_delay = 1)')
+        path, value = (part.strip() for part in line.split("=", 1))
+        try:
+            out[path] = tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[path] = value
+    return out
+
+
+@solara.component
+def NextRound(code: str, key: str, current: int, on_started):
+    """Start the next round with the same teams and seats.
+
+    The host picks the information mode, the bots and any dotted-path change of the scenario; the
+    customer demand stays the same unless asked.
+    """
+    classroom = get_classroom()
+    information, set_information = solara.use_state("as before")
+    rule, set_rule = solara.use_state("as before")
+    changes, set_changes = solara.use_state("")
+    seed, set_seed = solara.use_state("")
+    error, set_error = solara.use_state(None)
+
+    def start(*_):
+        try:
+            values = round_changes(changes)
+        except ValueError as e:
+            set_error(str(e))
+            return
+        bot_rule = "keep" if rule == "as before" else BOT_RULES[rule]
+        _, message = attempt(classroom.start_round, code, key, values,
+                             information=None if information == "as before" else information,
+                             bot_rule=bot_rule, seed=number_or_text(seed))
+        set_error(message)
+        if message is None:
+            on_started()
+
+    with solara.Card(f"Start round {current + 1}", style="max-width: 720px"):
+        solara.Text("The same teams and seats play again, on the same customer demand unless you give a new seed.",
+                    classes=["cg-muted"])
+        with solara.Row(style="flex-wrap: wrap"):
+            solara.ToggleButtonsSingle(value=information, values=["as before", *(m.value for m in MODES)],
+                                       on_value=set_information, classes=["cg-next-information"])
+            solara.Select("Bots play by", values=["as before", *(k for k in BOT_RULES if BOT_RULES[k] != "custom")],
+                          value=rule, on_value=set_rule)
+            solara.InputText("Demand seed (empty: the same demand)", value=seed, on_value=set_seed,
+                             continuous_update=True)
+        solara.InputTextArea("Other changes, one PATH = VALUE a line (e.g. links.*.shipping_delay = 1, "
+                             'links.*.order_delay = 1)', value=changes, on_value=set_changes,
+                             continuous_update=True, rows=2)
+        Error(error)
+        solara.Button(f"Start round {current + 1}", on_click=start, color="primary")

@@ -136,6 +136,7 @@ def State(view, token: str):
                 "the game.")
         solara.HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
                     unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
+        RevealForm(token, view.status)
         if view.debrief_ready:
             solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)})
         return
@@ -265,3 +266,37 @@ def Chart(history):
                             "inventory": [w.inventory for w in history],
                             "backlog": [w.backlog for w in history]}, ylabel="units", width=460, height=220)
     solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"})
+
+
+@solara.component
+def RevealForm(token: str, status: str):
+    """Once the game is over: what does the player think end-customer demand was? Asked once, kept."""
+    classroom = get_classroom()
+    sent, set_sent = solara.use_state(0)
+    reveal, error = solara.use_memo(lambda: attempt(classroom.reveal_view, token), [token, status, sent])
+    shape, set_shape = solara.use_state("")
+    numbers, set_numbers = solara.use_state("")
+    failed, set_failed = solara.use_state(None)
+    if reveal is None or not reveal.open:
+        Error(error)
+        return
+    if reveal.shape is not None:
+        levels = f" ({', '.join(fmt(x) for x in reveal.numbers)} a week)" if reveal.numbers else ""
+        solara.HTML(tag="div", attributes={"data-testid": "reveal-done"}, unsafe_innerHTML=html.escape(
+            f"Your guess of customer demand: {reveal.shape}{levels}. The debrief shows what it was."))
+        return
+
+    def send(*_):
+        _, message = attempt(classroom.reveal, token, shape, numbers)
+        set_failed(message)
+        if message is None:
+            set_sent(lambda n: n + 1)
+
+    with solara.Card("What do you think customer demand was?", style="max-width: 560px"):
+        solara.Text("End customers bought from the retailer every week. Which shape did their demand have?")
+        solara.ToggleButtonsSingle(value=shape or None, values=list(reveal.shapes), on_value=set_shape,
+                                   classes=["cg-shapes"], style="flex-wrap: wrap")
+        solara.InputText("The levels you think it took, cases a week (optional, e.g. 4, 8)", value=numbers,
+                         on_value=set_numbers, continuous_update=True)
+        Error(failed)
+        solara.Button("Send my guess", on_click=send, color="primary", disabled=not shape)

@@ -32,7 +32,8 @@ HOME = Page("/", "Play", "player", "PlayPage")  # the root: a player joins and p
 PLAY = Page("play", "Play", "player", "PlayPage")
 HOST = Page("host", "Host", "host", "HostPage")  # the host creates and runs a session
 DEBRIEF = Page("debrief", "Debrief", "debrief", "DebriefPage")  # results, once the game has ended
-PAGES = (HOME, PLAY, HOST, DEBRIEF)
+CLASS = Page("class", "Class view", "classview", "ClassPage")  # the teacher's projected view of every team
+PAGES = (HOME, PLAY, HOST, DEBRIEF, CLASS)
 BAR = (HOME, HOST, DEBRIEF)  # the links in the bar of every page
 
 

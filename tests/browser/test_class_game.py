@@ -178,7 +178,7 @@ def test_a_class_plays_a_whole_game_through_a_server_restart_with_no_internet(se
         host.get_by_role("button", name="Export CSV").click()
     csv = Path(download.value.path()).read_text()
     header, *rows = csv.strip().splitlines()
-    assert header.startswith("session,team,week,firm,role")
+    assert header.startswith("session,round,team,week,firm,role")
     assert len(rows) == WEEKS * 4
     with host.expect_download(timeout=WAIT) as download:
         host.get_by_role("button", name="Export Parquet").click()

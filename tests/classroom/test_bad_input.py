@@ -143,6 +143,9 @@ def test_a_thousand_random_bad_inputs_through_every_verb_raise_only_the_services
     room.start(host.code, host.host_key, fill_with_bots=True)
     room.submit(seated.token, 1, 4)
     other = room.create_session("classic")  # a session the fuzz may start, pause or end
+    ended = room.create_session("classic", weeks=2)  # a session the fuzz may start a round of
+    room.start(ended.code, ended.host_key)
+    room.end(ended.code, ended.host_key)
 
     def arg(good):
         return good if rng.random() < 0.4 else rng.choice(BAD)
@@ -168,6 +171,11 @@ def test_a_thousand_random_bad_inputs_through_every_verb_raise_only_the_services
         "debrief": lambda: room.debrief(arg(host.code), arg(host.host_key)),
         "export": lambda: room.export(arg(host.code), arg(host.host_key), arg("csv")),
         "subscribe": lambda: room.subscribe(arg(host.code), lambda: None, team=arg(None)),
+        "start_round": lambda: room.start_round(arg(ended.code), arg(ended.host_key), arg(None),
+                                                information=arg(None), seed=arg(None)),
+        "reveal": lambda: room.reveal(arg(seated.token), arg("flat"), arg(())),
+        "reveal_view": lambda: room.reveal_view(arg(seated.token)),
+        "progress": lambda: room.progress(arg(host.code)),
     }
     refused, escaped = 0, []
     names = sorted(verbs)

@@ -20,7 +20,7 @@ def test_a_new_file_is_created_with_its_folders_and_reopened(tmp_path):
     room = Classroom(path)
     host = room.create_session("classic", title="kept")
     room.close()
-    assert sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("1",)
+    assert sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
     again = Classroom(path)
     assert again.host_view(host.code, host.host_key).title == "kept"
     again.close()
@@ -68,19 +68,20 @@ def test_another_schema_version_is_refused(here):
     room.create_session("classic")
     room.close()
     with sqlite3.connect(path) as con:
-        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        con.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
     con.close()
-    with pytest.raises(InputError, match=r'^db: "classroom.db" holds classroom schema 2 \(allowed: schema 1, ') as e:
+    with pytest.raises(InputError, match=r'^db: "classroom.db" holds classroom schema 3 \(allowed: schema 1 or 2') \
+            as e:
         Classroom(path)
     assert e.value.field == "db"
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM sessions").fetchone() == (1,)  # nothing lost
 
 
 def newer_schema(path):
-    """A database written by a later chaingame: schema 2, with tables this version does not know."""
+    """A database written by a later chaingame: schema 3, with tables this version does not know."""
     with sqlite3.connect(path) as con:
         con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        con.execute("INSERT INTO meta VALUES ('schema', '2')")
+        con.execute("INSERT INTO meta VALUES ('schema', '3')")
         con.execute("CREATE TABLE games (code TEXT PRIMARY KEY, state TEXT)")
     con.close()
 

@@ -15,6 +15,7 @@ import pytest
 from chaingame import cli, webassets
 from chaingame.classroom.inputs import MIN_TIMER
 from chaingame.classroom.process import open_classroom
+from chaingame.classroom.store import SCHEMA_VERSION
 from chaingame.classroom.ticker import TICK_SECONDS
 
 
@@ -175,7 +176,7 @@ def test_play_closes_the_database_on_sigterm_as_on_ctrl_c(tmp_path):
     assert not db.with_name(db.name + "-wal").exists(), "the database was not closed (its WAL file remains)"
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert con.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("1",)
+        assert con.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (str(SCHEMA_VERSION),)
     con.close()
 
 
