@@ -12,11 +12,10 @@ import pandas as pd
 import solara
 
 from .. import figures
-from ..classroom.process import get_classroom
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
-from .components import Error, Frame, Heading, Png, Table, attempt, money
-from .live import use_live
+from .components import Error, Frame, Heading, Png, Table, money
+from .live import use_debrief
 from .routes import query
 
 SIZE = (9.0, 4.2)  # inches: the class view's figures, at charts.DPI
@@ -42,20 +41,10 @@ def ClassPage():
 @solara.component
 def ClassView(code: str, key: str | None):
     """Every team's orders, the spread of fitted β, cost by role and the rounds, for the projector."""
-    classroom = get_classroom()
-
-    def stage():
-        if key:
-            v = classroom.host_view(code, key)
-            return classroom.progress(code), tuple((t.week, t.done) for t in v.teams)
-        return classroom.progress(code)
-
-    version, stage_error = use_live(code, stage, [code, key])
-    data, error = solara.use_memo(lambda: attempt(classroom.debrief, code, key) if version is not None
-                                  else (None, None), [code, key, version])
+    version, data, error = use_debrief(code, key)
     shown, set_shown = solara.use_state(None)  # the round whose orders are shown (None: the latest)
     if data is None:
-        Error(error or stage_error)
+        Error(error)
         return
     h = data.all_history
     rounds = sorted(int(r) for r in h["round"].unique()) if len(h) else []

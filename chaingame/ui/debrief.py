@@ -15,12 +15,11 @@ import html
 import solara
 
 from .. import figures
-from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
-from .components import Error, Frame, Heading, Png, Table, attempt, fmt, money
-from .live import use_live
+from .components import Error, Frame, Heading, Png, Table, fmt, money
+from .live import use_debrief
 from .routes import DEBRIEF, query
 
 
@@ -48,21 +47,9 @@ def DebriefPage():
 @solara.component
 def Debrief(code: str, key: str | None):
     """A session's debrief, followed live; with the host key ``key`` it shows while the game is still on."""
-    classroom = get_classroom()
-
-    def stage():
-        """What decides whether the debrief changed: round, status, guesses given and each team's week."""
-        if key:
-            v = classroom.host_view(code, key)
-            return classroom.progress(code), tuple((t.week, t.done) for t in v.teams)
-        return classroom.progress(code)
-
-    version, stage_error = use_live(code, stage, [code, key])
-    result = solara.use_memo(lambda: attempt(classroom.debrief, code, key) if version is not None else (None, None),
-                             [code, key, version])
-    data, error = result
+    version, data, error = use_debrief(code, key)
     if data is None:
-        Error(error or stage_error)
+        Error(error)
         return
     Heading(f"Debrief: {data.title}", 2)
     note = "" if data.status == Status.ENDED else " (the game is still on: the host's live view)"

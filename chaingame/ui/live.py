@@ -108,3 +108,23 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
 
     solara.use_effect(subscribe, [code, team, *deps])
     return snapshot.current
+
+
+def use_debrief(code: str, key: str | None):
+    """A session's debrief data, followed live: ``(version, data, error)``.
+
+    The debrief is read again when the round, the status, the guesses given or (with the host key
+    ``key``) any team's week changes; ``data`` is None and ``error`` says why where it cannot be read.
+    """
+    classroom = get_classroom()
+
+    def stage():
+        if key:
+            v = classroom.host_view(code, key)
+            return classroom.progress(code), tuple((t.week, t.done) for t in v.teams)
+        return classroom.progress(code)
+
+    version, stage_error = use_live(code, stage, [code, key])
+    data, error = solara.use_memo(lambda: attempt(classroom.debrief, code, key) if version is not None
+                                  else (None, None), [code, key, version])
+    return version, data, error or stage_error
