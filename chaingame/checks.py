@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import numbers as _numbers
+import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -50,6 +51,24 @@ def show_path(path: Any) -> str:
     text = json.dumps(str(path), ensure_ascii=False)  # one line: json escapes line breaks
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= 120 else '"...' + text[-116:]
+
+
+def read_toml(path, what: str) -> dict:
+    """The table of the TOML file ``path``.
+
+    A file that cannot be read or parsed is a one-line :class:`ScenarioError` naming the file
+    (``what``: the kind of file allowed, e.g. "a TOML scenario").
+    """
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), f"is not a text file (allowed: {what})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(str(path), f"is not valid TOML ({e})") from None
+    except (ValueError, RecursionError) as e:
+        raise ScenarioError(str(path), f"is not readable TOML ({type(e).__name__}: {str(e)[:80]})") from None
+    except OSError as e:
+        raise ScenarioError(str(path), f"cannot be read ({e.strerror or e})") from None
 
 
 def key(name: Any) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
@@ -25,7 +24,20 @@ from . import demand as demand_mod
 from . import money, prices
 from . import policies as pol
 from .chain import ALLOCATION_RULES, MARKET, SOURCE, Network, State, initial_state
-from .checks import ScenarioError, boolean, check_seed, choice, key, number, numbers, show, show_path, table, text
+from .checks import (
+    ScenarioError,
+    boolean,
+    check_seed,
+    choice,
+    key,
+    number,
+    numbers,
+    read_toml,
+    show,
+    show_path,
+    table,
+    text,
+)
 from .information import MODES, Information
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
@@ -391,16 +403,7 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
                                         f"({', '.join(names)}) nor an existing .toml file")
     if path.is_dir():
         raise ScenarioError("scenario", f"{show_path(source)} is a folder, not a .toml file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), "is not a text file (allowed: a TOML scenario)") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(str(path), f"is not valid TOML ({e})") from None
-    except (ValueError, RecursionError) as e:
-        raise ScenarioError(str(path), f"is not readable TOML ({type(e).__name__}: {str(e)[:80]})") from None
-    except OSError as e:
-        raise ScenarioError(str(path), f"cannot be read ({e.strerror or e})") from None
+    raw = read_toml(path, "a TOML scenario")
     if not any(k in raw for k in ("weeks", "firms", "links")):
         raise ScenarioError(str(path), "has none of the scenario fields weeks, firms, links "
                                        "(allowed: a scenario file, see docs/scenarios.md)")

@@ -15,7 +15,6 @@ import itertools
 import json
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import ScenarioError, boolean, check_seed, number, show, table, text
+from ..checks import ScenarioError, boolean, check_seed, number, read_toml, show, table, text
 from ..metrics import CHAIN_METRICS, FIRM_METRICS
 from ..scenario import Scenario, load_scenario
 from .chunks import MAX_BATCH, combination_seed, default_batch
@@ -118,12 +117,7 @@ def load_sweep(source: str | Path | Mapping | Sweep, base_dir: str | Path | None
         if not path.is_file():
             what = "a folder" if path.is_dir() else "not an existing file"
             raise ScenarioError("sweep", f"{show(str(source))} is {what} (allowed: a .toml sweep file)")
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            raise ScenarioError(str(path), "is not a text file (allowed: a TOML sweep file)") from None
-        except tomllib.TOMLDecodeError as e:
-            raise ScenarioError(str(path), f"is not valid TOML ({e})") from None
+        raw = read_toml(path, "a TOML sweep file")
         base = path.parent if base_dir is None else Path(base_dir)
     return _check(raw, base, path)
 
