@@ -593,3 +593,13 @@ def test_tune_malloc_applies_on_glibc():
             "print(ex._tuned, ex.tune_malloc() == (platform.libc_ver()[0] == 'glibc'))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.stdout.split() == ["True", "True"], p.stderr
+
+
+@pytest.mark.parametrize("content, says", [(b"a=" + b"[" * 5000 + b"]" * 5000, "is not readable TOML"),
+                                           (b"\xff\xfe\x00", "is not a text file"), (b"a = = 1", "is not valid TOML")])
+def test_an_unreadable_sweep_file_is_one_line_naming_it(tmp_path, content, says):
+    f = tmp_path / "bad.toml"
+    f.write_bytes(content)
+    with pytest.raises(cg.ScenarioError) as e:
+        cg.sweep.load_sweep(f)
+    assert str(e.value).startswith(f"{f}: {says}") and "\n" not in str(e.value)
