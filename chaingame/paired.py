@@ -11,6 +11,7 @@ Simulation Modeling and Analysis, 5th ed., section 10.2, "paired-t confidence in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,42 @@ from .metrics import FIRM_METRICS
 from .scenario import Scenario, load_scenario
 
 CHAIN = "chain"  # the firm name of the chain's figures
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The paired-t interval of a mean difference: n pairs, mean d̄, sd s_d, and d̄ ∓ t·s_d/√n."""
+
+    n: int
+    mean: float
+    sd: float
+    low: float
+    high: float
+
+    @property
+    def half(self) -> float:
+        """Half the interval's width, t(0.5 + level/2, n − 1)·s_d/√n."""
+        return (self.high - self.low) / 2
+
+
+def interval(d, level: float = 0.95) -> Interval:
+    """The paired Student's t interval of the mean of differences ``d`` (NaN pairs left out).
+
+    d̄ ± t(0.5 + level/2, n − 1)·s_d/√n (Law 2015, section 10.2). With one pair, or where every
+    difference is the same deterministic number, the interval is that number itself (sd 0); with
+    none, NaN.
+    """
+    from scipy.stats import t as student_t
+
+    d = np.asarray(d, dtype=float).ravel()
+    d = d[~np.isnan(d)]
+    n = len(d)
+    if n == 0:
+        return Interval(0, float("nan"), float("nan"), float("nan"), float("nan"))
+    mean = float(d.mean())
+    sd = float(np.std(d, ddof=1)) if n > 1 else 0.0
+    half = float(student_t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n) if n > 1 else 0.0
+    return Interval(n, mean, sd, mean - half, mean + half)
 
 
 def compare(scenario: Scenario | str, treatment: Mapping[str, Any], baseline: Mapping[str, Any] | None = None,
@@ -42,7 +79,6 @@ def compare(scenario: Scenario | str, treatment: Mapping[str, Any], baseline: Ma
         ``difference`` (mean of d_r), ``sd`` (of d_r), ``low`` and ``high`` (the interval).
     """
     import pandas as pd
-    from scipy.stats import t as student_t
 
     from .batch import simulate
 
@@ -65,13 +101,9 @@ def compare(scenario: Scenario | str, treatment: Mapping[str, Any], baseline: Ma
                     continue
                 raise ScenarioError("metrics", f'"{m}" is not a firm metric (allowed: {", ".join(FIRM_METRICS)})')
             b, t = b_rows[m].to_numpy(float), t_rows[m].to_numpy(float)  # replication order in both
-            d = t - b
-            keep = ~np.isnan(d)
-            n = int(keep.sum())
-            sd = float(np.std(d[keep], ddof=1)) if n > 1 else float("nan")
-            half = float(student_t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n) if n > 1 else float("nan")
-            mean = float(d[keep].mean()) if n else float("nan")
-            rows.append({"firm": firm, "metric": m, "n": n, "baseline": float(b[keep].mean()) if n else np.nan,
-                         "treatment": float(t[keep].mean()) if n else np.nan, "difference": mean, "sd": sd,
-                         "low": mean - half, "high": mean + half})
+            keep = ~np.isnan(t - b)
+            i = interval(t - b, level)
+            rows.append({"firm": firm, "metric": m, "n": i.n, "baseline": float(b[keep].mean()) if i.n else np.nan,
+                         "treatment": float(t[keep].mean()) if i.n else np.nan, "difference": i.mean,
+                         "sd": i.sd, "low": i.low, "high": i.high})
     return pd.DataFrame(rows)

@@ -17,7 +17,7 @@ distributor's incoming orders over that of total customer demand (the closed for
 staggered, 29.8 synchronized), the distributor's and the factory's bullwhip (variance of the
 orders they place over that of customer demand), and the team's total cost. Each variant's
 difference from the baseline is the mean of the paired differences with a 95% interval,
-mean ± 1.96 sd/√R. It prints a Markdown table (the one in docs/teaching.md) and, with
+mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It prints a Markdown table (the one in docs/teaching.md) and, with
 ``--figure``, draws one replication's orders, synchronized beside staggered.
 
 Reference: Lee, H. L., Padmanabhan, V. & Whang, S. (1997). Information distortion in a supply
@@ -32,6 +32,7 @@ import numpy as np
 
 import chaingame as cg
 from chaingame.batch import run_arrays
+from chaingame.paired import interval
 
 BURN_IN = 8  # weeks left out; the 44 weeks kept are a whole number of 4-week cycles
 RETAILERS = ("r1", "r2", "r3", "r4")
@@ -74,10 +75,9 @@ def batching_effect(replications: int = 1000, seed: int = 1, baseline: str = "we
     rows = []
     for name, got in runs.items():
         for measure, values in got.items():
-            diff = values - base[measure]
-            half = 1.96 * diff.std(ddof=1) / np.sqrt(len(diff)) if name != baseline else 0.0
+            d = interval(values - base[measure])
             rows.append({"variant": name, "measure": measure, "mean": values.mean(), "baseline": baseline,
-                         "difference": diff.mean(), "low": diff.mean() - half, "high": diff.mean() + half})
+                         "difference": d.mean, "low": d.low, "high": d.high})
     return rows
 
 

@@ -4,7 +4,7 @@
 
 Each function pairs a scenario with its baseline on the same seeds (replication r of both faces
 the same customer demand), and reports the mean of each measure and the paired difference with
-a 95% interval, mean ± 1.96 sd/√R of the R paired differences:
+a 95% interval, mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval) of the R paired differences:
 
 - :func:`rationing`: ``scenarios/rationing.toml`` (proportional allocation, two of four retailers
   gaming) against the same file with ``allocation = "turn_and_earn"`` (Cachon & Lariviere 1999);
@@ -25,6 +25,7 @@ import numpy as np
 
 import chaingame as cg
 from chaingame.batch import run_arrays
+from chaingame.paired import interval
 
 GAMERS = ("south", "west")  # the two gaming retailers of scenarios/rationing.toml
 HONEST = ("north", "east")
@@ -32,10 +33,9 @@ HONEST = ("north", "east")
 
 def paired(name: str, base: np.ndarray, lever: np.ndarray) -> dict:
     """Means and the paired difference lever − base with its 95% interval."""
-    d = lever - base
-    half = 1.96 * d.std(ddof=1) / np.sqrt(len(d))
-    return {"measure": name, "baseline": base.mean(), "lever": lever.mean(), "difference": d.mean(),
-            "low": d.mean() - half, "high": d.mean() + half}
+    d = interval(lever - base)
+    return {"measure": name, "baseline": base.mean(), "lever": lever.mean(), "difference": d.mean,
+            "low": d.low, "high": d.high}
 
 
 def rationing_measures(sc: cg.Scenario, replications: int, seed: int, first_week: int = 11) -> dict[str, np.ndarray]:

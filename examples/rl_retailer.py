@@ -33,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import chaingame as cg  # noqa: E402
+from chaingame.paired import interval  # noqa: E402
 from chaingame.rl import ChainVectorEnv  # noqa: E402
 
 FIRM = "retailer"
@@ -102,11 +103,10 @@ def main(argv: list[str] | None = None) -> None:
     learned = episode_cost(test, np.tile(params, (args.test, 1)), seed=args.test_seed)
     firms = cg.simulate(args.scenario, args.test, seed=args.test_seed).firms
     sterman = firms[firms.firm == FIRM].sort_values("replication").cost.to_numpy()
-    diff = learned - sterman
-    half = 1.96 * diff.std(ddof=1) / np.sqrt(len(diff))
+    diff = interval(learned - sterman)
     print(f"held-out demand (seed {args.test_seed}, {args.test:,} replications), retailer cost per game: "
           f"Sterman rule ${sterman.mean():.2f}, learned ${learned.mean():.2f}, "
-          f"difference ${diff.mean():.2f} +/- {half:.2f} (95%)")
+          f"difference ${diff.mean:.2f} +/- {diff.half:.2f} (95%)")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from a bottle maker and a label printer that can print 6 labels a week) against 
 an unlimited printer. The bundled board's demand is a step from 4 to 8 cases (deterministic: one
 game is every game); the script also plays both on iid uniform 0..8 demand on the same seeds, so
 replication r of both faces the very same customer demand (common random numbers), and reports the
-paired difference of each figure with its 95% interval, mean ± 1.96 sd/√R. It prints the Markdown
+paired difference of each figure with its 95% interval, mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It prints the Markdown
 tables docs/teaching.md shows and writes ``assembly-components.png``: the brewery's
 bottles and labels on hand and the cases it started, week by week, in one game of each board.
 """
@@ -22,8 +22,8 @@ import pandas as pd
 
 import chaingame as cg
 from chaingame.engine import Engine
+from chaingame.paired import interval
 
-Z95 = 1.96  # two-sided 95% normal quantile
 BURN_IN = 4  # weeks of fixed orders left out of the random-demand figures
 RANDOM_DEMAND = {"process": "uniform", "low": 0, "high": 8}  # cases/week, as scenarios/stochastic.toml
 
@@ -68,10 +68,9 @@ def figures_per_replication(sc: cg.Scenario, replications: int, seed: int, burn_
 
 def paired(a: pd.DataFrame, b: pd.DataFrame, names=("printer 6/week", "unlimited printer")) -> pd.DataFrame:
     """Per figure: the mean of ``a``, of ``b``, and of the paired difference a − b with its 95% interval."""
-    d = a - b
-    half = Z95 * d.std(ddof=1) / np.sqrt(len(d))
-    return pd.DataFrame({names[0]: a.mean(), names[1]: b.mean(), "difference": d.mean(),
-                         "low": d.mean() - half, "high": d.mean() + half})
+    d = {c: interval(a[c] - b[c]) for c in a.columns}
+    return pd.DataFrame({names[0]: a.mean(), names[1]: b.mean(), "difference": {c: i.mean for c, i in d.items()},
+                         "low": {c: i.low for c, i in d.items()}, "high": {c: i.high for c, i in d.items()}})
 
 
 def step_demand_effect() -> pd.DataFrame:

@@ -16,7 +16,7 @@ against a baseline that removes its teaching point.
   against demand staying at 8.
 
 A difference is the mean of the paired differences board − baseline with a 95% interval,
-mean ± 1.96 · sd / √R ("exact" for one deterministic game each).
+mean ± t(0.975, R − 1) · sd / √R (chaingame.paired.interval) ("exact" for one deterministic game each).
 
 References:
     Sterman, J. D. (1989). Modeling managerial behavior: misperceptions of feedback in a dynamic
@@ -37,11 +37,11 @@ import numpy as np
 import chaingame as cg
 from chaingame import policies as pol
 from chaingame.batch import run_arrays
+from chaingame.paired import interval as paired_interval
 
 REPLICATIONS = 2000  # paired replications of a random board
 SEED = 2026  # root seed of every comparison
 FIXED_WEEKS = 4  # orders fixed at 4 in weeks 1-4 on classic and stochastic
-Z95 = 1.96  # two-sided 95% normal quantile
 BENCHMARK_S_PRIME = {"retailer": 28, "wholesaler": 28, "distributor": 28, "factory": 20}  # Sterman (1989)
 
 
@@ -49,8 +49,8 @@ def interval(d: np.ndarray) -> str:
     """Mean of paired differences with its 95% interval ("exact" for one game)."""
     if len(d) == 1:
         return f"{d[0]:+.2f} (exact)"
-    half = Z95 * d.std(ddof=1) / np.sqrt(len(d))
-    return f"{d.mean():+.2f} [{d.mean() - half:+.2f}, {d.mean() + half:+.2f}]"
+    i = paired_interval(d)
+    return f"{i.mean:+.2f} [{i.low:+.2f}, {i.high:+.2f}]"
 
 
 def row(board: str, figure: str, base: np.ndarray, treated: np.ndarray, baseline: str) -> dict:

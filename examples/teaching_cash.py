@@ -11,7 +11,7 @@ under Sterman's benchmark rule (theta 0, alpha_s 1, beta 1, S' 28/28/28/20):
 - on the same board with iid uniform 0..8 demand (the ``stochastic`` board's), R replications of
   each rule on the same seeds (common random numbers: replication r of both faces the same
   demand), reporting the paired difference subjects − benchmark with its 95% interval,
-  mean ± 1.96 sd/√R.
+  mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval).
 
 It prints Markdown tables (what docs/teaching.md shows) and writes ``cash-working-capital.png``:
 each firm's working capital week by week under both rules.
@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 import chaingame as cg
+from chaingame.paired import interval
 from chaingame.policies import Sterman
 
-Z95 = 1.96  # two-sided 95% normal quantile
 FIRMS = ("retailer", "wholesaler", "distributor", "factory")
 BENCHMARK = {f: Sterman(0, 1, 1, 20 if f == "factory" else 28) for f in FIRMS}  # Sterman (1989), p. 334
 UNIFORM = {"process": "uniform", "low": 0, "high": 8}  # the stochastic board's demand (Croson & Donohue 2006)
@@ -75,10 +75,9 @@ def stochastic_effect(replications: int = 1000, seed: int = 2013) -> pd.DataFram
     for f in FIRMS:
         for m in ("peak_working_capital", "interest"):
             x, y = a[m].xs(f, level="firm"), b[m].xs(f, level="firm")
-            d = x - y
-            half = Z95 * d.std(ddof=1) / math.sqrt(len(d))
+            d = interval(x - y)
             rows.append({"firm": f, "figure": m, "subjects": x.mean(), "benchmark": y.mean(),
-                         "difference": d.mean(), "low": d.mean() - half, "high": d.mean() + half})
+                         "difference": d.mean, "low": d.low, "high": d.high})
     return pd.DataFrame(rows)
 
 

@@ -25,7 +25,7 @@ estimates, θ = 0.36, α_S = 0.26, β = 0.34, S' = 17) and is compared with its 
 The figures are per replication: team cost (the four firms' cost over the horizon, $), the
 factory's order variance (sample variance of its weekly orders) and its bullwhip ratio (that
 variance over the variance of customer demand). A difference is reported as the mean of the
-paired differences lever − baseline with a 95% interval, mean ± 1.96 · sd / √R.
+paired differences lever − baseline with a 95% interval, mean ± t(0.975, R − 1) · sd / √R (chaingame.paired.interval).
 
 References:
     Sterman, J. D. (1989). Modeling managerial behavior: misperceptions of feedback in a dynamic
@@ -48,13 +48,13 @@ from pathlib import Path
 import numpy as np
 
 import chaingame as cg
+from chaingame.paired import interval
 
 LEVERS = ("lead-time-variability", "fast-shipping", "edi")
 BASELINE = "classic"
 STOCHASTIC = "stochastic"  # the classic board with iid uniform 0..8 demand
 REPLICATIONS = 2000  # paired replications per comparison
 SEED = 2026  # root seed of every comparison
-Z95 = 1.96  # two-sided 95% normal quantile
 FIGURE = Path(__file__).resolve().parent.parent / "docs" / "img" / "teaching-delays.png"
 
 
@@ -71,8 +71,8 @@ class Effect:
     @classmethod
     def of(cls, lever: np.ndarray, baseline: np.ndarray) -> Effect:
         d = np.broadcast_to(lever, np.broadcast_shapes(lever.shape, baseline.shape)) - baseline
-        half = Z95 * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
-        return cls(float(d.mean()), float(d.mean() - half), float(d.mean() + half), float(np.mean(baseline)),
+        i = interval(d)
+        return cls(i.mean, i.low, i.high, float(np.mean(baseline)),
                    float(np.mean(lever)))
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ The figures are per replication: team cost and each firm's cost over the whole h
 factory's order variance (sample variance of its weekly orders over the weeks its rule decides,
 weeks 5 on: weeks 1-4 are fixed at 4 on both boards) and the factory's peak order (cases/week).
 A difference is reported as the mean of the paired differences lever − baseline with a 95%
-interval, mean ± 1.96 · sd / √R ("exact" where both games are deterministic).
+interval, mean ± t(0.975, R − 1) · sd / √R (chaingame.paired.interval) ("exact" where both games are deterministic).
 
 References:
     Sterman, J. D. (1989). Modeling managerial behavior: misperceptions of feedback in a dynamic
@@ -42,6 +42,7 @@ import numpy as np
 
 import chaingame as cg
 from chaingame.batch import run_arrays
+from chaingame.paired import interval
 
 BASELINE = "classic"
 LEVER = "pos-sharing"
@@ -51,7 +52,6 @@ BOARDS = ("classic", "stochastic")
 REPLICATIONS = 2000  # paired replications on the stochastic board
 SEED = 2026  # root seed of every comparison
 FIXED_WEEKS = 4  # orders fixed at 4 in weeks 1-4 on both boards: the rule decides from week 5
-Z95 = 1.96  # two-sided 95% normal quantile
 FIGURE = Path(__file__).resolve().parent.parent / "docs" / "img" / "teaching-pos.png"
 
 
@@ -68,8 +68,8 @@ class Effect:
     @classmethod
     def of(cls, lever: np.ndarray, baseline: np.ndarray) -> Effect:
         d = lever - baseline
-        half = Z95 * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
-        return cls(float(d.mean()), float(d.mean() - half), float(d.mean() + half), float(baseline.mean()),
+        i = interval(d)
+        return cls(i.mean, i.low, i.high, float(baseline.mean()),
                    float(lever.mean()))
 
     def __str__(self) -> str:

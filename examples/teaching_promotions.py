@@ -6,7 +6,7 @@ Plays the bundled ``promotions`` board (a trade deal every fourth week, 20% off 
 retailer link, a forward-buying retailer) and its everyday-low-price twin (no schedule, the same
 mean price: $9.50) on the same seeds, so that replication r of both faces the very same customer
 demand (common random numbers), and reports the paired difference of each figure with its 95%
-interval, mean ± 1.96 sd/√R. It also sweeps the discount depth (0% to 30% off) on the same seeds.
+interval, mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It also sweeps the discount depth (0% to 30% off) on the same seeds.
 It prints a Markdown table (what docs/teaching.md shows) and writes two figures:
 
 - ``promotions-orders.png``: orders placed per firm in one game of each, side by side;
@@ -22,15 +22,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import chaingame as cg
 from chaingame import figures
+from chaingame.paired import interval
 
 REGULAR = 10.0  # $/case, the distributor's regular price to the retailer (scenarios/promotions.toml)
 EVERYDAY_LOW = 9.5  # $/case: the hi-lo schedule's mean price (one week in four at $8)
-Z95 = 1.96  # two-sided 95% normal quantile
 BURN_IN = 4  # weeks of fixed orders upstream left out of the figures
 
 
@@ -59,10 +58,9 @@ def figures_per_replication(sc: cg.Scenario, replications: int, seed: int) -> pd
 
 def paired(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Per figure: the mean of ``a``, of ``b``, and of the paired difference a − b with its 95% interval."""
-    d = a - b
-    half = Z95 * d.std(ddof=1) / np.sqrt(len(d))
-    return pd.DataFrame({"hi-lo": a.mean(), "everyday low": b.mean(), "difference": d.mean(),
-                         "low": d.mean() - half, "high": d.mean() + half})
+    d = {c: interval(a[c] - b[c]) for c in a.columns}
+    return pd.DataFrame({"hi-lo": a.mean(), "everyday low": b.mean(), "difference": {c: i.mean for c, i in d.items()},
+                         "low": {c: i.low for c, i in d.items()}, "high": {c: i.high for c, i in d.items()}})
 
 
 def promotions_effect(replications: int = 1000, seed: int = 1997) -> pd.DataFrame:
@@ -78,10 +76,8 @@ def depth_sweep(depths=(0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30), replications: 
     for depth in depths:
         res = cg.simulate(hi_lo(depth), replications=replications, seed=seed, burn_in=BURN_IN)
         for firm, g in res.firms.groupby("firm", sort=False):
-            x = g.bullwhip.to_numpy()
-            half = Z95 * x.std(ddof=1) / np.sqrt(len(x))
-            rows.append({"firm": firm, "discount": depth, "n": len(x), "mean": x.mean(),
-                         "low": x.mean() - half, "high": x.mean() + half})
+            x = interval(g.bullwhip.to_numpy())  # the t interval of a mean, as of a mean difference
+            rows.append({"firm": firm, "discount": depth, "n": x.n, "mean": x.mean, "low": x.low, "high": x.high})
     return pd.DataFrame(rows)
 
 

@@ -20,6 +20,7 @@ import chaingame as cg
 from chaingame import policies as pol
 from chaingame.batch import run_arrays
 from chaingame.engine import Engine
+from chaingame.paired import interval
 
 from .test_batch import check_agree
 
@@ -103,7 +104,7 @@ def stochastic():
 def test_pos_with_sterman_s_rule_helps_on_the_stochastic_board_over_many_seeds(stochastic, figure):
     silo, pos = stochastic["orders"][figure], stochastic["demand"][figure]
     diff = pos - silo  # paired: the same demand path
-    half = 1.96 * diff.std(ddof=1) / np.sqrt(len(diff))
+    half = interval(diff).half
     print(f"\nstochastic, 200 weeks x {len(diff)} replications, {figure}: silo {silo.mean():,.2f}, "
           f"pos {pos.mean():,.2f}; pos - silo {diff.mean():,.2f} ± {half:,.2f} (95%), "
           f"lower in {np.mean(diff < 0):.1%} of replications")

@@ -29,8 +29,8 @@ import chaingame as cg
 from chaingame import basestock
 from chaingame.delays import ShippingDelay
 from chaingame.engine import Engine
+from chaingame.paired import interval
 
-Z95 = 1.96  # two-sided 95% normal quantile
 R = 2000  # paired replications of a cost comparison
 SEED = 11
 VARIABLE = {"weeks": [1, 2, 3], "p": [0.25, 0.5, 0.25]}  # mean 2, as the classic board's fixed delay
@@ -60,7 +60,8 @@ def paired(a: cg.Scenario, b: cg.Scenario, replications: int = R, seed: int = SE
     """Team cost of b − a, replication by replication on the same seeds: mean and 95% half-width."""
     d = cg.simulate(b, replications, seed=seed).chain.cost.to_numpy() - \
         cg.simulate(a, replications, seed=seed).chain.cost.to_numpy()
-    return d.mean(), Z95 * d.std(ddof=1) / np.sqrt(len(d))
+    i = interval(d)
+    return i.mean, i.half
 
 
 # ------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from scipy.stats import t as student_t
 
 import chaingame as cg
+from chaingame.paired import interval
 
 TREATMENT = {"defaults.policy.beta": 1}
 
@@ -27,6 +28,19 @@ def test_differences_are_per_replication_with_the_paired_t_interval():
     chain = table[table.firm == "chain"]
     assert chain.metric.tolist() == ["cost"]  # the chain has a cost, not one bullwhip ratio
     assert chain.difference.item() == pytest.approx((treat.chain.cost - base.chain.cost).mean(), rel=1e-12)
+
+
+def test_the_interval_is_scipy_s_student_t_interval_of_the_mean():
+    d = np.random.default_rng(3).normal(2.0, 5.0, 57)
+    i = interval(d, level=0.9)
+    low, high = student_t.interval(0.9, 56, loc=d.mean(), scale=d.std(ddof=1) / np.sqrt(57))
+    assert (i.n, i.mean, i.sd) == (57, pytest.approx(d.mean(), rel=1e-15), pytest.approx(d.std(ddof=1), rel=1e-15))
+    assert (i.low, i.high) == pytest.approx((low, high), rel=1e-12) and i.half == pytest.approx((high - low) / 2)
+    with_nan = interval(np.append(d, np.nan), level=0.9)
+    assert (with_nan.n, with_nan.low, with_nan.high) == (57, i.low, i.high)  # a NaN pair is left out
+    one = interval([4.5])
+    assert (one.n, one.low, one.high) == (1, 4.5, 4.5)  # one deterministic game: the number itself, exact
+    assert np.isnan(interval([]).mean)
 
 
 def test_common_random_numbers_cancel_the_demand_noise():
