@@ -27,7 +27,8 @@ QR_HEIGHT = "52vh"  # the QR code's side: over a third of the screen's height at
 CSS = f"""
 .cg-main:has(.cg-projector) {{ max-width: none; }}  /* the whole width of a projected screen */
 .cg-proj-top {{ display: flex; flex-wrap: wrap; align-items: center; gap: 16px 48px; }}
-.cg-proj-qr {{ width: {QR_HEIGHT}; height: {QR_HEIGHT}; background: #fff; }}
+.cg-proj-top > :first-child {{ flex: 1 1 320px; min-width: 0; overflow-wrap: anywhere; }}
+.cg-proj-qr {{ flex: none; width: {QR_HEIGHT}; height: {QR_HEIGHT}; background: #fff; }}
 .cg-proj-qr svg {{ width: 100%; height: 100%; display: block; }}
 .cg-proj-code {{ font-family: monospace; font-weight: 700; font-size: min(16vh, 9vw); letter-spacing: .1em;
   line-height: 1; }}
@@ -114,7 +115,7 @@ def team_html(t, weeks: int | None, started: bool) -> str:
     humans = t.joined + t.open
     seats = f"{t.joined} of {humans} seat(s) taken" + (f" · {t.bots} bot(s)" if t.bots else "")
     week = "done" if t.done else f"week {t.week}" + (f" of {weeks}" if weeks is not None else "")
-    week = week if started else "waiting to start"
+    week = week if started else "not started"
     bar = ""
     if weeks and started:
         share = 1.0 if t.done else max(0.0, (t.week - 1) / weeks)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from solara.widgets import HTML
+
 from chaingame.ui.projector import qr_svg
 
 from .conftest import host_storage
@@ -23,7 +25,7 @@ def test_the_projector_shows_code_qr_and_the_class_live_without_a_key(classroom,
     assert "viewBox" in qr and 'width="' not in qr.split(">", 1)[0]  # scales to its box
     assert qr == qr_svg(link) != qr_svg(f"{ORIGIN}/?code=OTHER1")  # the join link, encoded
     assert "0 players joined · 8 seat(s) open" in screen.text("projector-status")
-    assert "waiting to start" in screen.text("projector-teams")
+    assert "not started" in screen.text("projector-teams")
     ann = join(tabs, t.code, "Ann")
     screen.wait_text("projector-teams", "1 of 4 seat(s) taken")
     assert "1 player joined · 7 seat(s) open" in screen.text("projector-status")
@@ -44,9 +46,9 @@ def test_the_host_page_links_to_it_and_hides_its_own_key_link(classroom, tabs):
     host = tabs(f"/host?code={t.code}", stored=host_storage(t))
     host.wait(lambda: host.has("join-code"), "the dashboard")
     with host.context:
-        import ipyvuetify as v
-        hrefs = [b.href for b in host.rc.find(v.Btn).widgets if b.children == ["Project this"]]
-    assert hrefs == [f"/projector?code={t.code}"]
+        links = [(w.attributes["href"], w.attributes["target"]) for w in host.rc.find(HTML).widgets
+                 if w.unsafe_innerHTML == "Project this"]
+    assert links == [(f"/projector?code={t.code}", "_blank")]
     assert not host.has("host-link")  # only a newly created session offers it, and only when asked
 
 
