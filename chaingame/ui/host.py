@@ -277,7 +277,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
             solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True).key("end")
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
         solara.Button("Class view", href=CLASS.url(code=code), target="_blank", text=True).key("class")
-        solara.HTML(tag="a", unsafe_innerHTML="Project this", style="align-self: center; padding: 0 12px",
+        solara.HTML(tag="a", unsafe_innerHTML="Project this", classes=["cg-link"], style="padding: 10px 12px",
                     attributes={"href": PROJECTOR.url(code=code), "target": "_blank"}).key("project")  # a new tab
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
                             label="Export CSV").key("export-csv")
