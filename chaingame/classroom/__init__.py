@@ -19,6 +19,7 @@ from .views import (
     HostTicket,
     HostView,
     JoinView,
+    ProjectorView,
     RevealView,
     RoundDemand,
     SeatDecision,
@@ -30,12 +31,13 @@ from .views import (
     SeatWeek,
     Status,
     TeamInsight,
+    TeamProgress,
     TeamStatus,
 )
 
 __all__ = [
     "SHAPES", "AlreadySubmitted", "ChainRow", "Classroom", "ClassroomError", "Debrief", "EXPORT_COLUMNS", "Forbidden",
-    "HostTicket", "HostView", "InputError", "JoinView", "NotFound", "RevealView", "RoundDemand", "SeatDecision",
-    "SeatObservation", "SeatRule", "SeatStatus", "SeatTaken", "SeatTicket", "SeatView", "SeatWeek", "Status",
-    "TeamInsight", "TeamStatus", "WrongWeek",
+    "HostTicket", "HostView", "InputError", "JoinView", "NotFound", "ProjectorView", "RevealView", "RoundDemand",
+    "SeatDecision", "SeatObservation", "SeatRule", "SeatStatus", "SeatTaken", "SeatTicket", "SeatView", "SeatWeek",
+    "Status", "TeamInsight", "TeamProgress", "TeamStatus", "WrongWeek",
 ]

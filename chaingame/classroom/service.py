@@ -44,12 +44,14 @@ from .views import (
     HostTicket,
     HostView,
     JoinView,
+    ProjectorView,
     RevealView,
     SeatDecision,
     SeatStatus,
     SeatTicket,
     SeatView,
     Status,
+    TeamProgress,
     TeamStatus,
 )
 
@@ -537,6 +539,18 @@ class Classroom:
         """Whether the seat may give its demand guess now, and the guess it gave."""
         with self._seat(token) as (s, p):
             return self._reveal_view(s, p)
+
+    def projector_view(self, code: str) -> ProjectorView:
+        """What the projected screen shows, to anyone with the code: each team's week and seats taken."""
+        with self._using(code) as s:
+            teams = []
+            for t, game in sorted(s.teams.items()):
+                seats = [(t, f) for f in s.scenario.firm_ids]
+                bots = sum(s.modes[seat] == "bot" for seat in seats)
+                joined = sum(seat in s.occupant for seat in seats)
+                teams.append(TeamProgress(t, game.week, game.done, joined, len(seats) - bots - joined, bots))
+            return ProjectorView(s.code, s.title, s.status, s.round,
+                                 None if s.settings.hide_horizon else s.scenario.weeks, tuple(teams))
 
     def progress(self, code: str) -> tuple[int, Status, int]:
         """What changes a debrief beside the weeks: the round, the status and the guesses given."""

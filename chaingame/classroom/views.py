@@ -237,6 +237,40 @@ class JoinView:
 
 
 @dataclass(frozen=True)
+class TeamProgress:
+    """One team as the projector shows it: its week and how many of its seats are taken (no names, no costs)."""
+
+    team: int
+    week: int  # the week being decided (the last week played once done)
+    done: bool
+    joined: int  # human seats a player holds
+    open: int  # human seats still free
+    bots: int  # seats a bot plays
+
+
+@dataclass(frozen=True)
+class ProjectorView:
+    """What anyone with the join code may see of a session: for the projected screen, nothing secret."""
+
+    code: str
+    title: str
+    status: Status
+    round: int
+    weeks: int | None  # None: the horizon is hidden from players
+    teams: tuple[TeamProgress, ...]
+
+    @property
+    def joined(self) -> int:
+        """Players seated, every team."""
+        return sum(t.joined for t in self.teams)
+
+    @property
+    def open(self) -> int:
+        """Free human seats, every team."""
+        return sum(t.open for t in self.teams)
+
+
+@dataclass(frozen=True)
 class Debrief:
     """The game after (or, for the host, during) play.
 

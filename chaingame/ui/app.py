@@ -4,7 +4,9 @@ Solara's routes are built from :data:`chaingame.ui.routes.PAGES`:
 
 - ``/`` and ``/play``: a player joins with the session code and plays one firm;
 - ``/host``: the host creates and runs a session;
-- ``/debrief``: results, for everyone once the game has ended.
+- ``/debrief``: results, for everyone once the game has ended;
+- ``/class``: every team's orders and fitted rules, for the teacher after play;
+- ``/projector``: the join code, its QR code and each team's progress, for the projected screen (no key).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ module.exports = {
     let fragment = "";
     const hash = window.location.hash || "";
     if (hash.startsWith("#key=")) {
-      fragment = decodeURIComponent(hash.slice(5));
+      if (this.wants_fragment) fragment = decodeURIComponent(hash.slice(5));
       try { window.history.replaceState(null, "", window.location.pathname + window.location.search); } catch (e) {}
     }
     this.origin = window.location.origin;
@@ -88,8 +88,9 @@ module.exports = {
 class BrowserStore(ipyvue.VueTemplate):
     """One string kept in the browser under ``storage_key`` (``None`` when absent).
 
-    Traits set by the browser once mounted: ``value``, ``origin``, ``fragment`` and then
-    ``loaded = True``; setting ``value`` from Python writes it back (``None`` or ``""`` deletes it).
+    Traits set by the browser once mounted: ``value``, ``origin``, ``fragment`` (unless
+    ``wants_fragment`` is False) and then ``loaded = True``; setting ``value`` from Python writes it
+    back (``None`` or ``""`` deletes it).
     """
 
     template = traitlets.Unicode(_TEMPLATE).tag(sync=True)
@@ -98,3 +99,4 @@ class BrowserStore(ipyvue.VueTemplate):
     loaded = traitlets.Bool(False).tag(sync=True)
     origin = traitlets.Unicode("").tag(sync=True)
     fragment = traitlets.Unicode("").tag(sync=True)
+    wants_fragment = traitlets.Bool(True).tag(sync=True)  # False: a ``#key=`` is removed unread (the projector)

@@ -47,6 +47,7 @@ table.cg-table td.l, table.cg-table th.l { text-align: left; }
 .cg-ok { color: #1b5e20; background: #e8f5e9; padding: 10px 12px; border-radius: 4px; margin: 6px 0; }
 .cg-code { font-family: monospace; font-size: 44px; letter-spacing: .12em; font-weight: 700; }
 .cg-muted { color: #78909c; }
+a.cg-link { color: #1565c0; text-decoration: underline; display: inline-block; padding: 10px 0; }  /* Vuetify: black */
 """
 
 

@@ -67,9 +67,9 @@ def Debrief(code: str, key: str | None):
 @solara.component
 def Results(data, version):
     """Leaderboard, cost, order and stock figures, rankings within each role and the bots' chain."""
-    teams = [int(t) for t in data.teams["team"]]
-    team, set_team = solara.use_state(int(data.teams["team"].iloc[0]))
-    team = team if team in teams else teams[0]
+    teams = sorted(int(t) for t in data.teams["team"])
+    team, set_team = solara.use_state(None)  # None: the first team a person played in
+    team = team if team in teams else first_human_team(data)
     stamp = (data.code, version)
 
     Heading("Leaderboard", 3)
@@ -82,9 +82,12 @@ def Results(data, version):
                                "played", size=SIZE)))
     Heading("The bullwhip: orders per firm", 3)
     if len(teams) > 1:
-        solara.ToggleButtonsSingle(value=team, values=teams, on_value=set_team)
+        with solara.Row(style="align-items: center; flex-wrap: wrap"):
+            solara.HTML(tag="label", unsafe_innerHTML="Team shown in the charts below:",
+                        attributes={"data-testid": "team-choice-label"})
+            solara.ToggleButtonsSingle(value=team, values=teams, on_value=set_team)
     Png("orders", charts.cached_png((*stamp, team, "orders"), lambda: figures.orders_figure(
-        {f"team {team}": _team(data, team), "bots, same demand": data.bot_history}, horizon=data.weeks,
+        orders_panels(data, team), horizon=data.weeks,
         title="Orders placed per firm against end-customer demand", size=SIZE)))
     Heading("Inventory and backlog per firm", 3)
     Png("stock", charts.cached_png((*stamp, team, "stock"), lambda: figures.stock_figure(
@@ -108,6 +111,18 @@ SIZE = (9.0, 4.2)  # inches: the debrief's figures, at charts.DPI
 def _team(data, team: int):
     """One team's rows of the debrief's history."""
     return data.history[data.history["team"] == team]
+
+
+def first_human_team(data) -> int:
+    """The team the debrief's charts open on: the first (by number) a person played in, else team 1's."""
+    played = sorted(int(r.team) for r in data.teams.itertuples() if r.players)
+    return played[0] if played else int(min(data.teams["team"]))
+
+
+def orders_panels(data, team: int) -> dict:
+    """The orders chart: the team's history and the bots' on the same demand, over the weeks the team played."""
+    h, bots = _team(data, team), data.bot_history
+    return {f"team {team}": h, "bots, same demand": bots[bots["week"] <= (h["week"].max() if len(h) else 0)]}
 
 
 def _compared(data) -> dict:

@@ -22,7 +22,7 @@ from ..information import MODES
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money
 from .live import use_live
-from .routes import CLASS, DEBRIEF, HOME, HOST, query
+from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
 
 HOST_DELAY = 1.0  # s: the dashboard gathers the changes of this long into one update (off the players' path:
 # with 10 teams it is the heaviest page, and a class submitting at once would otherwise redraw it for each order)
@@ -107,12 +107,16 @@ def HostPage():
 
 @solara.component
 def HostLink(code: str, key: str, origin: str, on_close):
-    """The host link of a new session, shown once (it holds the host key)."""
+    """The host link of a new session, offered once and hidden until asked for (it holds the host key)."""
     link = f"{origin}{HOST.url(code=code)}#key={key}"
-    with solara.Card("Your host link — shown only now", style="max-width: 900px; background: #fff8e1"):
+    shown, set_shown = solara.use_state(False)
+    with solara.Card("Your host link — offered only now", style="max-width: 900px; background: #fff8e1"):
         solara.Text("This browser remembers it. To run the session from another device, keep this link "
-                    "(it holds the host key; do not project it):")
-        solara.HTML(tag="code", unsafe_innerHTML=html.escape(link), attributes={"data-testid": "host-link"})
+                    "(it holds the host key; do not project it: project the \"Project this\" page instead):")
+        if not shown:
+            solara.Button("Show the host link", on_click=lambda: set_shown(True), text=True)
+        else:
+            solara.HTML(tag="code", unsafe_innerHTML=html.escape(link), attributes={"data-testid": "host-link"})
         solara.Button("I have kept it", on_click=on_close, text=True)
 
 
@@ -273,6 +277,8 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
             solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True).key("end")
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
         solara.Button("Class view", href=CLASS.url(code=code), target="_blank", text=True).key("class")
+        solara.HTML(tag="a", unsafe_innerHTML="Project this", classes=["cg-link"], style="padding: 10px 12px",
+                    attributes={"href": PROJECTOR.url(code=code), "target": "_blank"}).key("project")  # a new tab
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
                             label="Export CSV").key("export-csv")
         solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",

@@ -138,7 +138,8 @@ def State(view, token: str):
                     unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
         RevealForm(token, view.status)
         if view.debrief_ready:
-            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)})
+            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)},
+                        classes=["cg-link"])
         return
     if view.status == Status.LOBBY:
         solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},

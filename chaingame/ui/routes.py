@@ -33,7 +33,8 @@ PLAY = Page("play", "Play", "player", "PlayPage")
 HOST = Page("host", "Host", "host", "HostPage")  # the host creates and runs a session
 DEBRIEF = Page("debrief", "Debrief", "debrief", "DebriefPage")  # results, once the game has ended
 CLASS = Page("class", "Class view", "classview", "ClassPage")  # the teacher's projected view of every team
-PAGES = (HOME, PLAY, HOST, DEBRIEF, CLASS)
+PROJECTOR = Page("projector", "Projector", "projector", "ProjectorPage")  # join code, QR and progress; no key
+PAGES = (HOME, PLAY, HOST, DEBRIEF, CLASS, PROJECTOR)
 BAR = (HOME, HOST, DEBRIEF)  # the links in the bar of every page
 
 

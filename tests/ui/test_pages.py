@@ -320,6 +320,8 @@ def test_the_host_creates_a_session_with_the_form(classroom, tabs):
     host.click("Create session")
     host.wait(lambda: host.has("join-code"), "the new session's dashboard")
     code = host.text("join-code")
+    host.click("Show the host link")
+    host.wait(lambda: host.has("host-link"), "the host link")
     assert json.loads(host.stored()) == {code: host.text("host-link").split("#key=")[1]}
     view = classroom.host_view(code, json.loads(host.stored())[code])
     assert (view.title, view.weeks, len(view.teams), view.timer_seconds) == ("Tuesday", 12, 3, 60)
