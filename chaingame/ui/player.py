@@ -115,7 +115,7 @@ def SeatPage(view, token: str):
         Books(view.observation, view.total_cost, len(view.history), view.decides_capacity, cost_note(view.rules))
     Money(view.observation, view.history, view.rules)
     with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
-        History(view.history, view.decides_capacity, cost_note(view.rules))
+        History(view.history, view.decides_capacity, cost_note(view.rules, so_far=False))
         Chart(view.history)
     ChainMap(view.rules)
 

@@ -116,11 +116,11 @@ def BotNotice(notice: str | None):
                     unsafe_innerHTML=html.escape(notice))
 
 
-def cost_note(rules) -> str:
-    """What the week's cost counts for this seat, so far in the week (the ordering cost comes with the order)."""
+def cost_note(rules, so_far: bool = True) -> str:
+    """What a week's cost counts for this seat; ``so_far``: before it orders (ordering is charged with the order)."""
     if rules is None:
         return "holding and backlog"
-    return rules.cost_counts + (" (ordering when you order)" if "ordering" in rules.cost_counts else "")
+    return rules.cost_counts + (" (ordering when you order)" if so_far and "ordering" in rules.cost_counts else "")
 
 
 @solara.component
