@@ -14,6 +14,7 @@ import html
 import solara
 
 from ..classroom.process import get_classroom
+from ..classroom.seatinfo import cash_capped
 from ..classroom.views import Status
 from .browser import BrowserStore
 from .charts import svg_lines
@@ -255,7 +256,8 @@ def History(history, decides_capacity: bool = False, counts: str = "holding and 
     """The seat's past weeks as a table, latest first (with capacity for a seat that decides it)."""
     extra, cells = history_extra(history, decides_capacity)
     rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
-             fmt(w.on_order), fmt(w.order) + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost), *more)
+             fmt(w.on_order), fmt(w.order) + (f" of {fmt(w.decided)}" if cash_capped(w) else "")
+             + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost), *more)
             for w, more in zip(reversed(history), cells, strict=True)]
     columns = ["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost",
                *extra]

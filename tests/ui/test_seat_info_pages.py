@@ -70,6 +70,7 @@ def test_the_money_panel_follows_the_seats_books(classroom, tabs):
     assert last.order < last.decided  # 40 a week is more than cash and credit allow
     assert (f"Week 10: you ordered 40; your cash and credit allowed {int(last.order)}"
             in ann.text("money"))
+    assert f"<td class=\"\">{int(last.order)} of 40</td>" in ann.text("history")  # the history marks the cut
     assert "<svg" in books  # cash and working capital over the weeks
     assert "so far: holding and backlog" in ann.text("books")
 
