@@ -130,12 +130,14 @@ def Money(obs, history, rules):
         return
     solara.Style(CSS)
     last = history[-1] if history else None
-    items = [("cash", money(obs.cash) if obs else "-", "on hand (negative: borrowed)", "cash"),
+    cash = obs.cash if obs is not None else last.cash if last is not None else None  # the game over: its last week
+    items = [("cash", money(cash), "on hand (negative: borrowed)", "cash"),
              ("revenue", money(last.revenue) if last else "-", "your sales last week", "revenue"),
              ("profit", money(last.profit) if last else "-", "last week: revenue − purchases − cost"
               + (" − interest" if rules.money_rules else ""), "profit"),
-             ("total profit", money(sum(w.profit for w in history)), f"over {len(history)} week(s)", "total_profit"),
-             ("buying price", money(obs.price) if obs else "-", "$/unit of an order placed now", "price")]
+             ("total profit", money(sum(w.profit for w in history)), f"over {len(history)} week(s)", "total_profit")]
+    if obs is not None:
+        items.append(("buying price", money(obs.price), "$/unit of an order placed now", "price"))
     if rules.money_rules and obs is not None and obs.receivables is not None:
         room = "unlimited" if not math.isfinite(obs.can_pay) else money(obs.can_pay)
         items += [("receivables", money(obs.receivables), "your customers owe you", "receivables"),
