@@ -26,11 +26,12 @@ def CashResults(data, team: int, stamp: tuple):
     solara.Text("Working capital: stock at its purchase price + what customers owe − what the firm owes. "
                 "Wild orders upstream tie up cash there.", classes=["cg-muted"])
     h = data.history[data.history["team"] == team]
+    bots = data.bot_history[data.bot_history["week"] <= data.weeks_compared]  # the weeks the table compares
     with solara.Row(style="flex-wrap: wrap", gap="8px"):
         Png("cash", charts.cached_png((*stamp, team, "cash"), lambda: figures.cash_figure(
             h, horizon=data.weeks, title=f"Team {team}: orders and working capital", size=SIZE)))
-        Png("cash-bots", charts.cached_png((*stamp, "bots", "cash"), lambda: figures.cash_figure(
-            data.bot_history, horizon=data.weeks, title="Bots, same demand", size=SIZE)))
+        Png("cash-bots", charts.cached_png((*stamp, "bots", data.weeks_compared, "cash"), lambda: figures.cash_figure(
+            bots, horizon=data.weeks, title="Bots, same demand", size=SIZE)))
     rows = data.cash[data.cash["chain"].isin([f"team {team}", "bots"])]
     Table(["chain", "firm", "peak working capital", "cash-to-cash (days)", "interest", "insolvent weeks",
            "lowest cash"],
