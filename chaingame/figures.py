@@ -8,6 +8,7 @@ plot), the researcher view (:mod:`chaingame.viz.components`) and the classroom d
 - :func:`orders_figure`: orders placed per firm against end-customer demand (the bullwhip);
 - :func:`stock_figure`: inventory on hand and backlog per firm;
 - :func:`cost_figure`: cost per firm, or per chain stacked by firm when comparing chains;
+- :func:`cash_figure`: orders per firm over the working capital each ties up (the bullwhip of cash);
 - :func:`run_figure`: orders, inventory and backlog stacked in one figure (``chaingame run``);
 - :func:`sweep_figure`: a metric against a swept parameter, mean and confidence interval per firm;
 - :func:`class_orders_figure`: every team's orders in one chart, a panel per firm (the class view);
@@ -175,6 +176,36 @@ def cost_figure(history: pd.DataFrame | Mapping[str, pd.DataFrame], horizon: int
     ax.set_ylabel("cost ($)")
     ax.margins(y=0.15 if single else 0.3)
     ax.grid(False, axis="x")
+    return fig
+
+
+def cash_figure(history: pd.DataFrame, horizon: int = 0, title: str = "",
+                size: tuple[float, float] | None = None) -> Figure:
+    """The bullwhip of cash: orders placed per firm (top) over the working capital each ties up (bottom).
+
+    Working capital is stock (on hand, raw, under way) at its purchase price + receivables − payables ($,
+    :func:`chaingame.money.books`): a wild ordering pattern upstream ties up cash there too
+    (Tangsucheeva & Prabhu 2013).
+
+    Args:
+        history: one chain's tidy history (with the money columns).
+        horizon: weeks the x axis spans from the start (0: the weeks in the history).
+        title: the figure's title (default: "The bullwhip of orders and of cash").
+        size: width and height in inches (default: :data:`PANEL`).
+    """
+    _one_chain(history)
+    fig, axes = _figure(2, 1, size or PANEL, title or "The bullwhip of orders and of cash")
+    top, bottom = axes[0][0], axes[1][0]
+    _week_axis(bottom, horizon)
+    if history.empty:
+        _empty(top)
+        bottom.set_axis_off()
+        return fig
+    _orders(top, history)
+    top.set_ylabel("orders (units/week)")
+    _series(bottom, history, "working_capital", "working capital ($)")
+    bottom.axhline(0, color="0.5", lw=0.8)
+    top.legend(fontsize=7, loc="upper left")
     return fig
 
 

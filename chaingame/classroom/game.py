@@ -27,6 +27,7 @@ from ..engine import COLUMNS, Engine
 from ..information import Information, covers
 from ..observe import Observation
 from ..scenario import Scenario
+from .seatinfo import SeatRules, seat_rules
 from .views import ChainRow, SeatObservation, SeatWeek
 
 
@@ -72,6 +73,7 @@ class TeamGame:
         self.opened_at: float | None = None
         self.deadline: float | None = None
         self._histories: dict[str, tuple[SeatWeek, ...]] = {}  # seat_history per firm, until the next close()
+        self._rules: dict[str, SeatRules] = {}  # seat_rules per firm: the same all game long
         self.open()
 
     # the week's cycle ------------------------------------------------------------------------------
@@ -183,6 +185,12 @@ class TeamGame:
         """The team's cost so far, every firm over the closed weeks ($)."""
         return float(sum(r["cost"].sum() for r in self.records))
 
+    def seat_rules(self, firm: str) -> SeatRules:
+        """The chain and ``firm``'s rules, as its page shows them (:func:`~chaingame.classroom.seatinfo.seat_rules`)."""
+        if firm not in self._rules:
+            self._rules[firm] = seat_rules(self.scenario, firm, self.engine.net.money)
+        return self._rules[firm]
+
     def seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
         """The firm's own past weeks: its decisions and its own books (end-customer demand only if seen).
 
@@ -207,6 +215,9 @@ class TeamGame:
                 lost=v["lost"], capacity=v["capacity"] if producer else None, cost=v["cost"], revenue=v["revenue"],
                 purchases=v["purchases"], profit=v["profit"], cash=v["cash"],
                 demand=v["customer_demand"] if sees_demand else None,
+                reason=d.reason, player=d.player, decided=d.order, receivables=v["receivables"],
+                payables=v["payables"], interest=v["interest"], insolvent=bool(v["insolvent"]),
+                working_capital=v["working_capital"],
             ))
         return tuple(rows)
 
@@ -234,4 +245,7 @@ def snapshot(obs: Observation, mode: str, producer: bool) -> SeatObservation:
         cash=float(obs.cash[0]),
         demand=float(obs.demand[0]) if covers(mode, Information.POS) and obs.demand is not None else None,
         chain=chain,
+        price=float(obs.price[0]),
+        **{k: None if getattr(obs, k) is None else float(getattr(obs, k)[0])
+           for k in ("receivables", "payables", "committed", "can_pay")},
     )

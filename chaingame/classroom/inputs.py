@@ -197,30 +197,38 @@ def default_max_order(sc: Scenario) -> float:
     return float(max(1000, 10 ** math.ceil(math.log10(bound)) if bound > 0 else 0))
 
 
+def allowed(whole: bool, low: float, high: float) -> str:
+    """What :func:`quantity` accepts, as its errors and the order field's hint say it: "whole numbers 0 to 1000".
+
+    The bounds are written as a player may type them (no thousands separators: "1,000" is not a number).
+    """
+    return f"{'whole numbers ' if whole else ''}{_num(low)} to {_num(high)}"
+
+
 def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) -> float:
     """A number a player typed (a number, or its text): not empty, finite, within bounds, whole if asked."""
-    allowed = f"allowed: {'whole numbers ' if whole else ''}{_num(low)} to {_num(high)}"
+    bounds = f"allowed: {allowed(whole, low, high)}"
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise InputError(field, f"is empty ({allowed})")
+        raise InputError(field, f"is empty ({bounds})")
     if isinstance(value, str):
         if not _NUMBER.match(value.strip()):
-            raise InputError(field, f"{show(value.strip()[:30])} is not a number ({allowed})")
+            raise InputError(field, f"{show(value.strip()[:30])} is not a number ({bounds})")
         x = float(value.strip())
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:
             x = float(value)
         except (OverflowError, ValueError):  # e.g. 10**400: beyond any float
-            raise InputError(field, f"{show(value)} is too large ({allowed})") from None
+            raise InputError(field, f"{show(value)} is too large ({bounds})") from None
     else:
-        raise InputError(field, f"{show(value)} is not a number ({allowed})")
+        raise InputError(field, f"{show(value)} is not a number ({bounds})")
     if not math.isfinite(x):
-        raise InputError(field, f"{x} is not a finite number ({allowed})")
+        raise InputError(field, f"{x} is not a finite number ({bounds})")
     if x < low:
-        raise InputError(field, f"{_num(x)} is below {_num(low)} ({allowed})")
+        raise InputError(field, f"{_num(x)} is below {_num(low)} ({bounds})")
     if x > high:
-        raise InputError(field, f"{_num(x)} is above {_num(high)} ({allowed})")
+        raise InputError(field, f"{_num(x)} is above {_num(high)} ({bounds})")
     if whole and x != math.floor(x):
-        raise InputError(field, f"{_num(x)} is not a whole number ({allowed})")
+        raise InputError(field, f"{_num(x)} is not a whole number ({bounds})")
     return x
 
 

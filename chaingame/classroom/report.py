@@ -143,6 +143,34 @@ def _figures(h: pd.DataFrame, weeks: int) -> dict[str, dict[str, float]]:
     return {r["firm"]: {k: float(r[k]) for k in _FIGURES} for _, r in summary.iterrows()}
 
 
+CASH_FIGURES = ("peak_working_capital", "cash_to_cash", "interest", "insolvent_weeks", "lowest_cash")
+
+
+def cash_table(h: pd.DataFrame, bots: pd.DataFrame, weeks_compared: int) -> pd.DataFrame:
+    """The cash figures per firm of each team and of the bots' chain (``chain``: "team 1", ..., "bots").
+
+    Over ``weeks_compared``: peak working capital, cash-to-cash cycle (days) and interest paid
+    (:mod:`chaingame.metrics`, Farris & Hutchison 2002), the weeks the firm was insolvent and its lowest cash.
+    The cycle needs two weeks; it is NaN before.
+    """
+    rows = []
+    chains = [(f"team {t}", h[h["team"] == t]) for t in sorted(h["team"].unique())] + [("bots", bots)]
+    for name, ht in chains:
+        ht = ht[ht["week"] <= weeks_compared]
+        if ht.empty:
+            continue
+        cycle = {}
+        if weeks_compared >= 2:
+            summary = metrics.summary(ht[["week", "firm", "role", *COLUMNS]].reset_index(drop=True))
+            cycle = dict(zip(summary["firm"], summary["cash_to_cash"], strict=True))
+        for firm, hf in ht.groupby("firm", sort=False):
+            rows.append({"chain": name, "firm": firm, "role": hf["role"].iloc[0],
+                         "peak_working_capital": float(hf["working_capital"].max()),
+                         "cash_to_cash": float(cycle.get(firm, np.nan)), "interest": float(hf["interest"].sum()),
+                         "insolvent_weeks": int((hf["insolvent"] > 0).sum()), "lowest_cash": float(hf["cash"].min())})
+    return pd.DataFrame(rows, columns=["chain", "firm", "role", *CASH_FIGURES])
+
+
 # insight of an ended game -----------------------------------------------------------------------------
 FIT_METHOD = "jacobian"  # Wald intervals: a tenth of the bootstrap's time, about the same coverage (docs/insight.md)
 BEST_GENERATIONS = 40  # generations of best_sterman's search on a deterministic board (about a second)

@@ -32,7 +32,7 @@ from ..chain import counted
 from ..checks import ScenarioError, check_seed, choice, show
 from ..information import MODES as INFORMATION_MODES
 from ..scenario import Scenario, from_table
-from . import inputs, report
+from . import inputs, report, seatinfo
 from .errors import AlreadySubmitted, Forbidden, InputError, NotFound, SeatTaken, WrongWeek
 from .game import Decision, TeamGame
 from .store import DecisionRow, RevealRow, RoundRow, Store
@@ -602,7 +602,8 @@ class Classroom:
                        history=h, firms=firms, teams=teams, bots=bot_table, bot_history=bots, round=current,
                        all_history=all_history, rounds=report.round_table(all_history, insights, changes),
                        insight=insights, reveals=report.reveal_table(reveals, demand),
-                       demand=tuple(demand.values()))
+                       demand=tuple(demand.values()),
+                       cash=report.cash_table(h, bots, compared) if seatinfo.priced(sc) else None)
 
     def export(self, code: str, host_key: str, fmt: str = "csv") -> bytes:
         """The tidy history of every team (docs/classroom-data.md) as ``csv`` or ``parquet`` bytes."""
@@ -856,18 +857,23 @@ class Classroom:
     def _seat_view(self, s: _Session, p: _Player) -> SeatView:
         game, firm = s.teams[p.team], p.firm
         d = game.pending.get(firm)
+        history = game.seat_history(firm)
         running = s.status == Status.RUNNING and not game.done
         return SeatView(
             code=s.code, title=s.title, team=p.team, firm=firm, role=s.scenario.firm(firm).role, player=p.name,
             status=s.status, week=game.week, information=s.scenario.information,
             weeks=None if s.settings.hide_horizon and s.status != Status.ENDED else s.scenario.weeks,
-            observation=game.observations.get(firm), history=game.seat_history(firm),
+            observation=game.observations.get(firm), history=history,
             decision=SeatDecision(d.order, d.capacity, d.decided_by, d.submitted_at) if d else None,
             can_submit=running and d is None, waiting=0 if game.done else len(game.firms) - len(game.pending),
             fixed_order=game.fixed_order(firm), decides_capacity=game.decides_capacity(firm),
             whole_units=s.scenario.whole_units, allows_returns=game.allows_returns(firm),
             max_order=s.settings.max_order, deadline=game.deadline if running else None, done=game.done,
             total_cost=game.firm_cost(firm), debrief_ready=s.status == Status.ENDED,
+            rules=game.seat_rules(firm),
+            notice=seatinfo.bot_notice(history, p.name), order_hint=inputs.allowed(
+                s.scenario.whole_units, -s.settings.max_order if game.allows_returns(firm) else 0.0,
+                s.settings.max_order),
         )
 
     # internals: subscribers and loading ------------------------------------------------------------

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .seatinfo import SeatRules
 
 MODES = ("human", "bot")  # who plays a seat
 SHAPES = ("flat", "step up", "step down", "rising", "falling", "seasonal", "random")  # demand as a player may guess it
@@ -73,6 +77,10 @@ class SeatObservation:
         cash: money on hand.
         demand: end-customer demand this week (``pos`` and ``full``; None in ``silo``).
         chain: every firm's books (``full``; None otherwise).
+        price: $/unit an order placed now is bought at.
+        receivables, payables, committed, can_pay: the firm's own money books ($; see
+            :class:`~chaingame.observe.Observation`); None without money rules. can_pay is inf with
+            unlimited credit.
     """
 
     inventory: float
@@ -90,6 +98,11 @@ class SeatObservation:
     cash: float
     demand: float | None = None
     chain: tuple[ChainRow, ...] | None = None
+    price: float = 0.0
+    receivables: float | None = None
+    payables: float | None = None
+    committed: float | None = None
+    can_pay: float | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +129,14 @@ class SeatWeek:
     profit: float
     cash: float
     demand: float | None  # end-customer demand (pos and full only)
+    reason: str = ""  # why it was decided so: "player", "bot_seat", "timer" or "host" (Decision.reason)
+    player: str | None = None  # the seat's player when it was decided
+    decided: float | None = None  # the order as decided, before the insolvency rule capped it (``order``)
+    receivables: float = 0.0  # $ its customers owe it (money rules; 0 otherwise)
+    payables: float = 0.0  # $ it owes its suppliers
+    interest: float = 0.0  # $ net interest paid that week
+    insolvent: bool = False  # cash + credit could not cover what it owes (chaingame.money)
+    working_capital: float = 0.0  # $ stock at its purchase price + receivables - payables
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,9 @@ class SeatView:
         deadline: when bots decide for late seats (None without a timer, or while not running).
         total_cost: the firm's cost over the weeks played ($).
         debrief_ready: the session has ended and :meth:`Classroom.debrief` is open to players.
+        rules: the chain and the seat's rules (the diagram, cost rates, prices): no firm's state.
+        notice: what a bot ordered in the seat's place last week, and why (None if the player decided).
+        order_hint: what the order field accepts, as the service's check words it.
     """
 
     code: str
@@ -173,6 +197,9 @@ class SeatView:
     done: bool
     total_cost: float
     debrief_ready: bool
+    rules: SeatRules | None = None
+    notice: str | None = None
+    order_hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -292,6 +319,8 @@ class Debrief:
         insight: per (round, team) whose game is over: fitted rules, externalities, the best possible.
         reveals: one row per guess: round, team, firm, player, shape, numbers, and the truth beside.
         demand: each round's end-customer demand.
+        cash: where the scenario has prices, the cash figures per (team, firm) and of the bots' chain
+            (``team`` 0): peak working capital, cash-to-cash cycle, interest, insolvent weeks; None otherwise.
     """
 
     code: str
@@ -310,6 +339,7 @@ class Debrief:
     insight: tuple[TeamInsight, ...] = ()
     reveals: pd.DataFrame | None = None
     demand: tuple[RoundDemand, ...] = ()
+    cash: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .. import figures
 from ..classroom.views import Status
 from . import charts
 from .browser import HOST_KEY, BrowserStore, host_keys
+from .cash import CashResults
 from .components import Error, Frame, Heading, Png, Table, fmt, money
 from .live import use_debrief
 from .routes import DEBRIEF, query
@@ -92,6 +93,7 @@ def Results(data, version):
     Heading("Inventory and backlog per firm", 3)
     Png("stock", charts.cached_png((*stamp, team, "stock"), lambda: figures.stock_figure(
         _team(data, team), horizon=data.weeks, title=f"Team {team}: inventory and backlog per firm", size=SIZE)))
+    CashResults(data, team, stamp)
     Heading("Ranking within each role", 3)
     firms = data.firms.sort_values(["firm", "rank_in_role"], key=lambda s: s.map(
         {f: i for i, f in enumerate(dict.fromkeys(data.firms["firm"]))}) if s.name == "firm" else s)

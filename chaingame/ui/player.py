@@ -14,12 +14,14 @@ import html
 import solara
 
 from ..classroom.process import get_classroom
+from ..classroom.seatinfo import cash_capped
 from ..classroom.views import Status
 from .browser import BrowserStore
 from .charts import svg_lines
 from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, table_html
 from .live import use_live
 from .routes import DEBRIEF, query
+from .seatinfo import BotNotice, ChainMap, Money, cost_note, history_extra
 
 SEAT_KEY = "chaingame.seat"  # browser storage key of the seat token
 
@@ -108,12 +110,15 @@ def SeatPage(view, token: str):
     re-renders the state line alone: the books, the table and the chart change once a week.
     """
     Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks)
+    BotNotice(view.notice)
     State(view, token)
     if view.observation is not None:
-        Books(view.observation, view.total_cost, len(view.history), view.decides_capacity)
+        Books(view.observation, view.total_cost, len(view.history), view.decides_capacity, cost_note(view.rules))
+    Money(view.observation, view.history, view.rules)
     with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
-        History(view.history)
+        History(view.history, view.decides_capacity, cost_note(view.rules, so_far=False))
         Chart(view.history)
+    ChainMap(view.rules)
 
 
 @solara.component
@@ -192,6 +197,7 @@ def OrderForm(view, token: str):
 
     unit = "whole units" if view.whole_units else "units"
     low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
+    low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
     with solara.Card(f"Your order for week {week}", style="max-width: 640px"):
         # always there, empty in free weeks: the field after it must stay the same widget, with its Enter handler
         solara.HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
@@ -217,7 +223,7 @@ def CapacityField(capacity: str, set_capacity, submit, disabled: bool):
 
 
 @solara.component
-def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool):
+def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool, counts: str = "holding and backlog"):
     """The firm's books this week, before it orders."""
     items = [
         ("incoming order", fmt(obs.incoming), "ordered from you this week", "incoming"),
@@ -228,7 +234,7 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool):
         ("supply line", fmt(obs.on_order), "ordered, not yet arrived", "on_order"),
         ("position", fmt(obs.position), "inventory − backlog + supply line", "position"),
         ("last order", fmt(obs.last_order), "what you ordered last week", "last_order"),
-        ("cost this week", money(obs.cost), "holding and backlog", "cost"),
+        ("cost this week", money(obs.cost), f"so far: {counts}", "cost"),
         ("total cost", money(total_cost), f"over {weeks_played} week(s)", "total_cost"),
     ]
     if decides_capacity or obs.capacity is not None:
@@ -247,14 +253,18 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool):
 
 
 @solara.component
-def History(history):
-    """The seat's past weeks as a table, latest first."""
+def History(history, decides_capacity: bool = False, counts: str = "holding and backlog"):
+    """The seat's past weeks as a table, latest first (with capacity for a seat that decides it)."""
+    extra, cells = history_extra(history, decides_capacity)
     rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
-             fmt(w.on_order), fmt(w.order) + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost))
-            for w in reversed(history)]
-    table = table_html(["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order",
-                        "cost"], rows or [("-",) * 9])
-    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>{table}',
+             fmt(w.on_order), fmt(w.order) + (f" of {fmt(w.decided)}" if cash_capped(w) else "")
+             + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost), *more)
+            for w, more in zip(reversed(history), cells, strict=True)]
+    columns = ["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost",
+               *extra]
+    table = table_html(columns, rows or [("-",) * len(columns)])
+    note = f'<div class="cg-muted" style="font-size: 12px">cost: {html.escape(counts)}, $ that week</div>'
+    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>{table}{note}',
                 attributes={"data-testid": "history"}, style="min-width: 300px; overflow-x: auto")
 
 

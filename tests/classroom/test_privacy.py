@@ -57,6 +57,14 @@ def played(room, information, weeks=12):
 
 def test_a_silo_seat_sees_nothing_of_another_firm(room):
     host, seats, view = played(room, "silo")
+    # the chain's rules name the other firms (the board is public) but hold no firm's state: they are
+    # the same in the lobby, before any week was played, as after 12 weeks
+    lobby = room.create_session("network", information="silo")
+    fresh = room.join(lobby.code, "Late", team=1, firm="distributor")
+    assert view.rules == room.seat_view(fresh.token).rules
+    assert view.rules.you == "distributor" and [f for t in view.rules.tiers for f in t] == [
+        "north", "south", "distributor", "factory"]
+    view = dataclasses.replace(view, rules=None)
     assert set(classes(view)) <= {SeatView, SeatObservation, SeatWeek}  # no ChainRow, nothing else
     leaves = list(walk(view))
     others = {"north", "south", "factory", "P-1-north", "P-1-south", "P-1-factory"}

@@ -217,7 +217,15 @@ def test_a_seat_page_holds_only_its_own_firm(classroom, tabs):
         order(p)
     retailer = players[0]
     retailer.wait_text("week", "week 2 of")
-    state = retailer.page_state()
+    # the chain diagram names the other firms (the board is public) and holds no state: it is the one a
+    # seat sees in the lobby; nothing else on the page names them
+    lobby = classroom.create_session("classic", teams=1, information="silo")
+    fresh = join(tabs, lobby.code, "Late")
+    assert retailer.text("chain-map") == fresh.text("chain-map")
+    with retailer.context:
+        state = json.dumps([w.get_state() for w in list(retailer.context.widgets.values())
+                            if not (isinstance(w, HTML) and (w.attributes or {}).get("data-testid") == "chain-map")],
+                           default=str)
     for other in ("wholesaler", "distributor", "factory", "Player1", "Player4"):
         assert other not in state, f"the retailer's page holds {other!r}"
     for p in players[1:]:
