@@ -17,7 +17,7 @@ from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from .browser import BrowserStore
 from .charts import svg_lines
-from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, table_html
+from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
 from .live import use_live
 from .routes import DEBRIEF, query
 
@@ -120,8 +120,8 @@ def SeatPage(view, token: str):
 def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int | None):
     """The seat's heading: team, firm (and role), player, session, and the week (of ``weeks``, unless hidden)."""
     who = f"Team {team} · {firm}" + (f" ({role})" if role != firm else "")
-    with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
-        solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"})
+    with solara.Row(style="align-items: baseline; flex-wrap: wrap; row-gap: 2px", gap="18px"):
+        solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"}, style="margin: 0")
         solara.Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
         solara.HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
                     attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
@@ -138,7 +138,8 @@ def State(view, token: str):
                     unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
         RevealForm(token, view.status)
         if view.debrief_ready:
-            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)})
+            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)},
+                        classes=["cg-link"])
         return
     if view.status == Status.LOBBY:
         solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
@@ -191,18 +192,19 @@ def OrderForm(view, token: str):
 
     unit = "whole units" if view.whole_units else "units"
     low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
-    with solara.Card(f"Your order for week {week}", style="max-width: 640px"):
+    with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
         # always there, empty in free weeks: the field after it must stay the same widget, with its Enter handler
         solara.HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
                     if fixed is not None else "")
-        with solara.Row(style="align-items: center; flex-wrap: wrap"):
+        with solara.Row(style="align-items: flex-start; flex-wrap: wrap; row-gap: 8px", gap="12px"):
             field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=lambda t: set_typed((week, t)),
-                                       hint=low, persistent_hint=True, class_="cg-order", style_="max-width: 220px",
-                                       disabled=decision is not None)
+                                       hint=low, persistent_hint=True, class_="cg-order",
+                                       style_="flex: 1 1 140px; max-width: 220px", disabled=decision is not None)
             solara.v.use_event(field, "keydown.enter", submit)
             if view.decides_capacity:
                 CapacityField(capacity, lambda t: set_typed_capacity((week, t)), submit, decision is not None)
-            solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None)
+            solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None,
+                          style="margin-top: 6px")
         Error(error)
 
 
@@ -211,7 +213,7 @@ def CapacityField(capacity: str, set_capacity, submit, disabled: bool):
     """The capacity target field; Enter submits."""
     field = solara.v.TextField(label="Capacity target (units/week)", v_model=capacity, on_v_model=set_capacity,
                                hint="empty: keep the current capacity", persistent_hint=True, class_="cg-capacity",
-                               style_="max-width: 240px", disabled=disabled)
+                               style_="flex: 1 1 140px; max-width: 240px", disabled=disabled)
     solara.v.use_event(field, "keydown.enter", submit)
 
 
@@ -245,27 +247,37 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool):
                for r in obs.chain], name="chain")
 
 
+SHORT = {"week": "wk", "incoming": "in", "received": "rcv", "shipped": "shp", "inventory": "inv", "backlog": "bkl",
+         "supply line": "line", "order": "ord", "cost": "cost"}  # the history's headings on a phone
+
+
 @solara.component
 def History(history):
-    """The seat's past weeks as a table, latest first."""
+    """The seat's past weeks as a table, latest first (abbreviated headings and their key on a phone)."""
     rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
              fmt(w.on_order), fmt(w.order) + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost))
             for w in reversed(history)]
-    table = table_html(["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order",
-                        "cost"], rows or [("-",) * 9])
-    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>{table}',
-                attributes={"data-testid": "history"}, style="min-width: 300px; overflow-x: auto")
+    columns = ["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost"]
+    table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT)
+    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>'
+                f'<div class="cg-scroll">{table}</div>{key_html(columns, SHORT)}',
+                attributes={"data-testid": "history"}, style="flex: 1 1 300px; min-width: 0; max-width: 100%")
 
 
 @solara.component
 def Chart(history):
-    """The seat's incoming orders, own orders, inventory and backlog per week, as an SVG chart."""
+    """The seat's incoming orders, own orders, inventory and backlog per week, as an SVG chart.
+
+    Drawn for a phone's width (360 px) and scaled to its box, up to 460 px on a wider screen.
+    """
     weeks = [w.week for w in history]
     svg = svg_lines(weeks, {"incoming orders": [w.incoming for w in history],
                             "your orders": [w.order for w in history],
                             "inventory": [w.inventory for w in history],
-                            "backlog": [w.backlog for w in history]}, ylabel="units", width=460, height=220)
-    solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"})
+                            "backlog": [w.backlog for w in history]}, ylabel="units", width=360, height=220,
+                    max_width=460)
+    solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"},
+                style="flex: 1 1 320px; min-width: 0; max-width: 460px")
 
 
 @solara.component
