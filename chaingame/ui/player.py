@@ -258,10 +258,10 @@ def History(history):
              fmt(w.on_order), fmt(w.order) + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost))
             for w in reversed(history)]
     columns = ["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost"]
-    table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT)
+    table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT, attrs='style="white-space: nowrap"')
     solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>'
                 f'<div class="cg-scroll">{table}</div>{key_html(columns, SHORT)}',
-                attributes={"data-testid": "history"}, style="flex: 1 1 300px; min-width: 0; max-width: 100%")
+                attributes={"data-testid": "history"}, style="flex: 0 1 auto; min-width: 0; max-width: 100%")
 
 
 @solara.component
