@@ -26,14 +26,20 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 
 
 def svg_lines(x: Sequence[float], series: dict[str, Sequence[float | None]], *, width: int = 520, height: int = 200,
-              ylabel: str = "", colors: Sequence[str] = PALETTE) -> str:
-    """A small step-free line chart as an SVG string: one polyline per series, a legend, axes ticks."""
-    left, right, top, bottom = 40, 10, 24, 26
+              ylabel: str = "", colors: Sequence[str] = PALETTE, max_width: int | None = None) -> str:
+    """A small step-free line chart as an SVG string: one polyline per series, a legend, axes ticks.
+
+    Drawn on a ``width`` × ``height`` canvas and scaled to the width of its box (at most ``max_width``
+    px, default ``width``), so it fits a phone; the legend wraps onto a second row when it is too long.
+    """
+    rows = _legend_rows(list(series), width)
+    left, right, top, bottom = 40, 10, 8 + 16 * len(rows), 26
     w, h = width - left - right, height - top - bottom
     values = [v for s in series.values() for v in s if v is not None and math.isfinite(v)]
     xs = list(x)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" style="font: 11px sans-serif">']
+           f'viewBox="0 0 {width} {height}" role="img" preserveAspectRatio="xMinYMin meet" '
+           f'style="font: 11px sans-serif; width: 100%; max-width: {max_width or width}px; height: auto">']
     if not values or not xs:
         out.append(f'<text x="{left}" y="{top + h / 2}" fill="#666">no weeks played yet</text></svg>')
         return "".join(out)
@@ -56,7 +62,7 @@ def svg_lines(x: Sequence[float], series: dict[str, Sequence[float | None]], *, 
         out.append(f'<text x="{px(tick):.1f}" y="{top + h + 16}" text-anchor="middle" fill="#555">{tick:g}</text>')
     if lo < 0 < hi:
         out.append(f'<line x1="{left}" x2="{left + w}" y1="{py(0):.1f}" y2="{py(0):.1f}" stroke="#999"/>')
-    legend_x = left
+    place = {name: (x, 6 + 16 * r) for r, row in enumerate(rows) for name, x in row}
     for i, (name, ys) in enumerate(series.items()):
         color = colors[i % len(colors)]
         points = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip(xs, ys, strict=False)
@@ -64,13 +70,27 @@ def svg_lines(x: Sequence[float], series: dict[str, Sequence[float | None]], *, 
         if points:
             out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
         label = html.escape(name)
-        out.append(f'<rect x="{legend_x}" y="6" width="10" height="10" fill="{color}"/>'
-                   f'<text x="{legend_x + 14}" y="15" fill="#333">{label}</text>')
-        legend_x += 24 + 7 * len(name)
+        lx, ly = place[name]
+        out.append(f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{color}"/>'
+                   f'<text x="{lx + 14}" y="{ly + 9}" fill="#333">{label}</text>')
     if ylabel:
         out.append(f'<text x="4" y="{top - 6}" fill="#555">{html.escape(ylabel)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend_rows(names: list[str], width: int, start: int = 40) -> list[list[tuple[str, int]]]:
+    """The legend's entries as rows of (name, x), a new row where the next entry would pass ``width``."""
+    rows: list[list[tuple[str, int]]] = [[]]
+    x = start
+    for name in names:
+        size = 24 + 7 * len(name)  # a 10 px swatch, a gap, about 7 px a character at 11 px
+        if rows[-1] and x + size - 10 > width:
+            rows.append([])
+            x = start
+        rows[-1].append((name, x))
+        x += size
+    return rows
 
 
 def _ticks(lo: float, hi: float, n: int = 4, integer: bool = False) -> list[float]:

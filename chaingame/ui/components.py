@@ -26,8 +26,9 @@ from .routes import BAR
 SERVER_ID = hashlib.sha256(f"{os.getpid()}-{time.time_ns()}".encode()).hexdigest()[:12]
 
 CSS = """
-.cg-main { max-width: 1100px; margin: 0 auto; padding: 12px 16px 40px; }
-.cg-scroll { overflow-x: auto; max-width: calc(100vw - 32px); }  /* a wide table scrolls in its box, not the page */
+.cg-main { max-width: 1100px; width: 100%; box-sizing: border-box; margin: 0 auto; padding: 12px 16px 40px;
+  container-type: inline-size; }  /* its width is the screen's: nothing inside can make the page scroll sideways */
+.cg-scroll { overflow-x: auto; max-width: 100%; }  /* a wide table scrolls in its box, not the page */
 .cg-bar { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 18px; padding: 10px 16px;
   background: #263238; color: #fff; }
 .cg-bar a { color: #cfd8dc; text-decoration: none; }
@@ -36,6 +37,7 @@ table.cg-table { border-collapse: collapse; font-size: 14px; margin: 4px 0 8px; 
 table.cg-table th, table.cg-table td { padding: 3px 10px; border-bottom: 1px solid #e0e0e0; text-align: right; }
 table.cg-table th { background: #f5f5f5; font-weight: 600; }
 table.cg-table td.l, table.cg-table th.l { text-align: left; }
+table.cg-table .cg-short, .cg-key { display: none; }
 .cg-books { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
 .cg-fig { border: 1px solid #e0e0e0; border-radius: 4px; padding: 8px 10px; background: #fff; }
 .cg-fig .k { color: #546e7a; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
@@ -47,7 +49,30 @@ table.cg-table td.l, table.cg-table th.l { text-align: left; }
 .cg-ok { color: #1b5e20; background: #e8f5e9; padding: 10px 12px; border-radius: 4px; margin: 6px 0; }
 .cg-code { font-family: monospace; font-size: 44px; letter-spacing: .12em; font-weight: 700; }
 .cg-muted { color: #78909c; }
-a.cg-link { color: #1565c0; text-decoration: underline; display: inline-block; padding: 10px 0; }  /* Vuetify: black */
+.cg-main .v-card-title { white-space: normal; }  /* a long title wraps rather than ending in "…" */
+a.cg-link { color: #1565c0; text-decoration: underline; display: inline-flex; align-items: center; min-height: 44px; }
+@media (max-width: 600px) {  /* phones: less padding, compact tables with abbreviated headings and their key */
+  .cg-main { padding: 8px 10px 32px; }
+  .cg-bar { align-items: center; gap: 0 16px; padding: 0 10px; }
+  .cg-bar a, .cg-bar .cg-brand { display: inline-flex; align-items: center; min-height: 44px; }
+  .cg-main h2 { font-size: 22px; line-height: 1.25; }
+  table.cg-table { font-size: 13px; }
+  table.cg-table th, table.cg-table td { padding: 3px 5px; }
+  table.cg-table td { white-space: nowrap; }  /* "1 of 2" on one line; a wider table scrolls in its box */
+  table.cg-table .cg-long { display: none; }
+  table.cg-table .cg-short { display: inline; }
+  .cg-key { display: block; color: #78909c; font-size: 12px; margin: 0 0 6px; }
+  .cg-books { grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 6px; }
+  .cg-fig { padding: 6px 8px; }
+  .cg-fig .v { font-size: 20px; }
+  .cg-code { font-size: 32px; }
+  .cg-main .v-card-title { padding: 10px 12px 4px; }
+  .cg-main .v-card-text { padding: 0 12px 12px; }
+}
+@media (max-width: 600px), (pointer: coarse) {  /* touch screens: targets of at least 44 px (WCAG 2.2, 2.5.5) */
+  .cg-main .v-btn { min-height: 44px; }
+  .cg-main .v-btn-group { height: auto; flex-wrap: wrap; }
+}
 """
 
 
@@ -78,13 +103,30 @@ def money(x: Any) -> str:
     return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"${x:,.2f}"
 
 
-def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, attrs: str = "") -> str:
-    """An HTML table (cells escaped); the first ``left`` columns are left-aligned text."""
-    head = "".join(f'<th class="{"l" if i < left else ""}">{html.escape(c)}</th>' for i, c in enumerate(columns))
+def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, attrs: str = "",
+               short: dict[str, str] | None = None) -> str:
+    """An HTML table (cells escaped); the first ``left`` columns are left-aligned text.
+
+    ``short`` maps a column to the abbreviation phones show in its place (the full name as its title).
+    """
+    def heading(i: int, c: str) -> str:
+        name = html.escape(c)
+        if short and c in short:
+            name = (f'<span class="cg-long">{name}</span>'
+                    f'<abbr class="cg-short" title="{name}">{html.escape(short[c])}</abbr>')
+        return f'<th class="{"l" if i < left else ""}">{name}</th>'
+
+    head = "".join(heading(i, c) for i, c in enumerate(columns))
     body = "".join(
         "<tr>" + "".join(f'<td class="{"l" if i < left else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(r))
         + "</tr>" for r in rows)
     return f'<table class="cg-table" {attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def key_html(columns: Sequence[str], short: dict[str, str]) -> str:
+    """The key to a table's abbreviated headings (:func:`table_html`'s ``short``), shown on phones only."""
+    words = " · ".join(f"{html.escape(short[c])} {html.escape(c)}" for c in columns if c in short and short[c] != c)
+    return f'<p class="cg-key">{words}</p>' if words else ""
 
 
 @solara.component

@@ -18,7 +18,7 @@ from ..classroom.seatinfo import cash_capped
 from ..classroom.views import Status
 from .browser import BrowserStore
 from .charts import svg_lines
-from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, money, table_html
+from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
 from .live import use_live
 from .routes import DEBRIEF, query
 from .seatinfo import BotNotice, ChainMap, Money, cost_note, history_extra
@@ -125,8 +125,8 @@ def SeatPage(view, token: str):
 def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int | None):
     """The seat's heading: team, firm (and role), player, session, and the week (of ``weeks``, unless hidden)."""
     who = f"Team {team} · {firm}" + (f" ({role})" if role != firm else "")
-    with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
-        solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"})
+    with solara.Row(style="align-items: baseline; flex-wrap: wrap; row-gap: 2px", gap="18px"):
+        solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"}, style="margin: 0")
         solara.Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
         solara.HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
                     attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
@@ -198,18 +198,19 @@ def OrderForm(view, token: str):
     unit = "whole units" if view.whole_units else "units"
     low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
     low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
-    with solara.Card(f"Your order for week {week}", style="max-width: 640px"):
+    with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
         # always there, empty in free weeks: the field after it must stay the same widget, with its Enter handler
         solara.HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
                     if fixed is not None else "")
-        with solara.Row(style="align-items: center; flex-wrap: wrap"):
+        with solara.Row(style="align-items: flex-start; flex-wrap: wrap; row-gap: 8px", gap="12px"):
             field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=lambda t: set_typed((week, t)),
-                                       hint=low, persistent_hint=True, class_="cg-order", style_="max-width: 220px",
-                                       disabled=decision is not None)
+                                       hint=low, persistent_hint=True, class_="cg-order",
+                                       style_="flex: 1 1 140px; max-width: 220px", disabled=decision is not None)
             solara.v.use_event(field, "keydown.enter", submit)
             if view.decides_capacity:
                 CapacityField(capacity, lambda t: set_typed_capacity((week, t)), submit, decision is not None)
-            solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None)
+            solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None,
+                          style="margin-top: 6px")
         Error(error)
 
 
@@ -218,7 +219,7 @@ def CapacityField(capacity: str, set_capacity, submit, disabled: bool):
     """The capacity target field; Enter submits."""
     field = solara.v.TextField(label="Capacity target (units/week)", v_model=capacity, on_v_model=set_capacity,
                                hint="empty: keep the current capacity", persistent_hint=True, class_="cg-capacity",
-                               style_="max-width: 240px", disabled=disabled)
+                               style_="flex: 1 1 140px; max-width: 240px", disabled=disabled)
     solara.v.use_event(field, "keydown.enter", submit)
 
 
@@ -252,9 +253,17 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool, cou
                for r in obs.chain], name="chain")
 
 
+SHORT = {"week": "wk", "incoming": "in", "received": "rcv", "shipped": "shp", "inventory": "inv", "backlog": "bkl",
+         "supply line": "line", "order": "ord", "cost": "cost", "capacity": "cap",
+         "target": "tgt"}  # the history's headings on a phone
+
+
 @solara.component
 def History(history, decides_capacity: bool = False, counts: str = "holding and backlog"):
-    """The seat's past weeks as a table, latest first (with capacity for a seat that decides it)."""
+    """The seat's past weeks as a table, latest first (with capacity for a seat that decides it).
+
+    On a phone the headings are abbreviated, with their key below the table.
+    """
     extra, cells = history_extra(history, decides_capacity)
     rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
              fmt(w.on_order), fmt(w.order) + (f" of {fmt(w.decided)}" if cash_capped(w) else "")
@@ -262,21 +271,27 @@ def History(history, decides_capacity: bool = False, counts: str = "holding and 
             for w, more in zip(reversed(history), cells, strict=True)]
     columns = ["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost",
                *extra]
-    table = table_html(columns, rows or [("-",) * len(columns)])
+    table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT, attrs='style="white-space: nowrap"')
     note = f'<div class="cg-muted" style="font-size: 12px">cost: {html.escape(counts)}, $ that week</div>'
-    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>{table}{note}',
-                attributes={"data-testid": "history"}, style="min-width: 300px; overflow-x: auto")
+    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>'
+                f'<div class="cg-scroll">{table}</div>{key_html(columns, SHORT)}{note}',
+                attributes={"data-testid": "history"}, style="flex: 0 1 auto; min-width: 0; max-width: 100%")
 
 
 @solara.component
 def Chart(history):
-    """The seat's incoming orders, own orders, inventory and backlog per week, as an SVG chart."""
+    """The seat's incoming orders, own orders, inventory and backlog per week, as an SVG chart.
+
+    Drawn for a phone's width (360 px) and scaled to its box, up to 460 px on a wider screen.
+    """
     weeks = [w.week for w in history]
     svg = svg_lines(weeks, {"incoming orders": [w.incoming for w in history],
                             "your orders": [w.order for w in history],
                             "inventory": [w.inventory for w in history],
-                            "backlog": [w.backlog for w in history]}, ylabel="units", width=460, height=220)
-    solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"})
+                            "backlog": [w.backlog for w in history]}, ylabel="units", width=360, height=220,
+                    max_width=460)
+    solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"},
+                style="flex: 1 1 320px; min-width: 0; max-width: 460px")
 
 
 @solara.component
