@@ -128,11 +128,12 @@ def test_a_producer_sees_capacity_in_its_history(classroom, tabs):
     mo.wait_text("week", "week 2 of")
     history = mo.text("history")
     w = classroom.seat_view(mo.stored()).history[0]
-    assert "<th class=\"\">capacity</th><th class=\"\">target</th>" in history
+    assert re.search(r'<span class="cg-long">capacity</span>.*</th><th class=""><span class="cg-long">target</span>',
+                     history)
     assert re.search(rf"<td class=\"\">{w.capacity:g}</td><td class=\"\">12</td></tr>", history)
     assert "cost: holding, backlog, capacity, production and ordering, $ that week" in history
     assert "so far: holding, backlog, capacity, production and ordering (ordering when you order)" in mo.text("books")
-    assert "capacity</th>" not in shop.text("history")
+    assert "cg-long\">capacity<" not in shop.text("history")
 
 
 def test_the_order_hint_is_what_the_check_accepts(classroom, tabs):
