@@ -27,7 +27,7 @@ import solara
 import traitlets
 
 from ..classroom.process import get_classroom
-from .components import attempt
+from .components import attempt, fmt
 
 KEY_PREFIX = "chaingame.order."  # browser storage key of a seat's unsent order (+ a hash of its token)
 HEARTBEAT_MS = 5000  # ms between two /readyz probes of the heartbeat
@@ -216,10 +216,26 @@ def decided_week(view) -> int:
     return view.week if view.decision is not None or view.done else view.week - 1
 
 
-def outcome(kept: Kept, message: str | None) -> str:
-    """What the page says after sending a kept order again: recorded, or not sent and why."""
+def recorded_decision(view, week: int) -> tuple[float, str] | None:
+    """(order, decided_by) the service holds for the seat of ``view`` in ``week``, or None."""
+    if view.week == week and view.decision is not None:
+        return view.decision.order, view.decision.decided_by
+    return next(((w.order, w.decided_by) for w in view.history if w.week == week), None)
+
+
+def outcome(kept: Kept, message: str | None, recorded: tuple[float, str] | None) -> tuple[bool, str]:
+    """What the page says after sending a kept order again (``message``: the service's refusal, or None).
+
+    Returns (the player's order is the one recorded, the sentence): "is recorded", or "was not sent",
+    why, and what the service holds for that week (a bot's decision included).
+    """
     what = f"Your order of {kept.order} for week {kept.week}"
-    return f"{what} is recorded." if message is None else f"{what} was not sent: {message}"
+    if message is None and recorded is not None and recorded[1] != "bot":
+        return True, f"{what} is recorded."
+    why = (message or f"the bot had decided week {kept.week}").rstrip(".")
+    held = "" if recorded is None else (f" Recorded for week {kept.week}: {fmt(recorded[0])}"
+                                        f"{' (decided by the bot)' if recorded[1] == 'bot' else ''}.")
+    return False, f"{what} was not sent: {why}.{held}"
 
 
 KEPT = solara.create_context(None)  # the Kept order put back in the field after a reload (OrderForm reads it)
@@ -260,8 +276,9 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
         handled.current = kept
         if kept.queued:
             capacity = kept.capacity if decides_capacity and kept.capacity.strip() else None
-            _, message = attempt(classroom.submit, token, kept.week, kept.order, capacity)
-            set_said((kept, message is None, outcome(kept, message)))
+            after, message = attempt(classroom.submit, token, kept.week, kept.order, capacity)
+            after = after or attempt(classroom.seat_view, token)[0]
+            set_said((kept, *outcome(kept, message, after and recorded_decision(after, kept.week))))
         else:
             on_restore(kept)
 

@@ -33,16 +33,17 @@ def report(tab, week: int, order: str, queued: bool, capacity: str = ""):
 
 
 def seated(classroom, tabs):
-    """Ann's page at week 1 of a classic game (orders fixed at 4 in weeks 1-4); bots hold the other seats."""
+    """Ann's page at week 1 of a classic game (orders fixed at 4 in weeks 1-4), and the session's host ticket;
+    bots hold the other seats."""
     t = classroom.create_session("classic", teams=1, weeks=8)
     ann = join(tabs, t.code, "Ann")
     classroom.start(t.code, t.host_key)
     ann.wait(lambda: "Submit order" in ann.buttons(), "the order form")
-    return ann
+    return ann, t
 
 
 def test_a_kept_submitted_order_is_sent_once_and_its_repeat_is_harmless(classroom, tabs):
-    ann = seated(classroom, tabs)
+    ann, _ = seated(classroom, tabs)
     report(ann, 1, "4", queued=True)
     ann.wait_text("resent", "Your order of 4 for week 1 is recorded.")
     ann.wait_text("week", "week 2 of 8")
@@ -56,7 +57,7 @@ def test_a_kept_submitted_order_is_sent_once_and_its_repeat_is_harmless(classroo
 
 
 def test_a_kept_order_the_service_refuses_is_shown_as_not_sent(classroom, tabs):
-    ann = seated(classroom, tabs)
+    ann, _ = seated(classroom, tabs)
     report(ann, 1, "5", queued=True)  # week 1 fixes the order at 4
     ann.wait_text("resent", "Your order of 5 for week 1 was not sent: order: ")
     assert ann.testid("resent")[0].attributes["class"] == "cg-error"
@@ -69,7 +70,7 @@ def test_a_kept_order_the_service_refuses_is_shown_as_not_sent(classroom, tabs):
 
 
 def test_a_kept_typed_order_goes_back_in_the_field_marked_not_sent(classroom, tabs):
-    ann = seated(classroom, tabs)
+    ann, _ = seated(classroom, tabs)
     report(ann, 3, "7", queued=False)  # another week's: not this week's field
     report(ann, 1, "4", queued=False)
     ann.wait(lambda: field(ann).v_model == "4", "the kept order in the field")
@@ -81,8 +82,20 @@ def test_a_kept_typed_order_goes_back_in_the_field_marked_not_sent(classroom, ta
     assert decisions(classroom, "retailer") == [(1, 4.0, None, "human")]
 
 
+def test_a_kept_order_after_the_bot_decided_the_week_says_what_the_bot_ordered(classroom, tabs):
+    ann, t = seated(classroom, tabs)
+    classroom.advance(t.code, t.host_key, 1)  # the host's button: the bot decides for Ann, late (4: the fixed order)
+    ann.wait_text("week", "week 2 of 8")
+    report(ann, 1, "4", queued=True)  # the same number, but not Ann's decision
+    ann.wait_text("resent", "Your order of 4 for week 1 was not sent: the bot had decided week 1. "
+                            "Recorded for week 1: 4 (decided by the bot).")
+    report(ann, 2, "9", queued=True)
+    ann.wait_text("resent", "Your order of 9 for week 2 was not sent: order: 9 is not this week")
+    assert decisions(classroom, "retailer") == [(1, 4.0, None, "bot")]
+
+
 def test_the_guard_is_told_the_week_and_the_last_week_recorded(classroom, tabs):
-    ann = seated(classroom, tabs)
+    ann, _ = seated(classroom, tabs)
     token = ann.stored()
     g = guard(ann)
     assert (g.week, g.decided) == (1, 0)
@@ -117,7 +130,7 @@ def test_a_well_formed_report_is_read():
 
 
 def test_an_odd_report_changes_nothing_on_the_page(classroom, tabs):
-    ann = seated(classroom, tabs)
+    ann, _ = seated(classroom, tabs)
     with ann.context:
         guard(ann).pending = '{"week": 1, "order": "\\ud800", "capacity": "", "queued": true}'
         guard(ann).pending = "{" * 5000
