@@ -42,12 +42,15 @@ CSS = """
 
 _TEMPLATE = """
 <template>
-  <div>
+  <div style="display: contents">
     <div v-if="offline" class="cg-lost" role="alert" data-testid="connection">
       <strong>Connection lost</strong> — {{ message }}
     </div>
   </div>
 </template>
+<style>
+""" + CSS + """
+</style>
 <script>
 module.exports = {
   data() { return { status: "connected", online: true, misses: 0, kept: null }; },
@@ -282,7 +285,6 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
         else:
             on_restore(kept)
 
-    solara.Style(CSS)
     ConnectionGuard.element(storage_key=storage_key(token), week=view.week, decided=decided_week(view),
                             on_pending=on_pending)
     if said is not None and view.week - said[0].week <= 1:  # said of this week or of the one just closed
