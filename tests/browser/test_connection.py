@@ -154,3 +154,18 @@ def test_a_network_gone_then_back_sends_the_kept_order_once(game, browser):
     week_is(page, 2)
     expect(page.get_by_test_id("connection")).to_have_count(0, timeout=WAIT)
     assert recorded(server.db, 1) == [(6.0, "human")]  # the click, the resend or both: recorded once
+
+
+def test_a_server_that_stops_answering_with_the_socket_still_open_is_seen_by_the_heartbeat(game, browser):
+    server, seat = game
+    page = open_seat(browser, server, seat.token)
+    page.route("**/readyz", lambda route: route.abort())  # the server unreachable; the websocket not closed
+    lost(page)  # two heartbeats missed: within about 10 s
+    assert page.evaluate("window.solara.debug.connectionStatus") == "connected"
+    expect(page.get_by_test_id("countdown")).to_be_hidden(timeout=WAIT)
+    page.get_by_label("Order (units)").fill("8")
+    page.get_by_role("button", name="Submit order").click()  # reaches the server by the socket after all
+    page.unroute("**/readyz")
+    expect(page.get_by_test_id("connection")).to_have_count(0, timeout=WAIT)
+    week_is(page, 2)
+    assert recorded(server.db, 1) == [(8.0, "human")]  # the click and the resend on return: recorded once
