@@ -201,7 +201,7 @@ def parse_kept(text: str | None) -> Kept | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
@@ -282,6 +282,8 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
             after, message = attempt(classroom.submit, token, kept.week, kept.order, capacity)
             after = after or attempt(classroom.seat_view, token)[0]
             set_said((kept, *outcome(kept, message, after and recorded_decision(after, kept.week))))
+            if message is not None and after is not None and after.week == kept.week and after.decision is None:
+                on_restore(dataclasses.replace(kept, queued=False))  # refused, still open: back in the field
         else:
             on_restore(kept)
 

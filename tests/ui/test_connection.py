@@ -61,6 +61,7 @@ def test_a_kept_order_the_service_refuses_is_shown_as_not_sent(classroom, tabs):
     report(ann, 1, "5", queued=True)  # week 1 fixes the order at 4
     ann.wait_text("resent", "Your order of 5 for week 1 was not sent: order: ")
     assert ann.testid("resent")[0].attributes["class"] == "cg-error"
+    assert field(ann).v_model == "5"  # back in the field, to correct
     assert decisions(classroom, "retailer") == []
     order(ann, "4")
     ann.wait_text("week", "week 2 of 8")
@@ -117,7 +118,7 @@ def test_the_guard_is_told_the_week_and_the_last_week_recorded(classroom, tabs):
     '{"week": 1, "order": "4", "capacity": "", "queued": "yes"}',
     '{"week": 1, "order": "\\ud800", "capacity": "", "queued": true}',  # a lone surrogate
     json.dumps({"week": 1, "order": "9" * 101, "capacity": "", "queued": True}),
-    "{" * 5000,
+    "{" * 5000, "[" * 999,
 ])
 def test_what_a_browser_reports_is_untrusted_and_anything_odd_is_ignored(text):
     assert parse_kept(text) is None
