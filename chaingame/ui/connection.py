@@ -68,6 +68,7 @@ module.exports = {
   },
   mounted() {
     this.kept = this.read();
+    this.settle();  // mounted again (the page's widgets can be redrawn) after the server acted on it
     this.report();
     this.forget();
     this.onInput = (e) => { if (e.target.closest && e.target.closest(".cg-order, .cg-capacity")) this.keep(false); };
@@ -85,6 +86,7 @@ module.exports = {
   beforeUnmount() { this.stop(); },
   watch: {
     decided() { this.forget(); },
+    handled() { this.settle(); },
     offline(now, before) {
       document.documentElement.classList.toggle("cg-offline", now);
       if (before && !now) this.report();  // back on the same server: send what was kept
@@ -137,6 +139,10 @@ module.exports = {
       this.write({week: this.week, order: this.value(".cg-order"), capacity: this.value(".cg-capacity"),
                   queued: queued, at: Date.now()});
     },
+    settle() {  // the server acted on this submitted order (recorded or refused): never send it again
+      const k = this.kept;
+      if (k && k.queued && k.at === this.handled) this.write(Object.assign({}, k, {queued: false}));
+    },
     forget() {
       if (this.kept && !(typeof this.kept.week === "number" && this.kept.week > this.decided)) this.write(null);
     },
@@ -152,9 +158,11 @@ module.exports = {
 class ConnectionGuard(ipyvue.VueTemplate):
     """The browser's watch on the connection, and the keeper of the seat's unsent order.
 
-    Set from Python: ``storage_key``, ``week`` (the week on the page) and ``decided`` (the last
-    week whose decision the service has recorded for this seat). Set by the browser: ``pending``,
-    the JSON text of the order it keeps, each time the page is mounted or its connection is back.
+    Set from Python: ``storage_key``, ``week`` (the week on the page), ``decided`` (the last week
+    whose decision the service has recorded for this seat) and ``handled`` (the ``at`` of the last
+    submitted order sent again: the browser then no longer marks it to send). Set by the browser:
+    ``pending``, the JSON text of the order it keeps, each time the page is mounted or its
+    connection is back.
     """
 
     template = traitlets.Unicode(_TEMPLATE).tag(sync=True)
@@ -162,18 +170,23 @@ class ConnectionGuard(ipyvue.VueTemplate):
     week = traitlets.Int(0).tag(sync=True)
     decided = traitlets.Int(0).tag(sync=True)
     pending = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    handled = traitlets.Float(0).tag(sync=True)
     heartbeat_ms = traitlets.Int(HEARTBEAT_MS).tag(sync=True)
     misses_allowed = traitlets.Int(MISSES).tag(sync=True)
 
 
 @dataclasses.dataclass(frozen=True)
 class Kept:
-    """An order the browser keeps for ``week``: the texts typed, and whether the player submitted it."""
+    """An order the browser keeps for ``week``: the texts typed, and whether the player submitted it.
+
+    ``at`` is when it was typed or submitted (the browser's clock, ms): it tells one submit from another.
+    """
 
     week: int
     order: str
     capacity: str
     queued: bool
+    at: float = 0.0
 
 
 def storage_key(token: str) -> str:
@@ -211,7 +224,10 @@ def parse_kept(text: str | None) -> Kept | None:
         return None
     if order is None or capacity is None or not isinstance(queued, bool):
         return None
-    return Kept(week, order, capacity, queued)
+    at = data.get("at", 0)
+    if isinstance(at, bool) or not isinstance(at, int | float) or not 0 <= at < 1e15:
+        return None
+    return Kept(week, order, capacity, queued, float(at))
 
 
 def decided_week(view) -> int:
@@ -269,6 +285,7 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
     """
     classroom = get_classroom()
     said, set_said = solara.use_state(None)  # (Kept, recorded?, what the page says of it)
+    handled_at, set_handled_at = solara.use_state(0.0)  # the browser's "at" of the order last sent again
     handled = solara.use_ref(None)  # the last report acted on (a reconnect may report the same again)
     decides_capacity = view.decides_capacity
 
@@ -282,18 +299,20 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
             after, message = attempt(classroom.submit, token, kept.week, kept.order, capacity)
             after = after or attempt(classroom.seat_view, token)[0]
             set_said((kept, *outcome(kept, message, after and recorded_decision(after, kept.week))))
+            set_handled_at(kept.at)
             if message is not None and after is not None and after.week == kept.week and after.decision is None:
                 on_restore(dataclasses.replace(kept, queued=False))  # refused, still open: back in the field
         else:
             on_restore(kept)
 
-    ConnectionGuard.element(storage_key=storage_key(token), week=view.week, decided=decided_week(view),
-                            on_pending=on_pending)
-    if said is not None and view.week - said[0].week <= 1:  # said of this week or of the one just closed
-        _, recorded, text = said
-        solara.HTML(tag="div", classes=["cg-ok" if recorded else "cg-error"],
-                    attributes={"data-testid": "resent", "role": "status"}, unsafe_innerHTML=html.escape(text))
-    elif restored is not None and restored.week == view.week and view.decision is None:
-        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "unsent"},
-                    unsafe_innerHTML=html.escape(f"Your order of {restored.order} for week {restored.week} is not "
-                                                 "sent yet (kept in this browser): submit it to send it."))
+    with solara.Div(style="display: contents"):  # one root whatever it says: the guard is never mounted anew
+        ConnectionGuard.element(storage_key=storage_key(token), week=view.week, decided=decided_week(view),
+                                handled=handled_at, on_pending=on_pending)
+        if said is not None and view.week - said[0].week <= 1:  # said of this week or of the one just closed
+            _, recorded, text = said
+            solara.HTML(tag="div", classes=["cg-ok" if recorded else "cg-error"],
+                        attributes={"data-testid": "resent", "role": "status"}, unsafe_innerHTML=html.escape(text))
+        elif restored is not None and restored.week == view.week and view.decision is None:
+            solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "unsent"},
+                        unsafe_innerHTML=html.escape(f"Your order of {restored.order} for week {restored.week} is "
+                                                     "not sent yet (kept in this browser): submit it to send it."))

@@ -169,3 +169,22 @@ def test_a_server_that_stops_answering_with_the_socket_still_open_is_seen_by_the
     expect(page.get_by_test_id("connection")).to_have_count(0, timeout=WAIT)
     week_is(page, 2)
     assert recorded(server.db, 1) == [(8.0, "human")]  # the click and the resend on return: recorded once
+
+
+def test_a_kept_order_the_service_refuses_is_said_once_then_only_kept(game, browser):
+    server, seat = game
+    page = open_seat(browser, server, seat.token)
+    page.get_by_label("Order (units)").fill("lots")
+    page.get_by_role("button", name="Submit order").click()
+    page.get_by_test_id("error").filter(has_text='order: "lots" is not a number').wait_for(timeout=WAIT)
+    page.reload()  # the browser still holds it, marked to send: it is sent again, and refused again
+    page.get_by_test_id("resent").filter(
+        has_text='Your order of lots for week 1 was not sent: order: "lots" is not a number').wait_for(timeout=WAIT)
+    expect(page.get_by_label("Order (units)")).to_have_value("lots", timeout=WAIT)
+    page.wait_for_function("key => (JSON.parse(window.localStorage.getItem(key)) || {}).queued === false",
+                           arg=storage_key(seat.token), timeout=WAIT)
+    page.reload()  # no longer to send: only put back in the field
+    page.get_by_test_id("unsent").filter(has_text="Your order of lots for week 1 is not sent yet").wait_for(
+        timeout=WAIT)
+    expect(page.get_by_test_id("resent")).to_have_count(0)
+    assert recorded(server.db, 1) == []

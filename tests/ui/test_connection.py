@@ -26,10 +26,11 @@ def guard(tab) -> ConnectionGuard:
 
 def report(tab, week: int, order: str, queued: bool, capacity: str = ""):
     """What the browser does when the page is mounted or its connection is back: report the order it keeps."""
-    text = json.dumps({"week": week, "order": order, "capacity": capacity, "queued": queued, "at": 1,
-                       "reported": next(_reports)})
+    at = next(_reports)  # a new submit each time (the browser's clock, ms)
     with tab.context:
-        guard(tab).pending = text
+        guard(tab).pending = json.dumps({"week": week, "order": order, "capacity": capacity, "queued": queued,
+                                         "at": at, "reported": at})
+    return at
 
 
 def seated(classroom, tabs):
@@ -58,8 +59,9 @@ def test_a_kept_submitted_order_is_sent_once_and_its_repeat_is_harmless(classroo
 
 def test_a_kept_order_the_service_refuses_is_shown_as_not_sent(classroom, tabs):
     ann, _ = seated(classroom, tabs)
-    report(ann, 1, "5", queued=True)  # week 1 fixes the order at 4
+    at = report(ann, 1, "5", queued=True)  # week 1 fixes the order at 4
     ann.wait_text("resent", "Your order of 5 for week 1 was not sent: order: ")
+    assert guard(ann).handled == at  # the browser is told: it no longer marks this one to send
     assert ann.testid("resent")[0].attributes["class"] == "cg-error"
     assert field(ann).v_model == "5"  # back in the field, to correct
     assert decisions(classroom, "retailer") == []
@@ -116,6 +118,8 @@ def test_the_guard_is_told_the_week_and_the_last_week_recorded(classroom, tabs):
     '{"week": 1, "order": 4, "capacity": "", "queued": true}',
     '{"week": 1, "order": "4", "capacity": null, "queued": true}',
     '{"week": 1, "order": "4", "capacity": "", "queued": "yes"}',
+    '{"week": 1, "order": "4", "capacity": "", "queued": true, "at": "now"}',
+    '{"week": 1, "order": "4", "capacity": "", "queued": true, "at": -1}',
     '{"week": 1, "order": "\\ud800", "capacity": "", "queued": true}',  # a lone surrogate
     json.dumps({"week": 1, "order": "9" * 101, "capacity": "", "queued": True}),
     "{" * 5000, "[" * 999,
@@ -126,8 +130,8 @@ def test_what_a_browser_reports_is_untrusted_and_anything_odd_is_ignored(text):
 
 def test_a_well_formed_report_is_read():
     text = '{"week": 3, "order": "12", "capacity": "", "queued": true, "at": 5, "reported": 6}'
-    assert parse_kept(text) == Kept(3, "12", "", True)
-    assert parse_kept('{"week": 3, "order": "12", "queued": false}') == Kept(3, "12", "", False)
+    assert parse_kept(text) == Kept(3, "12", "", True, 5.0)
+    assert parse_kept('{"week": 3, "order": "12", "queued": false}') == Kept(3, "12", "", False, 0.0)
 
 
 def test_an_odd_report_changes_nothing_on_the_page(classroom, tabs):
