@@ -12,7 +12,9 @@ service has recorded the seat's decision for that week. When the page comes back
 reconnects, or the page reloads on a restarted server and finds its seat again) it reports what it
 holds: an order to send is submitted once more, and the service, the check of record, makes a
 repeat of a recorded decision harmless and refuses a different one; the page then says which
-(:func:`outcome`). An order typed but not submitted is put back in the field, marked not sent.
+(:func:`outcome`) and tells the browser, which no longer marks that order to send (a refused one
+stays in the field, to correct). An order typed but not submitted is put back in the field,
+marked not sent.
 """
 
 from __future__ import annotations
