@@ -19,6 +19,7 @@ from ..classroom.views import Status
 from .browser import BrowserStore
 from .charts import svg_lines
 from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
+from .connection import use_connection, use_kept
 from .live import use_live
 from .routes import DEBRIEF, query
 from .seatinfo import BotNotice, ChainMap, Money, cost_note, history_extra
@@ -109,6 +110,7 @@ def SeatPage(view, token: str):
     Each part gets only the values it shows, so that a change within the week (a teammate's order)
     re-renders the state line alone: the books, the table and the chart change once a week.
     """
+    use_connection(token, view)  # a lost connection is said at once; an unsent order is kept in the browser
     Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks)
     BotNotice(view.notice)
     State(view, token)
@@ -180,11 +182,12 @@ def OrderForm(view, token: str):
     typed, set_typed = solara.use_state((0, ""))  # (week, text) of the order field
     typed_capacity, set_typed_capacity = solara.use_state((0, ""))
     failed, set_failed = solara.use_state((0, None))  # (week, message) of the last refusal
+    kept = use_kept(week)  # what the browser kept unsent for this week (chaingame.ui.connection)
     if decision is not None:
         order = fmt(decision.order)
     else:
-        order = typed[1] if typed[0] == week else ("" if fixed is None else fmt(fixed))
-    capacity = typed_capacity[1] if typed_capacity[0] == week else ""
+        order = typed[1] if typed[0] == week else kept.order if kept else ("" if fixed is None else fmt(fixed))
+    capacity = typed_capacity[1] if typed_capacity[0] == week else kept.capacity if kept else ""
     error = failed[1] if failed[0] == week else None
 
     def submit(*_):
@@ -210,7 +213,7 @@ def OrderForm(view, token: str):
             if view.decides_capacity:
                 CapacityField(capacity, lambda t: set_typed_capacity((week, t)), submit, decision is not None)
             solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None,
-                          style="margin-top: 6px")
+                          style="margin-top: 6px", classes=["cg-submit"])
         Error(error)
 
 
