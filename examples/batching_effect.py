@@ -17,8 +17,8 @@ distributor's incoming orders over that of total customer demand (the closed for
 staggered, 29.8 synchronized), the distributor's and the factory's bullwhip (variance of the
 orders they place over that of customer demand), and the team's total cost. Each variant's
 difference from the baseline is the mean of the paired differences with a 95% interval,
-mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It prints a Markdown table (the one in docs/teaching.md) and, with
-``--figure``, draws one replication's orders, synchronized beside staggered.
+mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It prints a Markdown table (the one in
+docs/teaching.md) and, with ``--figure``, draws one replication's orders, synchronized beside staggered.
 
 Reference: Lee, H. L., Padmanabhan, V. & Whang, S. (1997). Information distortion in a supply
 chain: the bullwhip effect. Management Science 43(4), 546-558.

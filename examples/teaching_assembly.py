@@ -7,9 +7,10 @@ from a bottle maker and a label printer that can print 6 labels a week) against 
 an unlimited printer. The bundled board's demand is a step from 4 to 8 cases (deterministic: one
 game is every game); the script also plays both on iid uniform 0..8 demand on the same seeds, so
 replication r of both faces the very same customer demand (common random numbers), and reports the
-paired difference of each figure with its 95% interval, mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It prints the Markdown
-tables docs/teaching.md shows and writes ``assembly-components.png``: the brewery's
-bottles and labels on hand and the cases it started, week by week, in one game of each board.
+paired difference of each figure with its 95% interval, mean ± t(0.975, R − 1)·sd/√R
+(chaingame.paired.interval). It prints the Markdown tables docs/teaching.md shows and writes
+``assembly-components.png``: the brewery's bottles and labels on hand and the cases it started,
+week by week, in one game of each board.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ Plays the bundled ``promotions`` board (a trade deal every fourth week, 20% off 
 retailer link, a forward-buying retailer) and its everyday-low-price twin (no schedule, the same
 mean price: $9.50) on the same seeds, so that replication r of both faces the very same customer
 demand (common random numbers), and reports the paired difference of each figure with its 95%
-interval, mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It also sweeps the discount depth (0% to 30% off) on the same seeds.
+interval, mean ± t(0.975, R − 1)·sd/√R (chaingame.paired.interval). It also sweeps the discount
+depth (0% to 30% off) on the same seeds.
 It prints a Markdown table (what docs/teaching.md shows) and writes two figures:
 
 - ``promotions-orders.png``: orders placed per firm in one game of each, side by side;
