@@ -65,6 +65,7 @@ class SeatRules:
         money_rules: payment terms, a credit limit or interest are on (receivables, payables, can-pay).
         credit_limit: $ the firm may borrow (inf: unlimited). interest_rate: per week on negative cash.
         insolvency: ``"cap"`` or ``"stop"`` (chaingame.money).
+        production: (firm, weeks from start to finished goods, capacity limited) of every producer.
     """
 
     tiers: tuple[tuple[str, ...], ...]
@@ -80,6 +81,7 @@ class SeatRules:
     credit_limit: float
     interest_rate: float
     insolvency: str
+    production: tuple[tuple[str, int, bool], ...] = ()
 
 
 def seat_rules(sc: Scenario, firm: str, money_rules: bool) -> SeatRules:
@@ -103,7 +105,9 @@ def seat_rules(sc: Scenario, firm: str, money_rules: bool) -> SeatRules:
                      links=tuple(market + links), holding_cost=float(f.holding_cost),
                      backlog_cost=float(f.backlog_cost),
                      charges=charges, cost_counts=counts, priced=priced(sc), money_rules=money_rules,
-                     credit_limit=float(f.credit_limit), interest_rate=float(f.interest_rate), insolvency=f.insolvency)
+                     credit_limit=float(f.credit_limit), interest_rate=float(f.interest_rate), insolvency=f.insolvency,
+                     production=tuple((x.id, int(x.production.delay), not math.isinf(x.production.capacity))
+                                      for x in sc.firms if x.production is not None))
 
 
 def priced(sc: Scenario) -> bool:

@@ -21,11 +21,12 @@ CSS = """
 .cg-tier { display: flex; flex-wrap: wrap; gap: 6px; justify-content: center; }
 .cg-node { border: 1px solid #90a4ae; border-radius: 6px; padding: 6px 10px; background: #fff; text-align: center;
   flex: 1 1 0; min-width: 0; overflow-wrap: anywhere; }
+.cg-node .cg-plant { display: block; font-size: 12px; font-weight: 400; color: #546e7a; }
 .cg-node.cg-you { border: 2px solid #1565c0; background: #e3f2fd; font-weight: 600; }
 .cg-node.cg-end { background: #eceff1; color: #455a64; border-style: dashed; }
-.cg-link { color: #37474f; font-size: 13px; padding: 2px 4px 2px 14px; border-left: 3px solid #b0bec5;
+.cg-hop { color: #37474f; font-size: 13px; padding: 2px 4px 2px 14px; border-left: 3px solid #b0bec5;
   margin-left: 18px; overflow-wrap: anywhere; }
-.cg-link.cg-mine { border-left-color: #1565c0; }
+.cg-hop.cg-mine { border-left-color: #1565c0; }
 .cg-rules { font-size: 14px; color: #37474f; max-width: 640px; overflow-wrap: anywhere; }
 .cg-money svg { max-width: 100%; height: auto; }
 """
@@ -59,16 +60,21 @@ def diagram_html(rules) -> str:
     """
     roles = dict(rules.roles)
     mine = rules.you
+    plants = {firm: (delay, limited) for firm, delay, limited in rules.production}
 
     def node(firm: str) -> str:
         you = firm == mine
         role = roles.get(firm, firm)
         label = html.escape(firm + (f" ({role})" if role != firm else "")) + (" · you" if you else "")
+        if firm in plants:
+            delay, limited = plants[firm]
+            label += (f'<span class="cg-plant">production takes {_weeks(delay)}'
+                      f'{", capacity limited" if limited else ""}</span>')
         return f'<div class="cg-node{" cg-you" if you else ""}" data-firm="{html.escape(firm)}">{label}</div>'
 
     def links(chosen) -> str:
         named = len(chosen) > 1
-        return "".join(f'<div class="cg-link{" cg-mine" if mine in (k.supplier, k.customer) else ""}">'
+        return "".join(f'<div class="cg-hop{" cg-mine" if mine in (k.supplier, k.customer) else ""}">'
                        f"{html.escape(link_text(k, rules.priced, named))}</div>" for k in chosen)
 
     tier_of = {f: d for d, firms in enumerate(rules.tiers) for f in firms}

@@ -25,6 +25,9 @@ def test_the_rules_are_the_scenarios_board(room):
         (k.supplier, k.customer, k.order_delay, k.shipping_delay, k.price, k.payment_delay) for k in sc.links]
     assert (r.holding_cost, r.backlog_cost, r.cost_counts) == (0.5, 1.0, "holding and backlog")
     assert (r.priced, r.money_rules, r.credit_limit, r.interest_rate, r.insolvency) == (True, True, 400, 0.002, "cap")
+    assert r.production == (("factory", 2, False),)
+    assert room.seat_view(room.join(room.create_session("capacity").code, "Bo", team=1).token).rules.production == (
+        ("manufacturer", 2, True), ("supplier", 1, False))  # capacity.toml: 10 cases/week; the supplier's unlimited
 
 
 def test_the_cost_label_names_every_charge_of_the_firm(room):

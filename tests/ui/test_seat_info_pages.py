@@ -45,6 +45,8 @@ def test_the_chain_diagram_shows_the_seats_place_delays_and_prices(classroom, ta
     assert "end customers buy at $10.00/unit, paid at once" in chain
     assert "orders take 2 weeks ↓ · goods take 2 weeks ↑ · $8.00/unit · paid 2 weeks after shipment" in chain
     assert "orders take 1 week ↓ · raw materials take 0 weeks ↑ · $2.00/unit" in chain
+    assert re.search(r'data-firm="factory">factory \(manufacturer\)<span class="cg-plant">production takes 2 weeks<',
+                     chain)  # cash.toml's plant: 2 weeks, unlimited capacity
     assert "holding $0.50 per unit on hand per week; backlog $1.00 per unit owed per week" in chain
     assert "borrow up to $400.00 at 0.20% a week; past it, your orders are capped" in chain
     assert "width" not in re.sub(r"max-width: 340px", "", chain)  # no fixed widths: it fits a phone
