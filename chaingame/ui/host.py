@@ -56,7 +56,7 @@ FREE_SEATS = {  # label -> start(fill_with_bots, latecomers)
 COMPACT_FROM = 7  # teams: from this many the dashboard shows one line per team (a card each above 27,000 px at 100)
 SORTS = ("team", "week", "lag", "cost")  # the compact dashboard's orders: team number, furthest first, most behind
 # first, costliest first
-FIELD = "min-width: 220px; flex: 1 1 220px"  # a form field in a wrapping row: its label shows whole
+FIELD = "min-width: 300px; flex: 1 1 300px"  # a form field in a wrapping row: its label shows whole
 
 
 @functools.lru_cache(maxsize=64)
