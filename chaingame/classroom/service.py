@@ -796,6 +796,11 @@ class Classroom(TeacherVerbs):
         with s.lock:
             yield s
 
+    @staticmethod
+    def _key_matches(key, stored_hash: str) -> bool:
+        """Whether a secret (a host key) is the one whose hash is stored, compared in constant time."""
+        return isinstance(key, str) and hmac.compare_digest(_hash(key), stored_hash)
+
     def _host(self, code, host_key) -> _Session:
         """The session, for the holder of its host key only (a verb then takes ``s.lock``: :meth:`_hosting`)."""
         s = self._session(code)

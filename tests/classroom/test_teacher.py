@@ -274,3 +274,26 @@ def test_players_of_the_same_name_are_told_apart_on_the_dashboard(room):
         room.join(host.code, name)
     seats = room.host_view(host.code, host.host_key).teams[0].seats
     assert [s.label for s in seats] == ["Ana #1", "Ben", "ana #2", None]
+
+
+def test_a_session_stored_before_pacing_existed_loads_with_todays_pacing(db):
+    import json
+    import sqlite3
+
+    room = Classroom(db)
+    host = room.create_session("classic")
+    tickets = seat_all(room, host.code)
+    room.start(host.code, host.host_key)
+    play(room, tickets, 2)
+    room.close()
+    with sqlite3.connect(db) as con:  # the settings as an earlier version wrote them: no "pacing"
+        (raw,) = con.execute("SELECT settings FROM sessions WHERE code=?", (host.code,)).fetchone()
+        old = {k: v for k, v in json.loads(raw).items() if k != "pacing"}
+        con.execute("UPDATE sessions SET settings=? WHERE code=?", (json.dumps(old), host.code))
+    again = Classroom(db)
+    try:
+        assert again.host_view(host.code, host.host_key).pacing == "orders"
+        play(again, tickets, 1)
+        assert again.seat_view(tickets["retailer"].token).week == 4
+    finally:
+        again.close()
