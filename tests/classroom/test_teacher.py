@@ -297,3 +297,26 @@ def test_a_session_stored_before_pacing_existed_loads_with_todays_pacing(db):
         assert again.seat_view(tickets["retailer"].token).week == 4
     finally:
         again.close()
+
+
+def test_a_later_round_reopened_for_more_weeks_keeps_its_horizon_after_a_restart(db):
+    room = Classroom(db)
+    host = room.create_session("classic", weeks=4)
+    tickets = seat_all(room, host.code, firms=("retailer",))
+    room.start(host.code, host.host_key)
+    play(room, tickets, 4)
+    room.start_round(host.code, host.host_key, {"links.*.shipping_delay": 1})
+    room.start(host.code, host.host_key)
+    play(room, tickets, 4)
+    assert room.reopen(host.code, host.host_key, more_weeks=2) == 6
+    play(room, tickets, 1)
+    room.close()
+    again = Classroom(db)
+    try:
+        view = again.seat_view(tickets["retailer"].token)
+        assert (view.week, view.weeks, view.can_submit) == (6, 6, True)
+        assert again.host_view(host.code, host.host_key).round == 2
+        h = again.debrief(host.code, host.host_key).all_history
+        assert sorted(h.groupby("round").week.max().items()) == [(1, 4), (2, 5)]
+    finally:
+        again.close()
