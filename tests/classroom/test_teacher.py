@@ -320,3 +320,36 @@ def test_a_later_round_reopened_for_more_weeks_keeps_its_horizon_after_a_restart
         assert sorted(h.groupby("round").week.max().items()) == [(1, 4), (2, 5)]
     finally:
         again.close()
+
+
+def test_reopening_a_large_session_for_more_weeks_does_not_delay_another_class(room):
+    """The replay on the longer horizon runs off every lock; only the weeks added are played under the session's."""
+    import threading
+
+    big = room.create_session("classic", teams=30, weeks=40)
+    room.start(big.code, big.host_key)  # all bots: played to the end
+    small = room.create_session("classic")
+    alice = room.join(small.code, "Alice", team=1, firm="retailer")
+    room.start(small.code, small.host_key)
+    took = {}
+
+    def reopen():
+        t0 = time.perf_counter()
+        took["weeks"] = room.reopen(big.code, big.host_key, more_weeks=12)
+        took["s"] = time.perf_counter() - t0
+
+    th = threading.Thread(target=reopen)
+    th.start()
+    delays = []
+    while th.is_alive() and len(delays) < 35:
+        view = room.seat_view(alice.token)
+        t0 = time.perf_counter()
+        room.submit(alice.token, view.week, order(view, 5))
+        delays.append(time.perf_counter() - t0)
+        time.sleep(0.05)
+    th.join()
+    print(f"\nreopen of 30 teams × 40 weeks for 12 more: {took['s']:.2f} s; {len(delays)} submissions of another "
+          f"class meanwhile, slowest {max(delays) * 1000:.0f} ms")
+    assert len(delays) >= 3, "the reopen ended before the other class could submit: nothing measured"
+    assert max(delays) < 0.5
+    assert took["weeks"] == 52 and room.host_view(big.code, big.host_key).status == Status.ENDED
