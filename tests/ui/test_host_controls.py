@@ -167,7 +167,7 @@ def test_same_named_players_are_told_apart_on_the_dashboard(classroom, tabs):
         classroom.join(t.code, name)
     host.wait(lambda: "Ana #2" in host.text("team-1-seats"), "the players numbered")
     assert "Ana #1" in host.text("team-1-seats")
-    assert {"release Ana #1", "release Ana #2"} <= set(host.buttons())
+    host.wait(lambda: {"release Ana #1", "release Ana #2"} <= set(host.buttons()), "a release button each")
 
 
 def test_the_create_form_explains_scenarios_information_and_pacing(classroom, tabs):
