@@ -32,6 +32,8 @@ MIN_TIMER, MAX_TIMER = 5.0, 86_400.0  # seconds a week may wait for its players
 MAX_TOML = 200_000  # characters of an uploaded scenario
 MAX_NAME = 40  # characters of a player's name
 MAX_TITLE = 120  # characters of a session's title
+MAX_MESSAGE = 300  # characters of the host's message to every player
+PACINGS = ("orders", "timer", "teacher", "in_step")  # when a team's week closes: see docs/classroom.md, Pacing
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 CODE_LENGTH = 6  # 32^6 ≈ 1.07e9 codes
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -46,17 +48,18 @@ class Settings:
     bot_rule: dict | None  # an order-rule table, e.g. {"rule": "sterman", "theta": 0.36, ...}; None: the scenario's
     max_order: float  # largest order or capacity a player may enter
     hide_horizon: bool = False  # players see "week 12", not "of 36" (no end-of-game effects)
+    pacing: str = "orders"  # one of PACINGS: when a team's week closes
 
     def as_json(self) -> dict:
         """The settings as stored (a JSON object)."""
         return {"teams": self.teams, "timer_seconds": self.timer_seconds, "bot_rule": self.bot_rule,
-                "max_order": self.max_order, "hide_horizon": self.hide_horizon}
+                "max_order": self.max_order, "hide_horizon": self.hide_horizon, "pacing": self.pacing}
 
     @classmethod
     def from_json(cls, raw: Mapping) -> Settings:
-        """Settings as stored (a session stored before ``hide_horizon`` existed shows its horizon)."""
+        """Settings as stored (a session stored before ``hide_horizon`` or ``pacing`` existed gets the defaults)."""
         return cls(raw["teams"], raw["timer_seconds"], raw["bot_rule"], raw["max_order"],
-                   bool(raw.get("hide_horizon", False)))
+                   bool(raw.get("hide_horizon", False)), raw.get("pacing", "orders"))
 
 
 def scenario_for_session(scenario: str, scenario_toml: str | None, information: str | None,
@@ -109,7 +112,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
 
 
 def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, bot_rule: Mapping | None,
-                         max_order: float | None, hide_horizon: bool = False) -> Settings:
+                         max_order: float | None, hide_horizon: bool = False, pacing: str = "orders") -> Settings:
     """Check the host's settings for a session on scenario ``sc``; raise naming the field that is out of bounds.
 
     Args:
@@ -120,7 +123,9 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
             defaults written out (:func:`bot_rule_in`).
         max_order: the largest order or capacity a player may enter (default: :func:`default_max_order`).
         hide_horizon: players see "week 12", not "of 36" (no end-of-game effects).
+        pacing: when a team's week closes, one of :data:`PACINGS` (``timer`` needs ``timer_seconds``).
     """
+    pacing = choice(pacing, "pacing", PACINGS)
     if not isinstance(hide_horizon, bool):
         raise ScenarioError("hide_horizon", f"{show(hide_horizon)} is not true or false (allowed: true, false)")
     teams = int(number(teams, "teams", low=1, high=MAX_TEAMS, integer=True))
@@ -144,7 +149,11 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         bot_policies(sc, bot_rule)
     max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
                                                                               high=1e9))
-    return Settings(teams, timer_seconds, bot_rule, max_order, hide_horizon)
+    if pacing == "timer" and timer_seconds is None:
+        raise ScenarioError("pacing", f"'timer' closes each week when its timer runs out, but timer_seconds is "
+                                      f"empty (allowed: a timer of {MIN_TIMER:g} to {MAX_TIMER:g} s, or pacing "
+                                      f"{', '.join(repr(p) for p in PACINGS if p != 'timer')})")
+    return Settings(teams, timer_seconds, bot_rule, max_order, hide_horizon, pacing)
 
 
 def bot_rule_in(sc: Scenario, bot_rule: Mapping) -> dict:
@@ -301,6 +310,31 @@ def session_title(value: Any, sc: Scenario) -> str:
     if len(title) > MAX_TITLE:
         raise ScenarioError("title", f"has {len(title)} characters (allowed: at most {MAX_TITLE})")
     return title or sc.name
+
+
+def host_message(value: Any) -> str:
+    """The host's message to every player: one line of at most :data:`MAX_MESSAGE` characters ("" clears it)."""
+    if not isinstance(value, str):
+        raise InputError("message", f"{show(value)} is not text (allowed: text of at most {MAX_MESSAGE} characters)")
+    message = " ".join(encodable(value, "message").split())
+    if len(message) > MAX_MESSAGE:
+        raise InputError("message", f"has {len(message)} characters (allowed: at most {MAX_MESSAGE})")
+    if not message.isprintable():
+        raise InputError("message", "holds control characters (allowed: printable text)")
+    return message
+
+
+def more_weeks(value: Any, weeks: int, teams: int) -> int:
+    """Weeks to add to a session of ``weeks`` weeks and ``teams`` teams: 0 or more, within the session bounds."""
+    if isinstance(value, str) and ascii_digits(value.strip()):
+        value = int(value.strip())
+    most = max(0, min(MAX_WEEKS, MAX_TEAM_WEEKS // teams) - weeks)
+    allowed = f"allowed: whole numbers 0 to {most}: at most {MAX_WEEKS} weeks and {MAX_TEAM_WEEKS} team-weeks"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputError("more_weeks", f"{show(value)} is not a whole number ({allowed})")
+    if not 0 <= value <= most:
+        raise InputError("more_weeks", f"{value} is {'below 0' if value < 0 else f'above {most}'} ({allowed})")
+    return int(value)
 
 
 def new_code(taken) -> str:

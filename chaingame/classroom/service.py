@@ -36,6 +36,7 @@ from . import inputs, report, seatinfo
 from .errors import AlreadySubmitted, Forbidden, InputError, NotFound, SeatTaken, WrongWeek
 from .game import Decision, TeamGame
 from .store import DecisionRow, RevealRow, RoundRow, Store
+from .teacher import TeacherVerbs
 from .ticker import TICK_SECONDS, Ticker
 from .views import (
     MODES,
@@ -59,6 +60,15 @@ log = logging.getLogger(__name__)
 
 RESTART_GRACE = 30.0  # seconds: after a restart, an overdue week timer gets at most this long (or its timer)
 ENDED_IN_MEMORY = 8  # ended sessions kept after their last use (debrief, export); others are read back
+
+
+def _labels(players: Iterable[_Player]) -> dict[str, str]:
+    """Each seated player's name, numbered by joining order where several share it ("Ana #1", "Ana #2")."""
+    by_name = defaultdict(list)
+    for p in sorted(players, key=lambda p: p.joined_at):
+        by_name[p.name.casefold()].append(p)
+    return {p.token_hash: f"{p.name} #{i}" if len(same) > 1 else p.name
+            for same in by_name.values() for i, p in enumerate(same, start=1)}
 
 
 def _hash(secret: str) -> str:
@@ -116,6 +126,8 @@ class _Session:
     changes: dict = field(default_factory=dict)  # what this round changed from the one before
     past: dict[int, _Round] = field(default_factory=dict)
     reveals: dict[tuple[int, int, str], RevealRow] = field(default_factory=dict)  # (round, team, firm)
+    message: str = ""  # the host's message to every player
+    released: set[int] = field(default_factory=set)  # pacing "teacher": teams whose week the host let close
 
     def rounds(self) -> list[tuple[int, _Round]]:
         """Every round, the current one last."""
@@ -128,7 +140,7 @@ class _Session:
                 yield t, f
 
 
-class Classroom:
+class Classroom(TeacherVerbs):
     """The process-wide registry of live games, backed by one SQLite file.
 
     Args:
@@ -181,7 +193,7 @@ class Classroom:
                        weeks: int | None = None, timer_seconds: float | None = None, bot_rule: dict | None = None,
                        title: str = "", scenario_toml: str | None = None, seed: int | None = None,
                        max_order: float | None = None, password: str | None = None,
-                       hide_horizon: bool = False) -> HostTicket:
+                       hide_horizon: bool = False, pacing: str = "orders") -> HostTicket:
         """A new session in the lobby, every seat a free human seat. Raises ScenarioError naming a bad field.
 
         Args:
@@ -200,19 +212,27 @@ class Classroom:
             password: the teacher password, where the server has one (:attr:`needs_password`).
             hide_horizon: players see the week, not how many weeks the game has (``SeatView.weeks`` is
                 None until the session ends); the host still sees it.
+            pacing: when a team's week closes: ``orders`` (every seat has decided), ``timer`` (its timer ran
+                out), ``teacher`` (the host's :meth:`next_week`), ``in_step`` (every team has decided it).
 
         Teams × weeks is at most :data:`~chaingame.classroom.inputs.MAX_TEAM_WEEKS`, checked before any work.
 
         Returns:
             The join code and the host key. The key is shown once; only its hash is stored.
         """
+        self._check_password(password)
+        sc, seed = inputs.scenario_for_session(scenario, scenario_toml, information, weeks, seed)
+        settings = inputs.settings_for_session(sc, teams, timer_seconds, bot_rule, max_order, hide_horizon, pacing)
+        return self._new_session(inputs.session_title(title, sc), sc, seed, settings)
+
+    def _check_password(self, password) -> None:
         if self._password_hash is not None and not (
                 isinstance(password, str) and hmac.compare_digest(_hash(password), self._password_hash)):
             raise Forbidden("password", "is not the teacher password (allowed: the password the server was "
                                         "started with, chaingame play --password)")
-        sc, seed = inputs.scenario_for_session(scenario, scenario_toml, information, weeks, seed)
-        settings = inputs.settings_for_session(sc, teams, timer_seconds, bot_rule, max_order, hide_horizon)
-        title = inputs.session_title(title, sc)
+
+    def _new_session(self, title: str, sc: Scenario, seed: int, settings: inputs.Settings) -> HostTicket:
+        """Store a new session in the lobby from validated parts; its join code and host key."""
         policies = inputs.bot_policies(sc, settings.bot_rule)
         host_key = secrets.token_urlsafe(16)
         s = _Session("", 0.0, title, sc.name, sc, seed, settings, _hash(host_key), Status.LOBBY, None, policies)
@@ -247,7 +267,10 @@ class Classroom:
             team, firm = free[0]
             token = secrets.token_urlsafe(16)
             p = _Player(_hash(token), s.code, team, firm, name, time.time())
-            self._store.add_player(p.token_hash, s.code, team, firm, name, p.joined_at)
+            late = s.modes[(team, firm)] == "open"  # a latecomer takes over a bot-held seat: one commit
+            self._store.add_player(p.token_hash, s.code, team, firm, name, p.joined_at, mode="human" if late else None)
+            if late:
+                s.modes[(team, firm)] = "human"
             s.players[p.token_hash] = p
             s.occupant[(team, firm)] = p
             with self._lock:
@@ -316,13 +339,15 @@ class Classroom:
         """Every team: its week, who has decided, who is awaited, the cost so far."""
         with self._hosting(code, host_key) as s:
             teams = []
+            labels = _labels(s.occupant.values())
             for t, game in sorted(s.teams.items()):
                 seats = []
                 for f in s.scenario.firms:
                     d = game.pending.get(f.id)
                     occupant = s.occupant.get((t, f.id))
                     seats.append(SeatStatus(f.id, f.role, s.modes[(t, f.id)], occupant.name if occupant else None,
-                                            d is not None, d.decided_by if d else None, game.firm_cost(f.id)))
+                                            d is not None, d.decided_by if d else None, game.firm_cost(f.id),
+                                            labels.get(occupant.token_hash) if occupant else None))
                 waiting = tuple(f for f in game.firms if f not in game.pending) if not game.done else ()
                 teams.append(TeamStatus(t, game.week, game.done, game.cost(), tuple(seats), waiting,
                                         game.deadline if s.status == Status.RUNNING else None))
@@ -330,19 +355,28 @@ class Classroom:
                             s.seed, s.settings.timer_seconds, inputs.describe_rule(s.settings.bot_rule),
                             s.created_at, tuple(teams), sum(self._free(s, seat) for seat in s.seats()),
                             len(s.occupant), round=s.round, changes=report.describe_changes(s.changes),
-                            horizon_hidden=s.settings.hide_horizon)
+                            horizon_hidden=s.settings.hide_horizon, pacing=s.settings.pacing, message=s.message)
 
-    def start(self, code: str, host_key: str, fill_with_bots: bool = True) -> None:
-        """Open week 1 to every team. Free human seats become bot seats unless ``fill_with_bots`` is False."""
+    def start(self, code: str, host_key: str, fill_with_bots: bool = True, latecomers: bool = False) -> None:
+        """Open week 1 to every team.
+
+        Free human seats become bot seats unless ``fill_with_bots`` is False (then they wait for a player,
+        the timer or the host). With ``latecomers``, they become *open* seats instead: a bot decides for the
+        seat until a late player joins it, who then plays from the week the bot has not decided.
+        """
+        for value, name in ((fill_with_bots, "fill_with_bots"), (latecomers, "latecomers")):
+            if not isinstance(value, bool):
+                raise InputError(name, f"{show(value)} is not true or false (allowed: true, false)")
         with self._hosting(code, host_key) as s:
             now = time.time()
             if s.status != Status.LOBBY:
                 raise Forbidden("session", f"{s.code} has already started (status: {s.status})")
-            if fill_with_bots:
+            if fill_with_bots or latecomers:
+                mode = "open" if latecomers else "bot"
                 free = [seat for seat in s.seats() if self._free(s, seat)]
-                self._store.set_modes(s.code, free, "bot", now)  # one transaction
+                self._store.set_modes(s.code, free, mode, now)  # one transaction
                 for seat in free:
-                    s.modes[seat] = "bot"
+                    s.modes[seat] = mode
             self._set_status(s, Status.RUNNING, None, now, "start")
             for game in s.teams.values():
                 self._settle(s, game, now)
@@ -400,10 +434,10 @@ class Classroom:
                 raise Forbidden("session", f"{s.code} has ended")
             seat = (self._team_number(s, team), self._firm_id(s, firm))
             if mode not in MODES:
-                raise InputError("mode", f"{show(mode)} is not a seat mode (allowed: \"human\", \"bot\")")
+                raise InputError("mode", f"{show(mode)} is not a seat mode (allowed: \"human\", \"bot\", \"open\")")
             if s.modes[seat] == mode:
                 return
-            p = s.occupant.get(seat) if mode == "bot" else None
+            p = s.occupant.get(seat) if mode != "human" else None
             self._store.set_modes(s.code, [seat], mode, now, release=p.token_hash if p else None)  # one commit
             if p is not None:
                 del s.occupant[seat]
@@ -437,8 +471,9 @@ class Classroom:
             try:
                 if s.status != Status.RUNNING or s.settings.timer_seconds is None:
                     continue
-                timed_out = [g for g in s.teams.values()
-                             if not g.done and g.deadline is not None and now >= g.deadline]
+                timed_out = [g for g in s.teams.values()  # a complete week waits for the timer (pacing timer) only
+                             if not g.done and g.deadline is not None and now >= g.deadline
+                             and (not g.complete or s.settings.pacing == "timer")]
                 for game in timed_out:
                     made += self._late_seats_to_bots(s, game, "timer", now)
                 if timed_out:  # the teams it timed out, or everyone if that ended the session
@@ -490,7 +525,7 @@ class Classroom:
             sc = from_table(json.loads(json.dumps(sc.table)))  # what a restart will read back
             rule = s.settings.bot_rule if isinstance(bot_rule, str) and bot_rule == KEEP else bot_rule
             settings = inputs.settings_for_session(sc, len(s.teams), s.settings.timer_seconds, rule,
-                                                   s.settings.max_order, s.settings.hide_horizon)
+                                                   s.settings.max_order, s.settings.hide_horizon, s.settings.pacing)
             policies = inputs.bot_policies(sc, settings.bot_rule)
             seed = s.seed if seed is None else check_seed(seed)
             stored = {**values, **({"seed": seed} if seed != s.seed else {}),
@@ -697,25 +732,54 @@ class Classroom:
         return len(late)
 
     def _settle(self, s: _Session, game: TeamGame, now: float) -> int | None:
-        """Play on while the session runs: stamp the open week, let bot seats decide, close complete weeks.
+        """Play on while the session runs: stamp the open week, let bot seats decide, close weeks the pacing lets.
 
-        Returns who to notify: the team, or None (everyone) when this ended the session.
+        Returns who to notify: the team, or None (everyone) when this ended the session or moved the class on.
         """
+        closed = self._play_on(s, game, now)
+        if closed and s.settings.pacing == "in_step":  # the teams that waited for this one go on
+            while any([self._play_on(s, g, now) for g in s.teams.values()]):
+                pass
+        if s.status == Status.RUNNING and all(g.done for g in s.teams.values()):
+            self._set_status(s, Status.ENDED, None, now, "end")
+            return None
+        return None if closed and s.settings.pacing == "in_step" else game.team
+
+    def _play_on(self, s: _Session, game: TeamGame, now: float) -> bool:
+        """One team: stamp its open week, let bot seats decide, close its weeks while the pacing lets; True if any."""
+        closed = False
         while s.status == Status.RUNNING and not game.done:
             if game.opened_at is None:
                 game.opened_at = now
                 game.deadline = now + s.settings.timer_seconds if s.settings.timer_seconds else None
                 self._store.open_week(s.code, game.team, game.current, game.opened_at, game.deadline, s.round)
-            for f in game.firms:  # a vendor-managed seat is decided by its supplier's VMI rule, as a bot
-                if f not in game.pending and (s.modes[(game.team, f)] == "bot" or f in game.vendor_managed):
+            modes = [s.modes[(game.team, f)] for f in game.firms]
+            humans_left = any(m == "human" and f not in game.pending for f, m in zip(game.firms, modes))
+            for f, m in zip(game.firms, modes):  # a vendor-managed seat is decided by its supplier's VMI rule;
+                bot = m == "bot" or f in game.vendor_managed or m == "open" and not humans_left  # open: humans first
+                if f not in game.pending and bot:
                     self._bot_decides(s, game, f, "bot_seat", now)
-            if not game.complete:
-                return game.team
+            if not game.complete or not self._may_close(s, game, now):
+                return closed
             game.close()
-        if s.status == Status.RUNNING and all(g.done for g in s.teams.values()):
-            self._set_status(s, Status.ENDED, None, now, "end")
-            return None
-        return game.team
+            closed = True
+            s.released.discard(game.team)
+            if game.done and s.settings.pacing != "orders":  # replay: this last week did close
+                self._store.open_week(s.code, game.team, s.scenario.weeks + 1, now, None, s.round)
+        return closed
+
+    @staticmethod
+    def _may_close(s: _Session, game: TeamGame, now: float) -> bool:
+        """Whether the session's pacing lets a complete week close now (docs/classroom.md, Pacing)."""
+        pacing = s.settings.pacing
+        if pacing == "timer":
+            return game.deadline is not None and now >= game.deadline
+        if pacing == "teacher":
+            return game.team in s.released
+        if pacing == "in_step":
+            low = min(g.current for g in s.teams.values() if not g.done)
+            return game.current == low and all(g.complete for g in s.teams.values() if g.current == low)
+        return True
 
     # internals: sessions, seats, players ------------------------------------------------------------
     @contextmanager
@@ -731,6 +795,11 @@ class Classroom:
         s = self._host(code, host_key)
         with s.lock:
             yield s
+
+    @staticmethod
+    def _key_matches(key, stored_hash: str) -> bool:
+        """Whether a secret (a host key) is the one whose hash is stored, compared in constant time."""
+        return isinstance(key, str) and hmac.compare_digest(_hash(key), stored_hash)
 
     def _host(self, code, host_key) -> _Session:
         """The session, for the holder of its host key only (a verb then takes ``s.lock``: :meth:`_hosting`)."""
@@ -828,7 +897,9 @@ class Classroom:
 
     @staticmethod
     def _free(s: _Session, seat: tuple[int, str]) -> bool:
-        return s.modes[seat] == "human" and seat not in s.occupant
+        """A seat a player may join: a human seat nobody holds, or an open seat of a team still playing."""
+        mode = s.modes[seat]
+        return seat not in s.occupant and (mode == "human" or mode == "open" and not s.teams[seat[0]].done)
 
     def _check_free(self, s: _Session, team: int, firm: str) -> None:
         if s.modes[(team, firm)] == "bot":
@@ -865,7 +936,8 @@ class Classroom:
             weeks=None if s.settings.hide_horizon and s.status != Status.ENDED else s.scenario.weeks,
             observation=game.observations.get(firm), history=history,
             decision=SeatDecision(d.order, d.capacity, d.decided_by, d.submitted_at) if d else None,
-            can_submit=running and d is None, waiting=0 if game.done else len(game.firms) - len(game.pending),
+            can_submit=running and d is None, waiting=0 if game.done else sum(  # open seats decide with the last human
+                f not in game.pending and s.modes[(p.team, f)] != "open" for f in game.firms),
             fixed_order=game.fixed_order(firm), decides_capacity=game.decides_capacity(firm),
             whole_units=s.scenario.whole_units, allows_returns=game.allows_returns(firm),
             max_order=s.settings.max_order, deadline=game.deadline if running else None, done=game.done,
@@ -874,6 +946,7 @@ class Classroom:
             notice=seatinfo.bot_notice(history, p.name), order_hint=inputs.allowed(
                 s.scenario.whole_units, -s.settings.max_order if game.allows_returns(firm) else 0.0,
                 s.settings.max_order),
+            message=s.message, pacing=s.settings.pacing,
         )
 
     # internals: subscribers and loading ------------------------------------------------------------
@@ -927,21 +1000,27 @@ class Classroom:
         logged = defaultdict(list)
         for d in self._store.decisions(code):
             logged[(d.round, d.team, d.week)].append(d)
-        s.teams = self._replay_round(code, 1, sc, row["seed"], policies, settings.teams, logged)
+        gated = settings.pacing != "orders"
+        s.message = self._store.last_message(code)
+        s.teams = self._replay_round(code, 1, sc, row["seed"], policies, settings.teams, logged, gated)
         for r in self._store.rounds(code):  # later rounds: each on its own scenario, seed and bots
             s.past[s.round] = _Round(s.scenario, s.seed, s.settings, s.bot_policies, s.teams, s.changes)
             sc = from_table(r.scenario_table)
             s.settings = replace(s.settings, bot_rule=r.bot_rule)
             s.bot_policies = inputs.bot_policies(sc, r.bot_rule)
             s.round, s.scenario, s.seed, s.changes = r.round, sc, r.seed, r.changes
-            s.teams = self._replay_round(code, r.round, sc, r.seed, s.bot_policies, settings.teams, logged)
+            s.teams = self._replay_round(code, r.round, sc, r.seed, s.bot_policies, settings.teams, logged, gated)
         for rv in self._store.reveals(code):
             s.reveals[(rv.round, rv.team, rv.firm)] = rv
         return s
 
     def _replay_round(self, code: str, round: int, sc: Scenario, seed: int, policies: dict | None, teams: int,
-                      logged: Mapping[tuple[int, int, int], list[DecisionRow]]) -> dict[int, TeamGame]:
-        """Every team of one round rebuilt from its logged decisions (through the same methods as play)."""
+                      logged: Mapping[tuple[int, int, int], list[DecisionRow]],
+                      gated: bool = False) -> dict[int, TeamGame]:
+        """Every team of one round rebuilt from its logged decisions (through the same methods as play).
+
+        Where the pacing holds complete weeks open (``gated``), a week closed only if its next one opened.
+        """
         weeks = self._store.weeks(code, round)
         out = {}
         for t in range(1, teams + 1):
@@ -950,7 +1029,7 @@ class Classroom:
                 game.opened_at, game.deadline = weeks.get((t, game.current), (None, None))
                 for d in logged.get((round, t, game.current), ()):
                     game.add(Decision(d.firm, d.order, d.capacity, d.decided_by, d.reason, d.player, d.submitted_at))
-                if not game.complete:
+                if not game.complete or gated and (t, game.current + 1) not in weeks:
                     break
                 game.close()
         return out

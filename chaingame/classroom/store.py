@@ -107,7 +107,7 @@ CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     code TEXT NOT NULL,
     at REAL NOT NULL,
-    kind TEXT NOT NULL,              -- created, start, pause, resume, end, advance, seat, release, join
+    kind TEXT NOT NULL,              -- created, start, pause, resume, end, seat, release, join, message, reopen
     detail TEXT NOT NULL             -- JSON
 );
 CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
@@ -296,12 +296,40 @@ class Store:
                 self._event(code, at, "seat", {"team": team, "firm": firm, "mode": mode})
 
     @_locked
-    def add_player(self, token_hash: str, code: str, team: int, firm: str, name: str, at: float) -> None:
-        """Record a player taking a seat and log a "join" event."""
+    def add_player(self, token_hash: str, code: str, team: int, firm: str, name: str, at: float,
+                   mode: str | None = None) -> None:
+        """Record a player taking a seat and log a "join" event; with ``mode``, set the seat's mode in one commit."""
         with self._transaction():
             self.db.execute("INSERT INTO players VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
                             (token_hash, code, team, firm, name, at))
+            if mode is not None:  # a latecomer takes over an open (bot-held) seat
+                self.db.execute("UPDATE seats SET mode=? WHERE code=? AND team=? AND firm=?", (mode, code, team, firm))
             self._event(code, at, "join", {"team": team, "firm": firm, "name": name})
+
+    @_locked
+    def add_message(self, code: str, at: float, text: str) -> None:
+        """Log the host's message to every player (an empty text clears it)."""
+        self._event(code, at, "message", {"text": text})
+
+    @_locked
+    def last_message(self, code: str) -> str:
+        """The host's latest message of a session ("" for none)."""
+        row = self.db.execute("SELECT detail FROM events WHERE code=? AND kind='message' ORDER BY id DESC LIMIT 1",
+                              (code,)).fetchone()
+        return json.loads(row[0])["text"] if row else ""
+
+    @_locked
+    def reopen(self, code: str, round: int, table: dict | None, at: float, more_weeks: int) -> None:
+        """An ended session running again, its round's scenario table replaced by ``table`` (None: unchanged)."""
+        with self._transaction():
+            if table is not None:
+                if round == 1:
+                    self.db.execute("UPDATE sessions SET scenario_table=? WHERE code=?", (json.dumps(table), code))
+                else:
+                    self.db.execute("UPDATE rounds SET scenario_table=? WHERE code=? AND round=?",
+                                    (json.dumps(table), code, round))
+            self.db.execute("UPDATE sessions SET status=?, paused_at=NULL WHERE code=?", (Status.RUNNING.value, code))
+            self._event(code, at, "reopen", {"round": round, "more_weeks": more_weeks})
 
     @_locked
     def release_player(self, token_hash: str, code: str, at: float, by: str) -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from .seatinfo import SeatRules
 
-MODES = ("human", "bot")  # who plays a seat
+MODES = ("human", "bot", "open")  # who plays a seat; "open": a bot until a late player joins it
 SHAPES = ("flat", "step up", "step down", "rising", "falling", "seasonal", "random")  # demand as a player may guess it
 
 
@@ -171,6 +171,8 @@ class SeatView:
         rules: the chain and the seat's rules (the diagram, cost rates, prices): no firm's state.
         notice: what a bot ordered in the seat's place last week, and why (None if the player decided).
         order_hint: what the order field accepts, as the service's check words it.
+        message: the host's message to every player ("" for none).
+        pacing: when the team's week closes (``orders``, ``timer``, ``teacher``, ``in_step``).
     """
 
     code: str
@@ -200,6 +202,8 @@ class SeatView:
     rules: SeatRules | None = None
     notice: str | None = None
     order_hint: str = ""
+    message: str = ""
+    pacing: str = "orders"
 
 
 @dataclass(frozen=True)
@@ -208,11 +212,12 @@ class SeatStatus:
 
     firm: str
     role: str
-    mode: str  # "human" or "bot"
+    mode: str  # "human", "bot" or "open" (a bot until a late player joins)
     player: str | None  # None: a free human seat, or a bot seat
     submitted: bool  # decided for the team's current week
     decided_by: str | None  # "human" or "bot" once decided
     cost: float  # $ over the weeks played
+    label: str | None = None  # the player's name, told apart from same-named players ("Ana #2")
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,19 @@ class HostView:
     round: int = 1  # the round being played (2 on: started with the same teams and seats)
     changes: str = ""  # what this round changed from the one before, in words
     horizon_hidden: bool = False  # players do not see ``weeks``
+    pacing: str = "orders"  # when a team's week closes (docs/classroom.md, Pacing)
+    message: str = ""  # the host's message shown to every player
+
+
+@dataclass(frozen=True)
+class HostSession:
+    """A session as the host's list shows it: named and dated."""
+
+    code: str
+    title: str
+    scenario: str
+    created_at: float
+    status: Status
 
 
 @dataclass(frozen=True)

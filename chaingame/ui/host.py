@@ -12,6 +12,7 @@ import functools
 import html
 import io
 import json
+import time
 import tomllib
 
 import solara
@@ -23,6 +24,7 @@ from .browser import HOST_KEY, BrowserStore, host_keys
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money
 from .live import use_live
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
+from .upload import ClickableFileDrop
 
 HOST_DELAY = 1.0  # s: the dashboard gathers the changes of this long into one update (off the players' path:
 # with 10 teams it is the heaviest page, and a class submitting at once would otherwise redraw it for each order)
@@ -35,6 +37,40 @@ BOT_RULES = {  # label -> the service's bot_rule table (None: each firm's rule f
     "custom (TOML table below)": "custom",
 }
 INFORMATION = ("the scenario's", *(m.value for m in MODES))  # the form's choices: keep the scenario's, or a mode
+INFORMATION_HELP = {  # what each information mode shows a player (chaingame.information)
+    "silo": "silo: each player sees only their own firm (the classic game)",
+    "pos": "pos: every player also sees end-customer demand (point-of-sale data shared)",
+    "full": "full: every player sees every firm's stock, backlog, pipeline and orders",
+}
+PACING = {  # label -> the service's pacing (docs/classroom.md, Pacing)
+    "when every seat of a team has ordered": "orders",
+    "when the week's timer runs out (needs a timer)": "timer",
+    "when you click Next week": "teacher",
+    "all teams in step (no team starts a week before every team finished the one before)": "in_step",
+}
+FREE_SEATS = {  # label -> start(fill_with_bots, latecomers)
+    "a bot plays a free seat for the whole game": (True, False),
+    "a bot plays a free seat until a student takes it": (False, True),
+    "free seats wait for players (or the timer, or you)": (False, False),
+}
+COMPACT_FROM = 7  # teams: from this many the dashboard shows one line per team (a card each above 27,000 px at 100)
+SORTS = ("team", "week", "lag", "cost")  # the compact dashboard's orders: team number, furthest first, most behind
+# first, costliest first
+FIELD = "min-width: 300px; flex: 1 1 300px"  # a form field in a wrapping row: its label shows whole
+
+
+@functools.lru_cache(maxsize=64)
+def scenario_description(name: str) -> str:
+    """A bundled scenario's title and description, one paragraph (read once)."""
+    from ..scenario import load_scenario
+
+    sc = load_scenario(name)
+    return " — ".join(part for part in (sc.title, " ".join(sc.description.split())) if part)
+
+
+def when(t: float) -> str:
+    """A time of this server as the host reads it: ``2026-12-06 21:40``."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
 
 
 def number_or_text(text: str):
@@ -93,16 +129,26 @@ def HostPage():
         elif code and key:
             if shown_once and shown_once[0] == code:
                 HostLink(code, shown_once[1], origin, on_close=lambda: set_shown_once(None))
-            Dashboard(code, key, origin, on_forget=lambda: remember(code, None))
+            Dashboard(code, key, origin, on_forget=lambda: remember(code, None), on_created=created)
         elif code:
             AskKey(code, on_key=lambda k: remember(code, k.strip()))
         else:
             CreateForm(on_created=created)
             if keys:
-                Heading("Sessions this browser hosts", 4)
-                links = "".join(f'<li><a href="{html.escape(HOST.url(code=c))}">{html.escape(c)}</a></li>'
-                                for c in keys)
-                solara.HTML(tag="ul", unsafe_innerHTML=links)
+                SessionList(keys)
+
+
+@solara.component
+def SessionList(keys: dict):
+    """The sessions this browser hosts, named and dated, newest first."""
+    listed = solara.use_memo(lambda: get_classroom().sessions_of(keys), [json.dumps(keys, sort_keys=True)])
+    if not listed:
+        return
+    Heading("Sessions this browser hosts", 4)
+    items = "".join(f'<li><a href="{html.escape(HOST.url(code=h.code))}">{html.escape(h.title)}</a> · '
+                    f'{html.escape(h.code)} · {html.escape(h.scenario)} · created {when(h.created_at)} · '
+                    f'{html.escape(h.status)}</li>' for h in listed)
+    solara.HTML(tag="ul", unsafe_innerHTML=items, attributes={"data-testid": "sessions"})
 
 
 @solara.component
@@ -150,6 +196,7 @@ def CreateForm(on_created):
     custom, set_custom = solara.use_state('{rule = "sterman", theta = 0.36, alpha_s = 0.26, beta = 0.34, s_prime = 17}')
     password, set_password = solara.use_state("")
     hide_horizon, set_hide_horizon = solara.use_state(False)
+    pacing, set_pacing = solara.use_state(next(iter(PACING)))
     error, set_error = solara.use_state(None)
 
     def on_file(info):
@@ -180,7 +227,7 @@ def CreateForm(on_created):
             information=None if information == INFORMATION[0] else information,
             weeks=number_or_text(weeks), timer_seconds=number_or_text(timer), bot_rule=bot_rule,
             title=title, scenario_toml=text, password=password if classroom.needs_password else None,
-            hide_horizon=hide_horizon)
+            hide_horizon=hide_horizon, pacing=PACING[pacing])
         set_error(message)
         if ticket is not None:
             on_created(ticket)
@@ -189,8 +236,12 @@ def CreateForm(on_created):
     with solara.Card(style="max-width: 720px"):
         own = upload is not None or bool(pasted.strip())
         solara.Select("Scenario", values=names, value=scenario, on_value=set_scenario, disabled=own)
-        with solara.Row(style="align-items: center"):
-            solara.FileDrop(label="…or drop a scenario .toml file here", on_file=on_file, lazy=False)
+        if not own:
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(scenario_description(scenario)), classes=["cg-muted"],
+                        attributes={"data-testid": "scenario-description"})
+        with solara.Row(style="align-items: center; flex-wrap: wrap"):
+            with solara.Column(style="flex: 1 1 300px"):
+                ClickableFileDrop(label="…or drop a scenario .toml file here, or click to choose one", on_file=on_file)
             if upload:
                 solara.Text(f"using {upload[0]}")
                 solara.Button("use a bundled scenario", on_click=lambda: set_upload(None), text=True)
@@ -198,12 +249,17 @@ def CreateForm(on_created):
             solara.InputTextArea("…or paste a scenario file (TOML) here", value=pasted, on_value=set_pasted,
                                  continuous_update=True, rows=3)
         solara.InputText("Title (shown to players)", value=title, on_value=set_title, continuous_update=True)
-        with solara.Row():
-            solara.InputText("Teams", value=teams, on_value=set_teams, continuous_update=True)
-            solara.Select("Information", values=list(INFORMATION), value=information, on_value=set_information)
-            solara.InputText("Weeks (empty: the scenario's)", value=weeks, on_value=set_weeks, continuous_update=True)
+        with solara.Row(style="flex-wrap: wrap"):
+            solara.InputText("Teams", value=teams, on_value=set_teams, continuous_update=True, style=FIELD)
+            solara.Select("Information", values=list(INFORMATION), value=information, on_value=set_information,
+                          style=FIELD)
+            solara.InputText("Weeks (empty: the scenario's)", value=weeks, on_value=set_weeks, continuous_update=True,
+                             style=FIELD)
             solara.InputText("Timer, seconds per week (empty: none)", value=timer, on_value=set_timer,
-                             continuous_update=True)
+                             continuous_update=True, style=FIELD)
+        solara.HTML(tag="div", classes=["cg-muted"], attributes={"data-testid": "information-help"},
+                    unsafe_innerHTML="<br>".join(html.escape(t) for t in INFORMATION_HELP.values()))
+        solara.Select("A week closes", values=list(PACING), value=pacing, on_value=set_pacing)
         solara.Select("Bots play by", values=list(BOT_RULES), value=rule, on_value=set_rule)
         solara.Checkbox(label="Hide the number of weeks from players (they see \"week 12\", not \"of 36\")",
                         value=hide_horizon, on_value=set_hide_horizon)
@@ -227,12 +283,13 @@ def qr_svg(link: str) -> str:
 
 
 @solara.component
-def Dashboard(code: str, key: str, origin: str, on_forget):
-    """A session's live dashboard: join code and QR, start/pause/resume/end, and a card per team."""
+def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
+    """A session's live dashboard: join code and QR, the host's controls, and its teams (a line or a card each)."""
     classroom = get_classroom()
     acted, set_acted = solara.use_state(0)  # the host's own actions show at once, not after HOST_DELAY
     view, error = use_live(code, lambda: classroom.host_view(code, key), [code, key, acted], delay=HOST_DELAY)
     action_error, set_action_error = solara.use_state(None)
+    free_seats, set_free_seats = solara.use_state(next(iter(FREE_SEATS)))
 
     def make_act():
         def act(verb, *args):
@@ -254,10 +311,12 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
         with solara.Column(gap="4px"):
             Heading(view.title, 2)
             hidden = " (hidden from players)" if view.horizon_hidden else ""
-            solara.Text(f"round {view.round}" + (f" ({view.changes})" if view.round > 1 else "") + " · "
+            solara.Text(f"created {when(view.created_at)} · round {view.round}" + (
+                        f" ({view.changes})" if view.round > 1 else "") + " · "
                         f"{view.scenario} · {view.weeks} weeks{hidden} · information {view.information} · "
                         f"bots: {view.bot_rule}" + (f" · timer {fmt(view.timer_seconds)} s" if view.timer_seconds
-                                                    else ""), classes=["cg-muted"])
+                                                    else "") + f" · a week closes: {pacing_label(view.pacing)}",
+                        classes=["cg-muted"])
             solara.Text("join code", classes=["cg-muted"])
             solara.HTML(tag="div", classes=["cg-code"], unsafe_innerHTML=html.escape(code),
                         attributes={"data-testid": "join-code"})
@@ -266,15 +325,21 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
             solara.HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
                 f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
         solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", attributes={"data-testid": "qr"})
-    with solara.Row(style="flex-wrap: wrap"):  # keyed: the buttons that come and go do not remake the others
+    with solara.Row(style="flex-wrap: wrap; align-items: center"):  # keyed: buttons that come and go keep the others
         if view.status == Status.LOBBY:
-            solara.Button("Start", on_click=act(classroom.start), color="primary").key("start")
+            solara.Select("At start, free seats:", values=list(FREE_SEATS), value=free_seats,
+                          on_value=set_free_seats, style="min-width: 420px").key("free-seats")
+            solara.Button("Start", on_click=act(classroom.start, *FREE_SEATS[free_seats]), color="primary").key("start")
         if view.status == Status.RUNNING:
             solara.Button("Pause", on_click=act(classroom.pause)).key("pause")
+            if view.pacing == "teacher":
+                solara.Button("Next week (bots decide for late seats)", on_click=act(classroom.next_week),
+                              color="primary").key("next-week")
         if view.status == Status.PAUSED:
             solara.Button("Resume", on_click=act(classroom.resume_session), color="primary").key("resume")
         if view.status != Status.ENDED:
-            solara.Button("End game", on_click=act(classroom.end), color="error", outlined=True).key("end")
+            Confirm("End game", "End the game for every team now? Players cannot order any more.",
+                    "Yes, end the game", act(classroom.end)).key("end")
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
         solara.Button("Class view", href=CLASS.url(code=code), target="_blank", text=True).key("class")
         solara.HTML(tag="a", unsafe_innerHTML="Project this", classes=["cg-link"], style="padding: 10px 12px",
@@ -284,10 +349,150 @@ def Dashboard(code: str, key: str, origin: str, on_forget):
         solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",
                             label="Export Parquet").key("export-parquet")
     Error(action_error)
+    with solara.Row(style="flex-wrap: wrap", gap="16px"):
+        if view.status != Status.ENDED:
+            MessageCard(code, key, view.message, on_sent=lambda: set_acted(lambda n: n + 1)).key("message")
+        DuplicateCard(code, key, on_created).key("duplicate")
+        if view.status == Status.ENDED:
+            ReopenCard(code, key, on_reopened=lambda: set_acted(lambda n: n + 1)).key("reopen")
     if view.status == Status.ENDED:
         NextRound(code, key, view.round, on_started=lambda: set_acted(lambda n: n + 1))
-    for team in view.teams:
+    Teams(view, act, classroom)
+
+
+def pacing_label(pacing: str) -> str:
+    """The create form's words for a pacing."""
+    return next((label for label, p in PACING.items() if p == pacing), pacing)
+
+
+@solara.component
+def Confirm(label: str, question: str, yes: str, on_yes, small: bool = False):
+    """A button for what cannot be undone: a first click asks ``question``; only ``yes`` does it."""
+    asking, set_asking = solara.use_state(False)
+
+    def confirmed(*_):
+        set_asking(False)
+        on_yes()
+
+    with solara.Row(style="align-items: center; flex-wrap: wrap", gap="4px"):
+        if not asking:
+            solara.Button(label, on_click=lambda: set_asking(True), color="error", outlined=True, small=small)
+        else:
+            solara.HTML(tag="span", unsafe_innerHTML=html.escape(question), attributes={"data-testid": "confirm"})
+            solara.Button(yes, on_click=confirmed, color="error", small=small)
+            solara.Button("Cancel", on_click=lambda: set_asking(False), text=True, small=small)
+
+
+@solara.component
+def MessageCard(code: str, key: str, current: str, on_sent):
+    """A one-line message the host shows on every player's page."""
+    text, set_text = solara.use_state("")
+    error, set_error = solara.use_state(None)
+
+    def send(message: str):
+        _, e = attempt(get_classroom().message, code, key, message)
+        set_error(e)
+        if e is None:
+            set_text("")
+            on_sent()
+
+    with solara.Card("Message to every player", style="max-width: 520px; flex: 1 1 360px; margin: 0"):
+        if current:
+            solara.HTML(tag="div", unsafe_innerHTML=f"shown now: <b>{html.escape(current)}</b>",
+                        attributes={"data-testid": "message-now"})
+        solara.InputText("Message (e.g. two minutes left in this week)", value=text, on_value=set_text,
+                         continuous_update=True)
+        Error(error)
+        with solara.Row():
+            solara.Button("Send to every player", on_click=lambda: send(text), disabled=not text.strip(),
+                          color="primary", small=True)
+            if current:
+                solara.Button("Clear the message", on_click=lambda: send(""), text=True, small=True)
+
+
+@solara.component
+def DuplicateCard(code: str, key: str, on_created):
+    """A new session with the same settings and a new code (for the next class)."""
+    classroom = get_classroom()
+    password, set_password = solara.use_state("")
+    error, set_error = solara.use_state(None)
+
+    def duplicate(*_):
+        ticket, e = attempt(classroom.duplicate, code, key,
+                            password=password if classroom.needs_password else None)
+        set_error(e)
+        if ticket is not None and on_created is not None:
+            on_created(ticket)
+
+    with solara.Card("Another class", style="max-width: 420px; flex: 1 1 280px; margin: 0"):
+        if classroom.needs_password:
+            solara.InputText("Teacher password", value=password, on_value=set_password, continuous_update=True,
+                             password=True)
+        Error(error)
+        solara.Button("Duplicate this session (same settings, new code)", on_click=duplicate, small=True)
+
+
+@solara.component
+def ReopenCard(code: str, key: str, on_reopened):
+    """Play an ended session on: where the teams stopped, or for more weeks."""
+    more, set_more = solara.use_state("0")
+    error, set_error = solara.use_state(None)
+
+    def reopen(*_):
+        _, e = attempt(get_classroom().reopen, code, key, number_or_text(more) or 0)
+        set_error(e)
+        if e is None:
+            on_reopened()
+
+    with solara.Card("Reopen", style="max-width: 420px; flex: 1 1 280px; margin: 0"):
+        solara.InputText("More weeks (0: go on where the teams stopped)", value=more, on_value=set_more,
+                         continuous_update=True)
+        Error(error)
+        solara.Button("Reopen the session", on_click=reopen, color="primary", small=True)
+
+
+@solara.component
+def Teams(view, act, classroom):
+    """The teams: one line each (sortable) from :data:`COMPACT_FROM` teams, else a card each."""
+    many = len(view.teams) >= COMPACT_FROM
+    layout, set_layout = solara.use_state("one line per team" if many else "a card per team")
+    sort, set_sort = solara.use_state(SORTS[0])
+    chosen, set_chosen = solara.use_state("")
+    with solara.Row(style="flex-wrap: wrap; align-items: center"):
+        solara.ToggleButtonsSingle(value=layout, values=["one line per team", "a card per team"],
+                                   on_value=set_layout, classes=["cg-layout"])
+        if layout == "one line per team":
+            solara.Text("sort by", classes=["cg-muted"])
+            solara.ToggleButtonsSingle(value=sort, values=list(SORTS), on_value=set_sort, classes=["cg-sort"])
+    if layout == "a card per team":
+        for team in view.teams:
+            TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
+        return
+    solara.HTML(tag="div", unsafe_innerHTML=team_table(view.teams, sort), classes=["cg-scroll"],
+                attributes={"data-testid": "teams-table"})
+    names = [f"Team {t.team}" for t in view.teams]
+    solara.Select("Show one team's seats and actions", values=["", *names], value=chosen, on_value=set_chosen,
+                  style="max-width: 360px")
+    team = next((t for t in view.teams if f"Team {t.team}" == chosen), None)
+    if team is not None:
         TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
+
+
+def team_table(teams, sort: str) -> str:
+    """One line per team: its week, how many weeks it is behind the furthest team, who it waits for, its cost."""
+    lead = max((t.week for t in teams), default=0)
+    order = {"team": lambda t: t.team, "week": lambda t: (-t.week, t.team), "lag": lambda t: (t.week, t.team),
+             "cost": lambda t: (-t.cost, t.team)}[sort]
+    rows = []
+    for t in sorted(teams, key=order):
+        waiting = f"{len(t.waiting)}: {', '.join(t.waiting)}" if t.waiting else "-"
+        cells = (f"Team {t.team}", "done" if t.done else f"week {t.week}", str(lead - t.week), waiting, money(t.cost))
+        rows.append(f'<tr data-team="{t.team}">' + "".join(
+            f'<td class="{"l" if i in (0, 1, 3) else ""}">{html.escape(c)}</td>' for i, c in enumerate(cells))
+            + "</tr>")
+    head = "".join(f'<th class="{"l" if i in (0, 1, 3) else ""}">{c}</th>'
+                   for i, c in enumerate(("team", "week", "lag (weeks behind)", "waiting for", "cost so far")))
+    return f'<table class="cg-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 @solara.component
@@ -295,6 +500,7 @@ def TeamCard(team, status: Status, act, classroom):
     """One team's card: its week, cost so far, who is awaited, its timer and the host's seat actions."""
     where = "done" if team.done else f"week {team.week}"
     waiting = ", ".join(team.waiting) if team.waiting else "nobody"
+    played = {"human": "human", "bot": "bot", "open": "bot until a student joins"}
     with solara.Card(style="margin: 0", classes=[f"cg-team-{team.team}"]):
         with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
             solara.HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
@@ -307,11 +513,12 @@ def TeamCard(team, status: Status, act, classroom):
                 solara.Button("Advance (bots decide for late seats)", on_click=act(classroom.advance, team.team),
                               small=True, outlined=True)
         Table(["firm", "role", "played by", "player", "this week", "cost"],
-              [(s.firm, s.role, s.mode, s.player or ("-" if s.mode == "bot" else "(free)"),
+              [(s.firm, s.role, played.get(s.mode, s.mode),
+                (s.label or s.player) if s.player else ("-" if s.mode == "bot" else "(free)"),
                 ("✓ " + (s.decided_by or "")) if s.submitted else ("done" if team.done else "waiting…"),
                 money(s.cost)) for s in team.seats], left=4, name=f"team-{team.team}-seats")
         if status != Status.ENDED:
-            with solara.Row(style="flex-wrap: wrap", gap="4px"):
+            with solara.Row(style="flex-wrap: wrap; align-items: center", gap="4px"):
                 for s in team.seats:
                     if s.mode == "human":
                         solara.Button(f"{s.firm} → bot", on_click=act(classroom.set_seat, team.team, s.firm, "bot"),
@@ -320,8 +527,9 @@ def TeamCard(team, status: Status, act, classroom):
                         solara.Button(f"{s.firm} → human", on_click=act(classroom.set_seat, team.team, s.firm,
                                                                           "human"), small=True, text=True)
                     if s.player:
-                        solara.Button(f"release {s.player}", on_click=act(classroom.release_seat, team.team, s.firm),
-                                      small=True, text=True)
+                        who = s.label or s.player
+                        Confirm(f"release {who}", f"Release {who}? Their page stops working; the seat is free.",
+                                f"Yes, release {who}", act(classroom.release_seat, team.team, s.firm), small=True)
 
 
 def round_changes(text: str) -> dict:

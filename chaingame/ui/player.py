@@ -103,6 +103,11 @@ def Seat(token: str, on_leave):
     SeatPage(view, token)
 
 
+HELD = {"teacher": ". The next week opens when the host moves the class on.",  # a complete week the pacing holds
+        "in_step": ". The next week opens when every team has finished this one.",
+        "timer": ". The next week opens when the week's time is up."}
+
+
 @solara.component
 def SeatPage(view, token: str):
     """Everything a seat sees; ``view`` is the service's :class:`SeatView` for ``token``.
@@ -112,6 +117,9 @@ def SeatPage(view, token: str):
     """
     use_connection(token, view)  # a lost connection is said at once; an unsent order is kept in the browser
     Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks)
+    if view.message:  # the host's message to every player
+        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "host-message", "role": "status"},
+                    unsafe_innerHTML=f"From the host: {html.escape(view.message)}")
     BotNotice(view.notice)
     State(view, token)
     if view.observation is not None:
@@ -163,7 +171,8 @@ def State(view, token: str):
         others = view.waiting
         text = (f"You ordered {fmt(view.decision.order)} for week {view.week}"
                 + (" (decided by the bot)" if view.decision.decided_by == "bot" else "")
-                + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else "."))
+                + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else
+                   HELD.get(view.pacing, ".")))
     solara.HTML(tag="div", classes=["cg-wait"] if text else [], attributes={"data-testid": "state"},
                 unsafe_innerHTML=text)
     if view.deadline is not None and view.decision is None:

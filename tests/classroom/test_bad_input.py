@@ -154,14 +154,15 @@ def test_a_thousand_random_bad_inputs_through_every_verb_raise_only_the_services
         "create_session": lambda: room.create_session(
             arg("classic"), teams=arg(1), information=arg(None), weeks=arg(None), timer_seconds=arg(None),
             bot_rule=arg(None), title=arg(""), scenario_toml=arg(None), seed=arg(None), max_order=arg(None),
-            hide_horizon=arg(False)),
+            hide_horizon=arg(False), pacing=arg("orders")),
         "join": lambda: room.join(arg(host.code), arg("Carol"), team=arg(None), firm=arg(None)),
         "resume": lambda: room.resume(arg(seated.token)),
         "join_view": lambda: room.join_view(arg(host.code)),
         "seat_view": lambda: room.seat_view(arg(seated.token)),
         "submit": lambda: room.submit(arg(seated.token), arg(rng.choice([1, 2, 3])), arg(4), arg(None)),
         "host_view": lambda: room.host_view(arg(host.code), arg(host.host_key)),
-        "start": lambda: room.start(arg(other.code), arg(other.host_key), fill_with_bots=arg(True)),
+        "start": lambda: room.start(arg(other.code), arg(other.host_key), fill_with_bots=arg(True),
+                                    latecomers=arg(False)),
         "pause": lambda: room.pause(arg(other.code), arg(other.host_key)),
         "resume_session": lambda: room.resume_session(arg(other.code), arg(other.host_key)),
         "advance": lambda: room.advance(arg(other.code), arg(other.host_key), arg(1)),
@@ -176,6 +177,11 @@ def test_a_thousand_random_bad_inputs_through_every_verb_raise_only_the_services
         "reveal": lambda: room.reveal(arg(seated.token), arg("flat"), arg(())),
         "reveal_view": lambda: room.reveal_view(arg(seated.token)),
         "progress": lambda: room.progress(arg(host.code)),
+        "message": lambda: room.message(arg(host.code), arg(host.host_key), arg("Two minutes left")),
+        "next_week": lambda: room.next_week(arg(other.code), arg(other.host_key)),
+        "reopen": lambda: room.reopen(arg(ended.code), arg(ended.host_key), arg(2)),
+        "duplicate": lambda: room.duplicate(arg(host.code), arg(host.host_key), title=arg(None)),
+        "sessions_of": lambda: room.sessions_of(arg({host.code: host.host_key})),
     }
     refused, escaped = 0, []
     names = sorted(verbs)

@@ -167,7 +167,9 @@ def test_pause_and_end_reach_the_players(classroom, tabs):
     ann.wait_text("state", "paused")
     host.click("Resume")
     ann.wait(lambda: "Submit order" in ann.buttons(), "the order form again")
-    host.click("End game")
+    host.click("End game")  # asks first: one click does not end the game
+    host.wait(lambda: "Yes, end the game" in host.buttons(), "the confirmation")
+    host.click("Yes, end the game")
     ann.wait_text("state", "The game is over")
 
 
@@ -191,6 +193,8 @@ def test_a_released_seat_asks_to_join_again(classroom, tabs):
     ann = join(tabs, t.code, "Ann")
     host.wait(lambda: "release Ann" in host.buttons(), "the release button")
     host.click("release Ann")
+    host.wait(lambda: "Yes, release Ann" in host.buttons(), "the confirmation")
+    host.click("Yes, release Ann")
     ann.wait(lambda: "Join again" in ann.buttons(), "the released page")
     ann.click("Join again")
     ann.wait(lambda: "Join" in ann.buttons(disabled=True), "the join form")  # enabled once a name is typed
@@ -505,6 +509,7 @@ def test_the_export_buttons_stay_the_same_widgets_when_the_game_ends(classroom, 
     host.wait_text("status", "running")
     assert exports() == lobby
     host.click("End game")
+    host.click("Yes, end the game")
     host.wait_text("status", "ended")
     assert exports() == lobby, "the export buttons were replaced when the game ended"
 
