@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,3 +74,30 @@ def test_vector_env_rate(printed):
     firm_steps, learner_steps, ms = (number(x) for x in m.groups())
     assert firm_steps == pytest.approx(4 * learner_steps, rel=0.01, abs=4)  # classic: 4 firms, 1 learning
     assert learner_steps == pytest.approx(REPLICATIONS / (ms * 1e-3), rel=0.02, abs=1)
+
+
+def test_compiled_loop_and_the_array_engine_s_fraction_of_its_speed(printed):
+    if "skipped: numba not installed (pip install chaingame[bench])" in printed:
+        pytest.importorskip("numba")  # printed only where numba is missing
+    array = find(rf"^array engine \(simulate, R = {REPLICATIONS}\):\s+{NUMBER}\s+{NUMBER} us\s+{NUMBER}\s+{NUMBER} us$",
+                 printed)
+    loop = find(rf"^compiled loop \(numba, R = {REPLICATIONS}\):\s+{NUMBER}\s+{NUMBER} us$", printed)
+    assert number(loop[1]) == pytest.approx(4 * 36 / (number(loop[2]) * 1e-6), rel=0.02, abs=1)
+    ratio = find(r"^array engine speed / compiled loop's: ([\d.]+)x \(([\d.]+)x with tune_malloc\(\)\), "
+                 r"target >= 0\.5x$", printed)
+    for k, per_game in ((1, array[2]), (2, array[4])):  # speed fraction = compiled time / array time
+        assert number(ratio[k]) == pytest.approx(number(loop[2]) / number(per_game), rel=0.05, abs=0.011)
+
+
+def test_the_compiled_loop_plays_the_game_simulate_plays():
+    """The yardstick is the same game: its orders and costs are simulate's; other demand plays otherwise."""
+    pytest.importorskip("numba")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import compiled_classic as cc
+
+    cc.check(3)
+    demand = cc.demand(2)
+    demand[1, 10] += 1  # one more case in week 11 of the second replication: a different game
+    orders, cost = cc.play(demand)
+    assert np.array_equal(orders[0, :10], orders[1, :10]) and not np.array_equal(orders[0], orders[1])
+    assert cost[1].sum() != cost[0].sum()
