@@ -66,8 +66,7 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
         if w < burn_in:
             engine.step(out={})
             continue
-        engine.step(out={**{c: v[w - burn_in] for c, v in weekly.items()}, **totals.slots()})
-        totals.add()
+        engine.step(out={c: v[w - burn_in] for c, v in weekly.items()}, totals=totals)
     return engine, *figures(engine, weekly, totals.sums, burn_in)
 
 

@@ -846,6 +846,18 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
         ]
 
 
+def ring_total(ring: np.ndarray) -> np.ndarray:
+    """A pipeline's total over its slots, (n, R) from (n, S, R): ``ring.sum(axis=1)``'s bits, added slot by slot.
+
+    (numpy adds a middle axis in slot order too, but through a buffered reduction; the slices' sum in place is
+    the same result at about half the cost.)
+    """
+    out = ring[:, 0].copy()
+    for s in range(1, ring.shape[1]):
+        out += ring[:, s]
+    return out
+
+
 def goods_in_chain(state: State) -> np.ndarray:
     """Every unit inside the chain (R,): on hand, raw, in production and in transit.
 
@@ -868,8 +880,12 @@ def supply_line(net: Network, state: State) -> np.ndarray:
     counts in products: its WIP plus the products its scarcest component's supply line makes,
     ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`).
     """
-    per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1)
-    line = net.by_customer(per_link) + state.raw + state.wip.sum(axis=1)
+    per_link = ring_total(state.mail)
+    per_link += state.backlog
+    per_link += ring_total(state.transit)
+    line = net.by_customer(per_link)
+    line += state.raw
+    line += ring_total(state.wip)
     if state.parts is not None:
         links = net._bom_links
         makes = counted((per_link[links] + state.parts[links]) / net.bom_units[links, None])

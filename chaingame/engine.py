@@ -20,7 +20,7 @@ import numpy as np
 from . import delays as delays_mod
 from . import demand as demand_mod
 from . import money
-from .chain import Flows, Network, advance, place, supply_line
+from .chain import Flows, Network, advance, place, ring_total, supply_line
 from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, observe_all, vmi_observation
 from .policies import CapacityRule, Policy
@@ -170,31 +170,33 @@ class Engine:
         return seen
 
     def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None,
-                 out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+                 out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
         """Place the orders and capacity targets; return the week's record, (F, R) per column.
 
-        The record is written into ``out``'s arrays when given.
+        The record is written into ``out``'s arrays when given, and added to ``totals``
+        (a :class:`~chaingame.metrics.Totals`) when given.
         """
         place(self.net, self.state, self.flows, orders, capacity)
-        return record(self, out)
+        return record(self, out, totals)
 
-    def step(self, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    def step(self, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
         """One whole week with every firm deciding by its rule."""
-        return self.end_week(*self.decide(self.begin_week()), out=out)
+        return self.end_week(*self.decide(self.begin_week()), out=out, totals=totals)
 
 
 _LIVE = ("inventory", "raw", "cash")  # columns that are the state's own arrays (copied, since the state plays on)
 
 
-def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def record(engine: Engine, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
     """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`.
 
-    Written into ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and then
-    only the columns ``out`` asks for are computed.
+    Written into ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and
+    added to ``totals`` (:class:`~chaingame.metrics.Totals`) when given; then only the columns these ask for
+    are computed.
     """
     net, state, flows = engine.net, engine.state, engine.flows
     derived = {  # computed when asked for
-        "wip": lambda: state.wip.sum(axis=1),
+        "wip": lambda: ring_total(state.wip),
         "on_order": lambda: supply_line(net, state),
         "capacity": lambda: np.where(net.producer[:, None], state.capacity, np.nan),
         "customer_demand": lambda: net.seen_demand(flows.demand),
@@ -226,8 +228,11 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
             return money_cols[c]
         return derived[c]() if c in derived else kept[c]
 
-    if out is None:
+    if out is None and totals is None:
         return {c: book(c).copy() if c in _LIVE else book(c) for c in COLUMNS}
+    out = {} if out is None else out
     for c, dest in out.items():
         dest[...] = book(c)
+    if totals is not None:
+        totals.add({c: book(c) for c in totals.columns})
     return out

@@ -82,20 +82,19 @@ class Totals:
     keeping the weeks.
     """
 
+    columns = SUMMED
+
     def __init__(self, shape: tuple[int, ...]):
         self.sums = {c: np.empty(shape) for c in SUMMED}
-        self._week = {c: np.empty(shape) for c in SUMMED}
         self.weeks = 0
 
-    def slots(self) -> dict[str, np.ndarray]:
-        """Where this week's books go (the first week's straight into the totals)."""
-        return self.sums if self.weeks == 0 else self._week
-
-    def add(self) -> None:
-        """Add the week just written into :meth:`slots`."""
-        if self.weeks:
-            for c, v in self._week.items():
-                self.sums[c] += v
+    def add(self, week: dict[str, np.ndarray]) -> None:
+        """Add one week's books, (F, R) per column of :data:`SUMMED` (the first week's are copied)."""
+        for c, acc in self.sums.items():
+            if self.weeks:
+                acc += week[c]
+            else:
+                acc[...] = week[c]
         self.weeks += 1
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import money
-from .chain import Flows, Network, State, parts_supply_line, supply_line
+from .chain import Flows, Network, State, parts_supply_line, ring_total, supply_line
 from .information import Information, covers
 from .prices import ANNOUNCED
 
@@ -138,7 +138,7 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     even through ``.base``) beyond what the mode shows in ``demand`` and ``chain``.
     """
     values = {
-        "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": state.wip.sum(axis=1),
+        "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": ring_total(state.wip),
         "on_order": supply_line(net, state), "incoming": flows.incoming, "received": flows.received,
         "shipped": flows.shipped,
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
@@ -151,7 +151,6 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
         rows.append(pos)
     if net.money:
         rows += _money(net, state)
-    stacked = np.stack(rows, axis=1)  # (F, fields, R)
     chain = None
     if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
         books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
@@ -163,7 +162,7 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     parts = _parts(net, state)
     t, R = state.week, state.inventory.shape[1]
     for f in range(net.n_firms):
-        own = stacked[f].copy()  # this firm's block: its fields only
+        own = np.stack([row[f] for row in rows])  # this firm's block (fields, R): its fields only
         fields = dict(zip(_OWN, own))
         ahead = None
         if net.promoted[f]:
