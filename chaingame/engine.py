@@ -22,7 +22,7 @@ from . import demand as demand_mod
 from . import money
 from .chain import Flows, Network, advance, place, ring_total, supply_line
 from .checks import ScenarioError, check_seed, number, show
-from .observe import Observation, observe_all, vmi_observation
+from .observe import Observation, observe_all, own_books, vmi_observation
 from .policies import CapacityRule, Policy
 from .scenario import Scenario, load_scenario
 
@@ -77,6 +77,21 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
     return orders, capacity
 
 
+def stacked_groups(rules: list, vmi: bool = False) -> list[tuple[Policy | CapacityRule, np.ndarray]] | None:
+    """The firms grouped by their (equal) rule, if every rule given is stackable; None otherwise.
+
+    Firms without a rule (None: a producer without a capacity rule) are in no group. None too where a supplier
+    manages a customer's stock (it decides on per-firm observations).
+    """
+    if vmi or not all(r is None or r.stackable for r in rules):
+        return None
+    groups: dict = {}
+    for f, rule in enumerate(rules):
+        if rule is not None:
+            groups.setdefault(rule, []).append(f)
+    return [(rule, np.array(members)) for rule, members in groups.items()]
+
+
 def draw_delays(net: Network, seed: int, replications: int, first: int, weeks: int) -> np.ndarray | None:
     """Every shipment's delay on the links whose delay is random, (W, K_random, R), or None if none are.
 
@@ -121,6 +136,9 @@ class Engine:
         net = self.net  # vendor-managed firms: (firm, its supplier, its row in the supplier's VmiView)
         self.vmi = [(int(c), int(s), int(np.sum(net.vmi[:k] & (net.supplier[:k] == s))))
                     for k, (s, c) in enumerate(zip(net.supplier, net.customer)) if net.vmi[k]]
+        # firms deciding together on their rows of the books (step), or None: each on its own observation
+        orders, capacity = stacked_groups(self.policies, bool(self.vmi)), stacked_groups(self.capacity_rules)
+        self.groups = None if orders is None or capacity is None else (orders, capacity)
 
     @property
     def week(self) -> int:
@@ -132,14 +150,15 @@ class Engine:
         """Whether the horizon has been played."""
         return self.state.week >= self.scenario.weeks
 
-    def begin_week(self) -> list[Observation]:
-        """Play the next week up to the decisions; return every firm's observation."""
+    def begin_week(self, observe: bool = True) -> list[Observation] | None:
+        """Play the next week up to the decisions; return every firm's observation (unless not ``observe``)."""
         if self.done:
             raise ScenarioError("weeks", f"the run has reached its horizon, {self.scenario.weeks} weeks")
         week = self.state.week
         delays = None if self.delays is None else self.delays[week]
         self.flows = advance(self.net, self.state, self.demand[week], delays)
-        self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information)
+        self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information) if observe \
+            else None
         return self.observations
 
     def decide(self, observations: list[Observation]) -> tuple[np.ndarray, np.ndarray]:
@@ -180,8 +199,38 @@ class Engine:
         return record(self, out, totals)
 
     def step(self, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
-        """One whole week with every firm deciding by its rule."""
-        return self.end_week(*self.decide(self.begin_week()), out=out, totals=totals)
+        """One whole week with every firm deciding by its rule.
+
+        Where every rule is stackable (:attr:`groups`), the firms with the same rule decide at once on their
+        rows of the books, and no per-firm observation is built: the same decisions, for less.
+        """
+        if self.groups is None:
+            return self.end_week(*self.decide(self.begin_week()), out=out, totals=totals)
+        self.begin_week(observe=False)
+        books = own_books(self.net, self.state, self.flows, self.scenario.information)
+        orders, capacity = np.empty_like(books["inventory"]), books["capacity"].copy()
+        for rule, members in self.groups[0]:
+            orders[members] = self._decide_rows(rule.decide, members, books, self.memory)
+        for rule, members in self.groups[1]:
+            capacity[members] = self._decide_rows(rule.target, members, books, self.capacity_memory)
+        return self.end_week(orders, capacity, out=out, totals=totals)
+
+    def _decide_rows(self, decide, members: np.ndarray, books: dict[str, np.ndarray], memory: list[dict]
+                     ) -> np.ndarray:
+        """What the firms ``members``, all playing one rule (its ``decide`` or ``target``), decide at once (n, R).
+
+        The rule sees an :class:`Observation` of (n, R) arrays; its memory holds their rows stacked, and each
+        firm's memory gets its row back (so that :meth:`decide` may take over).
+        """
+        whole = len(members) == self.net.n_firms  # all the firms, in order: the books as they are
+        rows = {k: v if whole else v[members] for k, v in books.items()}
+        memories = [memory[f] for f in members]
+        stacked = {k: np.stack([m[k] for m in memories]) for k in memories[0]}
+        obs = Observation(firm=",".join(self.net.firms[f] for f in members), role="", week=self.state.week, **rows)
+        out = decide(obs, stacked)
+        for i, m in enumerate(memories):
+            m.update((k, v[i]) for k, v in stacked.items())
+        return out
 
 
 _LIVE = ("inventory", "raw", "cash")  # columns that are the state's own arrays (copied, since the state plays on)
