@@ -549,6 +549,7 @@ class TrackDemand(CapacityRule):
     margin: float = 0.1
     backlog_weeks: float = 4.0
     name: ClassVar[str] = "track"
+    stackable: ClassVar[bool] = True
     bounds: ClassVar = {"theta": dict(above=0, high=1), "margin": dict(low=0), "backlog_weeks": dict(above=0)}
 
     def target(self, obs, memory):
