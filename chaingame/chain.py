@@ -83,13 +83,13 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     orders), and batched where the firm reviews periodically, has a minimum order or orders in
     packs (:func:`_batched`). :func:`place` then limits a return to what the firm holds.
     """
-    orders = np.array(orders, dtype=float, copy=True)
+    count = half_up if net.whole_units else counted
+    orders = count(np.asarray(orders, dtype=float))  # a new array: the decisions are left as they are
     rows = None
     if week <= net.fixed_orders.shape[1]:
         fixed = net.fixed_orders[:, week - 1]
         rows = ~np.isnan(fixed)
-        orders[rows] = fixed[rows, None]
-    orders = half_up(orders) if net.whole_units else counted(orders)
+        orders[rows] = count(fixed[rows, None])
     if net._returns:
         orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
     else:
