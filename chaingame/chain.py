@@ -220,8 +220,8 @@ class Network:
         object.__setattr__(self, "_stockists", np.flatnonzero(~self.producer))  # goods arrive into finished stock
         # the same rows as slices where they are a run (a view: updated in place, no copy), for the week's loop
         for name in ("_producers", "_stockists", "_from_source"):
-            object.__setattr__(self, f"{name}_rows", _rows(getattr(self, name)))
-        object.__setattr__(self, "_market_rows", _rows(self.market_links))
+            object.__setattr__(self, f"{name}_rows", rows_of(getattr(self, name)))
+        object.__setattr__(self, "_market_rows", rows_of(self.market_links))
         # cost terms every firm pays nothing for are left out of the week's sum (adding 0 changes no value)
         object.__setattr__(self, "_charges", tuple(name for name, rate in (
             ("lost_sales", self.lost_sales_cost), ("capacity", self.capacity_cost),
@@ -313,7 +313,7 @@ class Network:
         return len(self.supplier)
 
 
-def _rows(index: np.ndarray) -> np.ndarray | slice:
+def rows_of(index: np.ndarray) -> np.ndarray | slice:
     """``index`` as a slice where it is a run of consecutive rows (so that indexing gives a view), else as is."""
     if len(index) and np.array_equal(index, np.arange(index[0], index[0] + len(index))):
         return slice(int(index[0]), int(index[0]) + len(index))

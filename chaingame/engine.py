@@ -20,7 +20,7 @@ import numpy as np
 from . import delays as delays_mod
 from . import demand as demand_mod
 from . import money
-from .chain import Flows, Network, advance, place, ring_total, supply_line
+from .chain import Flows, Network, advance, place, ring_total, rows_of, supply_line
 from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, observe_all, own_books, vmi_observation
 from .policies import CapacityRule, Policy
@@ -222,8 +222,8 @@ class Engine:
         The rule sees an :class:`Observation` of (n, R) arrays; its memory holds their rows stacked, and each
         firm's memory gets its row back (so that :meth:`decide` may take over).
         """
-        whole = len(members) == self.net.n_firms  # all the firms, in order: the books as they are
-        rows = {k: v if whole else v[members] for k, v in books.items()}
+        at = rows_of(members)  # a run of rows is a view (the books' arrays are read, never written)
+        rows = {k: v[at] for k, v in books.items()}
         memories = [memory[f] for f in members]
         stacked = {k: np.stack([m[k] for m in memories]) for k in memories[0]}
         obs = Observation(firm=",".join(self.net.firms[f] for f in members), role="", week=self.state.week, **rows)
