@@ -103,9 +103,9 @@ def test_the_compiled_loop_plays_the_game_simulate_plays():
 
 
 def test_the_profile_names_each_stage_with_its_share_of_the_call():
-    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "engine_profile.py"), "--replications", "50"],
-                       capture_output=True, text=True, timeout=240, cwd=ROOT)
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "engine_profile.py"), "--replications", "50",
+                        "--repeat", "3"], capture_output=True, text=True, timeout=240, cwd=ROOT)
     assert p.returncode == 0, p.stderr
-    find(r"^simulate\('classic', 50\) under cProfile: [\d.]+ ms$", p.stdout)
+    find(r"^simulate\('classic', 50\) under cProfile: [\d.]+ ms \(median of 3\)$", p.stdout)
     shares = [float(x) for x in re.findall(r"^\s+([\d.]+)%  \S", p.stdout, re.M)]
-    assert len(shares) == 7 and all(s > 0 for s in shares) and sum(shares) <= 100.5, p.stdout
+    assert len(shares) == 7 and all(s > 0 for s in shares) and sum(shares) <= 101, p.stdout  # medians
