@@ -11,7 +11,11 @@ Prints, and does not judge:
    ``chaingame.rl.ChainVectorEnv`` with 10,000 replications, the retailer learning (a fixed order
    each step, the others by their rules; observations built, rewards returned; target: >= 1 M);
    skipped with a note where the ``rl`` extra (Gymnasium) is not installed;
-4. the wall time of one sweep with 1 worker (in this process) and with 2 worker processes, and
+4. the same game as a compiled scalar loop written for the benchmark (``compiled_classic.py``,
+   numba), checked against ``simulate`` first, and the array engine's speed as a fraction of it,
+   the two timed in turn (target: >= 0.5x); skipped with a note where numba (the ``bench`` extra)
+   is not installed;
+5. the wall time of one sweep with 1 worker (in this process) and with 2 worker processes, and
    the speed-up (target: >= 1.8x). The 2-worker figure is given with the pool's start-up (what
    ``chaingame sweep --workers 2`` costs) and with a pool already started. For scale, the same
    ratio for a plain Python loop shows what two processes get from this machine at the moment
@@ -34,6 +38,7 @@ from concurrent.futures import wait
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # compiled_classic
 
 # chaingame is imported in the functions, not here: a spawned worker imports this module again
 # (its __main__), and should load what `chaingame sweep`'s workers load, not the whole package.
@@ -91,6 +96,30 @@ def vector_env(replications: int, repeat: int) -> None:
           f"{t * 1e3:.3g} ms per step (with tune_malloc())\n")
 
 
+def compiled_loop(replications: int, repeat: int, firm_weeks: int) -> None:
+    """Print the compiled scalar loop's time per game and the array engine's speed as a fraction of it.
+
+    The two are timed in turn, ``max(repeat, 5)`` times each, so that a change of the machine's load hits both.
+    """
+    import compiled_classic as cc
+
+    if not cc.AVAILABLE:
+        print("compiled loop: skipped: numba not installed (pip install chaingame[bench])\n")
+        return
+    import chaingame as cg
+
+    cc.check()  # the same game: orders and costs of simulate's, replication by replication (compiles first)
+    demand = cc.demand(replications)
+    array, loop = [], []
+    for _ in range(max(repeat, 5)):
+        array.append(best(lambda: cg.simulate(SCENARIO, replications, seed=1), 1) / replications)
+        loop.append(best(lambda: cc.play(demand), 1) / replications)
+    t_array, t = min(array), min(loop)
+    print(f"compiled loop (numba, R = {replications:,}):    {firm_weeks / t:>13,.0f}   {t * 1e6:6.2f} us")
+    print(f"array engine speed / compiled loop's, timed in turn: {t / t_array:.2f}x "
+          f"(array engine {t_array * 1e6:.2f} us, compiled loop {t * 1e6:.2f} us per game), target >= 0.5x\n")
+
+
 def sweep_table(replications: int) -> dict:
     return {"scenario": SCENARIO, "seed": 1, "replications": replications, "metrics": ["cost", "bullwhip"],
             "grid": {"defaults.policy.beta": [round(0.1 * i, 1) for i in range(11)]}}
@@ -129,6 +158,7 @@ def main() -> None:
           f"{firm_weeks / t_array_tuned:>13,.0f}   {t_array_tuned * 1e6:6.1f} us")
     print(f"per-game ratio, array engine / ChainModel: {t_model / t_array:,.0f}x "
           f"({t_model_tuned / t_array_tuned:,.0f}x with tune_malloc())\n")
+    compiled_loop(R, args.repeat, firm_weeks)
 
     vector_env(R, args.repeat)
 

@@ -16,7 +16,7 @@ import numpy as np
 if TYPE_CHECKING:  # the array engine needs numpy only; pandas loads with the tables
     import pandas as pd
 
-from . import metrics
+from . import metrics, money
 from .checks import number
 from .engine import COLUMNS, Engine
 from .scenario import Scenario, load_scenario
@@ -57,17 +57,18 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
     Weeks burn_in + 1 .. W of the :data:`~chaingame.metrics.WEEKLY` columns are kept, the
     :data:`~chaingame.metrics.SUMMED` ones are added up as the weeks go (the same bits as from
     the whole history, in a fraction of the memory: what sweeps and ``simulate`` without history run).
+    Columns no week can make other than 0 (:func:`chaingame.money.idle`) are left at 0 and not computed.
     """
     engine = Engine(scenario, replications, seed, policies, first_replication)
     F, R = len(scenario.firms), engine.replications
-    weekly = {c: np.empty((scenario.weeks - burn_in, F, R)) for c in metrics.WEEKLY}
-    totals = metrics.Totals((F, R))
+    idle = money.idle(engine.net)  # columns 0 all along: zeros, not written week by week
+    weekly = {c: (np.zeros if c in idle else np.empty)((scenario.weeks - burn_in, F, R)) for c in metrics.WEEKLY}
+    totals = metrics.Totals((F, R), idle)
     for w in range(scenario.weeks):
         if w < burn_in:
             engine.step(out={})
             continue
-        engine.step(out={**{c: v[w - burn_in] for c, v in weekly.items()}, **totals.slots()})
-        totals.add()
+        engine.step(out={c: v[w - burn_in] for c, v in weekly.items() if c not in idle}, totals=totals)
     return engine, *figures(engine, weekly, totals.sums, burn_in)
 
 
@@ -108,10 +109,11 @@ def frames(engine: Engine, fm: dict, cm: dict, first_replication: int = 0) -> tu
     sc = engine.scenario
     F, R = fm["cost"].shape
     runs = np.arange(first_replication, first_replication + R)
+    rows = np.tile(np.arange(F), R)  # each replication's firms in order (text columns built by taking F values)
     firms = pd.DataFrame({
         "replication": np.repeat(runs, F),
-        "firm": np.tile(np.array(sc.firm_ids, dtype=object), R),
-        "role": np.tile(np.array([f.role for f in sc.firms], dtype=object), R),
+        "firm": pd.array(list(sc.firm_ids), dtype="str").take(rows),
+        "role": pd.array([f.role for f in sc.firms], dtype="str").take(rows),
         **{k: v.T.ravel() for k, v in fm.items()},
     })
     return firms, pd.DataFrame({"replication": runs, **cm})

@@ -71,7 +71,7 @@ def counted(x: np.ndarray) -> np.ndarray:
 
 def half_up(x: np.ndarray) -> np.ndarray:
     """Whole units, halves rounded up (Sterman 1989), on the quantity :func:`counted`."""
-    return np.floor(counted(x) + 0.5)
+    return np.floor(np.round(x, DECIMALS) + 0.5)  # counted(x) + 0.5: its + 0.0 cannot change the sum
 
 
 def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
@@ -83,14 +83,17 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     orders), and batched where the firm reviews periodically, has a minimum order or orders in
     packs (:func:`_batched`). :func:`place` then limits a return to what the firm holds.
     """
-    orders = np.array(orders, dtype=float, copy=True)
+    count = half_up if net.whole_units else counted
+    orders = count(np.asarray(orders, dtype=float))  # a new array: the decisions are left as they are
     rows = None
     if week <= net.fixed_orders.shape[1]:
         fixed = net.fixed_orders[:, week - 1]
         rows = ~np.isnan(fixed)
-        orders[rows] = fixed[rows, None]
-    orders = half_up(orders) if net.whole_units else counted(orders)
-    orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+        orders[rows] = count(fixed[rows, None])
+    if net._returns:
+        orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
+    else:
+        np.maximum(orders, 0.0, out=orders)
     return _batched(net, week, orders, rows) if net.batching else orders
 
 
@@ -215,16 +218,26 @@ class Network:
             object.__setattr__(self, f"_{name}_drawn", (links[drawn[links]], row[links[drawn[links]]]))
         object.__setattr__(self, "_producers", np.flatnonzero(self.producer))
         object.__setattr__(self, "_stockists", np.flatnonzero(~self.producer))  # goods arrive into finished stock
+        # the same rows as slices where they are a run (a view: updated in place, no copy), for the week's loop
+        for name in ("_producers", "_stockists", "_from_source"):
+            object.__setattr__(self, f"{name}_rows", rows_of(getattr(self, name)))
+        object.__setattr__(self, "_market_rows", rows_of(self.market_links))
         # cost terms every firm pays nothing for are left out of the week's sum (adding 0 changes no value)
         object.__setattr__(self, "_charges", tuple(name for name, rate in (
             ("lost_sales", self.lost_sales_cost), ("capacity", self.capacity_cost),
             ("production", self.production_cost)) if np.any(rate != 0)))
+        # features no firm or link uses are skipped week by week (decided here, once)
+        object.__setattr__(self, "_returns", bool(np.any(self.returns)))  # some firm may place negative orders
+        object.__setattr__(self, "_order_charge", bool(np.any(self.order_cost != 0)))  # some order costs money
+        object.__setattr__(self, "_loses", bool(np.any(self.lost[self._firm_supplied])))  # some unmet order is lost
+        object.__setattr__(self, "_priced", self.order_price is not None or bool(np.any(self.price != 0)))
         _compile_allocation(self, same_sup)
         # a customer with several suppliers splits its order by the links' shares (place)
         ins = np.flatnonzero(c >= 0)
         object.__setattr__(self, "_ins", ins)
         object.__setattr__(self, "_split", bool(np.any(same_cus[np.ix_(ins, ins)].sum(axis=1) > 1)))
         object.__setattr__(self, "_ins_same", same_cus[np.ix_(ins, ins)].astype(float))
+        object.__setattr__(self, "_shared_orders", bool(np.any(self.share[ins] != 1)))  # else each link: the order
         self._compile_bom()
 
     def _compile_bom(self) -> None:
@@ -298,6 +311,13 @@ class Network:
     def n_links(self) -> int:
         """K, the number of links."""
         return len(self.supplier)
+
+
+def rows_of(index: np.ndarray) -> np.ndarray | slice:
+    """``index`` as a slice where it is a run of consecutive rows (so that indexing gives a view), else as is."""
+    if len(index) and np.array_equal(index, np.arange(index[0], index[0] + len(index))):
+        return slice(int(index[0]), int(index[0]) + len(index))
+    return index
 
 
 @dataclass(frozen=True)
@@ -528,7 +548,7 @@ def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray, state: State)
     Whole units by largest remainder, ties to the first link.
     """
     sup = net.supplier
-    ship = np.zeros_like(owed)
+    ship = np.zeros(owed.shape)
     if net._priority_levels:
         left = on_hand.copy()
         for ks in net._priority_levels:
@@ -669,7 +689,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     S = net.slots
     slot = t % S
     R = state.inventory.shape[1]
-    prod = net._producers
+    prod = net._producers_rows
 
     # 1. capacity in force this week
     state.capacity[prod] = state.capacity_plan[prod, slot]
@@ -677,11 +697,11 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     # 2. orders reach suppliers; demand reaches retailers; the source ships in full
     incoming = state.mail[:, slot].copy()
     state.mail[:, slot] = 0.0
-    incoming[net.market_links] = demand
-    src = net._from_source
+    incoming[net._market_rows] = demand
+    src = net._from_source_rows
     from_source = incoming[src].sum(axis=0)
     _send(net, state, t, net._src_fixed, net._src_drawn, incoming, delays)
-    shipped_link = np.zeros_like(incoming)
+    shipped_link = np.zeros(incoming.shape)
     shipped_link[src] = incoming[src]
 
     # 3. goods arrive
@@ -689,7 +709,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     state.transit[:, slot] = 0.0
     received = net.by_customer(arrived)
     state.raw[prod] += received[prod]
-    stock = net._stockists
+    stock = net._stockists_rows
     state.inventory[stock] += received[stock]
     if state.parts is not None:
         state.parts[net._bom_links] += arrived[net._bom_links]
@@ -697,7 +717,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     # 4. production
     started = np.zeros((net.n_firms, R))
     produced = np.zeros((net.n_firms, R))
-    if len(prod):
+    if len(net._producers):
         cap = np.floor(counted(state.capacity[prod])) if net.whole_units else state.capacity[prod]
         start = np.minimum(state.raw[prod], np.maximum(cap, 0.0))
         if state.parts is not None:
@@ -705,7 +725,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         state.raw[prod] -= start
         if state.parts is not None:
             state.raw[net._bom_firms] = _gather_sum(state.parts[net._bom_links], net._bom_plan)
-        state.wip[prod, (t + net.production_delay[prod]) % S] += start
+        state.wip[net._producers, (t + net.production_delay[net._producers]) % S] += start
         started[prod] = start
         produced[prod] = state.wip[prod, slot]
         state.wip[prod, slot] = 0.0
@@ -722,20 +742,28 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         _record_turns(net, state, ship, sold)
     _send(net, state, t, net._f2f_fixed, net._f2f_drawn, ship, delays)
     unmet = owed - ship
-    lost_link = np.where(net.lost[:, None], unmet, 0.0)
-    lost_link[src] = 0.0
-    state.backlog[fs] = unmet[fs] - lost_link[fs]
+    if net._loses:
+        lost_link = np.where(net.lost[:, None], unmet, 0.0)
+        lost_link[src] = 0.0
+        state.backlog[fs] = unmet[fs] - lost_link[fs]
+        lost = net.by_supplier(lost_link)
+    else:
+        state.backlog[fs] = unmet[fs]
+        lost = np.zeros(state.inventory.shape)
     on_time = np.maximum(shipped_link - (owed - incoming), 0.0)
 
     # 6. money and costs
-    if net.order_price is None:
-        pay = net.price[:, None] * shipped_link
+    if not net._priced:  # nothing is paid for
+        pay = np.zeros(shipped_link.shape)
+        revenue, purchases = np.zeros(state.inventory.shape), np.zeros(state.inventory.shape)
     else:
-        pay = _pay_at_order_prices(net, state, t, owed - incoming, incoming, shipped_link)
-    revenue = net.by_supplier(pay)
-    purchases = net.by_customer(pay)
+        if net.order_price is None:
+            pay = net.price[:, None] * shipped_link
+        else:
+            pay = _pay_at_order_prices(net, state, t, owed - incoming, incoming, shipped_link)
+        revenue = net.by_supplier(pay)
+        purchases = net.by_customer(pay)
     owed_to_customers = net.by_supplier(state.backlog)
-    lost = net.by_supplier(lost_link)
     cost = net.holding_cost[:, None] * (state.inventory + state.raw) + net.backlog_cost[:, None] * owed_to_customers
     if "lost_sales" in net._charges:
         cost += net.lost_sales_cost[:, None] * lost
@@ -747,8 +775,10 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     interest = paid = None
     if net.money:
         interest, paid = money.settle(net, state, t, pay, cost)
-    else:
+    elif net._priced:
         state.cash += revenue - purchases - cost
+    else:
+        state.cash += 0.0 - cost  # the same bits as (0 - 0) - cost
     return Flows(
         week=t,
         incoming=net.by_supplier(incoming),
@@ -764,7 +794,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         cost=cost,
         demand=demand,
         from_source=from_source,
-        to_market=ship[net.market_links].sum(axis=0),
+        to_market=ship[net._market_rows].sum(axis=0),
         due=net.by_customer(owed),
         supplied=net.by_customer(shipped_link),
         interest=interest,
@@ -806,8 +836,8 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
         fixed = ~np.isnan(net.fixed_orders[:, t - 1]) if t <= net.fixed_orders.shape[1] else None
         orders = money.cap_orders(net, state, t, orders, fixed)
     returned = np.zeros(orders.shape[1])
-    negative = net.returns[:, None] & (orders < 0)
-    if negative.any():
+    negative = net.returns[:, None] & (orders < 0) if net._returns else None
+    if negative is not None and negative.any():
         stock = np.where(net.producer[:, None], state.raw, state.inventory)
         back = np.where(negative, np.minimum(-orders, stock), 0.0)
         orders = np.where(negative, -back, orders)
@@ -818,11 +848,11 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
         state.cash += refund
         flows.revenue += refund
         returned = back.sum(axis=0)
-    placed = np.maximum(orders, 0.0)
+    placed = np.maximum(orders, 0.0) if net._returns else orders  # without returns no order is below 0
 
     ins = net._ins
     cus = net.customer[ins]
-    link_orders = net.share[ins, None] * placed[cus]
+    link_orders = net.share[ins, None] * placed[cus] if net._shared_orders else placed[cus]
     if net.whole_units and net._split:
         link_orders = _largest_remainder(link_orders, placed, cus, net._ins_same)
     if net.bom_units is not None:  # each component: the product's order times units per product
@@ -830,9 +860,10 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
         link_orders[rows] = counted(net.share[ins[rows], None] * placed[cus[rows]])
     state.mail[ins, (t + net.order_delay[ins]) % S] += link_orders
 
-    charge = net.order_cost[:, None] * (placed > 0)
-    state.cash -= charge
-    flows.cost += charge
+    if net._order_charge:
+        charge = net.order_cost[:, None] * (placed > 0)
+        state.cash -= charge
+        flows.cost += charge
     state.last_order = orders
     flows.order = orders
     flows.returned = returned
@@ -844,6 +875,18 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
         state.capacity_plan[prod, (t + net.capacity_delay[prod]) % S] = state.capacity_plan[
             prod, (t + net.capacity_delay[prod] - 1) % S
         ]
+
+
+def ring_total(ring: np.ndarray) -> np.ndarray:
+    """A pipeline's total over its slots, (n, R) from (n, S, R): ``ring.sum(axis=1)``'s bits, added slot by slot.
+
+    (numpy adds a middle axis in slot order too, but through a buffered reduction; the slices' sum in place is
+    the same result at about half the cost.)
+    """
+    out = ring[:, 0].copy()
+    for s in range(1, ring.shape[1]):
+        out += ring[:, s]
+    return out
 
 
 def goods_in_chain(state: State) -> np.ndarray:
@@ -860,16 +903,21 @@ def goods_in_chain(state: State) -> np.ndarray:
     )
 
 
-def supply_line(net: Network, state: State) -> np.ndarray:
+def supply_line(net: Network, state: State, wip: np.ndarray | None = None) -> np.ndarray:
     """Each firm's supply line (F, R): ordered and not yet in finished stock.
 
     Orders in the mail, what suppliers owe it, goods in transit, and for producers raw materials
     waiting and production under way (Sterman 1989's SL). A firm assembling by bill of materials
     counts in products: its WIP plus the products its scarcest component's supply line makes,
-    ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`).
+    ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`). ``wip``: the production under way
+    per firm, ``ring_total(state.wip)``, where the caller has it already.
     """
-    per_link = state.mail.sum(axis=1) + state.backlog + state.transit.sum(axis=1)
-    line = net.by_customer(per_link) + state.raw + state.wip.sum(axis=1)
+    per_link = ring_total(state.mail)
+    per_link += state.backlog
+    per_link += ring_total(state.transit)
+    line = net.by_customer(per_link)
+    line += state.raw
+    line += ring_total(state.wip) if wip is None else wip
     if state.parts is not None:
         links = net._bom_links
         makes = counted((per_link[links] + state.parts[links]) / net.bom_units[links, None])

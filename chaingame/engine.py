@@ -20,9 +20,9 @@ import numpy as np
 from . import delays as delays_mod
 from . import demand as demand_mod
 from . import money
-from .chain import Flows, Network, advance, place, supply_line
+from .chain import Flows, Network, advance, place, ring_total, rows_of, supply_line
 from .checks import ScenarioError, check_seed, number, show
-from .observe import Observation, observe_all, vmi_observation
+from .observe import Observation, observe_all, own_books, vmi_observation
 from .policies import CapacityRule, Policy
 from .scenario import Scenario, load_scenario
 
@@ -77,6 +77,21 @@ def resolve_rules(scenario: Scenario, policies: Mapping | None) -> tuple[list[Po
     return orders, capacity
 
 
+def stacked_groups(rules: list, vmi: bool = False) -> list[tuple[Policy | CapacityRule, np.ndarray]] | None:
+    """The firms grouped by their (equal) rule, if every rule given is stackable; None otherwise.
+
+    Firms without a rule (None: a producer without a capacity rule) are in no group. None too where a supplier
+    manages a customer's stock (it decides on per-firm observations).
+    """
+    if vmi or not all(r is None or r.stackable for r in rules):
+        return None
+    groups: dict = {}
+    for f, rule in enumerate(rules):
+        if rule is not None:
+            groups.setdefault(rule, []).append(f)
+    return [(rule, np.array(members)) for rule, members in groups.items()]
+
+
 def draw_delays(net: Network, seed: int, replications: int, first: int, weeks: int) -> np.ndarray | None:
     """Every shipment's delay on the links whose delay is random, (W, K_random, R), or None if none are.
 
@@ -121,6 +136,9 @@ class Engine:
         net = self.net  # vendor-managed firms: (firm, its supplier, its row in the supplier's VmiView)
         self.vmi = [(int(c), int(s), int(np.sum(net.vmi[:k] & (net.supplier[:k] == s))))
                     for k, (s, c) in enumerate(zip(net.supplier, net.customer)) if net.vmi[k]]
+        # firms deciding together on their rows of the books (step), or None: each on its own observation
+        orders, capacity = stacked_groups(self.policies, bool(self.vmi)), stacked_groups(self.capacity_rules)
+        self.groups = None if orders is None or capacity is None else (orders, capacity)
 
     @property
     def week(self) -> int:
@@ -132,14 +150,15 @@ class Engine:
         """Whether the horizon has been played."""
         return self.state.week >= self.scenario.weeks
 
-    def begin_week(self) -> list[Observation]:
-        """Play the next week up to the decisions; return every firm's observation."""
+    def begin_week(self, observe: bool = True) -> list[Observation] | None:
+        """Play the next week up to the decisions; return every firm's observation (unless not ``observe``)."""
         if self.done:
             raise ScenarioError("weeks", f"the run has reached its horizon, {self.scenario.weeks} weeks")
         week = self.state.week
         delays = None if self.delays is None else self.delays[week]
         self.flows = advance(self.net, self.state, self.demand[week], delays)
-        self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information)
+        self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information) if observe \
+            else None
         return self.observations
 
     def decide(self, observations: list[Observation]) -> tuple[np.ndarray, np.ndarray]:
@@ -170,31 +189,63 @@ class Engine:
         return seen
 
     def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None,
-                 out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+                 out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
         """Place the orders and capacity targets; return the week's record, (F, R) per column.
 
-        The record is written into ``out``'s arrays when given.
+        The record is written into ``out``'s arrays when given, and added to ``totals``
+        (a :class:`~chaingame.metrics.Totals`) when given.
         """
         place(self.net, self.state, self.flows, orders, capacity)
-        return record(self, out)
+        return record(self, out, totals)
 
-    def step(self, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-        """One whole week with every firm deciding by its rule."""
-        return self.end_week(*self.decide(self.begin_week()), out=out)
+    def step(self, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
+        """One whole week with every firm deciding by its rule.
+
+        Where every rule is stackable (:attr:`groups`), the firms with the same rule decide at once on their
+        rows of the books, and no per-firm observation is built: the same decisions, for less.
+        """
+        if self.groups is None:
+            return self.end_week(*self.decide(self.begin_week()), out=out, totals=totals)
+        self.begin_week(observe=False)
+        books = own_books(self.net, self.state, self.flows, self.scenario.information)
+        orders, capacity = np.empty_like(books["inventory"]), books["capacity"].copy()
+        for rule, members in self.groups[0]:
+            orders[members] = self._decide_rows(rule.decide, members, books, self.memory)
+        for rule, members in self.groups[1]:
+            capacity[members] = self._decide_rows(rule.target, members, books, self.capacity_memory)
+        return self.end_week(orders, capacity, out=out, totals=totals)
+
+    def _decide_rows(self, decide, members: np.ndarray, books: dict[str, np.ndarray], memory: list[dict]
+                     ) -> np.ndarray:
+        """What the firms ``members``, all playing one rule (its ``decide`` or ``target``), decide at once (n, R).
+
+        The rule sees an :class:`Observation` of (n, R) arrays; its memory holds their rows stacked, and each
+        firm's memory gets its row back (so that :meth:`decide` may take over).
+        """
+        at = rows_of(members)  # a run of rows is a view (the books' arrays are read, never written)
+        rows = {k: v[at] for k, v in books.items()}
+        memories = [memory[f] for f in members]
+        stacked = {k: np.stack([m[k] for m in memories]) for k in memories[0]}
+        obs = Observation(firm=",".join(self.net.firms[f] for f in members), role="", week=self.state.week, **rows)
+        out = decide(obs, stacked)
+        for i, m in enumerate(memories):
+            m.update((k, v[i]) for k, v in stacked.items())
+        return out
 
 
 _LIVE = ("inventory", "raw", "cash")  # columns that are the state's own arrays (copied, since the state plays on)
 
 
-def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def record(engine: Engine, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
     """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`.
 
-    Written into ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and then
-    only the columns ``out`` asks for are computed.
+    Written into ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and
+    added to ``totals`` (:class:`~chaingame.metrics.Totals`) when given; then only the columns these ask for
+    are computed.
     """
     net, state, flows = engine.net, engine.state, engine.flows
     derived = {  # computed when asked for
-        "wip": lambda: state.wip.sum(axis=1),
+        "wip": lambda: ring_total(state.wip),
         "on_order": lambda: supply_line(net, state),
         "capacity": lambda: np.where(net.producer[:, None], state.capacity, np.nan),
         "customer_demand": lambda: net.seen_demand(flows.demand),
@@ -226,8 +277,11 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None) -> dict[str
             return money_cols[c]
         return derived[c]() if c in derived else kept[c]
 
-    if out is None:
+    if out is None and totals is None:
         return {c: book(c).copy() if c in _LIVE else book(c) for c in COLUMNS}
+    out = {} if out is None else out
     for c, dest in out.items():
         dest[...] = book(c)
+    if totals is not None:
+        totals.add({c: book(c) for c in totals.columns})
     return out

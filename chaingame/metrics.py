@@ -82,35 +82,50 @@ class Totals:
     keeping the weeks.
     """
 
-    def __init__(self, shape: tuple[int, ...]):
-        self.sums = {c: np.empty(shape) for c in SUMMED}
-        self._week = {c: np.empty(shape) for c in SUMMED}
+    def __init__(self, shape: tuple[int, ...], idle: frozenset[str] = frozenset()):
+        self.sums = {c: np.zeros(shape) if c in idle else np.empty(shape) for c in SUMMED}
+        self.columns = tuple(c for c in SUMMED if c not in idle)  # the columns added (``idle`` ones: 0 every week)
         self.weeks = 0
 
-    def slots(self) -> dict[str, np.ndarray]:
-        """Where this week's books go (the first week's straight into the totals)."""
-        return self.sums if self.weeks == 0 else self._week
-
-    def add(self) -> None:
-        """Add the week just written into :meth:`slots`."""
-        if self.weeks:
-            for c, v in self._week.items():
-                self.sums[c] += v
+    def add(self, week: dict[str, np.ndarray]) -> None:
+        """Add one week's books, (F, R) per column of :attr:`columns` (the first week's are copied)."""
+        for c in self.columns:
+            if self.weeks:
+                self.sums[c] += week[c]
+            else:
+                self.sums[c][...] = week[c]
         self.weeks += 1
 
 
 def variance(x: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Sample variance (n − 1 in the denominator) along ``axis``, in the fixed order of :func:`total`."""
-    n = x.shape[axis]
-    mean = np.expand_dims(total(x, axis) / n, axis)
+    """Sample variance (n − 1 in the denominator) along ``axis``, in the fixed order of :func:`total`.
+
+    The squared deviations are added slice by slice, never held all at once.
+    """
+    x = np.moveaxis(np.asarray(x, dtype=float), axis, 0)
+    n = x.shape[0]
+    mean = total(x) / n
+    out = np.zeros_like(mean)
+    dev = np.empty_like(mean)
+    for k, part in enumerate(x):
+        np.subtract(part, mean, out=dev)
+        np.multiply(dev, dev, out=dev)  # the bits of ** 2
+        if k:
+            out += dev
+        else:
+            out[...] = dev
     with np.errstate(divide="ignore", invalid="ignore"):  # one week: NaN
-        return total((x - mean) ** 2, axis) / (n - 1)
+        return out / (n - 1)
 
 
-def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Var(orders) / Var(demand) along ``axis`` (weeks); NaN where demand does not vary."""
+def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0, orders_variance: np.ndarray | None = None
+             ) -> np.ndarray:
+    """Var(orders) / Var(demand) along ``axis`` (weeks); NaN where demand does not vary.
+
+    ``orders_variance``, if given, is Var(orders) already computed.
+    """
     vd = variance(demand, axis)
-    vo = variance(orders, axis)
+    vo = variance(orders, axis) if orders_variance is None else orders_variance
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(vd > 1e-12, vo / np.where(vd > 1e-12, vd, 1.0), np.nan)
 
@@ -130,16 +145,17 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
         fill = np.where(incoming > 0, summed["on_time"] / np.where(incoming > 0, incoming, 1), np.nan)
     peak = orders.argmax(axis=0)
     cash = _cash_metrics(cols, summed) if "receivables" in summed and "working_capital" in cols else {}
+    spread = variance(orders)
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
-        "bullwhip": bullwhip(orders, cols["customer_demand"]),
+        "bullwhip": bullwhip(orders, cols["customer_demand"], orders_variance=spread),
         "fill_rate": fill,
         "peak_order": orders.max(axis=0),
         "peak_week": np.asarray(weeks)[peak].astype(float),
         "mean_inventory": summed["inventory"] / n,
         "mean_backlog": summed["backlog"] / n,
-        "order_sd": np.sqrt(variance(orders)),
+        "order_sd": np.sqrt(spread),
         **cash,
     }
 

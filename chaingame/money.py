@@ -149,6 +149,20 @@ def cap_orders(net: Network, state: State, t: int, orders: np.ndarray, fixed: np
     return out
 
 
+def idle(net: Network) -> frozenset[str]:
+    """The history columns that are 0 in every week of any run of ``net``: decided once, not added up weekly.
+
+    Without money rules no invoice is ever open and no interest paid (receivables, payables, interest,
+    insolvent); where, besides, no link has a price, nothing is bought or sold for money (revenue,
+    purchases) and stock is worth nothing (working capital).
+    """
+    if net.money:
+        return frozenset()
+    unpriced = net.order_price is None and not np.any(net.price)
+    return frozenset(("receivables", "payables", "interest", "insolvent")
+                     + (("revenue", "purchases", "working_capital") if unpriced else ()))
+
+
 def books(net: Network, state: State, flows: Flows) -> dict[str, np.ndarray]:
     """The money columns of a week's record, (F, R) each.
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import money
-from .chain import Flows, Network, State, parts_supply_line, supply_line
+from .chain import Flows, Network, State, parts_supply_line, ring_total, supply_line
 from .information import Information, covers
 from .prices import ANNOUNCED
 
@@ -130,6 +130,29 @@ _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received"
 _MONEY = ("receivables", "payables", "committed", "can_pay")  # with money rules, after them
 
 
+def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, np.ndarray]:
+    """Every firm's own books, (F, R) per field of :class:`Observation`, in firm order.
+
+    The fields of ``_OWN``, then ``demand`` where ``mode`` shows POS data and the money fields where the scenario
+    has money rules. Some arrays are the state's own: to read, never to write (:func:`observe_all` copies them
+    into each firm's observation).
+    """
+    wip = ring_total(state.wip)
+    values = {
+        "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": wip,
+        "on_order": supply_line(net, state, wip), "incoming": flows.incoming, "received": flows.received,
+        "shipped": flows.shipped,
+        "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
+        "due": flows.due, "supplied": flows.supplied,
+        **_prices(net, state),
+    }
+    if covers(mode, Information.POS):
+        values["demand"] = net.seen_demand(flows.demand)
+    if net.money:
+        values.update(zip(_MONEY, _money(net, state)))
+    return values
+
+
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
     """The observation of every firm, in firm order, under information mode ``mode``.
 
@@ -137,21 +160,9 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     in a block of memory of its own, so that nothing of another firm is reachable from them (not
     even through ``.base``) beyond what the mode shows in ``demand`` and ``chain``.
     """
-    values = {
-        "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": state.wip.sum(axis=1),
-        "on_order": supply_line(net, state), "incoming": flows.incoming, "received": flows.received,
-        "shipped": flows.shipped,
-        "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
-        "due": flows.due, "supplied": flows.supplied,
-        **_prices(net, state),
-    }
-    rows = [values[k] for k in _OWN]
-    pos = net.seen_demand(flows.demand) if covers(mode, Information.POS) else None
-    if pos is not None:
-        rows.append(pos)
-    if net.money:
-        rows += _money(net, state)
-    stacked = np.stack(rows, axis=1)  # (F, fields, R)
+    values = own_books(net, state, flows, mode)
+    pos = values.get("demand")
+    rows = [values[k] for k in _OWN] + ([pos] if pos is not None else []) + [values[k] for k in _MONEY if k in values]
     chain = None
     if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
         books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
@@ -163,7 +174,7 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     parts = _parts(net, state)
     t, R = state.week, state.inventory.shape[1]
     for f in range(net.n_firms):
-        own = stacked[f].copy()  # this firm's block: its fields only
+        own = np.stack([row[f] for row in rows])  # this firm's block (fields, R): its fields only
         fields = dict(zip(_OWN, own))
         ahead = None
         if net.promoted[f]:

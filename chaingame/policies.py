@@ -36,6 +36,10 @@ class Rule:
     name: ClassVar[str] = ""
     bounds: ClassVar[dict[str, dict]] = {}  # parameter -> keyword bounds for checks.number
     needs: ClassVar[Information] = Information.SILO  # the least information mode the rule reads
+    # a stackable rule computes each element of its result from the same element of the observation's own
+    # books alone, and writes none of them: the array engine may then decide for several firms with the
+    # same rule at once, on an observation whose arrays are (n, R), their rows (chaingame.engine.Engine.step)
+    stackable: ClassVar[bool] = False
 
     def __post_init__(self):
         self.check(type(self).__name__)
@@ -133,6 +137,7 @@ class Sterman(Policy):
     expected: float | None = None
     signal: str = "orders"
     name: ClassVar[str] = "sterman"
+    stackable: ClassVar[bool] = True
     bounds: ClassVar = {"theta": dict(low=0, high=1), "alpha_s": dict(low=0, high=1),
                         "beta": dict(low=0, high=1), "s_prime": dict(low=0), "expected": dict(low=0)}
 
@@ -168,6 +173,7 @@ class BaseStock(Policy):
 
     level: float = 0.0
     name: ClassVar[str] = "base_stock"
+    stackable: ClassVar[bool] = True
     bounds: ClassVar = {"level": dict(low=0)}
 
     def decide(self, obs, memory):
@@ -519,6 +525,7 @@ class FixedCapacity(CapacityRule):
     """Keep the capacity in force."""
 
     name: ClassVar[str] = "fixed"
+    stackable: ClassVar[bool] = True
 
     def target(self, obs, memory):
         """K_t = K_{t-1}, the capacity in force."""
@@ -542,6 +549,7 @@ class TrackDemand(CapacityRule):
     margin: float = 0.1
     backlog_weeks: float = 4.0
     name: ClassVar[str] = "track"
+    stackable: ClassVar[bool] = True
     bounds: ClassVar = {"theta": dict(above=0, high=1), "margin": dict(low=0), "backlog_weeks": dict(above=0)}
 
     def target(self, obs, memory):

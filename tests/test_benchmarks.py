@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,3 +74,38 @@ def test_vector_env_rate(printed):
     firm_steps, learner_steps, ms = (number(x) for x in m.groups())
     assert firm_steps == pytest.approx(4 * learner_steps, rel=0.01, abs=4)  # classic: 4 firms, 1 learning
     assert learner_steps == pytest.approx(REPLICATIONS / (ms * 1e-3), rel=0.02, abs=1)
+
+
+def test_compiled_loop_and_the_array_engine_s_fraction_of_its_speed(printed):
+    if "skipped: numba not installed (pip install chaingame[bench])" in printed:
+        pytest.importorskip("numba")  # printed only where numba is missing
+    loop = find(rf"^compiled loop \(numba, R = {REPLICATIONS}\):\s+{NUMBER}\s+{NUMBER} us$", printed)
+    assert number(loop[1]) == pytest.approx(4 * 36 / (number(loop[2]) * 1e-6), rel=0.02, abs=1)
+    ratio = find(rf"^array engine speed / compiled loop's, timed in turn: {NUMBER}x \(array engine {NUMBER} us, "
+                 rf"compiled loop {NUMBER} us per game\), target >= 0\.5x$", printed)
+    assert number(ratio[3]) == number(loop[2])
+    # speed fraction = compiled time / array time
+    assert number(ratio[1]) == pytest.approx(number(ratio[3]) / number(ratio[2]), rel=0.05, abs=0.011)
+
+
+def test_the_compiled_loop_plays_the_game_simulate_plays():
+    """The yardstick is the same game: its orders and costs are simulate's; other demand plays otherwise."""
+    pytest.importorskip("numba")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import compiled_classic as cc
+
+    cc.check(3)
+    demand = cc.demand(2)
+    demand[1, 10] += 1  # one more case in week 11 of the second replication: a different game
+    orders, cost = cc.play(demand)
+    assert np.array_equal(orders[0, :10], orders[1, :10]) and not np.array_equal(orders[0], orders[1])
+    assert cost[1].sum() != cost[0].sum()
+
+
+def test_the_profile_names_each_stage_with_its_share_of_the_call():
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "engine_profile.py"), "--replications", "50",
+                        "--repeat", "3"], capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    find(r"^simulate\('classic', 50\) under cProfile: [\d.]+ ms \(median of 3\)$", p.stdout)
+    shares = [float(x) for x in re.findall(r"^\s+([\d.]+)%  \S", p.stdout, re.M)]
+    assert len(shares) == 7 and all(s > 0 for s in shares) and sum(shares) <= 101, p.stdout  # medians
