@@ -176,6 +176,7 @@ def test_every_state_of_the_players_page_fits_the_screen(shared_server, browser,
         ann.check("team-done")
 
         host.get_by_role("button", name="End game").click()
+        host.get_by_role("button", name="Yes, end the game").click()  # what cannot be undone is confirmed
         ann.page.get_by_test_id("state").filter(has_text="The game is over").wait_for(timeout=WAIT)
         ann.page.get_by_role("button", name="Send my guess").wait_for(timeout=WAIT)
         ann.check("ended")
