@@ -10,7 +10,8 @@ rendered in the thread that notified it: a visible change puts the page in one q
 :data:`WORKERS` threads (not a hundred threads taking turns). A page waits there once for all its
 changes; changes that must show at once (a team's new week) go first, in order; the others (a
 teammate's order, the host's dashboard) wait :data:`LATER` s (or their ``delay``) and until no
-urgent render waits or runs, so in a class-wide burst the new week mostly shows them too
+urgent render has waited or run for :data:`QUIET` s, so in a class-wide burst the new week mostly
+shows them too
 (docs/classroom.md, *Speed*).
 """
 
@@ -33,18 +34,20 @@ from .components import attempt
 log = logging.getLogger("chaingame.ui")
 
 LATER = 0.1  # s: a change that need not show at once waits this long, gathering the changes that follow
+QUIET = 0.2  # s: a deferred render also waits until no urgent one has run for this long (a burst is over)
 WORKERS = 2  # render threads: few, so renders do not take turns; two, so one page's slow send holds up no one
 URGENT, DEFERRED = 0, 1  # priorities in the queue
 
 
 class _Renders:
-    """The queue of page re-renders: urgent ones in order, the others once due and no urgent one waits or runs."""
+    """Page re-renders: urgent ones in order; the others once due and :data:`QUIET` s after the last urgent one."""
 
     def __init__(self, workers: int = WORKERS):
         self._cond = threading.Condition()
         self._queue: list[tuple[int, float, int, Callable[[], None]]] = []  # (priority, due, n, job), a heap
         self._count = itertools.count()
         self._urgent = 0  # urgent renders running
+        self._quiet_from = 0.0  # monotonic time from which no urgent render will have run for QUIET s
         self._workers = workers
         self._started = False
 
@@ -65,7 +68,7 @@ class _Renders:
             while True:
                 if self._queue:
                     priority, due, _, job = self._queue[0]
-                    wait = due - time.monotonic()
+                    wait = max(due, self._quiet_from) - time.monotonic()
                     if priority == URGENT or (self._urgent == 0 and wait <= 0):
                         heapq.heappop(self._queue)
                         self._urgent += priority == URGENT
@@ -83,6 +86,7 @@ class _Renders:
                 if priority == URGENT:
                     with self._cond:
                         self._urgent -= 1
+                        self._quiet_from = time.monotonic() + QUIET
                         self._cond.notify_all()
 
 
