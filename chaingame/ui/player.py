@@ -88,13 +88,18 @@ def shown_of_seat(view):
     return view if view.decision is not None else dataclasses.replace(view, waiting=0)
 
 
+def seat_turned(old, new) -> bool:
+    """Whether a seat page must show a change at once: a new week, status or end of game (the rest may wait)."""
+    return (old.week, old.status, old.done) != (new.week, new.status, new.done)
+
+
 @solara.component
 def Seat(token: str, on_leave):
     """The seat of ``token``, followed live with its team; offers to join again once it is released."""
     classroom = get_classroom()
     ticket, ticket_error = solara.use_memo(lambda: attempt(classroom.resume, token), [token])
     view, error = use_live(ticket.code if ticket else None, lambda: classroom.seat_view(token), [token],
-                           shown=shown_of_seat, team=ticket.team if ticket else None)
+                           shown=shown_of_seat, team=ticket.team if ticket else None, urgent=seat_turned)
     if view is None:
         Error(ticket_error or error)
         solara.Text("This browser's seat can no longer be played (the host may have released it).")

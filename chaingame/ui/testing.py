@@ -46,15 +46,20 @@ class Tab:
 
     # reading --------------------------------------------------------------------------------------
     def __enter__(self):
+        """Enter the tab's kernel as the server handles one of its messages: under its lock, never mid-render."""
+        self.context.lock.acquire()
         self.context.__enter__()
         return self
 
     def __exit__(self, *exc):
-        self.context.__exit__(*exc)
+        try:
+            self.context.__exit__(*exc)
+        finally:
+            self.context.lock.release()
 
     def testid(self, name: str) -> list:
         """The HTML widgets whose ``data-testid`` attribute is ``name``."""
-        with self.context:
+        with self:
             return [w for w in self.rc.find(HTML).widgets if (w.attributes or {}).get("data-testid") == name]
 
     def text(self, name: str) -> str:
@@ -69,12 +74,12 @@ class Tab:
 
     def stored(self) -> str | None:
         """The value in the tab's browser storage widget (None: nothing stored)."""
-        with self.context:
+        with self:
             return self.rc.find(BrowserStore).widget.value
 
     def page_state(self) -> str:
         """Everything this tab's widgets would send to the browser, as one JSON text."""
-        with self.context:
+        with self:
             return json.dumps([w.get_state() for w in list(self.context.widgets.values())], default=str)
 
     def wait(self, condition, what: str, timeout: float = WAIT):
@@ -85,7 +90,7 @@ class Tab:
         """
         deadline = time.monotonic() + timeout
         while True:
-            with self.context:
+            with self:
                 try:
                     if condition():
                         return
@@ -103,34 +108,40 @@ class Tab:
     # acting ---------------------------------------------------------------------------------------
     def fill(self, label: str, value: str):
         """Type ``value`` into the text field labelled ``label``."""
-        with self.context:
+        with self:
             self.rc.find(v.TextField, label=label).widget.v_model = value
 
     def fill_area(self, label: str, value: str):
         """Type ``value`` into the text area labelled ``label``."""
-        with self.context:
+        with self:
             self.rc.find(v.Textarea, label=label).widget.v_model = value
+
+    def button(self, label: str) -> v.Btn:
+        """The button labelled ``label`` (an AssertionError if it is disabled); ``with tab: b.click()`` clicks it."""
+        with self:
+            button = self.rc.find(v.Btn, children=[label]).widget
+            assert not button.disabled, f"the button {label!r} on {self.path} is disabled"
+            return button
 
     def click(self, label: str):
         """Click the button labelled ``label`` (an AssertionError if it is disabled)."""
-        with self.context:
-            button = self.rc.find(v.Btn, children=[label]).widget
-            assert not button.disabled, f"the button {label!r} on {self.path} is disabled"
+        button = self.button(label)
+        with self:
             button.click()
 
     def buttons(self, disabled: bool = False) -> list[str]:
         """The labels of the buttons one can click (and of the disabled ones too, with ``disabled``)."""
-        with self.context:
+        with self:
             return [b.children[0] for b in self.rc.find(v.Btn).widgets
                     if b.children and isinstance(b.children[0], str) and (disabled or not b.disabled)]
 
     def select(self, label: str, value):
         """Choose ``value`` in the select labelled ``label``."""
-        with self.context:
+        with self:
             self.rc.find(v.Select, label=label).widget.v_model = value
 
     def close(self):
         """Unmount the page and close the tab's kernel."""
-        with self.context:
+        with self:
             self.rc.close()
         self.context.close()
