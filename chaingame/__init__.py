@@ -14,6 +14,7 @@ _LAZY = {
     "COLUMNS": ("chaingame.engine", "COLUMNS"),
     "simulate": ("chaingame.batch", "simulate"),
     "compare": ("chaingame.paired", "compare"),
+    "component_history": ("chaingame.components", "component_history"),
     "Scenario": ("chaingame.scenario", "Scenario"),
     "load_scenario": ("chaingame.scenario", "load_scenario"),
     "from_table": ("chaingame.scenario", "from_table"),

@@ -219,3 +219,45 @@ def test_fractional_units_without_whole_units():
     assert dict(sc.firm("brewery").production.bom) == {"bottles": 0.5, "labels": 1}
     for wk in tc.play(dict(sc.table), 2, 3):
         tc.check_all(wk)
+
+
+# --------------------------------------------------------------------------------------------------
+# the per-component history (chaingame.component_history)
+
+
+@pytest.mark.parametrize("seed", [BOM_SEEDS[0], BOM_SEEDS[3]])
+def test_component_history_adds_up_to_the_firm_history(seed):
+    """Each assembling firm's components on hand sum to its raw stock, week by week; a
+    component's position (on hand + supply line) moves by the units ordered less the units used; every
+    component of a firm is used in the proportions of the bill of materials."""
+    sc = from_table(random_scenario_table(seed, assembly=True))
+    comp = chaingame.component_history(sc, 2, seed=seed)
+    hist = simulate(sc, 2, seed=seed, history=True).history.set_index(["replication", "week", "firm"])
+    assert list(comp.columns) == ["replication", "week", "firm", "component", "units_per_product", "on_hand",
+                                  "supply_line", "used"]
+    raw = comp.groupby(["replication", "week", "firm"]).on_hand.sum()
+    assert np.allclose(raw, hist.raw.loc[raw.index], rtol=1e-15, atol=1e-12)  # three addends: the order may differ
+    for (firm, component), g in comp.groupby(["firm", "component"]):
+        g = g.set_index(["replication", "week"])
+        placed = hist.xs(firm, level="firm").order_placed * g.units_per_product
+        position = g.on_hand + g.supply_line
+        moved = (position - position.groupby(level=0).shift(1) - placed + g.used).dropna()
+        assert np.allclose(moved, 0, atol=1e-9), (firm, component)
+    per_product = comp.used / comp.units_per_product
+    assert (per_product.groupby([comp.replication, comp.week, comp.firm]).nunique() == 1).all()
+
+
+def test_component_history_of_the_brewery_shows_the_label_shortage():
+    comp = chaingame.component_history("assembly")
+    labels = comp[comp.component == "labels"].set_index("week")
+    bottles = comp[comp.component == "bottles"].set_index("week")
+    assert (bottles.used == labels.used).all()  # one of each per case
+    idle = bottles.on_hand > 0
+    assert idle.sum() > 10 and (labels.on_hand[idle] == 0).all()  # bottles wait only while labels are out
+    assert bottles.on_hand[idle].is_monotonic_increasing  # and pile up: the printer's 6 a week bind
+    assert (labels.used[idle] <= 6).all() and labels.supply_line.iloc[-1] > bottles.supply_line.iloc[-1]
+
+
+def test_component_history_of_a_chain_without_a_bill_of_materials_is_a_one_line_error():
+    with pytest.raises(ScenarioError, match=r"^scenario: .*no firm assembles by bill of materials \(allowed: "):
+        chaingame.component_history("classic")
