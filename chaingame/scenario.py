@@ -381,12 +381,13 @@ def bundled_dir() -> Path:
 
 def bundled() -> dict[str, Path]:
     """Bundled scenario names and their files."""
-    return dict(_bundled_files(bundled_dir().stat().st_mtime_ns))  # listed again when a file comes or goes
+    folder = bundled_dir()
+    return dict(_bundled_files(folder, folder.stat().st_mtime_ns))  # listed again when a file comes or goes
 
 
-@lru_cache(maxsize=1)
-def _bundled_files(mtime_ns: int) -> tuple[tuple[str, Path], ...]:
-    return tuple((p.stem, p) for p in sorted(bundled_dir().glob("*.toml")))
+@lru_cache(maxsize=4)
+def _bundled_files(folder: Path, mtime_ns: int) -> tuple[tuple[str, Path], ...]:
+    return tuple((p.stem, p) for p in sorted(folder.glob("*.toml")))
 
 
 def load_scenario(source: str | Path | Scenario) -> Scenario:
