@@ -6,7 +6,8 @@ Plays a classic game to ``--week``, then times, on that state, each call a ``Cha
 (the physics' ``chain.advance`` and ``chain.place``, ``observe_all``, every agent's rule, the week's
 record, the DataCollector, Mesa's own step), and a whole step and a whole game for comparison.
 Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
-Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared).
+Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
+garbage collection off, as :mod:`timeit` times (``benchmarks/engine.py`` times games with it on).
 Prints, and does not judge.
 """
 
