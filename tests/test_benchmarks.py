@@ -125,5 +125,6 @@ def test_model_week_prints_every_part_of_a_chain_model_week():
     assert all(us > 0 for us in parts)
     assert number(find(rf"^  sum of the parts\s+{NUMBER} us$", p.stdout)[1]) == pytest.approx(sum(parts), abs=0.5)
     for label, unit in (("a ChainModel.step \\(the mean over a whole game\\)", "us"), ("building a ChainModel", "us"),
-                        ("a whole game \\(built, then 36 steps\\)", "ms")):
+                        ("a whole game \\(built, then 36 steps\\)", "ms"),
+                        ("the same, CPU time of this process", "ms  \\(less sensitive to the load\\)")):
         assert number(find(rf"^  {label}\s+{NUMBER} {unit}$", p.stdout)[1]) > 0
