@@ -154,6 +154,11 @@ def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, 
     return values
 
 
+# replications up to which one stack of every firm's books, then a copy per firm, is cheaper than a
+# stack per firm (measured with 4 firms: 6 against 30 us from R = 1 to 256; at 1,024 the stack per firm wins)
+_ONE_STACK = 256
+
+
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
     """The observation of every firm, in firm order, under information mode ``mode``.
 
@@ -174,8 +179,12 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     out = []
     parts = _parts(net, state)
     t, R = state.week, state.inventory.shape[1]
-    for f in range(net.n_firms):
-        own = np.stack([row[f] for row in rows])  # this firm's block (fields, R): its fields only
+    if R <= _ONE_STACK:  # each firm's block (fields, R), its fields only, copied from one stack of them all
+        blocks = np.stack(rows, axis=1)
+        firm_blocks = (blocks[f].copy() for f in range(net.n_firms))
+    else:  # stacked firm by firm (no copy of every firm's books at once)
+        firm_blocks = (np.stack([row[f] for row in rows]) for f in range(net.n_firms))
+    for f, own in enumerate(firm_blocks):
         fields = dict(zip(_OWN, own))
         ahead = None
         if net.promoted[f]:
