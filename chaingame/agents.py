@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from .engine import COLUMNS
 from .observe import Observation
 from .policies import CapacityRule, Policy
 
@@ -38,6 +39,11 @@ class FirmAgent(mesa.Agent):
         order = self.policy.decide(self.order_observation or obs, self.memory)
         capacity = self.capacity_rule.target(obs, self.capacity_memory) if self.capacity_rule else obs.capacity
         return order, capacity
+
+    def keep(self, books: list[float]) -> None:
+        """Take the week's books, one value per history column (:data:`~chaingame.engine.COLUMNS`)."""
+        self.__dict__.update(zip(COLUMNS, books))
+        self.total_cost += self.cost
 
     def __repr__(self) -> str:
         return f"FirmAgent({self.firm_id!r}, role={self.role!r}, policy={self.policy!r})"

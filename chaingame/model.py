@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 
 import mesa
 import numpy as np
@@ -45,11 +46,12 @@ class ChainModel(mesa.Model):
         self.firms: dict[str, FirmAgent] = {}
         for f, pol, cap in zip(sc.firms, self.engine.policies, self.engine.capacity_rules):
             self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap)
+        self._agents = list(self.firms.values())
         self.total_cost = 0.0  # $ chain operating cost since week 1
         self.datacollector = mesa.DataCollector(  # a model reporter also makes mesa.batch_run see the steps
             model_reporters={"chain_cost": "total_cost"},
-            agent_reporters={"firm": "firm_id", "role": "role", "total_cost": "total_cost",
-                             **{c: c for c in COLUMNS}},
+            agent_reporters={c: attrgetter(a) for c, a in (("firm", "firm_id"), ("role", "role"),
+                                                            ("total_cost", "total_cost"), *zip(COLUMNS, COLUMNS))},
         )
         self.running = True
 
@@ -60,22 +62,20 @@ class ChainModel(mesa.Model):
 
     def step(self) -> None:
         """Play one week: physics, observations, every agent's decision, then record."""
-        agents = list(self.firms.values())
-        observations = self.engine.begin_week()
-        for agent, obs, seen in zip(agents, observations, self.engine.order_observations(observations)):
+        engine, agents = self.engine, self._agents
+        observations = engine.begin_week()
+        orders = np.empty((len(agents), 1))
+        capacity = np.empty((len(agents), 1))
+        for i, (agent, obs, seen) in enumerate(zip(agents, observations, engine.order_observations(observations))):
             agent.observation = obs
             agent.order_observation = seen
-        decisions = [agent.decide() for agent in agents]
-        orders = np.stack([d[0] for d in decisions])
-        capacity = np.stack([d[1] for d in decisions])
-        books = self.engine.end_week(orders, capacity)
-        for i, agent in enumerate(agents):
-            for column in COLUMNS:
-                setattr(agent, column, float(books[column][i, 0]))
-            agent.total_cost += agent.cost
+            orders[i], capacity[i] = agent.decide()
+        books = engine.end_week(orders, capacity)
+        for agent, row in zip(agents, np.concatenate([books[c] for c in COLUMNS], axis=1).tolist()):  # (F, columns)
+            agent.keep(row)  # Python floats, as the collector keeps them
         self.total_cost = sum(a.total_cost for a in agents)
         self.datacollector.collect(self)
-        self.running = not self.engine.done
+        self.running = not engine.done
 
     def run(self) -> ChainModel:
         """Play the rest of the horizon."""

@@ -12,6 +12,7 @@ The observation is built on the server from the chain state; nothing else reache
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,6 +154,11 @@ def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, 
     return values
 
 
+# replications up to which one stack of every firm's books, then a copy per firm, is cheaper than a
+# stack per firm (measured with 4 firms: 6 against 30 us from R = 1 to 256; at 1,024 the stack per firm wins)
+_ONE_STACK = 256
+
+
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
     """The observation of every firm, in firm order, under information mode ``mode``.
 
@@ -173,17 +179,35 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     out = []
     parts = _parts(net, state)
     t, R = state.week, state.inventory.shape[1]
-    for f in range(net.n_firms):
-        own = np.stack([row[f] for row in rows])  # this firm's block (fields, R): its fields only
+    if R <= _ONE_STACK:  # each firm's block (fields, R), its fields only, copied from one stack of them all
+        blocks = np.stack(rows, axis=1)
+        firm_blocks = (blocks[f].copy() for f in range(net.n_firms))
+    else:  # stacked firm by firm (no copy of every firm's books at once)
+        firm_blocks = (np.stack([row[f] for row in rows]) for f in range(net.n_firms))
+    for f, own in enumerate(firm_blocks):
         fields = dict(zip(_OWN, own))
         ahead = None
         if net.promoted[f]:
             ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
         books = dict(zip(_MONEY, own[len(rows) - len(_MONEY):])) if net.money else {}
-        out.append(Observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                               demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
-                               vmi=managed.get(f), **parts.get(f, {}), **books))
+        out.append(_observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
+                                demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
+                                vmi=managed.get(f), **parts.get(f, {}), **books))
     return out
+
+
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Observation) if f.default is not dataclasses.MISSING}
+
+
+def _observation(**values) -> Observation:
+    """The :class:`Observation` of these field values (the others at their defaults).
+
+    What the frozen dataclass's ``__init__`` builds, without its ``object.__setattr__`` call per
+    field (30 of them: a third of the time observing a firm takes at R = 1).
+    """
+    obs = object.__new__(Observation)
+    obs.__dict__.update(_DEFAULTS, **values)
+    return obs
 
 
 def _parts(net: Network, state: State) -> dict[int, dict]:

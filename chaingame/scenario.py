@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -370,6 +370,7 @@ def _get(node: Any, where: tuple) -> Any:
     return node
 
 
+@lru_cache(maxsize=1)
 def bundled_dir() -> Path:
     """Where the bundled scenarios live (inside the installed package, or the source checkout)."""
     inside = resources.files("chaingame") / "scenarios"
@@ -380,7 +381,13 @@ def bundled_dir() -> Path:
 
 def bundled() -> dict[str, Path]:
     """Bundled scenario names and their files."""
-    return {p.stem: p for p in sorted(bundled_dir().glob("*.toml"))}
+    folder = bundled_dir()
+    return dict(_bundled_files(folder, folder.stat().st_mtime_ns))  # listed again when a file comes or goes
+
+
+@lru_cache(maxsize=4)
+def _bundled_files(folder: Path, mtime_ns: int) -> tuple[tuple[str, Path], ...]:
+    return tuple((p.stem, p) for p in sorted(folder.glob("*.toml")))
 
 
 def load_scenario(source: str | Path | Scenario) -> Scenario:
@@ -403,6 +410,20 @@ def load_scenario(source: str | Path | Scenario) -> Scenario:
                                         f"({', '.join(names)}) nor an existing .toml file")
     if path.is_dir():
         raise ScenarioError("scenario", f"{show_path(source)} is a folder, not a .toml file")
+    if path.parent == bundled_dir():  # read once while the file stays as it is (a Scenario never changes)
+        stat = path.stat()
+        return _load_bundled(path, stat.st_mtime_ns, stat.st_size)
+    return _load_file(path)
+
+
+@lru_cache(maxsize=64)
+def _load_bundled(path: Path, mtime_ns: int, size: int) -> Scenario:
+    """The scenario of a bundled file, read once per version of the file (its mtime and size)."""
+    return _load_file(path)
+
+
+def _load_file(path: Path) -> Scenario:
+    """The scenario of a ``.toml`` file."""
     raw = read_toml(path, "a TOML scenario")
     if not any(k in raw for k in ("weeks", "firms", "links")):
         raise ScenarioError(str(path), "has none of the scenario fields weeks, firms, links "

@@ -40,8 +40,8 @@ def find(pattern: str, text: str) -> re.Match:
 def test_agent_steps_per_second_of_both_engines_and_their_ratio(printed):
     steps = int(find(r"= (\d+) agent-steps per game", printed)[1])
     assert steps == 4 * 36  # classic: 4 firms x 36 weeks
-    model = find(rf"^ChainModel \(Mesa, one game at a time\):\s+{NUMBER}\s+{NUMBER} ms\s+{NUMBER}\s+{NUMBER} ms$",
-                 printed)
+    model = find(rf"^ChainModel \(Mesa, one game at a time\):\s+{NUMBER}\s+{NUMBER} ms\s+{NUMBER}\s+{NUMBER} ms"
+                 r"\s+\(target: <= 2 ms per game\)$", printed)
     array = find(rf"^array engine \(simulate, R = {REPLICATIONS}\):\s+{NUMBER}\s+{NUMBER} us\s+{NUMBER}\s+{NUMBER} us$",
                  printed)
     ratio = find(r"^per-game ratio, array engine / ChainModel: ([\d,]+)x \(([\d,]+)x with tune_malloc\(\)\)$", printed)
@@ -109,3 +109,22 @@ def test_the_profile_names_each_stage_with_its_share_of_the_call():
     find(r"^simulate\('classic', 50\) under cProfile: [\d.]+ ms \(median of 3\)$", p.stdout)
     shares = [float(x) for x in re.findall(r"^\s+([\d.]+)%  \S", p.stdout, re.M)]
     assert len(shares) == 7 and all(s > 0 for s in shares) and sum(shares) <= 101, p.stdout  # medians
+
+
+def test_model_week_prints_every_part_of_a_chain_model_week():
+    """``benchmarks/model_week.py``: each call a ChainModel week makes, their sum, a step, a build and a game."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "model_week.py"), "--week", "5", "--number", "20",
+                        "--repeat", "1"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    find(r"^ChainModel on classic, R = 1, week 6's parts", p.stdout)
+    parts = [number(find(rf"^  {re.escape(name)}\s+{NUMBER} us$", p.stdout)[1]) for name in (
+        "chain.advance (events 1-6)", "observe_all (every firm's observation)",
+        "the agents' rules (FirmAgent.decide, every firm)", "chain.place (event 7: the orders)",
+        "engine.record (the week's 24 history columns)", "mesa.DataCollector.collect",
+        "Mesa's step machinery (an empty step)")]
+    assert all(us > 0 for us in parts)
+    assert number(find(rf"^  sum of the parts\s+{NUMBER} us$", p.stdout)[1]) == pytest.approx(sum(parts), abs=0.5)
+    for label, unit in (("a ChainModel.step \\(the mean over a whole game\\)", "us"), ("building a ChainModel", "us"),
+                        ("a whole game \\(built, then 36 steps\\)", "ms"),
+                        ("the same, CPU time of this process", "ms  \\(less sensitive to the load\\)")):
+        assert number(find(rf"^  {label}\s+{NUMBER} {unit}$", p.stdout)[1]) > 0

@@ -92,3 +92,24 @@ def test_capacity_limits_production_and_moves_with_the_rule():
     assert (started.iloc[1:] <= np.floor(m.capacity.iloc[1:]) + 1e-9).all()
     assert m.capacity.iloc[0] == 10 and m.capacity.max() > 20  # the track rule raised capacity
     assert (h[h.firm == "retailer"].capacity.isna()).all()
+
+
+def test_datacollector_tables_hold_every_column_as_python_values():
+    """The agent table: (Step, AgentID) x firm, role, total_cost and the history columns, Python floats as
+    the agents hold them after each week; total_cost the running sum of cost; the model table's chain_cost
+    the sum over the firms."""
+    m = cg.ChainModel("stochastic", seed=5, weeks=12).run()
+    agents = m.datacollector.get_agent_vars_dataframe()
+    assert list(agents.columns) == ["firm", "role", "total_cost", *cg.COLUMNS]
+    assert list(agents.index.names) == ["Step", "AgentID"] and len(agents) == 12 * 4
+    records = [row for rows in m.datacollector._agent_records.values() for row in rows]
+    assert {type(v) for row in records for v in row[4:]} == {float}
+    h = m.history()
+    for firm, agent in m.firms.items():
+        mine = agents[agents.firm == firm]
+        np.testing.assert_array_equal(mine.total_cost.to_numpy(), np.cumsum(h[h.firm == firm].cost.to_numpy()))
+        assert [getattr(agent, c) for c in cg.COLUMNS] == pytest.approx(list(mine.iloc[-1][list(cg.COLUMNS)]),
+                                                                         nan_ok=True)
+    chain_cost = m.datacollector.get_model_vars_dataframe()["chain_cost"].to_numpy()
+    by_step = m.datacollector._agent_records.values()  # a row: Step, AgentID, firm, role, total_cost, ...
+    assert list(chain_cost) == [sum(row[4] for row in rows) for rows in by_step]

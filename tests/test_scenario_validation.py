@@ -862,6 +862,25 @@ def test_a_bundled_name_is_not_hidden_by_a_folder_or_file_of_that_name(tmp_path,
     assert "stochastic" in load_fails("./stochastic")  # that file is not a whole scenario
 
 
+def test_a_bundled_scenario_is_read_once_and_again_when_its_file_changes(tmp_path, monkeypatch):
+    """Loading a bundled name twice gives the same (immutable) Scenario, until its file or the folder changes."""
+    from chaingame import scenario
+
+    monkeypatch.setattr(scenario, "bundled_dir", lambda: tmp_path)
+    text = (ROOT / "scenarios" / "classic.toml").read_text(encoding="utf-8")
+    p = tmp_path / "mine.toml"
+    p.write_text(text, encoding="utf-8")
+    first = load_scenario("mine")
+    assert load_scenario("mine") is first and first.weeks == 36
+    p.write_text(text.replace("weeks = 36", "weeks = 9"), encoding="utf-8")
+    assert load_scenario("mine").weeks == 9
+    (tmp_path / "other.toml").write_text(text, encoding="utf-8")
+    assert load_scenario("other").name == "other"
+    p.write_text("weeks = [", encoding="utf-8")  # a broken file is an error every time, never a cached scenario
+    for _ in range(2):
+        assert "mine" in load_fails("mine")
+
+
 def test_unknown_bundled_name_lists_the_bundled_names():
     msg = load_fails("clasic")
     assert '"clasic"' in msg

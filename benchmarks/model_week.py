@@ -1,0 +1,101 @@
+"""Where a ``ChainModel`` week goes: the cost of each part of one classic week at R = 1 (on demand).
+
+    .venv/bin/python benchmarks/model_week.py [--week 10] [--number 300] [--repeat 7]
+
+Plays a classic game to ``--week``, then times, on that state, each call a ``ChainModel.step`` makes
+(the physics' ``chain.advance`` and ``chain.place``, ``observe_all``, every agent's rule, the week's
+record, the DataCollector, Mesa's own step), and a whole step and a whole game for comparison.
+Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
+Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
+garbage collection off, as :mod:`timeit` times (``benchmarks/engine.py`` times games with it on); the
+whole game also in CPU time, which a busy machine inflates less than wall time.
+Prints, and does not judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import sys
+import time
+import timeit
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SCENARIO = "classic"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--week", type=int, default=10, help="week whose state is timed (default 10)")
+    ap.add_argument("--number", type=int, default=300, help="calls per run (default 300)")
+    ap.add_argument("--repeat", type=int, default=7, help="runs; the best is shown (default 7)")
+    args = ap.parse_args()
+    import mesa
+    import numpy as np
+
+    import chaingame as cg
+    from chaingame import chain
+    from chaingame.engine import record
+    from chaingame.observe import observe_all
+
+    def best(fn, number=args.number, timer=time.perf_counter) -> float:
+        """µs per call, the best of ``--repeat`` runs (wall time, or the process's CPU time)."""
+        return min(timeit.repeat(fn, number=number, repeat=args.repeat, timer=timer)) / number * 1e6
+
+    model = cg.ChainModel(SCENARIO, seed=1)
+    for _ in range(args.week):
+        model.step()
+    engine, net, agents = model.engine, model.engine.net, list(model.firms.values())
+    start, week = engine.state.copy(), engine.week
+    demand = engine.demand[week]
+    state = start.copy()
+    flows = chain.advance(net, state, demand)
+    observations = observe_all(net, state, flows, engine.scenario.information)
+    for agent, obs, seen in zip(agents, observations, engine.order_observations(observations)):
+        agent.observation, agent.order_observation = obs, seen
+    decisions = [agent.decide() for agent in agents]  # (rules keep their memory in place: timing only from here)
+    orders = np.stack([d[0] for d in decisions])
+    capacity = np.stack([d[1] for d in decisions])
+    after = state.copy()
+    chain.place(net, after, copy.copy(flows), orders, capacity)
+    recorder = copy.copy(engine)
+    recorder.state, recorder.flows = after, flows
+
+    t_copy = best(start.copy)
+    parts = {
+        "chain.advance (events 1-6)": best(lambda: chain.advance(net, start.copy(), demand)) - t_copy,
+        "observe_all (every firm's observation)": best(lambda: observe_all(net, state, flows,
+                                                                           engine.scenario.information)),
+        "the agents' rules (FirmAgent.decide, every firm)": best(lambda: [agent.decide() for agent in agents]),
+        "chain.place (event 7: the orders)": best(lambda: chain.place(net, state.copy(), copy.copy(flows), orders,
+                                                                      capacity)) - t_copy,
+        "engine.record (the week's 24 history columns)": best(lambda: record(recorder)),
+        "mesa.DataCollector.collect": best(lambda: model.datacollector.collect(model)),
+    }
+
+    class Empty(mesa.Model):
+        def step(self):
+            pass
+
+    empty = Empty()
+    parts["Mesa's step machinery (an empty step)"] = best(empty.step)
+
+    t_new = best(lambda: cg.ChainModel(SCENARIO, seed=1), max(1, args.number // 10))
+    t_game = best(lambda: cg.ChainModel(SCENARIO, seed=1).run(), max(1, args.number // 100))
+    cpu_game = best(lambda: cg.ChainModel(SCENARIO, seed=1).run(), max(1, args.number // 100), time.process_time)
+    weeks = engine.scenario.weeks
+    print(f"ChainModel on {SCENARIO}, R = 1, week {week + 1}'s parts (load average {os.getloadavg()[0]:.2f}):")
+    for name, us in parts.items():
+        print(f"  {name:50s} {us:8.1f} us")
+    print(f"  {'sum of the parts':50s} {sum(parts.values()):8.1f} us")
+    print(f"  {'a ChainModel.step (the mean over a whole game)':50s} {(t_game - t_new) / weeks:8.1f} us")
+    print(f"  {'building a ChainModel':50s} {t_new:8.1f} us")
+    print(f"  {f'a whole game (built, then {weeks} steps)':50s} {t_game / 1e3:8.2f} ms")
+    print(f"  {'the same, CPU time of this process':50s} {cpu_game / 1e3:8.2f} ms  (less sensitive to the load)")
+
+
+if __name__ == "__main__":
+    main()
