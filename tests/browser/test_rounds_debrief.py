@@ -82,7 +82,8 @@ def test_two_rounds_and_the_debrief_that_explains_them(server, browser):
         page.get_by_test_id("seat").filter(has_text=f"Team 1 · {role}").wait_for(timeout=WAIT)
         players.append(page)
     host.get_by_test_id("status").filter(has_text="4 player(s) joined").wait_for(timeout=WAIT)
-    host.get_by_role("button", name="Start").click()
+    host.get_by_role("button", name="Start", exact=True).click()
+    host.get_by_test_id("status").filter(has_text="running").wait_for(timeout=WAIT)
     play_round(players, 1)
 
     for page, guess in zip(players, GUESSES, strict=True):  # the demand reveal, on each player's page
@@ -95,7 +96,9 @@ def test_two_rounds_and_the_debrief_that_explains_them(server, browser):
     host.get_by_role("button", name="pos", exact=True).click()
     host.get_by_role("button", name="Start round 2").click()
     host.get_by_test_id("status").filter(has_text="lobby").wait_for(timeout=WAIT)
-    host.get_by_role("button", name="Start").click()
+    host.get_by_role("button", name="Start round 2").wait_for(state="detached", timeout=WAIT)  # the lobby's row drawn
+    host.get_by_role("button", name="Start", exact=True).click()
+    host.get_by_test_id("status").filter(has_text="running").wait_for(timeout=WAIT)
     for page in players:
         page.get_by_test_id("book-demand").wait_for(timeout=WAIT)  # POS: each seat now sees customer demand
     play_round(players, 2)
