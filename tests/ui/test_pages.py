@@ -26,6 +26,7 @@ def join(tabs, code: str, name: str, **kwargs):
 
 
 def order(tab, value: str = "4"):
+    tab.wait(lambda: "Submit order" in tab.buttons(), "the order form")  # the week's label may come first
     tab.fill("Order (units)", value)
     tab.click("Submit order")
 
