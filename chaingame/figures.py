@@ -108,6 +108,18 @@ def orders_figure(history: pd.DataFrame | Mapping[str, pd.DataFrame], horizon: i
     return fig
 
 
+def _two_panels(history: pd.DataFrame, horizon: int, size, title: str):
+    """One chain's figure of two panels over the weeks, top and bottom; an empty history says so on top."""
+    _one_chain(history)
+    fig, axes = _figure(2, 1, size or PANEL, title)
+    top, bottom = axes[0][0], axes[1][0]
+    _week_axis(bottom, horizon)
+    if history.empty:
+        _empty(top)
+        bottom.set_axis_off()
+    return fig, top, bottom
+
+
 def stock_figure(history: pd.DataFrame, horizon: int = 0, title: str = "",
                  size: tuple[float, float] | None = None) -> Figure:
     """Inventory on hand (top) and backlog owed to customers (bottom) per firm, at the end of each week.
@@ -118,13 +130,8 @@ def stock_figure(history: pd.DataFrame, horizon: int = 0, title: str = "",
         title: the figure's title (default: "Inventory and backlog").
         size: width and height in inches (default: :data:`PANEL`).
     """
-    _one_chain(history)
-    fig, axes = _figure(2, 1, size or PANEL, title or "Inventory and backlog")
-    top, bottom = axes[0][0], axes[1][0]
-    _week_axis(bottom, horizon)
+    fig, top, bottom = _two_panels(history, horizon, size, title or "Inventory and backlog")
     if history.empty:
-        _empty(top)
-        bottom.set_axis_off()
         return fig
     _series(top, history, "inventory", "on hand (units)")
     _series(bottom, history, "backlog", "backlog (units)")
@@ -193,13 +200,8 @@ def cash_figure(history: pd.DataFrame, horizon: int = 0, title: str = "",
         title: the figure's title (default: "The bullwhip of orders and of cash").
         size: width and height in inches (default: :data:`PANEL`).
     """
-    _one_chain(history)
-    fig, axes = _figure(2, 1, size or PANEL, title or "The bullwhip of orders and of cash")
-    top, bottom = axes[0][0], axes[1][0]
-    _week_axis(bottom, horizon)
+    fig, top, bottom = _two_panels(history, horizon, size, title or "The bullwhip of orders and of cash")
     if history.empty:
-        _empty(top)
-        bottom.set_axis_off()
         return fig
     _orders(top, history)
     top.set_ylabel("orders (units/week)")

@@ -116,7 +116,8 @@ def test_several_chains_side_by_side_and_stacked():
 
 def test_an_empty_history_draws_a_note():
     h = cg.ChainModel("classic").history()
-    for build in (figures.orders_figure, figures.stock_figure, figures.cost_figure, figures.run_figure):
+    for build in (figures.orders_figure, figures.stock_figure, figures.cost_figure, figures.run_figure,
+                  figures.cash_figure):
         fig = build(h)
         assert "no weeks played yet" in [t.get_text() for ax in fig.axes for t in ax.texts]
         assert not any(ax.get_lines() for ax in fig.axes)
