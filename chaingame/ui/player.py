@@ -129,7 +129,8 @@ def SeatPage(view, token: str):
     State(view, token)
     if view.observation is not None:
         Books(view.observation, view.total_cost, len(view.history), view.decides_capacity, cost_note(view.rules))
-    Money(view.observation, view.history, view.rules)
+    if view.rules is not None and view.rules.priced:  # the scenario's, all game: the parts below keep their place
+        Money(view.observation, view.history, view.rules)
     with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
         History(view.history, view.decides_capacity, cost_note(view.rules, so_far=False))
         Chart(view.history)
@@ -228,7 +229,8 @@ def OrderForm(view, token: str):
                 CapacityField(capacity, lambda t: set_typed_capacity((week, t)), submit, decision is not None)
             solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None,
                           style="margin-top: 6px", classes=["cg-submit"])
-        Error(error)
+        if error:  # the card's last part: nothing after it changes place
+            Error(error)
 
 
 @solara.component

@@ -75,6 +75,7 @@ def test_the_teachers_button_moves_the_class_on(classroom, tabs):
     ann = join(tabs, t.code, "Ann")
     host.click("Start")
     host.wait(lambda: "Next week (bots decide for late seats)" in host.buttons(), "the Next week button")
+    ann.wait(lambda: "Submit order" in ann.buttons(), "the order form")  # Ann's page renders in its own turn
     order(ann)
     ann.wait_text("state", "opens when the host moves the class on")
     assert "week 1 of" in ann.text("week")
@@ -119,6 +120,7 @@ def test_an_ended_session_reopens_for_more_weeks(classroom, tabs):
     classroom.start(t.code, t.host_key)
     for week in range(1, 6):
         ann.wait_text("week", f"week {week} of 5")
+        ann.wait(lambda: "Submit order" in ann.buttons(), f"week {week}'s order form")  # the lobby shows week 1 too
         order(ann)
     host.wait(lambda: "Reopen the session" in host.buttons(), "the Reopen card")
     host.fill("More weeks (0: go on where the teams stopped)", "x")

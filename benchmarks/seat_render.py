@@ -1,0 +1,101 @@
+"""One seat page's week-change render: its CPU time and the widgets it updates (docs/classroom.md, Speed).
+
+The real service and seat pages as virtual kernels in this process (``--teams`` teams of 4); the
+render queue of :mod:`chaingame.ui.live` is replaced by a list, so each queued render runs in the
+main thread, one at a time, and its thread CPU time is its own. From week 3 on (the page past its
+first weeks), every urgent render (a new week) is timed; ``--profile`` prints cProfile's top
+functions of those renders. ``REACTON_FAST=0`` in the environment measures reacton's classic renderer.
+
+Usage: .venv/bin/python benchmarks/seat_render.py [--teams 4] [--weeks 10] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--teams", type=int, default=4)
+    ap.add_argument("--weeks", type=int, default=10)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args(argv)
+    if args.teams < 1 or args.weeks < 4:
+        raise SystemExit(f"--teams {args.teams} --weeks {args.weeks}: allowed at least 1 team and 4 weeks")
+
+    import reacton.core
+
+    from chaingame.classroom import Classroom, process
+    from chaingame.ui import live
+    from chaingame.ui.testing import Tab
+
+    pending: list = []
+    live.renders.put = lambda job, priority, wait=0.0: pending.append((priority, job))
+    updates = [0]
+    update_widget = reacton.core.Element._update_widget
+
+    def counted(self, *a, **k):
+        updates[0] += 1
+        return update_widget(self, *a, **k)
+
+    reacton.core.Element._update_widget = counted
+    profile = cProfile.Profile()
+    classroom = Classroom(Path(tempfile.mkdtemp(prefix="chaingame-seat-")) / "classroom.sqlite3")
+    process.set_classroom(classroom)
+    ticket = classroom.create_session("classic", teams=args.teams, weeks=args.weeks + 2)
+
+    def drain(measure: bool) -> list[tuple[float, int]]:
+        out = []
+        while pending:
+            pending.sort(key=lambda p: p[0])
+            priority, job = pending.pop(0)
+            t, n = time.thread_time(), updates[0]
+            if measure and args.profile:
+                profile.enable()
+            job()
+            if measure and args.profile:
+                profile.disable()
+            if measure and priority == live.URGENT:
+                out.append((time.thread_time() - t, updates[0] - n))
+        return out
+
+    pages = []
+    for t in range(args.teams):
+        for s in range(4):
+            tab = Tab(f"/?code={ticket.code}")
+            tab.fill("Your name", f"t{t + 1}s{s + 1}")
+            tab.click("Join")
+            pages.append(tab)
+            drain(False)
+    classroom.start(ticket.code, ticket.host_key)
+    drain(False)
+    renders = []
+    for week in range(1, args.weeks + 1):
+        for tab in pages:
+            tab.fill("Order (units)", "4")
+            tab.click("Submit order")
+        renders += drain(week >= 3)
+        for tab in pages:
+            assert f"week {week + 1} of" in tab.text("week"), tab.text("week")
+    renderer = "fast" if os.environ.get("REACTON_FAST") == "1" else "classic"
+    cpu = [c for c, _ in renders]
+    print(f"{len(renders)} week-change renders of seat pages (reacton's {renderer} renderer): CPU median "
+          f"{statistics.median(cpu) * 1000:.2f} ms, mean {statistics.mean(cpu) * 1000:.2f} ms; widgets updated "
+          f"per render {statistics.mean(n for _, n in renders):.1f}; load average {os.getloadavg()[0]:.1f}")
+    if args.profile:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+    for tab in pages:
+        tab.close()
+    classroom.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
