@@ -12,10 +12,18 @@ Solara's routes are built from :data:`chaingame.ui.routes.PAGES`:
 from __future__ import annotations
 
 import importlib
+import os
 
 import solara
 
 from .routes import BAR, PAGES, Page
+
+# Reacton's faster renderer (reacton >= 1.11, opt-in upstream, widgetti/reacton#49): a re-render
+# skips every subtree whose element and state are unchanged, so a seat's week change costs the
+# parts that changed, not the whole page (docs/classroom.md, *Speed*). Set here, in the app the
+# server serves, not for every importer of chaingame.ui (a notebook keeps its own renderer); read
+# when a page is first rendered; REACTON_FAST=0 in the environment keeps the classic renderer.
+os.environ.setdefault("REACTON_FAST", "1")
 
 
 @solara.component
