@@ -62,9 +62,8 @@ def component_history(scenario: Scenario | str, replications: int = 1, seed: int
         cols["on_hand"][w] = on_hand
         cols["supply_line"][w] = parts_supply_line(net, engine.state)[links] - on_hand
         cols["used"][w] = units[:, None] * engine.flows.started[firm_rows]
-    first = 0
     return pd.DataFrame({
-        "replication": np.repeat(np.arange(first, first + R), W * J),
+        "replication": np.repeat(np.arange(R), W * J),
         "week": np.tile(np.repeat(np.arange(1, W + 1), J), R),
         "firm": np.tile(np.array([net.firms[f] for f in firm_rows], dtype=object), W * R),
         "component": np.tile(np.array([net.firms[s] if s >= 0 else "source" for s in net.supplier[links]],

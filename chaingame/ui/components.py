@@ -7,8 +7,10 @@ no game logic lives here: pages are thin views over the service's verbs and snap
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
+import io
 import math
 import os
 import time
@@ -211,3 +213,18 @@ def Png(name: str, png: bytes):
     src = "data:image/png;base64," + base64.b64encode(png).decode()
     solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
                 attributes={"data-testid": f"chart-{name}"})
+
+
+@functools.lru_cache(maxsize=64)
+def qr_svg(link: str, scale: int | None = None) -> str:
+    """The QR code of ``link`` as SVG text (cached: a session's join link does not change).
+
+    ``scale``: pixels per module, a fixed size (the host's dashboard); None: a viewBox without a
+    size, which scales to its box (the projector).
+    """
+    import segno
+
+    buf = io.BytesIO()
+    size = {"scale": scale, "border": 2} if scale else {"omitsize": True, "border": 4}
+    segno.make(link, error="m").save(buf, kind="svg", xmldecl=False, svgns=True, **size)
+    return buf.getvalue().decode()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import html
-import io
 import json
 import time
 import tomllib
@@ -21,7 +20,7 @@ from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from ..information import MODES
 from .browser import HOST_KEY, BrowserStore, host_keys
-from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money
+from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
 from .live import use_live
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
 from .upload import ClickableFileDrop
@@ -272,16 +271,6 @@ def CreateForm(on_created):
         solara.Button("Create session", on_click=create, color="primary")
 
 
-@functools.lru_cache(maxsize=64)
-def qr_svg(link: str) -> str:
-    """The QR code of ``link`` as SVG text (cached: the join link of a session does not change)."""
-    import segno
-
-    buf = io.BytesIO()
-    segno.make(link, error="m").save(buf, kind="svg", scale=5, border=2, xmldecl=False, svgns=True)
-    return buf.getvalue().decode()
-
-
 @solara.component
 def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
     """A session's live dashboard: join code and QR, the host's controls, and its teams (a line or a card each)."""
@@ -324,7 +313,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
                         attributes={"href": join, "data-testid": "join-link"})
             solara.HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
                 f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
-        solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", attributes={"data-testid": "qr"})
+        solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join, 5) if origin else "", attributes={"data-testid": "qr"})
     with solara.Row(style="flex-wrap: wrap; align-items: center"):  # keyed: buttons that come and go keep the others
         if view.status == Status.LOBBY:
             solara.Select("At start, free seats:", values=list(FREE_SEATS), value=free_seats,

@@ -8,16 +8,14 @@ costs), and a ``#key=...`` fragment pasted by mistake is removed from the addres
 
 from __future__ import annotations
 
-import functools
 import html
-import io
 
 import solara
 
 from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from .browser import BrowserStore
-from .components import Error, Frame, Heading
+from .components import Error, Frame, Heading, qr_svg
 from .live import use_live
 from .routes import HOME, query
 
@@ -40,16 +38,6 @@ CSS = f"""
 .cg-proj-bar {{ height: 6px; background: #eceff1; margin-top: 4px; }}
 .cg-proj-bar div {{ height: 6px; background: #1e88e5; }}
 """
-
-
-@functools.lru_cache(maxsize=64)
-def qr_svg(link: str) -> str:
-    """The QR code of ``link`` as SVG text that scales to its box (a viewBox, no fixed size)."""
-    import segno
-
-    buf = io.BytesIO()
-    segno.make(link, error="m").save(buf, kind="svg", border=4, xmldecl=False, svgns=True, omitsize=True)
-    return buf.getvalue().decode()
 
 
 @solara.component

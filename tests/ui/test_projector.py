@@ -6,7 +6,7 @@ import re
 
 from solara.widgets import HTML
 
-from chaingame.ui.projector import qr_svg
+from chaingame.ui.components import qr_svg
 
 from .conftest import host_storage
 from .test_pages import join, order
