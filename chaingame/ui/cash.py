@@ -12,6 +12,7 @@ import solara
 
 from .. import figures
 from . import charts
+from .boxes import Row, Text
 from .components import Heading, Png, Table, fmt, money
 
 SIZE = (9.0, 5.6)  # inches: two stacked panels, at charts.DPI
@@ -23,11 +24,11 @@ def CashResults(data, team: int, stamp: tuple):
     if data.cash is None:
         return
     Heading("The bullwhip of cash: orders and working capital per firm", 3)
-    solara.Text("Working capital: stock at its purchase price + what customers owe − what the firm owes. "
+    Text("Working capital: stock at its purchase price + what customers owe − what the firm owes. "
                 "Wild orders upstream tie up cash there.", classes=["cg-muted"])
     h = data.history[data.history["team"] == team]
     bots = data.bot_history[data.bot_history["week"] <= data.weeks_compared]  # the weeks the table compares
-    with solara.Row(style="flex-wrap: wrap", gap="8px"):
+    with Row(style="flex-wrap: wrap", gap="8px"):
         Png("cash", charts.cached_png((*stamp, team, "cash"), lambda: figures.cash_figure(
             h, horizon=data.weeks, title=f"Team {team}: orders and working capital", size=SIZE)))
         Png("cash-bots", charts.cached_png((*stamp, "bots", data.weeks_compared, "cash"), lambda: figures.cash_figure(

@@ -13,6 +13,7 @@ import solara
 
 from .. import figures
 from . import charts
+from .boxes import Text
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .components import Error, Frame, Heading, Png, Table, money
 from .live import use_debrief
@@ -31,9 +32,9 @@ def ClassPage():
         BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded)
         if not code:
             Heading("Class view", 2)
-            solara.Text("Open it from the host page, or add ?code=CODE to the address.")
+            Text("Open it from the host page, or add ?code=CODE to the address.")
         elif not loaded:
-            solara.Text("Loading…")
+            Text("Loading…")
         else:
             ClassView(code, host_keys(stored).get(code))
 
@@ -52,7 +53,7 @@ def ClassView(code: str, key: str | None):
     stamp = (data.code, version, "class")
     Heading(f"Class view: {data.title}", 2)
     if not rounds:
-        solara.Text("No week has been played yet.")
+        Text("No week has been played yet.")
         return
     Heading("Orders placed by every team", 3)
     if len(rounds) > 1:

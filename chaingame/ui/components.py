@@ -21,6 +21,7 @@ import ipyvue
 import solara
 import traitlets
 
+from .boxes import HTML, Column
 from .routes import BAR
 
 # Which server process rendered the page: it changes when the server restarts, so a test (or a
@@ -84,9 +85,9 @@ def Frame(title: str, children: list = []):  # noqa: B006 (Solara's children con
     solara.Title(f"{title} · chaingame")
     solara.Style(CSS)
     links = "".join(f'<a href="{page.url()}">{page.label.lower()}</a>' for page in BAR)
-    solara.HTML(tag="div", unsafe_innerHTML=f'<span class="cg-brand">chaingame</span>{links}', classes=["cg-bar"],
+    HTML(tag="div", unsafe_innerHTML=f'<span class="cg-brand">chaingame</span>{links}', classes=["cg-bar"],
                 attributes={"data-server": SERVER_ID})
-    with solara.Column(classes=["cg-main"], gap="10px"):
+    with Column(classes=["cg-main"], gap="10px"):
         for child in children:
             solara.display(child)
 
@@ -134,7 +135,7 @@ def key_html(columns: Sequence[str], short: dict[str, str]) -> str:
 @solara.component
 def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, name: str = ""):
     """A table of escaped cells (:func:`table_html`), scrolling sideways; ``name`` is its ``data-testid``."""
-    solara.HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), classes=["cg-scroll"],
+    HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), classes=["cg-scroll"],
                 attributes={"data-testid": name} if name else None)
 
 
@@ -151,14 +152,14 @@ def figure_html(label: str, value: str, note: str = "", name: str = "") -> str:
 @solara.component
 def Heading(text: str, level: int = 2):
     """A heading (plain HTML: Solara's Markdown would load Mermaid from a CDN)."""
-    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text), style="margin: 6px 0 2px")
+    HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text), style="margin: 6px 0 2px")
 
 
 @solara.component
 def Error(message: str | None):
     """The service's one-line refusal as an alert (nothing if ``message`` is None or empty)."""
     if message:
-        solara.HTML(tag="div", classes=["cg-error"], unsafe_innerHTML=html.escape(message),
+        HTML(tag="div", classes=["cg-error"], unsafe_innerHTML=html.escape(message),
                     attributes={"role": "alert", "data-testid": "error"})
 
 
@@ -211,7 +212,7 @@ def Countdown(deadline: float | None, prefix: str = ""):
 def Png(name: str, png: bytes):
     """A PNG chart (a :mod:`chaingame.figures` figure drawn by :func:`~chaingame.ui.charts.cached_png`)."""
     src = "data:image/png;base64," + base64.b64encode(png).decode()
-    solara.HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
+    HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
                 attributes={"data-testid": f"chart-{name}"})
 
 

@@ -29,6 +29,7 @@ import solara
 import traitlets
 
 from ..classroom.process import get_classroom
+from .boxes import HTML, Div
 from .components import attempt, fmt
 
 KEY_PREFIX = "chaingame.order."  # browser storage key of a seat's unsent order (+ a hash of its token)
@@ -307,14 +308,14 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
         else:
             on_restore(kept)
 
-    with solara.Div(style="display: contents"):  # one root whatever it says: the guard is never mounted anew
+    with Div(style="display: contents"):  # one root whatever it says: the guard is never mounted anew
         ConnectionGuard.element(storage_key=storage_key(token), week=view.week, decided=decided_week(view),
                                 handled=handled_at, on_pending=on_pending)
         if said is not None and view.week - said[0].week <= 1:  # said of this week or of the one just closed
             _, recorded, text = said
-            solara.HTML(tag="div", classes=["cg-ok" if recorded else "cg-error"],
+            HTML(tag="div", classes=["cg-ok" if recorded else "cg-error"],
                         attributes={"data-testid": "resent", "role": "status"}, unsafe_innerHTML=html.escape(text))
         elif restored is not None and restored.week == view.week and view.decision is None:
-            solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "unsent"},
+            HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "unsent"},
                         unsafe_innerHTML=html.escape(f"Your order of {restored.order} for week {restored.week} is "
                                                      "not sent yet (kept in this browser): submit it to send it."))

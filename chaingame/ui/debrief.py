@@ -17,6 +17,7 @@ import solara
 from .. import figures
 from ..classroom.views import Status
 from . import charts
+from .boxes import HTML, Column, Row, Text
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .cash import CashResults
 from .components import Error, Frame, Heading, Png, Table, fmt, money
@@ -40,7 +41,7 @@ def DebriefPage():
             solara.Button("Open", on_click=lambda: router.push(DEBRIEF.url(code=typed.strip().upper())),
                           disabled=not typed.strip(), color="primary")
         elif not loaded:
-            solara.Text("Loading…")
+            Text("Loading…")
         else:
             Debrief(code, host_keys(stored).get(code))
 
@@ -54,10 +55,10 @@ def Debrief(code: str, key: str | None):
         return
     Heading(f"Debrief: {data.title}", 2)
     note = "" if data.status == Status.ENDED else " (the game is still on: the host's live view)"
-    solara.Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
+    Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
                 "every team has played", classes=["cg-muted"])
     if data.history.empty:
-        solara.Text(f"No week of round {data.round} has been played yet.")
+        Text(f"No week of round {data.round} has been played yet.")
     else:
         Results(data, version)
     Why(data)
@@ -83,8 +84,8 @@ def Results(data, version):
                                "played", size=SIZE)))
     Heading("The bullwhip: orders per firm", 3)
     if len(teams) > 1:
-        with solara.Row(style="align-items: center; flex-wrap: wrap"):
-            solara.HTML(tag="label", unsafe_innerHTML="Team shown in the charts below:",
+        with Row(style="align-items: center; flex-wrap: wrap"):
+            HTML(tag="label", unsafe_innerHTML="Team shown in the charts below:",
                         attributes={"data-testid": "team-choice-label"})
             solara.ToggleButtonsSingle(value=team, values=teams, on_value=set_team)
     Png("orders", charts.cached_png((*stamp, team, "orders"), lambda: figures.orders_figure(
@@ -149,24 +150,24 @@ def Why(data):
     if not data.insight:
         return
     Heading("Why each seat ordered as it did", 3)
-    solara.Text("The anchoring-and-adjustment rule (Sterman 1989) fitted to each seat's own orders, and what "
+    Text("The anchoring-and-adjustment rule (Sterman 1989) fitted to each seat's own orders, and what "
                 "replacing one seat alone by Sterman's benchmark rule changes for everyone, on the very same "
                 "customer demand.", classes=["cg-muted"])
     for i in data.insight:
         where = f"round {i.round} · team {i.team}" if len(data.demand) > 1 else f"team {i.team}"
         Heading(where.capitalize(), 4)
-        with solara.Column(gap="2px", classes=[f"cg-rules-{i.round}-{i.team}"]):
+        with Column(gap="2px", classes=[f"cg-rules-{i.round}-{i.team}"]):
             for r in i.rules:
                 who = f" ({r.players})" if r.players else " (bot)"
-                solara.HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(r.firm + who)}</b>: {html.escape(r.words)}",
+                HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(r.firm + who)}</b>: {html.escape(r.words)}",
                             attributes={"data-testid": f"rule-{i.round}-{i.team}-{r.firm}"}, style="margin: 0")
         m = i.externalities
-        solara.Text("Who paid for whose bullwhip: the cost change at each firm (columns) when one seat (rows) "
+        Text("Who paid for whose bullwhip: the cost change at each firm (columns) when one seat (rows) "
                     "alone had played the benchmark rule; negative: that seat's rule cost them this much.",
                     classes=["cg-muted"])
         Table(["seat replaced", *m.columns], [(f, *(_signed_or_dash(v) for v in row)) for f, row in m.iterrows()],
               name=f"externalities-{i.round}-{i.team}")
-        solara.HTML(tag="p", unsafe_innerHTML=html.escape(i.best),
+        HTML(tag="p", unsafe_innerHTML=html.escape(i.best),
                     attributes={"data-testid": f"best-{i.round}-{i.team}"})
 
 
@@ -179,10 +180,10 @@ def Reveal(data):
     several = len(data.demand) > 1
     truth = "".join(f'<p><b>{f"Round {d.round}: " if several else "It was "}'
                     f"{html.escape(d.shape)}</b>: {html.escape(d.words)}.</p>" for d in data.demand)
-    solara.HTML(tag="div", unsafe_innerHTML=truth, attributes={"data-testid": "truth"})
+    HTML(tag="div", unsafe_innerHTML=truth, attributes={"data-testid": "truth"})
     g = data.reveals
     if g is None or g.empty:
-        solara.Text("No guess given yet (players are asked on their page once their game is over).",
+        Text("No guess given yet (players are asked on their page once their game is over).",
                     classes=["cg-muted"])
         return
     Table(["round", "team", "firm", "player", "guessed shape", "guessed levels", "true shape"],

@@ -19,6 +19,7 @@ import solara
 from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from ..information import MODES
+from .boxes import HTML, Column, Row, Text
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
 from .live import use_live
@@ -124,7 +125,7 @@ def HostPage():
                              on_origin=set_origin, on_fragment=set_fragment)
         key = keys.get(code) or (fragment if code else None)
         if not loaded:
-            solara.Text("Loading…")
+            Text("Loading…")
         elif code and key:
             if shown_once and shown_once[0] == code:
                 HostLink(code, shown_once[1], origin, on_close=lambda: set_shown_once(None))
@@ -147,7 +148,7 @@ def SessionList(keys: dict):
     items = "".join(f'<li><a href="{html.escape(HOST.url(code=h.code))}">{html.escape(h.title)}</a> · '
                     f'{html.escape(h.code)} · {html.escape(h.scenario)} · created {when(h.created_at)} · '
                     f'{html.escape(h.status)}</li>' for h in listed)
-    solara.HTML(tag="ul", unsafe_innerHTML=items, attributes={"data-testid": "sessions"})
+    HTML(tag="ul", unsafe_innerHTML=items, attributes={"data-testid": "sessions"})
 
 
 @solara.component
@@ -156,12 +157,12 @@ def HostLink(code: str, key: str, origin: str, on_close):
     link = f"{origin}{HOST.url(code=code)}#key={key}"
     shown, set_shown = solara.use_state(False)
     with solara.Card("Your host link — offered only now", style="max-width: 900px; background: #fff8e1"):
-        solara.Text("This browser remembers it. To run the session from another device, keep this link "
+        Text("This browser remembers it. To run the session from another device, keep this link "
                     "(it holds the host key; do not project it: project the \"Project this\" page instead):")
         if not shown:
             solara.Button("Show the host link", on_click=lambda: set_shown(True), text=True)
         else:
-            solara.HTML(tag="code", unsafe_innerHTML=html.escape(link), attributes={"data-testid": "host-link"})
+            HTML(tag="code", unsafe_innerHTML=html.escape(link), attributes={"data-testid": "host-link"})
         solara.Button("I have kept it", on_click=on_close, text=True)
 
 
@@ -170,7 +171,7 @@ def AskKey(code: str, on_key):
     """Ask for the host key of session ``code``; ``on_key(key)`` receives what is typed."""
     key, set_key = solara.use_state("")
     Heading(f"Session {code}", 2)
-    solara.Text("This browser does not hold the host key of this session. Open the host link you kept "
+    Text("This browser does not hold the host key of this session. Open the host link you kept "
                 "(…/host?code=…#key=…), or paste the key:")
     solara.InputText("Host key", value=key, on_value=set_key, continuous_update=True, password=True)
     solara.Button("Open", on_click=lambda: on_key(key), disabled=not key.strip(), color="primary")
@@ -236,19 +237,19 @@ def CreateForm(on_created):
         own = upload is not None or bool(pasted.strip())
         solara.Select("Scenario", values=names, value=scenario, on_value=set_scenario, disabled=own)
         if not own:
-            solara.HTML(tag="div", unsafe_innerHTML=html.escape(scenario_description(scenario)), classes=["cg-muted"],
+            HTML(tag="div", unsafe_innerHTML=html.escape(scenario_description(scenario)), classes=["cg-muted"],
                         attributes={"data-testid": "scenario-description"})
-        with solara.Row(style="align-items: center; flex-wrap: wrap"):
-            with solara.Column(style="flex: 1 1 300px"):
+        with Row(style="align-items: center; flex-wrap: wrap"):
+            with Column(style="flex: 1 1 300px"):
                 ClickableFileDrop(label="…or drop a scenario .toml file here, or click to choose one", on_file=on_file)
             if upload:
-                solara.Text(f"using {upload[0]}")
+                Text(f"using {upload[0]}")
                 solara.Button("use a bundled scenario", on_click=lambda: set_upload(None), text=True)
         if upload is None:
             solara.InputTextArea("…or paste a scenario file (TOML) here", value=pasted, on_value=set_pasted,
                                  continuous_update=True, rows=3)
         solara.InputText("Title (shown to players)", value=title, on_value=set_title, continuous_update=True)
-        with solara.Row(style="flex-wrap: wrap"):
+        with Row(style="flex-wrap: wrap"):
             solara.InputText("Teams", value=teams, on_value=set_teams, continuous_update=True, style=FIELD)
             solara.Select("Information", values=list(INFORMATION), value=information, on_value=set_information,
                           style=FIELD)
@@ -256,7 +257,7 @@ def CreateForm(on_created):
                              style=FIELD)
             solara.InputText("Timer, seconds per week (empty: none)", value=timer, on_value=set_timer,
                              continuous_update=True, style=FIELD)
-        solara.HTML(tag="div", classes=["cg-muted"], attributes={"data-testid": "information-help"},
+        HTML(tag="div", classes=["cg-muted"], attributes={"data-testid": "information-help"},
                     unsafe_innerHTML="<br>".join(html.escape(t) for t in INFORMATION_HELP.values()))
         solara.Select("A week closes", values=list(PACING), value=pacing, on_value=set_pacing)
         solara.Select("Bots play by", values=list(BOT_RULES), value=rule, on_value=set_rule)
@@ -296,25 +297,25 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
         return
 
     join = f"{origin}{HOME.url(code=code)}"
-    with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="28px"):
-        with solara.Column(gap="4px"):
+    with Row(style="flex-wrap: wrap; align-items: flex-start", gap="28px"):
+        with Column(gap="4px"):
             Heading(view.title, 2)
             hidden = " (hidden from players)" if view.horizon_hidden else ""
-            solara.Text(f"created {when(view.created_at)} · round {view.round}" + (
+            Text(f"created {when(view.created_at)} · round {view.round}" + (
                         f" ({view.changes})" if view.round > 1 else "") + " · "
                         f"{view.scenario} · {view.weeks} weeks{hidden} · information {view.information} · "
                         f"bots: {view.bot_rule}" + (f" · timer {fmt(view.timer_seconds)} s" if view.timer_seconds
                                                     else "") + f" · a week closes: {pacing_label(view.pacing)}",
                         classes=["cg-muted"])
-            solara.Text("join code", classes=["cg-muted"])
-            solara.HTML(tag="div", classes=["cg-code"], unsafe_innerHTML=html.escape(code),
+            Text("join code", classes=["cg-muted"])
+            HTML(tag="div", classes=["cg-code"], unsafe_innerHTML=html.escape(code),
                         attributes={"data-testid": "join-code"})
-            solara.HTML(tag="a", unsafe_innerHTML=html.escape(join),
+            HTML(tag="a", unsafe_innerHTML=html.escape(join),
                         attributes={"href": join, "data-testid": "join-link"})
-            solara.HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
+            HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
                 f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
-        solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join, 5) if origin else "", attributes={"data-testid": "qr"})
-    with solara.Row(style="flex-wrap: wrap; align-items: center"):  # keyed: buttons that come and go keep the others
+        HTML(tag="div", unsafe_innerHTML=qr_svg(join, 5) if origin else "", attributes={"data-testid": "qr"})
+    with Row(style="flex-wrap: wrap; align-items: center"):  # keyed: buttons that come and go keep the others
         if view.status == Status.LOBBY:
             solara.Select("At start, free seats:", values=list(FREE_SEATS), value=free_seats,
                           on_value=set_free_seats, style="min-width: 420px").key("free-seats")
@@ -331,14 +332,14 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
                     "Yes, end the game", act(classroom.end)).key("end")
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
         solara.Button("Class view", href=CLASS.url(code=code), target="_blank", text=True).key("class")
-        solara.HTML(tag="a", unsafe_innerHTML="Project this", classes=["cg-link"], style="padding: 10px 12px",
+        HTML(tag="a", unsafe_innerHTML="Project this", classes=["cg-link"], style="padding: 10px 12px",
                     attributes={"href": PROJECTOR.url(code=code), "target": "_blank"}).key("project")  # a new tab
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
                             label="Export CSV").key("export-csv")
         solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",
                             label="Export Parquet").key("export-parquet")
     Error(action_error)
-    with solara.Row(style="flex-wrap: wrap", gap="16px"):
+    with Row(style="flex-wrap: wrap", gap="16px"):
         if view.status != Status.ENDED:
             MessageCard(code, key, view.message, on_sent=lambda: set_acted(lambda n: n + 1)).key("message")
         DuplicateCard(code, key, on_created).key("duplicate")
@@ -363,11 +364,11 @@ def Confirm(label: str, question: str, yes: str, on_yes, small: bool = False):
         set_asking(False)
         on_yes()
 
-    with solara.Row(style="align-items: center; flex-wrap: wrap", gap="4px"):
+    with Row(style="align-items: center; flex-wrap: wrap", gap="4px"):
         if not asking:
             solara.Button(label, on_click=lambda: set_asking(True), color="error", outlined=True, small=small)
         else:
-            solara.HTML(tag="span", unsafe_innerHTML=html.escape(question), attributes={"data-testid": "confirm"})
+            HTML(tag="span", unsafe_innerHTML=html.escape(question), attributes={"data-testid": "confirm"})
             solara.Button(yes, on_click=confirmed, color="error", small=small)
             solara.Button("Cancel", on_click=lambda: set_asking(False), text=True, small=small)
 
@@ -387,12 +388,12 @@ def MessageCard(code: str, key: str, current: str, on_sent):
 
     with solara.Card("Message to every player", style="max-width: 520px; flex: 1 1 360px; margin: 0"):
         if current:
-            solara.HTML(tag="div", unsafe_innerHTML=f"shown now: <b>{html.escape(current)}</b>",
+            HTML(tag="div", unsafe_innerHTML=f"shown now: <b>{html.escape(current)}</b>",
                         attributes={"data-testid": "message-now"})
         solara.InputText("Message (e.g. two minutes left in this week)", value=text, on_value=set_text,
                          continuous_update=True)
         Error(error)
-        with solara.Row():
+        with Row():
             solara.Button("Send to every player", on_click=lambda: send(text), disabled=not text.strip(),
                           color="primary", small=True)
             if current:
@@ -447,17 +448,17 @@ def Teams(view, act, classroom):
     layout, set_layout = solara.use_state("one line per team" if many else "a card per team")
     sort, set_sort = solara.use_state(SORTS[0])
     chosen, set_chosen = solara.use_state("")
-    with solara.Row(style="flex-wrap: wrap; align-items: center"):
+    with Row(style="flex-wrap: wrap; align-items: center"):
         solara.ToggleButtonsSingle(value=layout, values=["one line per team", "a card per team"],
                                    on_value=set_layout, classes=["cg-layout"])
         if layout == "one line per team":
-            solara.Text("sort by", classes=["cg-muted"])
+            Text("sort by", classes=["cg-muted"])
             solara.ToggleButtonsSingle(value=sort, values=list(SORTS), on_value=set_sort, classes=["cg-sort"])
     if layout == "a card per team":
         for team in view.teams:
             TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
         return
-    solara.HTML(tag="div", unsafe_innerHTML=team_table(view.teams, sort), classes=["cg-scroll"],
+    HTML(tag="div", unsafe_innerHTML=team_table(view.teams, sort), classes=["cg-scroll"],
                 attributes={"data-testid": "teams-table"})
     names = [f"Team {t.team}" for t in view.teams]
     solara.Select("Show one team's seats and actions", values=["", *names], value=chosen, on_value=set_chosen,
@@ -491,11 +492,11 @@ def TeamCard(team, status: Status, act, classroom):
     waiting = ", ".join(team.waiting) if team.waiting else "nobody"
     played = {"human": "human", "bot": "bot", "open": "bot until a student joins"}
     with solara.Card(style="margin: 0", classes=[f"cg-team-{team.team}"]):
-        with solara.Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
-            solara.HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
-            solara.HTML(tag="span", unsafe_innerHTML=html.escape(where),
+        with Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
+            HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
+            HTML(tag="span", unsafe_innerHTML=html.escape(where),
                         attributes={"data-testid": f"team-{team.team}-week"})
-            solara.Text(f"cost so far {money(team.cost)} · waiting for: {waiting}")
+            Text(f"cost so far {money(team.cost)} · waiting for: {waiting}")
             if team.deadline is not None:
                 Countdown(team.deadline, prefix="bots decide in ")
             if status == Status.RUNNING and team.waiting:
@@ -507,7 +508,7 @@ def TeamCard(team, status: Status, act, classroom):
                 ("✓ " + (s.decided_by or "")) if s.submitted else ("done" if team.done else "waiting…"),
                 money(s.cost)) for s in team.seats], left=4, name=f"team-{team.team}-seats")
         if status != Status.ENDED:
-            with solara.Row(style="flex-wrap: wrap; align-items: center", gap="4px"):
+            with Row(style="flex-wrap: wrap; align-items: center", gap="4px"):
                 for s in team.seats:
                     if s.mode == "human":
                         solara.Button(f"{s.firm} → bot", on_click=act(classroom.set_seat, team.team, s.firm, "bot"),
@@ -566,9 +567,9 @@ def NextRound(code: str, key: str, current: int, on_started):
             on_started()
 
     with solara.Card(f"Start round {current + 1}", style="max-width: 720px"):
-        solara.Text("The same teams and seats play again, on the same customer demand unless you give a new seed.",
+        Text("The same teams and seats play again, on the same customer demand unless you give a new seed.",
                     classes=["cg-muted"])
-        with solara.Row(style="flex-wrap: wrap"):
+        with Row(style="flex-wrap: wrap"):
             solara.ToggleButtonsSingle(value=information, values=["as before", *(m.value for m in MODES)],
                                        on_value=set_information, classes=["cg-next-information"])
             solara.Select("Bots play by", values=["as before", *(k for k in BOT_RULES if BOT_RULES[k] != "custom")],

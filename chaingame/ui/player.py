@@ -16,6 +16,7 @@ import solara
 from ..classroom.process import get_classroom
 from ..classroom.seatinfo import cash_capped
 from ..classroom.views import Status
+from .boxes import HTML, Row, Text
 from .browser import BrowserStore
 from .charts import svg_lines
 from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
@@ -36,7 +37,7 @@ def PlayPage():
     with Frame("Play"):
         BrowserStore.element(storage_key=SEAT_KEY, value=token, on_value=set_token, on_loaded=set_loaded)
         if not loaded:
-            solara.Text("Loading…")
+            Text("Loading…")
         elif token:
             Seat(token, on_leave=lambda: set_token(""))
         else:
@@ -69,7 +70,7 @@ def Join(code: str, on_joined):
         solara.InputText("Session code", value=code_text, on_value=set_code_text, continuous_update=True)
         solara.InputText("Your name", value=name, on_value=set_name, continuous_update=True)
         if lobby is not None:
-            solara.Text(f"{lobby.title} — {lobby.scenario}, {lobby.teams} team(s), {len(lobby.free)} free seat(s), "
+            Text(f"{lobby.title} — {lobby.scenario}, {lobby.teams} team(s), {len(lobby.free)} free seat(s), "
                         f"{lobby.status}")
             teams = ["any team", *[f"team {t}" for t in sorted({t for t, _ in lobby.free})]]
             roles = {f: r for f, r in lobby.firms}
@@ -102,7 +103,7 @@ def Seat(token: str, on_leave):
                            shown=shown_of_seat, team=ticket.team if ticket else None, urgent=seat_turned)
     if view is None:
         Error(ticket_error or error)
-        solara.Text("This browser's seat can no longer be played (the host may have released it).")
+        Text("This browser's seat can no longer be played (the host may have released it).")
         solara.Button("Join again", on_click=on_leave, color="primary")
         return
     SeatPage(view, token)
@@ -123,7 +124,7 @@ def SeatPage(view, token: str):
     use_connection(token, view)  # a lost connection is said at once; an unsent order is kept in the browser
     Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks)
     if view.message:  # the host's message to every player
-        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "host-message", "role": "status"},
+        HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "host-message", "role": "status"},
                     unsafe_innerHTML=f"From the host: {html.escape(view.message)}")
     BotNotice(view.notice)
     State(view, token)
@@ -131,7 +132,7 @@ def SeatPage(view, token: str):
         Books(view.observation, view.total_cost, len(view.history), view.decides_capacity, cost_note(view.rules))
     if view.rules is not None and view.rules.priced:  # the scenario's, all game: the parts below keep their place
         Money(view.observation, view.history, view.rules)
-    with solara.Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
+    with Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
         History(view.history, view.decides_capacity, cost_note(view.rules, so_far=False))
         Chart(view.history)
     ChainMap(view.rules)
@@ -141,10 +142,10 @@ def SeatPage(view, token: str):
 def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int | None):
     """The seat's heading: team, firm (and role), player, session, and the week (of ``weeks``, unless hidden)."""
     who = f"Team {team} · {firm}" + (f" ({role})" if role != firm else "")
-    with solara.Row(style="align-items: baseline; flex-wrap: wrap; row-gap: 2px", gap="18px"):
-        solara.HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"}, style="margin: 0")
-        solara.Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
-        solara.HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
+    with Row(style="align-items: baseline; flex-wrap: wrap; row-gap: 2px", gap="18px"):
+        HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"}, style="margin: 0")
+        Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
+        HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
                     attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
 
 
@@ -155,19 +156,19 @@ def State(view, token: str):
         over = ("The game is over." if view.status == Status.ENDED else
                 f"Your team has played all {view.weeks or view.week} weeks; the debrief opens when the host ends "
                 "the game.")
-        solara.HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
+        HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
                     unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
         RevealForm(token, view.status)
         if view.debrief_ready:
-            solara.HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)},
+            HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)},
                         classes=["cg-link"])
         return
     if view.status == Status.LOBBY:
-        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
+        HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
                     unsafe_innerHTML="You are in. The game starts when the host starts it.")
         return
     if view.status == Status.PAUSED:
-        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
+        HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
                     unsafe_innerHTML="The host has paused the game.")
         return
     # the same widgets all game long: a week, an order or a teammate's order changes their values only
@@ -179,7 +180,7 @@ def State(view, token: str):
                 + (" (decided by the bot)" if view.decision.decided_by == "bot" else "")
                 + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else
                    HELD.get(view.pacing, ".")))
-    solara.HTML(tag="div", classes=["cg-wait"] if text else [], attributes={"data-testid": "state"},
+    HTML(tag="div", classes=["cg-wait"] if text else [], attributes={"data-testid": "state"},
                 unsafe_innerHTML=text)
     if view.deadline is not None and view.decision is None:
         Countdown(view.deadline, prefix="the bot decides for late players in ")
@@ -218,9 +219,9 @@ def OrderForm(view, token: str):
     low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
     with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
         # always there, empty in free weeks: the field after it must stay the same widget, with its Enter handler
-        solara.HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
+        HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
                     if fixed is not None else "")
-        with solara.Row(style="align-items: flex-start; flex-wrap: wrap; row-gap: 8px", gap="12px"):
+        with Row(style="align-items: flex-start; flex-wrap: wrap; row-gap: 8px", gap="12px"):
             field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=lambda t: set_typed((week, t)),
                                        hint=low, persistent_hint=True, class_="cg-order",
                                        style_="flex: 1 1 140px; max-width: 220px", disabled=decision is not None)
@@ -263,7 +264,7 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool, cou
                   ("in production", fmt(obs.wip), "work in progress", "wip")]
     if obs.demand is not None:
         items.append(("customer demand", fmt(obs.demand), "end customers, this week", "demand"))
-    solara.HTML(tag="div", classes=["cg-books"], attributes={"data-testid": "books"},
+    HTML(tag="div", classes=["cg-books"], attributes={"data-testid": "books"},
                 unsafe_innerHTML="".join(figure_html(label, value, note, f"book-{name}")
                                          for label, value, note, name in items))
     if obs.chain is not None:
@@ -292,7 +293,7 @@ def History(history, decides_capacity: bool = False, counts: str = "holding and 
                *extra]
     table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT, attrs='style="white-space: nowrap"')
     note = f'<div class="cg-muted" style="font-size: 12px">cost: {html.escape(counts)}, $ that week</div>'
-    solara.HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>'
+    HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>'
                 f'<div class="cg-scroll">{table}</div>{key_html(columns, SHORT)}{note}',
                 attributes={"data-testid": "history"}, style="flex: 0 1 auto; min-width: 0; max-width: 100%")
 
@@ -309,7 +310,7 @@ def Chart(history):
                             "inventory": [w.inventory for w in history],
                             "backlog": [w.backlog for w in history]}, ylabel="units", width=360, height=220,
                     max_width=460)
-    solara.HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"},
+    HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"},
                 style="flex: 1 1 320px; min-width: 0; max-width: 460px")
 
 
@@ -327,7 +328,7 @@ def RevealForm(token: str, status: str):
         return
     if reveal.shape is not None:
         levels = f" ({', '.join(fmt(x) for x in reveal.numbers)} a week)" if reveal.numbers else ""
-        solara.HTML(tag="div", attributes={"data-testid": "reveal-done"}, unsafe_innerHTML=html.escape(
+        HTML(tag="div", attributes={"data-testid": "reveal-done"}, unsafe_innerHTML=html.escape(
             f"Your guess of customer demand: {reveal.shape}{levels}. The debrief shows what it was."))
         return
 
@@ -338,7 +339,7 @@ def RevealForm(token: str, status: str):
             set_sent(lambda n: n + 1)
 
     with solara.Card("What do you think customer demand was?", style="max-width: 560px"):
-        solara.Text("End customers bought from the retailer every week. Which shape did their demand have?")
+        Text("End customers bought from the retailer every week. Which shape did their demand have?")
         solara.ToggleButtonsSingle(value=shape or None, values=list(reveal.shapes), on_value=set_shape,
                                    classes=["cg-shapes"], style="flex-wrap: wrap")
         solara.InputText("The levels you think it took, cases a week (optional, e.g. 4, 8)", value=numbers,

@@ -14,6 +14,7 @@ import solara
 
 from ..classroom.process import get_classroom
 from ..classroom.views import Status
+from .boxes import HTML, Column, Row, Text
 from .browser import BrowserStore
 from .components import Error, Frame, Heading, qr_svg
 from .live import use_live
@@ -50,9 +51,9 @@ def ProjectorPage():
         solara.Style(CSS)
         if not code:
             Heading("Projector view", 2)
-            solara.Text("Open it from the host page (\"Project this\"), or add ?code=CODE to the address.")
+            Text("Open it from the host page (\"Project this\"), or add ?code=CODE to the address.")
         elif not origin:
-            solara.Text("Loading…")
+            Text("Loading…")
         else:
             Projected(code, origin)
 
@@ -66,20 +67,20 @@ def Projected(code: str, origin: str):
         Error(error)
         return
     join = f"{origin}{HOME.url(code=view.code)}"
-    with solara.Column(classes=["cg-projector"], gap="14px"):
-        with solara.Row(classes=["cg-proj-top"]):
-            with solara.Column(gap="10px"):
+    with Column(classes=["cg-projector"], gap="14px"):
+        with Row(classes=["cg-proj-top"]):
+            with Column(gap="10px"):
                 Heading(view.title, 2)
-                solara.HTML(tag="div", unsafe_innerHTML="Join at " + html.escape(join), classes=["cg-proj-link"],
+                HTML(tag="div", unsafe_innerHTML="Join at " + html.escape(join), classes=["cg-proj-link"],
                             attributes={"data-testid": "projector-link"})
-                solara.HTML(tag="div", unsafe_innerHTML=html.escape(view.code), classes=["cg-proj-code"],
+                HTML(tag="div", unsafe_innerHTML=html.escape(view.code), classes=["cg-proj-code"],
                             attributes={"data-testid": "projector-code"})
-                solara.HTML(tag="div", unsafe_innerHTML=html.escape(status_line(view)), classes=["cg-proj-status"],
+                HTML(tag="div", unsafe_innerHTML=html.escape(status_line(view)), classes=["cg-proj-status"],
                             attributes={"data-testid": "projector-status"})
-            solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join), classes=["cg-proj-qr"],
+            HTML(tag="div", unsafe_innerHTML=qr_svg(join), classes=["cg-proj-qr"],
                         attributes={"data-testid": "projector-qr", "role": "img",
                                     "aria-label": f"QR code of {join}"})
-        solara.HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY)
+        HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY)
                                                      for t in view.teams),
                     classes=["cg-proj-teams"], attributes={"data-testid": "projector-teams"})
 

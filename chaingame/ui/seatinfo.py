@@ -13,6 +13,7 @@ import math
 import solara
 
 from ..classroom.seatinfo import CUSTOMERS, SOURCE, cash_capped
+from .boxes import HTML
 from .charts import svg_lines
 from .components import figure_html, fmt, money
 
@@ -109,7 +110,7 @@ def ChainMap(rules):
     if rules is None:
         return
     solara.Style(CSS)
-    solara.HTML(tag="div", attributes={"data-testid": "chain-map"}, unsafe_innerHTML=(
+    HTML(tag="div", attributes={"data-testid": "chain-map"}, unsafe_innerHTML=(
         '<h4 style="margin: 6px 0 4px">Your chain</h4>' + diagram_html(rules)
         + f'<div class="cg-rules">{rules_html(rules)}</div>'))
 
@@ -118,7 +119,7 @@ def ChainMap(rules):
 def BotNotice(notice: str | None):
     """"Week 7: the bot ordered 12 for you (time ran out)", on the next week's page."""
     if notice:
-        solara.HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "bot-notice"},
+        HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "bot-notice"},
                     unsafe_innerHTML=html.escape(notice))
 
 
@@ -168,7 +169,7 @@ def Money(obs, history, rules):
         if rules.money_rules:
             series["working capital"] = [w.working_capital for w in history]
         chart = svg_lines([w.week for w in history], series, ylabel="$", width=340, height=180)
-    solara.HTML(tag="div", classes=["cg-money"], attributes={"data-testid": "money"}, unsafe_innerHTML=(
+    HTML(tag="div", classes=["cg-money"], attributes={"data-testid": "money"}, unsafe_innerHTML=(
         '<h4 style="margin: 6px 0 2px">Your money</h4>'
         + "".join(f'<div class="cg-error" data-testid="money-alert">{html.escape(a)}</div>' for a in alerts)
         + f'<div class="cg-books">{body}</div>{chart}'))

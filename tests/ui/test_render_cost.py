@@ -26,3 +26,55 @@ def test_a_week_change_skips_the_parts_that_stay_the_same(classroom, tabs):
     assert ann.text("history") != history and ann.text("chain-map") == chain_map  # the week's row is there
     assert seatinfo.ChainMap.render_count == maps, "a new week re-ran the chain diagram, whose rules did not change"
     assert ann.buttons() == ["Submit order"] and not ann.has("error")
+
+
+CASES = [  # (name, args): each of chaingame.ui.boxes against Solara's component of the same name
+    ("HTML", dict(tag="span", unsafe_innerHTML="<b>4</b>", style="font-size: 20px", classes=["cg-a", "cg-b"],
+                  attributes={"data-testid": "week"})),
+    ("HTML", dict(unsafe_innerHTML="plain")),
+    ("Text", dict(text="a line", classes=["cg-muted"])),
+    ("Text", dict(text="styled", style={"color": "red"})),
+    ("Row", dict(style="flex-wrap: wrap; align-items: flex-start", gap="16px", classes=["x"])),
+    ("Row", dict(justify="center", margin=2)),
+    ("Column", dict(classes=["cg-main"], gap="10px")),
+    ("Column", dict(align="start", style={"flex": "1 1 300px"})),
+    ("Div", dict(style="display: contents", classes=["cg-d"])),
+]
+
+
+def _widgets(make, args):
+    """The (class, state) of every widget ``make(**args)`` renders, a child text inside containers."""
+    import solara
+
+    @solara.component
+    def Page():
+        if "text" in args or "unsafe_innerHTML" in args:
+            make(**args)
+        else:
+            with make(**args):
+                solara.HTML(tag="i", unsafe_innerHTML="child")
+
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        def walk(w):
+            state = {k: v for k, v in w.get_state().items() if k not in ("children", "layout", "_dom_classes")}
+            kids = [walk(c) for c in getattr(w, "children", ()) if hasattr(c, "get_state")]
+            return type(w).__name__, state, kids
+        return [walk(w) for w in box.children]
+    finally:
+        rc.close()
+
+
+def test_the_plain_boxes_render_the_very_widgets_of_solaras_components():
+    import solara
+    from solara.server import kernel, kernel_context
+
+    from chaingame.ui import boxes
+
+    context = kernel_context.VirtualKernelContext(id="boxes", kernel=kernel.Kernel(), session_id="boxes")
+    with context:
+        for name, args in CASES:
+            ours, theirs = _widgets(getattr(boxes, name), args), _widgets(getattr(solara, name), args)
+            assert ours == theirs, (name, args)
+            assert ours[0][1], "a widget's state was compared"
+    context.close()

@@ -1,0 +1,59 @@
+"""Solara's HTML, Text, Row, Column and Div as plain elements: the same widgets, one element fewer each.
+
+Solara's ``HTML``, ``Text``, ``Row``, ``Column`` and ``Div`` are components whose only work is to
+build one widget element from their arguments. Every component is an element reacton renders and
+reconciles on each re-render of its parent, so a seat page's week change (about 60 elements, a
+third of them these wrappers) paid for them 120 times in a class-wide burst. These functions build
+the very same widget element directly (same tag, classes, style and attributes, so the browser
+sees the same page): a seat page's week change costs about a quarter less CPU (docs/classroom.md,
+*Speed*). They are called like Solara's, inside a component's render, and work as ``with`` blocks.
+"""
+
+from __future__ import annotations
+
+import reacton.ipyvuetify as v
+import solara.util
+from solara.widgets import HTML as _HTMLWidget
+
+
+def _flat(style) -> str:
+    return solara.util._flatten_style(style)
+
+
+def _classes(classes) -> str:
+    return solara.util._combine_classes(list(classes))
+
+
+def HTML(tag: str = "div", unsafe_innerHTML: str | None = None, style: str | None = None, classes=(),
+         attributes: dict | None = None):
+    """An HTML element with ``unsafe_innerHTML`` inside (not sanitised), as ``solara.HTML``."""
+    attributes = dict(attributes or {})
+    if style:
+        attributes["style"] = style
+    if classes:
+        attributes["class"] = _classes(classes)
+    return _HTMLWidget.element(tag=tag, unsafe_innerHTML=unsafe_innerHTML, attributes=attributes)
+
+
+def Text(text: str, style=None, classes=()):
+    """A span of plain text, as ``solara.Text``."""
+    return v.Html(tag="span", class_=_classes(classes), style_=_flat(style), children=[text])
+
+
+def Div(children=(), classes=(), style=None):
+    """A div holding ``children``, as ``solara.Div``."""
+    return v.Html(tag="div", children=list(children), class_=_classes(classes), style_=_flat(style))
+
+
+def Row(children=(), gap: str = "12px", justify: str = "start", margin: int = 0, classes=(), style=None):
+    """Children side by side, as ``solara.Row``."""
+    flat = f"flex-direction: row; align-items: stretch; justify-content: {justify}; column-gap: {gap};" + _flat(style)
+    return v.Sheet(class_=_classes(["d-flex", f"ma-{margin}", *classes]), style_=flat + ";", elevation=0,
+                   children=list(children))
+
+
+def Column(children=(), gap: str = "12px", align: str = "stretch", margin: int = 0, classes=(), style=None):
+    """Children one below the other, as ``solara.Column``."""
+    flat = f"flex-direction: column; align-items: {align}; row-gap: {gap};" + _flat(style)
+    return v.Sheet(class_=_classes(["d-flex", f"ma-{margin}", *classes]), style_=flat + ";", elevation=0,
+                   children=list(children))
