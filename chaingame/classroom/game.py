@@ -72,7 +72,7 @@ class TeamGame:
         self.current: int | None = None  # the week being decided; None once every week is played
         self.opened_at: float | None = None
         self.deadline: float | None = None
-        self._histories: dict[str, tuple[SeatWeek, ...]] = {}  # seat_history per firm, until the next close()
+        self._histories: dict[str, tuple[SeatWeek, ...]] = {}  # seat_history per firm, as of the last close()
         self._rules: dict[str, SeatRules] = {}  # seat_rules per firm: the same all game long
         self.open()
 
@@ -110,7 +110,6 @@ class TeamGame:
         self.records.append({c: np.array(books[c][:, 0], float) for c in COLUMNS})
         self.log.append(self.pending)
         self.opened.append(self.opened_at)
-        self._histories = {}
         for f, d in self.pending.items():
             if d.capacity is not None and f in self.capacity_target:
                 self.capacity_target[f] = d.capacity
@@ -194,18 +193,21 @@ class TeamGame:
     def seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
         """The firm's own past weeks: its decisions and its own books (end-customer demand only if seen).
 
-        Built once per closed week (every page of the session reads it after each change).
+        Kept, and extended by the weeks closed since it was last read (every page of the session reads
+        it after each change; closed weeks never change).
         """
-        if firm not in self._histories:
-            self._histories[firm] = self._seat_history(firm)
-        return self._histories[firm]
+        known = self._histories.get(firm, ())
+        if len(known) < len(self.records):
+            known = self._histories[firm] = known + self._seat_history(firm, len(known))
+        return known
 
-    def _seat_history(self, firm: str) -> tuple[SeatWeek, ...]:
+    def _seat_history(self, firm: str, start: int) -> tuple[SeatWeek, ...]:
+        """``firm``'s weeks from ``start`` + 1 (1-based) to the last closed one."""
         i = self.firms.index(firm)
         sees_demand = covers(self.scenario.information, Information.POS)
         producer = firm in self.capacity_target
         rows = []
-        for week, (rec, decided) in enumerate(zip(self.records, self.log), start=1):
+        for week, (rec, decided) in enumerate(zip(self.records[start:], self.log[start:]), start=start + 1):
             d = decided[firm]
             v = {c: float(rec[c][i]) for c in COLUMNS}
             rows.append(SeatWeek(

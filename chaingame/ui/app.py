@@ -14,8 +14,10 @@ from __future__ import annotations
 import importlib
 import os
 
+import reacton.core
 import solara
 
+from . import boxes
 from .routes import BAR, PAGES, Page
 
 # Reacton's faster renderer (reacton >= 1.11, opt-in upstream, widgetti/reacton#49): a re-render
@@ -24,6 +26,12 @@ from .routes import BAR, PAGES, Page
 # server serves, not for every importer of chaingame.ui (a notebook keeps its own renderer); read
 # when a page is first rendered; REACTON_FAST=0 in the environment keeps the classic renderer.
 os.environ.setdefault("REACTON_FAST", "1")
+
+# A component that draws several elements gets them wrapped in reacton's default container, which
+# Solara sets to its Column component. The same Column widget without the component layer
+# (chaingame.ui.boxes) makes each such wrapper one element fewer to render on every re-render:
+# the same page in the browser, a cheaper week change.
+reacton.core._default_container = boxes.Column
 
 
 @solara.component

@@ -1,4 +1,4 @@
-"""SeatView.history is built once per closed week and cached: it must stay what a fresh replay shows."""
+"""SeatView.history is cached and extended by each closed week: it must stay what a fresh replay shows."""
 
 from chaingame.classroom import Classroom
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reacton.core
 
-from chaingame.ui import seatinfo
+from chaingame.ui import boxes, seatinfo
 
 from .test_pages import join, order
 
@@ -17,6 +17,7 @@ def test_a_week_change_skips_the_parts_that_stay_the_same(classroom, tabs):
         tab.wait(lambda tab=tab: tab.button("Submit order"), "week 1's order form")
     ann = seats[0]
     assert isinstance(ann.rc, reacton.core._RenderContextFast), "the page renders with reacton's fast renderer"
+    assert reacton.core._default_container is boxes.Column, "several children are wrapped without a component layer"
     chain_map, history = ann.text("chain-map"), ann.text("history")
     maps = seatinfo.ChainMap.render_count  # every page's renders of the chain diagram, counted by reacton
     for tab in seats:
@@ -36,6 +37,7 @@ CASES = [  # (name, args): each of chaingame.ui.boxes against Solara's component
     ("Text", dict(text="styled", style={"color": "red"})),
     ("Row", dict(style="flex-wrap: wrap; align-items: flex-start", gap="16px", classes=["x"])),
     ("Row", dict(justify="center", margin=2)),
+    ("Column", dict()),  # reacton's default container of a component with several children (chaingame.ui.app)
     ("Column", dict(classes=["cg-main"], gap="10px")),
     ("Column", dict(align="start", style={"flex": "1 1 300px"})),
     ("Div", dict(style="display: contents", classes=["cg-d"])),
