@@ -1,9 +1,10 @@
-"""One seat page's week-change render: its CPU time and the widgets it updates (docs/classroom.md, Speed).
+"""A seat page's week-change render: its CPU time, widgets updated, messages sent (docs/classroom.md, Speed).
 
 The real service and seat pages as virtual kernels in this process (``--teams`` teams of 4); the
 render queue of :mod:`chaingame.ui.live` is replaced by a list, so each queued render runs in the
 main thread, one at a time, and its thread CPU time is its own. From week 3 on (the page past its
-first weeks), every urgent render (a new week) is timed; ``--profile`` prints cProfile's top
+first weeks), every urgent render (a new week) is timed and its widget messages to the browser
+counted (the widget state changes a browser would receive); ``--profile`` prints cProfile's top
 functions of those renders. ``REACTON_FAST=0`` in the environment measures reacton's classic renderer.
 
 Usage: .venv/bin/python benchmarks/seat_render.py [--teams 4] [--weeks 10] [--profile]
@@ -30,6 +31,7 @@ def main(argv=None) -> int:
     if args.teams < 1 or args.weeks < 4:
         raise SystemExit(f"--teams {args.teams} --weeks {args.weeks}: allowed at least 1 team and 4 weeks")
 
+    import ipywidgets
     import reacton.core
 
     from chaingame.classroom import Classroom, process
@@ -46,24 +48,32 @@ def main(argv=None) -> int:
         return update_widget(self, *a, **k)
 
     reacton.core.Element._update_widget = counted
+    messages = [0]
+    send = ipywidgets.Widget._send
+
+    def sent(self, *a, **k):
+        messages[0] += 1
+        return send(self, *a, **k)
+
+    ipywidgets.Widget._send = sent
     profile = cProfile.Profile()
     classroom = Classroom(Path(tempfile.mkdtemp(prefix="chaingame-seat-")) / "classroom.sqlite3")
     process.set_classroom(classroom)
     ticket = classroom.create_session("classic", teams=args.teams, weeks=args.weeks + 2)
 
-    def drain(measure: bool) -> list[tuple[float, int]]:
+    def drain(measure: bool) -> list[tuple[float, int, int]]:
         out = []
         while pending:
             pending.sort(key=lambda p: p[0])
             priority, job = pending.pop(0)
-            t, n = time.thread_time(), updates[0]
+            t, n, m = time.thread_time(), updates[0], messages[0]
             if measure and args.profile:
                 profile.enable()
             job()
             if measure and args.profile:
                 profile.disable()
             if measure and priority == live.URGENT:
-                out.append((time.thread_time() - t, updates[0] - n))
+                out.append((time.thread_time() - t, updates[0] - n, messages[0] - m))
         return out
 
     pages = []
@@ -85,10 +95,11 @@ def main(argv=None) -> int:
         for tab in pages:
             assert f"week {week + 1} of" in tab.text("week"), tab.text("week")
     renderer = "fast" if os.environ.get("REACTON_FAST") == "1" else "classic"
-    cpu = [c for c, _ in renders]
+    cpu = [c for c, _, _ in renders]
     print(f"{len(renders)} week-change renders of seat pages (reacton's {renderer} renderer): CPU median "
           f"{statistics.median(cpu) * 1000:.2f} ms, mean {statistics.mean(cpu) * 1000:.2f} ms; widgets updated "
-          f"per render {statistics.mean(n for _, n in renders):.1f}; load average {os.getloadavg()[0]:.1f}")
+          f"per render {statistics.mean(n for _, n, _ in renders):.1f}, widget messages sent per render "
+          f"{statistics.mean(m for _, _, m in renders):.2f}; load average {os.getloadavg()[0]:.1f}")
     if args.profile:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     for tab in pages:
