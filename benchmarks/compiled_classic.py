@@ -8,6 +8,12 @@ delay to the source, a two-week production delay, orders fixed at 4 in weeks 1-4
 anchoring and adjustment rule (Sterman 1989, eqs. 10-15) from week 5. :func:`check` compares it
 with ``chaingame.simulate`` (orders week by week and total cost of every firm).
 
+:func:`play_weekly` is the same game laid out as a compiled engine would have to be to keep Python
+between weeks (rules written in Python, the classroom's players, learning agents): the state in
+(firm, replication) arrays, one compiled call per week over every replication, the orders handed
+back each week. Its time against :func:`play`'s is the cost of that layout (issue 14: a fused
+kernel as the one definition of the week; docs/design.md, *Measured*).
+
 numba is optional (``pip install 'chaingame[bench]'``); :data:`AVAILABLE` says whether it is installed.
 """
 
@@ -93,9 +99,70 @@ def _play(demand: np.ndarray, orders: np.ndarray, cost: np.ndarray) -> None:
         cost[r] = total
 
 
+def _week(t: int, demand: np.ndarray, inv: np.ndarray, backlog: np.ndarray, mail: np.ndarray,
+          transit: np.ndarray, wip: np.ndarray, raw: np.ndarray, lhat: np.ndarray, total: np.ndarray,
+          order: np.ndarray) -> None:
+    """Week ``t`` of every replication, as :func:`_play`'s week; state (F, R) / (F, S, R), orders (F, R) out."""
+    R = demand.shape[0]
+    s = t % SLOTS
+    for r in range(R):
+        incoming0 = demand[r]
+        incoming1, incoming2, incoming3 = mail[0, s, r], mail[1, s, r], mail[2, s, r]
+        mail[0, s, r] = mail[1, s, r] = mail[2, s, r] = 0.0
+        raw[r] += mail[3, s, r]
+        mail[3, s, r] = 0.0
+        for i in range(3):
+            inv[i, r] += transit[i, s, r]
+            transit[i, s, r] = 0.0
+        wip[(t + PRODUCTION_DELAY) % SLOTS, r] += raw[r]
+        raw[r] = 0.0
+        inv[3, r] += wip[s, r]
+        wip[s, r] = 0.0
+        for i in range(FIRMS):
+            incoming = incoming0 if i == 0 else incoming1 if i == 1 else incoming2 if i == 2 else incoming3
+            owed = backlog[i, r] + incoming
+            ship = min(inv[i, r], owed)
+            inv[i, r] -= ship
+            backlog[i, r] = owed - ship
+            if i > 0:
+                transit[i - 1, (t + SHIPPING_DELAY[i - 1]) % SLOTS, r] += ship
+            total[i, r] += HOLDING * inv[i, r] + BACKLOG * backlog[i, r]
+        for i in range(FIRMS):
+            incoming = incoming0 if i == 0 else incoming1 if i == 1 else incoming2 if i == 2 else incoming3
+            line = mail[i, 0, r] + mail[i, 1, r] + mail[i, 2, r]
+            if i < 3:
+                line += backlog[i + 1, r] + transit[i, 0, r] + transit[i, 1, r] + transit[i, 2, r]
+            else:
+                line += raw[r] + wip[0, r] + wip[1, r] + wip[2, r]
+            if t == 1:
+                lhat[i, r] = incoming
+            lhat[i, r] = lhat[i, r] * (1 - THETA) + THETA * incoming
+            rule = lhat[i, r] + ALPHA_S * (S_PRIME - (inv[i, r] - backlog[i, r]) - BETA * line)
+            o = FLOW if t <= FIXED_WEEKS else max(0.0, _half_up(rule))
+            mail[i, (t + ORDER_DELAY[i]) % SLOTS, r] += o
+            order[i, r] = o
+
+
 if AVAILABLE:
     _half_up = njit(cache=True)(_half_up)
     _play = njit(cache=True)(_play)
+    _week = njit(cache=True)(_week)
+
+
+def play_weekly(demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`play`'s orders (R, W, F) and total cost (R, F), one compiled call per week over (F, R) arrays."""
+    R, W = demand.shape
+    demand = np.ascontiguousarray(demand, dtype=float)
+    inv, backlog = np.full((FIRMS, R), INVENTORY), np.zeros((FIRMS, R))
+    mail, transit, wip = np.zeros((FIRMS, SLOTS, R)), np.zeros((FIRMS, SLOTS, R)), np.zeros((SLOTS, R))
+    mail[:3, 1:] = transit[:3, 1:] = FLOW
+    mail[3, 1] = wip[1] = wip[2] = FLOW
+    raw, lhat, total = np.zeros(R), np.zeros((FIRMS, R)), np.zeros((FIRMS, R))
+    orders, order = np.empty((R, W, FIRMS)), np.empty((FIRMS, R))
+    for t in range(1, W + 1):
+        _week(t, np.ascontiguousarray(demand[:, t - 1]), inv, backlog, mail, transit, wip, raw, lhat, total, order)
+        orders[:, t - 1, :] = order.T  # handed back each week, as an engine hands the week's books to Python
+    return orders, total.T.copy()
 
 
 def play(demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,8 +193,9 @@ def check(replications: int = 3) -> None:
         {f: i for i, f in enumerate(("retailer", "wholesaler", "distributor", "factory"))}) if s.name == "firm" else s)
     W = int(h.week.max())
     demand = h[h.firm == "retailer"].incoming_order.to_numpy().reshape(replications, W)
-    orders, cost = play(demand)
     expected = h.order_placed.to_numpy().reshape(replications, W, FIRMS)
-    assert np.array_equal(orders, expected), "the compiled loop's orders differ from simulate's"
     totals = res.firms.cost.to_numpy().reshape(replications, FIRMS)
-    assert np.allclose(cost, totals, rtol=1e-12), f"total cost {cost[0]} against simulate's {totals[0]}"
+    for name, run in (("loop", play), ("weekly kernel", play_weekly)):
+        orders, cost = run(demand)
+        assert np.array_equal(orders, expected), f"the compiled {name}'s orders differ from simulate's"
+        assert np.allclose(cost, totals, rtol=1e-12), f"the {name}: total cost {cost[0]} against simulate's {totals[0]}"

@@ -86,6 +86,9 @@ def test_compiled_loop_and_the_array_engine_s_fraction_of_its_speed(printed):
     assert number(ratio[3]) == number(loop[2])
     # speed fraction = compiled time / array time
     assert number(ratio[1]) == pytest.approx(number(ratio[3]) / number(ratio[2]), rel=0.05, abs=0.011)
+    weekly = find(rf"^the same game as one compiled call per week over \(firm, replication\) arrays, Python between "
+                  rf"weeks: {NUMBER} us per game, {NUMBER}x the loop's speed$", printed)
+    assert number(weekly[2]) == pytest.approx(number(loop[2]) / number(weekly[1]), rel=0.05, abs=0.011)
 
 
 def test_the_compiled_loop_plays_the_game_simulate_plays():
@@ -100,6 +103,8 @@ def test_the_compiled_loop_plays_the_game_simulate_plays():
     orders, cost = cc.play(demand)
     assert np.array_equal(orders[0, :10], orders[1, :10]) and not np.array_equal(orders[0], orders[1])
     assert cost[1].sum() != cost[0].sum()
+    weekly = cc.play_weekly(demand)  # the per-week layout plays that other game the same
+    assert np.array_equal(weekly[0], orders) and np.array_equal(weekly[1], cost)
 
 
 def test_the_profile_names_each_stage_with_its_share_of_the_call():
