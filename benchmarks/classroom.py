@@ -18,6 +18,8 @@ random offset within 50 ms; both instants are taken in the pages (the click, and
 on the week label). The pages are opened team by team up to ``--teams``; if the machine cannot hold
 more (a page fails to join), it says how many it held and plays with the complete teams.
 
+Browser mode also prints the server's share of a week: its process's CPU time from the week's clicks
+until every page shows the next week (the rest of the machine's time went to the browsers).
 Both print p50/p95/max, the server's memory (psutil, else /proc VmRSS/VmHWM: this process for
 ``--kernels``, the server's process otherwise), and check the SQLite file: exactly one decision per
 team, week and firm, and each player's decision is the order the page typed.
@@ -94,6 +96,12 @@ def memory_mb(pid: int) -> tuple[float, float]:
     except ImportError:
         return status["VmRSS"], status["VmHWM"]
     return psutil.Process(pid).memory_info().rss / 2**20, status["VmHWM"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far, s (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def check_decisions(db: Path, code: str, teams: int, players: int, weeks: int) -> str:
@@ -311,6 +319,7 @@ def browsers(args, rng: random.Random) -> dict:
             pages = [page for team in teams for page in team]
             scheduling = 0.05 * len(pages)  # s to give every page its click timer (then measured)
             spreads: list[float] = []  # per week: first click to last click, s
+            server_cpu: list[float] = []  # per week: the server's CPU s from the clicks to every page's next week
             t0 = time.perf_counter()
             for week in range(1, args.weeks + 1):
                 for i, page in enumerate(pages):
@@ -318,6 +327,7 @@ def browsers(args, rng: random.Random) -> dict:
                     field.wait_for(timeout=WAIT)
                     field.fill(str(order_for(week, i % args.players)))
                 began = time.time()
+                cpu0 = cpu_seconds(server.pid)
                 at = (began + LEAD + scheduling) * 1000  # epoch ms: once every page has its timer
                 for page in pages:
                     page.evaluate(CLICK_AT, at + rng.uniform(0, WINDOW * 1000))
@@ -334,6 +344,7 @@ def browsers(args, rng: random.Random) -> dict:
                     clicked = max(page.evaluate("() => window.__click") for page in team)
                     seen = max(page.evaluate(f"() => window.__seen['{week + 1}']") for page in team)
                     latencies.append((seen - clicked) / 1000)
+                server_cpu.append(cpu_seconds(server.pid) - cpu0)
                 if week % 5 == 0:
                     print(f"  week {week}: p95 so far {quantile(latencies, 0.95):.3f} s")
             for page in pages:
@@ -349,8 +360,11 @@ def browsers(args, rng: random.Random) -> dict:
     print(f"every page's click of a week within {max(spreads) * 1000:.0f} ms at most (median "
           f"{statistics.median(spreads) * 1000:.0f} ms); load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
+    cpu = statistics.median(server_cpu)
+    print(f"the server's share of a week (its process's CPU from the week's clicks until every page shows the "
+          f"next week): median {cpu:.3f} s ({cpu / held * 1000:.1f} ms per submission)")
     return report("browsers", latencies, rss, check, {"pages": held, "game_wall_s": played,
-                                                      "click_spread_s": max(spreads)})
+                                                      "click_spread_s": max(spreads), "server_cpu_s": cpu})
 
 
 def main(argv=None) -> int:
