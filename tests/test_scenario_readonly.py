@@ -204,3 +204,14 @@ def test_a_sweeps_table_and_a_runs_files_are_byte_for_byte_those_of_a_plain_tabl
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
     meta = json.loads(pq.read_schema(b / "sweep.parquet").metadata[b"chaingame"])
     assert tomllib.loads(meta["scenario_toml"]) == {**plain_table("stochastic"), "weeks": 20}
+
+
+def test_a_sweep_chunk_sends_its_workers_the_plain_table():
+    from chaingame.sweep.chunks import payload, plan
+    from chaingame.sweep.spec import load_sweep
+
+    sweep = load_sweep(tomllib.loads(SWEEP))
+    chunk = plan(sweep)[0]
+    sent = pickle.loads(pickle.dumps(payload(sweep, chunk)))
+    assert sent["table"] == sweep.scenario.table and all(type(n) in (dict, list) for _, n in nodes(sent["table"]))
+    assert from_table(sent["table"]) == sweep.scenario
