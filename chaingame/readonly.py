@@ -21,6 +21,7 @@ import reprlib
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})  # immutable: kept as they are
 _SHORT = reprlib.Repr(maxstring=40, maxother=40, maxlist=4, maxdict=4, maxlevel=2)  # values in the message
 
 
@@ -32,10 +33,14 @@ def freeze(value: Any, scenario: str, path: str = "") -> Any:
         scenario: the scenario's name, for the error messages.
         path: the dotted field path of ``value`` in the table ("" for the table itself).
     """
+    if type(value) in _ATOMS:
+        return value
     if isinstance(value, Mapping):
-        return ReadOnlyDict({k: freeze(v, scenario, _join(path, k)) for k, v in value.items()}, scenario, path)
+        return ReadOnlyDict({k: v if type(v) in _ATOMS else freeze(v, scenario, _join(path, k))
+                             for k, v in value.items()}, scenario, path)
     if isinstance(value, list):
-        return ReadOnlyList([freeze(v, scenario, _join(path, i)) for i, v in enumerate(value)], scenario, path)
+        return ReadOnlyList([v if type(v) in _ATOMS else freeze(v, scenario, _join(path, i))
+                             for i, v in enumerate(value)], scenario, path)
     if type(value) is tuple:
         return tuple(freeze(v, scenario, _join(path, i)) for i, v in enumerate(value))
     return copy.deepcopy(value)

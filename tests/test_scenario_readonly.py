@@ -161,6 +161,15 @@ def test_a_scenario_built_or_replaced_in_python_holds_a_read_only_table():
         other.table["firms"]["retailer"] = 1
 
 
+def test_tuples_in_a_table_built_in_python_stay_tuples_and_read_the_same():
+    raw = plain_table("classic")
+    raw["links"][0]["orders"] = (4, 4)
+    sc = from_table(raw)
+    assert sc.table["links"][0]["orders"] == (4, 4) and type(sc.table["links"][0]["orders"]) is tuple
+    assert sc.table == raw and json.dumps(sc.table) == json.dumps(raw) and dumps(sc.table) == dumps(raw)
+    assert sc.links == load_scenario("classic").links
+
+
 def cli(args, cwd, plain=False):
     """Run ``chaingame ARGS`` in a subprocess; with ``plain``, every Scenario keeps a plain copy of its table."""
     code = ("import copy, sys\nimport chaingame.scenario as s\n"
