@@ -39,6 +39,7 @@ from .checks import (
     text,
 )
 from .information import MODES, Information
+from .readonly import freeze
 
 ROLES = ("retailer", "wholesaler", "distributor", "manufacturer", "supplier")
 PRODUCER_ROLES = ("manufacturer", "supplier")
@@ -161,7 +162,20 @@ class Scenario:
     demand: demand_mod.Demand
     firms: tuple[Firm, ...]
     links: tuple[Link, ...]
-    table: Mapping[str, Any]  # the table it was read from (for overrides and storage)
+    table: Mapping[str, Any]  # the table it was read from (for overrides and storage), read-only at every depth
+
+    def __post_init__(self):
+        """Keep a read-only copy of ``table`` (chaingame/readonly.py): a shared scenario's table never changes."""
+        object.__setattr__(self, "table", freeze(self.table, self.name))
+
+    def __deepcopy__(self, memo: dict) -> Scenario:
+        """A deep copy whose table is read-only too (a read-only table's own deep copy is a plain one)."""
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        for name, value in vars(self).items():
+            object.__setattr__(new, name, copy.deepcopy(value, memo))
+        object.__setattr__(new, "table", freeze(self.table, self.name))
+        return new
 
     @property
     def firm_ids(self) -> tuple[str, ...]:
@@ -183,7 +197,7 @@ class Scenario:
         values are one change (:func:`set_values`): a pipeline whose delay changes is resized, and
         a new rule drops the old rule's parameters, unless the same call sets them too.
         """
-        raw = copy.deepcopy(dict(self.table))
+        raw = copy.deepcopy(self.table)  # plain and writable
         set_values(raw, values)
         return from_table(raw)
 
@@ -502,7 +516,7 @@ def from_table(raw: Mapping[str, Any]) -> Scenario:
         firms = _review_phases(choice(raw["review_phases"], "review_phases", REVIEW_PHASES), firms, firms_raw,
                                links, seed)
     return Scenario(name, title, description, weeks, seed, information, allocation, whole_units, demand,
-                    tuple(firms), tuple(links), copy.deepcopy(dict(raw)))
+                    tuple(firms), tuple(links), raw)  # Scenario keeps a read-only copy
 
 
 def _allocation(raw: Any, path: str) -> Allocation:

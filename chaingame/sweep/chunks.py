@@ -9,6 +9,7 @@ depend neither on the batches nor on the chunks.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -84,7 +85,7 @@ def payload(sweep: Sweep, chunk: Chunk) -> dict:
     """Plain data for :func:`chaingame.sweep.worker.run_chunk` (picklable, no chaingame objects)."""
     return {
         "key": sweep.key,
-        "table": dict(sweep.scenario.table),
+        "table": copy.deepcopy(sweep.scenario.table),  # plain dicts and lists (the Scenario's are read-only)
         "burn_in": sweep.burn_in,
         "metrics": list(sweep.metrics),
         "firm_rows": sweep.firm_rows,
