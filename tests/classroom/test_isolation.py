@@ -70,6 +70,7 @@ def test_ended_sessions_leave_memory_and_are_not_replayed_at_start(db):
 
     room = Classroom(db)
     try:
+        assert room.wait_loaded(30)
         assert set(room._sessions) == {live.code}  # only the session not ended is replayed
         assert not room._ended
         assert room.seat_view(alice.token).debrief_ready  # a player's page reads it back on demand
