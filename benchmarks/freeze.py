@@ -32,6 +32,9 @@ from chaingame.classroom import Classroom  # noqa: E402
 from chaingame.classroom.inputs import MAX_TEAM_WEEKS  # noqa: E402
 from chaingame.classroom.service import ENDED_IN_MEMORY  # noqa: E402
 
+gc.collect()
+gc.freeze()  # as `chaingame play` does after its imports: a full collection scans what the classes made only
+
 FIRMS = ("retailer", "wholesaler", "distributor", "factory")
 PAUSE = 0.01  # s between one player's submission and the next of the same team's thread
 BOUND = 0.5  # s: the worst delay another class's submission may suffer (issue 13 item 7)
