@@ -226,7 +226,8 @@ class Classroom(TeacherVerbs):
             pacing: when a team's week closes: ``orders`` (every seat has decided), ``timer`` (its timer ran
                 out), ``teacher`` (the host's :meth:`next_week`), ``in_step`` (every team has decided it).
 
-        Teams × weeks is at most :data:`~chaingame.classroom.inputs.MAX_TEAM_WEEKS`, checked before any work.
+        Teams × weeks is at most :data:`~chaingame.classroom.inputs.MAX_TEAM_WEEKS` and teams × firms × weeks
+        at most :data:`~chaingame.classroom.inputs.MAX_SEAT_WEEKS`, checked before any work.
 
         Returns:
             The join code and the host key. The key is shown once; only its hash is stored.
