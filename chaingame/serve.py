@@ -8,6 +8,7 @@ week when its timer runs out (the service itself keeps no clock of its own).
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import signal
@@ -83,6 +84,12 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     from .classroom.process import default_db, open_classroom
 
     webassets.ensure(fetch_missing=fetch_assets, log=echo)
+    import solara.server.starlette  # noqa: F401 - the app uvicorn serves: imported here, then frozen below
+
+    # What was imported lives as long as the process: out of the garbage collector's sight, so that a full
+    # collection (which pauses every thread, every class) scans only what the classes made since.
+    gc.collect()
+    gc.freeze()
     db = Path(db).expanduser() if db else default_db()
     told: list[str] = []  # a password made here is printed after the addresses
     classroom = open_classroom(db, teacher_password=teacher_password(host, password, told.append))

@@ -18,7 +18,8 @@ This module knows nothing of the database, the clock or the lock.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -44,6 +45,37 @@ class Decision:
     submitted_at: float
 
 
+_FIELDS = tuple(f.name for f in fields(Decision))
+
+
+class Weeks(Sequence):
+    """The decisions of the closed weeks, ``weeks[i]`` a dict firm -> :class:`Decision`, stored as plain tuples.
+
+    Tuples of numbers and text are not tracked by Python's garbage collector, whose full collections
+    pause every thread for a time that grows with the objects it tracks; 4 Decision objects and a dict
+    per team-week, held for a server's every session, would grow that pause with the weeks it holds.
+    """
+
+    def __init__(self):
+        self._weeks: list[tuple[tuple, ...]] = []
+
+    def append(self, week: dict[str, Decision]) -> None:
+        """Keep a closed week's decisions."""
+        self._weeks.append(tuple(tuple(getattr(d, n) for n in _FIELDS) for d in week.values()))
+
+    def __len__(self) -> int:
+        return len(self._weeks)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._read(w) for w in self._weeks[i]]
+        return self._read(self._weeks[i])
+
+    @staticmethod
+    def _read(week: tuple[tuple, ...]) -> dict[str, Decision]:
+        return {d[0]: Decision(*d) for d in week}
+
+
 class TeamGame:
     """A team's chain and the log of its decisions.
 
@@ -63,7 +95,7 @@ class TeamGame:
         self.vendor_managed = frozenset(k.customer for k in scenario.links if k.vmi is not None)
         self._firm = {f.id: f for f in scenario.firms}
         self.records: list[dict[str, np.ndarray]] = []  # closed weeks: column -> (F,) values
-        self.log: list[dict[str, Decision]] = []  # closed weeks: firm -> decision
+        self.log = Weeks()  # closed weeks: firm -> decision
         self.opened: list[float | None] = []  # closed weeks: when each was put to the players
         self.pending: dict[str, Decision] = {}  # the open week's decisions so far
         self.observations: dict[str, SeatObservation] = {}

@@ -27,6 +27,8 @@ from .errors import InputError, NotFound
 MAX_TEAMS = 100  # teams in one session (each is one whole chain)
 MAX_WEEKS = 520  # a classroom game's horizon (ten years of weeks)
 MAX_TEAM_WEEKS = 5_200  # teams × weeks of one session (50 teams for two years): an all-bot start costs ~20 s of CPU
+MAX_SEAT_WEEKS = 6 * MAX_TEAM_WEEKS  # teams × firms × weeks: the largest bundled chain (6 firms) at MAX_TEAM_WEEKS;
+#   an uploaded chain of 400 firms, 1 team, 52 weeks (20,800 seat-weeks) started in 5.6 s and 180 MB
 MAX_NESTING = 50  # levels of lists and tables in an uploaded scenario (a scenario file needs fewer than 10)
 MIN_TIMER, MAX_TIMER = 5.0, 86_400.0  # seconds a week may wait for its players
 MAX_TOML = 200_000  # characters of an uploaded scenario
@@ -133,6 +135,12 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         raise ScenarioError("teams", f"{teams} teams × {sc.weeks} weeks = {teams * sc.weeks} team-weeks is above "
                                      f"{MAX_TEAM_WEEKS} (allowed: teams × weeks at most {MAX_TEAM_WEEKS}, e.g. "
                                      f"{MAX_TEAM_WEEKS // sc.weeks} teams for {sc.weeks} weeks)")
+    firms = len(sc.firms)
+    if teams * firms * sc.weeks > MAX_SEAT_WEEKS:
+        raise ScenarioError("teams", f"{teams} teams × {firms} firms × {sc.weeks} weeks = {teams * firms * sc.weeks} "
+                                     f"seat-weeks is above {MAX_SEAT_WEEKS} (allowed: teams × firms × weeks at most "
+                                     f"{MAX_SEAT_WEEKS}, e.g. {max(1, MAX_SEAT_WEEKS // (firms * sc.weeks))} teams of "
+                                     f"{firms} firms for {sc.weeks} weeks, if any fit)")
     if timer_seconds is not None:
         timer_seconds = float(number(timer_seconds, "timer_seconds", low=MIN_TIMER, high=MAX_TIMER))
     if bot_rule is not None:
@@ -324,12 +332,13 @@ def host_message(value: Any) -> str:
     return message
 
 
-def more_weeks(value: Any, weeks: int, teams: int) -> int:
-    """Weeks to add to a session of ``weeks`` weeks and ``teams`` teams: 0 or more, within the session bounds."""
+def more_weeks(value: Any, weeks: int, teams: int, firms: int = 1) -> int:
+    """Weeks to add to a session of ``weeks`` weeks, ``teams`` teams of ``firms`` firms, within the session bounds."""
     if isinstance(value, str) and ascii_digits(value.strip()):
         value = int(value.strip())
-    most = max(0, min(MAX_WEEKS, MAX_TEAM_WEEKS // teams) - weeks)
-    allowed = f"allowed: whole numbers 0 to {most}: at most {MAX_WEEKS} weeks and {MAX_TEAM_WEEKS} team-weeks"
+    most = max(0, min(MAX_WEEKS, MAX_TEAM_WEEKS // teams, MAX_SEAT_WEEKS // (teams * firms)) - weeks)
+    allowed = (f"allowed: whole numbers 0 to {most}: at most {MAX_WEEKS} weeks, {MAX_TEAM_WEEKS} team-weeks and "
+               f"{MAX_SEAT_WEEKS} seat-weeks")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InputError("more_weeks", f"{show(value)} is not a whole number ({allowed})")
     if not 0 <= value <= most:

@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 
 RESTART_GRACE = 30.0  # seconds: after a restart, an overdue week timer gets at most this long (or its timer)
 ENDED_IN_MEMORY = 8  # ended sessions kept after their last use (debrief, export); others are read back
+HEAVY_AT_ONCE = 1  # debriefs and exports computed at once in the process; more would share the GIL with play
+_HEAVY = threading.BoundedSemaphore(HEAVY_AT_ONCE)
 
 
 def _labels(players: Iterable[_Player]) -> dict[str, str]:
@@ -128,6 +130,8 @@ class _Session:
     reveals: dict[tuple[int, int, str], RevealRow] = field(default_factory=dict)  # (round, team, firm)
     message: str = ""  # the host's message to every player
     released: set[int] = field(default_factory=set)  # pacing "teacher": teams whose week the host let close
+    debrief_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    debrief_cache: tuple | None = field(default=None, repr=False, compare=False)  # (its key, the Debrief)
 
     def rounds(self) -> list[tuple[int, _Round]]:
         """Every round, the current one last."""
@@ -166,7 +170,12 @@ class Classroom(TeacherVerbs):
         self._broken: dict[str, str] = {}
         self._subscribers: dict[str, list[tuple[int | None, Callable[[], None]]]] = defaultdict(list)
         self.ticker: Ticker | None = None  # the thread calling tick(), once start_ticker() has run
-        self._load(time.time())
+        self._loading: dict[str, threading.Lock] = {}  # code -> held while that session is replayed
+        self._loaded = threading.Event()  # set once every session not ended at start is replayed
+        self._closing = threading.Event()
+        self._loader = threading.Thread(target=self._load, args=([r["code"] for r in self._store.sessions(live=True)],),
+                                        name="chaingame-load", daemon=True)
+        self._loader.start()  # in the background: a page asking for a session replays it at once (_session)
 
     @property
     def needs_password(self) -> bool:
@@ -182,7 +191,9 @@ class Classroom(TeacherVerbs):
             return self.ticker
 
     def close(self) -> None:
-        """Stop the ticker and close the database (the object is unusable afterwards)."""
+        """Stop the loader and the ticker, and close the database (the object is unusable afterwards)."""
+        self._closing.set()
+        self._loader.join()  # it ends after the session it is replaying
         if self.ticker is not None:
             self.ticker.stop()
             self.ticker.join(timeout=5)
@@ -215,7 +226,8 @@ class Classroom(TeacherVerbs):
             pacing: when a team's week closes: ``orders`` (every seat has decided), ``timer`` (its timer ran
                 out), ``teacher`` (the host's :meth:`next_week`), ``in_step`` (every team has decided it).
 
-        Teams × weeks is at most :data:`~chaingame.classroom.inputs.MAX_TEAM_WEEKS`, checked before any work.
+        Teams × weeks is at most :data:`~chaingame.classroom.inputs.MAX_TEAM_WEEKS` and teams × firms × weeks
+        at most :data:`~chaingame.classroom.inputs.MAX_SEAT_WEEKS`, checked before any work.
 
         Returns:
             The join code and the host key. The key is shown once; only its hash is stored.
@@ -461,6 +473,7 @@ class Classroom(TeacherVerbs):
 
         Call it about once a second. Returns how many decisions bots made.
         """
+        self._loaded.wait()  # after a restart, timers run once every session is back in memory
         now = time.time() if now is None else now
         changed, made = [], 0  # (code, team or None) to notify
         with self._lock:
@@ -611,32 +624,57 @@ class Classroom(TeacherVerbs):
         """Histories, costs, ranks, leaderboard and the bots' game on the same demand.
 
         Open to anyone with the code once the session has ended; to the host (with ``host_key``) at any time.
+        Computed once per state of the session (its round, status and weeks played) and shared by every page
+        that asks; a crowd asking at once waits for the one computation (only the guesses are added per call).
         """
         with self._hosting(code, host_key) if host_key is not None else self._using(code) as s:
             if host_key is None and s.status != Status.ENDED:
                 raise Forbidden("session", f"{s.code} has not ended (the debrief opens when the host ends the game)")
-            rounds = s.rounds()
-            every = [report.history(s.code, r.scenario, r.teams, n) for n, r in rounds]
-            played = {t: len(g.records) for t, g in s.teams.items()}
-            sc, seed, policies, status, title, current = s.scenario, s.seed, s.bot_policies, s.status, s.title, s.round
-            over = [(n, t, r.scenario, r.seed, report.orders_of(g), self._players_of(s, n, t, g))
-                    for n, r in rounds for t, g in sorted(r.teams.items())
-                    if g.records and (g.done or n < s.round or s.status == Status.ENDED)]
-            changes = {n: report.describe_changes(r.changes) for n, r in rounds}
-            truths = {n: (r.scenario, r.seed) for n, r in rounds}
-            reveals = list(s.reveals.values())
-        # off the lock: each ended team game's insight is computed once and cached by report
+        with s.debrief_lock:  # one computation per session at a time; who comes meanwhile reads its result
+            with s.lock:
+                key = self._debrief_key(s)
+                cached = s.debrief_cache if s.debrief_cache and s.debrief_cache[0] == key else None
+                parts = None if cached else self._debrief_parts(s)
+                reveals = list(s.reveals.values())
+            if cached is None:
+                with _HEAVY:  # off the lock, and one such computation in the process at a time
+                    cached = s.debrief_cache = (key, self._debrief_of(s.code, *parts))
+        base = cached[1]
+        return replace(base, reveals=report.reveal_table(reveals, {d.round: d for d in base.demand}))
+
+    @staticmethod
+    def _debrief_key(s: _Session) -> tuple:
+        """What a debrief depends on beside the guesses (earlier rounds never change)."""
+        return s.round, s.status, s.scenario.weeks, tuple((t, len(g.records)) for t, g in sorted(s.teams.items()))
+
+    def _debrief_parts(self, s: _Session) -> tuple:
+        """Under the session's lock: what a debrief reads of the session (the tidy histories, the games over)."""
+        rounds = s.rounds()
+        every = [report.history(s.code, r.scenario, r.teams, n) for n, r in rounds]
+        played = {t: len(g.records) for t, g in s.teams.items()}
+        over = [(n, t, r.scenario, r.seed, report.orders_of(g), self._players_of(s, n, t, g))
+                for n, r in rounds for t, g in sorted(r.teams.items())
+                if g.records and (g.done or n < s.round or s.status == Status.ENDED)]
+        changes = {n: report.describe_changes(r.changes) for n, r in rounds}
+        truths = {n: (r.scenario, r.seed) for n, r in rounds}
+        return (every, played, over, changes, truths, s.scenario, s.seed, s.bot_policies, s.status, s.title,
+                s.round)
+
+    @staticmethod
+    def _debrief_of(code, every, played, over, changes, truths, sc, seed, policies, status, title,
+                    current) -> Debrief:
+        """The debrief from what :meth:`_debrief_parts` read (each team game's insight is cached by report)."""
         h = every[-1]
         compared = min(played.values()) if played else 0
         bots = report.bot_game(sc, seed, policies)
         firms, teams, bot_table = report.tables(h, bots, sc, compared, played)
-        insights = tuple(report.team_insight(s.code, n, t, scn, sd, orders, who) for n, t, scn, sd, orders, who in over)
+        insights = tuple(report.team_insight(code, n, t, scn, sd, orders, who) for n, t, scn, sd, orders, who in over)
         all_history = pd.concat(every, ignore_index=True)
         demand = {n: report.round_demand(n, scn, sd) for n, (scn, sd) in truths.items()}
-        return Debrief(code=s.code, title=title, status=status, weeks=sc.weeks, weeks_compared=compared,
+        return Debrief(code=code, title=title, status=status, weeks=sc.weeks, weeks_compared=compared,
                        history=h, firms=firms, teams=teams, bots=bot_table, bot_history=bots, round=current,
                        all_history=all_history, rounds=report.round_table(all_history, insights, changes),
-                       insight=insights, reveals=report.reveal_table(reveals, demand),
+                       insight=insights, reveals=report.reveal_table([], demand),
                        demand=tuple(demand.values()),
                        cash=report.cash_table(h, bots, compared) if seatinfo.priced(sc) else None)
 
@@ -645,8 +683,9 @@ class Classroom(TeacherVerbs):
         if fmt not in ("csv", "parquet"):
             raise InputError("fmt", f"{show(fmt)} is not an export format (allowed: \"csv\", \"parquet\")")
         with self._hosting(code, host_key) as s:
-            h = pd.concat([report.history(s.code, r.scenario, r.teams, n) for n, r in s.rounds()], ignore_index=True)
-        return report.export_bytes(h, fmt)
+            every = [report.history(s.code, r.scenario, r.teams, n) for n, r in s.rounds()]
+        with _HEAVY:  # off the lock, one at a time in the process
+            return report.export_bytes(pd.concat(every, ignore_index=True), fmt)
 
     def subscribe(self, code: str, callback: Callable[[], None], team: int | None = None) -> Callable[[], None]:
         """Call ``callback()`` after every change to the session; return the function that unsubscribes.
@@ -818,29 +857,52 @@ class Classroom(TeacherVerbs):
             yield s, p
 
     def _session(self, code) -> _Session:
-        """A session in memory, or read back from the database (an ended one) outside every lock."""
+        """A session in memory, or read back from the database (:meth:`_read_back`) outside every lock."""
         key = inputs.join_code(code)
         with self._lock:
-            if key in self._broken:
-                raise NotFound("code", f"session {key} could not be loaded ({self._broken[key]})")
-            s = self._sessions.get(key) or self._ended.get(key)
+            s = self._known(key)
             if s is not None:
-                if key in self._ended:
-                    self._ended.move_to_end(key)
                 return s
+            gate = self._loading.setdefault(key, threading.Lock())
+        with gate:  # one replay of a session at a time; who waits finds it loaded
+            with self._lock:
+                s = self._known(key)
+            if s is None:
+                s = self._read_back(key, code, time.time())
+            with self._lock:
+                self._loading.pop(key, None)
+            return s
+
+    def _known(self, key: str) -> _Session | None:
+        """Under the table's lock: the session of ``key`` if in memory (None), NotFound if it could not be loaded."""
+        if key in self._broken:
+            raise NotFound("code", f"session {key} could not be loaded ({self._broken[key]})")
+        s = self._sessions.get(key) or self._ended.get(key)
+        if s is not None and key in self._ended:
+            self._ended.move_to_end(key)
+        return s
+
+    def _read_back(self, key: str, code, now: float) -> _Session:
+        """Replay a stored session; one not ended joins the live ones with its timers given their grace."""
         rows = self._store.sessions(code=key)
         if not rows:
             raise NotFound("code", f"{show(code)} is not a session code")
-        loaded = self._replay(rows[0])  # another thread may load it too: the first one kept wins
-        with self._lock:
-            s = self._sessions.get(key) or self._ended.get(key)
-            if s is None:
-                s = loaded
-                if s.status == Status.ENDED:
+        try:
+            s = self._replay(rows[0])
+            if s.status == Status.ENDED:
+                with self._lock:
                     self._keep_ended(s)
-                else:  # not ended but not loaded at start: e.g. written by another process meanwhile
+                return s
+            with s.lock:  # live from here, but who finds it waits until its timers and bot seats are settled
+                with self._lock:
                     self._make_live(s)
+                self._resume(s, now)
             return s
+        except Exception as e:  # keep serving the other sessions; the stored log is untouched
+            log.exception("classroom session %s could not be loaded", key)
+            with self._lock:
+                self._broken[key] = f"{type(e).__name__}: {e}"
+            raise NotFound("code", f"session {key} could not be loaded ({self._broken[key]})") from None
 
     def _make_live(self, s: _Session) -> None:
         """Under the table's lock: ``s`` joins the live sessions (at start, or an ended one played again)."""
@@ -960,20 +1022,30 @@ class Classroom(TeacherVerbs):
             except Exception:  # a broken page must not break the game
                 log.exception("classroom subscriber of session %s failed", code)
 
-    def _load(self, now: float) -> None:
-        """At start: replay the sessions not ended (ended ones are read back when asked for)."""
-        for row in self._store.sessions(live=True):
-            try:
-                self._load_session(row, now)
-            except Exception as e:  # keep serving the other sessions; the stored log is untouched
-                log.exception("classroom session %s could not be loaded", row["code"])
-                self._broken[row["code"]] = f"{type(e).__name__}: {e}"
+    def _load(self, codes: list[str]) -> None:
+        """The loader thread, from start: replay the sessions not ended, one by one (ended ones when asked for).
 
-    def _load_session(self, row: dict, now: float) -> None:
-        s = self._replay(row)
+        Until it is done a session is replayed when first asked for, so no page waits for the others; the
+        ticker waits for it (:meth:`tick`).
+        """
+        try:
+            for code in codes:
+                if self._closing.is_set():
+                    break
+                try:
+                    self._session(code)
+                except NotFound:  # logged and kept in _broken
+                    pass
+        finally:
+            self._loaded.set()
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        """Wait until every session not ended at start is in memory; True if it is."""
+        return self._loaded.wait(timeout)
+
+    def _resume(self, s: _Session, now: float) -> None:
+        """Under ``s.lock``, a session just read back: overdue timers get their grace, bot seats decide."""
         code = s.code
-        with self._lock:
-            self._make_live(s)
         if s.status == Status.RUNNING:
             for t, game in s.teams.items():
                 if game.deadline is not None and game.deadline < now + RESTART_GRACE:

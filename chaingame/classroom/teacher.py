@@ -68,7 +68,7 @@ class TeacherVerbs:
             if s.status != Status.ENDED:
                 raise Forbidden("session", f"{s.code} has not ended (status: {s.status}; allowed: reopen an "
                                            "ended session)")
-            more = inputs.more_weeks(more_weeks, s.scenario.weeks, len(s.teams))
+            more = inputs.more_weeks(more_weeks, s.scenario.weeks, len(s.teams), len(s.scenario.firms))
             if more == 0 and all(g.done for g in s.teams.values()):
                 raise InputError("more_weeks", f"0: every team has played all {s.scenario.weeks} weeks (allowed: "
                                                f"1 or more weeks to add)")

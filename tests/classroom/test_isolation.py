@@ -1,15 +1,18 @@
 """Nothing one session does can freeze another: costs bounded up front, heavy work under the
 session's own lock, ended sessions out of memory, a teacher password, one commit per seat change."""
 
+import gc
 import sqlite3
 import threading
 import time
+import weakref
 
 import pytest
 
 from chaingame.checks import ScenarioError
 from chaingame.classroom import Classroom, Forbidden
-from chaingame.classroom.inputs import MAX_TEAM_WEEKS
+from chaingame.classroom.inputs import MAX_SEAT_WEEKS, MAX_TEAM_WEEKS
+from chaingame.classroom.service import ENDED_IN_MEMORY
 
 from .conftest import seat_all
 
@@ -70,6 +73,7 @@ def test_ended_sessions_leave_memory_and_are_not_replayed_at_start(db):
 
     room = Classroom(db)
     try:
+        assert room.wait_loaded(30)
         assert set(room._sessions) == {live.code}  # only the session not ended is replayed
         assert not room._ended
         assert room.seat_view(alice.token).debrief_ready  # a player's page reads it back on demand
@@ -152,3 +156,127 @@ def test_a_hidden_horizon_is_not_in_a_players_view_but_the_host_sees_it(db):
         assert room.seat_view(alice.token).weeks == 12  # the game is over: nothing left to hide
     finally:
         room.close()
+
+
+def another_class(room):
+    """A running one-team class with one player, Alice (the others bots): returns her ticket."""
+    small = room.create_session("classic", weeks=520)
+    alice = room.join(small.code, "Alice", team=1, firm="retailer")
+    room.start(small.code, small.host_key)
+    return alice
+
+
+def delays_while(room, alice, busy: threading.Thread) -> list[float]:
+    """Alice submits week after week (50 ms apart) while ``busy`` runs; each submission's seconds."""
+    delays = []
+    while busy.is_alive():
+        view = room.seat_view(alice.token)
+        t0 = time.perf_counter()
+        room.submit(alice.token, view.week, view.fixed_order if view.fixed_order is not None else 5)
+        delays.append(time.perf_counter() - t0)
+        time.sleep(0.05)
+    return delays
+
+
+def test_a_crowd_opening_a_large_debrief_at_once_does_not_delay_another_classs_submission(room):
+    """Eight pages open the debrief of an ended 8-team, 52-week game at once: one computation, shared."""
+    big = room.create_session("classic", teams=8, weeks=52)
+    room.start(big.code, big.host_key)  # all bots: played to the end
+    alice = another_class(room)
+    got = []
+    crowd = [threading.Thread(target=lambda: got.append(room.debrief(big.code))) for _ in range(8)]
+    t0 = time.perf_counter()
+    for th in crowd:
+        th.start()
+    watcher = threading.Thread(target=lambda: [th.join() for th in crowd])
+    watcher.start()
+    delays = delays_while(room, alice, watcher)
+    took = time.perf_counter() - t0
+    print(f"\n8 debriefs at once: {took:.2f} s; {len(delays)} submissions of another class meanwhile, "
+          f"slowest {max(delays) * 1000:.0f} ms")
+    assert len(got) == 8 and len(delays) >= 3
+    assert max(delays) < 0.5
+    assert all(d.insight is got[0].insight and d.all_history is got[0].all_history for d in got)  # computed once
+    assert len(got[0].insight) == 8 and got[0].teams["weeks_played"].tolist() == [52] * 8
+
+
+def test_a_restart_on_many_live_sessions_does_not_delay_another_classs_submission(db):
+    """Four live 20-team sessions (19 teams played 52 weeks each) to replay: the server serves at once."""
+    room = Classroom(db)
+    alice = another_class(room)
+    live = []
+    for _ in range(4):
+        h = room.create_session("classic", teams=20, weeks=52)
+        room.join(h.code, "Ann", team=1, firm="retailer")
+        room.start(h.code, h.host_key)  # team 1 waits for Ann in week 1; the bots play the others to the end
+        live.append(h)
+    room.close()
+    t0 = time.perf_counter()
+    room = Classroom(db)
+    try:
+        opened = time.perf_counter() - t0
+        loader = threading.Thread(target=room.wait_loaded)
+        loader.start()
+        delays = delays_while(room, alice, loader)
+        loaded = time.perf_counter() - t0
+        print(f"\nrestart: open {opened * 1000:.0f} ms, every session replayed after {loaded:.2f} s; "
+              f"{len(delays)} submissions of another class meanwhile, slowest {max(delays) * 1000:.0f} ms")
+        assert opened < 0.5 and len(delays) >= 3
+        assert max(delays) < 0.5
+        assert {h.code for h in live} <= set(room._sessions)
+        for h in live:
+            weeks = [(t.week, t.done) for t in room.host_view(h.code, h.host_key).teams]
+            assert weeks == [(1, False)] + [(52, True)] * 19
+    finally:
+        room.close()
+
+
+def test_a_full_collection_does_not_grow_with_the_weeks_a_server_holds(room):
+    """The garbage collector's full pass stops every thread: played weeks add (almost) nothing it tracks."""
+    gc.collect()
+    before = len(gc.get_objects())
+    h = room.create_session("classic", teams=20, weeks=52)
+    room.start(h.code, h.host_key)
+    kept = room._session(h.code)
+    assert sum(len(g.log) for g in kept.teams.values()) == 20 * 52
+    gc.collect()
+    per_team_week = (len(gc.get_objects()) - before) / (20 * 52)
+    print(f"\n{per_team_week:.2f} objects tracked per team-week")
+    assert per_team_week < 1.5  # a Decision object per seat and a dict per week were 5.4
+
+
+def test_a_server_that_held_200_ended_sessions_keeps_only_the_last_few(room):
+    refs = []
+    for _ in range(200):
+        h = room.create_session("classic", weeks=5)
+        room.start(h.code, h.host_key)  # all bots: ended
+        refs.append(weakref.ref(room._session(h.code)))
+    gc.collect()
+    alive = [r() is not None for r in refs]
+    assert sum(alive) == ENDED_IN_MEMORY and all(alive[-ENDED_IN_MEMORY:])
+    assert not room._sessions
+
+
+def serial_chain(firms: int, weeks: int) -> str:
+    """An uploaded scenario: ``firms`` firms in series, constant demand."""
+    lines = [f"weeks = {weeks}", "[demand]", 'process = "constant"', "level = 4"]
+    for i in range(1, firms + 1):
+        role = "retailer" if i == 1 else "manufacturer" if i == firms else "wholesaler"
+        lines += [f"[firms.f{i}]", f'role = "{role}"'] + (["production = { delay = 1 }"] if i == firms else [])
+    for i in range(1, firms):
+        lines += ["[[links]]", f'supplier = "f{i + 1}"', f'customer = "f{i}"']
+    return "\n".join([*lines, "[[links]]", 'supplier = "source"', f'customer = "f{firms}"'])
+
+
+def test_an_uploaded_chain_of_many_firms_is_bounded_by_its_seat_weeks_before_any_work(room, db):
+    """1 team × 52 weeks is within the team-weeks, but 601 firms make it 31,252 seat-weeks (6 firms × 5,200 allowed)."""
+    toml = serial_chain(601, 52)
+    t0 = time.perf_counter()
+    with pytest.raises(ScenarioError, match=rf"^teams: 1 teams × 601 firms × 52 weeks = 31252 seat-weeks is above "
+                                            rf"{MAX_SEAT_WEEKS} \(allowed: teams × firms × weeks at most "):
+        room.create_session("chain", scenario_toml=toml)
+    assert time.perf_counter() - t0 < 5.0  # parsing is the only work; starting it would take a minute
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
+    host = room.create_session("chain", scenario_toml=serial_chain(6, 52), teams=100)  # the bound's own case
+    assert len(room.host_view(host.code, host.host_key).teams) == 100
