@@ -19,14 +19,16 @@ on the week label). The pages are opened team by team up to ``--teams``; if the 
 more (a page fails to join), it says how many it held and plays with the complete teams.
 
 Browser mode also prints the server's share of a week: its process's CPU time from the week's clicks
-until every page shows the next week (the rest of the machine's time went to the browsers).
+until every page shows the next week (the rest of the machine's time went to the browsers); with
+``--breakdown`` the server runs under ``server_probe.py`` and the script prints where that CPU went
+(renders, the pages' messages handled, messages sent, the rest), per submission.
 Both print p50/p95/max, the server's memory (psutil, else /proc VmRSS/VmHWM: this process for
 ``--kernels``, the server's process otherwise), and check the SQLite file: exactly one decision per
 team, week and firm, and each player's decision is the order the page typed.
 The clients share the server's 2 cores, so the browser figures are pessimistic for a real class.
 
 Usage: .venv/bin/python benchmarks/classroom.py [--kernels] [--teams 10] [--players 4] [--weeks 36]
-       [--repeat 1] [--out results.json]
+       [--repeat 1] [--out results.json] [--breakdown]
 Needs playwright (pip install .[test]) and /usr/bin/chromium, except with --kernels.
 """
 
@@ -36,6 +38,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import socket
 import sqlite3
 import statistics
@@ -250,9 +253,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, db: Path, log: Path) -> subprocess.Popen:
+def start_server(port: int, db: Path, log: Path, probe: Path | None = None) -> subprocess.Popen:
+    """``chaingame play`` on ``port``; with ``probe``, under ``server_probe.py`` writing its counters there."""
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    proc = subprocess.Popen([sys.executable, "-m", "chaingame.cli", "play", "--port", str(port), "--db", str(db)],
+    command = ([str(Path(__file__).with_name("server_probe.py")), str(probe)] if probe else ["-m", "chaingame.cli"])
+    proc = subprocess.Popen([sys.executable, *command, "play", "--port", str(port), "--db", str(db)],
                             stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -298,7 +303,9 @@ def browsers(args, rng: random.Random) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="chaingame-bench-"))
     port, db = free_port(), tmp / "classroom.sqlite3"
     url = f"http://127.0.0.1:{port}"
-    server = start_server(port, db, tmp / "server.log")
+    probe = tmp / "probe.json" if args.breakdown else None
+    counted = (3 if args.weeks >= 5 else 2, args.weeks - 1)  # the weeks the probe counts (past the first ones)
+    server = start_server(port, db, tmp / "server.log", probe)
     latencies: list[float] = []
     try:
         with sync_playwright() as p:
@@ -326,6 +333,8 @@ def browsers(args, rng: random.Random) -> dict:
                     field = page.get_by_label("Order (units)")
                     field.wait_for(timeout=WAIT)
                     field.fill(str(order_for(week, i % args.players)))
+                if probe and week == counted[0]:
+                    server.send_signal(signal.SIGUSR1)
                 began = time.time()
                 cpu0 = cpu_seconds(server.pid)
                 at = (began + LEAD + scheduling) * 1000  # epoch ms: once every page has its timer
@@ -345,6 +354,8 @@ def browsers(args, rng: random.Random) -> dict:
                     seen = max(page.evaluate(f"() => window.__seen['{week + 1}']") for page in team)
                     latencies.append((seen - clicked) / 1000)
                 server_cpu.append(cpu_seconds(server.pid) - cpu0)
+                if probe and week == counted[1]:
+                    server.send_signal(signal.SIGUSR2)
                 if week % 5 == 0:
                     print(f"  week {week}: p95 so far {quantile(latencies, 0.95):.3f} s")
             for page in pages:
@@ -363,8 +374,30 @@ def browsers(args, rng: random.Random) -> dict:
     cpu = statistics.median(server_cpu)
     print(f"the server's share of a week (its process's CPU from the week's clicks until every page shows the "
           f"next week): median {cpu:.3f} s ({cpu / held * 1000:.1f} ms per submission)")
+    if probe:
+        print_breakdown(json.loads(probe.read_text()), held * (counted[1] - counted[0] + 1), counted)
     return report("browsers", latencies, rss, check, {"pages": held, "game_wall_s": played,
                                                       "click_spread_s": max(spreads), "server_cpu_s": cpu})
+
+
+SENT = "a message sent to a page"  # server_probe.py's part for SessionWebsocket.send
+
+
+def print_breakdown(probe: dict, submissions: int, weeks: tuple[int, int]) -> None:
+    """Where the server's CPU went in weeks ``weeks`` (first, last), per submission (``server_probe.py``)."""
+    total = probe["process_cpu_s"]
+    print(f"where the server's CPU went, weeks {weeks[0]}-{weeks[1]} ({submissions} submissions): "
+          f"{total:.3f} s, {total / submissions * 1000:.1f} ms per submission")
+    rest = total
+    for part, figures in sorted(probe["parts"].items(), key=lambda kv: -kv[1]["cpu_s"]):
+        if part != SENT:  # a message is sent from within a render or a message's handling: counted there too
+            rest -= figures["cpu_s"]
+        print(f"  {part:<28} {figures['cpu_s']:7.3f} s  {figures['calls']:6d} calls  "
+              f"{figures['cpu_s'] / max(figures['calls'], 1) * 1000:6.2f} ms each  "
+              f"{figures['cpu_s'] / submissions * 1000:5.2f} ms per submission")
+    print(f"  {'the rest (event loop, HTTP)':<28} {rest:7.3f} s{'':28}"
+          f"{rest / submissions * 1000:5.2f} ms per submission")
+    print(f"  ({SENT}: within the renders and the messages' handling, which send them)")
 
 
 def main(argv=None) -> int:
@@ -376,6 +409,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="play the game this many times (the spread)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the clicks' offsets within the window")
     ap.add_argument("--out", help="also write the figures as JSON here")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="browser mode: run the server under server_probe.py and print where its CPU went")
     args = ap.parse_args(argv)
     if not 1 <= args.players <= FIRMS:
         ap.error(f"--players: {args.players} is not 1 to {FIRMS} (allowed: players per team of the classic chain)")

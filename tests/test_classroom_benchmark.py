@@ -35,3 +35,22 @@ def test_kernels_benchmark_prints_its_figures_and_loses_no_decision(tmp_path):
     (figures,) = json.loads(out.read_text())
     assert abs(figures["p95_s"] - p95) < 0.0005
     assert figures["pages"] == TEAMS * PLAYERS and figures["transitions"] == changes
+
+
+def test_browser_benchmark_prints_the_server_s_share_and_where_it_went(tmp_path):
+    """Real Chromium pages against ``chaingame play`` under ``server_probe.py``: the server's CPU, part by part."""
+    p = subprocess.run([sys.executable, str(SCRIPT), "--teams", "1", "--players", "2", "--weeks", "5", "--breakdown"],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT,
+                       env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stdout + p.stderr
+    text = p.stdout
+    share = re.search(r"the server's share of a week .*: median ([\d.]+) s \(([\d.]+) ms per submission\)", text)
+    assert share and float(share[1]) > 0, text
+    total = re.search(r"where the server's CPU went, weeks 3-4 \(4 submissions\): ([\d.]+) s, ([\d.]+) ms per "
+                      r"submission", text)
+    assert total, text
+    parts = dict(re.findall(r"^  (render, urgent|a page's message handled)\s+([\d.]+) s", text, re.M))
+    assert set(parts) == {"render, urgent", "a page's message handled"}, text  # both weeks' changes were counted
+    rest = re.search(r"^  the rest \(event loop, HTTP\)\s+(-?[\d.]+) s", text, re.M)
+    assert rest and float(rest[1]) >= 0 and sum(map(float, parts.values())) <= float(total[1]), text
+    assert "lost 0, doubled 0, not as typed 0: OK" in text
