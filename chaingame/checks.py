@@ -91,9 +91,10 @@ def read_toml(path, what: str) -> dict:
 
 
 def key(name: Any) -> str:
-    """A field name as it may stand in a path, with line breaks and other control characters escaped."""
-    text = name if isinstance(name, str) else show(name)
-    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    """A field name as it may stand in a path: control characters escaped, at most 60 characters."""
+    text = str.__str__(name[:80]) if isinstance(name, str) else show(name)
+    text = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _num(x: float) -> str:

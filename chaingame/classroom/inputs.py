@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .. import policies as pol
-from ..checks import ScenarioError, check_seed, choice, number, show, text
+from ..checks import ScenarioError, check_seed, choice, key, number, show, text
 from ..information import MODES
 from ..scenario import Scenario, bundled, from_table, load_scenario
 from .errors import InputError, NotFound
@@ -37,6 +37,7 @@ MAX_TYPED = 100  # characters of a typed number or join code (a longer one is re
 SPACE = 4  # a text may be this many times its limit before runs of white space are made one (then checked again)
 MAX_HOSTED = 1_000  # sessions a host's browser may list at once (sessions_of)
 MAX_ENTRIES = 100  # entries of a bot rule or of a round's changes (a rule has fewer than 10)
+MAX_PATH = 200  # characters of a dotted path in a round's changes
 PACINGS = ("orders", "timer", "teacher", "in_step")  # when a team's week closes: see docs/classroom.md, Pacing
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 CODE_LENGTH = 6  # 32^6 ≈ 1.07e9 codes
@@ -167,12 +168,44 @@ def stored_table(value: Mapping, field: str, most: int = MAX_ENTRIES) -> dict:
                                    "strings)") from None
     if out is None:
         raise ScenarioError(field, f"has {size} entries (allowed: at most {most})")
-    try:
-        json.dumps(out)
-    except (TypeError, ValueError, RecursionError):
-        raise ScenarioError(field, "holds a value that cannot be stored (allowed: numbers, strings, lists and "
-                                   "tables)") from None
+    found = unstorable(out, field)
+    if found is not None:
+        raise ScenarioError(*found)
     return out
+
+
+def unstorable(value: Any, path: str, depth: int = 0, top: str = "") -> tuple[str, str] | None:
+    """(path, what is wrong) of the first part of ``value`` that JSON cannot hold as it is; None if none.
+
+    A table nested too deep is named by its entry at the top (``top``), not by a path 50 levels long.
+    """
+    if depth > MAX_NESTING:
+        return top, f"nests more than {MAX_NESTING} levels deep (allowed: at most {MAX_NESTING})"
+    if value is None or type(value) in (str, int, float, bool):  # exact types: a subclass's own methods stay unused
+        return None
+    if type(value) in (list, tuple):
+        parts = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    elif type(value) is dict and all(type(k) is str for k in value):
+        parts = ((f"{path}.{key(k)}", v) for k, v in value.items())
+    else:
+        return path, f"{show(value)} cannot be stored (allowed: numbers, strings, true/false, lists and tables)"
+    for where, v in parts:
+        found = unstorable(v, where, depth + 1, top or where)
+        if found is not None:
+            return found
+    return None
+
+
+def round_changes(changes: Any) -> dict:
+    """A round's changes: a table of dotted paths (each printable, at most :data:`MAX_PATH` characters) -> values."""
+    example = '(e.g. {"links.*.shipping_delay": 1})'
+    if not isinstance(changes, Mapping):
+        raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths {example}")
+    changes = stored_table(changes, "changes")
+    for path in changes:
+        if len(path) > MAX_PATH or not path.isprintable():
+            raise ScenarioError("changes", f"{show(path)} is not a dotted path {example}")
+    return changes
 
 
 def blank(value: Any) -> bool:

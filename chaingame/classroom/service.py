@@ -505,12 +505,7 @@ class Classroom(TeacherVerbs):
         """
         values = {}
         if changes is not None:
-            if isinstance(changes, Mapping):
-                changes = inputs.stored_table(changes, "changes")
-            if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
-                raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths (e.g. "
-                                               '{"links.*.shipping_delay": 1})')
-            values.update((str.__str__(k), v) for k, v in changes.items())
+            values.update(inputs.round_changes(changes))
         if information is not None:
             values["information"] = choice(information, "information", tuple(m.value for m in INFORMATION_MODES))
         with self._hosting(code, host_key) as s:  # an ended session is read back from the database
