@@ -29,6 +29,7 @@ MAX_WEEKS = 520  # a classroom game's horizon (ten years of weeks)
 MAX_TEAM_WEEKS = 5_200  # teams × weeks of one session (50 teams for two years): an all-bot start costs ~20 s of CPU
 MAX_NESTING = 50  # levels of lists and tables in an uploaded scenario (a scenario file needs fewer than 10)
 MIN_TIMER, MAX_TIMER = 5.0, 86_400.0  # seconds a week may wait for its players
+MIN_TICK, MAX_TICK = 0.01, 60.0  # seconds between two ticks of the timer thread (week timers resolve to it)
 MAX_TOML = 200_000  # characters of an uploaded scenario
 MAX_NAME = 40  # characters of a player's name
 MAX_TITLE = 120  # characters of a session's title
@@ -419,6 +420,18 @@ def clock(value: Any) -> float:
     if not math.isfinite(now):
         raise InputError("now", f"{show(value)} is not a finite time (allowed: seconds since 1970, a number)")
     return now
+
+
+def tick_interval(value: Any) -> float:
+    """Seconds between two ticks of the timer thread: :data:`MIN_TICK` to :data:`MAX_TICK`."""
+    allowed = f"allowed: {MIN_TICK:g} to {MAX_TICK:g} seconds"
+    try:
+        ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and MIN_TICK <= float(value) <= MAX_TICK
+    except Exception:  # e.g. 10**400
+        ok = False
+    if not ok:
+        raise InputError("interval", f"{show(value)} is not a tick interval ({allowed})")
+    return float(value)
 
 
 def new_code(taken) -> str:

@@ -175,6 +175,7 @@ class Classroom(TeacherVerbs):
 
     def start_ticker(self, interval: float = TICK_SECONDS) -> Ticker:
         """Start a thread that calls :meth:`tick` every ``interval`` seconds until :meth:`close`."""
+        interval = inputs.tick_interval(interval)
         with self._lock:
             if self.ticker is None:
                 self.ticker = Ticker(self, interval)

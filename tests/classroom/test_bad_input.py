@@ -335,3 +335,11 @@ def test_a_host_may_list_at_most_a_thousand_sessions_at_once(room):
         room.sessions_of({f"C{i}": "key" for i in range(1_001)})
     one_line(e.value, "keys")
     assert [h.code for h in room.sessions_of({host.code: host.host_key, "x" * 10_000_000: "k"})] == [host.code]
+
+
+@pytest.mark.parametrize("interval", ["1", math.nan, 0, -1, 10**400, 1e9, None])
+def test_the_timer_thread_needs_a_tick_interval_it_can_keep(room, interval):
+    with pytest.raises(InputError) as e:
+        room.start_ticker(interval)
+    one_line(e.value, "interval")
+    assert room.ticker is None  # no thread started to fail on its first wait

@@ -118,6 +118,7 @@ VERBS = {
     "set_seat": (Classroom.set_seat, {**host("run"), "team": 2, "firm": "distributor", "mode": "human"}),
     "release_seat": (Classroom.release_seat, {**host("run"), "team": 2, "firm": "retailer"}),
     "tick": (Classroom.tick, {"now": None}),
+    "start_ticker": (Classroom.start_ticker, {"interval": 1.0}),
     "start_round": (Classroom.start_round, {**host("ended"), "changes": None, "information": None,
                                             "bot_rule": "keep", "seed": None}),
     "reveal": (Classroom.reveal, {"token": token("dave"), "shape": "flat", "numbers": ()}),
