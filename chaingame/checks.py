@@ -29,21 +29,40 @@ class ScenarioError(ValueError):
 
 
 def show(value: Any) -> str:
-    """A value as a user wrote it (TOML-ish, short)."""
-    if isinstance(value, list | tuple):
-        text = "[" + ", ".join(show(v) for v in value[:12]) + (", ..." if len(value) > 12 else "") + "]"
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, bool):
-        return "true" if value else "false"
-    elif isinstance(value, float | int) and not isinstance(value, bool):
-        text = "nan" if value != value else ("inf" if value == math.inf else "-inf" if value == -math.inf
-                                             else repr(value) if isinstance(value, float) else str(int(value)))
-    else:
-        text = repr(value)
-    text = text.replace("\n", "\\n").replace("\r", "\\r")
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate shows as \ud800
+    r"""A value as a user wrote it (TOML-ish, short, one printable line), whatever the value.
+
+    Nested lists show three levels, a whole number of more than 60 digits its size, and anything whose
+    ``repr`` fails or that is not printable (a lone surrogate, NUL, U+2028) its escapes (``\ud800``).
+    """
+    try:
+        text = _show(value, 3)
+    except Exception:  # a hostile __repr__ or __eq__: the type is all that can be shown
+        text = f"<{type(value).__name__}>"
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _show(value: Any, depth: int) -> str:
+    if isinstance(value, list | tuple):
+        if depth == 0:
+            return "[...]"
+        return "[" + ", ".join(_show(v, depth - 1) for v in value[:12]) + (", ..." if len(value) > 12 else "") + "]"
+    if isinstance(value, str):
+        return json.dumps(str.__str__(value[:80]), ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if value.bit_length() > 200:  # str() of an int beyond 4,300 digits raises; 60 characters are shown anyway
+            digits = int(value.bit_length() * math.log10(2)) + 1
+            return f"a {'negative ' if value < 0 else ''}whole number of {digits} digits"
+        return int.__repr__(int(value))
+    if isinstance(value, float):
+        value = float(value)
+        return "nan" if value != value else "inf" if value == math.inf else "-inf" if value == -math.inf \
+            else repr(value)
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200]
 
 
 def show_path(path: Any) -> str:
@@ -72,9 +91,10 @@ def read_toml(path, what: str) -> dict:
 
 
 def key(name: Any) -> str:
-    """A field name as it may stand in a path, with line breaks and other control characters escaped."""
-    text = name if isinstance(name, str) else show(name)
-    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    """A field name as it may stand in a path: control characters escaped, at most 60 characters."""
+    text = str.__str__(name[:80]) if isinstance(name, str) else show(name)
+    text = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _num(x: float) -> str:
@@ -144,10 +164,10 @@ def check_seed(value: Any, path: str = "seed") -> int:
 
 def choice(value: Any, path: str, options: Sequence[str]) -> str:
     """Check that a value is one of a few strings."""
-    if not isinstance(value, str) or value not in options:
+    if not isinstance(value, str) or str.__str__(value) not in options:  # a str subclass's own == is not called
         listed = ", ".join(f'"{o}"' for o in options)
         raise ScenarioError(path, f"{show(value)} is not allowed (allowed: {listed})")
-    return value
+    return str.__str__(value)
 
 
 def boolean(value: Any, path: str) -> bool:

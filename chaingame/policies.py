@@ -77,6 +77,8 @@ class Rule:
         for key, bounds in cls.bounds.items():
             if values.get(key) is not None:
                 values[key] = number(values[key], f"{path}.{key}", **bounds)
+            elif key in raw and _default(cls, key) is not None:  # None (from Python or JSON) where a number is due
+                number(None, f"{path}.{key}", **bounds)
         for key in params:
             if key not in values and not _has_default(cls, key):
                 raise ScenarioError(f"{path}.{key}", "is missing (required)")
@@ -93,6 +95,11 @@ def _has_default(cls, key):
 
     f = next(f for f in fields(cls) if f.name == key)
     return f.default is not MISSING or f.default_factory is not MISSING
+
+
+def _default(cls, key):
+    """The field's default value; ``dataclasses.MISSING`` where it has none (or a factory)."""
+    return next(f for f in fields(cls) if f.name == key).default
 
 
 class Policy(Rule):

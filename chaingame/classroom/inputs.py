@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .. import policies as pol
-from ..checks import ScenarioError, check_seed, choice, number, show, text
+from ..checks import ScenarioError, check_seed, choice, key, number, show, text
 from ..information import MODES
 from ..scenario import Scenario, bundled, from_table, load_scenario
 from .errors import InputError, NotFound
@@ -31,10 +31,16 @@ MAX_SEAT_WEEKS = 6 * MAX_TEAM_WEEKS  # teams × firms × weeks: the largest bund
 #   an uploaded chain of 400 firms, 1 team, 52 weeks (20,800 seat-weeks) started in 5.6 s and 180 MB
 MAX_NESTING = 50  # levels of lists and tables in an uploaded scenario (a scenario file needs fewer than 10)
 MIN_TIMER, MAX_TIMER = 5.0, 86_400.0  # seconds a week may wait for its players
+MIN_TICK, MAX_TICK = 0.01, 60.0  # seconds between two ticks of the timer thread (week timers resolve to it)
 MAX_TOML = 200_000  # characters of an uploaded scenario
 MAX_NAME = 40  # characters of a player's name
 MAX_TITLE = 120  # characters of a session's title
 MAX_MESSAGE = 300  # characters of the host's message to every player
+MAX_TYPED = 100  # characters of a typed number or join code (a longer one is refused before it is read)
+SPACE = 4  # a text may be this many times its limit before runs of white space are made one (then checked again)
+MAX_HOSTED = 1_000  # sessions a host's browser may list at once (sessions_of)
+MAX_ENTRIES = 100  # entries of a bot rule or of a round's changes (a rule has fewer than 10)
+MAX_PATH = 200  # characters of a dotted path in a round's changes
 PACINGS = ("orders", "timer", "teacher", "in_step")  # when a team's week closes: see docs/classroom.md, Pacing
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 CODE_LENGTH = 6  # 32^6 ≈ 1.07e9 codes
@@ -67,7 +73,7 @@ class Settings:
 def scenario_for_session(scenario: str, scenario_toml: str | None, information: str | None,
                          weeks: int | None, seed: int | None) -> tuple[Scenario, int]:
     """The session's scenario (a bundled name, or uploaded TOML text) with its overrides, and its seed."""
-    encodable(text(scenario, "scenario"), "scenario", ScenarioError)
+    scenario = encodable(str.__str__(text(scenario, "scenario")), "scenario", ScenarioError)  # plain text
     if scenario_toml is None:
         names = bundled()
         if scenario not in names:
@@ -76,6 +82,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
         sc = load_scenario(scenario)
     else:
         text(scenario_toml, "scenario_toml")
+        scenario = one_line(scenario, "scenario", MAX_TITLE, ScenarioError)  # the upload's name: its title
         if len(scenario_toml) > MAX_TOML:
             raise ScenarioError("scenario_toml", f"has {len(scenario_toml)} characters (allowed: at most {MAX_TOML})")
         encodable(scenario_toml, "scenario_toml", ScenarioError)
@@ -94,6 +101,7 @@ def scenario_for_session(scenario: str, scenario_toml: str | None, information: 
             sc = from_table(raw)
         except RecursionError:
             raise ScenarioError("scenario_toml", f"nests too deeply (allowed: at most {MAX_NESTING} levels)") from None
+        one_line(sc.name, "scenario_toml.name", MAX_TITLE, ScenarioError)
     values: dict[str, Any] = {}
     if information is not None:
         values["information"] = choice(information, "information", MODES)
@@ -147,12 +155,7 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         if not isinstance(bot_rule, Mapping):
             raise ScenarioError("bot_rule", f"{show(bot_rule)} is not a table (allowed: e.g. "
                                             "{\"rule\": \"sterman\", \"theta\": 0.36})")
-        bot_rule = dict(bot_rule)
-        try:
-            json.dumps(bot_rule)
-        except (TypeError, ValueError, RecursionError):
-            raise ScenarioError("bot_rule", "holds a value that cannot be stored (allowed: numbers and strings)") \
-                from None
+        bot_rule = stored_table(bot_rule, "bot_rule")
         bot_rule = bot_rule_in(sc, bot_rule)  # stored with the session's defaults written out
         bot_policies(sc, bot_rule)
     max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
@@ -162,6 +165,61 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
                                       f"empty (allowed: a timer of {MIN_TIMER:g} to {MAX_TIMER:g} s, or pacing "
                                       f"{', '.join(repr(p) for p in PACINGS if p != 'timer')})")
     return Settings(teams, timer_seconds, bot_rule, max_order, hide_horizon, pacing)
+
+
+def stored_table(value: Mapping, field: str, most: int = MAX_ENTRIES) -> dict:
+    """A plain copy of a table the session stores as JSON, of at most ``most`` entries; one line otherwise."""
+    try:
+        size = len(value)
+        out = dict(value) if size <= most else None
+    except Exception:  # a mapping whose items cannot be read
+        raise ScenarioError(field, f"{show(value)} cannot be read as a table (allowed: a table of numbers and "
+                                   "strings)") from None
+    if out is None:
+        raise ScenarioError(field, f"has {size} entries (allowed: at most {most})")
+    found = unstorable(out, field)
+    if found is not None:
+        raise ScenarioError(*found)
+    return out
+
+
+def unstorable(value: Any, path: str, depth: int = 0, top: str = "") -> tuple[str, str] | None:
+    """(path, what is wrong) of the first part of ``value`` that JSON cannot hold as it is; None if none.
+
+    A table nested too deep is named by its entry at the top (``top``), not by a path 50 levels long.
+    """
+    if depth > MAX_NESTING:
+        return top, f"nests more than {MAX_NESTING} levels deep (allowed: at most {MAX_NESTING})"
+    if value is None or type(value) in (str, int, float, bool):  # exact types: a subclass's own methods stay unused
+        return None
+    if type(value) in (list, tuple):
+        parts = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    elif type(value) is dict and all(type(k) is str for k in value):
+        parts = ((f"{path}.{key(k)}", v) for k, v in value.items())
+    else:
+        return path, f"{show(value)} cannot be stored (allowed: numbers, strings, true/false, lists and tables)"
+    for where, v in parts:
+        found = unstorable(v, where, depth + 1, top or where)
+        if found is not None:
+            return found
+    return None
+
+
+def round_changes(changes: Any) -> dict:
+    """A round's changes: a table of dotted paths (each printable, at most :data:`MAX_PATH` characters) -> values."""
+    example = '(e.g. {"links.*.shipping_delay": 1})'
+    if not isinstance(changes, Mapping):
+        raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths {example}")
+    changes = stored_table(changes, "changes")
+    for path in changes:
+        if len(path) > MAX_PATH or not path.isprintable():
+            raise ScenarioError("changes", f"{show(path)} is not a dotted path {example}")
+    return changes
+
+
+def blank(value: Any) -> bool:
+    """Whether a typed field is left empty: text of white space only (short enough to read)."""
+    return isinstance(value, str) and len(value) <= MAX_TYPED and not value.strip()
 
 
 def bot_rule_in(sc: Scenario, bot_rule: Mapping) -> dict:
@@ -225,17 +283,23 @@ def allowed(whole: bool, low: float, high: float) -> str:
 def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) -> float:
     """A number a player typed (a number, or its text): not empty, finite, within bounds, whole if asked."""
     bounds = f"allowed: {allowed(whole, low, high)}"
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if isinstance(value, str):
+        if len(value) > MAX_TYPED:  # no number is typed this long: not read further
+            raise InputError(field, f"has {len(value)} characters, not a number ({bounds})")
+        value = str.__str__(value).strip()
+    if value is None or isinstance(value, str) and not value:
         raise InputError(field, f"is empty ({bounds})")
     if isinstance(value, str):
-        if not _NUMBER.match(value.strip()):
-            raise InputError(field, f"{show(value.strip()[:30])} is not a number ({bounds})")
-        x = float(value.strip())
+        if not _NUMBER.match(value):
+            raise InputError(field, f"{show(value[:30])} is not a number ({bounds})")
+        x = float(value)
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:
             x = float(value)
-        except (OverflowError, ValueError):  # e.g. 10**400: beyond any float
+        except OverflowError:  # e.g. 10**400: beyond any float
             raise InputError(field, f"{show(value)} is too large ({bounds})") from None
+        except Exception:  # a number type that cannot say its value
+            raise InputError(field, f"{show(value)} is not a number ({bounds})") from None
     else:
         raise InputError(field, f"{show(value)} is not a number ({bounds})")
     if not math.isfinite(x):
@@ -257,7 +321,7 @@ def _num(x: float) -> str:
 def week_number(value: Any) -> int:
     """A week as a page sends it: a whole number, or its text in ASCII digits.
 
-    '²' is a digit to ``str.isdigit`` but not to ``int``.
+    '²' is a digit to ``str.isdigit`` but not to ``int``. A week beyond :data:`MAX_WEEKS` is no game's.
     """
     if isinstance(value, str) and ascii_digits(value.strip()):
         value = int(value.strip())
@@ -265,12 +329,15 @@ def week_number(value: Any) -> int:
              and value.is_integer())
     if isinstance(value, bool) or not whole:
         raise InputError("week", f"{show(value)} is not a week number (allowed: a whole number)")
-    return int(value)
+    week = int(value)
+    if abs(week) > MAX_WEEKS + 1:
+        raise InputError("week", f"{show(value)} is not a week of any game (allowed: whole numbers 1 to {MAX_WEEKS})")
+    return week
 
 
 def ascii_digits(value: str) -> bool:
     """True for a non-empty run of 0-9 (no other Unicode digits, no sign), short enough to read."""
-    return 0 < len(value) <= 30 and value.isascii() and value.isdigit()
+    return 0 < len(value) <= 30 and str.isascii(value) and str.isdigit(value)
 
 
 def encodable(value: str, field: str, error: type[ValueError] = InputError) -> str:
@@ -295,6 +362,23 @@ def nesting(toml_text: str) -> int:
     return deepest
 
 
+def one_line(value: Any, field: str, most: int, error: type[ValueError] = InputError) -> str:
+    """Text as typed, runs of white space made one space: at most ``most`` printable characters (may be empty).
+
+    A text far beyond ``most`` is refused before it is read; a ``str`` subclass is read as plain text.
+    """
+    if not isinstance(value, str):
+        raise error(field, f"{show(value)} is not text (allowed: text of at most {most} characters)")
+    if len(value) > SPACE * most:
+        raise error(field, f"has {len(value)} characters (allowed: at most {most})")
+    text = " ".join(str.split(encodable(str.__str__(value), field, error)))
+    if len(text) > most:
+        raise error(field, f"has {len(text)} characters (allowed: at most {most})")
+    if not text.isprintable():
+        raise error(field, f"{show(text)} holds control characters (allowed: printable text)")
+    return text
+
+
 def player_name(value: Any) -> str:
     """A player's name, runs of white space made one space; InputError naming ``name`` otherwise.
 
@@ -302,34 +386,21 @@ def player_name(value: Any) -> str:
     """
     if not isinstance(value, str):
         raise InputError("name", f"{show(value)} is not a name (allowed: text of 1 to {MAX_NAME} characters)")
-    name = " ".join(encodable(value, "name").split())
+    name = one_line(value, "name", MAX_NAME)
     if not name:
         raise InputError("name", f"is empty (allowed: text of 1 to {MAX_NAME} characters)")
-    if len(name) > MAX_NAME:
-        raise InputError("name", f"has {len(name)} characters (allowed: 1 to {MAX_NAME})")
-    if not name.isprintable():
-        raise InputError("name", "holds control characters (allowed: printable text)")
     return name
 
 
 def session_title(value: Any, sc: Scenario) -> str:
     """The session title, white space collapsed, at most :data:`MAX_TITLE` characters (default: the scenario name)."""
-    title = " ".join(encodable(text(value, "title"), "title", ScenarioError).split())
-    if len(title) > MAX_TITLE:
-        raise ScenarioError("title", f"has {len(title)} characters (allowed: at most {MAX_TITLE})")
-    return title or sc.name
+    text(value, "title")
+    return one_line(value, "title", MAX_TITLE, ScenarioError) or sc.name
 
 
 def host_message(value: Any) -> str:
     """The host's message to every player: one line of at most :data:`MAX_MESSAGE` characters ("" clears it)."""
-    if not isinstance(value, str):
-        raise InputError("message", f"{show(value)} is not text (allowed: text of at most {MAX_MESSAGE} characters)")
-    message = " ".join(encodable(value, "message").split())
-    if len(message) > MAX_MESSAGE:
-        raise InputError("message", f"has {len(message)} characters (allowed: at most {MAX_MESSAGE})")
-    if not message.isprintable():
-        raise InputError("message", "holds control characters (allowed: printable text)")
-    return message
+    return one_line(value, "message", MAX_MESSAGE)
 
 
 def more_weeks(value: Any, weeks: int, teams: int, firms: int = 1) -> int:
@@ -341,9 +412,35 @@ def more_weeks(value: Any, weeks: int, teams: int, firms: int = 1) -> int:
                f"{MAX_SEAT_WEEKS} seat-weeks")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InputError("more_weeks", f"{show(value)} is not a whole number ({allowed})")
+    value = int(value)
     if not 0 <= value <= most:
-        raise InputError("more_weeks", f"{value} is {'below 0' if value < 0 else f'above {most}'} ({allowed})")
-    return int(value)
+        raise InputError("more_weeks", f"{show(value)} is {'below 0' if value < 0 else f'above {most}'} ({allowed})")
+    return value
+
+
+def clock(value: Any) -> float:
+    """A time given to ``tick(now=...)``: seconds since the epoch, a finite number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError("now", f"{show(value)} is not a time (allowed: seconds since 1970, a number)")
+    try:
+        now = float(value)
+    except Exception:  # e.g. 10**400
+        now = math.nan
+    if not math.isfinite(now):
+        raise InputError("now", f"{show(value)} is not a finite time (allowed: seconds since 1970, a number)")
+    return now
+
+
+def tick_interval(value: Any) -> float:
+    """Seconds between two ticks of the timer thread: :data:`MIN_TICK` to :data:`MAX_TICK`."""
+    allowed = f"allowed: {MIN_TICK:g} to {MAX_TICK:g} seconds"
+    try:
+        ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and MIN_TICK <= float(value) <= MAX_TICK
+    except Exception:  # e.g. 10**400
+        ok = False
+    if not ok:
+        raise InputError("interval", f"{show(value)} is not a tick interval ({allowed})")
+    return float(value)
 
 
 def new_code(taken) -> str:
@@ -356,9 +453,9 @@ def new_code(taken) -> str:
 
 def join_code(value: Any) -> str:
     """A join code as typed: case, spaces and dashes do not matter."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > MAX_TYPED:
         raise NotFound("code", f"{show(value)} is not a session code")
-    return encodable(value, "code", NotFound).replace(" ", "").replace("-", "").upper()
+    return encodable(str.__str__(value), "code", NotFound).replace(" ", "").replace("-", "").upper()
 
 
 def guesses(value: Any, high: float, most: int) -> tuple[float, ...]:
@@ -366,7 +463,9 @@ def guesses(value: Any, high: float, most: int) -> tuple[float, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        value = [v for v in value.replace(";", ",").replace(" ", ",").split(",") if v.strip()]
+        if len(value) > most * (MAX_TYPED + 1):
+            raise InputError("numbers", f"has {len(value)} characters (allowed: at most {most} numbers)")
+        value = [v for v in str.__str__(value).replace(";", ",").replace(" ", ",").split(",") if v.strip()]
     if not isinstance(value, (list, tuple)):
         raise InputError("numbers", f"{show(value)} is not a list of numbers (allowed: e.g. \"4, 8\")")
     if len(value) > most:

@@ -75,7 +75,7 @@ def _labels(players: Iterable[_Player]) -> dict[str, str]:
 
 def _hash(secret: str) -> str:
     # surrogatepass: a token holding a lone surrogate hashes (and then matches nothing) instead of raising
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(str.encode(secret, "utf-8", "surrogatepass")).hexdigest()  # a str subclass as plain text
 
 
 @dataclass
@@ -184,6 +184,7 @@ class Classroom(TeacherVerbs):
 
     def start_ticker(self, interval: float = TICK_SECONDS) -> Ticker:
         """Start a thread that calls :meth:`tick` every ``interval`` seconds until :meth:`close`."""
+        interval = inputs.tick_interval(interval)
         with self._lock:
             if self.ticker is None:
                 self.ticker = Ticker(self, interval)
@@ -445,8 +446,9 @@ class Classroom(TeacherVerbs):
             if s.status == Status.ENDED:
                 raise Forbidden("session", f"{s.code} has ended")
             seat = (self._team_number(s, team), self._firm_id(s, firm))
-            if mode not in MODES:
+            if not isinstance(mode, str) or str.__str__(mode) not in MODES:
                 raise InputError("mode", f"{show(mode)} is not a seat mode (allowed: \"human\", \"bot\", \"open\")")
+            mode = str.__str__(mode)
             if s.modes[seat] == mode:
                 return
             p = s.occupant.get(seat) if mode != "human" else None
@@ -473,8 +475,8 @@ class Classroom(TeacherVerbs):
 
         Call it about once a second. Returns how many decisions bots made.
         """
+        now = time.time() if now is None else inputs.clock(now)  # checked before waiting
         self._loaded.wait()  # after a restart, timers run once every session is back in memory
-        now = time.time() if now is None else now
         changed, made = [], 0  # (code, team or None) to notify
         with self._lock:
             live = list(self._sessions.values())
@@ -517,10 +519,7 @@ class Classroom(TeacherVerbs):
         """
         values = {}
         if changes is not None:
-            if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
-                raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths (e.g. "
-                                               '{"links.*.shipping_delay": 1})')
-            values.update(changes)
+            values.update(inputs.round_changes(changes))
         if information is not None:
             values["information"] = choice(information, "information", tuple(m.value for m in INFORMATION_MODES))
         with self._hosting(code, host_key) as s:  # an ended session is read back from the database
@@ -536,7 +535,7 @@ class Classroom(TeacherVerbs):
                 raise ScenarioError("weeks", f"{sc.weeks} is above {inputs.MAX_WEEKS} (allowed: 1 to "
                                              f"{inputs.MAX_WEEKS} in a classroom)")
             sc = from_table(json.loads(json.dumps(sc.table)))  # what a restart will read back
-            rule = s.settings.bot_rule if isinstance(bot_rule, str) and bot_rule == KEEP else bot_rule
+            rule = s.settings.bot_rule if isinstance(bot_rule, str) and str.__str__(bot_rule) == KEEP else bot_rule
             settings = inputs.settings_for_session(sc, len(s.teams), s.settings.timer_seconds, rule,
                                                    s.settings.max_order, s.settings.hide_horizon, s.settings.pacing)
             policies = inputs.bot_policies(sc, settings.bot_rule)
@@ -680,8 +679,9 @@ class Classroom(TeacherVerbs):
 
     def export(self, code: str, host_key: str, fmt: str = "csv") -> bytes:
         """The tidy history of every team (docs/classroom-data.md) as ``csv`` or ``parquet`` bytes."""
-        if fmt not in ("csv", "parquet"):
+        if not isinstance(fmt, str) or str.__str__(fmt) not in ("csv", "parquet"):
             raise InputError("fmt", f"{show(fmt)} is not an export format (allowed: \"csv\", \"parquet\")")
+        fmt = str.__str__(fmt)
         with self._hosting(code, host_key) as s:
             every = [report.history(s.code, r.scenario, r.teams, n) for n, r in s.rounds()]
         with _HEAVY:  # off the lock, one at a time in the process
@@ -694,6 +694,8 @@ class Classroom(TeacherVerbs):
 
         A seat's page follows its own team: another team's orders cost it nothing.
         """
+        if not callable(callback):
+            raise InputError("callback", f"{show(callback)} is not a function (allowed: a function of no arguments)")
         s = self._session(code)
         entry = (None if team is None else self._team_number(s, team), callback)
         with self._lock:
@@ -721,7 +723,7 @@ class Classroom(TeacherVerbs):
         if fixed is not None and x != fixed:
             raise InputError("order", f"{inputs._num(x)} is not this week's order, fixed at {inputs._num(fixed)} "
                                       f"by the scenario (allowed: {inputs._num(fixed)})")
-        if isinstance(capacity, str) and not capacity.strip():
+        if inputs.blank(capacity):
             capacity = None
         if capacity is not None:
             if not game.decides_capacity(firm):
@@ -739,7 +741,7 @@ class Classroom(TeacherVerbs):
         try:
             typed = inputs.quantity(order, "order", whole=False, low=-1e300, high=1e300)
             same = counted(typed) == logged.order and (  # an accepted order is logged as counted
-                capacity is None or isinstance(capacity, str) and not capacity.strip()
+                capacity is None or inputs.blank(capacity)
                 or logged.capacity is not None
                 and inputs.quantity(capacity, "capacity", whole=False, low=-1e300, high=1e300) == logged.capacity)
         except InputError:
@@ -838,12 +840,12 @@ class Classroom(TeacherVerbs):
     @staticmethod
     def _key_matches(key, stored_hash: str) -> bool:
         """Whether a secret (a host key) is the one whose hash is stored, compared in constant time."""
-        return isinstance(key, str) and hmac.compare_digest(_hash(key), stored_hash)
+        return isinstance(key, str) and len(key) <= inputs.MAX_TYPED and hmac.compare_digest(_hash(key), stored_hash)
 
     def _host(self, code, host_key) -> _Session:
         """The session, for the holder of its host key only (a verb then takes ``s.lock``: :meth:`_hosting`)."""
         s = self._session(code)
-        if not isinstance(host_key, str) or not hmac.compare_digest(_hash(host_key), s.host_hash):
+        if not self._key_matches(host_key, s.host_hash):
             raise Forbidden("host_key", f"is not the host key of session {s.code}")
         return s
 
@@ -918,7 +920,7 @@ class Classroom(TeacherVerbs):
             self._ended.popitem(last=False)
 
     def _player(self, token) -> _Player:
-        h = _hash(token) if isinstance(token, str) else None
+        h = _hash(token) if isinstance(token, str) and len(token) <= inputs.MAX_TYPED else None  # tokens: 22 characters
         with self._lock:
             p = self._tokens.get(h)
         if p is None and h is not None:  # a player of an ended session (not in memory)
@@ -982,10 +984,10 @@ class Classroom(TeacherVerbs):
 
     @staticmethod
     def _firm_id(s: _Session, firm) -> str:
-        if firm not in s.scenario.firm_ids:
+        if not isinstance(firm, str) or str.__str__(firm) not in s.scenario.firm_ids:  # no subclass's own ==
             raise InputError("firm", f"{show(firm)} is not a firm of this game "
                                      f"(allowed: {', '.join(s.scenario.firm_ids)})")
-        return firm
+        return str.__str__(firm)
 
     def _seat_view(self, s: _Session, p: _Player) -> SeatView:
         game, firm = s.teams[p.team], p.firm

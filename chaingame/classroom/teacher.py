@@ -120,8 +120,15 @@ class TeacherVerbs:
         """
         if not isinstance(keys, Mapping):
             raise InputError("keys", f"{show(keys)} is not a table of code -> host key")
+        try:
+            size = len(keys)
+            entries = list(dict(keys).items()) if size <= inputs.MAX_HOSTED else None
+        except Exception:  # a mapping that cannot be read
+            raise InputError("keys", f"{show(keys)} cannot be read as a table of code -> host key") from None
+        if entries is None:
+            raise InputError("keys", f"has {size} sessions (allowed: at most {inputs.MAX_HOSTED})")
         out = []
-        for code, key in keys.items():
+        for code, key in entries:
             try:
                 rows = self._store.sessions(code=inputs.join_code(code))
             except Exception:  # a stored code the browser holds may be any text

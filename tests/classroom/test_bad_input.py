@@ -7,6 +7,7 @@ through every verb the pages call. Nothing already stored is lost.
 import math
 import random
 import sqlite3
+import time
 from fractions import Fraction
 
 import pytest
@@ -198,3 +199,147 @@ def test_a_thousand_random_bad_inputs_through_every_verb_raise_only_the_services
     print(f"fuzz: 1000 calls, {refused} refused with the service's errors, {len(escaped)} escaped")
     assert escaped == [], "\n".join(escaped)
     assert (1, 1, "retailer", 4.0) in decisions(db)
+
+
+# what the adversary's sweep (test_fuzz_api.py) found: each case by name ----------------------------------
+class Unshowable:
+    """An object whose repr and == raise: its error still names the field."""
+
+    def __repr__(self):
+        raise RuntimeError("repr refused")
+
+    def __eq__(self, other):
+        raise RuntimeError("eq refused")
+
+    __hash__ = None
+
+
+class Text(str):
+    """Text whose own ==, hash and str() raise (the service reads it as plain text)."""
+
+    def __eq__(self, other):
+        raise RuntimeError("eq refused")
+
+    def __hash__(self):
+        raise RuntimeError("hash refused")
+
+    def __str__(self):
+        raise RuntimeError("str refused")
+
+
+def deep(n=10_000):
+    out = []
+    for _ in range(n):
+        out = [out]
+    return out
+
+
+@pytest.mark.parametrize("verb, value, field", [
+    ("teams", 10**5000, "teams"), ("seed", -(10**5000), "seed"), ("teams", deep(), "teams"),
+    ("timer_seconds", Unshowable(), "timer_seconds"), ("title", "Class \x1b[31m red", "title"),
+    ("title", "x" * 10_000_000, "title"), ("pacing", Text("orders "), "pacing"),
+    ("bot_rule", {"rule": deep()}, "bot_rule"),
+], ids=["teams-10**5000", "seed-minus-10**5000", "teams-deep", "timer-unshowable", "title-escape", "title-10MB",
+        "pacing-str-subclass", "bot_rule-deep"])
+def test_create_session_refuses_unshowable_huge_or_deep_values_in_one_line(room, db, verb, value, field):
+    t0 = time.perf_counter()
+    with pytest.raises(ScenarioError) as e:
+        room.create_session("classic", **{verb: value})
+    assert time.perf_counter() - t0 < 0.5  # refused before any work
+    message = one_line(e.value, e.value.path)
+    assert e.value.path.split(".")[0] == field  # the argument, or a path inside it (bot_rule.rule[0][0]...)
+    assert message.isprintable() and len(message) < 400
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
+
+
+def test_an_uploads_name_is_one_printable_line_like_a_title(room, db):
+    toml = __import__("chaingame").scenario.bundled()["classic"].read_text()
+    for name in ("Beer\x00game", "x" * 100_000, "a\x7fb", "\ud800"):
+        with pytest.raises(ScenarioError) as e:
+            room.create_session(name, scenario_toml=toml)
+        assert one_line(e.value, "scenario").isprintable()
+    assert room.join_view(room.create_session("My  beer game", scenario_toml=toml).code).title == "My beer game"
+
+
+@pytest.mark.parametrize("args, field", [
+    ((5, Unshowable()), "order"), ((5, 4, Unshowable()), "capacity"), ((10**5000, 4), "week"),
+    ((-(10**5000), 4), "week"), ((5, 4, " " * 1_000_000), "capacity"), ((5, "9" * 1_000_000), "order"),
+], ids=["order-unshowable", "capacity-unshowable", "week-10**5000", "week-minus-10**5000", "capacity-1MB-blank",
+        "order-1MB-digits"])
+def test_submit_refuses_unshowable_huge_or_blank_megabyte_values(room, db, game, args, field):
+    host, alice = game
+    before = decisions(db), repr(room.seat_view(alice.token))
+    with pytest.raises(ClassroomError) as e:
+        room.submit(alice.token, *args)
+    one_line(e.value, field)
+    assert (decisions(db), repr(room.seat_view(alice.token))) == before
+
+
+def test_seat_and_export_arguments_are_read_as_plain_text(room, game):
+    host, _ = game
+    for call, field in ((lambda v: room.set_seat(host.code, host.host_key, 1, v, "bot"), "firm"),
+                        (lambda v: room.set_seat(host.code, host.host_key, 1, "factory", v), "mode"),
+                        (lambda v: room.release_seat(host.code, host.host_key, 1, v), "firm"),
+                        (lambda v: room.export(host.code, host.host_key, v), "fmt")):
+        for value in (Text("nope"), __import__("numpy").array([[4, 8]]), deep()):
+            with pytest.raises(InputError) as e:
+                call(value)
+            one_line(e.value, field)
+    assert room.export(host.code, host.host_key, Text("csv")).startswith(b"session,")  # a str subclass is text
+    room.set_seat(host.code, host.host_key, 1, Text("factory"), Text("human"))
+    assert room.host_view(host.code, host.host_key).teams[0].seats[3].mode == "human"
+
+
+def test_a_round_or_bot_rule_table_that_cannot_be_read_or_is_huge_is_refused_fast(room, db):
+    class Unreadable(dict):
+        def keys(self):
+            raise RuntimeError("read refused")
+
+        __iter__ = items = keys
+
+    host = room.create_session("classic", weeks=2)
+    room.start(host.code, host.host_key)
+    room.end(host.code, host.host_key)
+    huge = {f"links.{i}.shipping_delay": 1 for i in range(100_000)}
+    for kwargs, field in ((dict(changes=Unreadable(weeks=3)), "changes"), (dict(changes=huge), "changes"),
+                          (dict(changes={"weeks": deep()}), "changes.weeks"),
+                          (dict(changes={"x" * 1_000_000: 1}), "changes"),
+                          (dict(bot_rule=Unreadable(rule="sterman")), "bot_rule"),
+                          (dict(bot_rule={"rule": "sterman", "theta": None}), "bot_rule.theta")):
+        t0 = time.perf_counter()
+        with pytest.raises(ScenarioError) as e:
+            room.start_round(host.code, host.host_key, **kwargs)
+        assert time.perf_counter() - t0 < 0.5
+        one_line(e.value, field)
+    assert room.progress(host.code)[0] == 1  # still round 1
+
+
+def test_a_subscriber_must_be_a_function_and_tick_a_time(room):
+    host = room.create_session("classic", timer_seconds=60)
+    room.join(host.code, "Alice")
+    room.start(host.code, host.host_key)
+    with pytest.raises(InputError) as e:
+        room.subscribe(host.code, "not a function")
+    one_line(e.value, "callback")
+    for now in ("soon", math.nan, 10**400, b"1", [1]):
+        with pytest.raises(InputError) as e:
+            room.tick(now)
+        one_line(e.value, "now")
+    assert room.tick(time.time()) == 0  # the week's timer has not run out
+
+
+def test_a_host_may_list_at_most_a_thousand_sessions_at_once(room):
+    host = room.create_session("classic")
+    with pytest.raises(InputError) as e:
+        room.sessions_of({f"C{i}": "key" for i in range(1_001)})
+    one_line(e.value, "keys")
+    assert [h.code for h in room.sessions_of({host.code: host.host_key, "x" * 10_000_000: "k"})] == [host.code]
+
+
+@pytest.mark.parametrize("interval", ["1", math.nan, 0, -1, 10**400, 1e9, None])
+def test_the_timer_thread_needs_a_tick_interval_it_can_keep(room, interval):
+    with pytest.raises(InputError) as e:
+        room.start_ticker(interval)
+    one_line(e.value, "interval")
+    assert room.ticker is None  # no thread started to fail on its first wait

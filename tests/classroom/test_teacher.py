@@ -173,7 +173,7 @@ def test_the_hosts_message_reaches_every_seat_and_survives_a_restart(room, db):
 @pytest.mark.parametrize("text, message", [
     (None, r"^message: None is not text \(allowed: text of at most 300 characters\)$"),
     ("x" * 301, r"^message: has 301 characters \(allowed: at most 300\)$"),
-    ("a\x07b", r"^message: holds control characters \(allowed: printable text\)$"),
+    ("a\x07b", r'^message: "a\\u0007b" holds control characters \(allowed: printable text\)$'),
     ("a\ud800", r"^message: .* holds .*\\ud800.*, which is not a character"),
 ])
 def test_a_bad_message_is_one_line(room, text, message):
