@@ -36,7 +36,10 @@ MAX_MESSAGE = 300  # characters of the host's message to every player
 PACINGS = ("orders", "timer", "teacher", "in_step")  # when a team's week closes: see docs/classroom.md, Pacing
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 CODE_LENGTH = 6  # 32^6 ≈ 1.07e9 codes
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+MAX_PATH = 200  # characters of one dotted path of a round's changes (the scenario's longest is under 40)
+# a number as a person types it, in ASCII digits: not '١٢' or '１２' (Python's float reads them), '1_000' or '0x10'
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,7 @@ def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) ->
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InputError(field, f"is empty ({bounds})")
     if isinstance(value, str):
-        if not _NUMBER.match(value.strip()):
+        if not _NUMBER.fullmatch(value.strip()):
             raise InputError(field, f"{show(value.strip()[:30])} is not a number ({bounds})")
         x = float(value.strip())
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -238,7 +241,28 @@ def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) ->
         raise InputError(field, f"{_num(x)} is above {_num(high)} ({bounds})")
     if whole and x != math.floor(x):
         raise InputError(field, f"{_num(x)} is not a whole number ({bounds})")
-    return x
+    return x + 0.0  # -0.0 is 0
+
+
+def typed_number(value: Any) -> Any:
+    """What a form's number field holds, for the field's check: None if empty, else the number it spells.
+
+    Only a number as :func:`quantity` reads it (ASCII digits, a point, an exponent) is converted: a whole
+    number to an ``int`` (exact, for seeds; "4." and "1e3" too), others to a ``float``. Any other text, or
+    a value that is not text (what a tampered page may send), is returned as it is, for the check to refuse
+    by name.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if not _NUMBER.fullmatch(text):
+        return value
+    if _WHOLE.fullmatch(text) and len(text) <= 30:
+        return int(text)
+    x = float(text)
+    return int(x) if x.is_integer() else x  # inf and nan stay floats
 
 
 def _num(x: float) -> str:
@@ -309,6 +333,8 @@ def session_title(value: Any, sc: Scenario) -> str:
     title = " ".join(encodable(text(value, "title"), "title", ScenarioError).split())
     if len(title) > MAX_TITLE:
         raise ScenarioError("title", f"has {len(title)} characters (allowed: at most {MAX_TITLE})")
+    if not title.isprintable():  # as a player's name: the title is shown on every player's page
+        raise ScenarioError("title", f"{show(title)} holds control characters (allowed: printable text)")
     return title or sc.name
 
 
@@ -322,6 +348,22 @@ def host_message(value: Any) -> str:
     if not message.isprintable():
         raise InputError("message", "holds control characters (allowed: printable text)")
     return message
+
+
+def round_changes(changes: Any) -> dict:
+    """A round's changes: a table of dotted paths (each at most :data:`MAX_PATH` characters) to values."""
+    if changes is None:
+        return {}
+    if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
+        raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths (e.g. "
+                                       '{"links.*.shipping_delay": 1})')
+    for path in changes:
+        if not path.strip():
+            raise ScenarioError("changes", f"{show(path)} is not a dotted path (allowed: e.g. links.*.shipping_delay)")
+        if len(path) > MAX_PATH:
+            raise ScenarioError("changes", f"{show(path)} is a path of {len(path)} characters (allowed: at most "
+                                           f"{MAX_PATH}, e.g. links.*.shipping_delay)")
+    return dict(changes)
 
 
 def more_weeks(value: Any, weeks: int, teams: int) -> int:

@@ -502,12 +502,7 @@ class Classroom(TeacherVerbs):
         Returns:
             The new round's number. The session is back in the lobby: the host starts the round.
         """
-        values = {}
-        if changes is not None:
-            if not isinstance(changes, Mapping) or not all(isinstance(k, str) for k in changes):
-                raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths (e.g. "
-                                               '{"links.*.shipping_delay": 1})')
-            values.update(changes)
+        values = inputs.round_changes(changes)
         if information is not None:
             values["information"] = choice(information, "information", tuple(m.value for m in INFORMATION_MODES))
         with self._hosting(code, host_key) as s:  # an ended session is read back from the database
