@@ -25,7 +25,7 @@ def host_keys(text: str | None) -> dict[str, str]:
     """The host keys a browser keeps under :data:`HOST_KEY` (``{}`` for anything but a JSON object)."""
     try:
         keys = json.loads(text or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # the browser's storage is the user's to change: "[[[[..." too
         return {}
     return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
 

@@ -57,9 +57,9 @@ def Join(code: str, on_joined):
     lobby, lobby_error = use_live(clean if len(clean) >= 4 else None,
                                   (lambda: classroom.join_view(clean)) if len(clean) >= 4 else (lambda: None), [clean])
 
-    def join():
-        chosen_team = None if team == "any team" else int(team.split()[-1])
-        chosen_firm = None if firm == "any role" else firm.split(" (")[0]
+    def join():  # the service checks the choices: a tampered page may send anything for a select
+        chosen_team = None if team == "any team" else team.removeprefix("team ") if isinstance(team, str) else team
+        chosen_firm = None if firm == "any role" else firm.split(" (")[0] if isinstance(firm, str) else firm
         ticket, message = attempt(classroom.join, code_text, name, team=chosen_team, firm=chosen_firm)
         set_error(message)
         if ticket is not None:
@@ -209,8 +209,9 @@ def OrderForm(view, token: str):
     def submit(*_):
         if decision is not None:
             return
+        empty = capacity is None or isinstance(capacity, str) and not capacity.strip()  # keep the current capacity
         _, message = attempt(classroom.submit, token, week, order,
-                             capacity if view.decides_capacity and capacity.strip() else None)
+                             capacity if view.decides_capacity and not empty else None)
         if message != error:  # an accepted order re-renders the page through the service, not here too
             set_failed((week, message))
 
