@@ -207,7 +207,7 @@ def CreateForm(on_created):
             set_upload((name, data.decode("utf-8")))
             set_error(None)
         except UnicodeDecodeError:
-            set_error(f"scenario_toml: {name} is not a UTF-8 text file (allowed: a scenario .toml file)")
+            set_error(f"scenario_toml: {show(name)} is not a UTF-8 text file (allowed: a scenario .toml file)")
 
     def create():
         chosen = {field: picked(options, label, field) for field, options, label in (

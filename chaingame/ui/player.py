@@ -67,7 +67,8 @@ def Join(code: str, on_joined):
 
     Heading("Join a game", 2)
     with solara.Card(style="max-width: 560px"):
-        solara.InputText("Session code", value=code_text, on_value=set_code_text, continuous_update=True)
+        solara.InputText("Session code", value=code_text, on_value=lambda c: (set_code_text(c), set_error(None)),
+                         continuous_update=True)
         solara.InputText("Your name", value=name, on_value=set_name, continuous_update=True)
         if lobby is not None:
             Text(f"{lobby.title} — {lobby.scenario}, {lobby.teams} team(s), {len(lobby.free)} free seat(s), "
@@ -78,7 +79,7 @@ def Join(code: str, on_joined):
             firms = ["any role", *[f"{f} ({roles[f]})" if roles[f] != f else f for f in free_firms]]
             solara.Select("Team", values=teams, value=team if team in teams else "any team", on_value=set_team)
             solara.Select("Role", values=firms, value=firm if firm in firms else "any role", on_value=set_firm)
-        elif lobby_error and len(clean) >= 6:
+        elif lobby_error and len(clean) >= 6 and not error:  # one line: the join's own refusal names the code too
             Error(lobby_error)
         Error(error)
         solara.Button("Join", on_click=join, color="primary", disabled=not (code_text and name))
