@@ -23,7 +23,7 @@ from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from ..information import MODES
 from .boxes import HTML, Column, Row, Text
-from .browser import HOST_KEY, BrowserStore, host_keys
+from .browser import HOST_KEY, BrowserStore, host_keys, page_origin
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
 from .live import use_live
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
@@ -123,7 +123,7 @@ def HostPage():
 
     with Frame("Host"):
         BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded,
-                             on_origin=set_origin, on_fragment=set_fragment)
+                             on_origin=lambda o: set_origin(page_origin(o)), on_fragment=set_fragment)
         key = keys.get(code) or (fragment if code else None)
         if not loaded:
             Text("Loading…")

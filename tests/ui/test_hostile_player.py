@@ -196,3 +196,26 @@ def test_a_tampered_team_choice_of_the_debrief_keeps_it_readable(classroom, tabs
             debrief.rc.find(v.BtnToggle).widget.v_model = value  # the team toggle: the page's only one
         clean(debrief)
         assert "base64," in debrief.text("chart-orders")
+
+
+@pytest.mark.parametrize("route", ["/host?code=%(c)s", "/projector?code=%(c)s"])
+def test_a_tampered_origin_or_key_fragment_breaks_no_page(classroom, tabs, route):
+    """What the browser reports of its address (origin, ``#key=``) is untrusted too: a QR code holds ~2,000
+    characters, a lone surrogate cannot be encoded, and only http(s)://host[:port] makes a join link."""
+    from chaingame.ui.browser import BrowserStore
+
+    t = classroom.create_session("classic")
+    for attr, values in (("origin", ["x" * 10_000, SURROGATE, "javascript:alert(1)", '"><b>', "\x00", ""]),
+                         ("fragment", ["garbage", SURROGATE, MEGABYTE, " ", "\x00"])):
+        for value in values:
+            page = tabs(route % {"c": t.code}, stored=host_storage(t) if attr == "origin" else None)
+            with page:
+                setattr(page.rc.find(BrowserStore).widget, attr, value)
+            clean(page)
+            if attr == "fragment" and route.startswith("/host"):
+                says(page, "host_key")
+            else:
+                code = page.text("join-code" if route.startswith("/host") else "projector-code")
+                assert code == t.code
+                link = page.text("join-link" if route.startswith("/host") else "projector-link")
+                assert link.endswith(f"/?code={t.code}") and "javascript" not in link
