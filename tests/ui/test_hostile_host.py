@@ -203,3 +203,22 @@ def test_bad_changes_of_the_next_round_are_named_and_good_ones_start_it(classroo
     view = classroom.host_view(t.code, t.host_key)
     assert (view.round, view.information, view.seed) == (2, "pos", 7)
     assert "shipping_delay" in view.changes
+
+
+def test_a_wrong_teacher_password_of_any_kind_is_named_and_the_right_one_creates(tmp_path, tabs):
+    from chaingame.classroom import Classroom
+    from chaingame.classroom.process import set_classroom
+
+    classroom = Classroom(tmp_path / "locked.sqlite3", teacher_password="s3cret")
+    set_classroom(classroom)
+    try:
+        host = tabs("/host")
+        password = "Teacher password (set when the server started)"
+        refuse_each(host, classroom, "password", ["", " ", SURROGATE, "s3cret" + SURROGATE, "S3CRET", MEGABYTE, "\x00"],
+                    lambda value: (host.fill(password, value), host.click("Create session")))
+        host.fill(password, "s3cret")
+        host.click("Create session")
+        created(classroom, host)
+    finally:
+        set_classroom(None)
+        classroom.close()
