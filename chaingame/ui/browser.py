@@ -30,6 +30,7 @@ def host_keys(text: str | None) -> dict[str, str]:
         return {}
     return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
 
+
 _ORIGIN = re.compile(r"https?://([\w.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?", re.ASCII)  # scheme://host[:port]
 LONGEST_ORIGIN = 300  # characters: a host name has at most 253
 
