@@ -44,7 +44,9 @@ MAX_PATH = 200  # characters of a dotted path in a round's changes
 PACINGS = ("orders", "timer", "teacher", "in_step")  # when a team's week closes: see docs/classroom.md, Pacing
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 CODE_LENGTH = 6  # 32^6 ≈ 1.07e9 codes
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# a number as a person types it, in ASCII digits: not '١٢' or '１２' (Python's float reads them), '1_000' or '0x10'
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -208,11 +210,13 @@ def unstorable(value: Any, path: str, depth: int = 0, top: str = "") -> tuple[st
 def round_changes(changes: Any) -> dict:
     """A round's changes: a table of dotted paths (each printable, at most :data:`MAX_PATH` characters) -> values."""
     example = '(e.g. {"links.*.shipping_delay": 1})'
+    if changes is None:
+        return {}
     if not isinstance(changes, Mapping):
         raise ScenarioError("changes", f"{show(changes)} is not a table of dotted paths {example}")
     changes = stored_table(changes, "changes")
     for path in changes:
-        if len(path) > MAX_PATH or not path.isprintable():
+        if len(path) > MAX_PATH or not path.isprintable() or not path.strip():
             raise ScenarioError("changes", f"{show(path)} is not a dotted path {example}")
     return changes
 
@@ -290,9 +294,11 @@ def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) ->
     if value is None or isinstance(value, str) and not value:
         raise InputError(field, f"is empty ({bounds})")
     if isinstance(value, str):
-        if not _NUMBER.match(value):
-            raise InputError(field, f"{show(value[:30])} is not a number ({bounds})")
-        x = float(value)
+        if not _NUMBER.fullmatch(value.strip()):
+            raise InputError(field, f"{show(value.strip()[:30])} is not a number ({bounds})")
+        x = float(value.strip())
+        if not math.isfinite(x):  # '1e400' or 400 digits: say what was typed, not "inf"
+            raise InputError(field, f"{show(value.strip()[:30])} is not a finite number ({bounds})")
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:
             x = float(value)
@@ -310,7 +316,28 @@ def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) ->
         raise InputError(field, f"{_num(x)} is above {_num(high)} ({bounds})")
     if whole and x != math.floor(x):
         raise InputError(field, f"{_num(x)} is not a whole number ({bounds})")
-    return x
+    return x + 0.0  # -0.0 is 0
+
+
+def typed_number(value: Any) -> Any:
+    """What a form's number field holds, for the field's check: None if empty, else the number it spells.
+
+    Only a number as :func:`quantity` reads it (ASCII digits, a point, an exponent) is converted: a whole
+    number to an ``int`` (exact, for seeds; "4." and "1e3" too), others to a ``float``. Any other text, or
+    a value that is not text (what a tampered page may send), is returned as it is, for the check to refuse
+    by name.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if not _NUMBER.fullmatch(text):
+        return value
+    if _WHOLE.fullmatch(text) and len(text) <= 30:
+        return int(text)
+    x = float(text)
+    return int(x) if x.is_integer() else x  # inf and nan stay floats
 
 
 def _num(x: float) -> str:

@@ -517,9 +517,7 @@ class Classroom(TeacherVerbs):
         Returns:
             The new round's number. The session is back in the lobby: the host starts the round.
         """
-        values = {}
-        if changes is not None:
-            values.update(inputs.round_changes(changes))
+        values = dict(inputs.round_changes(changes))
         if information is not None:
             values["information"] = choice(information, "information", tuple(m.value for m in INFORMATION_MODES))
         with self._hosting(code, host_key) as s:  # an ended session is read back from the database

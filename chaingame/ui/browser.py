@@ -14,6 +14,7 @@ for 3 s or more (a restarted server): the reloaded page finds its seat in the br
 from __future__ import annotations
 
 import json
+import re
 
 import ipyvue
 import traitlets
@@ -25,9 +26,25 @@ def host_keys(text: str | None) -> dict[str, str]:
     """The host keys a browser keeps under :data:`HOST_KEY` (``{}`` for anything but a JSON object)."""
     try:
         keys = json.loads(text or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # the browser's storage is the user's to change: "[[[[..." too
         return {}
     return {str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {}
+
+
+_ORIGIN = re.compile(r"https?://([\w.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?", re.ASCII)  # scheme://host[:port]
+LONGEST_ORIGIN = 300  # characters: a host name has at most 253
+
+
+def page_origin(text) -> str:
+    """The page's origin as its browser reports it, for the join link and its QR code.
+
+    ``""`` (links relative to the page, no QR code) for anything but ``http(s)://host[:port]``: a
+    tampered page may report any text, and a QR code holds at most about 2,000 characters.
+    """
+    if isinstance(text, str) and len(text) <= LONGEST_ORIGIN and _ORIGIN.fullmatch(text):
+        return text
+    return ""
+
 
 _TEMPLATE = """
 <template><span style="display: none"></span></template>

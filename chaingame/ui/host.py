@@ -13,14 +13,17 @@ import html
 import json
 import time
 import tomllib
+from typing import Any
 
 import solara
 
+from ..checks import show
+from ..classroom.inputs import typed_number
 from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from ..information import MODES
 from .boxes import HTML, Column, Row, Text
-from .browser import HOST_KEY, BrowserStore, host_keys
+from .browser import HOST_KEY, BrowserStore, host_keys, page_origin
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
 from .live import use_live
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
@@ -73,17 +76,15 @@ def when(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
 
 
-def number_or_text(text: str):
-    """What a form field holds, for the service to check: None if empty, a number, or the raw text."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
+def picked(options, label, field: str) -> tuple[Any, str | None]:
+    """A select's choice: ``(what label stands for, None)``, or ``(None, one line)`` if it is none of ``options``.
+
+    ``options`` maps each label to its value (a dict), or lists the labels (each its own value). A page may
+    be sent any value for a select (a tampered browser), and must say so, not fail.
+    """
+    if isinstance(label, str) and label in options:
+        return (options[label] if isinstance(options, dict) else label), None
+    return None, f"{field}: {show(label)} is not one of the choices (allowed: {'; '.join(options)})"
 
 
 @solara.component
@@ -122,7 +123,7 @@ def HostPage():
 
     with Frame("Host"):
         BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded,
-                             on_origin=set_origin, on_fragment=set_fragment)
+                             on_origin=lambda o: set_origin(page_origin(o)), on_fragment=set_fragment)
         key = keys.get(code) or (fragment if code else None)
         if not loaded:
             Text("Loading…")
@@ -206,15 +207,26 @@ def CreateForm(on_created):
             set_upload((name, data.decode("utf-8")))
             set_error(None)
         except UnicodeDecodeError:
-            set_error(f"scenario_toml: {name} is not a UTF-8 text file (allowed: a scenario .toml file)")
+            set_error(f"scenario_toml: {show(name)} is not a UTF-8 text file (allowed: a scenario .toml file)")
 
     def create():
-        bot_rule = BOT_RULES[rule]
+        chosen = {field: picked(options, label, field) for field, options, label in (
+            ("scenario", names, names[0] if own else scenario), ("information", INFORMATION, information),
+            ("pacing", PACING, pacing), ("bot_rule", BOT_RULES, rule))}  # own: the uploaded one, not the select's
+        refused = next((e for _, e in chosen.values() if e), None)
+        if refused:
+            set_error(refused)
+            return
+        bot_rule = chosen["bot_rule"][0]
         if bot_rule == "custom":
             try:
                 bot_rule = tomllib.loads(f"v = {custom.strip()}")["v"]
             except tomllib.TOMLDecodeError as e:
                 set_error(f"bot_rule: not a TOML inline table ({e}); e.g. {{rule = \"sterman\", theta = 0.5}}")
+                return
+            except RecursionError:
+                set_error("bot_rule: nests too deeply (allowed: a TOML inline table, e.g. {rule = \"sterman\", "
+                          "theta = 0.5})")
                 return
         if upload:
             name, text = upload[0].rsplit(".", 1)[0] or "uploaded", upload[1]
@@ -223,20 +235,20 @@ def CreateForm(on_created):
         else:
             name, text = scenario, None
         ticket, message = attempt(
-            classroom.create_session, name, teams=number_or_text(teams),
+            classroom.create_session, name, teams=typed_number(teams),
             information=None if information == INFORMATION[0] else information,
-            weeks=number_or_text(weeks), timer_seconds=number_or_text(timer), bot_rule=bot_rule,
+            weeks=typed_number(weeks), timer_seconds=typed_number(timer), bot_rule=bot_rule,
             title=title, scenario_toml=text, password=password if classroom.needs_password else None,
-            hide_horizon=hide_horizon, pacing=PACING[pacing])
+            hide_horizon=hide_horizon, pacing=chosen["pacing"][0])
         set_error(message)
         if ticket is not None:
             on_created(ticket)
 
+    own = upload is not None or bool(pasted.strip())
     Heading("Create a session", 2)
     with solara.Card(style="max-width: 720px"):
-        own = upload is not None or bool(pasted.strip())
         solara.Select("Scenario", values=names, value=scenario, on_value=set_scenario, disabled=own)
-        if not own:
+        if not own and scenario in names:  # the select may be sent a name that is none of them
             HTML(tag="div", unsafe_innerHTML=html.escape(scenario_description(scenario)), classes=["cg-muted"],
                         attributes={"data-testid": "scenario-description"})
         with Row(style="align-items: center; flex-wrap: wrap"):
@@ -263,7 +275,7 @@ def CreateForm(on_created):
         solara.Select("Bots play by", values=list(BOT_RULES), value=rule, on_value=set_rule)
         solara.Checkbox(label="Hide the number of weeks from players (they see \"week 12\", not \"of 36\")",
                         value=hide_horizon, on_value=set_hide_horizon)
-        if BOT_RULES[rule] == "custom":
+        if picked(BOT_RULES, rule, "bot_rule")[0] == "custom":
             solara.InputText("Bot rule (TOML inline table)", value=custom, on_value=set_custom, continuous_update=True)
         if classroom.needs_password:
             solara.InputText("Teacher password (set when the server started)", value=password,
@@ -291,6 +303,8 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
         return act
 
     act = solara.use_memo(make_act, [code, key])  # the same function each render: unchanged teams are not redrawn
+    seats, refused = picked(FREE_SEATS, free_seats, "free_seats")
+    start = act(classroom.start, *seats) if seats else lambda *_: set_action_error(refused)
     if view is None:
         Error(error)
         solara.Button("Forget this session in this browser", on_click=on_forget, text=True)
@@ -319,7 +333,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
         if view.status == Status.LOBBY:
             solara.Select("At start, free seats:", values=list(FREE_SEATS), value=free_seats,
                           on_value=set_free_seats, style="min-width: 420px").key("free-seats")
-            solara.Button("Start", on_click=act(classroom.start, *FREE_SEATS[free_seats]), color="primary").key("start")
+            solara.Button("Start", on_click=start, color="primary").key("start")
         if view.status == Status.RUNNING:
             solara.Button("Pause", on_click=act(classroom.pause)).key("pause")
             if view.pacing == "teacher":
@@ -429,7 +443,7 @@ def ReopenCard(code: str, key: str, on_reopened):
     error, set_error = solara.use_state(None)
 
     def reopen(*_):
-        _, e = attempt(get_classroom().reopen, code, key, number_or_text(more) or 0)
+        _, e = attempt(get_classroom().reopen, code, key, typed_number(more) or 0)
         set_error(e)
         if e is None:
             on_reopened()
@@ -447,6 +461,7 @@ def Teams(view, act, classroom):
     many = len(view.teams) >= COMPACT_FROM
     layout, set_layout = solara.use_state("one line per team" if many else "a card per team")
     sort, set_sort = solara.use_state(SORTS[0])
+    sort = sort if sort in SORTS else SORTS[0]  # a choice of the view only: any other value shows the first
     chosen, set_chosen = solara.use_state("")
     with Row(style="flex-wrap: wrap; align-items: center"):
         solara.ToggleButtonsSingle(value=layout, values=["one line per team", "a card per team"],
@@ -529,13 +544,20 @@ def round_changes(text: str) -> dict:
         if not line.strip():
             continue
         if "=" not in line:
-            raise ValueError(f'changes: "{line.strip()}" is not PATH = VALUE (e.g. links.*.shipping_delay = 1)')
+            raise ValueError(f"changes: {show(line.strip())} is not PATH = VALUE (e.g. links.*.shipping_delay = 1)")
         path, value = (part.strip() for part in line.split("=", 1))
         try:
             out[path] = tomllib.loads(f"v = {value}")["v"]
         except tomllib.TOMLDecodeError:
             out[path] = value
+        except RecursionError:
+            raise ValueError(f"changes: the value of {show(path)} nests too deeply (allowed: a TOML value, e.g. 1, "
+                             "\"proportional\" or [1, 2])") from None
     return out
+
+
+INFORMATIONS = {"as before": None, **{m.value: m.value for m in MODES}}  # the next round's choices -> start_round's
+RULES = {"as before": "keep", **{k: r for k, r in BOT_RULES.items() if r != "custom"}}
 
 
 @solara.component
@@ -558,10 +580,13 @@ def NextRound(code: str, key: str, current: int, on_started):
         except ValueError as e:
             set_error(str(e))
             return
-        bot_rule = "keep" if rule == "as before" else BOT_RULES[rule]
-        _, message = attempt(classroom.start_round, code, key, values,
-                             information=None if information == "as before" else information,
-                             bot_rule=bot_rule, seed=number_or_text(seed))
+        (mode, refused), (bot_rule, refused_rule) = (picked(INFORMATIONS, information, "information"),
+                                                      picked(RULES, rule, "bot_rule"))
+        if refused or refused_rule:
+            set_error(refused or refused_rule)
+            return
+        _, message = attempt(classroom.start_round, code, key, values, information=mode,
+                             bot_rule=bot_rule, seed=typed_number(seed))
         set_error(message)
         if message is None:
             on_started()
@@ -570,10 +595,9 @@ def NextRound(code: str, key: str, current: int, on_started):
         Text("The same teams and seats play again, on the same customer demand unless you give a new seed.",
                     classes=["cg-muted"])
         with Row(style="flex-wrap: wrap"):
-            solara.ToggleButtonsSingle(value=information, values=["as before", *(m.value for m in MODES)],
-                                       on_value=set_information, classes=["cg-next-information"])
-            solara.Select("Bots play by", values=["as before", *(k for k in BOT_RULES if BOT_RULES[k] != "custom")],
-                          value=rule, on_value=set_rule)
+            solara.ToggleButtonsSingle(value=information, values=list(INFORMATIONS), on_value=set_information,
+                                       classes=["cg-next-information"])
+            solara.Select("Bots play by", values=list(RULES), value=rule, on_value=set_rule)
             solara.InputText("Demand seed (empty: the same demand)", value=seed, on_value=set_seed,
                              continuous_update=True)
         solara.InputTextArea("Other changes, one PATH = VALUE a line (e.g. links.*.shipping_delay = 1, "

@@ -57,9 +57,9 @@ def Join(code: str, on_joined):
     lobby, lobby_error = use_live(clean if len(clean) >= 4 else None,
                                   (lambda: classroom.join_view(clean)) if len(clean) >= 4 else (lambda: None), [clean])
 
-    def join():
-        chosen_team = None if team == "any team" else int(team.split()[-1])
-        chosen_firm = None if firm == "any role" else firm.split(" (")[0]
+    def join():  # the service checks the choices: a tampered page may send anything for a select
+        chosen_team = None if team == "any team" else team.removeprefix("team ") if isinstance(team, str) else team
+        chosen_firm = None if firm == "any role" else firm.split(" (")[0] if isinstance(firm, str) else firm
         ticket, message = attempt(classroom.join, code_text, name, team=chosen_team, firm=chosen_firm)
         set_error(message)
         if ticket is not None:
@@ -67,7 +67,8 @@ def Join(code: str, on_joined):
 
     Heading("Join a game", 2)
     with solara.Card(style="max-width: 560px"):
-        solara.InputText("Session code", value=code_text, on_value=set_code_text, continuous_update=True)
+        solara.InputText("Session code", value=code_text, on_value=lambda c: (set_code_text(c), set_error(None)),
+                         continuous_update=True)
         solara.InputText("Your name", value=name, on_value=set_name, continuous_update=True)
         if lobby is not None:
             Text(f"{lobby.title} — {lobby.scenario}, {lobby.teams} team(s), {len(lobby.free)} free seat(s), "
@@ -78,7 +79,7 @@ def Join(code: str, on_joined):
             firms = ["any role", *[f"{f} ({roles[f]})" if roles[f] != f else f for f in free_firms]]
             solara.Select("Team", values=teams, value=team if team in teams else "any team", on_value=set_team)
             solara.Select("Role", values=firms, value=firm if firm in firms else "any role", on_value=set_firm)
-        elif lobby_error and len(clean) >= 6:
+        elif lobby_error and len(clean) >= 6 and not error:  # one line: the join's own refusal names the code too
             Error(lobby_error)
         Error(error)
         solara.Button("Join", on_click=join, color="primary", disabled=not (code_text and name))
@@ -209,8 +210,9 @@ def OrderForm(view, token: str):
     def submit(*_):
         if decision is not None:
             return
+        empty = capacity is None or isinstance(capacity, str) and not capacity.strip()  # keep the current capacity
         _, message = attempt(classroom.submit, token, week, order,
-                             capacity if view.decides_capacity and capacity.strip() else None)
+                             capacity if view.decides_capacity and not empty else None)
         if message != error:  # an accepted order re-renders the page through the service, not here too
             set_failed((week, message))
 

@@ -15,7 +15,7 @@ import solara
 from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from .boxes import HTML, Column, Row, Text
-from .browser import BrowserStore
+from .browser import BrowserStore, page_origin
 from .components import Error, Frame, Heading, qr_svg
 from .live import use_live
 from .routes import HOME, query
@@ -46,13 +46,15 @@ def ProjectorPage():
     """The projector page, ``/projector?code=...``: for anyone with the code, no host key."""
     code = query("code").strip().upper()
     origin, set_origin = solara.use_state("")
+    loaded, set_loaded = solara.use_state(False)
     with Frame("Projector"):
-        BrowserStore.element(storage_key=STORE, wants_fragment=False, on_origin=set_origin)
+        BrowserStore.element(storage_key=STORE, wants_fragment=False, on_origin=lambda o: set_origin(page_origin(o)),
+                             on_loaded=set_loaded)
         solara.Style(CSS)
         if not code:
             Heading("Projector view", 2)
             Text("Open it from the host page (\"Project this\"), or add ?code=CODE to the address.")
-        elif not origin:
+        elif not loaded:
             Text("Loading…")
         else:
             Projected(code, origin)
@@ -77,7 +79,7 @@ def Projected(code: str, origin: str):
                             attributes={"data-testid": "projector-code"})
                 HTML(tag="div", unsafe_innerHTML=html.escape(status_line(view)), classes=["cg-proj-status"],
                             attributes={"data-testid": "projector-status"})
-            HTML(tag="div", unsafe_innerHTML=qr_svg(join), classes=["cg-proj-qr"],
+            HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", classes=["cg-proj-qr"],
                         attributes={"data-testid": "projector-qr", "role": "img",
                                     "aria-label": f"QR code of {join}"})
         HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY)

@@ -25,7 +25,8 @@ class Page:
     def url(self, **query: str) -> str:
         """The page's address on this server, with ``query`` as its query string."""
         where = "/" if self.path == "/" else f"/{self.path}"
-        return f"{where}?{urlencode(query)}" if query else where
+        # backslashreplace: a typed code holding a lone surrogate ('\ud800') is sent on as its escape, to be refused
+        return f"{where}?{urlencode(query, errors='backslashreplace')}" if query else where
 
 
 HOME = Page("/", "Play", "player", "PlayPage")  # the root: a player joins and plays one firm

@@ -129,6 +129,43 @@ def test_a_deeply_nested_or_unencodable_toml_upload_is_refused(room, db, toml):
         assert con.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
 
 
+@pytest.mark.parametrize("typed", ["١٢", "１２", "1_000", "0x10", "4 4", "1e400", "9" * 400])
+def test_an_order_in_other_digits_python_syntax_or_beyond_floats_is_refused_naming_what_was_typed(
+        room, db, game, typed):
+    host, alice = game
+    before = decisions(db)
+    with pytest.raises(InputError) as e:
+        room.submit(alice.token, 5, typed)
+    assert one_line(e.value, "order").startswith(f'order: "{typed[:30]}" is not a ')
+    assert decisions(db) == before
+
+
+def test_an_order_of_minus_zero_is_stored_as_zero(room, db, game):
+    host, alice = game
+    room.submit(alice.token, 5, "-0")
+    assert [str(q) for team, week, firm, q in decisions(db) if (week, firm) == (5, "retailer")] == ["0.0"]
+
+
+@pytest.mark.parametrize("title", ["Ops\x00101", "Ops\u202e101", "Ops\x1b[2J"])
+def test_a_session_title_with_control_characters_is_refused(room, db, title):
+    with pytest.raises(ScenarioError) as e:
+        room.create_session("classic", title=title)
+    assert "control characters" in one_line(e.value, "title")
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("path", ["", "  ", "x" * 201])
+def test_a_round_change_with_an_empty_or_overlong_path_is_refused(room, path):
+    host = room.create_session("classic", weeks=2)
+    room.start(host.code, host.host_key)
+    room.end(host.code, host.host_key)
+    with pytest.raises(ScenarioError) as e:
+        room.start_round(host.code, host.host_key, {path: 1})
+    assert len(one_line(e.value, "changes")) < 200
+    assert room.host_view(host.code, host.host_key).round == 1
+
+
 # fuzz ---------------------------------------------------------------------------------------------------
 BAD = [None, "", " ", "abc", "²", "٣", "1²", SURROGATE, "x" * 5000, "9" * 400, "1e400", "-1e400", "nan", "inf",
        math.nan, math.inf, -math.inf, 10**400, -10**400, -1, 0, 2.5, 1e308, True, False, [], [4], {}, {"a": 1},
