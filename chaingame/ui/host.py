@@ -18,7 +18,7 @@ from typing import Any
 import solara
 
 from ..checks import show
-from ..classroom.inputs import typed_number
+from ..classroom.inputs import MAX_HOSTED, typed_number
 from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from ..information import MODES
@@ -141,8 +141,12 @@ def HostPage():
 
 @solara.component
 def SessionList(keys: dict):
-    """The sessions this browser hosts, named and dated, newest first."""
-    listed = solara.use_memo(lambda: get_classroom().sessions_of(keys), [json.dumps(keys, sort_keys=True)])
+    """The sessions this browser hosts, named and dated, newest first (of the last ``MAX_HOSTED`` it stored)."""
+    kept = dict(list(keys.items())[-MAX_HOSTED:])  # a storage holding more (tampered) lists its latest
+    listed, error = solara.use_memo(lambda: attempt(get_classroom().sessions_of, kept),
+                                    [json.dumps(kept, sort_keys=True)])
+    if error:
+        Error(error)
     if not listed:
         return
     Heading("Sessions this browser hosts", 4)
