@@ -82,6 +82,10 @@ module.exports = {
     document.addEventListener("input", this.onInput, true);
     document.addEventListener("click", this.onClick, true);
     document.addEventListener("keydown", this.onKey, true);
+    // typed before this guard was drawn (its listeners were not there yet): kept as if typed now
+    const typed = this.value(".cg-order");
+    if (!(this.kept && this.kept.week === this.week)
+        && (typed && typed !== this.shown_order || this.value(".cg-capacity"))) this.keep(false);
     this.poll = setInterval(() => this.check(), 250);
     this.beat = setInterval(() => this.heartbeat(), this.heartbeat_ms);
   },
@@ -162,8 +166,10 @@ class ConnectionGuard(ipyvue.VueTemplate):
     """The browser's watch on the connection, and the keeper of the seat's unsent order.
 
     Set from Python: ``storage_key``, ``week`` (the week on the page), ``decided`` (the last week
-    whose decision the service has recorded for this seat) and ``handled`` (the ``at`` of the last
-    submitted order sent again: the browser then no longer marks it to send). Set by the browser:
+    whose decision the service has recorded for this seat), ``shown_order`` (what the order field
+    shows before anything is typed: an order typed before the guard was drawn differs from it and is
+    kept too) and ``handled`` (the ``at`` of the last submitted order sent again: the browser then no
+    longer marks it to send). Set by the browser:
     ``pending``, the JSON text of the order it keeps, each time the page is mounted or its
     connection is back.
     """
@@ -172,6 +178,7 @@ class ConnectionGuard(ipyvue.VueTemplate):
     storage_key = traitlets.Unicode(KEY_PREFIX).tag(sync=True)
     week = traitlets.Int(0).tag(sync=True)
     decided = traitlets.Int(0).tag(sync=True)
+    shown_order = traitlets.Unicode("").tag(sync=True)  # what the order field shows untyped (a fixed order, or "")
     pending = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     handled = traitlets.Float(0).tag(sync=True)
     heartbeat_ms = traitlets.Int(HEARTBEAT_MS).tag(sync=True)
@@ -310,6 +317,7 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
 
     with Div(style="display: contents"):  # one root whatever it says: the guard is never mounted anew
         ConnectionGuard.element(storage_key=storage_key(token), week=view.week, decided=decided_week(view),
+                                shown_order="" if view.fixed_order is None else fmt(view.fixed_order),
                                 handled=handled_at, on_pending=on_pending)
         if said is not None and view.week - said[0].week <= 1:  # said of this week or of the one just closed
             _, recorded, text = said
