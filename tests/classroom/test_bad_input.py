@@ -16,6 +16,8 @@ from chaingame.checks import ScenarioError
 from chaingame.classroom import ClassroomError, Forbidden, InputError, NotFound, WrongWeek
 from chaingame.classroom.inputs import MAX_TYPED
 
+from .hostile import DEEP_LIST, RaisingStr
+
 SURROGATE = "\ud800"  # a lone surrogate: a Python str, but no UTF-8 text
 
 
@@ -256,31 +258,11 @@ class Unshowable:
     __hash__ = None
 
 
-class Text(str):
-    """Text whose own ==, hash and str() raise (the service reads it as plain text)."""
-
-    def __eq__(self, other):
-        raise RuntimeError("eq refused")
-
-    def __hash__(self):
-        raise RuntimeError("hash refused")
-
-    def __str__(self):
-        raise RuntimeError("str refused")
-
-
-def deep(n=10_000):
-    out = []
-    for _ in range(n):
-        out = [out]
-    return out
-
-
 @pytest.mark.parametrize("verb, value, field", [
-    ("teams", 10**5000, "teams"), ("seed", -(10**5000), "seed"), ("teams", deep(), "teams"),
+    ("teams", 10**5000, "teams"), ("seed", -(10**5000), "seed"), ("teams", DEEP_LIST, "teams"),
     ("timer_seconds", Unshowable(), "timer_seconds"), ("title", "Class \x1b[31m red", "title"),
-    ("title", "x" * 10_000_000, "title"), ("pacing", Text("orders "), "pacing"),
-    ("bot_rule", {"rule": deep()}, "bot_rule"),
+    ("title", "x" * 10_000_000, "title"), ("pacing", RaisingStr("orders "), "pacing"),
+    ("bot_rule", {"rule": DEEP_LIST}, "bot_rule"),
 ], ids=["teams-10**5000", "seed-minus-10**5000", "teams-deep", "timer-unshowable", "title-escape", "title-10MB",
         "pacing-str-subclass", "bot_rule-deep"])
 def test_create_session_refuses_unshowable_huge_or_deep_values_in_one_line(room, db, verb, value, field):
@@ -324,12 +306,12 @@ def test_seat_and_export_arguments_are_read_as_plain_text(room, game):
                         (lambda v: room.set_seat(host.code, host.host_key, 1, "factory", v), "mode"),
                         (lambda v: room.release_seat(host.code, host.host_key, 1, v), "firm"),
                         (lambda v: room.export(host.code, host.host_key, v), "fmt")):
-        for value in (Text("nope"), __import__("numpy").array([[4, 8]]), deep()):
+        for value in (RaisingStr("nope"), __import__("numpy").array([[4, 8]]), DEEP_LIST):
             with pytest.raises(InputError) as e:
                 call(value)
             one_line(e.value, field)
-    assert room.export(host.code, host.host_key, Text("csv")).startswith(b"session,")  # a str subclass is text
-    room.set_seat(host.code, host.host_key, 1, Text("factory"), Text("human"))
+    assert room.export(host.code, host.host_key, RaisingStr("csv")).startswith(b"session,")  # a str subclass is text
+    room.set_seat(host.code, host.host_key, 1, RaisingStr("factory"), RaisingStr("human"))
     assert room.host_view(host.code, host.host_key).teams[0].seats[3].mode == "human"
 
 
@@ -345,7 +327,7 @@ def test_a_round_or_bot_rule_table_that_cannot_be_read_or_is_huge_is_refused_fas
     room.end(host.code, host.host_key)
     huge = {f"links.{i}.shipping_delay": 1 for i in range(100_000)}
     for kwargs, field in ((dict(changes=Unreadable(weeks=3)), "changes"), (dict(changes=huge), "changes"),
-                          (dict(changes={"weeks": deep()}), "changes.weeks"),
+                          (dict(changes={"weeks": DEEP_LIST}), "changes.weeks"),
                           (dict(changes={"x" * 1_000_000: 1}), "changes"),
                           (dict(bot_rule=Unreadable(rule="sterman")), "bot_rule"),
                           (dict(bot_rule={"rule": "sterman", "theta": None}), "bot_rule.theta")):
