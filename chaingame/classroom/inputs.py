@@ -294,11 +294,11 @@ def quantity(value: Any, field: str, *, whole: bool, low: float, high: float) ->
     if value is None or isinstance(value, str) and not value:
         raise InputError(field, f"is empty ({bounds})")
     if isinstance(value, str):
-        if not _NUMBER.fullmatch(value.strip()):
-            raise InputError(field, f"{show(value.strip()[:30])} is not a number ({bounds})")
-        x = float(value.strip())
+        if not _NUMBER.fullmatch(value):  # stripped above
+            raise InputError(field, f"{show(value[:30])} is not a number ({bounds})")
+        x = float(value)
         if not math.isfinite(x):  # '1e400' or 400 digits: say what was typed, not "inf"
-            raise InputError(field, f"{show(value.strip()[:30])} is not a finite number ({bounds})")
+            raise InputError(field, f"{show(value[:30])} is not a finite number ({bounds})")
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:
             x = float(value)
