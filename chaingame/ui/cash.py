@@ -25,7 +25,7 @@ def CashResults(data, team: int, stamp: tuple):
         return
     Heading("The bullwhip of cash: orders and working capital per firm", 3)
     Text("Working capital: stock at its purchase price + what customers owe − what the firm owes. "
-                "Wild orders upstream tie up cash there.", classes=["cg-muted"])
+         "Wild orders upstream tie up cash there.", classes=["cg-muted"])
     h = data.history[data.history["team"] == team]
     bots = data.bot_history[data.bot_history["week"] <= data.weeks_compared]  # the weeks the table compares
     with Row(style="flex-wrap: wrap", gap="8px"):

@@ -86,7 +86,7 @@ def Frame(title: str, children: list = []):  # noqa: B006 (Solara's children con
     solara.Style(CSS)
     links = "".join(f'<a href="{page.url()}">{page.label.lower()}</a>' for page in BAR)
     HTML(tag="div", unsafe_innerHTML=f'<span class="cg-brand">chaingame</span>{links}', classes=["cg-bar"],
-                attributes={"data-server": SERVER_ID})
+         attributes={"data-server": SERVER_ID})
     with Column(classes=["cg-main"], gap="10px"):
         for child in children:
             solara.display(child)
@@ -136,7 +136,7 @@ def key_html(columns: Sequence[str], short: dict[str, str]) -> str:
 def Table(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, name: str = ""):
     """A table of escaped cells (:func:`table_html`), scrolling sideways; ``name`` is its ``data-testid``."""
     HTML(tag="div", unsafe_innerHTML=table_html(columns, rows, left), classes=["cg-scroll"],
-                attributes={"data-testid": name} if name else None)
+         attributes={"data-testid": name} if name else None)
 
 
 def figure_html(label: str, value: str, note: str = "", name: str = "") -> str:
@@ -160,7 +160,7 @@ def Error(message: str | None):
     """The service's one-line refusal as an alert (nothing if ``message`` is None or empty)."""
     if message:
         HTML(tag="div", classes=["cg-error"], unsafe_innerHTML=html.escape(message),
-                    attributes={"role": "alert", "data-testid": "error"})
+             attributes={"role": "alert", "data-testid": "error"})
 
 
 def attempt(call: Callable, *args, **kwargs) -> tuple[Any, str | None]:
@@ -213,7 +213,7 @@ def Png(name: str, png: bytes):
     """A PNG chart (a :mod:`chaingame.figures` figure drawn by :func:`~chaingame.ui.charts.cached_png`)."""
     src = "data:image/png;base64," + base64.b64encode(png).decode()
     HTML(tag="div", unsafe_innerHTML=f'<img alt="{name}" src="{src}" style="max-width: 100%">',
-                attributes={"data-testid": f"chart-{name}"})
+         attributes={"data-testid": f"chart-{name}"})
 
 
 @functools.lru_cache(maxsize=64)

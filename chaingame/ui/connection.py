@@ -322,8 +322,8 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
         if said is not None and view.week - said[0].week <= 1:  # said of this week or of the one just closed
             _, recorded, text = said
             HTML(tag="div", classes=["cg-ok" if recorded else "cg-error"],
-                        attributes={"data-testid": "resent", "role": "status"}, unsafe_innerHTML=html.escape(text))
+                 attributes={"data-testid": "resent", "role": "status"}, unsafe_innerHTML=html.escape(text))
         elif restored is not None and restored.week == view.week and view.decision is None:
             HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "unsent"},
-                        unsafe_innerHTML=html.escape(f"Your order of {restored.order} for week {restored.week} is "
+                 unsafe_innerHTML=html.escape(f"Your order of {restored.order} for week {restored.week} is "
                                                      "not sent yet (kept in this browser): submit it to send it."))

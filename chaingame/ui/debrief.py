@@ -56,7 +56,7 @@ def Debrief(code: str, key: str | None):
     Heading(f"Debrief: {data.title}", 2)
     note = "" if data.status == Status.ENDED else " (the game is still on: the host's live view)"
     Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
-                "every team has played", classes=["cg-muted"])
+         "every team has played", classes=["cg-muted"])
     if data.history.empty:
         Text(f"No week of round {data.round} has been played yet.")
     else:
@@ -86,7 +86,7 @@ def Results(data, version):
     if len(teams) > 1:
         with Row(style="align-items: center; flex-wrap: wrap"):
             HTML(tag="label", unsafe_innerHTML="Team shown in the charts below:",
-                        attributes={"data-testid": "team-choice-label"})
+                 attributes={"data-testid": "team-choice-label"})
             solara.ToggleButtonsSingle(value=team, values=teams, on_value=set_team)
     Png("orders", charts.cached_png((*stamp, team, "orders"), lambda: figures.orders_figure(
         orders_panels(data, team), horizon=data.weeks,
@@ -151,8 +151,8 @@ def Why(data):
         return
     Heading("Why each seat ordered as it did", 3)
     Text("The anchoring-and-adjustment rule (Sterman 1989) fitted to each seat's own orders, and what "
-                "replacing one seat alone by Sterman's benchmark rule changes for everyone, on the very same "
-                "customer demand.", classes=["cg-muted"])
+         "replacing one seat alone by Sterman's benchmark rule changes for everyone, on the very same "
+         "customer demand.", classes=["cg-muted"])
     for i in data.insight:
         where = f"round {i.round} · team {i.team}" if len(data.demand) > 1 else f"team {i.team}"
         Heading(where.capitalize(), 4)
@@ -160,15 +160,15 @@ def Why(data):
             for r in i.rules:
                 who = f" ({r.players})" if r.players else " (bot)"
                 HTML(tag="p", unsafe_innerHTML=f"<b>{html.escape(r.firm + who)}</b>: {html.escape(r.words)}",
-                            attributes={"data-testid": f"rule-{i.round}-{i.team}-{r.firm}"}, style="margin: 0")
+                     attributes={"data-testid": f"rule-{i.round}-{i.team}-{r.firm}"}, style="margin: 0")
         m = i.externalities
         Text("Who paid for whose bullwhip: the cost change at each firm (columns) when one seat (rows) "
-                    "alone had played the benchmark rule; negative: that seat's rule cost them this much.",
-                    classes=["cg-muted"])
+             "alone had played the benchmark rule; negative: that seat's rule cost them this much.",
+             classes=["cg-muted"])
         Table(["seat replaced", *m.columns], [(f, *(_signed_or_dash(v) for v in row)) for f, row in m.iterrows()],
               name=f"externalities-{i.round}-{i.team}")
         HTML(tag="p", unsafe_innerHTML=html.escape(i.best),
-                    attributes={"data-testid": f"best-{i.round}-{i.team}"})
+             attributes={"data-testid": f"best-{i.round}-{i.team}"})
 
 
 @solara.component
@@ -184,7 +184,7 @@ def Reveal(data):
     g = data.reveals
     if g is None or g.empty:
         Text("No guess given yet (players are asked on their page once their game is over).",
-                    classes=["cg-muted"])
+             classes=["cg-muted"])
         return
     Table(["round", "team", "firm", "player", "guessed shape", "guessed levels", "true shape"],
           [(int(r.round), int(r.team), r.firm, r.player, r.shape, r.numbers or "-", r.true_shape)

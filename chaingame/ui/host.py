@@ -163,7 +163,7 @@ def HostLink(code: str, key: str, origin: str, on_close):
     shown, set_shown = solara.use_state(False)
     with solara.Card("Your host link — offered only now", style="max-width: 900px; background: #fff8e1"):
         Text("This browser remembers it. To run the session from another device, keep this link "
-                    "(it holds the host key; do not project it: project the \"Project this\" page instead):")
+             "(it holds the host key; do not project it: project the \"Project this\" page instead):")
         if not shown:
             solara.Button("Show the host link", on_click=lambda: set_shown(True), text=True)
         else:
@@ -177,7 +177,7 @@ def AskKey(code: str, on_key):
     key, set_key = solara.use_state("")
     Heading(f"Session {code}", 2)
     Text("This browser does not hold the host key of this session. Open the host link you kept "
-                "(…/host?code=…#key=…), or paste the key:")
+         "(…/host?code=…#key=…), or paste the key:")
     solara.InputText("Host key", value=key, on_value=set_key, continuous_update=True, password=True)
     solara.Button("Open", on_click=lambda: on_key(key), disabled=not key.strip(), color="primary")
 
@@ -254,7 +254,7 @@ def CreateForm(on_created):
         solara.Select("Scenario", values=names, value=scenario, on_value=set_scenario, disabled=own)
         if not own and scenario in names:  # the select may be sent a name that is none of them
             HTML(tag="div", unsafe_innerHTML=html.escape(scenario_description(scenario)), classes=["cg-muted"],
-                        attributes={"data-testid": "scenario-description"})
+                 attributes={"data-testid": "scenario-description"})
         with Row(style="align-items: center; flex-wrap: wrap"):
             with Column(style="flex: 1 1 300px"):
                 ClickableFileDrop(label="…or drop a scenario .toml file here, or click to choose one", on_file=on_file)
@@ -274,7 +274,7 @@ def CreateForm(on_created):
             solara.InputText("Timer, seconds per week (empty: none)", value=timer, on_value=set_timer,
                              continuous_update=True, style=FIELD)
         HTML(tag="div", classes=["cg-muted"], attributes={"data-testid": "information-help"},
-                    unsafe_innerHTML="<br>".join(html.escape(t) for t in INFORMATION_HELP.values()))
+             unsafe_innerHTML="<br>".join(html.escape(t) for t in INFORMATION_HELP.values()))
         solara.Select("A week closes", values=list(PACING), value=pacing, on_value=set_pacing)
         solara.Select("Bots play by", values=list(BOT_RULES), value=rule, on_value=set_rule)
         solara.Checkbox(label="Hide the number of weeks from players (they see \"week 12\", not \"of 36\")",
@@ -320,16 +320,16 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
             Heading(view.title, 2)
             hidden = " (hidden from players)" if view.horizon_hidden else ""
             Text(f"created {when(view.created_at)} · round {view.round}" + (
-                        f" ({view.changes})" if view.round > 1 else "") + " · "
-                        f"{view.scenario} · {view.weeks} weeks{hidden} · information {view.information} · "
-                        f"bots: {view.bot_rule}" + (f" · timer {fmt(view.timer_seconds)} s" if view.timer_seconds
+                 f" ({view.changes})" if view.round > 1 else "") + " · "
+                 f"{view.scenario} · {view.weeks} weeks{hidden} · information {view.information} · "
+                 f"bots: {view.bot_rule}" + (f" · timer {fmt(view.timer_seconds)} s" if view.timer_seconds
                                                     else "") + f" · a week closes: {pacing_label(view.pacing)}",
-                        classes=["cg-muted"])
+                 classes=["cg-muted"])
             Text("join code", classes=["cg-muted"])
             HTML(tag="div", classes=["cg-code"], unsafe_innerHTML=html.escape(code),
-                        attributes={"data-testid": "join-code"})
+                 attributes={"data-testid": "join-code"})
             HTML(tag="a", unsafe_innerHTML=html.escape(join),
-                        attributes={"href": join, "data-testid": "join-link"})
+                 attributes={"href": join, "data-testid": "join-link"})
             HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
                 f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
         HTML(tag="div", unsafe_innerHTML=qr_svg(join, 5) if origin else "", attributes={"data-testid": "qr"})
@@ -351,7 +351,7 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")
         solara.Button("Class view", href=CLASS.url(code=code), target="_blank", text=True).key("class")
         HTML(tag="a", unsafe_innerHTML="Project this", classes=["cg-link"], style="padding: 10px 12px",
-                    attributes={"href": PROJECTOR.url(code=code), "target": "_blank"}).key("project")  # a new tab
+             attributes={"href": PROJECTOR.url(code=code), "target": "_blank"}).key("project")  # a new tab
         solara.FileDownload(lambda: classroom.export(code, key, "csv"), filename=f"{code}-history.csv",
                             label="Export CSV").key("export-csv")
         solara.FileDownload(lambda: classroom.export(code, key, "parquet"), filename=f"{code}-history.parquet",
@@ -407,7 +407,7 @@ def MessageCard(code: str, key: str, current: str, on_sent):
     with solara.Card("Message to every player", style="max-width: 520px; flex: 1 1 360px; margin: 0"):
         if current:
             HTML(tag="div", unsafe_innerHTML=f"shown now: <b>{html.escape(current)}</b>",
-                        attributes={"data-testid": "message-now"})
+                 attributes={"data-testid": "message-now"})
         solara.InputText("Message (e.g. two minutes left in this week)", value=text, on_value=set_text,
                          continuous_update=True)
         Error(error)
@@ -478,7 +478,7 @@ def Teams(view, act, classroom):
             TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
         return
     HTML(tag="div", unsafe_innerHTML=team_table(view.teams, sort), classes=["cg-scroll"],
-                attributes={"data-testid": "teams-table"})
+         attributes={"data-testid": "teams-table"})
     names = [f"Team {t.team}" for t in view.teams]
     solara.Select("Show one team's seats and actions", values=["", *names], value=chosen, on_value=set_chosen,
                   style="max-width: 360px")
@@ -514,7 +514,7 @@ def TeamCard(team, status: Status, act, classroom):
         with Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
             HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
             HTML(tag="span", unsafe_innerHTML=html.escape(where),
-                        attributes={"data-testid": f"team-{team.team}-week"})
+                 attributes={"data-testid": f"team-{team.team}-week"})
             Text(f"cost so far {money(team.cost)} · waiting for: {waiting}")
             if team.deadline is not None:
                 Countdown(team.deadline, prefix="bots decide in ")
@@ -597,7 +597,7 @@ def NextRound(code: str, key: str, current: int, on_started):
 
     with solara.Card(f"Start round {current + 1}", style="max-width: 720px"):
         Text("The same teams and seats play again, on the same customer demand unless you give a new seed.",
-                    classes=["cg-muted"])
+             classes=["cg-muted"])
         with Row(style="flex-wrap: wrap"):
             solara.ToggleButtonsSingle(value=information, values=list(INFORMATIONS), on_value=set_information,
                                        classes=["cg-next-information"])

@@ -72,7 +72,7 @@ def Join(code: str, on_joined):
         solara.InputText("Your name", value=name, on_value=set_name, continuous_update=True)
         if lobby is not None:
             Text(f"{lobby.title} — {lobby.scenario}, {lobby.teams} team(s), {len(lobby.free)} free seat(s), "
-                        f"{lobby.status}")
+                 f"{lobby.status}")
             teams = ["any team", *[f"team {t}" for t in sorted({t for t, _ in lobby.free})]]
             roles = {f: r for f, r in lobby.firms}
             free_firms = [f for f, _ in lobby.firms if any(fr == f for _, fr in lobby.free)]
@@ -126,7 +126,7 @@ def SeatPage(view, token: str):
     Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks)
     if view.message:  # the host's message to every player
         HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "host-message", "role": "status"},
-                    unsafe_innerHTML=f"From the host: {html.escape(view.message)}")
+             unsafe_innerHTML=f"From the host: {html.escape(view.message)}")
     BotNotice(view.notice)
     State(view, token)
     if view.observation is not None:
@@ -147,7 +147,7 @@ def Header(team: int, firm: str, role: str, player: str, title: str, code: str, 
         HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"}, style="margin: 0")
         Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
         HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
-                    attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
+             attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
 
 
 @solara.component
@@ -158,19 +158,19 @@ def State(view, token: str):
                 f"Your team has played all {view.weeks or view.week} weeks; the debrief opens when the host ends "
                 "the game.")
         HTML(tag="div", classes=["cg-ok"], attributes={"data-testid": "state"},
-                    unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
+             unsafe_innerHTML=f"{over} Your firm's cost: {money(view.total_cost)}.")
         RevealForm(token, view.status)
         if view.debrief_ready:
             HTML(tag="a", unsafe_innerHTML="Open the debrief", attributes={"href": DEBRIEF.url(code=view.code)},
-                        classes=["cg-link"])
+                 classes=["cg-link"])
         return
     if view.status == Status.LOBBY:
         HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
-                    unsafe_innerHTML="You are in. The game starts when the host starts it.")
+             unsafe_innerHTML="You are in. The game starts when the host starts it.")
         return
     if view.status == Status.PAUSED:
         HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "state"},
-                    unsafe_innerHTML="The host has paused the game.")
+             unsafe_innerHTML="The host has paused the game.")
         return
     # the same widgets all game long: a week, an order or a teammate's order changes their values only
     OrderForm(view, token)
@@ -182,7 +182,7 @@ def State(view, token: str):
                 + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else
                    HELD.get(view.pacing, ".")))
     HTML(tag="div", classes=["cg-wait"] if text else [], attributes={"data-testid": "state"},
-                unsafe_innerHTML=text)
+         unsafe_innerHTML=text)
     if view.deadline is not None and view.decision is None:
         Countdown(view.deadline, prefix="the bot decides for late players in ")
 
@@ -222,7 +222,7 @@ def OrderForm(view, token: str):
     with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
         # always there, empty in free weeks: the field after it must stay the same widget, with its Enter handler
         HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
-                    if fixed is not None else "")
+             if fixed is not None else "")
         with Row(style="align-items: flex-start; flex-wrap: wrap; row-gap: 8px", gap="12px"):
             field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=lambda t: set_typed((week, t)),
                                        hint=low, persistent_hint=True, class_="cg-order",
@@ -267,7 +267,7 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool, cou
     if obs.demand is not None:
         items.append(("customer demand", fmt(obs.demand), "end customers, this week", "demand"))
     HTML(tag="div", classes=["cg-books"], attributes={"data-testid": "books"},
-                unsafe_innerHTML="".join(figure_html(label, value, note, f"book-{name}")
+         unsafe_innerHTML="".join(figure_html(label, value, note, f"book-{name}")
                                          for label, value, note, name in items))
     if obs.chain is not None:
         Table(["firm", "inventory", "backlog", "supply line", "incoming", "last order"],
@@ -296,8 +296,8 @@ def History(history, decides_capacity: bool = False, counts: str = "holding and 
     table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT, attrs='style="white-space: nowrap"')
     note = f'<div class="cg-muted" style="font-size: 12px">cost: {html.escape(counts)}, $ that week</div>'
     HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>'
-                f'<div class="cg-scroll">{table}</div>{key_html(columns, SHORT)}{note}',
-                attributes={"data-testid": "history"}, style="flex: 0 1 auto; min-width: 0; max-width: 100%")
+         f'<div class="cg-scroll">{table}</div>{key_html(columns, SHORT)}{note}',
+         attributes={"data-testid": "history"}, style="flex: 0 1 auto; min-width: 0; max-width: 100%")
 
 
 @solara.component
@@ -313,7 +313,7 @@ def Chart(history):
                             "backlog": [w.backlog for w in history]}, ylabel="units", width=360, height=220,
                     max_width=460)
     HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"},
-                style="flex: 1 1 320px; min-width: 0; max-width: 460px")
+         style="flex: 1 1 320px; min-width: 0; max-width: 460px")
 
 
 @solara.component

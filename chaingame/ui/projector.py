@@ -74,17 +74,17 @@ def Projected(code: str, origin: str):
             with Column(gap="10px"):
                 Heading(view.title, 2)
                 HTML(tag="div", unsafe_innerHTML="Join at " + html.escape(join), classes=["cg-proj-link"],
-                            attributes={"data-testid": "projector-link"})
+                     attributes={"data-testid": "projector-link"})
                 HTML(tag="div", unsafe_innerHTML=html.escape(view.code), classes=["cg-proj-code"],
-                            attributes={"data-testid": "projector-code"})
+                     attributes={"data-testid": "projector-code"})
                 HTML(tag="div", unsafe_innerHTML=html.escape(status_line(view)), classes=["cg-proj-status"],
-                            attributes={"data-testid": "projector-status"})
+                     attributes={"data-testid": "projector-status"})
             HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", classes=["cg-proj-qr"],
-                        attributes={"data-testid": "projector-qr", "role": "img",
+                 attributes={"data-testid": "projector-qr", "role": "img",
                                     "aria-label": f"QR code of {join}"})
         HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY)
                                                      for t in view.teams),
-                    classes=["cg-proj-teams"], attributes={"data-testid": "projector-teams"})
+             classes=["cg-proj-teams"], attributes={"data-testid": "projector-teams"})
 
 
 def status_line(view) -> str:

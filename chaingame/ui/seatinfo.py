@@ -120,7 +120,7 @@ def BotNotice(notice: str | None):
     """"Week 7: the bot ordered 12 for you (time ran out)", on the next week's page."""
     if notice:
         HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "bot-notice"},
-                    unsafe_innerHTML=html.escape(notice))
+             unsafe_innerHTML=html.escape(notice))
 
 
 def cost_note(rules, so_far: bool = True) -> str:
