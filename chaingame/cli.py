@@ -15,7 +15,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from .checks import ScenarioError
+from .checks import ScenarioError, show
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,12 +33,23 @@ def _value(text: str):
         return text
 
 
+def _whole(text: str) -> int:
+    """An integer flag's value: ASCII digits with an optional sign (int() would also take "٣" or "1_000")."""
+    digits = text.strip().removeprefix("-").removeprefix("+")
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a whole number (allowed: digits 0-9, e.g. 42)")
+    return int(text)
+
+
 def _overrides(pairs: list[str]) -> dict:
     out = {}
     for pair in pairs or []:
         if "=" not in pair:
             raise ScenarioError("--set", f'"{pair}" is not PATH=VALUE (e.g. firms.retailer.policy.beta=1)')
         path, text = pair.split("=", 1)
+        if not path.strip():
+            raise ScenarioError("--set", f'"{pair}" has no PATH before "=" (allowed: PATH=VALUE, e.g. '
+                                         "firms.retailer.policy.beta=1)")
         out[path.strip()] = _value(text.strip())
     return out
 
@@ -73,7 +84,7 @@ def cmd_run(args) -> int:
     from .scenario import load_scenario
 
     recorded = None
-    if args.from_:
+    if args.from_ is not None:
         given = [flag for flag, v in (("SCENARIO", args.scenario), ("--seed", args.seed), ("--weeks", args.weeks),
                                       ("--set", args.set), ("--burn-in", args.burn_in)) if v is not None]
         if given:
@@ -290,6 +301,8 @@ def cmd_sweep(args) -> int:
     from .sweep.spec import load_sweep
 
     sweep = load_sweep(args.file)  # every combination checked before anything is written
+    if args.out is not None and not args.out.strip():
+        raise ScenarioError("--out", '"" is empty (allowed: a .parquet or .csv file name)')
     out = Path(args.out) if args.out else Path("chaingame-runs") / f"{Path(args.file).stem}.parquet"
     parts = out.with_name(out.name + ".parts")
     had_parts = parts.exists()
@@ -306,6 +319,11 @@ def cmd_sweep(args) -> int:
     try:
         table, report = execute(sweep, workers=args.workers, executor=args.cluster, out=out, resume=args.resume,
                                 chunk=args.chunk, labels=SWEEP_LABELS, progress=not args.quiet)
+    except OSError as e:  # OUT.parts/ or the table cannot be written
+        if not str(e.filename or "").startswith(str(out)):
+            raise
+        raise ScenarioError("--out", f'"{out}" cannot be written ({e.strerror or e}: {e.filename}; allowed: a file '
+                                     "in a folder you may write)") from None
     except KeyboardInterrupt as e:
         kept = f"; finished chunks are kept in {parts} (run again with --resume to finish)" \
             if parts.exists() and (had_parts or any(parts.glob("chunk-*"))) else ""
@@ -534,8 +552,12 @@ def cmd_compare(args) -> int:
     treatment, baseline = _overrides(args.set), _overrides(args.base)
     if not treatment:
         raise ScenarioError("--set", "is missing (allowed: the treatment's changes, e.g. --set defaults.policy.beta=1)")
-    table = compare(sc, treatment, baseline, replications=args.replications, seed=args.seed,
-                    burn_in=args.burn_in, metrics=args.metric or ["cost"])
+    try:
+        table = compare(sc, treatment, baseline, replications=args.replications, seed=args.seed,
+                        burn_in=args.burn_in, metrics=args.metric or ["cost"])
+    except MemoryError:
+        raise ScenarioError("--replications", f"{args.replications} need more memory than this machine has "
+                                              "(allowed: fewer, e.g. 10000)") from None
     seed = sc.seed if args.seed is None else args.seed
     print(f"{sc.name}: treatment {_pairs(treatment)} against {_pairs(baseline) if baseline else 'the scenario'}")
     print(f"{args.replications} paired replications (seed {seed}, the same demand in both arms), "
@@ -574,12 +596,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", metavar="SCENARIO", nargs="?",
                    help="a bundled name (see `chaingame scenarios`) or a .toml path; a bundled name means the "
                         "bundled scenario even beside a file or folder of that name (write ./NAME for that one)")
-    p.add_argument("--seed", type=int, metavar="N", help="demand seed (default: the scenario's)")
-    p.add_argument("--weeks", type=int, metavar="N", help="horizon in weeks (default: the scenario's)")
+    p.add_argument("--seed", type=_whole, metavar="N", help="demand seed (default: the scenario's)")
+    p.add_argument("--weeks", type=_whole, metavar="N", help="horizon in weeks (default: the scenario's)")
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default: chaingame-runs/<scenario name>, or NAME-2, NAME-3, ... if taken)")
     p.add_argument("--force", action="store_true", help="overwrite the run already in --out DIR")
-    p.add_argument("--burn-in", type=int, metavar="N",
+    p.add_argument("--burn-in", type=_whole, metavar="N",
                    help="weeks 1..N left out of the printed figures and summary.json (default 0; the history "
                         "keeps every week)")
     p.add_argument("--from", dest="from_", metavar="SUMMARY",
@@ -610,9 +632,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="a change of the treatment (repeatable)")
     p.add_argument("--base", action="append", metavar="PATH=VALUE",
                    help="a change of the baseline (repeatable; default: the scenario as it is)")
-    p.add_argument("--replications", type=int, default=1000, metavar="R", help="replications per arm (default 1000)")
-    p.add_argument("--seed", type=int, metavar="N", help="root seed of both arms (default: the scenario's)")
-    p.add_argument("--burn-in", type=int, default=0, metavar="N", help="weeks left out of the figures (default 0)")
+    p.add_argument("--replications", type=_whole, default=1000, metavar="R", help="replications per arm (default 1000)")
+    p.add_argument("--seed", type=_whole, metavar="N", help="root seed of both arms (default: the scenario's)")
+    p.add_argument("--burn-in", type=_whole, default=0, metavar="N", help="weeks left out of the figures (default 0)")
     p.add_argument("--metric", action="append", metavar="M",
                    help="a firm metric to compare (repeatable; default cost), e.g. bullwhip, fill_rate")
     p.set_defaults(func=cmd_compare)
@@ -623,7 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "are kept in an SQLite file and survive a restart.")
     p.add_argument("--host", default="127.0.0.1", metavar="H",
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom network)")
-    p.add_argument("--port", type=int, default=8765, metavar="P", help="TCP port (default 8765)")
+    p.add_argument("--port", type=_whole, default=8765, metavar="P", help="TCP port (default 8765)")
     p.add_argument("--db", metavar="PATH", help="session database (default: classroom.sqlite3 in your data folder)")
     p.add_argument("--password", metavar="TEXT",
                    help="teacher password: the host page asks for it to create a session (default: "
@@ -646,7 +668,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "--resume can finish an interrupted sweep.")
     p.add_argument("file", metavar="FILE", help="a sweep .toml file (examples in sweeps/)")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N",
+    where.add_argument("--workers", type=_whole, metavar="N",
                        help="local worker processes (default: one per CPU; 1 runs in this process)")
     where.add_argument("--cluster", metavar="ADDRESS",
                        help="run on a Dask cluster instead, e.g. tcp://host:8786 (needs chaingame[cluster])")
@@ -656,7 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="finish an interrupted run of the same sweep, reusing the chunks in OUT.parts/")
     p.add_argument("--force", action="store_true", help="overwrite the table already at --out PATH")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar)")
-    p.add_argument("--chunk", type=int, metavar="N",
+    p.add_argument("--chunk", type=_whole, metavar="N",
                    help="runs per chunk of work, rounded up to whole batches (default: about 256 chunks); "
                         "the numbers do not depend on it")
     p.set_defaults(func=cmd_sweep)
@@ -698,7 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "retailer=benchmark (Sterman's benchmark rule); retailer=fitted:beta=1 (the firm's own "
                         "fitted rule, here counting all its supply line)")
     p.add_argument("--session", metavar="CODE", help="the session of a database (default: its only session)")
-    p.add_argument("--team", type=int, metavar="N", help="the team of a session (default: team 1, or the export's "
+    p.add_argument("--team", type=_whole, metavar="N", help="the team of a session (default: team 1, or the export's "
                                                          "only team)")
     p.add_argument("--scenario", metavar="SCENARIO",
                    help="the game's scenario (required with an export; default: the run's or the session's)")

@@ -83,6 +83,8 @@ def run_folder(out: str | Path | None, name: str, force: bool = False, label: st
             k += 1
             folder = base.with_name(f"{name}-{k}")
         return folder
+    if not str(out).strip():  # Path("") is the current folder
+        raise ScenarioError(label, '"" is empty (allowed: a folder name, created if missing)')
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise ScenarioError(label, f"{show(str(folder))} is a file (allowed: a folder, created if missing)")

@@ -28,23 +28,30 @@ _LABELS = ("firm", "role")  # an Observation's fields that are names, not number
 
 
 def _entries(obs: Observation) -> Iterator[tuple[str, np.ndarray]]:
-    """(name, (R,) values) of every entry of an observation, in its fields' order."""
+    """(name, (R,) values) of every entry of an observation, in its fields' order.
+
+    Names (the firm, its role, the ids a view or a bill of materials lists) take no entry. A view of other
+    firms (``chain``, ``vmi``) gives ``<field>.<book>.<firm>``; a bill of materials' books give
+    ``<field>.<component>``; announced prices ``price_ahead.<k>``.
+    """
     R = obs.inventory.shape[0]
     for field in dataclasses.fields(obs):
         value = getattr(obs, field.name)
-        if field.name in _LABELS or value is None:
+        if field.name in _LABELS or value is None or isinstance(value, tuple):
             continue
-        if dataclasses.is_dataclass(value):  # the chain view: (F, R) books of every firm
-            for sub in dataclasses.fields(value):
-                books = getattr(value, sub.name)
-                if isinstance(books, np.ndarray):
-                    yield from ((f"{field.name}.{sub.name}.{f}", row) for f, row in zip(value.firms, books))
+        if dataclasses.is_dataclass(value):  # a view of other firms: (n, R) books, the firms named by its tuple
+            books = [(sub.name, getattr(value, sub.name)) for sub in dataclasses.fields(value)]
+            ids = next(v for _, v in books if isinstance(v, tuple))
+            for name, rows in books:
+                if isinstance(rows, np.ndarray):
+                    yield from ((f"{field.name}.{name}.{f}", row) for f, row in zip(ids, rows))
         elif np.ndim(value) == 0:
             yield field.name, np.full(R, float(value))
         elif np.ndim(value) == 1:
             yield field.name, value
-        else:  # (A, R): one entry per row
-            yield from ((f"{field.name}.{k}", row) for k, row in enumerate(value))
+        else:  # (A, R): one entry per row, named by component where the rows are a bill of materials'
+            labels = obs.components if field.name.endswith("_parts") and obs.components else range(len(value))
+            yield from ((f"{field.name}.{k}", row) for k, row in zip(labels, value))
 
 
 def observation_names(scenario: Scenario, firm: int) -> tuple[str, ...]:
@@ -117,8 +124,9 @@ class Seats:
         F, R = len(obs), eng.replications
         orders = np.empty((F, R))
         capacity = np.empty((F, R))
+        seen = eng.order_observations(obs)  # a vendor-managed firm's rule sees what VMI shows its supplier
         for f in self.others:
-            orders[f] = eng.policies[f].decide(obs[f], eng.memory[f])
+            orders[f] = eng.policies[f].decide(seen[f], eng.memory[f])
             rule = eng.capacity_rules[f]
             capacity[f] = rule.target(obs[f], eng.capacity_memory[f]) if rule is not None else obs[f].capacity
         for f in self.learners:
