@@ -31,3 +31,24 @@ def test_the_default_largest_order_allows_an_uploaded_scenario_s_fixed_orders(ro
     view = room.seat_view(alice.token)
     assert view.fixed_order == 5000
     assert room.submit(alice.token, 1, order(view, 8)).week == 2
+
+
+def series_chain(firms: int, weeks: int) -> str:
+    """An uploaded scenario: ``firms`` in series, the last one producing, bought from the outside source."""
+    lines = [f"weeks = {weeks}", "whole_units = true", '[demand]\nprocess = "constant"\nlevel = 4',
+             '[defaults]\nholding_cost = 0.5\nbacklog_cost = 1.0\ninventory = 12\npolicy = { rule = "sterman" }']
+    for i in range(firms):
+        role = "retailer" if i == 0 else "manufacturer" if i == firms - 1 else "wholesaler"
+        lines.append(f'[firms.f{i}]\nrole = "{role}"' + ("\nproduction = { delay = 1, wip = [4] }" if i == firms - 1
+                                                          else ""))
+    for i in range(firms):
+        supplier = f"f{i + 1}" if i < firms - 1 else "source"
+        lines.append(f'[[links]]\nsupplier = "{supplier}"\ncustomer = "f{i}"\norder_delay = 1\nshipping_delay = 1')
+    return "\n".join(lines)
+
+
+def test_a_long_chain_within_the_limits_is_not_refused_as_nested_too_deeply(room):
+    """1,100 firms in series, 5 weeks (5,500 seat-weeks, within the limit): the cycle check once recursed per
+    firm and a RecursionError came back as "nests too deeply", though the file nests two levels."""
+    host = room.create_session("long", scenario_toml=series_chain(1100, 5))
+    assert len(room.join_view(host.code).firms) == 1100
