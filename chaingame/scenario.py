@@ -686,22 +686,25 @@ def _check_structure(ids: list[str], links: list[Link], firms_raw: Mapping[str, 
                                                 f"supplier = \"{fid}\")")
     # orders must not go round in a cycle
     up = {fid: [k.supplier for k in links if k.customer == fid and k.supplier != "source"] for fid in ids}
-    state: dict[str, int] = {}
-
-    def visit(fid: str, trail: list[str]) -> None:
-        if state.get(fid) == 2:
-            return
-        if state.get(fid) == 1:
-            cycle = trail[trail.index(fid):] + [fid]
-            raise ScenarioError("links", f"orders go round in a cycle ({' -> '.join(cycle)}) "
-                                         "(allowed: a network without cycles)")
-        state[fid] = 1
-        for s in up[fid]:
-            visit(s, [*trail, fid])
-        state[fid] = 2
-
-    for fid in ids:
-        visit(fid, [])
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done (no cycle above it)
+    for root in ids:  # depth first with a stack of its own: a chain of thousands of firms is no RecursionError
+        if state.get(root) == 2:
+            continue
+        path, todo = [root], [iter(up[root])]
+        state[root] = 1
+        while todo:
+            fid = next(todo[-1], None)
+            if fid is None:
+                state[path.pop()] = 2
+                todo.pop()
+            elif state.get(fid) == 1:
+                cycle = path[path.index(fid):] + [fid]
+                raise ScenarioError("links", f"orders go round in a cycle ({' -> '.join(cycle)}) "
+                                             "(allowed: a network without cycles)")
+            elif state.get(fid) != 2:
+                state[fid] = 1
+                path.append(fid)
+                todo.append(iter(up[fid]))
 
 
 def _firm(fid: str, own: Mapping[str, Any], defaults: Mapping[str, Any], inbound: list[Link], weeks: int,

@@ -162,6 +162,11 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         bot_policies(sc, bot_rule)
     max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
                                                                               high=1e9))
+    fixed = largest_fixed_order(sc)
+    if fixed is not None and max_order < fixed[0]:  # the fixed week could never be submitted: the game would stall
+        most, firm, week = fixed
+        raise ScenarioError("max_order", f"{_num(max_order)} is below the order of {_num(most)} the scenario fixes "
+                                         f"for {firm} in week {week} (allowed: a number from {_num(most)} to 1e9)")
     if pacing == "timer" and timer_seconds is None:
         raise ScenarioError("pacing", f"'timer' closes each week when its timer runs out, but timer_seconds is "
                                       f"empty (allowed: a timer of {MIN_TIMER:g} to {MAX_TIMER:g} s, or pacing "
@@ -270,10 +275,17 @@ def describe_rule(bot_rule: Mapping | None) -> str:
 
 
 def default_max_order(sc: Scenario) -> float:
-    """50 weeks of the chain's mean customer demand, up to a power of ten, at least 1000 units."""
+    """50 weeks of the chain's mean customer demand, or the largest fixed order, up to a power of ten; at least 1000."""
     mean = sum(d.average for d in sc.demand_processes())
-    bound = 50 * mean if math.isfinite(mean) and mean > 0 else 0.0
+    fixed = largest_fixed_order(sc)
+    bound = max(50 * mean if math.isfinite(mean) and mean > 0 else 0.0, fixed[0] if fixed else 0.0)
     return float(max(1000, 10 ** math.ceil(math.log10(bound)) if bound > 0 else 0))
+
+
+def largest_fixed_order(sc: Scenario) -> tuple[float, str, int] | None:
+    """The largest order the scenario fixes within its horizon, with its firm and week; None if none is fixed."""
+    fixed = [(order, f.id, week) for f in sc.firms for week, order in enumerate(f.fixed_orders[:sc.weeks], 1)]
+    return max(fixed, key=lambda x: x[0]) if fixed else None
 
 
 def allowed(whole: bool, low: float, high: float) -> str:

@@ -733,8 +733,9 @@ class Classroom(TeacherVerbs):
 
     def _repeat_of_closed_week(self, s, p, game, week, order, capacity) -> SeatView:
         """A double click that arrives after its week closed: fine if it repeats what was logged."""
-        if week < 1:
-            raise WrongWeek("week", f"{week} is not a week of the game (allowed: 1 to {s.scenario.weeks})")
+        if week < 1:  # the horizon only where players may see it
+            last = "the current week" if s.settings.hide_horizon else s.scenario.weeks
+            raise WrongWeek("week", f"{week} is not a week of the game (allowed: 1 to {last})")
         logged = game.log[week - 1][p.firm]
         try:
             typed = inputs.quantity(order, "order", whole=False, low=-1e300, high=1e300)
