@@ -43,7 +43,7 @@ def test_installed_browser_files_are_complete():
 
 @pytest.mark.parametrize("argv, words", [
     (["play", "--port", "70000"], "--port: 70000 is not a TCP port"),
-    (["play", "--port", "x"], "invalid int value"),
+    (["play", "--port", "x"], "--port: \"x\" is not a whole number (allowed: digits 0-9"),
 ])
 def test_play_rejects_bad_arguments_in_one_line(argv, words, capsys):
     with pytest.raises(SystemExit) as e:
