@@ -22,6 +22,7 @@ from .charts import svg_lines
 from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
 from .connection import use_connection, use_kept
 from .live import use_live
+from .orderbox import OrderBox
 from .routes import DEBRIEF, query
 from .seatinfo import BotNotice, ChainMap, Money, cost_note, history_extra
 
@@ -191,27 +192,27 @@ def State(view, token: str):
 def OrderForm(view, token: str):
     """The order (and capacity) for the open week; disabled, showing the decision, once it is made.
 
-    What the player types is kept with its week, so a new week starts from an empty field (or the
-    scenario's fixed order) without creating the form anew.
+    What the player types stays in the browser (:class:`~chaingame.ui.orderbox.OrderBox`) until
+    they submit: no message per keystroke. A new week starts from an empty field (or the
+    scenario's fixed order, or the order the browser kept) without creating the form anew.
     """
     classroom = get_classroom()
     week, fixed, decision = view.week, view.fixed_order, view.decision
-    typed, set_typed = solara.use_state((0, ""))  # (week, text) of the order field
-    typed_capacity, set_typed_capacity = solara.use_state((0, ""))
     failed, set_failed = solara.use_state((0, None))  # (week, message) of the last refusal
     kept = use_kept(week)  # what the browser kept unsent for this week (chaingame.ui.connection)
     if decision is not None:
         order = fmt(decision.order)
     else:
-        order = typed[1] if typed[0] == week else kept.order if kept else ("" if fixed is None else fmt(fixed))
-    capacity = typed_capacity[1] if typed_capacity[0] == week else kept.capacity if kept else ""
+        order = kept.order if kept else ("" if fixed is None else fmt(fixed))
     error = failed[1] if failed[0] == week else None
 
-    def submit(*_):
+    def submit(sent):  # what the browser sent: untrusted, checked by the service as typed
         if decision is not None:
             return
+        sent = sent if isinstance(sent, dict) else {}
+        order, capacity = sent.get("order"), sent.get("capacity")
         empty = capacity is None or isinstance(capacity, str) and not capacity.strip()  # keep the current capacity
-        _, message = attempt(classroom.submit, token, week, order,
+        _, message = attempt(classroom.submit, token, sent.get("week", week), order,
                              capacity if view.decides_capacity and not empty else None)
         if message != error:  # an accepted order re-renders the page through the service, not here too
             set_failed((week, message))
@@ -220,29 +221,13 @@ def OrderForm(view, token: str):
     low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
     low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
     with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
-        # always there, empty in free weeks: the field after it must stay the same widget, with its Enter handler
         HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
              if fixed is not None else "")
-        with Row(style="align-items: flex-start; flex-wrap: wrap; row-gap: 8px", gap="12px"):
-            field = solara.v.TextField(label="Order (units)", v_model=order, on_v_model=lambda t: set_typed((week, t)),
-                                       hint=low, persistent_hint=True, class_="cg-order",
-                                       style_="flex: 1 1 140px; max-width: 220px", disabled=decision is not None)
-            solara.v.use_event(field, "keydown.enter", submit)
-            if view.decides_capacity:
-                CapacityField(capacity, lambda t: set_typed_capacity((week, t)), submit, decision is not None)
-            solara.Button("Submit order", on_click=submit, color="primary", disabled=decision is not None,
-                          style="margin-top: 6px", classes=["cg-submit"])
+        OrderBox.element(week=week, shown=order, shown_capacity=kept.capacity if kept else "",
+                         hint=low, decides_capacity=view.decides_capacity, disabled=decision is not None,
+                         handler=submit)
         if error:  # the card's last part: nothing after it changes place
             Error(error)
-
-
-@solara.component
-def CapacityField(capacity: str, set_capacity, submit, disabled: bool):
-    """The capacity target field; Enter submits."""
-    field = solara.v.TextField(label="Capacity target (units/week)", v_model=capacity, on_v_model=set_capacity,
-                               hint="empty: keep the current capacity", persistent_hint=True, class_="cg-capacity",
-                               style_="flex: 1 1 140px; max-width: 240px", disabled=disabled)
-    solara.v.use_event(field, "keydown.enter", submit)
 
 
 @solara.component

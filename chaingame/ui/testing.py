@@ -5,7 +5,8 @@ Several tabs share the process's classroom as the browser tabs of a class share 
 click in one tab reaches the others through the service's subscribers, which re-enter each tab's
 own kernel context, exactly as in the server. What a browser would do is simulated on the widgets:
 the storage widget reports ``loaded`` (and a stored value), buttons are clicked, text fields get a
-``v_model``.
+``v_model``; in the order form (:class:`~chaingame.ui.orderbox.OrderBox`) the typed text is the
+tab's own, reset as the browser resets it, and a submit sends it as the browser does.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from solara.widgets import HTML
 
 from . import app
 from .browser import BrowserStore
+from .orderbox import CAPACITY_LABEL, ORDER_LABEL, SUBMIT_LABEL, OrderBox
 
 _ids = itertools.count()
 WAIT = 10.0  # s: generous; a cross-tab update takes milliseconds here
@@ -106,8 +108,48 @@ class Tab:
                   f"{part!r} in [data-testid={name}]", timeout)
 
     # acting ---------------------------------------------------------------------------------------
+    def order_box(self) -> OrderBox | None:
+        """The page's order form widget, or None."""
+        with self:
+            found = self.rc.find(OrderBox).widgets
+            return found[0] if found else None
+
+    def _typed(self, box: OrderBox) -> dict:
+        """The texts the browser holds in ``box``'s fields: reset on a new week or a new shown value."""
+        typed = self.__dict__.setdefault("_typing", {})
+        if box.model_id not in typed:
+            state = typed[box.model_id] = {"order": box.shown, "capacity": box.shown_capacity}
+
+            def reset(change):
+                if change["name"] in ("week", "shown"):
+                    state["order"] = box.shown
+                if change["name"] in ("week", "shown_capacity"):
+                    state["capacity"] = box.shown_capacity
+
+            box.observe(reset, names=["week", "shown", "shown_capacity"])
+        return typed[box.model_id]
+
+    def field_value(self, label: str = ORDER_LABEL) -> str:
+        """What the order form's field labelled ``label`` shows in the browser."""
+        box = self.order_box()
+        assert box is not None and (label == ORDER_LABEL or box.decides_capacity), f"no field {label!r}"
+        return self._typed(box)["order" if label == ORDER_LABEL else "capacity"]
+
+    def submit_order(self):
+        """What the browser sends on a submit (the button, or Enter in a field): the week and the typed texts."""
+        box = self.order_box()
+        assert box is not None and not box.disabled, f"the button {SUBMIT_LABEL!r} on {self.path} is disabled"
+        typed = self._typed(box)
+        with self:  # as the server handles the event's message
+            box._handle_event(None, {"event": "send_order", "data": {"week": box.week, **typed}}, [])
+
     def fill(self, label: str, value: str):
         """Type ``value`` into the text field labelled ``label``."""
+        box = self.order_box() if label in (ORDER_LABEL, CAPACITY_LABEL) else None
+        if box is not None:  # nothing reaches the server until the submit
+            assert not box.disabled, f"the field {label!r} on {self.path} is disabled"
+            self._typed(box)["order" if label == ORDER_LABEL else "capacity"] = value
+            return
         with self:
             self.rc.find(v.TextField, label=label).widget.v_model = value
 
@@ -118,6 +160,8 @@ class Tab:
 
     def button(self, label: str) -> v.Btn:
         """The button labelled ``label`` (an AssertionError if it is disabled); ``with tab: b.click()`` clicks it."""
+        if label == SUBMIT_LABEL and self.order_box() is not None:
+            return _Submit(self)
         with self:
             button = self.rc.find(v.Btn, children=[label]).widget
             assert not button.disabled, f"the button {label!r} on {self.path} is disabled"
@@ -125,15 +169,20 @@ class Tab:
 
     def click(self, label: str):
         """Click the button labelled ``label`` (an AssertionError if it is disabled)."""
+        if label == SUBMIT_LABEL and self.order_box() is not None:
+            self.submit_order()
+            return
         button = self.button(label)
         with self:
             button.click()
 
     def buttons(self, disabled: bool = False) -> list[str]:
         """The labels of the buttons one can click (and of the disabled ones too, with ``disabled``)."""
+        box = self.order_box()
         with self:
             return [b.children[0] for b in self.rc.find(v.Btn).widgets
-                    if b.children and isinstance(b.children[0], str) and (disabled or not b.disabled)]
+                    if b.children and isinstance(b.children[0], str) and (disabled or not b.disabled)] + (
+                [SUBMIT_LABEL] if box is not None and (disabled or not box.disabled) else [])
 
     def select(self, label: str, value):
         """Choose ``value`` in the select labelled ``label``."""
@@ -145,3 +194,15 @@ class Tab:
         with self:
             self.rc.close()
         self.context.close()
+
+
+class _Submit:
+    """The order form's submit button of a :class:`Tab` (``with tab: b.click()`` clicks it, as for a ``v.Btn``)."""
+
+    def __init__(self, tab: Tab):
+        self.tab, self.box = tab, tab.order_box()
+        self.typed = tab._typed(self.box)
+
+    def click(self):
+        """Send the submit event with the texts typed (the caller holds the tab's kernel, as the server does)."""
+        self.box._handle_event(None, {"event": "send_order", "data": {"week": self.box.week, **self.typed}}, [])

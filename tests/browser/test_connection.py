@@ -188,3 +188,26 @@ def test_a_kept_order_the_service_refuses_is_said_once_then_only_kept(game, brow
         timeout=WAIT)
     expect(page.get_by_test_id("resent")).to_have_count(0)
     assert recorded(server.db, 1) == []
+
+
+def test_typing_an_order_sends_nothing_until_it_is_submitted(game, browser):
+    """Issue 13 item 9: the typed order stays in the browser; the submit is one message (docs/classroom.md)."""
+    server, seat = game
+    page = open_seat(browser, server, seat.token)
+    page.get_by_test_id("countdown").wait_for(timeout=WAIT)
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(str(frame))))
+    page.reload()  # the new page's socket is watched from its start
+    field = page.get_by_label("Order (units)")
+    field.wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)  # the page's own start-up messages are done
+    before = len(sent)
+    field.press_sequentially("123", delay=50)
+    field.press("Backspace")
+    field.press_sequentially("2", delay=50)
+    page.wait_for_timeout(500)
+    assert len(sent) == before, f"typing sent {len(sent) - before} websocket message(s): {sent[before:]}"
+    page.get_by_role("button", name="Submit order").click()
+    week_is(page, 2)
+    assert recorded(server.db, 1) == [(122.0, "human")]
+    assert sum('"send_order"' in f for f in sent[before:]) == 1, "the submit is one message with the typed text"

@@ -67,6 +67,25 @@ def submitted(page, week: int):
     page.wait(lambda: "Submit order" in page.buttons(), f"week {week + 1}'s order form")
 
 
+def test_a_tampered_submit_from_the_browser_is_named_and_stores_nothing(classroom, manufacturer):
+    """The order form's one message (chaingame.ui.orderbox) is the browser's: anything may come in it."""
+    page = manufacturer
+
+    def send(data):
+        box = page.order_box()
+        with page:
+            box._handle_event(None, {"event": "send_order", "data": data}, [])
+
+    refuse_each(page, classroom, "order", [None, [], "4", 4, {}, {"week": 1}, {"week": 1, "order": [4]}], send)
+    refuse_each(page, classroom, "week", [{"week": w, "order": "4"} for w in ("x", None, 2, 0, -1, 1e400, "²", [1])],
+                send)
+    refuse_each(page, classroom, "capacity", [{"week": 1, "order": "4", "capacity": c} for c in ([], {"a": 1}, "-1")],
+                send)
+    send({"week": 1, "order": " 4 ", "capacity": "12"})
+    submitted(page, 1)
+    assert [(w, q, c) for w, q, c, _ in decisions(classroom, "manufacturer")] == [(1, 4.0, 12.0)]
+
+
 def test_bad_orders_and_capacities_are_named_and_good_ones_recorded(classroom, manufacturer):
     page = manufacturer
     submit = lambda: page.click("Submit order")  # noqa: E731

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 import threading
 import time
+import types
 
-import ipyvuetify as v
 import pytest
 from solara.widgets import HTML
 
@@ -32,18 +33,22 @@ def order(tab, value: str = "4"):
 
 
 def field(tab, label: str = "Order (units)"):
-    """The text field widget labelled ``label`` on the tab's page."""
-    with tab.context:
-        return tab.rc.find(v.TextField, label=label).widget
+    """The order form's field labelled ``label`` as the browser shows it: its text, disabled, hint, widget id."""
+    box = tab.order_box()
+    assert box is not None, f"no order form on {tab.path}"
+    return types.SimpleNamespace(v_model=tab.field_value(label), disabled=box.disabled, hint=box.hint,
+                                 model_id=box.model_id)
 
 
 def press_enter(tab, label: str = "Order (units)"):
-    """What a browser does when Enter is pressed in the field: it sends the field's "keydown.enter" event,
-    if the widget asked for it (``_events``), to the handler attached to that very widget."""
-    widget = field(tab, label)
-    assert "keydown.enter" in widget._events, f"the browser would not send Enter from {label!r} on {tab.path}"
-    with tab.context:
-        widget.fire_event("keydown.enter", {})
+    """What a browser does when Enter is pressed in the field: the template's ``@keydown.enter`` submits,
+    sending the typed texts, unless the form is disabled (then the browser sends nothing)."""
+    box = tab.order_box()
+    css = "cg-order" if label == "Order (units)" else "cg-capacity"
+    enter = rf'label="{re.escape(label)}"[^>]*class="{css}"[^>]*@keydown\.enter="submit"'
+    assert re.search(enter, box.template, re.S), f"the browser would not send Enter from {label!r} on {tab.path}"
+    if not box.disabled:
+        tab.submit_order()
 
 
 def decisions(classroom, firm: str) -> list[tuple]:
