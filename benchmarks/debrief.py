@@ -82,8 +82,7 @@ def measure(scenario: str, teams: int, weeks: int, kind: str) -> dict:
             cached = timed(lambda: room.debrief(code, key))
         finally:
             room.close()
-        report._cache.clear()  # the process-wide insight cache: the reopened service starts cold
-        report._best.clear()
+        report.clear_cache()  # the process-wide insight cache: the reopened service starts cold
         room = Classroom(db)
         try:
             read_back = timed(lambda: room.debrief(code))
