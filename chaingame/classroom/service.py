@@ -102,6 +102,24 @@ class _Round:
     changes: dict
 
 
+@dataclass(frozen=True)
+class _DebriefParts:
+    """What a debrief reads of a session under its lock; the rest is computed from it off the lock."""
+
+    code: str
+    every: list[pd.DataFrame]  # each round's tidy history, the current one last
+    played: dict[int, int]  # team -> weeks played this round
+    over: list[tuple]  # (round, team, scenario, seed, orders, players) of each game over
+    changes: dict[int, str]  # round -> what it changed, in words
+    truths: dict[int, tuple[Scenario, int]]  # round -> (scenario, seed)
+    scenario: Scenario
+    seed: int
+    policies: dict | None  # the bots' rules
+    status: Status
+    title: str
+    round: int  # the current round
+
+
 KEEP = "keep"  # start_round(bot_rule=KEEP): the bots keep the round before's rule
 MAX_GUESSES = 12  # demand levels a player may give in the reveal
 
@@ -635,7 +653,7 @@ class Classroom(TeacherVerbs):
                 reveals = list(s.reveals.values())
             if cached is None:
                 with _HEAVY:  # off the lock, and one such computation in the process at a time
-                    cached = s.debrief_cache = (key, self._debrief_of(s.code, *parts))
+                    cached = s.debrief_cache = (key, self._debrief_of(parts))
         base = cached[1]
         return replace(base, reveals=report.reveal_table(reveals, {d.round: d for d in base.demand}))
 
@@ -644,7 +662,7 @@ class Classroom(TeacherVerbs):
         """What a debrief depends on beside the guesses (earlier rounds never change)."""
         return s.round, s.status, s.scenario.weeks, tuple((t, len(g.records)) for t, g in sorted(s.teams.items()))
 
-    def _debrief_parts(self, s: _Session) -> tuple:
+    def _debrief_parts(self, s: _Session) -> _DebriefParts:
         """Under the session's lock: what a debrief reads of the session (the tidy histories, the games over)."""
         rounds = s.rounds()
         every = [report.history(s.code, r.scenario, r.teams, n) for n, r in rounds]
@@ -654,23 +672,22 @@ class Classroom(TeacherVerbs):
                 if g.records and (g.done or n < s.round or s.status == Status.ENDED)]
         changes = {n: report.describe_changes(r.changes) for n, r in rounds}
         truths = {n: (r.scenario, r.seed) for n, r in rounds}
-        return (every, played, over, changes, truths, s.scenario, s.seed, s.bot_policies, s.status, s.title,
-                s.round)
+        return _DebriefParts(s.code, every, played, over, changes, truths, s.scenario, s.seed, s.bot_policies,
+                             s.status, s.title, s.round)
 
     @staticmethod
-    def _debrief_of(code, every, played, over, changes, truths, sc, seed, policies, status, title,
-                    current) -> Debrief:
+    def _debrief_of(p: _DebriefParts) -> Debrief:
         """The debrief from what :meth:`_debrief_parts` read (each team game's insight is cached by report)."""
-        h = every[-1]
-        compared = min(played.values()) if played else 0
-        bots = report.bot_game(sc, seed, policies)
-        firms, teams, bot_table = report.tables(h, bots, sc, compared, played)
-        insights = tuple(report.team_insight(code, n, t, scn, sd, orders, who) for n, t, scn, sd, orders, who in over)
-        all_history = pd.concat(every, ignore_index=True)
-        demand = {n: report.round_demand(n, scn, sd) for n, (scn, sd) in truths.items()}
-        return Debrief(code=code, title=title, status=status, weeks=sc.weeks, weeks_compared=compared,
-                       history=h, firms=firms, teams=teams, bots=bot_table, bot_history=bots, round=current,
-                       all_history=all_history, rounds=report.round_table(all_history, insights, changes),
+        h, sc = p.every[-1], p.scenario
+        compared = min(p.played.values()) if p.played else 0
+        bots = report.bot_game(sc, p.seed, p.policies)
+        firms, teams, bot_table = report.tables(h, bots, sc, compared, p.played)
+        insights = tuple(report.team_insight(p.code, *game) for game in p.over)
+        all_history = pd.concat(p.every, ignore_index=True)
+        demand = {n: report.round_demand(n, scn, sd) for n, (scn, sd) in p.truths.items()}
+        return Debrief(code=p.code, title=p.title, status=p.status, weeks=sc.weeks, weeks_compared=compared,
+                       history=h, firms=firms, teams=teams, bots=bot_table, bot_history=bots, round=p.round,
+                       all_history=all_history, rounds=report.round_table(all_history, insights, p.changes),
                        insight=insights, reveals=report.reveal_table([], demand),
                        demand=tuple(demand.values()),
                        cash=report.cash_table(h, bots, compared) if seatinfo.priced(sc) else None)

@@ -77,13 +77,14 @@ def books(history: pd.DataFrame, firm: str, replication: int | None = None) -> B
 
 def expectation(theta: float, incoming: np.ndarray, start: float) -> np.ndarray:
     """L̂_t for t = 1..W, computed as :class:`~chaingame.policies.Sterman` does (same operations)."""
-    out = np.empty(len(incoming))
-    lhat = float(start)
-    for t, x in enumerate(incoming):
-        lhat *= 1 - theta
+    out = []
+    lhat, theta = float(start), float(theta)  # Python floats: the same IEEE operations, without numpy's scalar cost
+    keep = 1 - theta
+    for x in np.asarray(incoming, dtype=float).tolist():
+        lhat *= keep
         lhat += theta * x
-        out[t] = lhat
-    return out
+        out.append(lhat)
+    return np.array(out, dtype=float)
 
 
 def raw_orders(p: np.ndarray, b: Books, start: float) -> np.ndarray:
@@ -189,13 +190,13 @@ def jacobian(p: np.ndarray, b: Books, start: float) -> np.ndarray:
     theta, alpha_s, beta, s_prime = p
     lhat = expectation(theta, b.incoming, start)
     before = np.concatenate([[start], lhat[:-1]])
-    d_theta = np.empty(len(lhat))
-    d = 0.0
-    for t in range(len(lhat)):
-        d = b.incoming[t] - before[t] + (1 - theta) * d
-        d_theta[t] = d
+    d_theta = []
+    d, keep = 0.0, 1 - float(theta)
+    for x, prev in zip(b.incoming.tolist(), before.tolist()):
+        d = x - prev + keep * d
+        d_theta.append(d)
     gap = s_prime - b.stock - beta * b.supply_line
-    jac = np.column_stack([d_theta, gap, -alpha_s * b.supply_line, np.full(len(lhat), alpha_s)])
+    jac = np.column_stack([np.array(d_theta, dtype=float), gap, -alpha_s * b.supply_line, np.full(len(lhat), alpha_s)])
     jac[lhat + alpha_s * gap < 0] = 0.0
     return jac
 

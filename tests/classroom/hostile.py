@@ -43,24 +43,8 @@ class _Raises:
         raise RuntimeError("len refused")
 
 
-class RaisingStr(str):
-    """Text that passes ``isinstance(v, str)`` but whose ``==``, hash and ``str()`` raise."""
-
-    def __eq__(self, other):
-        raise RuntimeError("eq refused")
-
-    def __hash__(self):
-        raise RuntimeError("hash refused")
-
-    def __str__(self):
-        raise RuntimeError("str refused")
-
-    def __repr__(self):
-        raise RuntimeError("repr refused")
-
-
-class RaisingInt(int):
-    """A whole number whose ``==``, hash and ``str()`` raise."""
+class _RefusingDunders:
+    """The dunders a service might call on a plain value (``==``, hash, ``str()``, ``repr()``), each raising."""
 
     def __eq__(self, other):
         raise RuntimeError("eq refused")
@@ -72,6 +56,14 @@ class RaisingInt(int):
         raise RuntimeError("str refused")
 
     __repr__ = __str__
+
+
+class RaisingStr(_RefusingDunders, str):
+    """Text that passes ``isinstance(v, str)`` but whose ``==``, hash and ``str()`` raise."""
+
+
+class RaisingInt(_RefusingDunders, int):
+    """A whole number whose ``==``, hash and ``str()`` raise."""
 
 
 class RaisingDict(dict):

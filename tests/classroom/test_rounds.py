@@ -1,13 +1,14 @@
 """Rounds, the demand reveal and the debrief's insight, through the service and its SQLite log."""
 
 import sqlite3
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from chaingame.checks import ScenarioError
-from chaingame.classroom import AlreadySubmitted, Classroom, Forbidden, InputError
+from chaingame.classroom import AlreadySubmitted, Classroom, Forbidden, InputError, report
 from chaingame.classroom.records import session_record
 from chaingame.engine import COLUMNS
 from chaingame.insight import replay
@@ -192,3 +193,24 @@ def test_a_schema_1_database_is_migrated_and_plays_on(db):
     play(again, tickets, 2)
     assert again.seat_view(tickets["retailer"].token).week == 9
     again.close()
+
+
+def test_teams_that_played_alike_share_one_insight_under_their_own_numbers(room):
+    """Bot teams play the same game: one computation serves them, each under its own team, as if computed alone."""
+    host = room.create_session("classic", teams=3, weeks=20)
+    three = seat_all(room, host.code, team=3, firms=("retailer",))  # team 3 plays another game
+    room.start(host.code, host.host_key)
+    play(room, three, 20)
+    d = room.debrief(host.code, host.host_key)
+    one, two, other = sorted(d.insight, key=lambda i: i.team)
+    assert (one.team, two.team, other.team) == (1, 2, 3)
+    assert [r.team for r in two.rules] == [2] * 4 and [r.team for r in one.rules] == [1] * 4
+    assert replace(two, team=1, rules=tuple(replace(r, team=1) for r in two.rules), externalities=None) == \
+        replace(one, externalities=None)
+    assert other.recorded_cost != one.recorded_cost and other.rules[0].players == "P-3-retailer"
+    report.clear_cache()
+    s = room._session(host.code)
+    alone = report.team_insight(host.code, 1, 2, s.scenario, s.seed, report.orders_of(s.teams[2]),
+                                room._players_of(s, 1, 2, s.teams[2]))
+    assert alone is not two and alone == replace(two, externalities=alone.externalities)
+    pd.testing.assert_frame_equal(alone.externalities, two.externalities, check_exact=True)
