@@ -23,7 +23,7 @@ from . import money
 from .chain import Flows, Network, advance, place, ring_total, rows_of, supply_line
 from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, _observation, observe_all, own_books, vmi_observation
-from .policies import CapacityRule, Policy
+from .policies import CapacityRule, FixedCapacity, Policy
 from .scenario import Scenario, load_scenario
 
 # The tidy history: one row per (week, firm), in this column order (see docs/model.md).
@@ -226,11 +226,18 @@ class Engine:
 
     @property
     def _stacks(self) -> tuple[list[_Stack], list[_Stack]]:
-        """:attr:`groups` as :class:`_Stack` s, built on first use."""
+        """:attr:`groups` as :class:`_Stack` s, built on first use.
+
+        Firms keeping their capacity (:class:`FixedCapacity`, no memory) are left out: :meth:`decide_books` starts
+        from the capacity in force, which is their target.
+        """
         if self._stack_cache is None:
-            self._stack_cache = tuple([_Stack(rule.decide if i == 0 else rule.target, members, self.net.firms,
-                                              self.memory if i == 0 else self.capacity_memory)
-                                       for rule, members in groups] for i, groups in enumerate(self.groups))
+            orders, capacity = self.groups
+            self._stack_cache = (
+                [_Stack(rule.decide, members, self.net.firms, self.memory) for rule, members in orders],
+                [_Stack(rule.target, members, self.net.firms, self.capacity_memory) for rule, members in capacity
+                 if type(rule) is not FixedCapacity],
+            )
         return self._stack_cache
 
 
