@@ -64,7 +64,7 @@ def main() -> None:
     after, placed = state.copy(), copy.copy(flows)
     chain.place(net, after, placed, orders, capacity)
     recorder = copy.copy(engine)
-    recorder.state, recorder.flows = after, placed
+    recorder.state, recorder.flows, recorder.wip = after, placed, books["wip"]
     week_books = record(recorder)
 
     def keep():

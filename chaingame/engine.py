@@ -132,6 +132,7 @@ class Engine:
         self.demand = demand_mod.paths(processes, rngs, sc.weeks, sc.whole_units)
         self.delays = draw_delays(self.net, self.seed, self.replications, first_replication, sc.weeks)
         self.flows: Flows | None = None
+        self.wip: np.ndarray | None = None
         self.observations: list[Observation] | None = None
         net = self.net  # vendor-managed firms: (firm, its supplier, its row in the supplier's VmiView)
         self.vmi = [(int(c), int(s), int(np.sum(net.vmi[:k] & (net.supplier[:k] == s))))
@@ -157,6 +158,7 @@ class Engine:
             raise ScenarioError("weeks", f"the run has reached its horizon, {self.scenario.weeks} weeks")
         week = self.state.week
         delays = None if self.delays is None else self.delays[week]
+        self.wip = None  # production under way this week, (F, R), once computed (books())
         self.flows = advance(self.net, self.state, self.demand[week], delays)
         self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information) if observe \
             else None
@@ -209,8 +211,16 @@ class Engine:
         if self.groups is None:
             return self.end_week(*self.decide(self.begin_week()), out=out, totals=totals)
         self.begin_week(observe=False)
-        books = own_books(self.net, self.state, self.flows, self.scenario.information)
-        return self.end_week(*self.decide_books(books), out=out, totals=totals)
+        return self.end_week(*self.decide_books(self.books()), out=out, totals=totals)
+
+    def books(self) -> dict[str, np.ndarray]:
+        """Every firm's own books this week (:func:`~chaingame.observe.own_books`), after :meth:`begin_week`.
+
+        The week's record takes its WIP from them (placing the orders leaves production under way as it is).
+        """
+        values = own_books(self.net, self.state, self.flows, self.scenario.information)
+        self.wip = values["wip"]
+        return values
 
     def decide_books(self, books: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Every firm's order and capacity target (F, R each), the firms of each of :attr:`groups` at once.
@@ -289,7 +299,7 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None, totals=None
     are computed.
     """
     net, state, flows = engine.net, engine.state, engine.flows
-    wip = None
+    wip = engine.wip
 
     def production() -> np.ndarray:  # the WIP total, computed once for the columns that need it
         nonlocal wip

@@ -12,7 +12,7 @@ import pandas as pd
 from .agents import FirmAgent
 from .checks import number
 from .engine import COLUMNS, Engine
-from .observe import Views, own_books
+from .observe import Views
 from .scenario import Scenario, load_scenario
 
 
@@ -97,7 +97,7 @@ class ChainModel(mesa.Model):
                 orders[i], capacity[i] = agent.decide()
         else:
             engine.begin_week(observe=False)
-            books = own_books(engine.net, engine.state, engine.flows, self.spec.information)
+            books = engine.books()
             views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
             for i, agent in enumerate(agents):
                 agent.see_later(views, i)
