@@ -197,7 +197,8 @@ class Views:
         self.parts = _parts(net, state)
         self.net, self.week, self.fields = net, state.week, len(rows)
         # up to _ONE_STACK replications one stack of every firm's fields, (F, fields, R), each firm's block copied
-        # from it when asked for; beyond, each firm's block stacked now (no copy of every firm's books at once)
+        # from it when asked for; beyond, each firm's block stacked now, once (no copy of every firm's books at once;
+        # asked for twice, a firm's observation holds the same arrays)
         if state.inventory.shape[1] <= _ONE_STACK:
             self.blocks = np.stack(rows, axis=1)
         else:
