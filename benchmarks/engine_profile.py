@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 STAGES = {  # (file, function) -> what it does
     ("chain.py", "advance"): "advance: the week up to the decisions",
     ("observe.py", "own_books"): "the books the rules read (supply lines)",
-    ("engine.py", "_decide_rows"): "the rules (firms with the same rule at once)",
+    ("engine.py", "decide_books"): "the rules (firms with the same rule at once)",
     ("chain.py", "place"): "place: the orders",
     ("engine.py", "record"): "the record and the running totals",
     ("batch.py", "figures"): "the figures at the end",

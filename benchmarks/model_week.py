@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/model_week.py [--week 10] [--number 300] [--repeat 7]
 
 Plays a classic game to ``--week``, then times, on that state, each call a ``ChainModel.step`` makes
-(the physics' ``chain.advance`` and ``chain.place``, ``observe_all``, every agent's rule, the week's
-record, the DataCollector, Mesa's own step), and a whole step and a whole game for comparison.
+(the physics' ``chain.advance`` and ``chain.place``, the books the rules read, the observations'
+copy, the rules deciding together, the week's record, the agents' books, the DataCollector, Mesa's
+own step; and, aside, ``observe_all``, what building every firm's observation costs), and a whole
+step and a whole game for comparison.
 Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
 Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
 garbage collection off, as :mod:`timeit` times (``benchmarks/engine.py`` times games with it on); the
@@ -38,8 +40,8 @@ def main() -> None:
 
     import chaingame as cg
     from chaingame import chain
-    from chaingame.engine import record
-    from chaingame.observe import observe_all
+    from chaingame.engine import COLUMNS, record
+    from chaingame.observe import Views, observe_all, own_books
 
     def best(fn, number=args.number, timer=time.perf_counter) -> float:
         """µs per call, the best of ``--repeat`` runs (wall time, or the process's CPU time)."""
@@ -49,31 +51,40 @@ def main() -> None:
     for _ in range(args.week):
         model.step()
     engine, net, agents = model.engine, model.engine.net, list(model.firms.values())
+    mode = engine.scenario.information
     start, week = engine.state.copy(), engine.week
     demand = engine.demand[week]
     state = start.copy()
     flows = chain.advance(net, state, demand)
-    observations = observe_all(net, state, flows, engine.scenario.information)
-    for agent, obs, seen in zip(agents, observations, engine.order_observations(observations)):
-        agent.observation, agent.order_observation = obs, seen
-    decisions = [agent.decide() for agent in agents]  # (rules keep their memory in place: timing only from here)
-    orders = np.stack([d[0] for d in decisions])
-    capacity = np.stack([d[1] for d in decisions])
-    after = state.copy()
-    chain.place(net, after, copy.copy(flows), orders, capacity)
+    books = own_books(net, state, flows, mode)
+    decider = copy.copy(engine)  # rules keep their memory in place: timing only from here
+    decider.state, decider.flows, decider.memory = state, flows, [dict(m) for m in engine.memory]
+    decider.capacity_memory, decider._stack_cache = [dict(m) for m in engine.capacity_memory], None
+    orders, capacity = decider.decide_books(books)
+    after, placed = state.copy(), copy.copy(flows)
+    chain.place(net, after, placed, orders, capacity)
     recorder = copy.copy(engine)
-    recorder.state, recorder.flows = after, flows
+    recorder.state, recorder.flows, recorder.wip = after, placed, books["wip"]
+    week_books = record(recorder)
+
+    def keep():
+        for agent, row in zip(agents, np.concatenate([week_books[c] for c in COLUMNS], axis=1).tolist()):
+            agent.keep(row)
 
     t_copy = best(start.copy)
     parts = {
         "chain.advance (events 1-6)": best(lambda: chain.advance(net, start.copy(), demand)) - t_copy,
-        "observe_all (every firm's observation)": best(lambda: observe_all(net, state, flows,
-                                                                           engine.scenario.information)),
-        "the agents' rules (FirmAgent.decide, every firm)": best(lambda: [agent.decide() for agent in agents]),
+        "own_books (the books the rules read)": best(lambda: own_books(net, state, flows, mode)),
+        "Views (the observations, built when asked for)": best(lambda: Views(net, state, flows, mode, books)),
+        "the rules (Engine.decide_books, every firm)": best(lambda: decider.decide_books(books)),
         "chain.place (event 7: the orders)": best(lambda: chain.place(net, state.copy(), copy.copy(flows), orders,
                                                                       capacity)) - t_copy,
         "engine.record (the week's 24 history columns)": best(lambda: record(recorder)),
+        "the agents' books (FirmAgent.keep, every firm)": best(keep),
         "mesa.DataCollector.collect": best(lambda: model.datacollector.collect(model)),
+    }
+    aside = {  # not in a step of this game: what observing every firm costs (rules that are not stackable)
+        "observe_all (every firm's observation built)": best(lambda: observe_all(net, state, flows, mode)),
     }
 
     class Empty(mesa.Model):
@@ -91,6 +102,8 @@ def main() -> None:
     for name, us in parts.items():
         print(f"  {name:50s} {us:8.1f} us")
     print(f"  {'sum of the parts':50s} {sum(parts.values()):8.1f} us")
+    for name, us in aside.items():
+        print(f"  {name:50s} {us:8.1f} us  (aside)")
     print(f"  {'a ChainModel.step (the mean over a whole game)':50s} {(t_game - t_new) / weeks:8.1f} us")
     print(f"  {'building a ChainModel':50s} {t_new:8.1f} us")
     print(f"  {f'a whole game (built, then {weeks} steps)':50s} {t_game / 1e3:8.2f} ms")

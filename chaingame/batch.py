@@ -62,7 +62,8 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
     engine = Engine(scenario, replications, seed, policies, first_replication)
     F, R = len(scenario.firms), engine.replications
     idle = money.idle(engine.net)  # columns 0 all along: zeros, not written week by week
-    weekly = {c: (np.zeros if c in idle else np.empty)((scenario.weeks - burn_in, F, R)) for c in metrics.WEEKLY}
+    shape = (scenario.weeks - burn_in, F, R)  # an idle column: one week of zeros seen as every week (read only)
+    weekly = {c: np.broadcast_to(np.zeros(shape[1:]), shape) if c in idle else np.empty(shape) for c in metrics.WEEKLY}
     totals = metrics.Totals((F, R), idle)
     for w in range(scenario.weeks):
         if w < burn_in:

@@ -22,8 +22,8 @@ from . import demand as demand_mod
 from . import money
 from .chain import Flows, Network, advance, place, ring_total, rows_of, supply_line
 from .checks import ScenarioError, check_seed, number, show
-from .observe import Observation, observe_all, own_books, vmi_observation
-from .policies import CapacityRule, Policy
+from .observe import Observation, _observation, observe_all, own_books, vmi_observation
+from .policies import CapacityRule, FixedCapacity, Policy
 from .scenario import Scenario, load_scenario
 
 # The tidy history: one row per (week, firm), in this column order (see docs/model.md).
@@ -132,6 +132,7 @@ class Engine:
         self.demand = demand_mod.paths(processes, rngs, sc.weeks, sc.whole_units)
         self.delays = draw_delays(self.net, self.seed, self.replications, first_replication, sc.weeks)
         self.flows: Flows | None = None
+        self.wip: np.ndarray | None = None
         self.observations: list[Observation] | None = None
         net = self.net  # vendor-managed firms: (firm, its supplier, its row in the supplier's VmiView)
         self.vmi = [(int(c), int(s), int(np.sum(net.vmi[:k] & (net.supplier[:k] == s))))
@@ -139,6 +140,7 @@ class Engine:
         # firms deciding together on their rows of the books (step), or None: each on its own observation
         orders, capacity = stacked_groups(self.policies, bool(self.vmi)), stacked_groups(self.capacity_rules)
         self.groups = None if orders is None or capacity is None else (orders, capacity)
+        self._stack_cache = None
 
     @property
     def week(self) -> int:
@@ -156,6 +158,7 @@ class Engine:
             raise ScenarioError("weeks", f"the run has reached its horizon, {self.scenario.weeks} weeks")
         week = self.state.week
         delays = None if self.delays is None else self.delays[week]
+        self.wip = None  # production under way this week, (F, R), once computed (books())
         self.flows = advance(self.net, self.state, self.demand[week], delays)
         self.observations = observe_all(self.net, self.state, self.flows, self.scenario.information) if observe \
             else None
@@ -202,34 +205,86 @@ class Engine:
         """One whole week with every firm deciding by its rule.
 
         Where every rule is stackable (:attr:`groups`), the firms with the same rule decide at once on their
-        rows of the books, and no per-firm observation is built: the same decisions, for less.
+        rows of the books (:meth:`decide_books`), and no per-firm observation is built: the same decisions,
+        for less.
         """
         if self.groups is None:
             return self.end_week(*self.decide(self.begin_week()), out=out, totals=totals)
         self.begin_week(observe=False)
-        books = own_books(self.net, self.state, self.flows, self.scenario.information)
-        orders, capacity = np.empty_like(books["inventory"]), books["capacity"].copy()
-        for rule, members in self.groups[0]:
-            orders[members] = self._decide_rows(rule.decide, members, books, self.memory)
-        for rule, members in self.groups[1]:
-            capacity[members] = self._decide_rows(rule.target, members, books, self.capacity_memory)
-        return self.end_week(orders, capacity, out=out, totals=totals)
+        return self.end_week(*self.decide_books(self.books()), out=out, totals=totals)
 
-    def _decide_rows(self, decide, members: np.ndarray, books: dict[str, np.ndarray], memory: list[dict]
-                     ) -> np.ndarray:
-        """What the firms ``members``, all playing one rule (its ``decide`` or ``target``), decide at once (n, R).
+    def books(self) -> dict[str, np.ndarray]:
+        """Every firm's own books this week (:func:`~chaingame.observe.own_books`), after :meth:`begin_week`.
 
-        The rule sees an :class:`Observation` of (n, R) arrays; its memory holds their rows stacked, and each
-        firm's memory gets its row back (so that :meth:`decide` may take over).
+        The week's record takes its WIP from them (placing the orders leaves production under way as it is).
         """
-        at = rows_of(members)  # a run of rows is a view (the books' arrays are read, never written)
-        rows = {k: v[at] for k, v in books.items()}
-        memories = [memory[f] for f in members]
-        stacked = {k: np.stack([m[k] for m in memories]) for k in memories[0]}
-        obs = Observation(firm=",".join(self.net.firms[f] for f in members), role="", week=self.state.week, **rows)
-        out = decide(obs, stacked)
-        for i, m in enumerate(memories):
-            m.update((k, v[i]) for k, v in stacked.items())
+        values = own_books(self.net, self.state, self.flows, self.scenario.information)
+        self.wip = values["wip"]
+        return values
+
+    def decide_books(self, books: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Every firm's order and capacity target (F, R each), the firms of each of :attr:`groups` at once.
+
+        ``books`` are this week's :func:`~chaingame.observe.own_books`, after :meth:`begin_week`.
+        """
+        orders, capacity = np.empty_like(books["inventory"]), books["capacity"].copy()
+        for group in self._stacks[0]:
+            orders[group.at] = group.decide(self, books)
+        for group in self._stacks[1]:
+            capacity[group.at] = group.decide(self, books)
+        return orders, capacity
+
+    @property
+    def _stacks(self) -> tuple[list[_Stack], list[_Stack]]:
+        """:attr:`groups` as :class:`_Stack` s, built on first use.
+
+        Firms keeping their capacity (:class:`FixedCapacity`, no memory) are left out: :meth:`decide_books` starts
+        from the capacity in force, which is their target.
+        """
+        if self._stack_cache is None:
+            orders, capacity = self.groups
+            self._stack_cache = (
+                [_Stack(rule.decide, members, self.net.firms, self.memory) for rule, members in orders],
+                [_Stack(rule.target, members, self.net.firms, self.capacity_memory) for rule, members in capacity
+                 if type(rule) is not FixedCapacity],
+            )
+        return self._stack_cache
+
+
+class _Stack:
+    """Firms ``members``, all playing one rule (its ``decide`` or ``target``), deciding at once (n, R).
+
+    The rule sees an :class:`Observation` of (n, R) arrays, the members' rows of the books; its memory holds
+    their rows stacked, and each firm's memory gets its row back, a view (so that :meth:`Engine.decide` may take
+    over). The stacked memory is kept from week to week while the firms' memories still hold its rows.
+    """
+
+    def __init__(self, decide, members: np.ndarray, firms: tuple[str, ...], memory: list[dict]):
+        self.rule_decide, self.members = decide, members
+        self.at = rows_of(members)  # a run of rows is a view (the books' arrays are read, never written)
+        self.every = isinstance(self.at, slice) and len(members) == len(firms)  # all the firms: the books as they are
+        self.label = ",".join(firms[f] for f in members)
+        self.memories = [memory[f] for f in members]
+        self.stacked: dict = {}
+        self.given: list[tuple] = [() for _ in members]  # the (key, row) pairs each firm's memory was given last
+
+    def decide(self, engine: Engine, books: dict[str, np.ndarray]) -> np.ndarray:
+        """The members' decisions this week (n, R)."""
+        memories, fresh = self.memories, False
+        for m, pairs in zip(memories, self.given):
+            if len(m) != len(pairs) or any(m.get(k) is not v for k, v in pairs):  # changed since: stack it again
+                self.stacked, fresh = {k: np.stack([m[k] for m in memories]) for k in memories[0]}, True
+                break
+        stacked, at = self.stacked, self.at
+        arrays = tuple(stacked.values())
+        obs = _observation(firm=self.label, role="", week=engine.state.week,
+                           **(books if self.every else {k: v[at] for k, v in books.items()}))
+        out = self.rule_decide(obs, stacked)
+        if fresh or len(arrays) != len(stacked) or any(a is not b for a, b in zip(arrays, stacked.values())):
+            # new arrays in the stacked memory: give each firm its rows
+            self.given = [tuple((k, v[i]) for k, v in stacked.items()) for i in range(len(memories))]
+            for m, pairs in zip(memories, self.given):
+                m.update(pairs)
         return out
 
 
@@ -244,9 +299,16 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None, totals=None
     are computed.
     """
     net, state, flows = engine.net, engine.state, engine.flows
+    wip = engine.wip
+
+    def production() -> np.ndarray:  # the WIP total, computed once for the columns that need it
+        nonlocal wip
+        wip = ring_total(state.wip) if wip is None else wip
+        return wip
+
     derived = {  # computed when asked for
-        "wip": lambda: ring_total(state.wip),
-        "on_order": lambda: supply_line(net, state),
+        "wip": production,
+        "on_order": lambda: supply_line(net, state, production()),
         "capacity": lambda: np.where(net.producer[:, None], state.capacity, np.nan),
         "customer_demand": lambda: net.seen_demand(flows.demand),
         "profit": lambda: flows.revenue - flows.purchases - flows.cost if flows.interest is None
@@ -273,7 +335,7 @@ def record(engine: Engine, out: dict[str, np.ndarray] | None = None, totals=None
     def book(c: str) -> np.ndarray:
         nonlocal money_cols
         if c in money.COLUMNS:
-            money_cols = money_cols or money.books(net, state, flows)
+            money_cols = money_cols or money.books(net, state, flows, production())
             return money_cols[c]
         return derived[c]() if c in derived else kept[c]
 

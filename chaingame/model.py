@@ -12,7 +12,24 @@ import pandas as pd
 from .agents import FirmAgent
 from .checks import number
 from .engine import COLUMNS, Engine
+from .observe import Views
 from .scenario import Scenario, load_scenario
+
+
+class BooksCollector(mesa.DataCollector):
+    """Mesa's ``DataCollector``, taking each :class:`FirmAgent`'s row of the week at once.
+
+    Its agent reporters are the agents' attributes; an agent's row (``FirmAgent.report``, kept with its books)
+    holds what they report, in their order, so the table is the one Mesa's own collection builds (tested),
+    without a call per reporter and agent. Other agents are collected as Mesa collects them.
+    """
+
+    def _record_agents(self, model):
+        agents = list(model.agents)
+        if not all(type(a) is FirmAgent and a.report for a in agents):
+            return super()._record_agents(model)
+        t = model.time
+        return [(t, a.unique_id, *a.report) for a in agents]
 
 
 class ChainModel(mesa.Model):
@@ -45,10 +62,12 @@ class ChainModel(mesa.Model):
         self.spec = sc  # the chaingame Scenario (Mesa's own `scenario` holds its run settings)
         self.firms: dict[str, FirmAgent] = {}
         for f, pol, cap in zip(sc.firms, self.engine.policies, self.engine.capacity_rules):
-            self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap)
+            i = len(self.firms)
+            self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap, self.engine.memory[i],
+                                         self.engine.capacity_memory[i])
         self._agents = list(self.firms.values())
         self.total_cost = 0.0  # $ chain operating cost since week 1
-        self.datacollector = mesa.DataCollector(  # a model reporter also makes mesa.batch_run see the steps
+        self.datacollector = BooksCollector(  # a model reporter also makes mesa.batch_run see the steps
             model_reporters={"chain_cost": "total_cost"},
             agent_reporters={c: attrgetter(a) for c, a in (("firm", "firm_id"), ("role", "role"),
                                                             ("total_cost", "total_cost"), *zip(COLUMNS, COLUMNS))},
@@ -61,15 +80,28 @@ class ChainModel(mesa.Model):
         return self.engine.week
 
     def step(self) -> None:
-        """Play one week: physics, observations, every agent's decision, then record."""
+        """Play one week: physics, observations, every agent's decision, then record.
+
+        Where every rule is stackable (``engine.groups``) the agents' rules decide together on their rows of
+        the books (:meth:`~chaingame.engine.Engine.decide_books`, the same decisions), and an agent's
+        ``observation`` is built only if something asks for it.
+        """
         engine, agents = self.engine, self._agents
-        observations = engine.begin_week()
-        orders = np.empty((len(agents), 1))
-        capacity = np.empty((len(agents), 1))
-        for i, (agent, obs, seen) in enumerate(zip(agents, observations, engine.order_observations(observations))):
-            agent.observation = obs
-            agent.order_observation = seen
-            orders[i], capacity[i] = agent.decide()
+        if engine.groups is None:
+            observations = engine.begin_week()
+            orders = np.empty((len(agents), 1))
+            capacity = np.empty((len(agents), 1))
+            for i, (agent, obs, seen) in enumerate(zip(agents, observations,
+                                                       engine.order_observations(observations))):
+                agent.see(obs, seen)
+                orders[i], capacity[i] = agent.decide()
+        else:
+            engine.begin_week(observe=False)
+            books = engine.books()
+            views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
+            for i, agent in enumerate(agents):
+                agent.see_later(views, i)
+            orders, capacity = engine.decide_books(books)
         books = engine.end_week(orders, capacity)
         for agent, row in zip(agents, np.concatenate([books[c] for c in COLUMNS], axis=1).tolist()):  # (F, columns)
             agent.keep(row)  # Python floats, as the collector keeps them

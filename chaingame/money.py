@@ -163,13 +163,13 @@ def idle(net: Network) -> frozenset[str]:
                      + (("revenue", "purchases", "working_capital") if unpriced else ()))
 
 
-def books(net: Network, state: State, flows: Flows) -> dict[str, np.ndarray]:
+def books(net: Network, state: State, flows: Flows, wip: np.ndarray) -> dict[str, np.ndarray]:
     """The money columns of a week's record, (F, R) each.
 
     Receivables, payables, interest, insolvent and working capital (stock at its purchase price + receivables −
-    payables).
+    payables). ``wip``: the production under way per firm (F, R), ``chain.ring_total(state.wip)``.
     """
-    stock = (state.inventory + state.raw + state.wip.sum(axis=1)) * net.regular_price[:, None]
+    stock = (state.inventory + state.raw + wip) * net.regular_price[:, None]
     if not net.money:
         zero = np.zeros_like(state.cash)
         return {"receivables": zero, "payables": zero, "interest": zero, "insolvent": zero, "working_capital": stock}

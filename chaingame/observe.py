@@ -166,34 +166,55 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
     in a block of memory of its own, so that nothing of another firm is reachable from them (not
     even through ``.base``) beyond what the mode shows in ``demand`` and ``chain``.
     """
-    values = own_books(net, state, flows, mode)
-    pos = values.get("demand")
-    rows = [values[k] for k in _OWN] + ([pos] if pos is not None else []) + [values[k] for k in _MONEY if k in values]
-    chain = None
-    if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
-        books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
-        for a in books:
-            a.flags.writeable = False
-        chain = ChainView(net.firms, *books)
-    managed = _vmi_views(net, values) if net.vmi.any() else {}
-    out = []
-    parts = _parts(net, state)
-    t, R = state.week, state.inventory.shape[1]
-    if R <= _ONE_STACK:  # each firm's block (fields, R), its fields only, copied from one stack of them all
-        blocks = np.stack(rows, axis=1)
-        firm_blocks = (blocks[f].copy() for f in range(net.n_firms))
-    else:  # stacked firm by firm (no copy of every firm's books at once)
-        firm_blocks = (np.stack([row[f] for row in rows]) for f in range(net.n_firms))
-    for f, own in enumerate(firm_blocks):
-        fields = dict(zip(_OWN, own))
+    views = Views(net, state, flows, mode)
+    return [views.observation(f) for f in range(net.n_firms)]
+
+
+class Views:
+    """Every firm's observation of this week, taken now (a copy of the books) and built when asked for.
+
+    :func:`observe_all` builds them all; a front end whose rules decide on the books' rows (the Mesa model
+    with stackable rules) builds only those asked for, and pays for the copy alone otherwise.
+
+    Args:
+        net, state, flows: the chain after this week's events up to the decisions.
+        mode: the information mode.
+        values: :func:`own_books` of this state, where the caller has them.
+    """
+
+    def __init__(self, net: Network, state: State, flows: Flows, mode: str, values: dict | None = None):
+        values = own_books(net, state, flows, mode) if values is None else values
+        self.pos = values.get("demand") is not None
+        rows = [values[k] for k in _OWN] + ([values["demand"]] if self.pos else []) + \
+            [values[k] for k in _MONEY if k in values]
+        self.chain = None
+        if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
+            books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
+            for a in books:
+                a.flags.writeable = False
+            self.chain = ChainView(net.firms, *books)
+        self.managed = _vmi_views(net, values) if net.vmi.any() else {}
+        self.parts = _parts(net, state)
+        self.net, self.week, self.fields = net, state.week, len(rows)
+        # up to _ONE_STACK replications one stack of every firm's fields, (F, fields, R), each firm's block copied
+        # from it when asked for; beyond, each firm's block stacked now, once (no copy of every firm's books at once;
+        # asked for twice, a firm's observation holds the same arrays)
+        if state.inventory.shape[1] <= _ONE_STACK:
+            self.blocks = np.stack(rows, axis=1)
+        else:
+            self.blocks = [np.stack([row[f] for row in rows]) for f in range(net.n_firms)]
+
+    def observation(self, f: int) -> Observation:
+        """Firm ``f``'s observation, its arrays in a block of memory of its own."""
+        net, t = self.net, self.week
+        own = self.blocks[f].copy() if isinstance(self.blocks, np.ndarray) else self.blocks[f]
         ahead = None
         if net.promoted[f]:
-            ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], R, axis=1)
-        books = dict(zip(_MONEY, own[len(rows) - len(_MONEY):])) if net.money else {}
-        out.append(_observation(firm=net.firms[f], role=net.roles[f], week=state.week, **fields,
-                                demand=own[len(_OWN)] if pos is not None else None, chain=chain, price_ahead=ahead,
-                                vmi=managed.get(f), **parts.get(f, {}), **books))
-    return out
+            ahead = np.repeat(net.firm_price[f, t + 1 : t + 1 + ANNOUNCED, None], own.shape[1], axis=1)
+        books = dict(zip(_MONEY, own[self.fields - len(_MONEY):])) if net.money else {}
+        return _observation(firm=net.firms[f], role=net.roles[f], week=t, **dict(zip(_OWN, own)),
+                            demand=own[len(_OWN)] if self.pos else None, chain=self.chain, price_ahead=ahead,
+                            vmi=self.managed.get(f), **self.parts.get(f, {}), **books)
 
 
 _DEFAULTS = {f.name: f.default for f in dataclasses.fields(Observation) if f.default is not dataclasses.MISSING}

@@ -125,3 +125,15 @@ def test_a_burn_in_past_the_history_is_a_one_line_error(figures, burn_in, said):
     assert len(figures(h, burn_in=34)) == (4 if figures is metrics.summary else 1)
     with pytest.raises(cg.ScenarioError, match=r"^burn_in: 35 is above 34 \(allowed: whole numbers 0 to 34\)$"):
         simulate("classic", 1, burn_in=35)
+
+
+@pytest.mark.parametrize("shape", [(36, 4, 1), (12, 3, 257), (1, 2, 5)])
+def test_first_peak_is_argmax_along_the_weeks(shape):
+    """metrics.first_peak, week by week, gives argmax's index of the first largest value: with ties (whole units),
+    signed zeros, and NaN (which argmax takes as the largest)."""
+    rng = np.random.default_rng(len(shape) * shape[-1])
+    x = rng.integers(0, 4, shape).astype(float)
+    x[rng.random(shape) < 0.1] = -0.0
+    assert (metrics.first_peak(x, x.max(axis=0)) == x.argmax(axis=0)).all()
+    x[rng.random(shape) < 0.05] = np.nan
+    assert (metrics.first_peak(x, x.max(axis=0)) == x.argmax(axis=0)).all()

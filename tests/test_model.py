@@ -1,5 +1,7 @@
 """The Mesa model and its contract (see the README's Python example)."""
 
+import dataclasses
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -113,3 +115,58 @@ def test_datacollector_tables_hold_every_column_as_python_values():
     chain_cost = m.datacollector.get_model_vars_dataframe()["chain_cost"].to_numpy()
     by_step = m.datacollector._agent_records.values()  # a row: Step, AgentID, firm, role, total_cost, ...
     assert list(chain_cost) == [sum(row[4] for row in rows) for rows in by_step]
+
+
+def _fields_equal(a, b) -> bool:
+    """Two observations hold the same values (arrays bit for bit, NaN where NaN), field by field."""
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if dataclasses.is_dataclass(x):
+            if not _fields_equal(x, y):
+                return False
+        elif isinstance(x, np.ndarray):
+            if not (isinstance(y, np.ndarray) and x.shape == y.shape and np.array_equal(x, y, equal_nan=True)):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name,mode", [("network", "silo"), ("network", "full"), ("pos-sharing", "pos"),
+                                       ("assembly", "silo"), ("cash", "silo"), ("capacity", "silo")])
+def test_stacked_rules_give_each_agent_the_observation_and_numbers_of_its_own_decision(name, mode):
+    """With every rule stackable the agents' rules decide together on the books' rows; each agent's observation
+    (built when asked for) is the one it gets when each agent decides on its own, week by week, and so are the
+    history, the DataCollector's tables and each rule's memory."""
+    sc = cg.load_scenario(name).with_values({"information": mode, "weeks": 14})
+    together, alone = cg.ChainModel(sc, seed=3), cg.ChainModel(sc, seed=3)
+    assert together.engine.groups is not None
+    alone.engine.groups = None  # each agent observes and decides on its own
+    while together.running:
+        together.step()
+        alone.step()
+        for firm, agent in together.firms.items():
+            theirs = alone.firms[firm]
+            assert _fields_equal(agent.observation, theirs.observation), (firm, together.week)
+            assert agent.order_observation is agent.observation
+            assert agent.memory.keys() == theirs.memory.keys()
+            assert all(np.array_equal(agent.memory[k], theirs.memory[k]) for k in agent.memory)
+    pd.testing.assert_frame_equal(together.history(), alone.history())
+    pd.testing.assert_frame_equal(together.datacollector.get_agent_vars_dataframe(),
+                                  alone.datacollector.get_agent_vars_dataframe())
+
+
+def test_books_collector_builds_the_tables_mesas_own_collector_builds():
+    """ChainModel's collector takes each agent's row at once; Mesa's DataCollector with the same reporters,
+    collecting the same steps through one attribute call per reporter and agent, builds the same tables."""
+    m = cg.ChainModel("stochastic", seed=2, weeks=10)
+    plain = mesa.DataCollector(model_reporters=dict(m.datacollector.model_reporters),
+                               agent_reporters=dict(m.datacollector.agent_reporters))
+    while m.running:
+        m.step()
+        plain.collect(m)
+    assert type(m.datacollector).__mro__[1] is mesa.DataCollector
+    pd.testing.assert_frame_equal(m.datacollector.get_agent_vars_dataframe(), plain.get_agent_vars_dataframe())
+    pd.testing.assert_frame_equal(m.datacollector.get_model_vars_dataframe(), plain.get_model_vars_dataframe())
+    assert m.datacollector._agent_records.keys() == plain._agent_records.keys()
+    assert all(a == b for a, b in zip(m.datacollector._agent_records.values(), plain._agent_records.values()))

@@ -27,6 +27,7 @@ class NoisySterman(Sterman):
     noise: float = 1.0
     seed: int = 0
     name: ClassVar[str] = "sterman_noisy"
+    stackable: ClassVar[bool] = False  # each firm draws its own noise, from its own generator
     bounds: ClassVar = {**Sterman.bounds, "noise": dict(low=0), "seed": dict(low=0, integer=True)}
 
     def decide(self, obs, memory):
