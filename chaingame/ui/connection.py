@@ -143,8 +143,10 @@ module.exports = {
     },
     keep(queued) {  // what the fields hold now, for the open week; queued: the player submitted it
       if (!this.week || this.week <= this.decided) return;
-      this.write({week: this.week, order: this.value(".cg-order"), capacity: this.value(".cg-capacity"),
-                  queued: queued, at: Date.now()});
+      const order = this.value(".cg-order"), capacity = this.value(".cg-capacity");
+      if (!order.trim() && !capacity.trim()) { this.write(null); return; }  // nothing typed: nothing kept
+      this.write({week: this.week, order: order, capacity: capacity, queued: queued && order.trim() !== "",
+                  at: Date.now()});  // an empty order is never sent again: the service refuses it at once
     },
     settle() {  // the server acted on this submitted order (recorded or refused): never send it again
       const k = this.kept;
