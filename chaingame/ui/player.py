@@ -225,7 +225,7 @@ def OrderForm(view, token: str):
     low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
     with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
         HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
-             if fixed is not None else "")
+             if fixed is not None else html.escape(view.order_note), attributes={"data-testid": "order-note"})
         OrderBox.element(week=week, shown=order, shown_capacity=kept.capacity if kept else "",
                          hint=low, decides_capacity=view.decides_capacity, disabled=decision is not None,
                          handler=submit)
