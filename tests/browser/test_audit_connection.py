@@ -9,6 +9,7 @@ week's timer ran out. Every check reads the SQLite file.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 
 import pytest
@@ -213,3 +214,67 @@ def test_an_empty_field_submitted_or_typed_then_cleared_is_no_order_kept(game, b
     expect(page.get_by_label("Order (units)")).to_have_value("")
     assert recorded(server.db, 1) == []
     context.close()
+
+
+def test_a_fixed_order_submitted_untyped_while_the_server_is_down_is_sent_once(tmp_path, browser):
+    """The classic board's week 1 fixes the order at 4: the field shows it, the player only clicks."""
+    db = tmp_path / "classroom.sqlite3"
+    classroom = Classroom(db)
+    ticket = classroom.create_session("classic", weeks=WEEKS, timer_seconds=900)
+    seat = classroom.join(ticket.code, "Ann")
+    classroom.start(ticket.code, ticket.host_key)
+    classroom.close()
+    server = Server(db, tmp_path / "server.log")
+    server.start(attempts=PORT_ATTEMPTS)
+    try:
+        context = seat_context(browser, seat.token, PHONE)
+        page = open_page(context, server)
+        expect(page.get_by_label("Order (units)")).to_have_value("4", timeout=WAIT)
+        before = page.locator("[data-server]").get_attribute("data-server")
+        server.kill()
+        lost(page)
+        page.get_by_role("button", name="Submit order").tap()
+        wait_kept(page, seat.token, "4", queued=True)
+        server.start()
+        wait_for_new_server(page, before)
+        page.get_by_test_id("resent").filter(has_text="Your order of 4 for week 1 is recorded.").wait_for(timeout=WAIT)
+        week_is(page, 2)
+        assert recorded(db, 1) == [(4.0, "human")]
+        context.close()
+    finally:
+        server.stop()
+
+
+def test_an_order_and_capacity_kept_while_the_server_is_down_are_sent_once_together(tmp_path, browser):
+    db = tmp_path / "classroom.sqlite3"
+    classroom = Classroom(db)
+    ticket = classroom.create_session("capacity", weeks=WEEKS, timer_seconds=900)
+    seat = classroom.join(ticket.code, "Ann", firm="manufacturer")
+    classroom.start(ticket.code, ticket.host_key)
+    fixed = classroom.seat_view(seat.token).fixed_order
+    classroom.close()
+    server = Server(db, tmp_path / "server.log")
+    server.start(attempts=PORT_ATTEMPTS)
+    try:
+        context = seat_context(browser, seat.token, PHONE)
+        page = open_page(context, server)
+        order = "4" if fixed is None else f"{fixed:g}"
+        before = page.locator("[data-server]").get_attribute("data-server")
+        server.kill()
+        lost(page)
+        page.get_by_label("Order (units)").fill(order)
+        page.get_by_label("Capacity target (units/week)").fill("13")
+        page.get_by_role("button", name="Submit order").tap()
+        wait_kept(page, seat.token, order, queued=True)
+        assert kept(page, seat.token)["capacity"] == "13"
+        server.start()
+        wait_for_new_server(page, before)
+        page.get_by_test_id("resent").filter(has_text=f"Your order of {order} for week 1 is recorded.").wait_for(
+            timeout=WAIT)
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            rows = con.execute("SELECT order_qty, capacity, decided_by FROM decisions WHERE firm = 'manufacturer'"
+                               " AND week = 1").fetchall()
+        assert rows == [(float(order), 13.0, "human")]
+        context.close()
+    finally:
+        server.stop()
