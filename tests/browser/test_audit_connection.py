@@ -3,12 +3,15 @@
 A phone (375x812, touch) whose typed order outlives a server restart and a refresh while the server
 is down; two tabs of one seat that both hold the order submitted while the server was down; a
 network that goes and comes back while an order is typed but not submitted; an order kept while the
-week's timer ran out. Every check reads the SQLite file.
+week's timer ran out; an empty field; a fixed order and an order with a capacity target kept while
+the server is down; a websocket cut with the server up (route_web_socket), with and without the
+timer running out meanwhile. Every check reads the SQLite file.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 
@@ -275,6 +278,63 @@ def test_an_order_and_capacity_kept_while_the_server_is_down_are_sent_once_toget
             rows = con.execute("SELECT order_qty, capacity, decided_by FROM decisions WHERE firm = 'manufacturer'"
                                " AND week = 1").fetchall()
         assert rows == [(float(order), 13.0, "human")]
+        context.close()
+    finally:
+        server.stop()
+
+
+class SocketCutter:
+    """The page's websockets pass through the test (Playwright's route_web_socket), which can cut them all and
+    refuse new ones, while the server runs on: a proxy or a Wi-Fi handover that drops the socket."""
+
+    def __init__(self, page):
+        self.sockets, self.refusing = [], False
+        page.route_web_socket(re.compile(r".*/channels.*"), self.route)
+
+    def route(self, ws):
+        if self.refusing:
+            ws.close(code=1011, reason="cut")
+        else:
+            ws.connect_to_server()
+            self.sockets.append(ws)
+
+    def cut(self):
+        self.refusing = True
+        for ws in self.sockets:
+            ws.close(code=1011, reason="cut")
+        self.sockets.clear()
+
+
+@pytest.mark.parametrize("timer_runs_out", [False, True], ids=["back in time", "the timer ran out meanwhile"])
+def test_a_socket_dropped_with_the_server_up_loses_no_order_silently(tmp_path, browser, timer_runs_out):
+    server, seat, _ = make_game(tmp_path, timer=10 if timer_runs_out else 900)
+    try:
+        context = seat_context(browser, seat.token, PHONE)
+        page = context.new_page()
+        cutter = SocketCutter(page)
+        page.goto(f"{server.url}/")
+        page.get_by_label("Order (units)").wait_for(timeout=WAIT)
+        cutter.cut()
+        took = time.monotonic()
+        lost(page)
+        assert time.monotonic() - took < 3.0
+        page.get_by_label("Order (units)").fill("7")
+        page.get_by_role("button", name="Submit order").tap()
+        wait_kept(page, seat.token, "7", queued=True)
+        if timer_runs_out:
+            deadline = time.monotonic() + 60
+            while not recorded(server.db, 1) and time.monotonic() < deadline:
+                time.sleep(0.5)  # polling the SQLite file for the bot's decision at the timer's end
+        assert recorded(server.db, 1) == ([(4.0, "bot")] if timer_runs_out else [])
+        cutter.refusing = False  # the network is back; the page reconnects by itself
+        if timer_runs_out:
+            page.get_by_test_id("resent").filter(has_text="Your order of 7 for week 1 was not sent").filter(
+                has_text="Recorded for week 1: 4 (decided by the bot).").wait_for(timeout=WAIT)
+        else:
+            page.get_by_test_id("resent").filter(has_text="Your order of 7 for week 1 is recorded.").wait_for(
+                timeout=WAIT)
+            week_is(page, 2)
+        assert recorded(server.db, 1) == [(4.0, "bot") if timer_runs_out else (7.0, "human")]
         context.close()
     finally:
         server.stop()
