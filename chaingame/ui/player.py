@@ -20,7 +20,7 @@ from .boxes import HTML, Row, Text
 from .browser import BrowserStore
 from .charts import svg_lines
 from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
-from .connection import LONGEST, Kept, outcome, recorded_decision, use_connection, use_kept
+from .connection import LONGEST, Kept, connection_banner, outcome, recorded_decision, use_connection, use_kept
 from .live import use_live
 from .orderbox import OrderBox
 from .routes import DEBRIEF, query
@@ -66,6 +66,7 @@ def Join(code: str, on_joined):
         if ticket is not None:
             on_joined(ticket.token)
 
+    connection_banner("nothing reaches the server now: joining works again when the connection is back.")
     Heading("Join a game", 2)
     with solara.Card(style="max-width: 560px"):
         solara.InputText("Session code", value=code_text, on_value=lambda c: (set_code_text(c), set_error(None)),

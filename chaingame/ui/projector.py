@@ -17,6 +17,7 @@ from ..classroom.views import Status
 from .boxes import HTML, Column, Row, Text
 from .browser import BrowserStore, page_origin
 from .components import Error, Frame, Heading, qr_svg
+from .connection import connection_banner
 from .live import use_live
 from .routes import HOME, query
 
@@ -48,6 +49,8 @@ def ProjectorPage():
     origin, set_origin = solara.use_state("")
     loaded, set_loaded = solara.use_state(False)
     with Frame("Projector"):
+        connection_banner("nothing reaches the server now: the class's progress is not updated until the "
+                          "connection is back.")
         BrowserStore.element(storage_key=STORE, wants_fragment=False, on_origin=lambda o: set_origin(page_origin(o)),
                              on_loaded=set_loaded)
         solara.Style(CSS)

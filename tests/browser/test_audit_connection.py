@@ -338,3 +338,51 @@ def test_a_socket_dropped_with_the_server_up_loses_no_order_silently(tmp_path, b
         context.close()
     finally:
         server.stop()
+
+
+def test_the_join_host_and_projector_pages_say_when_the_server_is_gone(tmp_path, browser):
+    """A click on Join, Start or End with the server down did nothing, and the pages looked normal."""
+    db = tmp_path / "classroom.sqlite3"
+    classroom = Classroom(db)
+    running = classroom.create_session("classic", teams=2, timer_seconds=900, title="Running")
+    classroom.join(running.code, "Ann")
+    classroom.start(running.code, running.host_key)
+    lobby = classroom.create_session("classic", title="Lobby")
+    classroom.close()
+    server = Server(db, tmp_path / "server.log")
+    server.start(attempts=PORT_ATTEMPTS)
+    try:
+        join = browser.new_page(**PHONE)
+        join.goto(f"{server.url}/?code={lobby.code}")
+        join.get_by_label("Your name").wait_for(timeout=WAIT)
+        host_context = browser.new_context(**DESKTOP)
+        keys = json.dumps({running.code: running.host_key})
+        host_context.add_init_script(f"window.localStorage.setItem('chaingame.host', {json.dumps(keys)});")
+        host = host_context.new_page()
+        host.goto(f"{server.url}/host?code={running.code}")
+        host.get_by_test_id("countdown").first.wait_for(timeout=WAIT)
+        screen = browser.new_page(viewport={"width": 1280, "height": 720})
+        screen.goto(f"{server.url}/projector?code={running.code}")
+        screen.get_by_test_id("projector-code").wait_for(timeout=WAIT)
+        pages = {"join": join, "host": host, "projector": screen}
+        for page in pages.values():
+            expect(page.get_by_test_id("connection")).to_have_count(0)
+        servers = {name: page.locator("[data-server]").get_attribute("data-server") for name, page in pages.items()}
+        server.kill()
+        start = time.monotonic()
+        for name, page in pages.items():
+            lost(page)
+            assert time.monotonic() - start < 3.0, name
+        assert "joining works again when the connection is back" in join.get_by_test_id("connection").inner_text()
+        assert "what you click is done only once" in host.get_by_test_id("connection").inner_text()
+        assert "progress is not updated" in screen.get_by_test_id("connection").inner_text()
+        expect(host.get_by_test_id("countdown").first).to_be_hidden(timeout=WAIT)
+        server.start()
+        for name, page in pages.items():
+            wait_for_new_server(page, servers[name])
+            expect(page.get_by_test_id("connection")).to_have_count(0, timeout=WAIT)
+        host_context.close()
+        join.close()
+        screen.close()
+    finally:
+        server.stop()
