@@ -224,11 +224,12 @@ def _cash_table(firms, chain, history) -> None:
 
 def cmd_play(args) -> int:
     """``chaingame play``: serve the classroom web app (host page, player pages, debrief)."""
-    from .serve import serve
+    from .serve import refuse_blank, serve
     from .webassets import AssetError
 
     if not 0 < args.port < 65536:
         raise ScenarioError("--port", f"{args.port} is not a TCP port (allowed: 1 to 65535)")
+    refuse_blank(args.password)
     _check_listen(args.host, args.port)
     from .classroom import ClassroomError
 

@@ -15,6 +15,8 @@ import signal
 import threading
 from pathlib import Path
 
+from .checks import ScenarioError, show
+
 APP = "chaingame.ui.app"  # the Solara app module (its routes: chaingame.ui.routes)
 PASSWORD_ENV = "CHAINGAME_TEACHER_PASSWORD"  # the teacher password, when not given as --password
 LOOPBACK = ("127.0.0.1", "::1", "localhost")  # addresses only this machine can reach
@@ -28,12 +30,25 @@ def _on_sigterm(signum, frame) -> None:
     raise Shutdown
 
 
+def refuse_blank(password: str | None) -> None:
+    """Refuse a blank teacher password (empty, or spaces only), given or in ``$CHAINGAME_TEACHER_PASSWORD``.
+
+    An empty variable counts as unset. A blank password is typed by mistake, and no one can type it back.
+    """
+    for field, given in (("--password", password), (f"${PASSWORD_ENV}", os.environ.get(PASSWORD_ENV) or None)):
+        if given is not None and not given.strip():
+            raise ScenarioError(field, f"{show(given)} is blank (allowed: a password with at least one character "
+                                       "that is not a space)")
+
+
 def teacher_password(host: str, password: str | None, echo=print) -> str | None:
     """The password that creating a session needs: ``password``, else ``$CHAINGAME_TEACHER_PASSWORD``.
 
     With neither, none on this machine only (loopback) and a new random one, printed once, on a
-    network address (every student's phone could reach the host page).
+    network address (every student's phone could reach the host page). A blank one is refused
+    (:func:`refuse_blank`).
     """
+    refuse_blank(password)
     password = password or os.environ.get(PASSWORD_ENV) or None
     if password is None and host not in LOOPBACK:
         password = secrets.token_urlsafe(6)
@@ -77,6 +92,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
         echo: where the server's messages go (the address to open, assets fetched); default ``print``.
         password: the teacher password creating a session needs (see :func:`teacher_password`).
     """
+    told: list[str] = []  # a password made here is printed after the addresses
+    password = teacher_password(host, password, told.append)  # refused before anything starts
     configure_solara()
     import uvicorn
 
@@ -91,8 +108,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     gc.collect()
     gc.freeze()
     db = Path(db).expanduser() if db else default_db()
-    told: list[str] = []  # a password made here is printed after the addresses
-    classroom = open_classroom(db, teacher_password=teacher_password(host, password, told.append))
+    classroom = open_classroom(db, teacher_password=password)
     shown = "localhost" if host in ("0.0.0.0", "::", "127.0.0.1") else host
     echo(f"chaingame classroom: http://{shown}:{port}/  (host page: http://{shown}:{port}/host)")
     if host in ("0.0.0.0", "::"):

@@ -159,3 +159,24 @@ def cash_capped(w: SeatWeek) -> str | None:
 
 def _num(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def order_note(sc: Scenario, firm: str, week: int, fixed: float | None) -> str:
+    """What order batching does to the seat's order this week, in one sentence; "" where it does nothing.
+
+    Batching as :func:`chaingame.chain._batched` applies it (Lee, Padmanabhan & Whang 1997): a firm
+    with review period k orders only in its review weeks (any other week's order is 0), and a positive
+    order is raised to its minimum order, then rounded up to whole packs. An order the scenario fixes
+    (``fixed``) is placed as written.
+    """
+    f = sc.firm(firm)
+    if fixed is not None or week < 1:
+        return ""
+    if f.review_period > 1 and (week - 1 - f.review_phase) % f.review_period:
+        following = week + (f.review_phase - (week - 1)) % f.review_period
+        return (f"You order every {f.review_period} weeks (next: week {following}): nothing is ordered this week, "
+                "whatever you enter.")
+    changes = [f"raised to at least {_num(f.min_order)}"] if f.min_order > 0 else []
+    if f.pack is not None and not (sc.whole_units and f.pack == 1):
+        changes.append(f"rounded up to whole packs of {_num(f.pack)}")
+    return f"A positive order is {' and '.join(changes)}." if changes else ""

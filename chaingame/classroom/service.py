@@ -1027,6 +1027,7 @@ class Classroom(TeacherVerbs):
                 s.scenario.whole_units, -s.settings.max_order if game.allows_returns(firm) else 0.0,
                 s.settings.max_order),
             message=s.message, pacing=s.settings.pacing,
+            order_note=seatinfo.order_note(s.scenario, firm, game.week, game.fixed_order(firm)) if running else "",
         )
 
     # internals: subscribers and loading ------------------------------------------------------------

@@ -171,6 +171,7 @@ class SeatView:
         rules: the chain and the seat's rules (the diagram, cost rates, prices): no firm's state.
         notice: what a bot ordered in the seat's place last week, and why (None if the player decided).
         order_hint: what the order field accepts, as the service's check words it.
+        order_note: what order batching does to this week's order (no order this week, packs), or "".
         message: the host's message to every player ("" for none).
         pacing: when the team's week closes (``orders``, ``timer``, ``teacher``, ``in_step``).
     """
@@ -204,6 +205,7 @@ class SeatView:
     order_hint: str = ""
     message: str = ""
     pacing: str = "orders"
+    order_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ SERVER_ID = hashlib.sha256(f"{os.getpid()}-{time.time_ns()}".encode()).hexdigest
 CSS = """
 .cg-main { max-width: 1100px; width: 100%; box-sizing: border-box; margin: 0 auto; padding: 12px 16px 40px;
   container-type: inline-size; }  /* its width is the screen's: nothing inside can make the page scroll sideways */
+.cg-main { overflow-wrap: anywhere; }  /* a long word (a link in the host's message, a name) breaks, not the page */
+.cg-main table { overflow-wrap: normal; }  /* a table keeps its words whole and scrolls in its box */
 .cg-scroll { overflow-x: auto; max-width: 100%; }  /* a wide table scrolls in its box, not the page */
 .cg-bar { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 18px; padding: 10px 16px;
   background: #263238; color: #fff; }

@@ -36,6 +36,8 @@ KEY_PREFIX = "chaingame.order."  # browser storage key of a seat's unsent order 
 HEARTBEAT_MS = 5000  # ms between two /readyz probes of the heartbeat
 MISSES = 2  # heartbeat probes (each up to 4 s) that must fail in a row before the page says it is offline
 LONGEST = 100  # characters of a kept order or capacity text; anything longer is not a kept order
+SEAT_LOST = ("nothing reaches the server now. An order you submit is kept in this browser and sent when the "
+             "connection is back. The countdown is hidden until then.")  # the seat's banner, no order kept
 
 CSS = """
 .cg-lost { position: fixed; top: 0; left: 0; right: 0; z-index: 100003; padding: 10px 16px;
@@ -65,8 +67,7 @@ module.exports = {
         return "your order of " + k.order + " for week " + k.week + " is not sent yet. It is kept in this "
           + "browser and will be sent when the connection is back.";
       }
-      return "nothing reaches the server now. An order you submit is kept in this browser and sent when "
-        + "the connection is back. The countdown is hidden until then.";
+      return this.lost_text;
     },
   },
   mounted() {
@@ -143,8 +144,10 @@ module.exports = {
     },
     keep(queued) {  // what the fields hold now, for the open week; queued: the player submitted it
       if (!this.week || this.week <= this.decided) return;
-      this.write({week: this.week, order: this.value(".cg-order"), capacity: this.value(".cg-capacity"),
-                  queued: queued, at: Date.now()});
+      const order = this.value(".cg-order"), capacity = this.value(".cg-capacity");
+      if (!order.trim() && !capacity.trim()) { this.write(null); return; }  // nothing typed: nothing kept
+      this.write({week: this.week, order: order, capacity: capacity, queued: queued && order.trim() !== "",
+                  at: Date.now()});  // an empty order is never sent again: the service refuses it at once
     },
     settle() {  // the server acted on this submitted order (recorded or refused): never send it again
       const k = this.kept;
@@ -169,7 +172,8 @@ class ConnectionGuard(ipyvue.VueTemplate):
     whose decision the service has recorded for this seat), ``shown_order`` (what the order field
     shows before anything is typed: an order typed before the guard was drawn differs from it and is
     kept too) and ``handled`` (the ``at`` of the last submitted order sent again: the browser then no
-    longer marks it to send). Set by the browser:
+    longer marks it to send), ``lost_text`` (the banner's words: a page without a seat, at week 0,
+    has the banner alone and keeps nothing). Set by the browser:
     ``pending``, the JSON text of the order it keeps, each time the page is mounted or its
     connection is back.
     """
@@ -182,6 +186,7 @@ class ConnectionGuard(ipyvue.VueTemplate):
     pending = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     handled = traitlets.Float(0).tag(sync=True)
     heartbeat_ms = traitlets.Int(HEARTBEAT_MS).tag(sync=True)
+    lost_text = traitlets.Unicode(SEAT_LOST).tag(sync=True)  # what the banner says (other pages: their own)
     misses_allowed = traitlets.Int(MISSES).tag(sync=True)
 
 
@@ -265,6 +270,11 @@ def outcome(kept: Kept, message: str | None, recorded: tuple[float, str] | None)
     held = "" if recorded is None else (f" Recorded for week {kept.week}: {fmt(recorded[0])}"
                                         f"{' (decided by the bot)' if recorded[1] == 'bot' else ''}.")
     return False, f"{what} was not sent: {why}.{held}"
+
+
+def connection_banner(lost_text: str):
+    """The "Connection lost" banner alone, for a page without a seat (join, host, projector): nothing is kept."""
+    return ConnectionGuard.element(lost_text=lost_text)
 
 
 KEPT = solara.create_context(None)  # the Kept order put back in the field after a reload (OrderForm reads it)

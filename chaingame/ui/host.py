@@ -25,6 +25,7 @@ from ..information import MODES
 from .boxes import HTML, Column, Row, Text
 from .browser import HOST_KEY, BrowserStore, host_keys, page_origin
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
+from .connection import connection_banner
 from .live import use_live
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
 from .upload import ClickableFileDrop
@@ -122,6 +123,8 @@ def HostPage():
         router.push(HOST.url(code=ticket.code))
 
     with Frame("Host"):
+        connection_banner("nothing reaches the server now: what you click is done only once the connection is "
+                          "back. The countdowns are hidden until then.")
         BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded,
                              on_origin=lambda o: set_origin(page_origin(o)), on_fragment=set_fragment)
         key = keys.get(code) or (fragment if code else None)

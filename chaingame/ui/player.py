@@ -20,7 +20,7 @@ from .boxes import HTML, Row, Text
 from .browser import BrowserStore
 from .charts import svg_lines
 from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
-from .connection import use_connection, use_kept
+from .connection import LONGEST, Kept, connection_banner, outcome, recorded_decision, use_connection, use_kept
 from .live import use_live
 from .orderbox import OrderBox
 from .routes import DEBRIEF, query
@@ -66,6 +66,7 @@ def Join(code: str, on_joined):
         if ticket is not None:
             on_joined(ticket.token)
 
+    connection_banner("nothing reaches the server now: joining works again when the connection is back.")
     Heading("Join a game", 2)
     with solara.Card(style="max-width: 560px"):
         solara.InputText("Session code", value=code_text, on_value=lambda c: (set_code_text(c), set_error(None)),
@@ -214,7 +215,10 @@ def OrderForm(view, token: str):
         empty = capacity is None or isinstance(capacity, str) and not capacity.strip()  # keep the current capacity
         _, message = attempt(classroom.submit, token, sent.get("week", week), order,
                              capacity if view.decides_capacity and not empty else None)
-        if message != error:  # an accepted order re-renders the page through the service, not here too
+        late = message and late_refusal(classroom, token, sent.get("week"), order, message)
+        if late:  # the week closed (its timer, the host) before the order arrived: said on the week shown now
+            set_failed(late)
+        elif message != error:  # an accepted order re-renders the page through the service, not here too
             set_failed((week, message))
 
     unit = "whole units" if view.whole_units else "units"
@@ -222,12 +226,26 @@ def OrderForm(view, token: str):
     low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
     with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
         HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
-             if fixed is not None else "")
+             if fixed is not None else html.escape(view.order_note), attributes={"data-testid": "order-note"})
         OrderBox.element(week=week, shown=order, shown_capacity=kept.capacity if kept else "",
                          hint=low, decides_capacity=view.decides_capacity, disabled=decision is not None,
                          handler=submit)
         if error:  # the card's last part: nothing after it changes place
             Error(error)
+
+
+def late_refusal(classroom, token: str, week, order, message: str) -> tuple[int, str] | None:
+    """What the page says of an order refused because its week had closed before it arrived (the timer, the host).
+
+    Returns (the seat's week now, "Your order of 7 for week 1 was not sent: ... Recorded for week 1: 4
+    (decided by the bot)."), or None for any other refusal (``message``: the service's).
+    """
+    now = attempt(classroom.seat_view, token)[0]
+    if (now is None or isinstance(week, bool) or not isinstance(week, int) or not 0 < week < now.week
+            or not isinstance(order, str) or not order.strip() or len(order) > LONGEST):
+        return None
+    kept = Kept(week, order.strip(), "", True)
+    return now.week, outcome(kept, message, recorded_decision(now, week))[1]
 
 
 @solara.component

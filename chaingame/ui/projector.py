@@ -17,6 +17,7 @@ from ..classroom.views import Status
 from .boxes import HTML, Column, Row, Text
 from .browser import BrowserStore, page_origin
 from .components import Error, Frame, Heading, qr_svg
+from .connection import connection_banner
 from .live import use_live
 from .routes import HOME, query
 
@@ -48,6 +49,8 @@ def ProjectorPage():
     origin, set_origin = solara.use_state("")
     loaded, set_loaded = solara.use_state(False)
     with Frame("Projector"):
+        connection_banner("nothing reaches the server now: the class's progress is not updated until the "
+                          "connection is back.")
         BrowserStore.element(storage_key=STORE, wants_fragment=False, on_origin=lambda o: set_origin(page_origin(o)),
                              on_loaded=set_loaded)
         solara.Style(CSS)
@@ -82,9 +85,19 @@ def Projected(code: str, origin: str):
             HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", classes=["cg-proj-qr"],
                  attributes={"data-testid": "projector-qr", "role": "img",
                                     "aria-label": f"QR code of {join}"})
-        HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY)
+        HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY, hidden(view))
                                                      for t in view.teams),
              classes=["cg-proj-teams"], attributes={"data-testid": "projector-teams"})
+
+
+def hidden(view) -> bool:
+    """Whether the game's length is hidden from the class now: a hidden horizon, the session not ended.
+
+    Then no team is shown "done": a team seen at week 36 and then done would tell every slower team
+    that the game has 36 weeks. A finished team with players keeps its last week; a team no player
+    joined (its bots play through at once) shows no week.
+    """
+    return view.weeks is None and view.status != Status.ENDED
 
 
 def status_line(view) -> str:
@@ -92,8 +105,9 @@ def status_line(view) -> str:
     line = f"{view.joined} player{'s' if view.joined != 1 else ''} joined · {view.open} seat(s) open"
     if view.status == Status.LOBBY:
         return line + " · the game starts when the teacher starts it"
-    weeks = sorted(t.week for t in view.teams if not t.done)
-    done = sum(t.done for t in view.teams)
+    secret = hidden(view)
+    weeks = sorted(t.week for t in view.teams if not t.done or secret and t.joined)
+    done = 0 if secret else sum(t.done for t in view.teams)
     where = f"weeks {weeks[0]}–{weeks[-1]}" if weeks and weeks[0] != weeks[-1] else f"week {weeks[0]}" if weeks else ""
     of = f" of {view.weeks}" if view.weeks is not None and where else ""
     round_ = f"round {view.round} · " if view.round > 1 else ""
@@ -101,11 +115,16 @@ def status_line(view) -> str:
     return f"{line} · {round_}{view.status}" + "".join(f" · {p}" for p in parts)
 
 
-def team_html(t, weeks: int | None, started: bool) -> str:
-    """One team's tile: seats taken of the human seats, bots, and its week (with a bar when the horizon is shown)."""
+def team_html(t, weeks: int | None, started: bool, secret: bool = False) -> str:
+    """One team's tile: seats taken of the human seats, bots, and its week (with a bar when the horizon is shown).
+
+    ``secret``: the game's length is hidden (:func:`hidden`): a finished team is not shown "done".
+    """
     humans = t.joined + t.open
     seats = f"{t.joined} of {humans} seat(s) taken" + (f" · {t.bots} bot(s)" if t.bots else "")
     week = "done" if t.done else f"week {t.week}" + (f" of {weeks}" if weeks is not None else "")
+    if secret and t.done:
+        week = f"week {t.week}" if t.joined else "played by bots"
     week = week if started else "not started"
     bar = ""
     if weeks and started:

@@ -13,6 +13,7 @@ import time
 import pytest
 
 from chaingame import cli, webassets
+from chaingame.checks import ScenarioError
 from chaingame.classroom.inputs import MIN_TIMER
 from chaingame.classroom.process import open_classroom
 from chaingame.classroom.store import SCHEMA_VERSION
@@ -44,6 +45,9 @@ def test_installed_browser_files_are_complete():
 @pytest.mark.parametrize("argv, words", [
     (["play", "--port", "70000"], "--port: 70000 is not a TCP port"),
     (["play", "--port", "x"], "--port: \"x\" is not a whole number (allowed: digits 0-9"),
+    (["play", "--password", " "], '--password: " " is blank (allowed: a password with at least one character'),
+    (["play", "--password", ""], '--password: "" is blank'),
+    (["play", "--host", "0.0.0.0", "--password", "\t  "], '--password: "\\t  " is blank'),
 ])
 def test_play_rejects_bad_arguments_in_one_line(argv, words, capsys):
     with pytest.raises(SystemExit) as e:
@@ -192,3 +196,8 @@ def test_a_server_on_the_network_needs_a_teacher_password(monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, "lark")
     assert teacher_password("127.0.0.1", None, said.append) == "lark"
     assert len(said) == 1
+    monkeypatch.setenv(PASSWORD_ENV, "   ")  # blank: refused, not a password nobody can type back
+    with pytest.raises(ScenarioError, match=r'^\$CHAINGAME_TEACHER_PASSWORD: "   " is blank'):
+        teacher_password("0.0.0.0", None, said.append)
+    monkeypatch.setenv(PASSWORD_ENV, "")  # empty: as if unset
+    assert teacher_password("127.0.0.1", None, said.append) is None
