@@ -28,6 +28,7 @@ from ..engine import COLUMNS, Engine
 from ..information import Information, covers
 from ..observe import Observation
 from ..scenario import Scenario
+from .inputs import _num
 from .seatinfo import SeatRules, seat_rules
 from .views import ChainRow, SeatObservation, SeatWeek
 
@@ -176,6 +177,25 @@ class TeamGame:
         """
         week = self.current if week is None else week
         return accepted_order(self.engine.net, week, self.firms.index(firm), order)
+
+    def order_terms(self, firm: str, week: int | None = None) -> str:
+        """What becomes of a typed order in ``week`` (default: the open week), for the order field's hint.
+
+        "" where it is placed as typed; else the batching rules of :func:`chaingame.chain._batched`
+        (Lee, Padmanabhan & Whang 1997): no order outside a review week, a minimum order, whole packs.
+        """
+        week = self.current if week is None else week
+        if week is None or self.fixed_order(firm, week) is not None:
+            return ""
+        net, i = self.engine.net, self.firms.index(firm)
+        period, phase = int(net.review_period[i]), int(net.review_phase[i])
+        if (week - 1 - phase) % period:
+            nxt = week + period - (week - 1 - phase) % period
+            return f"not a review week: nothing is ordered this week (next review: week {nxt})"
+        low, pack = float(net.min_order[i]), float(net.pack[i])
+        terms = ([f"raised to at least {_num(low)}"] if low > 0 else []) + (
+            [f"rounded up to packs of {_num(pack)}"] if pack > 0 else [])
+        return f"a positive order is {' and '.join(terms)}" if terms else ""
 
     def human_capacity(self, firm: str, capacity: float | None) -> float | None:
         """A player's capacity target as it will apply.

@@ -1023,11 +1023,20 @@ class Classroom(TeacherVerbs):
             max_order=s.settings.max_order, deadline=game.deadline if running else None, done=game.done,
             total_cost=game.firm_cost(firm), debrief_ready=s.status == Status.ENDED,
             rules=game.seat_rules(firm),
-            notice=seatinfo.bot_notice(history, p.name), order_hint=inputs.allowed(
-                s.scenario.whole_units, -s.settings.max_order if game.allows_returns(firm) else 0.0,
-                s.settings.max_order),
+            notice=seatinfo.bot_notice(history, p.name), order_hint=self._order_hint(s, game, firm),
             message=s.message, pacing=s.settings.pacing,
         )
+
+    @staticmethod
+    def _order_hint(s: _Session, game: TeamGame, firm: str) -> str:
+        """What the order field accepts this week, worded as :meth:`_checked_input` refuses, and what becomes of it."""
+        fixed = game.fixed_order(firm)
+        if fixed is not None:
+            return f"only {inputs._num(fixed)} this week (the scenario fixes it)"
+        high = s.settings.max_order
+        hint = inputs.allowed(s.scenario.whole_units, -high if game.allows_returns(firm) else 0.0, high)
+        terms = game.order_terms(firm)
+        return f"{hint}; {terms}" if terms else hint
 
     # internals: subscribers and loading ------------------------------------------------------------
     def _notify(self, code: str, team: int | None = None) -> None:

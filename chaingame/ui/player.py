@@ -219,7 +219,8 @@ def OrderForm(view, token: str):
 
     unit = "whole units" if view.whole_units else "units"
     low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
-    low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
+    returns = " (negative: returns goods)" if view.allows_returns and fixed is None else ""
+    low = f"{view.order_hint}{returns}" if view.order_hint else low
     with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
         HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
              if fixed is not None else "")

@@ -8,7 +8,7 @@ import pytest
 from chaingame import metrics
 from chaingame.classroom import InputError
 from chaingame.engine import COLUMNS
-from chaingame.scenario import load_scenario
+from chaingame.scenario import bundled, load_scenario
 
 from .conftest import order, seat_all
 
@@ -165,3 +165,37 @@ def test_debrief_cash_figures_agree_with_the_metrics(room):
             assert row.interest == pytest.approx(s.loc[firm, "interest"])
             assert row.lowest_cash == h[h.firm == firm]["cash"].min()
     print(d.cash.to_string())
+
+
+def test_the_order_hint_in_a_fixed_week_names_the_only_order_accepted(room):
+    host = room.create_session("classic", max_order=1000)
+    ann = room.join(host.code, "Ann", team=1, firm="retailer")
+    room.start(host.code, host.host_key)
+    v = room.seat_view(ann.token)
+    assert v.fixed_order == 4 and v.order_hint == "only 4 this week (the scenario fixes it)"
+    with pytest.raises(InputError, match=r"\(allowed: 4\)$"):  # what the hint says, the check says
+        room.submit(ann.token, 1, 1000)
+    assert room.submit(ann.token, 1, "4").history[-1].order == 4
+
+
+def test_the_order_hint_says_what_review_weeks_minimum_orders_and_packs_make_of_an_order(room):
+    batching = room.create_session("batching", max_order=1000)
+    r1 = room.join(batching.code, "Ann", team=1, firm="r1")  # reviews at the end of weeks 1, 5, 9, ...
+    room.start(batching.code, batching.host_key)
+    assert room.seat_view(r1.token).order_hint == "whole numbers 0 to 1000"  # a review week: placed as typed
+    assert room.submit(r1.token, 1, 7).history[-1].order == 7
+    v = room.seat_view(r1.token)
+    assert v.week == 2 and v.order_hint == (
+        "whole numbers 0 to 1000; not a review week: nothing is ordered this week (next review: week 5)")
+    assert room.submit(r1.token, 2, 7).history[-1].order == 0  # as the hint said
+
+    toml = bundled()["classic"].read_text().replace(
+        'role = "retailer"', 'role = "retailer"\nmin_order = 6\npack = 4', 1).replace("fixed_orders", "#", 1)
+    packed = room.create_session("packs", scenario_toml=toml, max_order=1000)
+    bo = room.join(packed.code, "Bo", team=1, firm="retailer")
+    room.start(packed.code, packed.host_key)
+    v = room.seat_view(bo.token)
+    assert v.order_hint == ("whole numbers 0 to 1000; a positive order is raised to at least 6 and rounded up to "
+                            "packs of 4")
+    assert room.submit(bo.token, v.week, 1).history[-1].order == 8  # raised to 6, then up to two packs of 4
+
