@@ -199,3 +199,22 @@ def test_the_order_hint_says_what_review_weeks_minimum_orders_and_packs_make_of_
                             "packs of 4")
     assert room.submit(bo.token, v.week, 1).history[-1].order == 8  # raised to 6, then up to two packs of 4
 
+
+def test_the_debrief_tells_same_named_players_apart_as_the_dashboard_does(room):
+    host = room.create_session("classic", teams=3, weeks=3)
+    ann1 = room.join(host.code, "Ann", team=2, firm="retailer")
+    ann2 = room.join(host.code, "ann", team=2, firm="factory")
+    ann3, bob = room.join(host.code, "Ann", team=3, firm="retailer"), room.join(host.code, "Bob", team=3)
+    room.start(host.code, host.host_key)
+    for week in range(1, 4):
+        for t in (ann1, ann2, ann3, bob):
+            room.submit(t.token, week, 4)
+    dashboard = {s.label for team in room.host_view(host.code, host.host_key).teams for s in team.seats if s.label}
+    assert dashboard == {"Ann #1", "ann #2", "Ann #3", "Bob"}
+    d = room.debrief(host.code)
+    assert dict(zip(d.teams["team"], d.teams["players"], strict=True)) == {1: "", 2: "Ann #1, ann #2", 3: "Ann #3, Bob"}
+    firms = d.firms.set_index(["team", "firm"])["players"]
+    assert (firms[(2, "retailer")], firms[(2, "factory")], firms[(3, "retailer")]) == ("Ann #1", "ann #2", "Ann #3")
+    insight = {(i.team, r.firm): r.players for i in d.insight for r in i.rules}
+    assert insight[(2, "retailer")] == "Ann #1" and insight[(2, "factory")] == "ann #2"
+    assert set(d.history["player"].dropna()) == {"Ann #1", "ann #2", "Ann #3", "Bob"}
