@@ -7,8 +7,9 @@ each handled by the server (a render of the form, Solara's busy and idle replies
 checks them exactly as before (``classroom.submit``, the check of record). A server-side change
 of the week, or of what the field is to show (the decision once made, a fixed order, an order
 the browser kept, :mod:`chaingame.ui.connection`), resets the field to it. The card around them
-(its title with the week, the fixed-order line, the refusal) is drawn by the same widget, so that
-a new week is one message to the browser, not three. The page looks as it did: the same Vuetify
+(its title with the week, the fixed-order line, the refusal) and the state line below it are drawn
+by the same widget (its root has ``display: contents``: laid out by the page as separate widgets
+were), so that a new week is one message to the browser, not four. The page looks as it did: the same Vuetify
 card, fields, button, classes and layout (docs/classroom.md, *Speed*).
 """
 
@@ -23,6 +24,7 @@ SUBMIT_LABEL = "Submit order"
 
 _TEMPLATE = """
 <template>
+  <div style="display: contents">
   <v-card elevation="2" class="ma-2 cg-order-card" style="max-width: 640px">
     <v-card-title>Your order for week {{ week }}</v-card-title>
     <v-card-text>
@@ -41,6 +43,8 @@ align-items: flex-start; flex-wrap: wrap; row-gap: 8px;">
       <div v-if="error" class="cg-error" role="alert" data-testid="error">{{ error }}</div>
     </v-card-text>
   </v-card>
+  <div :class="state ? 'cg-wait' : ''" data-testid="state">{{ state }}</div>
+  </div>
 </template>
 <script>
 module.exports = {
@@ -66,9 +70,9 @@ class OrderBox(ipyvue.VueTemplate):
 
     Set from Python: ``week``, ``shown`` and ``shown_capacity`` (what the fields show when drawn and
     after each change of the week or of these: the browser's typing is reset to them), ``hint``,
-    ``decides_capacity``, ``disabled``, ``fixed`` and ``error`` (lines of text, shown when not empty)
-    and ``handler``, called with what the browser sends on a submit: ``{"week", "order", "capacity"}``
-    (untrusted: a tampered page may send anything).
+    ``decides_capacity``, ``disabled``, ``fixed``, ``error`` and ``state`` (lines of text; the first
+    two shown when not empty) and ``handler``, called with what the browser sends on a submit:
+    ``{"week", "order", "capacity"}`` (untrusted: a tampered page may send anything).
     """
 
     template = traitlets.Unicode(_TEMPLATE).tag(sync=True)
@@ -80,6 +84,7 @@ class OrderBox(ipyvue.VueTemplate):
     disabled = traitlets.Bool(False).tag(sync=True)
     fixed = traitlets.Unicode("").tag(sync=True)  # the line saying the scenario fixes this week's order, or ""
     error = traitlets.Unicode("").tag(sync=True)  # the service's refusal of the last submit, or ""
+    state = traitlets.Unicode("").tag(sync=True)  # the line below the card: the decision made, who is awaited
     handler = traitlets.Any(None)  # not synced: the page's handler of a submit
 
     def vue_send_order(self, data):

@@ -176,7 +176,6 @@ def State(view, token: str):
              unsafe_innerHTML="The host has paused the game.")
         return
     # the same widgets all game long: a week, an order or a teammate's order changes their values only
-    OrderForm(view, token)
     text = ""
     if view.decision is not None:
         others = view.waiting
@@ -184,15 +183,16 @@ def State(view, token: str):
                 + (" (decided by the bot)" if view.decision.decided_by == "bot" else "")
                 + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else
                    HELD.get(view.pacing, ".")))
-    HTML(tag="div", classes=["cg-wait"] if text else [], attributes={"data-testid": "state"},
-         unsafe_innerHTML=text)
+    OrderForm(view, token, text)  # the state line below the card is the order card's widget's too
     if view.deadline is not None and view.decision is None:
         Countdown(view.deadline, prefix="the bot decides for late players in ")
 
 
 @solara.component
-def OrderForm(view, token: str):
+def OrderForm(view, token: str, state: str = ""):
     """The order (and capacity) for the open week; disabled, showing the decision, once it is made.
+
+    ``state``: the line below the card (the decision made, who is awaited), "" for none.
 
     What the player types stays in the browser (:class:`~chaingame.ui.orderbox.OrderBox`) until
     they submit: no message per keystroke. A new week starts from an empty field (or the
@@ -226,7 +226,7 @@ def OrderForm(view, token: str):
     OrderBox.element(week=week, shown=order, shown_capacity=kept.capacity if kept else "", hint=low,
                      decides_capacity=view.decides_capacity, disabled=decision is not None, handler=submit,
                      fixed="" if fixed is None else f"This week the scenario fixes your order at {fmt(fixed)}.",
-                     error=error or "")  # the card's last line: nothing after it changes place
+                     error=error or "", state=state)  # the refusal: the card's last line, nothing moves
 
 
 def books_html(obs, total_cost: float, weeks_played: int, decides_capacity: bool,

@@ -64,12 +64,15 @@ class Tab:
         """The HTML widgets whose ``data-testid`` attribute is ``name``.
 
         Also the parts the page's own widgets draw with that ``data-testid``, each as a :class:`Part`:
-        the order card's refusal (``error``) and a :class:`~chaingame.ui.panes.Panes`'s parts.
+        the order card's refusal (``error``) and state line (``state``), and a
+        :class:`~chaingame.ui.panes.Panes`'s parts.
         """
         with self:
             found = [w for w in self.rc.find(HTML).widgets if (w.attributes or {}).get("data-testid") == name]
             if name == "error":
                 found += [Part(name, box.error) for box in self.rc.find(OrderBox).widgets if box.error]
+            if name == "state":
+                found += [Part(name, box.state) for box in self.rc.find(OrderBox).widgets]
             if name in PARTS:
                 found += [Part(name, getattr(w, name)) for w in self.rc.find(Panes).widgets
                           if getattr(w, name) and (name != "chart" or w.history)]
