@@ -73,6 +73,26 @@ def _labels(players: Iterable[_Player]) -> dict[str, str]:
             for same in by_name.values() for i, p in enumerate(same, start=1)}
 
 
+def _told_apart(players: Iterable[_Player]) -> dict[tuple[int, str, str], str]:
+    """(team, firm, name) -> the name as :func:`_labels` tells it apart, for the names some players share.
+
+    A decision records its player's name; the seat it was made at tells same-named players apart.
+    """
+    players = list(players)
+    labels = _labels(players)
+    return {(p.team, p.firm, p.name): labels[p.token_hash] for p in players if labels[p.token_hash] != p.name}
+
+
+def _relabelled(history: pd.DataFrame, names: dict[tuple[int, str, str], str]) -> pd.DataFrame:
+    """``history`` with each shared name in its ``player`` column told apart (:func:`_told_apart`)."""
+    if not names or history.empty:
+        return history
+    history = history.copy()
+    history["player"] = [names.get((int(t), f, n), n) for t, f, n in
+                         zip(history["team"], history["firm"], history["player"], strict=True)]
+    return history
+
+
 def _hash(secret: str) -> str:
     # surrogatepass: a token holding a lone surrogate hashes (and then matches nothing) instead of raising
     return hashlib.sha256(str.encode(secret, "utf-8", "surrogatepass")).hexdigest()  # a str subclass as plain text
@@ -621,11 +641,17 @@ class Classroom(TeacherVerbs):
             return s.round, s.status, len(s.reveals)
 
     @staticmethod
-    def _players_of(s: _Session, round: int, team: int, game: TeamGame) -> dict[str, str]:
-        """Who played each seat of a team in a round (names of the humans who decided, "" for a bot seat)."""
+    def _players_of(s: _Session, round: int, team: int, game: TeamGame,
+                    labels: dict[tuple[int, str, str], str] | None = None) -> dict[str, str]:
+        """Who played each seat of a team in a round: the humans who decided ("" for a bot seat).
+
+        ``labels`` tells same-named players apart (:func:`_told_apart`).
+        """
+        labels = labels or {}
         out = {}
         for f in game.firms:
-            names = dict.fromkeys(w[f].player for w in game.log if w[f].decided_by == "human" and w[f].player)
+            names = dict.fromkeys(labels.get((team, f, w[f].player), w[f].player) for w in game.log
+                                  if w[f].decided_by == "human" and w[f].player)
             out[f] = ", ".join(names)
         return out
 
@@ -665,9 +691,10 @@ class Classroom(TeacherVerbs):
     def _debrief_parts(self, s: _Session) -> _DebriefParts:
         """Under the session's lock: what a debrief reads of the session (the tidy histories, the games over)."""
         rounds = s.rounds()
-        every = [report.history(s.code, r.scenario, r.teams, n) for n, r in rounds]
+        names = _told_apart(s.players.values())
+        every = [_relabelled(report.history(s.code, r.scenario, r.teams, n), names) for n, r in rounds]
         played = {t: len(g.records) for t, g in s.teams.items()}
-        over = [(n, t, r.scenario, r.seed, report.orders_of(g), self._players_of(s, n, t, g))
+        over = [(n, t, r.scenario, r.seed, report.orders_of(g), self._players_of(s, n, t, g, names))
                 for n, r in rounds for t, g in sorted(r.teams.items())
                 if g.records and (g.done or n < s.round or s.status == Status.ENDED)]
         changes = {n: report.describe_changes(r.changes) for n, r in rounds}
@@ -1023,12 +1050,22 @@ class Classroom(TeacherVerbs):
             max_order=s.settings.max_order, deadline=game.deadline if running else None, done=game.done,
             total_cost=game.firm_cost(firm), debrief_ready=s.status == Status.ENDED,
             rules=game.seat_rules(firm),
-            notice=seatinfo.bot_notice(history, p.name), order_hint=inputs.allowed(
-                s.scenario.whole_units, -s.settings.max_order if game.allows_returns(firm) else 0.0,
-                s.settings.max_order),
+            notice=seatinfo.bot_notice(history, p.name), order_hint=self._order_hint(s, game, firm),
             message=s.message, pacing=s.settings.pacing,
             order_note=seatinfo.order_note(s.scenario, firm, game.week, game.fixed_order(firm)) if running else "",
         )
+
+    @staticmethod
+    def _order_hint(s: _Session, game: TeamGame, firm: str) -> str:
+        """What the order field accepts this week, worded as :meth:`_checked_input` refuses.
+
+        What batching then makes of the order is the seat's ``order_note`` (:func:`seatinfo.order_note`).
+        """
+        fixed = game.fixed_order(firm)
+        if fixed is not None:
+            return f"only {inputs._num(fixed)} this week (the scenario fixes it)"
+        high = s.settings.max_order
+        return inputs.allowed(s.scenario.whole_units, -high if game.allows_returns(firm) else 0.0, high)
 
     # internals: subscribers and loading ------------------------------------------------------------
     def _notify(self, code: str, team: int | None = None) -> None:

@@ -55,6 +55,7 @@ table.cg-table .cg-short, .cg-key { display: none; }
 .cg-code { font-family: monospace; font-size: 44px; letter-spacing: .12em; font-weight: 700; }
 .cg-muted { color: #78909c; }
 .cg-main .v-card-title { white-space: normal; }  /* a long title wraps rather than ending in "…" */
+.cg-main .v-select__selection-text { white-space: normal; }  /* a long choice wraps too (e.g. the pacing) */
 a.cg-link { color: #1565c0; text-decoration: underline; display: inline-flex; align-items: center; min-height: 44px; }
 @media (max-width: 600px) {  /* phones: less padding, compact tables with abbreviated headings and their key */
   .cg-main { padding: 8px 10px 32px; }
@@ -73,6 +74,7 @@ a.cg-link { color: #1565c0; text-decoration: underline; display: inline-flex; al
   .cg-code { font-size: 32px; }
   .cg-main .v-card-title { padding: 10px 12px 4px; }
   .cg-main .v-card-text { padding: 0 12px 12px; }
+  .cg-main .v-field-label { font-size: 14px; }  /* "Timer, seconds per week (empty: none)" whole at 360 px */
 }
 @media (max-width: 600px), (pointer: coarse) {  /* touch screens: targets of at least 44 px (WCAG 2.2, 2.5.5) */
   .cg-main .v-btn { min-height: 44px; }

@@ -19,10 +19,11 @@ from ..classroom.views import Status
 from .boxes import HTML, Row, Text
 from .browser import BrowserStore
 from .charts import svg_lines
-from .components import Countdown, Error, Frame, Heading, Table, attempt, figure_html, fmt, key_html, money, table_html
+from .components import Countdown, Error, Frame, Heading, attempt, figure_html, fmt, key_html, money, table_html
 from .connection import LONGEST, Kept, connection_banner, outcome, recorded_decision, use_connection, use_kept
 from .live import use_live
 from .orderbox import OrderBox
+from .panes import Panes
 from .routes import DEBRIEF, query
 from .seatinfo import BotNotice, ChainMap, Money, cost_note, history_extra
 
@@ -131,13 +132,14 @@ def SeatPage(view, token: str):
              unsafe_innerHTML=f"From the host: {html.escape(view.message)}")
     BotNotice(view.notice)
     State(view, token)
-    if view.observation is not None:
-        Books(view.observation, view.total_cost, len(view.history), view.decides_capacity, cost_note(view.rules))
+    now, past = cost_note(view.rules), cost_note(view.rules, so_far=False)
     if view.rules is not None and view.rules.priced:  # the scenario's, all game: the parts below keep their place
+        Figures(view.observation, view.total_cost, len(view.history), None, view.decides_capacity, now, past)
         Money(view.observation, view.history, view.rules)
-    with Row(style="flex-wrap: wrap; align-items: flex-start", gap="16px"):
-        History(view.history, view.decides_capacity, cost_note(view.rules, so_far=False))
-        Chart(view.history)
+        Figures(None, 0.0, 0, view.history, view.decides_capacity, now, past)
+    else:  # the books and the weeks: one widget, one message a week
+        Figures(view.observation, view.total_cost, len(view.history), view.history, view.decides_capacity, now,
+                past)
     ChainMap(view.rules)
 
 
@@ -175,7 +177,6 @@ def State(view, token: str):
              unsafe_innerHTML="The host has paused the game.")
         return
     # the same widgets all game long: a week, an order or a teammate's order changes their values only
-    OrderForm(view, token)
     text = ""
     if view.decision is not None:
         others = view.waiting
@@ -183,15 +184,16 @@ def State(view, token: str):
                 + (" (decided by the bot)" if view.decision.decided_by == "bot" else "")
                 + (f". Waiting for {others} other player{'s' if others != 1 else ''}…" if others else
                    HELD.get(view.pacing, ".")))
-    HTML(tag="div", classes=["cg-wait"] if text else [], attributes={"data-testid": "state"},
-         unsafe_innerHTML=text)
+    OrderForm(view, token, text)  # the state line below the card is the order card's widget's too
     if view.deadline is not None and view.decision is None:
         Countdown(view.deadline, prefix="the bot decides for late players in ")
 
 
 @solara.component
-def OrderForm(view, token: str):
+def OrderForm(view, token: str, state: str = ""):
     """The order (and capacity) for the open week; disabled, showing the decision, once it is made.
+
+    ``state``: the line below the card (the decision made, who is awaited), "" for none.
 
     What the player types stays in the browser (:class:`~chaingame.ui.orderbox.OrderBox`) until
     they submit: no message per keystroke. A new week starts from an empty field (or the
@@ -223,15 +225,12 @@ def OrderForm(view, token: str):
 
     unit = "whole units" if view.whole_units else "units"
     low = "any number, negative returns goods" if view.allows_returns else f"0 to {fmt(view.max_order)} {unit}"
-    low = f"{view.order_hint}{' (negative: returns goods)' if view.allows_returns else ''}" if view.order_hint else low
-    with solara.Card(f"Your order for week {week}", style="max-width: 640px", classes=["cg-order-card"]):
-        HTML(tag="div", unsafe_innerHTML=f"This week the scenario fixes your order at {fmt(fixed)}."
-             if fixed is not None else html.escape(view.order_note), attributes={"data-testid": "order-note"})
-        OrderBox.element(week=week, shown=order, shown_capacity=kept.capacity if kept else "",
-                         hint=low, decides_capacity=view.decides_capacity, disabled=decision is not None,
-                         handler=submit)
-        if error:  # the card's last part: nothing after it changes place
-            Error(error)
+    returns = " (negative: returns goods)" if view.allows_returns and fixed is None else ""
+    low = f"{view.order_hint}{returns}" if view.order_hint else low
+    note = view.order_note if fixed is None else f"This week the scenario fixes your order at {fmt(fixed)}."
+    OrderBox.element(week=week, shown=order, shown_capacity=kept.capacity if kept else "", hint=low,
+                     decides_capacity=view.decides_capacity, disabled=decision is not None, handler=submit, note=note,
+                     error=error or "", state=state)  # the refusal: the card's last line, nothing moves
 
 
 def late_refusal(classroom, token: str, week, order, message: str) -> tuple[int, str] | None:
@@ -248,9 +247,9 @@ def late_refusal(classroom, token: str, week, order, message: str) -> tuple[int,
     return now.week, outcome(kept, message, recorded_decision(now, week))[1]
 
 
-@solara.component
-def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool, counts: str = "holding and backlog"):
-    """The firm's books this week, before it orders."""
+def books_html(obs, total_cost: float, weeks_played: int, decides_capacity: bool,
+               counts: str = "holding and backlog") -> str:
+    """The firm's books this week, before it orders (HTML: one figure each)."""
     items = [
         ("incoming order", fmt(obs.incoming), "ordered from you this week", "incoming"),
         ("arriving shipment", fmt(obs.received), "goods received this week", "received"),
@@ -269,13 +268,16 @@ def Books(obs, total_cost: float, weeks_played: int, decides_capacity: bool, cou
                   ("in production", fmt(obs.wip), "work in progress", "wip")]
     if obs.demand is not None:
         items.append(("customer demand", fmt(obs.demand), "end customers, this week", "demand"))
-    HTML(tag="div", classes=["cg-books"], attributes={"data-testid": "books"},
-         unsafe_innerHTML="".join(figure_html(label, value, note, f"book-{name}")
-                                         for label, value, note, name in items))
-    if obs.chain is not None:
-        Table(["firm", "inventory", "backlog", "supply line", "incoming", "last order"],
-              [(r.firm, fmt(r.inventory), fmt(r.backlog), fmt(r.on_order), fmt(r.incoming), fmt(r.last_order))
-               for r in obs.chain], name="chain")
+    return "".join(figure_html(label, value, note, f"book-{name}") for label, value, note, name in items)
+
+
+def chain_html(obs) -> str:
+    """Every firm's books, where the information mode shows them (HTML table; "" where it does not)."""
+    if obs.chain is None:
+        return ""
+    return table_html(["firm", "inventory", "backlog", "supply line", "incoming", "last order"],
+                      [(r.firm, fmt(r.inventory), fmt(r.backlog), fmt(r.on_order), fmt(r.incoming), fmt(r.last_order))
+                       for r in obs.chain])
 
 
 SHORT = {"week": "wk", "incoming": "in", "received": "rcv", "shipped": "shp", "inventory": "inv", "backlog": "bkl",
@@ -283,8 +285,7 @@ SHORT = {"week": "wk", "incoming": "in", "received": "rcv", "shipped": "shp", "i
          "target": "tgt"}  # the history's headings on a phone
 
 
-@solara.component
-def History(history, decides_capacity: bool = False, counts: str = "holding and backlog"):
+def history_html(history, decides_capacity: bool = False, counts: str = "holding and backlog") -> str:
     """The seat's past weeks as a table, latest first (with capacity for a seat that decides it).
 
     On a phone the headings are abbreviated, with their key below the table.
@@ -298,25 +299,34 @@ def History(history, decides_capacity: bool = False, counts: str = "holding and 
                *extra]
     table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT, attrs='style="white-space: nowrap"')
     note = f'<div class="cg-muted" style="font-size: 12px">cost: {html.escape(counts)}, $ that week</div>'
-    HTML(tag="div", unsafe_innerHTML=f'<h4 style="margin: 6px 0 2px">Your weeks</h4>'
-         f'<div class="cg-scroll">{table}</div>{key_html(columns, SHORT)}{note}',
-         attributes={"data-testid": "history"}, style="flex: 0 1 auto; min-width: 0; max-width: 100%")
+    return (f'<h4 style="margin: 6px 0 2px">Your weeks</h4><div class="cg-scroll">{table}</div>'
+            f'{key_html(columns, SHORT)}{note}')
 
 
-@solara.component
-def Chart(history):
+def chart_html(history) -> str:
     """The seat's incoming orders, own orders, inventory and backlog per week, as an SVG chart.
 
     Drawn for a phone's width (360 px) and scaled to its box, up to 460 px on a wider screen.
     """
     weeks = [w.week for w in history]
-    svg = svg_lines(weeks, {"incoming orders": [w.incoming for w in history],
+    return svg_lines(weeks, {"incoming orders": [w.incoming for w in history],
                             "your orders": [w.order for w in history],
                             "inventory": [w.inventory for w in history],
                             "backlog": [w.backlog for w in history]}, ylabel="units", width=360, height=220,
-                    max_width=460)
-    HTML(tag="div", unsafe_innerHTML=svg, attributes={"data-testid": "chart"},
-         style="flex: 1 1 320px; min-width: 0; max-width: 460px")
+                     max_width=460)
+
+
+@solara.component
+def Figures(obs, total_cost: float, weeks_played: int, history, decides_capacity: bool, counts: str,
+            counts_past: str):
+    """The books (unless ``obs`` is None) and the weeks (unless ``history`` is None) in one widget.
+
+    A new week changes them together: one :class:`~chaingame.ui.panes.Panes`, one message.
+    """
+    Panes.element(books="" if obs is None else books_html(obs, total_cost, weeks_played, decides_capacity, counts),
+                  chain="" if obs is None else chain_html(obs),
+                  history=history_html(history, decides_capacity, counts_past) if history is not None else "",
+                  chart=chart_html(history) if history is not None else "")
 
 
 @solara.component

@@ -24,6 +24,7 @@ from solara.widgets import HTML
 from . import app
 from .browser import BrowserStore
 from .orderbox import CAPACITY_LABEL, ORDER_LABEL, SUBMIT_LABEL, OrderBox
+from .panes import PARTS, Panes
 
 _ids = itertools.count()
 WAIT = 10.0  # s: generous; a cross-tab update takes milliseconds here
@@ -60,9 +61,24 @@ class Tab:
             self.context.lock.release()
 
     def testid(self, name: str) -> list:
-        """The HTML widgets whose ``data-testid`` attribute is ``name``."""
+        """The HTML widgets whose ``data-testid`` attribute is ``name``.
+
+        Also the parts the page's own widgets draw with that ``data-testid``, each as a :class:`Part`:
+        the order card's refusal (``error``), note (``order-note``) and state line (``state``), and a
+        :class:`~chaingame.ui.panes.Panes`'s parts.
+        """
         with self:
-            return [w for w in self.rc.find(HTML).widgets if (w.attributes or {}).get("data-testid") == name]
+            found = [w for w in self.rc.find(HTML).widgets if (w.attributes or {}).get("data-testid") == name]
+            if name == "error":
+                found += [Part(name, box.error) for box in self.rc.find(OrderBox).widgets if box.error]
+            if name == "state":
+                found += [Part(name, box.state) for box in self.rc.find(OrderBox).widgets]
+            if name == "order-note":
+                found += [Part(name, box.note) for box in self.rc.find(OrderBox).widgets]
+            if name in PARTS:
+                found += [Part(name, getattr(w, name)) for w in self.rc.find(Panes).widgets
+                          if getattr(w, name) and (name != "chart" or w.history)]
+            return found
 
     def text(self, name: str) -> str:
         """The HTML of the one element with ``data-testid`` ``name`` (an AssertionError if not exactly one)."""
@@ -194,6 +210,14 @@ class Tab:
         with self:
             self.rc.close()
         self.context.close()
+
+
+class Part:
+    """A part a widget draws with its own ``data-testid`` (as :meth:`Tab.testid` finds it): its inner HTML."""
+
+    def __init__(self, name: str, inner: str):
+        self.attributes = {"data-testid": name}
+        self.unsafe_innerHTML = inner
 
 
 class _Submit:

@@ -8,7 +8,7 @@ import pytest
 from chaingame import metrics
 from chaingame.classroom import InputError
 from chaingame.engine import COLUMNS
-from chaingame.scenario import load_scenario
+from chaingame.scenario import bundled, load_scenario
 
 from .conftest import order, seat_all
 
@@ -165,3 +165,58 @@ def test_debrief_cash_figures_agree_with_the_metrics(room):
             assert row.interest == pytest.approx(s.loc[firm, "interest"])
             assert row.lowest_cash == h[h.firm == firm]["cash"].min()
     print(d.cash.to_string())
+
+
+def test_the_order_hint_in_a_fixed_week_names_the_only_order_accepted(room):
+    host = room.create_session("classic", max_order=1000)
+    ann = room.join(host.code, "Ann", team=1, firm="retailer")
+    room.start(host.code, host.host_key)
+    v = room.seat_view(ann.token)
+    assert v.fixed_order == 4 and v.order_hint == "only 4 this week (the scenario fixes it)"
+    with pytest.raises(InputError, match=r"\(allowed: 4\)$"):  # what the hint says, the check says
+        room.submit(ann.token, 1, 1000)
+    assert room.submit(ann.token, 1, "4").history[-1].order == 4
+
+
+def test_the_order_note_says_what_review_weeks_minimum_orders_and_packs_make_of_an_order(room):
+    batching = room.create_session("batching", max_order=1000)
+    r1 = room.join(batching.code, "Ann", team=1, firm="r1")  # reviews at the end of weeks 1, 5, 9, ...
+    room.start(batching.code, batching.host_key)
+    v = room.seat_view(r1.token)
+    assert (v.order_hint, v.order_note) == ("whole numbers 0 to 1000", "")  # a review week: placed as typed
+    assert room.submit(r1.token, 1, 7).history[-1].order == 7
+    v = room.seat_view(r1.token)
+    assert v.week == 2 and v.order_hint == "whole numbers 0 to 1000"
+    assert v.order_note == ("You order every 4 weeks (next: week 5): nothing is ordered this week, whatever you "
+                            "enter.")
+    assert room.submit(r1.token, 2, 7).history[-1].order == 0  # as the hint said
+
+    toml = bundled()["classic"].read_text().replace(
+        'role = "retailer"', 'role = "retailer"\nmin_order = 6\npack = 4', 1).replace("fixed_orders", "#", 1)
+    packed = room.create_session("packs", scenario_toml=toml, max_order=1000)
+    bo = room.join(packed.code, "Bo", team=1, firm="retailer")
+    room.start(packed.code, packed.host_key)
+    v = room.seat_view(bo.token)
+    assert v.order_hint == "whole numbers 0 to 1000"
+    assert v.order_note == "A positive order is raised to at least 6 and rounded up to whole packs of 4."
+    assert room.submit(bo.token, v.week, 1).history[-1].order == 8  # raised to 6, then up to two packs of 4
+
+
+def test_the_debrief_tells_same_named_players_apart_as_the_dashboard_does(room):
+    host = room.create_session("classic", teams=3, weeks=3)
+    ann1 = room.join(host.code, "Ann", team=2, firm="retailer")
+    ann2 = room.join(host.code, "ann", team=2, firm="factory")
+    ann3, bob = room.join(host.code, "Ann", team=3, firm="retailer"), room.join(host.code, "Bob", team=3)
+    room.start(host.code, host.host_key)
+    for week in range(1, 4):
+        for t in (ann1, ann2, ann3, bob):
+            room.submit(t.token, week, 4)
+    dashboard = {s.label for team in room.host_view(host.code, host.host_key).teams for s in team.seats if s.label}
+    assert dashboard == {"Ann #1", "ann #2", "Ann #3", "Bob"}
+    d = room.debrief(host.code)
+    assert dict(zip(d.teams["team"], d.teams["players"], strict=True)) == {1: "", 2: "Ann #1, ann #2", 3: "Ann #3, Bob"}
+    firms = d.firms.set_index(["team", "firm"])["players"]
+    assert (firms[(2, "retailer")], firms[(2, "factory")], firms[(3, "retailer")]) == ("Ann #1", "ann #2", "Ann #3")
+    insight = {(i.team, r.firm): r.players for i in d.insight for r in i.rules}
+    assert insight[(2, "retailer")] == "Ann #1" and insight[(2, "factory")] == "ann #2"
+    assert set(d.history["player"].dropna()) == {"Ann #1", "ann #2", "Ann #3", "Bob"}

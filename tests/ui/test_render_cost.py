@@ -80,3 +80,56 @@ def test_the_plain_boxes_render_the_very_widgets_of_solaras_components():
             assert ours == theirs, (name, args)
             assert ours[0][1], "a widget's state was compared"
     context.close()
+
+
+def test_a_week_change_sends_the_seat_page_four_widget_messages(classroom, tabs, monkeypatch):
+    """A new week: the week label, the order card (title, fields, state line: chaingame.ui.orderbox), the books,
+    history and chart (chaingame.ui.panes) and the connection guard, one message each (7.2 before); a decision:
+    the order card and the guard."""
+    import collections
+    import threading
+    import time
+
+    import ipywidgets
+
+    from chaingame.ui import live
+
+    t = classroom.create_session("classic", teams=1, weeks=8)
+    seats = [join(tabs, t.code, name) for name in ("Ann", "Bob", "Cy", "Di")]
+    classroom.start(t.code, t.host_key)
+    ann = seats[0]
+    sent, watched, lock = collections.Counter(), set(), threading.Lock()
+    send = ipywidgets.Widget._send
+
+    def counted(self, msg, *args, **kwargs):  # the real send, counted for Ann's page
+        if self.model_id in watched:
+            with lock:
+                sent[type(self).__name__] += 1
+        return send(self, msg, *args, **kwargs)
+
+    def settled() -> dict:  # any deferred render of Ann's page has run by then, and is counted too
+        time.sleep(live.LATER + live.QUIET + 0.3)
+        with lock:
+            counts = dict(sent)
+            sent.clear()
+        return counts
+
+    monkeypatch.setattr(ipywidgets.Widget, "_send", counted)
+    for week in range(1, 7):  # across the end of the fixed orders (week 5)
+        for tab in seats:
+            tab.wait_text("week", f"week {week} of 8")
+        with ann:
+            watched.update(ann.context.widgets)
+        settled()
+        order(ann)  # first: her page shows her decision
+        ann.wait_text("state", f"You ordered 4 for week {week}. Waiting for 3 other players")
+        decided = settled()
+        assert sum(decided.values()) <= 2 and set(decided) <= {"OrderBox", "ConnectionGuard"}, (week, decided)
+        for tab in seats[1:3]:
+            order(tab)
+        settled()
+        order(seats[3])  # the week's last order: her page goes to the next week
+        ann.wait_text("week", f"week {week + 1} of 8")
+        new = settled()
+        assert sum(new.values()) <= 4 and set(new) <= {"HTML", "Panes", "OrderBox", "ConnectionGuard"}, (week, new)
+        assert new.get("HTML", 0) <= 1, (week, new)  # the week label alone
