@@ -1,0 +1,767 @@
+"""The week's physics as compiled code: steps 1-7 of :mod:`chaingame.chain` for R replications in one call.
+
+This is the definition of a week (:func:`chaingame.chain.advance` and :func:`chaingame.chain.place` call it,
+and nothing else computes a week). It is compiled by numba (``@njit(cache=True)``, no fastmath: every
+operation is the IEEE one numpy does, in numpy's order, so the bits are those of the numpy code it replaced)
+and imported on the week's first call only, so that ``import chaingame`` stays free of numba.
+
+A :class:`~chaingame.chain.Network` is packed once (:func:`tables`) into an int and a float table: a header
+of scalars, then each index array or rate as a segment (its start and length in the header), so that a week
+is one call with few arguments. Replications run one after another (``for r in range(R)``), each week's
+steps done per replication on scalars: replications are independent, so a replication's numbers are the same
+alone or among 10,000. Quantities an exact rule decides on are :func:`counted` (``rint(x * 1e9) / 1e9 +
+0.0``, numpy's ``round(x, 9) + 0.0`` bit for bit); sums over a firm's links add them in link order from 0
+(the numpy code's ``_gather_sum``), sums over rows add row by row.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from numba import njit
+
+# the int table's header: scalars, then (start, length) of every int segment, then of every float segment
+(F_, K_, S_, C_, P_, H_, W_, PW_, WHOLE, RETURNS_ON, ORDER_CHARGE, LOSES, PRICED, SCHEDULE, MONEY, INTEREST,
+ BATCHING, SHARED_ORDERS, SPLIT, BOM, ONLY_PRIORITY, ROUNDS, CH_LOST, CH_CAP, CH_PROD, IN_ONE, OUT_ONE, BOM_ONE,
+ FILL_ONE, N_SCALARS) = range(30)
+(PRODUCERS, STOCKISTS, SRC, SRC_FIXED, SRC_DRAWN, SRC_ROWS, F2F_FIXED, F2F_DRAWN, F2F_ROWS, MARKET, FS, SUPPLIER,
+ CUSTOMER, SHIP_DELAY, ORDER_DELAY, PROD_DELAY, CAP_DELAY, PAY_DELAY, IN_OFF, IN_MEM, OUT_OFF, OUT_MEM, BOM_LINKS,
+ BOM_FIRMS, BOM_ROWS, BOM_OF, BOM_OFF, BOM_MEM, BOM_INS, INS, LEVEL_OFF, LEVEL_MEM, SOLE, SHARED, SHARED_SAME, FILL,
+ FILL_SAME, FILL_OFF, FILL_MEM, TURN_POS, TURN_WINDOW, TURN_CUSTOMER, TURN_LINK, NOW, DELAYED, LIMITED,
+ REVIEW_PERIOD, REVIEW_PHASE, LOST, RETURNS, PRODUCER, STOP, INS_SAME, N_ISEG) = range(54)
+(PRICE, SHARE, HOLDING, BACKLOG_COST, LOST_COST, ORDER_COST, CAP_COST, PROD_COST, FIXED_ORDERS, MIN_ORDER, PACK,
+ DUE_PRICE, FIRM_PRICE, REGULAR_PRICE, BOM_UNITS, CREDIT, IRATE, DRATE, N_FSEG) = range(19)
+ISEG0 = N_SCALARS  # where the int segments' (start, length) pairs begin
+FSEG0 = N_SCALARS + 2 * N_ISEG  # where the float segments' pairs begin
+HEADER = FSEG0 + 2 * N_FSEG
+# rows of the flows block (F, R) each that advance fills
+(INCOMING, RECEIVED, STARTED, PRODUCED, SHIPPED, ON_TIME, LOSTF, BACKLOGF, REVENUE, PURCHASES, COST, DUE, SUPPLIED,
+ INTERESTF, N_FLOWS) = range(15)
+
+
+def _plan(plan, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """A ``chain._SumPlan`` as (offsets (G + 1,), members): each group's members in the order they are added."""
+    members: list[list[int]] = [[] for _ in range(groups)]
+    for rows, mem in plan.steps:
+        for g, m in zip(rows, mem):
+            members[int(g)].append(int(m))
+    offsets = np.cumsum([0] + [len(m) for m in members])
+    return offsets, np.array([m for ms in members for m in ms], dtype=np.int64)
+
+
+def tables(net) -> tuple[np.ndarray, np.ndarray]:
+    """The network packed for the kernel: (int table, float table), built once per network and kept on it."""
+    packed = getattr(net, "_kernel_tables", None)
+    if packed is not None:
+        return packed
+    F, K, S = net.n_firms, net.n_links, net.slots
+    g = net.__dict__.get
+    none = np.zeros(0, np.int64)
+    bom = net.bom_units is not None
+    order_price = net.order_price is not None
+    PW = net._due_price.shape[1] if order_price else 0
+    src_drawn, src_rows = net._src_drawn
+    f2f_drawn, f2f_rows = net._f2f_drawn
+    level_off = np.cumsum([0] + [len(ks) for ks in net._priority_levels])
+    level_mem = np.concatenate([np.asarray(ks, np.int64) for ks in net._priority_levels]) \
+        if net._priority_levels else none
+    in_off, in_mem = _plan(net._in_plan, F)
+    out_off, out_mem = _plan(net._out_plan, F)
+    fill_off, fill_mem = _plan(net._fill_plan, F)
+    if bom:
+        bom_off, bom_mem = _plan(net._bom_plan, len(net._bom_firms))
+    ints = {
+        PRODUCERS: net._producers, STOCKISTS: net._stockists, SRC: net._from_source, SRC_FIXED: net._src_fixed,
+        SRC_DRAWN: src_drawn, SRC_ROWS: src_rows, F2F_FIXED: net._f2f_fixed, F2F_DRAWN: f2f_drawn,
+        F2F_ROWS: f2f_rows, MARKET: net.market_links, FS: net._firm_supplied, SUPPLIER: net.supplier,
+        CUSTOMER: net.customer, SHIP_DELAY: net.shipping_delay, ORDER_DELAY: net.order_delay,
+        PROD_DELAY: net.production_delay, CAP_DELAY: net.capacity_delay, PAY_DELAY: net.payment_delay,
+        IN_OFF: in_off, IN_MEM: in_mem, OUT_OFF: out_off, OUT_MEM: out_mem,
+        BOM_LINKS: g("_bom_links", none), BOM_FIRMS: g("_bom_firms", none), BOM_ROWS: g("_bom_rows", none),
+        BOM_OF: g("_bom_of", none), BOM_OFF: bom_off if bom else none, BOM_MEM: bom_mem if bom else none,
+        BOM_INS: g("_bom_ins", none), INS: net._ins, LEVEL_OFF: level_off, LEVEL_MEM: level_mem,
+        SOLE: net._sole_links, SHARED: net._shared_links, SHARED_SAME: net._shared_same.ravel(),
+        FILL: net._fill_links, FILL_SAME: net._fill_same.ravel(), FILL_OFF: fill_off, FILL_MEM: fill_mem,
+        TURN_POS: net._turn_pos, TURN_WINDOW: net._turn_window, TURN_CUSTOMER: net._turn_customer,
+        TURN_LINK: net._turn_link, NOW: net._now, DELAYED: net._delayed, LIMITED: net._limited,
+        REVIEW_PERIOD: net.review_period, REVIEW_PHASE: net.review_phase, LOST: net.lost, RETURNS: net.returns,
+        PRODUCER: net.producer, STOP: net.insolvency_stop, INS_SAME: net._ins_same.ravel(),
+    }
+    floats = {
+        PRICE: net.price, SHARE: net.share, HOLDING: net.holding_cost, BACKLOG_COST: net.backlog_cost,
+        LOST_COST: net.lost_sales_cost, ORDER_COST: net.order_cost, CAP_COST: net.capacity_cost,
+        PROD_COST: net.production_cost, FIXED_ORDERS: net.fixed_orders.ravel(), MIN_ORDER: net.min_order,
+        PACK: net.pack, DUE_PRICE: net._due_price.ravel() if order_price else np.zeros(0),
+        FIRM_PRICE: net.firm_price.ravel() if order_price else np.zeros(0), REGULAR_PRICE: net.regular_price,
+        BOM_UNITS: net.bom_units if bom else np.zeros(K), CREDIT: net.credit_limit, IRATE: net.interest_rate,
+        DRATE: net.deposit_rate,
+    }
+    scalars = {
+        F_: F, K_: K, S_: S, C_: len(net.market_links), P_: net.pay_slots, H_: net.turn_slots,
+        W_: net.fixed_orders.shape[1], PW_: PW, WHOLE: net.whole_units, RETURNS_ON: net._returns,
+        ORDER_CHARGE: net._order_charge, LOSES: net._loses, PRICED: net._priced, SCHEDULE: order_price,
+        MONEY: net.money, INTEREST: net._interest, BATCHING: net.batching, SHARED_ORDERS: net._shared_orders,
+        SPLIT: net._split, BOM: bom, ONLY_PRIORITY: net._only_priority, ROUNDS: net._fill_rounds,
+        CH_LOST: "lost_sales" in net._charges, CH_CAP: "capacity" in net._charges,
+        CH_PROD: "production" in net._charges, IN_ONE: net._in_plan.one_each, OUT_ONE: net._out_plan.one_each,
+        BOM_ONE: bom and net._bom_plan.one_each, FILL_ONE: net._fill_plan.one_each,
+    }
+    head = np.zeros(HEADER, np.int64)
+    for i, v in scalars.items():
+        head[i] = int(v)
+    parts, at = [head], HEADER
+    for i in range(N_ISEG):
+        seg = np.asarray(ints[i]).astype(np.int64).ravel()
+        head[ISEG0 + 2 * i], head[ISEG0 + 2 * i + 1] = at, len(seg)
+        parts.append(seg)
+        at += len(seg)
+    fparts, at = [], 0
+    for i in range(N_FSEG):
+        seg = np.asarray(floats[i], dtype=float).ravel()
+        head[FSEG0 + 2 * i], head[FSEG0 + 2 * i + 1] = at, len(seg)
+        fparts.append(seg)
+        at += len(seg)
+    packed = (np.concatenate(parts), np.concatenate(fparts))
+    object.__setattr__(net, "_kernel_tables", packed)
+    return packed
+
+
+@njit(cache=True)
+def _iseg(ip, i):
+    a = ip[ISEG0 + 2 * i]
+    return ip[a:a + ip[ISEG0 + 2 * i + 1]]
+
+
+@njit(cache=True)
+def _fseg(ip, fp, i):
+    a = ip[FSEG0 + 2 * i]
+    return fp[a:a + ip[FSEG0 + 2 * i + 1]]
+
+
+@njit(cache=True)
+def counted(x):
+    """``x`` counted to 1e-9 of a unit: numpy's ``round(x, 9) + 0.0`` (:func:`chaingame.chain.counted`)."""
+    return np.rint(x * 1e9) / 1e9 + 0.0
+
+
+@njit(cache=True)
+def _min(a, b):
+    """``np.minimum(a, b)``: nan if either is, else ``b`` unless ``a < b``."""
+    return a if (a < b or a != a) else b
+
+
+@njit(cache=True)
+def _max(a, b):
+    """``np.maximum(a, b)``: nan if either is, else ``b`` unless ``a > b``."""
+    return a if (a > b or a != a) else b
+
+
+@njit(cache=True)
+def _gather(x, offsets, members, one_each, out):
+    """Group sums into ``out``: each group's members added in order, from 0 (one member each: the member itself)."""
+    for g in range(len(offsets) - 1):
+        if one_each:
+            out[g] = x[members[offsets[g]]]
+        else:
+            s = 0.0
+            for i in range(offsets[g], offsets[g + 1]):
+                s += x[members[i]]
+            out[g] = s
+
+
+@njit(cache=True)
+def _largest_remainder(x, totals, group, same, out, base, rem):
+    """Whole-unit shares by largest remainder, ties to the first link.
+
+    Shares ``x`` (n,) are rounded down to whole units and the units left over in each group (``totals`` per
+    group, indexed by ``group``; ``same`` (n * n) 1 where two shares are of one group) go to the largest
+    fractions, ties to the first. Shares and fractions are counted, so that equal exact shares tie whatever
+    float error their arithmetic carries (4 × 1/3 − 1 and 1/3).
+    """
+    n = len(x)
+    for i in range(n):
+        xi = counted(x[i])
+        base[i] = np.floor(xi)
+        rem[i] = counted(xi - base[i])
+    for i in range(n):
+        acc = 0.0
+        for j in range(n):
+            acc += same[i * n + j] * base[j]
+        left = np.rint(totals[group[i]] - acc)
+        rank = 0.0
+        for j in range(n):
+            if same[i * n + j] and (rem[j] > rem[i] or (rem[j] == rem[i] and j < i)):
+                rank += 1.0
+        out[i] = base[i] + (1.0 if rank < left else 0.0)
+
+
+@njit(cache=True)
+def _fill(ip, claims, can, weights, share, F):
+    """Water-filling by weight on the links of uniform and turn-and-earn suppliers (one replication).
+
+    Each claim c gets min(c, λ w), with λ per supplier such that the shares add up to what it can ship.
+    Claims of positive weight fill first; a cap's leftover is passed on to the others, round by round (at
+    most one round per customer). What is left once every claim of positive weight is met goes to the
+    claims of weight 0 in proportion to them (so with no sales counted yet, turn-and-earn is proportional).
+    Whole units by largest remainder, ties to the first link.
+    """
+    fill = _iseg(ip, FILL)
+    sup = _iseg(ip, SUPPLIER)
+    off, mem, one = _iseg(ip, FILL_OFF), _iseg(ip, FILL_MEM), ip[FILL_ONE] != 0
+    n = len(fill)
+    free = np.empty(n, np.bool_)
+    capped = np.empty(n, np.bool_)
+    tmp = np.empty(n)
+    rest = can.copy()
+    held = np.empty(F)
+    level = np.empty(F)
+    sub = np.empty(F)
+    for i in range(n):
+        free[i] = weights[i] > 0 and claims[i] > 0
+        share[i] = 0.0
+    for _ in range(ip[ROUNDS]):
+        for i in range(n):
+            tmp[i] = weights[i] if free[i] else 0.0
+        _gather(tmp, off, mem, one, held)
+        for f in range(F):
+            level[f] = rest[f] / held[f] if held[f] > 0 else 0.0
+        anycap = False
+        for i in range(n):
+            capped[i] = free[i] and counted(claims[i]) <= counted(level[sup[fill[i]]] * weights[i])
+            anycap = anycap or capped[i]
+        if not anycap:
+            break  # the next rounds would change nothing
+        for i in range(n):
+            if capped[i]:
+                share[i] = claims[i]
+                free[i] = False
+            tmp[i] = claims[i] if capped[i] else 0.0
+        _gather(tmp, off, mem, one, sub)
+        for f in range(F):
+            rest[f] = _max(rest[f] - sub[f], 0.0)
+    for i in range(n):
+        tmp[i] = weights[i] if free[i] else 0.0
+    _gather(tmp, off, mem, one, held)
+    for f in range(F):
+        level[f] = rest[f] / held[f] if held[f] > 0 else 0.0
+    unweighted = False
+    for i in range(n):
+        if free[i]:
+            share[i] = level[sup[fill[i]]] * weights[i]
+        unweighted = unweighted or (weights[i] <= 0 and claims[i] > 0)
+    if unweighted:
+        for i in range(n):
+            tmp[i] = claims[i] if (weights[i] <= 0 and claims[i] > 0) else 0.0
+        _gather(tmp, off, mem, one, sub)
+        for f in range(F):
+            amount = 0.0 if held[f] > 0 else rest[f]
+            level[f] = amount / sub[f] if sub[f] > 0 else 0.0
+        for i in range(n):
+            if weights[i] <= 0 and claims[i] > 0:
+                share[i] = claims[i] * _min(level[sup[fill[i]]], 1.0)
+    if ip[WHOLE]:
+        group = np.empty(n, np.int64)
+        for i in range(n):
+            group[i] = sup[fill[i]]
+        x = share.copy()
+        _largest_remainder(x, can, group, _iseg(ip, FILL_SAME), share, np.empty(n), np.empty(n))
+
+
+@njit(cache=True)
+def _allocate(ip, owed, on_hand, turns, r, t, ship, F):
+    """Split each supplier's shipments among its customers' claims ``owed`` (K,), by its rule (one replication).
+
+    A supplier ships ``min(on hand, claims)``; only a shortage is split, and a supplier's only customer gets
+    all it can ship whatever the rule. ``proportional``: the same fraction of each claim; ``priority``:
+    customers in order of their links' priority, each in full while stock lasts; ``uniform``: equal shares,
+    capped at each claim, what a cap leaves passed on (water-filling, :func:`_fill`); ``turn_and_earn``:
+    shares in proportion to each customer's sales over the supplier's last ``turn_weeks`` weeks (Cachon &
+    Lariviere 1999), capped and passed on likewise. Whole units by largest remainder, ties to the first link.
+    """
+    sup = _iseg(ip, SUPPLIER)
+    for k in range(len(ship)):
+        ship[k] = 0.0
+    level_off = _iseg(ip, LEVEL_OFF)
+    if len(level_off) > 1:
+        left = on_hand.copy()
+        mem = _iseg(ip, LEVEL_MEM)
+        for lv in range(len(level_off) - 1):
+            for i in range(level_off[lv], level_off[lv + 1]):
+                k = mem[i]
+                take = _min(owed[k], left[sup[k]])
+                ship[k] = take
+                left[sup[k]] = left[sup[k]] - take  # a supplier has one link per level
+        if ip[ONLY_PRIORITY]:
+            return
+    total = np.empty(F)
+    _gather(owed, _iseg(ip, OUT_OFF), _iseg(ip, OUT_MEM), ip[OUT_ONE] != 0, total)
+    can = np.empty(F)
+    for f in range(F):
+        can[f] = _min(on_hand[f], total[f])
+    for k in _iseg(ip, SOLE):
+        ship[k] = can[sup[k]]
+    shared = _iseg(ip, SHARED)
+    n = len(shared)
+    if n:
+        x = np.empty(n)
+        group = np.empty(n, np.int64)
+        for i in range(n):
+            k = shared[i]
+            s = sup[k]
+            x[i] = owed[k] * (can[s] / total[s] if total[s] > 0 else 0.0)
+            group[i] = s
+        if ip[WHOLE]:
+            y = np.empty(n)
+            _largest_remainder(x, can, group, _iseg(ip, SHARED_SAME), y, np.empty(n), np.empty(n))
+            x = y
+        for i in range(n):
+            ship[shared[i]] = x[i]
+    fill = _iseg(ip, FILL)
+    n = len(fill)
+    if n:
+        claims = np.empty(n)
+        weights = np.ones(n)
+        for i in range(n):
+            claims[i] = owed[fill[i]]
+        pos = _iseg(ip, TURN_POS)
+        if len(pos):  # turn-and-earn: the customer's sales in the window before this week, oldest first
+            H = ip[H_]
+            window = _iseg(ip, TURN_WINDOW)
+            for i in range(len(pos)):
+                sales = 0.0
+                for age in range(H, 0, -1):
+                    sales += turns[i, (t - age) % H, r] if window[i] >= age else 0.0
+                weights[pos[i]] = sales
+        share = np.empty(n)
+        _fill(ip, claims, can, weights, share, F)
+        for i in range(n):
+            ship[fill[i]] = share[i]
+
+
+@njit(cache=True)
+def _send(ip, transit, fixed_seg, drawn_seg, rows_seg, amount, delays, t, r, S):
+    """Put week t's shipments ``amount`` (K,) of some links in transit, in their arrival week's slot.
+
+    The slot is ``t + shipping_delay`` on the fixed links, ``t + delays[row, r]`` on those that draw theirs.
+    """
+    delay = _iseg(ip, SHIP_DELAY)
+    for k in _iseg(ip, fixed_seg):
+        transit[k, (t + delay[k]) % S, r] += amount[k]
+    drawn, rows = _iseg(ip, drawn_seg), _iseg(ip, rows_seg)
+    for i in range(len(drawn)):
+        k = drawn[i]
+        transit[k, (t + delays[rows[i], r]) % S, r] += amount[k]
+
+
+@njit(cache=True)
+def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
+            parts, payments, insolvent, demand, delays, out, edges, paid_out):
+    """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for every replication, the state updated in place.
+
+    Sterman 1989, p. 326 (event order); Edali & Yasarcan 2014 (JASSS 17(4) 2). Writes the week's flows into
+    ``out`` (N_FLOWS, F, R), ``edges`` (2, R: from the source, to the market) and, with money rules,
+    ``paid_out`` (K, R).
+    """
+    F, K, S, R = ip[F_], ip[K_], ip[S_], inventory.shape[1]
+    slot = t % S
+    producers, stockists, src, market, fs = (_iseg(ip, PRODUCERS), _iseg(ip, STOCKISTS), _iseg(ip, SRC),
+                                             _iseg(ip, MARKET), _iseg(ip, FS))
+    in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
+    out_off, out_mem, out_one = _iseg(ip, OUT_OFF), _iseg(ip, OUT_MEM), ip[OUT_ONE] != 0
+    prod_delay = _iseg(ip, PROD_DELAY)
+    whole = ip[WHOLE] != 0
+    bom = ip[BOM] != 0
+    bom_links, bom_firms, bom_rows, bom_of = (_iseg(ip, BOM_LINKS), _iseg(ip, BOM_FIRMS), _iseg(ip, BOM_ROWS),
+                                              _iseg(ip, BOM_OF))
+    bom_off, bom_mem, bom_one = _iseg(ip, BOM_OFF), _iseg(ip, BOM_MEM), ip[BOM_ONE] != 0
+    units = _fseg(ip, fp, BOM_UNITS)
+    lost_flag = _iseg(ip, LOST)
+    price = _fseg(ip, fp, PRICE)
+    PW = ip[PW_]
+    due_price = _fseg(ip, fp, DUE_PRICE)
+    holding, backlog_cost = _fseg(ip, fp, HOLDING), _fseg(ip, fp, BACKLOG_COST)
+    lost_cost, cap_cost, prod_cost = _fseg(ip, fp, LOST_COST), _fseg(ip, fp, CAP_COST), _fseg(ip, fp, PROD_COST)
+    now, delayed, pay_delay = _iseg(ip, NOW), _iseg(ip, DELAYED), _iseg(ip, PAY_DELAY)
+    limited, stop = _iseg(ip, LIMITED), _iseg(ip, STOP)
+    credit, irate, drate = _fseg(ip, fp, CREDIT), _fseg(ip, fp, IRATE), _fseg(ip, fp, DRATE)
+    P, H = ip[P_], ip[H_]
+    turn_customer, turn_link = _iseg(ip, TURN_CUSTOMER), _iseg(ip, TURN_LINK)
+    n_prod, n_bom, J = len(producers), len(bom_firms), len(bom_links)
+    inc, arrived, sl, owed, ship, unmet, lost_link, on_time, pay, paid, bl, per_link = (
+        np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K),
+        np.empty(K), np.empty(K), np.empty(K), np.empty(K))
+    received, sold, lost, otc, revenue, purchases, cost, interest, tmp, tmp2, inv = (
+        np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F),
+        np.empty(F), np.empty(F), np.empty(F))
+    start = np.empty(n_prod)
+    makes = np.empty(J)
+    bstart = np.empty(n_bom)
+    for r in range(R):
+        # 1. capacity in force this week
+        for p in producers:
+            capacity[p, r] = plan[p, slot, r]
+        # 2. orders reach suppliers; demand reaches retailers; the source ships in full
+        for k in range(K):
+            inc[k] = mail[k, slot, r]
+            mail[k, slot, r] = 0.0
+        for c in range(len(market)):
+            inc[market[c]] = demand[c, r]
+        from_source = 0.0
+        for i in range(len(src)):
+            from_source = inc[src[i]] if i == 0 else from_source + inc[src[i]]
+        _send(ip, transit, SRC_FIXED, SRC_DRAWN, SRC_ROWS, inc, delays, t, r, S)
+        for k in range(K):
+            sl[k] = 0.0
+        for k in src:
+            sl[k] = inc[k]
+        # 3. goods arrive
+        for k in range(K):
+            arrived[k] = transit[k, slot, r]
+            transit[k, slot, r] = 0.0
+        _gather(arrived, in_off, in_mem, in_one, received)
+        for p in producers:
+            raw[p, r] += received[p]
+        for f in stockists:
+            inventory[f, r] += received[f]
+        for k in bom_links:
+            parts[k, r] += arrived[k]
+        # 4. production: min(raw materials, capacity); by bill of materials, min over components j of
+        # floor(on hand_j / units_j), using units_j of each per unit started
+        for f in range(F):
+            out[STARTED, f, r] = 0.0
+            out[PRODUCED, f, r] = 0.0
+        if n_prod:
+            for i in range(n_prod):
+                p = producers[i]
+                cap = np.floor(counted(capacity[p, r])) if whole else capacity[p, r]
+                start[i] = _min(raw[p, r], _max(cap, 0.0))
+            if bom:
+                for j in range(J):
+                    mk = counted(parts[bom_links[j], r] / units[bom_links[j]])
+                    makes[j] = np.floor(mk) if whole else mk
+                for b in range(n_bom):
+                    p = producers[bom_rows[b]]
+                    cap = np.floor(counted(capacity[p, r])) if whole else capacity[p, r]
+                    s = _max(cap, 0.0)
+                    for i in range(bom_off[b], bom_off[b + 1]):
+                        s = _min(s, makes[bom_mem[i]])
+                    bstart[b] = s
+                for j in range(J):
+                    k = bom_links[j]
+                    parts[k, r] = counted(parts[k, r] - units[k] * bstart[bom_of[j]])
+                for b in range(n_bom):
+                    start[bom_rows[b]] = bstart[b]
+            for i in range(n_prod):
+                raw[producers[i], r] -= start[i]
+            if bom:
+                for b in range(n_bom):
+                    if bom_one:
+                        s = parts[bom_links[bom_mem[bom_off[b]]], r]
+                    else:
+                        s = 0.0
+                        for i in range(bom_off[b], bom_off[b + 1]):
+                            s += parts[bom_links[bom_mem[i]], r]
+                    raw[bom_firms[b], r] = s
+            for i in range(n_prod):
+                p = producers[i]
+                wip[p, (t + prod_delay[p]) % S, r] += start[i]
+                out[STARTED, p, r] = start[i]
+                made = wip[p, slot, r]
+                out[PRODUCED, p, r] = made
+                wip[p, slot, r] = 0.0
+                inventory[p, r] += made
+        # 5. fill orders, a shortage allocated by the supplier's rule; the rest backlogged or lost
+        for k in range(K):
+            owed[k] = backlog[k, r] + inc[k]
+        for f in range(F):
+            inv[f] = inventory[f, r]
+        _allocate(ip, owed, inv, turns, r, t, ship, F)
+        for k in fs:
+            sl[k] = ship[k]
+        _gather(ship, out_off, out_mem, out_one, sold)
+        for f in range(F):
+            inventory[f, r] -= sold[f]
+        if H:
+            for i in range(len(turn_link)):
+                cu = turn_customer[i]
+                turns[i, t % H, r] = sold[cu] if cu >= 0 else ship[turn_link[i]]
+        _send(ip, transit, F2F_FIXED, F2F_DRAWN, F2F_ROWS, ship, delays, t, r, S)
+        for k in range(K):
+            unmet[k] = owed[k] - ship[k]
+        if ip[LOSES]:
+            for k in range(K):
+                lost_link[k] = unmet[k] if lost_flag[k] else 0.0
+            for k in src:
+                lost_link[k] = 0.0
+            for k in fs:
+                backlog[k, r] = unmet[k] - lost_link[k]
+            _gather(lost_link, out_off, out_mem, out_one, lost)
+        else:
+            for k in fs:
+                backlog[k, r] = unmet[k]
+            for f in range(F):
+                lost[f] = 0.0
+        for k in range(K):
+            on_time[k] = _max(sl[k] - (owed[k] - inc[k]), 0.0)
+        # 6. money and costs: invoiced at the link's price (of the week the order was placed, where prices
+        # follow a schedule: the backlog at the average price it was bought at), paid now or later
+        if not ip[PRICED]:
+            for k in range(K):
+                pay[k] = 0.0
+            for f in range(F):
+                revenue[f] = 0.0
+                purchases[f] = 0.0
+        else:
+            if not ip[SCHEDULE]:
+                for k in range(K):
+                    pay[k] = price[k] * sl[k]
+            else:
+                for k in range(K):
+                    unit = due_price[k * PW + t]
+                    before = owed[k] - inc[k]
+                    old = _min(sl[k], before)
+                    average = backlog_value[k, r] / before if before > 0 else 0.0
+                    pay[k] = old * average + (sl[k] - old) * unit
+                    left = (before - old) * average + (inc[k] - (sl[k] - old)) * unit
+                    backlog_value[k, r] = left if backlog[k, r] > 0 else 0.0
+            _gather(pay, out_off, out_mem, out_one, revenue)
+            _gather(pay, in_off, in_mem, in_one, purchases)
+        for k in range(K):
+            bl[k] = backlog[k, r]
+        _gather(bl, out_off, out_mem, out_one, otc)
+        for f in range(F):
+            c = holding[f] * (inventory[f, r] + raw[f, r]) + backlog_cost[f] * otc[f]
+            if ip[CH_LOST]:
+                c += lost_cost[f] * lost[f]
+            if ip[CH_CAP]:  # unlimited capacity (inf) costs nothing where the rate is 0
+                c += cap_cost[f] * capacity[f, r] if cap_cost[f] > 0 else 0.0
+            if ip[CH_PROD]:
+                c += prod_cost[f] * out[STARTED, f, r]
+            cost[f] = c
+        if ip[MONEY]:  # chaingame.money: invoices by week due, interest on the opening cash, insolvency
+            for k in now:
+                paid[k] = pay[k]
+            if len(delayed):
+                ps = t % P
+                for k in delayed:
+                    paid[k] = payments[k, ps, r]
+                    payments[k, ps, r] = 0.0
+                    payments[k, (t + pay_delay[k]) % P, r] += pay[k]
+            for f in range(F):
+                interest[f] = 0.0
+            if ip[INTEREST]:
+                for f in range(F):
+                    opening = cash[f, r]
+                    interest[f] = irate[f] * _max(-opening, 0.0) - drate[f] * _max(opening, 0.0)
+            _gather(paid, out_off, out_mem, out_one, tmp)
+            _gather(paid, in_off, in_mem, in_one, tmp2)
+            for f in range(F):
+                cash[f, r] += tmp[f] - tmp2[f] - cost[f] - interest[f]
+            if len(limited):
+                _payables(payments, r, P, per_link)
+                _gather(per_link, in_off, in_mem, in_one, tmp)
+                for f in range(F):
+                    short = cash[f, r] + credit[f] < tmp[f]
+                    insolvent[f, r] = (insolvent[f, r] or short) if stop[f] else short
+            for k in range(K):
+                paid_out[k, r] = paid[k]
+            for f in range(F):
+                out[INTERESTF, f, r] = interest[f]
+        elif ip[PRICED]:
+            for f in range(F):
+                cash[f, r] += revenue[f] - purchases[f] - cost[f]
+        else:
+            for f in range(F):
+                cash[f, r] += 0.0 - cost[f]
+        # the week's flows
+        _gather(inc, out_off, out_mem, out_one, tmp)
+        _gather(on_time, out_off, out_mem, out_one, tmp2)
+        for f in range(F):
+            out[INCOMING, f, r] = tmp[f]
+            out[ON_TIME, f, r] = tmp2[f]
+            out[RECEIVED, f, r] = received[f]
+            out[SHIPPED, f, r] = sold[f]
+            out[LOSTF, f, r] = lost[f]
+            out[BACKLOGF, f, r] = otc[f]
+            out[REVENUE, f, r] = revenue[f]
+            out[PURCHASES, f, r] = purchases[f]
+            out[COST, f, r] = cost[f]
+        _gather(owed, in_off, in_mem, in_one, tmp)
+        _gather(sl, in_off, in_mem, in_one, tmp2)
+        for f in range(F):
+            out[DUE, f, r] = tmp[f]
+            out[SUPPLIED, f, r] = tmp2[f]
+        to_market = 0.0
+        for i in range(len(market)):
+            to_market = ship[market[i]] if i == 0 else to_market + ship[market[i]]
+        edges[0, r] = from_source
+        edges[1, r] = to_market
+
+
+@njit(cache=True)
+def _payables(payments, r, P, per_link):
+    """Each link's open invoices (K,) of replication r: its slots added in order."""
+    for k in range(payments.shape[0]):
+        s = payments[k, 0, r]
+        for j in range(1, P):
+            s += payments[k, j, r]
+        per_link[k] = s
+
+
+@njit(cache=True)
+def _accept(ip, fp, week, orders, r, out):
+    """What the physics makes of the firms' decisions ``orders[:, r]`` at the end of ``week``, into ``out`` (F,).
+
+    The order the scenario fixes replaces the decision; the rest are counted, rounded half up to whole units
+    where the scenario counts whole units (Sterman 1989), floored at 0 unless the firm may return goods
+    (Chen et al. 2000 allow negative orders), and batched (Lee, Padmanabhan & Whang 1997): a firm with review
+    period k and phase p orders only at the end of weeks p + 1, p + 1 + k, ...; in a review week a positive
+    order q becomes ``pack * ceil(max(q, min_order) / pack)``. Returns, and fixed orders, are left as they are.
+    """
+    F, W = ip[F_], ip[W_]
+    whole = ip[WHOLE] != 0
+    fixed_orders = _fseg(ip, fp, FIXED_ORDERS)
+    returns = _iseg(ip, RETURNS)
+    period, phase = _iseg(ip, REVIEW_PERIOD), _iseg(ip, REVIEW_PHASE)
+    min_order, pack = _fseg(ip, fp, MIN_ORDER), _fseg(ip, fp, PACK)
+    for f in range(F):
+        x = orders[f, r]
+        fixed = False
+        if week <= W:
+            v = fixed_orders[f * W + week - 1]
+            if v == v:
+                x = v
+                fixed = True
+        x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
+        if not (ip[RETURNS_ON] and returns[f]):
+            x = _max(x, 0.0)
+        if ip[BATCHING] and not fixed:
+            q = 0.0 if (week - 1 - phase[f]) % period[f] != 0 else x
+            q = _max(q, min_order[f]) if q > 0 else q
+            if pack[f] > 0:
+                up = counted(np.ceil(counted(q / pack[f])) * pack[f])
+                q = up if q > 0 else q
+            x = q
+        out[f] = x
+
+
+@njit(cache=True)
+def accepted(ip, fp, week, orders, out):
+    """:func:`_accept` for every replication: (F, R) decisions into ``out`` (F, R)."""
+    one = np.empty(orders.shape[0])
+    for r in range(orders.shape[1]):
+        _accept(ip, fp, week, orders, r, one)
+        for f in range(len(one)):
+            out[f, r] = one[f]
+
+
+@njit(cache=True)
+def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
+          revenue, cost, orders, returned):
+    """Step 7 of week ``t``: the accepted orders (into ``orders`` (F, R)) in the mail, capacity targets planned.
+
+    Orders are :func:`_accept` of the ``decisions``, capped by the insolvency rule where a firm has a credit
+    limit (an order at most ``floor(headroom / price)``; none under ``"stop"``; fixed orders as written). A
+    return leaves the firm's stock at once, at most what it holds, refunded at the week's price
+    (``revenue`` += refund, ``returned`` (R,) its units). A customer with several suppliers splits its order
+    by the links' shares (whole units by largest remainder), a component's order is the product's times units
+    per product; the ordering cost is charged (``cost``) for every order above 0. ``targets`` (F, R) is the
+    capacity planned ``capacity_delay`` weeks ahead (0 × 0: the plan is kept as it is).
+    """
+    F, K, S, R = ip[F_], ip[K_], ip[S_], orders.shape[1]
+    W, PW = ip[W_], ip[PW_]
+    schedule = ip[SCHEDULE] != 0
+    producer, returns, limited, stop = _iseg(ip, PRODUCER), _iseg(ip, RETURNS), _iseg(ip, LIMITED), _iseg(ip, STOP)
+    regular, firm_price, credit = _fseg(ip, fp, REGULAR_PRICE), _fseg(ip, fp, FIRM_PRICE), _fseg(ip, fp, CREDIT)
+    fixed_orders = _fseg(ip, fp, FIXED_ORDERS)
+    price = _fseg(ip, fp, PRICE)
+    in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
+    one = np.empty(F)
+    per_link, tmp, com = np.empty(K), np.empty(F), np.empty(F)
+    negative = False
+    for r in range(R):
+        _accept(ip, fp, t, decisions, r, one)
+        if ip[MONEY] and len(limited):  # chaingame.money's insolvency rule
+            _payables(payments, r, ip[P_], per_link)
+            _gather(per_link, in_off, in_mem, in_one, tmp)
+            for k in range(K):
+                s = mail[k, 0, r]
+                for j in range(1, S):
+                    s += mail[k, j, r]
+                per_link[k] = price[k] * (s + backlog[k, r])
+            _gather(per_link, in_off, in_mem, in_one, com)
+            for f in limited:
+                unit = firm_price[f * PW + t] if schedule else regular[f]
+                room = _max(cash[f, r] + credit[f] - tmp[f] - com[f], 0.0)
+                most = room / unit if unit > 0 else np.inf
+                if ip[WHOLE]:
+                    most = np.floor(np.rint(most * 1e9) / 1e9)
+                if stop[f] and insolvent[f, r]:
+                    most = 0.0
+                q = one[f]
+                fixed = t <= W and fixed_orders[f * W + t - 1] == fixed_orders[f * W + t - 1]
+                if q > 0 and not fixed:
+                    one[f] = _min(q, most)
+        for f in range(F):
+            orders[f, r] = one[f]
+            negative = negative or (ip[RETURNS_ON] != 0 and returns[f] != 0 and one[f] < 0)
+    ins, customer, share = _iseg(ip, INS), _iseg(ip, CUSTOMER), _fseg(ip, fp, SHARE)
+    order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
+    bom_ins, order_cost = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST)
+    n = len(ins)
+    link_orders, lo2, group = np.empty(n), np.empty(n), np.empty(n, np.int64)
+    placed = np.empty(F)
+    for i in range(n):
+        group[i] = customer[ins[i]]
+    for r in range(R):
+        back_sum = 0.0
+        for f in range(F):
+            o = orders[f, r]
+            if negative:  # a return: at most what the firm holds, refunded at the week's price
+                neg = returns[f] != 0 and o < 0
+                stock = raw[f, r] if producer[f] else inventory[f, r]
+                back = _min(-o, stock) if neg else 0.0
+                if neg:
+                    o = -back
+                    orders[f, r] = o
+                unit = firm_price[f * PW + t] if schedule else regular[f]
+                refund = back * unit
+                raw[f, r] -= back if producer[f] else 0.0
+                inventory[f, r] -= 0.0 if producer[f] else back
+                cash[f, r] += refund
+                revenue[f, r] += refund
+                back_sum = back if f == 0 else back_sum + back
+            placed[f] = _max(o, 0.0) if ip[RETURNS_ON] else o
+        returned[r] = back_sum
+        for i in range(n):
+            link_orders[i] = share[ins[i]] * placed[group[i]] if ip[SHARED_ORDERS] else placed[group[i]]
+        if ip[WHOLE] and ip[SPLIT]:
+            _largest_remainder(link_orders, placed, group, _iseg(ip, INS_SAME), lo2, np.empty(n),
+                               np.empty(n))
+            link_orders[:] = lo2
+        if ip[BOM]:
+            for i in bom_ins:
+                link_orders[i] = counted(share[ins[i]] * placed[group[i]])
+        for i in range(n):
+            k = ins[i]
+            mail[k, (t + order_delay[k]) % S, r] += link_orders[i]
+        if ip[ORDER_CHARGE]:
+            for f in range(F):
+                charge = order_cost[f] * (1.0 if placed[f] > 0 else 0.0)
+                cash[f, r] -= charge
+                cost[f, r] += charge
+        for p in producers:
+            s = (t + cap_delay[p]) % S
+            plan[p, s, r] = targets[p, r] if targets.shape[0] else plan[p, (t + cap_delay[p] - 1) % S, r]
+
+
+def warm_up() -> float:
+    """Compile (or load from numba's cache) every kernel on a small chain; the seconds it took."""
+    from . import engine
+
+    began = time.perf_counter()
+    for name in ("classic", "cash", "rationing", "assembly", "promotions", "lead-time-variability", "batching"):
+        eng = engine.Engine(name, replications=1)
+        eng.step()
+    return time.perf_counter() - began
