@@ -1,7 +1,9 @@
 """The physics of a value chain: chain state on numpy arrays and the week's transition.
 
-This is the only definition of a week, shared by the Mesa model, the array engine and the
-classroom game. It imports numpy and nothing else.
+The week is defined once, shared by the Mesa model, the array engine and the classroom game:
+:func:`advance`, :func:`place` and :func:`accepted_orders` each make one call of the compiled week,
+:mod:`chaingame.kernel` (numba, imported on the first call). This module holds the arrays it works on
+and imports numpy only.
 
 Layout: firm quantities are ``(F, R)`` arrays and link quantities ``(K, R)`` arrays, with R
 replications side by side; pipelines are ring buffers ``(K or F, S, R)`` indexed by week mod S.
@@ -21,12 +23,12 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 4. producers start production, ``min(raw materials, capacity)``, and finish what was started
    ``production_delay`` weeks ago (a zero delay finishes at once); a firm assembling by bill of
    materials starts ``min(min over components j of floor(on hand_j / units_j), capacity)`` and
-   uses ``units_j`` of each component per unit started (:func:`_assemble`);
+   uses ``units_j`` of each component per unit started (:func:`chaingame.kernel.advance`);
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
-   customers by its allocation rule (:func:`_allocate`); the rest is backlogged (or lost where the
+   customers by its allocation rule (:func:`chaingame.kernel._allocate`); the rest is backlogged (or lost where the
    firm's unmet orders are lost);
 6. customers are invoiced for what was shipped to them, at the link's price of the week the order
-   was placed where the link has a price schedule (:func:`_pay_at_order_prices`), and pay at once,
+   was placed where the link has a price schedule, and pay at once,
    or ``payment_delay`` weeks later (:mod:`chaingame.money`); holding, backlog, lost-sales,
    capacity and production costs are charged on the end-of-week state, and interest on the
    week's opening cash where a firm has an interest rate;
@@ -150,7 +152,7 @@ class Network:
     turn_weeks: np.ndarray  # (F,) weeks of sales a turn-and-earn supplier counts (0 for other rules)
     vmi: np.ndarray  # (K,) bool: vendor-managed, the supplier decides the customer's orders (engine, observe)
     slots: int  # ring size S, > every delay
-    # order batching (see _batched); None: off (every week, no minimum, no packs)
+    # order batching (see accepted_orders); None: off (every week, no minimum, no packs)
     review_period: np.ndarray | None = None  # (F,) weeks between the firm's orders, >= 1
     review_phase: np.ndarray | None = None  # (F,) 0..period-1: orders at the end of weeks phase + 1 + n * period
     min_order: np.ndarray | None = None  # (F,) a positive order below it is raised to it (units)
@@ -348,7 +350,7 @@ ALLOCATION_RULES = ("proportional", "priority", "turn_and_earn", "uniform")
 
 
 def _compile_allocation(net: Network, same_sup: np.ndarray) -> None:
-    """Index arrays of step 5 (:func:`_allocate`), by each supplier's allocation rule.
+    """Index arrays of step 5 (:func:`chaingame.kernel._allocate`), by each supplier's allocation rule.
 
     A supplier's only customer gets what it can ship, whatever the rule. ``_priority_levels``
     holds the links of priority suppliers by rank; ``_shared_links`` the links of proportional

@@ -16,8 +16,6 @@ alone or among 10,000. Quantities an exact rule decides on are :func:`counted` (
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from numba import njit
 
@@ -755,13 +753,3 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
             s = (t + cap_delay[p]) % S
             plan[p, s, r] = targets[p, r] if targets.shape[0] else plan[p, (t + cap_delay[p] - 1) % S, r]
 
-
-def warm_up() -> float:
-    """Compile (or load from numba's cache) every kernel on a small chain; the seconds it took."""
-    from . import engine
-
-    began = time.perf_counter()
-    for name in ("classic", "cash", "rationing", "assembly", "promotions", "lead-time-variability", "batching"):
-        eng = engine.Engine(name, replications=1)
-        eng.step()
-    return time.perf_counter() - began

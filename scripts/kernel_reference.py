@@ -75,6 +75,7 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def main() -> None:
+    """Save or compare."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mode", choices=("save", "compare"))
     ap.add_argument("file")
