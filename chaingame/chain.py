@@ -106,10 +106,10 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     :func:`place` then limits a return to what the firm holds. Computed by :func:`chaingame.kernel.accepted`.
     """
     k = _kernel()
-    ip, fp = k.tables(net)
+    ip, fp, ws, _ = k.tables(net)
     orders = np.ascontiguousarray(orders, dtype=float)  # the decisions are left as they are
     out = np.empty(orders.shape)
-    k.accepted(ip, fp, int(week), orders, out)
+    k.accepted(ip, fp, int(week), orders, out, ws)
     return out
 
 
@@ -523,7 +523,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         The week's flows; :func:`place` completes them with the orders.
     """
     k = _kernel()
-    ip, fp = k.tables(net)
+    ip, fp, ws, wb = k.tables(net)
     t = state.week + 1
     state.week = t
     F, R = state.inventory.shape
@@ -537,7 +537,8 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
               _NO_FLOATS if state.parts is None else state.parts,
               _NO_RING if state.payments is None else state.payments,
               _NO_FLAGS if state.insolvent is None else state.insolvent, demand,
-              _NO_DELAYS if delays is None else np.asarray(delays, dtype=np.int64), block, edges, paid)
+              _NO_DELAYS if delays is None else np.asarray(delays, dtype=np.int64), block, edges, paid,
+              ws, wb)
     return Flows(t, *block[:11], demand, edges[0], edges[1], *block[11:13],
                  interest=block[13] if net.money else None, paid=paid if net.money else None)
 
@@ -552,7 +553,7 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     The ordering cost is charged for every order above 0. One call of :func:`chaingame.kernel.place`.
     """
     k = _kernel()
-    ip, fp = k.tables(net)
+    ip, fp, ws, _ = k.tables(net)
     decisions = np.ascontiguousarray(orders, dtype=float)
     placed = np.empty(decisions.shape)
     returned = np.empty(decisions.shape[1])
@@ -560,7 +561,7 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     k.place(ip, fp, state.week, decisions, targets, state.inventory, state.raw, state.cash, state.backlog,
             state.mail, _NO_RING if state.payments is None else state.payments,
             _NO_FLAGS if state.insolvent is None else state.insolvent, state.capacity_plan, flows.revenue,
-            flows.cost, placed, returned)
+            flows.cost, placed, returned, ws)
     state.last_order = placed
     flows.order = placed
     flows.returned = returned

@@ -27,12 +27,14 @@ from numba import njit
  CUSTOMER, SHIP_DELAY, ORDER_DELAY, PROD_DELAY, CAP_DELAY, PAY_DELAY, IN_OFF, IN_MEM, OUT_OFF, OUT_MEM, BOM_LINKS,
  BOM_FIRMS, BOM_ROWS, BOM_OF, BOM_OFF, BOM_MEM, BOM_INS, INS, LEVEL_OFF, LEVEL_MEM, SOLE, SHARED, SHARED_SAME, FILL,
  FILL_SAME, FILL_OFF, FILL_MEM, TURN_POS, TURN_WINDOW, TURN_CUSTOMER, TURN_LINK, NOW, DELAYED, LIMITED,
- REVIEW_PERIOD, REVIEW_PHASE, LOST, RETURNS, PRODUCER, STOP, INS_SAME, N_ISEG) = range(54)
+ REVIEW_PERIOD, REVIEW_PHASE, LOST, RETURNS, PRODUCER, STOP, INS_SAME, SHARED_SUP, FILL_SUP, INS_CUS,
+ N_ISEG) = range(57)
 (PRICE, SHARE, HOLDING, BACKLOG_COST, LOST_COST, ORDER_COST, CAP_COST, PROD_COST, FIXED_ORDERS, MIN_ORDER, PACK,
  DUE_PRICE, FIRM_PRICE, REGULAR_PRICE, BOM_UNITS, CREDIT, IRATE, DRATE, N_FSEG) = range(19)
 ISEG0 = N_SCALARS  # where the int segments' (start, length) pairs begin
 FSEG0 = N_SCALARS + 2 * N_ISEG  # where the float segments' pairs begin
 HEADER = FSEG0 + 2 * N_FSEG
+SCRATCH = 53  # float scratch rows the kernels use (tables)
 # rows of the flows block (F, R) each that advance fills
 (INCOMING, RECEIVED, STARTED, PRODUCED, SHIPPED, ON_TIME, LOSTF, BACKLOGF, REVENUE, PURCHASES, COST, DUE, SUPPLIED,
  INTERESTF, N_FLOWS) = range(15)
@@ -48,8 +50,12 @@ def _plan(plan, groups: int) -> tuple[np.ndarray, np.ndarray]:
     return offsets, np.array([m for ms in members for m in ms], dtype=np.int64)
 
 
-def tables(net) -> tuple[np.ndarray, np.ndarray]:
-    """The network packed for the kernel: (int table, float table), built once per network and kept on it."""
+def tables(net) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The network packed for the kernels, built once per network and kept on it.
+
+    (int table, float table, float scratch, bool scratch): the kernels hold the GIL, so one scratch per network
+    serves every call.
+    """
     packed = getattr(net, "_kernel_tables", None)
     if packed is not None:
         return packed
@@ -85,6 +91,8 @@ def tables(net) -> tuple[np.ndarray, np.ndarray]:
         TURN_LINK: net._turn_link, NOW: net._now, DELAYED: net._delayed, LIMITED: net._limited,
         REVIEW_PERIOD: net.review_period, REVIEW_PHASE: net.review_phase, LOST: net.lost, RETURNS: net.returns,
         PRODUCER: net.producer, STOP: net.insolvency_stop, INS_SAME: net._ins_same.ravel(),
+        SHARED_SUP: net.supplier[net._shared_links], FILL_SUP: net.supplier[net._fill_links],
+        INS_CUS: net.customer[net._ins],
     }
     floats = {
         PRICE: net.price, SHARE: net.share, HOLDING: net.holding_cost, BACKLOG_COST: net.backlog_cost,
@@ -120,42 +128,43 @@ def tables(net) -> tuple[np.ndarray, np.ndarray]:
         head[FSEG0 + 2 * i], head[FSEG0 + 2 * i + 1] = at, len(seg)
         fparts.append(seg)
         at += len(seg)
-    packed = (np.concatenate(parts), np.concatenate(fparts))
+    width = max(K, F, 1)  # scratch rows of the kernels (no allocation in a call: they run without numba's NRT)
+    packed = (np.concatenate(parts), np.concatenate(fparts), np.zeros((SCRATCH, width)), np.zeros((2, width), bool))
     object.__setattr__(net, "_kernel_tables", packed)
     return packed
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
 def _iseg(ip, i):
     a = ip[ISEG0 + 2 * i]
     return ip[a:a + ip[ISEG0 + 2 * i + 1]]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
 def _fseg(ip, fp, i):
     a = ip[FSEG0 + 2 * i]
     return fp[a:a + ip[FSEG0 + 2 * i + 1]]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
 def counted(x):
     """``x`` counted to 1e-9 of a unit: numpy's ``round(x, 9) + 0.0`` (:func:`chaingame.chain.counted`)."""
     return np.rint(x * 1e9) / 1e9 + 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
 def _min(a, b):
     """``np.minimum(a, b)``: nan if either is, else ``b`` unless ``a < b``."""
     return a if (a < b or a != a) else b
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
 def _max(a, b):
     """``np.maximum(a, b)``: nan if either is, else ``b`` unless ``a > b``."""
     return a if (a > b or a != a) else b
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
 def _gather(x, offsets, members, one_each, out):
     """Group sums into ``out``: each group's members added in order, from 0 (one member each: the member itself)."""
     for g in range(len(offsets) - 1):
@@ -168,7 +177,16 @@ def _gather(x, offsets, members, one_each, out):
             out[g] = s
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
+def _each_one(offsets):
+    """Whether every group of a sum plan has exactly one member (its sum is that member, -0.0 kept)."""
+    for g in range(len(offsets) - 1):
+        if offsets[g + 1] - offsets[g] != 1:
+            return False
+    return True
+
+
+@njit(cache=True, inline="always", _nrt=False)
 def _largest_remainder(x, totals, group, same, out, base, rem):
     """Whole-unit shares by largest remainder, ties to the first link.
 
@@ -194,31 +212,24 @@ def _largest_remainder(x, totals, group, same, out, base, rem):
         out[i] = base[i] + (1.0 if rank < left else 0.0)
 
 
-@njit(cache=True)
-def _fill(ip, claims, can, weights, share, F):
+@njit(cache=True, _nrt=False)
+def _fill(claims, can, weights, share, sup, off, mem, one, rounds, whole, same, free, capped, tmp, rest, held, level,
+          sub, x, base, rem):
     """Water-filling by weight on the links of uniform and turn-and-earn suppliers (one replication).
 
-    Each claim c gets min(c, λ w), with λ per supplier such that the shares add up to what it can ship.
-    Claims of positive weight fill first; a cap's leftover is passed on to the others, round by round (at
-    most one round per customer). What is left once every claim of positive weight is met goes to the
-    claims of weight 0 in proportion to them (so with no sales counted yet, turn-and-earn is proportional).
-    Whole units by largest remainder, ties to the first link.
+    Each claim c gets min(c, λ w), with λ per supplier (``sup``: each link's) such that the shares add up to
+    what it can ship. Claims of positive weight fill first; a cap's leftover is passed on to the others,
+    round by round (at most one round per customer). What is left once every claim of positive weight is
+    met goes to the claims of weight 0 in proportion to them (so with no sales counted yet, turn-and-earn is
+    proportional). Whole units by largest remainder, ties to the first link. The rest are scratch arrays.
     """
-    fill = _iseg(ip, FILL)
-    sup = _iseg(ip, SUPPLIER)
-    off, mem, one = _iseg(ip, FILL_OFF), _iseg(ip, FILL_MEM), ip[FILL_ONE] != 0
-    n = len(fill)
-    free = np.empty(n, np.bool_)
-    capped = np.empty(n, np.bool_)
-    tmp = np.empty(n)
-    rest = can.copy()
-    held = np.empty(F)
-    level = np.empty(F)
-    sub = np.empty(F)
+    n, F = len(claims), len(can)
+    for f in range(F):
+        rest[f] = can[f]
     for i in range(n):
         free[i] = weights[i] > 0 and claims[i] > 0
         share[i] = 0.0
-    for _ in range(ip[ROUNDS]):
+    for _ in range(rounds):
         for i in range(n):
             tmp[i] = weights[i] if free[i] else 0.0
         _gather(tmp, off, mem, one, held)
@@ -226,7 +237,7 @@ def _fill(ip, claims, can, weights, share, F):
             level[f] = rest[f] / held[f] if held[f] > 0 else 0.0
         anycap = False
         for i in range(n):
-            capped[i] = free[i] and counted(claims[i]) <= counted(level[sup[fill[i]]] * weights[i])
+            capped[i] = free[i] and counted(claims[i]) <= counted(level[sup[i]] * weights[i])
             anycap = anycap or capped[i]
         if not anycap:
             break  # the next rounds would change nothing
@@ -246,7 +257,7 @@ def _fill(ip, claims, can, weights, share, F):
     unweighted = False
     for i in range(n):
         if free[i]:
-            share[i] = level[sup[fill[i]]] * weights[i]
+            share[i] = level[sup[i]] * weights[i]
         unweighted = unweighted or (weights[i] <= 0 and claims[i] > 0)
     if unweighted:
         for i in range(n):
@@ -257,17 +268,17 @@ def _fill(ip, claims, can, weights, share, F):
             level[f] = amount / sub[f] if sub[f] > 0 else 0.0
         for i in range(n):
             if weights[i] <= 0 and claims[i] > 0:
-                share[i] = claims[i] * _min(level[sup[fill[i]]], 1.0)
-    if ip[WHOLE]:
-        group = np.empty(n, np.int64)
+                share[i] = claims[i] * _min(level[sup[i]], 1.0)
+    if whole:
         for i in range(n):
-            group[i] = sup[fill[i]]
-        x = share.copy()
-        _largest_remainder(x, can, group, _iseg(ip, FILL_SAME), share, np.empty(n), np.empty(n))
+            x[i] = share[i]
+        _largest_remainder(x, can, sup, same, share, base, rem)
 
 
-@njit(cache=True)
-def _allocate(ip, owed, on_hand, turns, r, t, ship, F):
+@njit(cache=True, inline="always", _nrt=False)
+def _allocate(owed, on_hand, turns, r, t, ship, flags, rounds, sup, level_off, level_mem, out_off, out_mem, sole,
+              shared, shared_sup, shared_same, fill, fill_sup, fill_off, fill_mem, fill_same, turn_pos, turn_window,
+              wf, wk, bk):
     """Split each supplier's shipments among its customers' claims ``owed`` (K,), by its rule (one replication).
 
     A supplier ships ``min(on hand, claims)``; only a shortage is split, and a supplier's only customer gets
@@ -276,85 +287,84 @@ def _allocate(ip, owed, on_hand, turns, r, t, ship, F):
     capped at each claim, what a cap leaves passed on (water-filling, :func:`_fill`); ``turn_and_earn``:
     shares in proportion to each customer's sales over the supplier's last ``turn_weeks`` weeks (Cachon &
     Lariviere 1999), capped and passed on likewise. Whole units by largest remainder, ties to the first link.
+    ``flags``: whole units (1), only priority suppliers (2); ``wf`` (8, F), ``wk`` (10, K) and ``bk`` (2, K)
+    are scratch arrays.
     """
-    sup = _iseg(ip, SUPPLIER)
+    whole, only_priority = (flags & 1) != 0, (flags & 2) != 0
     for k in range(len(ship)):
         ship[k] = 0.0
-    level_off = _iseg(ip, LEVEL_OFF)
     if len(level_off) > 1:
-        left = on_hand.copy()
-        mem = _iseg(ip, LEVEL_MEM)
+        left = wf[0]
+        for f in range(len(on_hand)):
+            left[f] = on_hand[f]
         for lv in range(len(level_off) - 1):
             for i in range(level_off[lv], level_off[lv + 1]):
-                k = mem[i]
+                k = level_mem[i]
                 take = _min(owed[k], left[sup[k]])
                 ship[k] = take
                 left[sup[k]] = left[sup[k]] - take  # a supplier has one link per level
-        if ip[ONLY_PRIORITY]:
-            return
-    total = np.empty(F)
-    _gather(owed, _iseg(ip, OUT_OFF), _iseg(ip, OUT_MEM), ip[OUT_ONE] != 0, total)
-    can = np.empty(F)
-    for f in range(F):
+    if not (len(level_off) > 1 and only_priority):
+        _share_out(owed, on_hand, turns, r, t, ship, whole, rounds, sup, out_off, out_mem, sole, shared,
+                   shared_sup, shared_same, fill, fill_sup, fill_off, fill_mem, fill_same, turn_pos, turn_window, wf,
+                   wk, bk)
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _share_out(owed, on_hand, turns, r, t, ship, whole, rounds, sup, out_off, out_mem, sole, shared, shared_sup,
+               shared_same, fill, fill_sup, fill_off, fill_mem, fill_same, turn_pos, turn_window, wf, wk, bk):
+    """:func:`_allocate` for the suppliers that do not serve by priority."""
+    H = turns.shape[1]
+    out_one = _each_one(out_off)
+    fill_one = _each_one(fill_off)
+    total, can = wf[1], wf[2]
+    _gather(owed, out_off, out_mem, out_one, total)
+    for f in range(len(on_hand)):
         can[f] = _min(on_hand[f], total[f])
-    for k in _iseg(ip, SOLE):
+    for k in sole:
         ship[k] = can[sup[k]]
-    shared = _iseg(ip, SHARED)
     n = len(shared)
     if n:
-        x = np.empty(n)
-        group = np.empty(n, np.int64)
+        x, y = wk[0, :n], wk[1, :n]
         for i in range(n):
-            k = shared[i]
-            s = sup[k]
-            x[i] = owed[k] * (can[s] / total[s] if total[s] > 0 else 0.0)
-            group[i] = s
-        if ip[WHOLE]:
-            y = np.empty(n)
-            _largest_remainder(x, can, group, _iseg(ip, SHARED_SAME), y, np.empty(n), np.empty(n))
-            x = y
+            s = shared_sup[i]
+            x[i] = owed[shared[i]] * (can[s] / total[s] if total[s] > 0 else 0.0)
+        if whole:
+            _largest_remainder(x, can, shared_sup, shared_same, y, wk[2, :n], wk[3, :n])
         for i in range(n):
-            ship[shared[i]] = x[i]
-    fill = _iseg(ip, FILL)
+            ship[shared[i]] = y[i] if whole else x[i]
     n = len(fill)
     if n:
-        claims = np.empty(n)
-        weights = np.ones(n)
+        claims, weights, share = wk[0, :n], wk[1, :n], wk[2, :n]
         for i in range(n):
             claims[i] = owed[fill[i]]
-        pos = _iseg(ip, TURN_POS)
-        if len(pos):  # turn-and-earn: the customer's sales in the window before this week, oldest first
-            H = ip[H_]
-            window = _iseg(ip, TURN_WINDOW)
-            for i in range(len(pos)):
-                sales = 0.0
-                for age in range(H, 0, -1):
-                    sales += turns[i, (t - age) % H, r] if window[i] >= age else 0.0
-                weights[pos[i]] = sales
-        share = np.empty(n)
-        _fill(ip, claims, can, weights, share, F)
+            weights[i] = 1.0
+        for i in range(len(turn_pos)):  # turn-and-earn: the customer's sales in the window before week t
+            sales = 0.0
+            for age in range(H, 0, -1):
+                sales += turns[i, (t - age) % H, r] if turn_window[i] >= age else 0.0
+            weights[turn_pos[i]] = sales
+        _fill(claims, can, weights, share, fill_sup, fill_off, fill_mem, fill_one, rounds, whole, fill_same,
+              bk[0, :n], bk[1, :n], wk[3, :n], wf[3], wf[4], wf[5], wf[6], wk[4, :n], wk[5, :n], wk[6, :n])
         for i in range(n):
             ship[fill[i]] = share[i]
 
 
-@njit(cache=True)
-def _send(ip, transit, fixed_seg, drawn_seg, rows_seg, amount, delays, t, r, S):
+@njit(cache=True, inline="always", _nrt=False)
+def _send(transit, fixed, drawn, rows, delay, amount, delays, t, r, S):
     """Put week t's shipments ``amount`` (K,) of some links in transit, in their arrival week's slot.
 
-    The slot is ``t + shipping_delay`` on the fixed links, ``t + delays[row, r]`` on those that draw theirs.
+    The slot is ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row, r]`` on the ``drawn`` ones.
     """
-    delay = _iseg(ip, SHIP_DELAY)
-    for k in _iseg(ip, fixed_seg):
+    for k in fixed:
         transit[k, (t + delay[k]) % S, r] += amount[k]
-    drawn, rows = _iseg(ip, drawn_seg), _iseg(ip, rows_seg)
     for i in range(len(drawn)):
         k = drawn[i]
         transit[k, (t + delays[rows[i], r]) % S, r] += amount[k]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
-            parts, payments, insolvent, demand, delays, out, edges, paid_out):
+            parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb):
     """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for every replication, the state updated in place.
 
     Sterman 1989, p. 326 (event order); Edali & Yasarcan 2014 (JASSS 17(4) 2). Writes the week's flows into
@@ -386,15 +396,26 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
     P, H = ip[P_], ip[H_]
     turn_customer, turn_link = _iseg(ip, TURN_CUSTOMER), _iseg(ip, TURN_LINK)
     n_prod, n_bom, J = len(producers), len(bom_firms), len(bom_links)
+    sk, sf = ws[0:12, :K], ws[12:23, :F]  # scratch, one replication at a time
     inc, arrived, sl, owed, ship, unmet, lost_link, on_time, pay, paid, bl, per_link = (
-        np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K), np.empty(K),
-        np.empty(K), np.empty(K), np.empty(K), np.empty(K))
+        sk[0], sk[1], sk[2], sk[3], sk[4], sk[5], sk[6], sk[7], sk[8], sk[9], sk[10], sk[11])
     received, sold, lost, otc, revenue, purchases, cost, interest, tmp, tmp2, inv = (
-        np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F), np.empty(F),
-        np.empty(F), np.empty(F), np.empty(F))
-    start = np.empty(n_prod)
-    makes = np.empty(J)
-    bstart = np.empty(n_bom)
+        sf[0], sf[1], sf[2], sf[3], sf[4], sf[5], sf[6], sf[7], sf[8], sf[9], sf[10])
+    start, makes, bstart = ws[23, :n_prod], ws[24, :J], ws[25, :n_bom]
+    wf, wk, bk = ws[26:34, :F], ws[34:44, :K], wb[0:2, :K]
+    sup, level_off, level_mem, sole, shared, shared_sup, shared_same = (
+        _iseg(ip, SUPPLIER), _iseg(ip, LEVEL_OFF), _iseg(ip, LEVEL_MEM), _iseg(ip, SOLE), _iseg(ip, SHARED),
+        _iseg(ip, SHARED_SUP), _iseg(ip, SHARED_SAME))
+    fill, fill_sup, fill_off, fill_mem, fill_same, turn_pos, turn_window = (
+        _iseg(ip, FILL), _iseg(ip, FILL_SUP), _iseg(ip, FILL_OFF), _iseg(ip, FILL_MEM), _iseg(ip, FILL_SAME),
+        _iseg(ip, TURN_POS), _iseg(ip, TURN_WINDOW))
+    flags, rounds = (1 if whole else 0) | (2 if ip[ONLY_PRIORITY] else 0), ip[ROUNDS]
+    ship_delay = _iseg(ip, SHIP_DELAY)
+    src_fixed, src_drawn, src_rows = _iseg(ip, SRC_FIXED), _iseg(ip, SRC_DRAWN), _iseg(ip, SRC_ROWS)
+    f2f_fixed, f2f_drawn, f2f_rows = _iseg(ip, F2F_FIXED), _iseg(ip, F2F_DRAWN), _iseg(ip, F2F_ROWS)
+    loses, priced, schedule, money, interest_on = ip[LOSES] != 0, ip[PRICED] != 0, ip[SCHEDULE] != 0, \
+        ip[MONEY] != 0, ip[INTEREST] != 0
+    ch_lost, ch_cap, ch_prod = ip[CH_LOST] != 0, ip[CH_CAP] != 0, ip[CH_PROD] != 0
     for r in range(R):
         # 1. capacity in force this week
         for p in producers:
@@ -408,7 +429,7 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
         from_source = 0.0
         for i in range(len(src)):
             from_source = inc[src[i]] if i == 0 else from_source + inc[src[i]]
-        _send(ip, transit, SRC_FIXED, SRC_DRAWN, SRC_ROWS, inc, delays, t, r, S)
+        _send(transit, src_fixed, src_drawn, src_rows, ship_delay, inc, delays, t, r, S)
         for k in range(K):
             sl[k] = 0.0
         for k in src:
@@ -474,7 +495,9 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
             owed[k] = backlog[k, r] + inc[k]
         for f in range(F):
             inv[f] = inventory[f, r]
-        _allocate(ip, owed, inv, turns, r, t, ship, F)
+        _allocate(owed, inv, turns, r, t, ship, flags, rounds, sup, level_off, level_mem, out_off, out_mem, sole,
+                  shared, shared_sup, shared_same, fill, fill_sup, fill_off, fill_mem, fill_same, turn_pos,
+                  turn_window, wf, wk, bk)
         for k in fs:
             sl[k] = ship[k]
         _gather(ship, out_off, out_mem, out_one, sold)
@@ -484,10 +507,10 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
             for i in range(len(turn_link)):
                 cu = turn_customer[i]
                 turns[i, t % H, r] = sold[cu] if cu >= 0 else ship[turn_link[i]]
-        _send(ip, transit, F2F_FIXED, F2F_DRAWN, F2F_ROWS, ship, delays, t, r, S)
+        _send(transit, f2f_fixed, f2f_drawn, f2f_rows, ship_delay, ship, delays, t, r, S)
         for k in range(K):
             unmet[k] = owed[k] - ship[k]
-        if ip[LOSES]:
+        if loses:
             for k in range(K):
                 lost_link[k] = unmet[k] if lost_flag[k] else 0.0
             for k in src:
@@ -504,14 +527,14 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
             on_time[k] = _max(sl[k] - (owed[k] - inc[k]), 0.0)
         # 6. money and costs: invoiced at the link's price (of the week the order was placed, where prices
         # follow a schedule: the backlog at the average price it was bought at), paid now or later
-        if not ip[PRICED]:
+        if not priced:
             for k in range(K):
                 pay[k] = 0.0
             for f in range(F):
                 revenue[f] = 0.0
                 purchases[f] = 0.0
         else:
-            if not ip[SCHEDULE]:
+            if not schedule:
                 for k in range(K):
                     pay[k] = price[k] * sl[k]
             else:
@@ -530,14 +553,14 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
         _gather(bl, out_off, out_mem, out_one, otc)
         for f in range(F):
             c = holding[f] * (inventory[f, r] + raw[f, r]) + backlog_cost[f] * otc[f]
-            if ip[CH_LOST]:
+            if ch_lost:
                 c += lost_cost[f] * lost[f]
-            if ip[CH_CAP]:  # unlimited capacity (inf) costs nothing where the rate is 0
+            if ch_cap:  # unlimited capacity (inf) costs nothing where the rate is 0
                 c += cap_cost[f] * capacity[f, r] if cap_cost[f] > 0 else 0.0
-            if ip[CH_PROD]:
+            if ch_prod:
                 c += prod_cost[f] * out[STARTED, f, r]
             cost[f] = c
-        if ip[MONEY]:  # chaingame.money: invoices by week due, interest on the opening cash, insolvency
+        if money:  # chaingame.money: invoices by week due, interest on the opening cash, insolvency
             for k in now:
                 paid[k] = pay[k]
             if len(delayed):
@@ -548,7 +571,7 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                     payments[k, (t + pay_delay[k]) % P, r] += pay[k]
             for f in range(F):
                 interest[f] = 0.0
-            if ip[INTEREST]:
+            if interest_on:
                 for f in range(F):
                     opening = cash[f, r]
                     interest[f] = irate[f] * _max(-opening, 0.0) - drate[f] * _max(opening, 0.0)
@@ -566,7 +589,7 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                 paid_out[k, r] = paid[k]
             for f in range(F):
                 out[INTERESTF, f, r] = interest[f]
-        elif ip[PRICED]:
+        elif priced:
             for f in range(F):
                 cash[f, r] += revenue[f] - purchases[f] - cost[f]
         else:
@@ -597,7 +620,7 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
         edges[1, r] = to_market
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", _nrt=False)
 def _payables(payments, r, P, per_link):
     """Each link's open invoices (K,) of replication r: its slots added in order."""
     for k in range(payments.shape[0]):
@@ -607,8 +630,9 @@ def _payables(payments, r, P, per_link):
         per_link[k] = s
 
 
-@njit(cache=True)
-def _accept(ip, fp, week, orders, r, out):
+@njit(cache=True, inline="always", _nrt=False)
+def _accept(week, orders, r, out, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order,
+            pack):
     """What the physics makes of the firms' decisions ``orders[:, r]`` at the end of ``week``, into ``out`` (F,).
 
     The order the scenario fixes replaces the decision; the rest are counted, rounded half up to whole units
@@ -617,12 +641,7 @@ def _accept(ip, fp, week, orders, r, out):
     period k and phase p orders only at the end of weeks p + 1, p + 1 + k, ...; in a review week a positive
     order q becomes ``pack * ceil(max(q, min_order) / pack)``. Returns, and fixed orders, are left as they are.
     """
-    F, W = ip[F_], ip[W_]
-    whole = ip[WHOLE] != 0
-    fixed_orders = _fseg(ip, fp, FIXED_ORDERS)
-    returns = _iseg(ip, RETURNS)
-    period, phase = _iseg(ip, REVIEW_PERIOD), _iseg(ip, REVIEW_PHASE)
-    min_order, pack = _fseg(ip, fp, MIN_ORDER), _fseg(ip, fp, PACK)
+    F = len(out)
     for f in range(F):
         x = orders[f, r]
         fixed = False
@@ -632,9 +651,9 @@ def _accept(ip, fp, week, orders, r, out):
                 x = v
                 fixed = True
         x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
-        if not (ip[RETURNS_ON] and returns[f]):
+        if not (returns_on and returns[f]):
             x = _max(x, 0.0)
-        if ip[BATCHING] and not fixed:
+        if batching and not fixed:
             q = 0.0 if (week - 1 - phase[f]) % period[f] != 0 else x
             q = _max(q, min_order[f]) if q > 0 else q
             if pack[f] > 0:
@@ -644,19 +663,29 @@ def _accept(ip, fp, week, orders, r, out):
         out[f] = x
 
 
-@njit(cache=True)
-def accepted(ip, fp, week, orders, out):
+@njit(cache=True, inline="always", _nrt=False)
+def _accept_args(ip, fp):
+    """:func:`_accept`'s network arguments."""
+    return (ip[WHOLE] != 0, ip[RETURNS_ON] != 0, ip[BATCHING] != 0, ip[W_], _fseg(ip, fp, FIXED_ORDERS),
+            _iseg(ip, RETURNS), _iseg(ip, REVIEW_PERIOD), _iseg(ip, REVIEW_PHASE), _fseg(ip, fp, MIN_ORDER),
+            _fseg(ip, fp, PACK))
+
+
+@njit(cache=True, _nrt=False)
+def accepted(ip, fp, week, orders, out, ws):
     """:func:`_accept` for every replication: (F, R) decisions into ``out`` (F, R)."""
-    one = np.empty(orders.shape[0])
+    whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
+    one = ws[44, :orders.shape[0]]
     for r in range(orders.shape[1]):
-        _accept(ip, fp, week, orders, r, one)
+        _accept(week, orders, r, one, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
+                min_order, pack)
         for f in range(len(one)):
             out[f, r] = one[f]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
-          revenue, cost, orders, returned):
+          revenue, cost, orders, returned, ws):
     """Step 7 of week ``t``: the accepted orders (into ``orders`` (F, R)) in the mail, capacity targets planned.
 
     Orders are :func:`_accept` of the ``decisions``, capped by the insolvency rule where a firm has a credit
@@ -675,12 +704,15 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
     fixed_orders = _fseg(ip, fp, FIXED_ORDERS)
     price = _fseg(ip, fp, PRICE)
     in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
-    one = np.empty(F)
-    per_link, tmp, com = np.empty(K), np.empty(F), np.empty(F)
+    one = ws[44, :F]
+    per_link, tmp, com = ws[45, :K], ws[46, :F], ws[47, :F]
     negative = False
+    whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
+    capping = ip[MONEY] != 0 and len(limited) > 0
     for r in range(R):
-        _accept(ip, fp, t, decisions, r, one)
-        if ip[MONEY] and len(limited):  # chaingame.money's insolvency rule
+        _accept(t, decisions, r, one, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
+                min_order, pack)
+        if capping:  # chaingame.money's insolvency rule
             _payables(payments, r, ip[P_], per_link)
             _gather(per_link, in_off, in_mem, in_one, tmp)
             for k in range(K):
@@ -693,7 +725,7 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
                 unit = firm_price[f * PW + t] if schedule else regular[f]
                 room = _max(cash[f, r] + credit[f] - tmp[f] - com[f], 0.0)
                 most = room / unit if unit > 0 else np.inf
-                if ip[WHOLE]:
+                if whole:
                     most = np.floor(np.rint(most * 1e9) / 1e9)
                 if stop[f] and insolvent[f, r]:
                     most = 0.0
@@ -703,15 +735,15 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
                     one[f] = _min(q, most)
         for f in range(F):
             orders[f, r] = one[f]
-            negative = negative or (ip[RETURNS_ON] != 0 and returns[f] != 0 and one[f] < 0)
-    ins, customer, share = _iseg(ip, INS), _iseg(ip, CUSTOMER), _fseg(ip, fp, SHARE)
+            negative = negative or (returns_on and returns[f] != 0 and one[f] < 0)
+    ins, share = _iseg(ip, INS), _fseg(ip, fp, SHARE)
     order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
-    bom_ins, order_cost = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST)
+    bom_ins, order_cost, ins_same = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST), _iseg(ip, INS_SAME)
+    shared_orders, splitting, bom, charging = ip[SHARED_ORDERS] != 0, whole and ip[SPLIT] != 0, ip[BOM] != 0, \
+        ip[ORDER_CHARGE] != 0
     n = len(ins)
-    link_orders, lo2, group = np.empty(n), np.empty(n), np.empty(n, np.int64)
-    placed = np.empty(F)
-    for i in range(n):
-        group[i] = customer[ins[i]]
+    link_orders, lo2, group = ws[48, :n], ws[49, :n], _iseg(ip, INS_CUS)
+    base, rem, placed = ws[50, :n], ws[51, :n], ws[52, :F]
     for r in range(R):
         back_sum = 0.0
         for f in range(F):
@@ -730,21 +762,21 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
                 cash[f, r] += refund
                 revenue[f, r] += refund
                 back_sum = back if f == 0 else back_sum + back
-            placed[f] = _max(o, 0.0) if ip[RETURNS_ON] else o
+            placed[f] = _max(o, 0.0) if returns_on else o
         returned[r] = back_sum
         for i in range(n):
-            link_orders[i] = share[ins[i]] * placed[group[i]] if ip[SHARED_ORDERS] else placed[group[i]]
-        if ip[WHOLE] and ip[SPLIT]:
-            _largest_remainder(link_orders, placed, group, _iseg(ip, INS_SAME), lo2, np.empty(n),
-                               np.empty(n))
-            link_orders[:] = lo2
-        if ip[BOM]:
+            link_orders[i] = share[ins[i]] * placed[group[i]] if shared_orders else placed[group[i]]
+        if splitting:
+            _largest_remainder(link_orders, placed, group, ins_same, lo2, base, rem)
+            for i in range(n):
+                link_orders[i] = lo2[i]
+        if bom:
             for i in bom_ins:
                 link_orders[i] = counted(share[ins[i]] * placed[group[i]])
         for i in range(n):
             k = ins[i]
             mail[k, (t + order_delay[k]) % S, r] += link_orders[i]
-        if ip[ORDER_CHARGE]:
+        if charging:
             for f in range(F):
                 charge = order_cost[f] * (1.0 if placed[f] > 0 else 0.0)
                 cash[f, r] -= charge
