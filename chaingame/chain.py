@@ -106,7 +106,7 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     :func:`place` then limits a return to what the firm holds. Computed by :func:`chaingame.kernel.accepted`.
     """
     k = _kernel()
-    ip, fp, ws, _ = k.tables(net)
+    ip, fp, ws = k.tables(net)[:3]
     orders = np.ascontiguousarray(orders, dtype=float)  # the decisions are left as they are
     out = np.empty(orders.shape)
     k.accepted(ip, fp, int(week), orders, out, ws)
@@ -523,7 +523,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
         The week's flows; :func:`place` completes them with the orders.
     """
     k = _kernel()
-    ip, fp, ws, wb = k.tables(net)
+    ip, fp, ws, wb, wt = k.tables(net)
     t = state.week + 1
     state.week = t
     F, R = state.inventory.shape
@@ -538,7 +538,7 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
               _NO_RING if state.payments is None else state.payments,
               _NO_FLAGS if state.insolvent is None else state.insolvent, demand,
               _NO_DELAYS if delays is None else np.asarray(delays, dtype=np.int64), block, edges, paid,
-              ws, wb)
+              ws, wb, wt)
     return Flows(t, *block[:11], demand, edges[0], edges[1], *block[11:13],
                  interest=block[13] if net.money else None, paid=paid if net.money else None)
 
@@ -553,7 +553,7 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     The ordering cost is charged for every order above 0. One call of :func:`chaingame.kernel.place`.
     """
     k = _kernel()
-    ip, fp, ws, _ = k.tables(net)
+    ip, fp, ws = k.tables(net)[:3]
     decisions = np.ascontiguousarray(orders, dtype=float)
     placed = np.empty(decisions.shape)
     returned = np.empty(decisions.shape[1])

@@ -35,6 +35,7 @@ ISEG0 = N_SCALARS  # where the int segments' (start, length) pairs begin
 FSEG0 = N_SCALARS + 2 * N_ISEG  # where the float segments' pairs begin
 HEADER = FSEG0 + 2 * N_FSEG
 SCRATCH = 53  # float scratch rows the kernels use (tables)
+TILE, TILE_ROWS = 64, 16  # advance: replications a step covers at once, and its scratch rows of (K or F, TILE)
 # rows of the flows block (F, R) each that advance fills
 (INCOMING, RECEIVED, STARTED, PRODUCED, SHIPPED, ON_TIME, LOSTF, BACKLOGF, REVENUE, PURCHASES, COST, DUE, SUPPLIED,
  INTERESTF, N_FLOWS) = range(15)
@@ -50,11 +51,11 @@ def _plan(plan, groups: int) -> tuple[np.ndarray, np.ndarray]:
     return offsets, np.array([m for ms in members for m in ms], dtype=np.int64)
 
 
-def tables(net) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def tables(net) -> tuple[np.ndarray, ...]:
     """The network packed for the kernels, built once per network and kept on it.
 
-    (int table, float table, float scratch, bool scratch): the kernels hold the GIL, so one scratch per network
-    serves every call.
+    (int table, float table, float scratch, bool scratch, a tile's scratch): the kernels hold the GIL, so one
+    scratch per network serves every call.
     """
     packed = getattr(net, "_kernel_tables", None)
     if packed is not None:
@@ -129,7 +130,8 @@ def tables(net) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         fparts.append(seg)
         at += len(seg)
     width = max(K, F, 1)  # scratch rows of the kernels (no allocation in a call: they run without numba's NRT)
-    packed = (np.concatenate(parts), np.concatenate(fparts), np.zeros((SCRATCH, width)), np.zeros((2, width), bool))
+    packed = (np.concatenate(parts), np.concatenate(fparts), np.zeros((SCRATCH, width)), np.zeros((2, width), bool),
+              np.zeros((TILE_ROWS, width, TILE)))
     object.__setattr__(net, "_kernel_tables", packed)
     return packed
 
@@ -362,16 +364,35 @@ def _send(transit, fixed, drawn, rows, delay, amount, delays, t, r, S):
         transit[k, (t + delays[rows[i], r]) % S, r] += amount[k]
 
 
+@njit(cache=True, inline="always", _nrt=False)
+def _gather_t(x, x0, offsets, members, one_each, dest, d0, nb):
+    """:func:`_gather` over a tile of ``nb`` replications: ``dest[g, d0 + j]`` from ``x[m, x0 + j]``."""
+    for g in range(len(offsets) - 1):
+        if one_each:
+            m = members[offsets[g]]
+            for j in range(nb):
+                dest[g, d0 + j] = x[m, x0 + j]
+        else:
+            for j in range(nb):
+                dest[g, d0 + j] = 0.0
+            for i in range(offsets[g], offsets[g + 1]):
+                m = members[i]
+                for j in range(nb):
+                    dest[g, d0 + j] += x[m, x0 + j]
+
+
 @njit(cache=True, _nrt=False)
 def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
-            parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb):
+            parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt):
     """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for every replication, the state updated in place.
 
     Sterman 1989, p. 326 (event order); Edali & Yasarcan 2014 (JASSS 17(4) 2). Writes the week's flows into
     ``out`` (N_FLOWS, F, R), ``edges`` (2, R: from the source, to the market) and, with money rules,
-    ``paid_out`` (K, R).
+    ``paid_out`` (K, R). Replications go in tiles of ``wt.shape[2]``, each step over the tile at once (every
+    replication's own operations in the same order: replications are independent).
     """
     F, K, S, R = ip[F_], ip[K_], ip[S_], inventory.shape[1]
+    B = wt.shape[2]
     slot = t % S
     producers, stockists, src, market, fs = (_iseg(ip, PRODUCERS), _iseg(ip, STOCKISTS), _iseg(ip, SRC),
                                              _iseg(ip, MARKET), _iseg(ip, FS))
@@ -396,12 +417,13 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
     P, H = ip[P_], ip[H_]
     turn_customer, turn_link = _iseg(ip, TURN_CUSTOMER), _iseg(ip, TURN_LINK)
     n_prod, n_bom, J = len(producers), len(bom_firms), len(bom_links)
-    sk, sf = ws[0:12, :K], ws[12:23, :F]  # scratch, one replication at a time
-    inc, arrived, sl, owed, ship, unmet, lost_link, on_time, pay, paid, bl, per_link = (
-        sk[0], sk[1], sk[2], sk[3], sk[4], sk[5], sk[6], sk[7], sk[8], sk[9], sk[10], sk[11])
-    received, sold, lost, otc, revenue, purchases, cost, interest, tmp, tmp2, inv = (
-        sf[0], sf[1], sf[2], sf[3], sf[4], sf[5], sf[6], sf[7], sf[8], sf[9], sf[10])
-    start, makes, bstart = ws[23, :n_prod], ws[24, :J], ws[25, :n_bom]
+    # the tile's scratch, (K or F, B) each
+    inc, arrived, sl, owed, ship, unmet, lost_link, on_time, pay, per_link, paid = (
+        wt[0, :K], wt[1, :K], wt[2, :K], wt[3, :K], wt[4, :K], wt[5, :K], wt[6, :K], wt[7, :K], wt[8, :K],
+        wt[9, :K], wt[10, :K])
+    tmp, tmp2, start, makes, bstart = wt[11, :F], wt[12, :F], wt[13, :n_prod], wt[14, :J], wt[15, :n_bom]
+    # one replication's scratch (the allocation rules that need it)
+    owed1, ship1, inv1 = ws[0, :K], ws[1, :K], ws[12, :F]
     wf, wk, bk = ws[26:34, :F], ws[34:44, :K], wb[0:2, :K]
     sup, level_off, level_mem, sole, shared, shared_sup, shared_same = (
         _iseg(ip, SUPPLIER), _iseg(ip, LEVEL_OFF), _iseg(ip, LEVEL_MEM), _iseg(ip, SOLE), _iseg(ip, SHARED),
@@ -410,214 +432,304 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
         _iseg(ip, FILL), _iseg(ip, FILL_SUP), _iseg(ip, FILL_OFF), _iseg(ip, FILL_MEM), _iseg(ip, FILL_SAME),
         _iseg(ip, TURN_POS), _iseg(ip, TURN_WINDOW))
     flags, rounds = (1 if whole else 0) | (2 if ip[ONLY_PRIORITY] else 0), ip[ROUNDS]
+    simple = len(level_off) <= 1 and len(shared) == 0 and len(fill) == 0  # every supplier has one customer
     ship_delay = _iseg(ip, SHIP_DELAY)
     src_fixed, src_drawn, src_rows = _iseg(ip, SRC_FIXED), _iseg(ip, SRC_DRAWN), _iseg(ip, SRC_ROWS)
     f2f_fixed, f2f_drawn, f2f_rows = _iseg(ip, F2F_FIXED), _iseg(ip, F2F_DRAWN), _iseg(ip, F2F_ROWS)
     loses, priced, schedule, money, interest_on = ip[LOSES] != 0, ip[PRICED] != 0, ip[SCHEDULE] != 0, \
         ip[MONEY] != 0, ip[INTEREST] != 0
     ch_lost, ch_cap, ch_prod = ip[CH_LOST] != 0, ip[CH_CAP] != 0, ip[CH_PROD] != 0
-    for r in range(R):
+    received, sold, lost, otc = out[RECEIVED], out[SHIPPED], out[LOSTF], out[BACKLOGF]
+    revenue, purchases, cost, interest = out[REVENUE], out[PURCHASES], out[COST], out[INTERESTF]
+    for r0 in range(0, R, B):
+        nb = min(B, R - r0)
         # 1. capacity in force this week
         for p in producers:
-            capacity[p, r] = plan[p, slot, r]
+            for j in range(nb):
+                capacity[p, r0 + j] = plan[p, slot, r0 + j]
         # 2. orders reach suppliers; demand reaches retailers; the source ships in full
         for k in range(K):
-            inc[k] = mail[k, slot, r]
-            mail[k, slot, r] = 0.0
+            for j in range(nb):
+                inc[k, j] = mail[k, slot, r0 + j]
+                mail[k, slot, r0 + j] = 0.0
         for c in range(len(market)):
-            inc[market[c]] = demand[c, r]
-        from_source = 0.0
+            for j in range(nb):
+                inc[market[c], j] = demand[c, r0 + j]
+        for j in range(nb):
+            edges[0, r0 + j] = 0.0
         for i in range(len(src)):
-            from_source = inc[src[i]] if i == 0 else from_source + inc[src[i]]
-        _send(transit, src_fixed, src_drawn, src_rows, ship_delay, inc, delays, t, r, S)
+            for j in range(nb):
+                edges[0, r0 + j] = inc[src[i], j] if i == 0 else edges[0, r0 + j] + inc[src[i], j]
+        for k in src_fixed:
+            s = (t + ship_delay[k]) % S
+            for j in range(nb):
+                transit[k, s, r0 + j] += inc[k, j]
+        for i in range(len(src_drawn)):
+            k = src_drawn[i]
+            for j in range(nb):
+                transit[k, (t + delays[src_rows[i], r0 + j]) % S, r0 + j] += inc[k, j]
         for k in range(K):
-            sl[k] = 0.0
+            for j in range(nb):
+                sl[k, j] = 0.0
         for k in src:
-            sl[k] = inc[k]
+            for j in range(nb):
+                sl[k, j] = inc[k, j]
         # 3. goods arrive
         for k in range(K):
-            arrived[k] = transit[k, slot, r]
-            transit[k, slot, r] = 0.0
-        _gather(arrived, in_off, in_mem, in_one, received)
+            for j in range(nb):
+                arrived[k, j] = transit[k, slot, r0 + j]
+                transit[k, slot, r0 + j] = 0.0
+        _gather_t(arrived, 0, in_off, in_mem, in_one, received, r0, nb)
         for p in producers:
-            raw[p, r] += received[p]
+            for j in range(nb):
+                raw[p, r0 + j] += received[p, r0 + j]
         for f in stockists:
-            inventory[f, r] += received[f]
+            for j in range(nb):
+                inventory[f, r0 + j] += received[f, r0 + j]
         for k in bom_links:
-            parts[k, r] += arrived[k]
+            for j in range(nb):
+                parts[k, r0 + j] += arrived[k, j]
         # 4. production: min(raw materials, capacity); by bill of materials, min over components j of
         # floor(on hand_j / units_j), using units_j of each per unit started
         for f in range(F):
-            out[STARTED, f, r] = 0.0
-            out[PRODUCED, f, r] = 0.0
+            for j in range(nb):
+                out[STARTED, f, r0 + j] = 0.0
+                out[PRODUCED, f, r0 + j] = 0.0
         if n_prod:
             for i in range(n_prod):
                 p = producers[i]
-                cap = np.floor(counted(capacity[p, r])) if whole else capacity[p, r]
-                start[i] = _min(raw[p, r], _max(cap, 0.0))
+                for j in range(nb):
+                    c = capacity[p, r0 + j]
+                    cap = np.floor(counted(c)) if whole else c
+                    start[i, j] = _min(raw[p, r0 + j], _max(cap, 0.0))
             if bom:
-                for j in range(J):
-                    mk = counted(parts[bom_links[j], r] / units[bom_links[j]])
-                    makes[j] = np.floor(mk) if whole else mk
+                for i in range(J):
+                    k = bom_links[i]
+                    for j in range(nb):
+                        mk = counted(parts[k, r0 + j] / units[k])
+                        makes[i, j] = np.floor(mk) if whole else mk
                 for b in range(n_bom):
                     p = producers[bom_rows[b]]
-                    cap = np.floor(counted(capacity[p, r])) if whole else capacity[p, r]
-                    s = _max(cap, 0.0)
+                    for j in range(nb):
+                        c = capacity[p, r0 + j]
+                        cap = np.floor(counted(c)) if whole else c
+                        bstart[b, j] = _max(cap, 0.0)
                     for i in range(bom_off[b], bom_off[b + 1]):
-                        s = _min(s, makes[bom_mem[i]])
-                    bstart[b] = s
-                for j in range(J):
-                    k = bom_links[j]
-                    parts[k, r] = counted(parts[k, r] - units[k] * bstart[bom_of[j]])
+                        m = bom_mem[i]
+                        for j in range(nb):
+                            bstart[b, j] = _min(bstart[b, j], makes[m, j])
+                for i in range(J):
+                    k = bom_links[i]
+                    for j in range(nb):
+                        parts[k, r0 + j] = counted(parts[k, r0 + j] - units[k] * bstart[bom_of[i], j])
                 for b in range(n_bom):
-                    start[bom_rows[b]] = bstart[b]
-            for i in range(n_prod):
-                raw[producers[i], r] -= start[i]
-            if bom:
-                for b in range(n_bom):
-                    if bom_one:
-                        s = parts[bom_links[bom_mem[bom_off[b]]], r]
-                    else:
-                        s = 0.0
-                        for i in range(bom_off[b], bom_off[b + 1]):
-                            s += parts[bom_links[bom_mem[i]], r]
-                    raw[bom_firms[b], r] = s
+                    for j in range(nb):
+                        start[bom_rows[b], j] = bstart[b, j]
             for i in range(n_prod):
                 p = producers[i]
-                wip[p, (t + prod_delay[p]) % S, r] += start[i]
-                out[STARTED, p, r] = start[i]
-                made = wip[p, slot, r]
-                out[PRODUCED, p, r] = made
-                wip[p, slot, r] = 0.0
-                inventory[p, r] += made
+                for j in range(nb):
+                    raw[p, r0 + j] -= start[i, j]
+            if bom:
+                for b in range(n_bom):
+                    f = bom_firms[b]
+                    if bom_one:
+                        k = bom_links[bom_mem[bom_off[b]]]
+                        for j in range(nb):
+                            raw[f, r0 + j] = parts[k, r0 + j]
+                    else:
+                        for j in range(nb):
+                            tmp[0, j] = 0.0
+                        for i in range(bom_off[b], bom_off[b + 1]):
+                            k = bom_links[bom_mem[i]]
+                            for j in range(nb):
+                                tmp[0, j] += parts[k, r0 + j]
+                        for j in range(nb):
+                            raw[f, r0 + j] = tmp[0, j]
+            for i in range(n_prod):
+                p = producers[i]
+                s = (t + prod_delay[p]) % S
+                for j in range(nb):
+                    r = r0 + j
+                    wip[p, s, r] += start[i, j]
+                    out[STARTED, p, r] = start[i, j]
+                    made = wip[p, slot, r]
+                    out[PRODUCED, p, r] = made
+                    wip[p, slot, r] = 0.0
+                    inventory[p, r] += made
         # 5. fill orders, a shortage allocated by the supplier's rule; the rest backlogged or lost
         for k in range(K):
-            owed[k] = backlog[k, r] + inc[k]
-        for f in range(F):
-            inv[f] = inventory[f, r]
-        _allocate(owed, inv, turns, r, t, ship, flags, rounds, sup, level_off, level_mem, out_off, out_mem, sole,
-                  shared, shared_sup, shared_same, fill, fill_sup, fill_off, fill_mem, fill_same, turn_pos,
-                  turn_window, wf, wk, bk)
+            for j in range(nb):
+                owed[k, j] = backlog[k, r0 + j] + inc[k, j]
+        if simple:  # _allocate's sole links: all a supplier can ship
+            for k in range(K):
+                for j in range(nb):
+                    ship[k, j] = 0.0
+            _gather_t(owed, 0, out_off, out_mem, out_one, tmp, 0, nb)
+            for f in range(F):
+                for j in range(nb):
+                    tmp2[f, j] = _min(inventory[f, r0 + j], tmp[f, j])
+            for k in sole:
+                s = sup[k]
+                for j in range(nb):
+                    ship[k, j] = tmp2[s, j]
+        else:
+            for j in range(nb):
+                for k in range(K):
+                    owed1[k] = owed[k, j]
+                for f in range(F):
+                    inv1[f] = inventory[f, r0 + j]
+                _allocate(owed1, inv1, turns, r0 + j, t, ship1, flags, rounds, sup, level_off, level_mem, out_off,
+                          out_mem, sole, shared, shared_sup, shared_same, fill, fill_sup, fill_off, fill_mem,
+                          fill_same, turn_pos, turn_window, wf, wk, bk)
+                for k in range(K):
+                    ship[k, j] = ship1[k]
         for k in fs:
-            sl[k] = ship[k]
-        _gather(ship, out_off, out_mem, out_one, sold)
+            for j in range(nb):
+                sl[k, j] = ship[k, j]
+        _gather_t(ship, 0, out_off, out_mem, out_one, sold, r0, nb)
         for f in range(F):
-            inventory[f, r] -= sold[f]
+            for j in range(nb):
+                inventory[f, r0 + j] -= sold[f, r0 + j]
         if H:
+            h = t % H
             for i in range(len(turn_link)):
                 cu = turn_customer[i]
-                turns[i, t % H, r] = sold[cu] if cu >= 0 else ship[turn_link[i]]
-        _send(transit, f2f_fixed, f2f_drawn, f2f_rows, ship_delay, ship, delays, t, r, S)
+                for j in range(nb):
+                    turns[i, h, r0 + j] = sold[cu, r0 + j] if cu >= 0 else ship[turn_link[i], j]
+        for k in f2f_fixed:
+            s = (t + ship_delay[k]) % S
+            for j in range(nb):
+                transit[k, s, r0 + j] += ship[k, j]
+        for i in range(len(f2f_drawn)):
+            k = f2f_drawn[i]
+            for j in range(nb):
+                transit[k, (t + delays[f2f_rows[i], r0 + j]) % S, r0 + j] += ship[k, j]
         for k in range(K):
-            unmet[k] = owed[k] - ship[k]
+            for j in range(nb):
+                unmet[k, j] = owed[k, j] - ship[k, j]
         if loses:
             for k in range(K):
-                lost_link[k] = unmet[k] if lost_flag[k] else 0.0
+                for j in range(nb):
+                    lost_link[k, j] = unmet[k, j] if lost_flag[k] else 0.0
             for k in src:
-                lost_link[k] = 0.0
+                for j in range(nb):
+                    lost_link[k, j] = 0.0
             for k in fs:
-                backlog[k, r] = unmet[k] - lost_link[k]
-            _gather(lost_link, out_off, out_mem, out_one, lost)
+                for j in range(nb):
+                    backlog[k, r0 + j] = unmet[k, j] - lost_link[k, j]
+            _gather_t(lost_link, 0, out_off, out_mem, out_one, lost, r0, nb)
         else:
             for k in fs:
-                backlog[k, r] = unmet[k]
+                for j in range(nb):
+                    backlog[k, r0 + j] = unmet[k, j]
             for f in range(F):
-                lost[f] = 0.0
+                for j in range(nb):
+                    lost[f, r0 + j] = 0.0
         for k in range(K):
-            on_time[k] = _max(sl[k] - (owed[k] - inc[k]), 0.0)
+            for j in range(nb):
+                on_time[k, j] = _max(sl[k, j] - (owed[k, j] - inc[k, j]), 0.0)
         # 6. money and costs: invoiced at the link's price (of the week the order was placed, where prices
         # follow a schedule: the backlog at the average price it was bought at), paid now or later
         if not priced:
             for k in range(K):
-                pay[k] = 0.0
+                for j in range(nb):
+                    pay[k, j] = 0.0
             for f in range(F):
-                revenue[f] = 0.0
-                purchases[f] = 0.0
+                for j in range(nb):
+                    revenue[f, r0 + j] = 0.0
+                    purchases[f, r0 + j] = 0.0
         else:
             if not schedule:
                 for k in range(K):
-                    pay[k] = price[k] * sl[k]
+                    for j in range(nb):
+                        pay[k, j] = price[k] * sl[k, j]
             else:
                 for k in range(K):
                     unit = due_price[k * PW + t]
-                    before = owed[k] - inc[k]
-                    old = _min(sl[k], before)
-                    average = backlog_value[k, r] / before if before > 0 else 0.0
-                    pay[k] = old * average + (sl[k] - old) * unit
-                    left = (before - old) * average + (inc[k] - (sl[k] - old)) * unit
-                    backlog_value[k, r] = left if backlog[k, r] > 0 else 0.0
-            _gather(pay, out_off, out_mem, out_one, revenue)
-            _gather(pay, in_off, in_mem, in_one, purchases)
-        for k in range(K):
-            bl[k] = backlog[k, r]
-        _gather(bl, out_off, out_mem, out_one, otc)
+                    for j in range(nb):
+                        r = r0 + j
+                        before = owed[k, j] - inc[k, j]
+                        old = _min(sl[k, j], before)
+                        average = backlog_value[k, r] / before if before > 0 else 0.0
+                        pay[k, j] = old * average + (sl[k, j] - old) * unit
+                        left = (before - old) * average + (inc[k, j] - (sl[k, j] - old)) * unit
+                        backlog_value[k, r] = left if backlog[k, r] > 0 else 0.0
+            _gather_t(pay, 0, out_off, out_mem, out_one, revenue, r0, nb)
+            _gather_t(pay, 0, in_off, in_mem, in_one, purchases, r0, nb)
+        _gather_t(backlog, r0, out_off, out_mem, out_one, otc, r0, nb)
         for f in range(F):
-            c = holding[f] * (inventory[f, r] + raw[f, r]) + backlog_cost[f] * otc[f]
-            if ch_lost:
-                c += lost_cost[f] * lost[f]
-            if ch_cap:  # unlimited capacity (inf) costs nothing where the rate is 0
-                c += cap_cost[f] * capacity[f, r] if cap_cost[f] > 0 else 0.0
-            if ch_prod:
-                c += prod_cost[f] * out[STARTED, f, r]
-            cost[f] = c
+            for j in range(nb):
+                r = r0 + j
+                c = holding[f] * (inventory[f, r] + raw[f, r]) + backlog_cost[f] * otc[f, r]
+                if ch_lost:
+                    c += lost_cost[f] * lost[f, r]
+                if ch_cap:  # unlimited capacity (inf) costs nothing where the rate is 0
+                    c += cap_cost[f] * capacity[f, r] if cap_cost[f] > 0 else 0.0
+                if ch_prod:
+                    c += prod_cost[f] * out[STARTED, f, r]
+                cost[f, r] = c
         if money:  # chaingame.money: invoices by week due, interest on the opening cash, insolvency
             for k in now:
-                paid[k] = pay[k]
+                for j in range(nb):
+                    paid[k, j] = pay[k, j]
             if len(delayed):
                 ps = t % P
                 for k in delayed:
-                    paid[k] = payments[k, ps, r]
-                    payments[k, ps, r] = 0.0
-                    payments[k, (t + pay_delay[k]) % P, r] += pay[k]
+                    s = (t + pay_delay[k]) % P
+                    for j in range(nb):
+                        r = r0 + j
+                        paid[k, j] = payments[k, ps, r]
+                        payments[k, ps, r] = 0.0
+                        payments[k, s, r] += pay[k, j]
             for f in range(F):
-                interest[f] = 0.0
+                for j in range(nb):
+                    interest[f, r0 + j] = 0.0
             if interest_on:
                 for f in range(F):
-                    opening = cash[f, r]
-                    interest[f] = irate[f] * _max(-opening, 0.0) - drate[f] * _max(opening, 0.0)
-            _gather(paid, out_off, out_mem, out_one, tmp)
-            _gather(paid, in_off, in_mem, in_one, tmp2)
+                    for j in range(nb):
+                        opening = cash[f, r0 + j]
+                        interest[f, r0 + j] = irate[f] * _max(-opening, 0.0) - drate[f] * _max(opening, 0.0)
+            _gather_t(paid, 0, out_off, out_mem, out_one, tmp, 0, nb)
+            _gather_t(paid, 0, in_off, in_mem, in_one, tmp2, 0, nb)
             for f in range(F):
-                cash[f, r] += tmp[f] - tmp2[f] - cost[f] - interest[f]
+                for j in range(nb):
+                    r = r0 + j
+                    cash[f, r] += tmp[f, j] - tmp2[f, j] - cost[f, r] - interest[f, r]
             if len(limited):
-                _payables(payments, r, P, per_link)
-                _gather(per_link, in_off, in_mem, in_one, tmp)
+                for k in range(K):
+                    for j in range(nb):
+                        per_link[k, j] = payments[k, 0, r0 + j]
+                    for q in range(1, P):
+                        for j in range(nb):
+                            per_link[k, j] += payments[k, q, r0 + j]
+                _gather_t(per_link, 0, in_off, in_mem, in_one, tmp, 0, nb)
                 for f in range(F):
-                    short = cash[f, r] + credit[f] < tmp[f]
-                    insolvent[f, r] = (insolvent[f, r] or short) if stop[f] else short
+                    for j in range(nb):
+                        r = r0 + j
+                        short = cash[f, r] + credit[f] < tmp[f, j]
+                        insolvent[f, r] = (insolvent[f, r] or short) if stop[f] else short
             for k in range(K):
-                paid_out[k, r] = paid[k]
-            for f in range(F):
-                out[INTERESTF, f, r] = interest[f]
+                for j in range(nb):
+                    paid_out[k, r0 + j] = paid[k, j]
         elif priced:
             for f in range(F):
-                cash[f, r] += revenue[f] - purchases[f] - cost[f]
+                for j in range(nb):
+                    r = r0 + j
+                    cash[f, r] += revenue[f, r] - purchases[f, r] - cost[f, r]
         else:
             for f in range(F):
-                cash[f, r] += 0.0 - cost[f]
+                for j in range(nb):
+                    cash[f, r0 + j] += 0.0 - cost[f, r0 + j]
         # the week's flows
-        _gather(inc, out_off, out_mem, out_one, tmp)
-        _gather(on_time, out_off, out_mem, out_one, tmp2)
-        for f in range(F):
-            out[INCOMING, f, r] = tmp[f]
-            out[ON_TIME, f, r] = tmp2[f]
-            out[RECEIVED, f, r] = received[f]
-            out[SHIPPED, f, r] = sold[f]
-            out[LOSTF, f, r] = lost[f]
-            out[BACKLOGF, f, r] = otc[f]
-            out[REVENUE, f, r] = revenue[f]
-            out[PURCHASES, f, r] = purchases[f]
-            out[COST, f, r] = cost[f]
-        _gather(owed, in_off, in_mem, in_one, tmp)
-        _gather(sl, in_off, in_mem, in_one, tmp2)
-        for f in range(F):
-            out[DUE, f, r] = tmp[f]
-            out[SUPPLIED, f, r] = tmp2[f]
-        to_market = 0.0
+        _gather_t(inc, 0, out_off, out_mem, out_one, out[INCOMING], r0, nb)
+        _gather_t(on_time, 0, out_off, out_mem, out_one, out[ON_TIME], r0, nb)
+        _gather_t(owed, 0, in_off, in_mem, in_one, out[DUE], r0, nb)
+        _gather_t(sl, 0, in_off, in_mem, in_one, out[SUPPLIED], r0, nb)
+        for j in range(nb):
+            edges[1, r0 + j] = 0.0
         for i in range(len(market)):
-            to_market = ship[market[i]] if i == 0 else to_market + ship[market[i]]
-        edges[0, r] = from_source
-        edges[1, r] = to_market
+            for j in range(nb):
+                edges[1, r0 + j] = ship[market[i], j] if i == 0 else edges[1, r0 + j] + ship[market[i], j]
 
 
 @njit(cache=True, inline="always", _nrt=False)
