@@ -743,9 +743,9 @@ def _payables(payments, r, P, per_link):
 
 
 @njit(cache=True, inline="always", _nrt=False)
-def _accept(week, orders, r, out, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order,
-            pack):
-    """What the physics makes of the firms' decisions ``orders[:, r]`` at the end of ``week``, into ``out`` (F,).
+def _accept_all(week, orders, out, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order,
+                pack):
+    """What the physics makes of the firms' decisions ``orders`` (F, R) at the end of ``week``, into ``out``.
 
     The order the scenario fixes replaces the decision; the rest are counted, rounded half up to whole units
     where the scenario counts whole units (Sterman 1989), floored at 0 unless the firm may return goods
@@ -753,31 +753,32 @@ def _accept(week, orders, r, out, whole, returns_on, batching, W, fixed_orders, 
     period k and phase p orders only at the end of weeks p + 1, p + 1 + k, ...; in a review week a positive
     order q becomes ``pack * ceil(max(q, min_order) / pack)``. Returns, and fixed orders, are left as they are.
     """
-    F = len(out)
+    F, R = orders.shape
     for f in range(F):
-        x = orders[f, r]
-        fixed = False
-        if week <= W:
-            v = fixed_orders[f * W + week - 1]
-            if v == v:
-                x = v
-                fixed = True
-        x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
-        if not (returns_on and returns[f]):
-            x = _max(x, 0.0)
-        if batching and not fixed:
-            q = 0.0 if (week - 1 - phase[f]) % period[f] != 0 else x
-            q = _max(q, min_order[f]) if q > 0 else q
-            if pack[f] > 0:
-                up = counted(np.ceil(counted(q / pack[f])) * pack[f])
-                q = up if q > 0 else q
-            x = q
-        out[f] = x
+        v = fixed_orders[f * W + week - 1] if week <= W else np.nan
+        fixed = v == v
+        floor0 = not (returns_on and returns[f])
+        batched = batching and not fixed
+        off = (week - 1 - phase[f]) % period[f] != 0
+        lo, size = min_order[f], pack[f]
+        for r in range(R):
+            x = v if fixed else orders[f, r]
+            x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
+            if floor0:
+                x = _max(x, 0.0)
+            if batched:
+                q = 0.0 if off else x
+                q = _max(q, lo) if q > 0 else q
+                if size > 0:
+                    up = counted(np.ceil(counted(q / size)) * size)
+                    q = up if q > 0 else q
+                x = q
+            out[f, r] = x
 
 
 @njit(cache=True, inline="always", _nrt=False)
 def _accept_args(ip, fp):
-    """:func:`_accept`'s network arguments."""
+    """:func:`_accept_all`'s network arguments."""
     return (ip[WHOLE] != 0, ip[RETURNS_ON] != 0, ip[BATCHING] != 0, ip[W_], _fseg(ip, fp, FIXED_ORDERS),
             _iseg(ip, RETURNS), _iseg(ip, REVIEW_PERIOD), _iseg(ip, REVIEW_PHASE), _fseg(ip, fp, MIN_ORDER),
             _fseg(ip, fp, PACK))
@@ -785,14 +786,10 @@ def _accept_args(ip, fp):
 
 @njit(cache=True, _nrt=False)
 def accepted(ip, fp, week, orders, out, ws):
-    """:func:`_accept` for every replication: (F, R) decisions into ``out`` (F, R)."""
+    """:func:`_accept_all` as a kernel of its own: (F, R) decisions into ``out`` (F, R)."""
     whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
-    one = ws[44, :orders.shape[0]]
-    for r in range(orders.shape[1]):
-        _accept(week, orders, r, one, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
-                min_order, pack)
-        for f in range(len(one)):
-            out[f, r] = one[f]
+    _accept_all(week, orders, out, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order,
+                pack)
 
 
 @njit(cache=True, _nrt=False)
@@ -800,7 +797,7 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
           revenue, cost, orders, returned, ws):
     """Step 7 of week ``t``: the accepted orders (into ``orders`` (F, R)) in the mail, capacity targets planned.
 
-    Orders are :func:`_accept` of the ``decisions``, capped by the insolvency rule where a firm has a credit
+    Orders are :func:`_accept_all` of the ``decisions``, capped by the insolvency rule where a firm has a credit
     limit (an order at most ``floor(headroom / price)``; none under ``"stop"``; fixed orders as written). A
     return leaves the firm's stock at once, at most what it holds, refunded at the week's price
     (``revenue`` += refund, ``returned`` (R,) its units). A customer with several suppliers splits its order
@@ -809,22 +806,18 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
     capacity planned ``capacity_delay`` weeks ahead (0 × 0: the plan is kept as it is).
     """
     F, K, S, R = ip[F_], ip[K_], ip[S_], orders.shape[1]
-    W, PW = ip[W_], ip[PW_]
+    PW = ip[PW_]
     schedule = ip[SCHEDULE] != 0
-    producer, returns, limited, stop = _iseg(ip, PRODUCER), _iseg(ip, RETURNS), _iseg(ip, LIMITED), _iseg(ip, STOP)
+    producer, limited, stop = _iseg(ip, PRODUCER), _iseg(ip, LIMITED), _iseg(ip, STOP)
     regular, firm_price, credit = _fseg(ip, fp, REGULAR_PRICE), _fseg(ip, fp, FIRM_PRICE), _fseg(ip, fp, CREDIT)
-    fixed_orders = _fseg(ip, fp, FIXED_ORDERS)
     price = _fseg(ip, fp, PRICE)
     in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
-    one = ws[44, :F]
     per_link, tmp, com = ws[45, :K], ws[46, :F], ws[47, :F]
-    negative = False
     whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
-    capping = ip[MONEY] != 0 and len(limited) > 0
-    for r in range(R):
-        _accept(t, decisions, r, one, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
+    _accept_all(t, decisions, orders, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
                 min_order, pack)
-        if capping:  # chaingame.money's insolvency rule
+    if ip[MONEY] != 0 and len(limited) > 0:  # chaingame.money's insolvency rule
+        for r in range(R):
             _payables(payments, r, ip[P_], per_link)
             _gather(per_link, in_off, in_mem, in_one, tmp)
             for k in range(K):
@@ -841,59 +834,72 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
                     most = np.floor(np.rint(most * 1e9) / 1e9)
                 if stop[f] and insolvent[f, r]:
                     most = 0.0
-                q = one[f]
+                q = orders[f, r]
                 fixed = t <= W and fixed_orders[f * W + t - 1] == fixed_orders[f * W + t - 1]
                 if q > 0 and not fixed:
-                    one[f] = _min(q, most)
+                    orders[f, r] = _min(q, most)
+    negative = False
+    if returns_on:
         for f in range(F):
-            orders[f, r] = one[f]
-            negative = negative or (returns_on and returns[f] != 0 and one[f] < 0)
-    ins, share = _iseg(ip, INS), _fseg(ip, fp, SHARE)
-    order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
-    bom_ins, order_cost, ins_same = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST), _iseg(ip, INS_SAME)
-    shared_orders, splitting, bom, charging = ip[SHARED_ORDERS] != 0, whole and ip[SPLIT] != 0, ip[BOM] != 0, \
-        ip[ORDER_CHARGE] != 0
-    n = len(ins)
-    link_orders, lo2, group = ws[48, :n], ws[49, :n], _iseg(ip, INS_CUS)
-    base, rem, placed = ws[50, :n], ws[51, :n], ws[52, :F]
+            if returns[f]:
+                for r in range(R):
+                    negative = negative or orders[f, r] < 0
     for r in range(R):
-        back_sum = 0.0
+        returned[r] = 0.0
+    if negative:  # a return: at most what the firm holds, refunded at the week's price
         for f in range(F):
-            o = orders[f, r]
-            if negative:  # a return: at most what the firm holds, refunded at the week's price
+            unit = firm_price[f * PW + t] if schedule else regular[f]
+            for r in range(R):
+                o = orders[f, r]
                 neg = returns[f] != 0 and o < 0
                 stock = raw[f, r] if producer[f] else inventory[f, r]
                 back = _min(-o, stock) if neg else 0.0
                 if neg:
-                    o = -back
-                    orders[f, r] = o
-                unit = firm_price[f * PW + t] if schedule else regular[f]
+                    orders[f, r] = -back
                 refund = back * unit
                 raw[f, r] -= back if producer[f] else 0.0
                 inventory[f, r] -= 0.0 if producer[f] else back
                 cash[f, r] += refund
                 revenue[f, r] += refund
-                back_sum = back if f == 0 else back_sum + back
-            placed[f] = _max(o, 0.0) if returns_on else o
-        returned[r] = back_sum
-        for i in range(n):
-            link_orders[i] = share[ins[i]] * placed[group[i]] if shared_orders else placed[group[i]]
-        if splitting:
-            _largest_remainder(link_orders, placed, group, ins_same, lo2, base, rem)
-            for i in range(n):
-                link_orders[i] = lo2[i]
-        if bom:
-            for i in bom_ins:
-                link_orders[i] = counted(share[ins[i]] * placed[group[i]])
-        for i in range(n):
-            k = ins[i]
-            mail[k, (t + order_delay[k]) % S, r] += link_orders[i]
-        if charging:
+                returned[r] = back if f == 0 else returned[r] + back
+    ins, share = _iseg(ip, INS), _fseg(ip, fp, SHARE)
+    order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
+    bom_ins, order_cost, ins_same = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST), _iseg(ip, INS_SAME)
+    shared_orders, splitting, bom = ip[SHARED_ORDERS] != 0, whole and ip[SPLIT] != 0, ip[BOM] != 0
+    n = len(ins)
+    group = _iseg(ip, INS_CUS)
+    if splitting or bom:  # one replication at a time
+        link_orders, lo2, base, rem, placed = ws[48, :n], ws[49, :n], ws[50, :n], ws[51, :n], ws[52, :F]
+        for r in range(R):
             for f in range(F):
-                charge = order_cost[f] * (1.0 if placed[f] > 0 else 0.0)
+                placed[f] = _max(orders[f, r], 0.0) if returns_on else orders[f, r]
+            for i in range(n):
+                link_orders[i] = share[ins[i]] * placed[group[i]] if shared_orders else placed[group[i]]
+            if splitting:
+                _largest_remainder(link_orders, placed, group, ins_same, lo2, base, rem)
+                for i in range(n):
+                    link_orders[i] = lo2[i]
+            if bom:
+                for i in bom_ins:
+                    link_orders[i] = counted(share[ins[i]] * placed[group[i]])
+            for i in range(n):
+                k = ins[i]
+                mail[k, (t + order_delay[k]) % S, r] += link_orders[i]
+    else:
+        for i in range(n):
+            k, c = ins[i], group[i]
+            s, part = (t + order_delay[k]) % S, share[k]
+            for r in range(R):
+                p = _max(orders[c, r], 0.0) if returns_on else orders[c, r]
+                mail[k, s, r] += part * p if shared_orders else p
+    if ip[ORDER_CHARGE] != 0:
+        for f in range(F):
+            for r in range(R):
+                p = _max(orders[f, r], 0.0) if returns_on else orders[f, r]
+                charge = order_cost[f] * (1.0 if p > 0 else 0.0)
                 cash[f, r] -= charge
                 cost[f, r] += charge
-        for p in producers:
-            s = (t + cap_delay[p]) % S
-            plan[p, s, r] = targets[p, r] if targets.shape[0] else plan[p, (t + cap_delay[p] - 1) % S, r]
-
+    for p in producers:
+        s, before = (t + cap_delay[p]) % S, (t + cap_delay[p] - 1) % S
+        for r in range(R):
+            plan[p, s, r] = targets[p, r] if targets.shape[0] else plan[p, before, r]
