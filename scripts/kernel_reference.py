@@ -6,8 +6,8 @@
 Plays every bundled scenario (R = 1, 7 and 130 replications) and ``--random`` random scenarios of
 ``tests/strategies.py`` (every feature of the physics: capacity, random delays, assembly, the four
 allocation rules, lost sales, price schedules, money rules, batching, returns, split orders, order
-costs; R = 1 and 3, and 70 for one in eight), each week recording every array of the week's flows, of the state and of the
-history record. ``compare`` prints the cases and arrays whose bits differ (0.0 and -0.0 told apart,
+costs; R = 1 and 3, and 70 for one in eight), each week recording every array of the week's flows, of
+the state and of the history record. ``compare`` prints the cases and arrays whose bits differ (0.0 and -0.0 told apart,
 nan equal to nan) and exits 1 if any does.
 """
 
