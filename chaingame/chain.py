@@ -93,6 +93,12 @@ _NO_FLAGS = np.zeros((0, 0), bool)
 _NO_DELAYS = np.zeros((0, 0), np.int64)
 
 
+def _given(a, dtype=float) -> np.ndarray:
+    """An input the kernels only read, as a C-contiguous writeable array (a read-only one would compile anew)."""
+    a = np.ascontiguousarray(a, dtype=dtype)
+    return a if a.flags.writeable else a.copy()
+
+
 def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     """What the physics makes of the firms' decisions (F, R) at the end of ``week``: the one definition.
 
@@ -107,7 +113,7 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     """
     k = _kernel()
     ip, fp, ws = k.tables(net)[:3]
-    orders = np.ascontiguousarray(orders, dtype=float)  # the decisions are left as they are
+    orders = _given(orders)  # the decisions are left as they are
     out = np.empty(orders.shape)
     k.accepted(ip, fp, int(week), orders, out, ws)
     return out
@@ -530,14 +536,14 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     block = np.empty((k.N_FLOWS, F, R))
     edges = np.empty((2, R))
     paid = np.empty((net.n_links, R)) if net.money else _NO_FLOATS
-    demand = np.asarray(demand, dtype=float)
+    demand = _given(demand)
     k.advance(ip, fp, t, state.inventory, state.raw, state.cash, state.capacity, state.backlog, state.mail,
               state.transit, state.wip, state.capacity_plan, state.turns,
               _NO_FLOATS if state.backlog_value is None else state.backlog_value,
               _NO_FLOATS if state.parts is None else state.parts,
               _NO_RING if state.payments is None else state.payments,
               _NO_FLAGS if state.insolvent is None else state.insolvent, demand,
-              _NO_DELAYS if delays is None else np.asarray(delays, dtype=np.int64), block, edges, paid,
+              _NO_DELAYS if delays is None else _given(delays, np.int64), block, edges, paid,
               ws, wb, wt)
     return Flows(t, *block[:11], demand, edges[0], edges[1], *block[11:13],
                  interest=block[13] if net.money else None, paid=paid if net.money else None)
@@ -554,10 +560,10 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     """
     k = _kernel()
     ip, fp, ws = k.tables(net)[:3]
-    decisions = np.ascontiguousarray(orders, dtype=float)
+    decisions = _given(orders)
     placed = np.empty(decisions.shape)
     returned = np.empty(decisions.shape[1])
-    targets = _NO_FLOATS if capacity is None else np.ascontiguousarray(capacity, dtype=float)
+    targets = _NO_FLOATS if capacity is None else _given(capacity)
     k.place(ip, fp, state.week, decisions, targets, state.inventory, state.raw, state.cash, state.backlog,
             state.mail, _NO_RING if state.payments is None else state.payments,
             _NO_FLAGS if state.insolvent is None else state.insolvent, state.capacity_plan, flows.revenue,
