@@ -14,7 +14,7 @@ between weeks (rules written in Python, the classroom's players, learning agents
 back each week. Its time against :func:`play`'s is the cost of that layout (issue 14: a fused
 kernel as the one definition of the week; docs/design.md, *Measured*).
 
-numba is optional (``pip install 'chaingame[bench]'``); :data:`AVAILABLE` says whether it is installed.
+numba is a dependency of chaingame (the week's kernel); :data:`AVAILABLE` says whether it is installed.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The physics of a value chain: chain state on numpy arrays and the week's transition.
 
-This is the only definition of a week, shared by the Mesa model, the array engine and the
-classroom game. It imports numpy and nothing else.
+The week is defined once, shared by the Mesa model, the array engine and the classroom game:
+:func:`advance`, :func:`place` and :func:`accepted_orders` each make one call of the compiled week,
+:mod:`chaingame.kernel` (numba, imported on the first call). This module holds the arrays it works on
+and imports numpy only.
 
 Layout: firm quantities are ``(F, R)`` arrays and link quantities ``(K, R)`` arrays, with R
 replications side by side; pipelines are ring buffers ``(K or F, S, R)`` indexed by week mod S.
@@ -21,12 +23,12 @@ Event order of week t (Sterman 1989, p. 326; Edali & Yasarcan 2014, JASSS 17(4) 
 4. producers start production, ``min(raw materials, capacity)``, and finish what was started
    ``production_delay`` weeks ago (a zero delay finishes at once); a firm assembling by bill of
    materials starts ``min(min over components j of floor(on hand_j / units_j), capacity)`` and
-   uses ``units_j`` of each component per unit started (:func:`_assemble`);
+   uses ``units_j`` of each component per unit started (:func:`chaingame.kernel.advance`);
 5. each firm ships ``min(on hand, backlog + incoming orders)``, allocating a shortage among its
-   customers by its allocation rule (:func:`_allocate`); the rest is backlogged (or lost where the
+   customers by its allocation rule (:func:`chaingame.kernel._allocate`); the rest is backlogged (or lost where the
    firm's unmet orders are lost);
 6. customers are invoiced for what was shipped to them, at the link's price of the week the order
-   was placed where the link has a price schedule (:func:`_pay_at_order_prices`), and pay at once,
+   was placed where the link has a price schedule, and pay at once,
    or ``payment_delay`` weeks later (:mod:`chaingame.money`); holding, backlog, lost-sales,
    capacity and production costs are charged on the end-of-week state, and interest on the
    week's opening cash where a firm has an interest rate;
@@ -74,6 +76,29 @@ def half_up(x: np.ndarray) -> np.ndarray:
     return np.floor(np.round(x, DECIMALS) + 0.5)  # counted(x) + 0.5: its + 0.0 cannot change the sum
 
 
+def _kernel():
+    """The compiled week (:mod:`chaingame.kernel`), imported on first use: ``import chaingame`` needs no numba."""
+    global _KERNEL
+    if _KERNEL is None:
+        from . import kernel
+
+        _KERNEL = kernel
+    return _KERNEL
+
+
+_KERNEL = None
+_NO_FLOATS = np.zeros((0, 0))  # an optional (n, R) array that is off: the kernels take one signature
+_NO_RING = np.zeros((0, 0, 0))
+_NO_FLAGS = np.zeros((0, 0), bool)
+_NO_DELAYS = np.zeros((0, 0), np.int64)
+
+
+def _given(a, dtype=float) -> np.ndarray:
+    """An input the kernels only read, as a C-contiguous writeable array (a read-only one would compile anew)."""
+    a = np.ascontiguousarray(a, dtype=dtype)
+    return a if a.flags.writeable else a.copy()
+
+
 def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     """What the physics makes of the firms' decisions (F, R) at the end of ``week``: the one definition.
 
@@ -81,40 +106,17 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     :func:`counted`, rounded half up to whole units where the scenario counts whole units, and
     floored at 0 unless the firm may return goods to the source (Chen et al. 2000 allow negative
     orders), and batched where the firm reviews periodically, has a minimum order or orders in
-    packs (:func:`_batched`). :func:`place` then limits a return to what the firm holds.
+    packs (Lee, Padmanabhan & Whang 1997): a firm with review period k and phase p orders only at the
+    end of weeks p + 1, p + 1 + k, ...; in a review week a positive order q becomes
+    ``pack * ceil(max(q, min_order) / pack)``; returns and fixed orders are left as they are.
+    :func:`place` then limits a return to what the firm holds. Computed by :func:`chaingame.kernel.accepted`.
     """
-    count = half_up if net.whole_units else counted
-    orders = count(np.asarray(orders, dtype=float))  # a new array: the decisions are left as they are
-    rows = None
-    if week <= net.fixed_orders.shape[1]:
-        fixed = net.fixed_orders[:, week - 1]
-        rows = ~np.isnan(fixed)
-        orders[rows] = count(fixed[rows, None])
-    if net._returns:
-        orders = np.where(net.returns[:, None], orders, np.maximum(orders, 0.0))
-    else:
-        np.maximum(orders, 0.0, out=orders)
-    return _batched(net, week, orders, rows) if net.batching else orders
-
-
-def _batched(net: Network, week: int, orders: np.ndarray, fixed: np.ndarray | None) -> np.ndarray:
-    """Order batching (Lee, Padmanabhan & Whang 1997): periodic review, minimum order, pack size.
-
-    A firm with review period k and phase p orders only at the end of weeks p + 1, p + 1 + k,
-    p + 1 + 2k, ...; in the other weeks its order is 0 (no order, no return). In a review week a
-    positive order q becomes ``pack * ceil(max(q, min_order) / pack)``: raised to the minimum
-    order quantity, then rounded up to whole packs. Returns (negative orders) are left as they
-    are, and an order the scenario fixes for the week is placed as written.
-    """
-    off = (week - 1 - net.review_phase) % net.review_period != 0  # (F,)
-    q = np.where(off[:, None], 0.0, orders)
-    q = np.where(q > 0, np.maximum(q, net.min_order[:, None]), q)
-    packed = np.flatnonzero(net.pack > 0)
-    if len(packed):
-        size = net.pack[packed, None]
-        up = counted(np.ceil(counted(q[packed] / size)) * size)
-        q[packed] = np.where(q[packed] > 0, up, q[packed])
-    return q if fixed is None else np.where(fixed[:, None], orders, q)
+    k = _kernel()
+    ip, fp, ws = k.tables(net)[:3]
+    orders = _given(orders)  # the decisions are left as they are
+    out = np.empty(orders.shape)
+    k.accepted(ip, fp, int(week), orders, out, ws)
+    return out
 
 
 def accepted_order(net: Network, week: int, firm: int, order: float) -> float:
@@ -156,7 +158,7 @@ class Network:
     turn_weeks: np.ndarray  # (F,) weeks of sales a turn-and-earn supplier counts (0 for other rules)
     vmi: np.ndarray  # (K,) bool: vendor-managed, the supplier decides the customer's orders (engine, observe)
     slots: int  # ring size S, > every delay
-    # order batching (see _batched); None: off (every week, no minimum, no packs)
+    # order batching (see accepted_orders); None: off (every week, no minimum, no packs)
     review_period: np.ndarray | None = None  # (F,) weeks between the firm's orders, >= 1
     review_phase: np.ndarray | None = None  # (F,) 0..period-1: orders at the end of weeks phase + 1 + n * period
     min_order: np.ndarray | None = None  # (F,) a positive order below it is raised to it (units)
@@ -354,7 +356,7 @@ ALLOCATION_RULES = ("proportional", "priority", "turn_and_earn", "uniform")
 
 
 def _compile_allocation(net: Network, same_sup: np.ndarray) -> None:
-    """Index arrays of step 5 (:func:`_allocate`), by each supplier's allocation rule.
+    """Index arrays of step 5 (:func:`chaingame.kernel._allocate`), by each supplier's allocation rule.
 
     A supplier's only customer gets what it can ship, whatever the rule. ``_priority_levels``
     holds the links of priority suppliers by rank; ``_shared_links`` the links of proportional
@@ -511,168 +513,10 @@ def initial_state(net: Network, firm_init: dict, link_init: dict, replications: 
     return state
 
 
-def _largest_remainder(x: np.ndarray, totals: np.ndarray, group: np.ndarray, same: np.ndarray) -> np.ndarray:
-    """Whole-unit shares by largest remainder, ties to the first link.
-
-    Rounds shares ``x`` (K, R) down to whole units, handing the units left over in each group (``totals`` per
-    group, indexed by ``group``) to the largest fractions, ties to the first link.
-
-    Shares and fractions are :func:`counted`, so that equal exact shares tie whatever float error
-    their arithmetic carries (4 × 1/3 − 1 and 1/3; 2 × 0.3/0.4 − 1 and 2 × 0.1/0.4).
-    """
-    x = counted(x)
-    base = np.floor(x)
-    rem = counted(x - base)
-    left = np.rint(totals[group] - np.einsum("kj,jr->kr", same, base))
-    k = np.arange(len(x))
-    ahead = (rem[None, :, :] > rem[:, None, :]) | (
-        (rem[None, :, :] == rem[:, None, :]) & (k[None, :, None] < k[:, None, None])
-    )
-    rank = np.einsum("kj,kjr->kr", same, ahead)
-    return base + (rank < left)
-
-
-def _allocate(net: Network, owed: np.ndarray, on_hand: np.ndarray, state: State) -> np.ndarray:
-    """Split each supplier's shipments among its customers' claims ``owed`` (K, R), by its rule.
-
-    A supplier ships ``min(on hand, claims)``; only a shortage is split, and a supplier's only
-    customer gets all it can ship whatever the rule. Rules (``Network.allocation``, per firm):
-
-    - ``proportional``: each customer gets the same fraction of its claim;
-    - ``priority``: customers in order of their links' ``priority``, each in full while stock lasts;
-    - ``uniform``: equal shares, capped at each claim, what a cap leaves passed on to the others
-      (water-filling, :func:`_fill`);
-    - ``turn_and_earn``: shares in proportion to each customer's sales over the supplier's last
-      ``turn_weeks`` weeks (Cachon & Lariviere 1999), capped and passed on likewise (:func:`_turn_weights`).
-
-    Whole units by largest remainder, ties to the first link.
-    """
-    sup = net.supplier
-    ship = np.zeros(owed.shape)
-    if net._priority_levels:
-        left = on_hand.copy()
-        for ks in net._priority_levels:
-            take = np.minimum(owed[ks], left[sup[ks]])
-            ship[ks] = take
-            left[sup[ks]] -= take
-        if net._only_priority:
-            return ship
-    total = net.by_supplier(owed)
-    can = np.minimum(on_hand, total)
-    sole, shared = net._sole_links, net._shared_links
-    ship[sole] = can[sup[sole]]  # a supplier's only customer: all it can ship
-    if len(shared):
-        frac = np.divide(can, total, out=np.zeros_like(total), where=total > 0)
-        ship[shared] = owed[shared] * frac[sup[shared]]
-        if net.whole_units:
-            ship[shared] = _largest_remainder(ship[shared], can, sup[shared], net._shared_same)
-    if len(net._fill_links):
-        ship[net._fill_links] = _fill(net, owed[net._fill_links], can, _turn_weights(net, state))
-    return ship
-
-
-def _turn_weights(net: Network, state: State) -> np.ndarray:
-    """The weight of each water-filled link, (len(_fill_links), R).
-
-    1 for uniform suppliers; for turn-and-earn ones the sales of the link's customer over the supplier's last
-    ``turn_weeks`` weeks before this one (fewer at the start of the game: none in week 1), added oldest first.
-    """
-    weights = np.ones((len(net._fill_links), state.backlog.shape[1]))
-    if len(net._turn_pos):
-        sales = np.zeros((len(net._turn_pos), state.backlog.shape[1]))
-        t, H = state.week, net.turn_slots
-        for age in range(H, 0, -1):
-            sales += np.where((net._turn_window >= age)[:, None], state.turns[:, (t - age) % H], 0.0)
-        weights[net._turn_pos] = sales
-    return weights
-
-
-def _record_turns(net: Network, state: State, ship: np.ndarray, sold: np.ndarray) -> None:
-    """Keep this week's sales of the customers of turn-and-earn links.
-
-    What a firm customer shipped to its own customers, what end customers bought on a market link.
-    """
-    cus = net._turn_customer
-    now = np.where((cus >= 0)[:, None], sold[np.maximum(cus, 0)], ship[net._turn_link])
-    state.turns[:, state.week % net.turn_slots] = now
-
-
-def _fill(net: Network, claims: np.ndarray, can: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Water-filling by weight on the links of ``net._fill_links``.
-
-    Each claim c gets min(c, λ w), with λ per supplier such that the shares add up to what it can ship, ``can``
-    (F, R).
-
-    Claims of positive weight fill first; a cap's leftover is passed on to the others, round by
-    round (at most one round per customer). What is left once every claim of positive weight is
-    met goes to the claims of weight 0 in proportion to them (so with no sales counted yet,
-    turn-and-earn is proportional). Whole units by largest remainder, ties to the first link.
-    """
-    sup = net.supplier[net._fill_links]
-    plan = net._fill_plan
-    free = (weights > 0) & (claims > 0)
-    share = np.zeros_like(claims)
-    rest = can
-    for _ in range(net._fill_rounds):
-        level = _level(rest, _gather_sum(np.where(free, weights, 0.0), plan))
-        capped = free & (counted(claims) <= counted(level[sup] * weights))  # a claim its share covers
-        if not capped.any():
-            break
-        share = np.where(capped, claims, share)
-        free &= ~capped
-        rest = np.maximum(rest - _gather_sum(np.where(capped, claims, 0.0), plan), 0.0)
-    held = _gather_sum(np.where(free, weights, 0.0), plan)
-    share = np.where(free, _level(rest, held)[sup] * weights, share)
-    unweighted = (weights <= 0) & (claims > 0)
-    if unweighted.any():
-        frac = _level(np.where(held > 0, 0.0, rest), _gather_sum(np.where(unweighted, claims, 0.0), plan))
-        share = np.where(unweighted, claims * np.minimum(frac, 1.0)[sup], share)
-    if net.whole_units:
-        share = _largest_remainder(share, can, sup, net._fill_same)
-    return share
-
-
-def _level(amount: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """``amount / weight``, 0 where the weight is 0."""
-    return np.divide(amount, weight, out=np.zeros_like(amount), where=weight > 0)
-
-
-def _pay_at_order_prices(net: Network, state: State, t: int, before: np.ndarray, incoming: np.ndarray,
-                         shipped: np.ndarray) -> np.ndarray:
-    """What customers pay (K, R) for this week's shipments when prices follow a schedule.
-
-    An order is bought at the price of the week it was placed and paid when it is shipped. The
-    backlog ``before`` is served first, at the average price it was bought at
-    (``state.backlog_value``); the rest of a shipment comes from this week's orders at their price.
-    ``state.backlog_value`` then becomes the value of the backlog left (0 where none is left).
-    """
-    unit = net._due_price[:, t, None]
-    value = state.backlog_value
-    old = np.minimum(shipped, before)
-    average = np.divide(value, before, out=np.zeros_like(value), where=before > 0)
-    pay = old * average + (shipped - old) * unit
-    left = (before - old) * average + (incoming - (shipped - old)) * unit
-    state.backlog_value = np.where(state.backlog > 0, left, 0.0)
-    return pay
-
-
-def _send(net: Network, state: State, t: int, fixed: np.ndarray, drawn: tuple[np.ndarray, np.ndarray],
-          amount: np.ndarray, delays: np.ndarray | None) -> None:
-    """Put week t's shipments ``amount`` (K, R) of some links in transit, in their arrival week's slot.
-
-    The slot is ``t + shipping_delay`` on the ``fixed`` links, ``t + delays[row]`` (each replication its own) on
-    the ``drawn`` ones (link indices, their rows in ``delays``).
-    """
-    S = net.slots
-    state.transit[fixed, (t + net.shipping_delay[fixed]) % S] += amount[fixed]
-    links, rows = drawn
-    if len(links):
-        R = amount.shape[1]
-        state.transit[links[:, None], (t + delays[rows]) % S, np.arange(R)[None, :]] += amount[links]
-
-
 def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray | None = None) -> Flows:
     """Play week ``state.week + 1`` up to the decisions (steps 1-6), updating ``state`` in place.
+
+    One call of the compiled week, :func:`chaingame.kernel.advance`.
 
     Args:
         net: the chain's structure.
@@ -684,197 +528,49 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     Returns:
         The week's flows; :func:`place` completes them with the orders.
     """
+    k = _kernel()
+    ip, fp, ws, wb, wt = k.tables(net)
     t = state.week + 1
     state.week = t
-    S = net.slots
-    slot = t % S
-    R = state.inventory.shape[1]
-    prod = net._producers_rows
-
-    # 1. capacity in force this week
-    state.capacity[prod] = state.capacity_plan[prod, slot]
-
-    # 2. orders reach suppliers; demand reaches retailers; the source ships in full
-    incoming = state.mail[:, slot].copy()
-    state.mail[:, slot] = 0.0
-    incoming[net._market_rows] = demand
-    src = net._from_source_rows
-    from_source = incoming[src].sum(axis=0)
-    _send(net, state, t, net._src_fixed, net._src_drawn, incoming, delays)
-    shipped_link = np.zeros(incoming.shape)
-    shipped_link[src] = incoming[src]
-
-    # 3. goods arrive
-    arrived = state.transit[:, slot].copy()
-    state.transit[:, slot] = 0.0
-    received = net.by_customer(arrived)
-    state.raw[prod] += received[prod]
-    stock = net._stockists_rows
-    state.inventory[stock] += received[stock]
-    if state.parts is not None:
-        state.parts[net._bom_links] += arrived[net._bom_links]
-
-    # 4. production
-    started = np.zeros((net.n_firms, R))
-    produced = np.zeros((net.n_firms, R))
-    if len(net._producers):
-        cap = np.floor(counted(state.capacity[prod])) if net.whole_units else state.capacity[prod]
-        start = np.minimum(state.raw[prod], np.maximum(cap, 0.0))
-        if state.parts is not None:
-            start[net._bom_rows] = _assemble(net, state, np.maximum(cap[net._bom_rows], 0.0))
-        state.raw[prod] -= start
-        if state.parts is not None:
-            state.raw[net._bom_firms] = _gather_sum(state.parts[net._bom_links], net._bom_plan)
-        state.wip[net._producers, (t + net.production_delay[net._producers]) % S] += start
-        started[prod] = start
-        produced[prod] = state.wip[prod, slot]
-        state.wip[prod, slot] = 0.0
-        state.inventory[prod] += produced[prod]
-
-    # 5. fill orders
-    fs = net._firm_supplied
-    owed = state.backlog + incoming
-    ship = _allocate(net, owed, state.inventory, state)
-    shipped_link[fs] = ship[fs]
-    sold = net.by_supplier(ship)
-    state.inventory -= sold
-    if net.turn_slots:
-        _record_turns(net, state, ship, sold)
-    _send(net, state, t, net._f2f_fixed, net._f2f_drawn, ship, delays)
-    unmet = owed - ship
-    if net._loses:
-        lost_link = np.where(net.lost[:, None], unmet, 0.0)
-        lost_link[src] = 0.0
-        state.backlog[fs] = unmet[fs] - lost_link[fs]
-        lost = net.by_supplier(lost_link)
-    else:
-        state.backlog[fs] = unmet[fs]
-        lost = np.zeros(state.inventory.shape)
-    on_time = np.maximum(shipped_link - (owed - incoming), 0.0)
-
-    # 6. money and costs
-    if not net._priced:  # nothing is paid for
-        pay = np.zeros(shipped_link.shape)
-        revenue, purchases = np.zeros(state.inventory.shape), np.zeros(state.inventory.shape)
-    else:
-        if net.order_price is None:
-            pay = net.price[:, None] * shipped_link
-        else:
-            pay = _pay_at_order_prices(net, state, t, owed - incoming, incoming, shipped_link)
-        revenue = net.by_supplier(pay)
-        purchases = net.by_customer(pay)
-    owed_to_customers = net.by_supplier(state.backlog)
-    cost = net.holding_cost[:, None] * (state.inventory + state.raw) + net.backlog_cost[:, None] * owed_to_customers
-    if "lost_sales" in net._charges:
-        cost += net.lost_sales_cost[:, None] * lost
-    if "capacity" in net._charges:  # unlimited capacity (inf) costs nothing where the rate is 0
-        rate = net.capacity_cost[:, None]
-        cost += np.multiply(rate, state.capacity, out=np.zeros_like(state.capacity), where=rate > 0)
-    if "production" in net._charges:
-        cost += net.production_cost[:, None] * started
-    interest = paid = None
-    if net.money:
-        interest, paid = money.settle(net, state, t, pay, cost)
-    elif net._priced:
-        state.cash += revenue - purchases - cost
-    else:
-        state.cash += 0.0 - cost  # the same bits as (0 - 0) - cost
-    return Flows(
-        week=t,
-        incoming=net.by_supplier(incoming),
-        received=received,
-        started=started,
-        produced=produced,
-        shipped=sold,
-        on_time=net.by_supplier(on_time),
-        lost=lost,
-        backlog=owed_to_customers,
-        revenue=revenue,
-        purchases=purchases,
-        cost=cost,
-        demand=demand,
-        from_source=from_source,
-        to_market=ship[net._market_rows].sum(axis=0),
-        due=net.by_customer(owed),
-        supplied=net.by_customer(shipped_link),
-        interest=interest,
-        paid=paid,
-    )
-
-
-def _assemble(net: Network, state: State, cap: np.ndarray) -> np.ndarray:
-    """Production started by the firms assembling by bill of materials (B, R), capped by ``cap``.
-
-    A firm starts ``min(cap, min_j floor(on hand_j / units_j))`` (without the floor where the
-    scenario does not count whole units) and takes ``units_j`` × that from each component's stock.
-    """
-    links = net._bom_links
-    units = net.bom_units[links, None]
-    makes = counted(state.parts[links] / units)
-    if net.whole_units:
-        makes = np.floor(makes)
-    start = cap.copy()
-    for rows, members in net._bom_plan.steps:
-        start[rows] = np.minimum(start[rows], makes[members])
-    state.parts[links] = counted(state.parts[links] - units * start[net._bom_of])
-    return start
+    F, R = state.inventory.shape
+    block = np.empty((k.N_FLOWS, F, R))
+    edges = np.empty((2, R))
+    paid = np.empty((net.n_links, R)) if net.money else _NO_FLOATS
+    demand = _given(demand)
+    k.advance(ip, fp, t, state.inventory, state.raw, state.cash, state.capacity, state.backlog, state.mail,
+              state.transit, state.wip, state.capacity_plan, state.turns,
+              _NO_FLOATS if state.backlog_value is None else state.backlog_value,
+              _NO_FLOATS if state.parts is None else state.parts,
+              _NO_RING if state.payments is None else state.payments,
+              _NO_FLAGS if state.insolvent is None else state.insolvent, demand,
+              _NO_DELAYS if delays is None else _given(delays, np.int64), block, edges, paid,
+              ws, wb, wt)
+    return Flows(t, *block[:11], demand, edges[0], edges[1], *block[11:13],
+                 interest=block[13] if net.money else None, paid=paid if net.money else None)
 
 
 def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity: np.ndarray | None = None) -> None:
     """Step 7: put the firms' orders (F, R) in the mail and their capacity targets in the plan.
 
     The firms order :func:`accepted_orders` of their decisions, capped by the insolvency rule where
-    a firm has a credit limit (:func:`chaingame.money.cap_orders`). A return (a negative order)
+    a firm has a credit limit (:mod:`chaingame.money`). A return (a negative order)
     leaves the firm's stock at once, at most what it holds, and is refunded at the link's price
     of the week (the price an order placed now would be bought at).
-    The ordering cost is charged for every order above 0.
+    The ordering cost is charged for every order above 0. One call of :func:`chaingame.kernel.place`.
     """
-    t = state.week
-    S = net.slots
-    orders = accepted_orders(net, t, orders)
-    if net.money:
-        fixed = ~np.isnan(net.fixed_orders[:, t - 1]) if t <= net.fixed_orders.shape[1] else None
-        orders = money.cap_orders(net, state, t, orders, fixed)
-    returned = np.zeros(orders.shape[1])
-    negative = net.returns[:, None] & (orders < 0) if net._returns else None
-    if negative is not None and negative.any():
-        stock = np.where(net.producer[:, None], state.raw, state.inventory)
-        back = np.where(negative, np.minimum(-orders, stock), 0.0)
-        orders = np.where(negative, -back, orders)
-        unit = net.regular_price if net.order_price is None else net.firm_price[:, t]
-        refund = back * unit[:, None]
-        state.raw -= np.where(net.producer[:, None], back, 0.0)
-        state.inventory -= np.where(net.producer[:, None], 0.0, back)
-        state.cash += refund
-        flows.revenue += refund
-        returned = back.sum(axis=0)
-    placed = np.maximum(orders, 0.0) if net._returns else orders  # without returns no order is below 0
-
-    ins = net._ins
-    cus = net.customer[ins]
-    link_orders = net.share[ins, None] * placed[cus] if net._shared_orders else placed[cus]
-    if net.whole_units and net._split:
-        link_orders = _largest_remainder(link_orders, placed, cus, net._ins_same)
-    if net.bom_units is not None:  # each component: the product's order times units per product
-        rows = net._bom_ins
-        link_orders[rows] = counted(net.share[ins[rows], None] * placed[cus[rows]])
-    state.mail[ins, (t + net.order_delay[ins]) % S] += link_orders
-
-    if net._order_charge:
-        charge = net.order_cost[:, None] * (placed > 0)
-        state.cash -= charge
-        flows.cost += charge
-    state.last_order = orders
-    flows.order = orders
+    k = _kernel()
+    ip, fp, ws = k.tables(net)[:3]
+    decisions = _given(orders)
+    placed = np.empty(decisions.shape)
+    returned = np.empty(decisions.shape[1])
+    targets = _NO_FLOATS if capacity is None else _given(capacity)
+    k.place(ip, fp, state.week, decisions, targets, state.inventory, state.raw, state.cash, state.backlog,
+            state.mail, _NO_RING if state.payments is None else state.payments,
+            _NO_FLAGS if state.insolvent is None else state.insolvent, state.capacity_plan, flows.revenue,
+            flows.cost, placed, returned, ws)
+    state.last_order = placed
+    flows.order = placed
     flows.returned = returned
-
-    prod = net._producers
-    if capacity is not None and len(prod):
-        state.capacity_plan[prod, (t + net.capacity_delay[prod]) % S] = capacity[prod]
-    elif len(prod):
-        state.capacity_plan[prod, (t + net.capacity_delay[prod]) % S] = state.capacity_plan[
-            prod, (t + net.capacity_delay[prod] - 1) % S
-        ]
 
 
 def ring_total(ring: np.ndarray) -> np.ndarray:

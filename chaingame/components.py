@@ -2,7 +2,7 @@
 
 The firm history (:data:`chaingame.engine.COLUMNS`) counts a firm's raw stock as one number, the sum
 of its components; an assembling firm's limits are per component (production started is
-``min_j floor(on hand_j / units_j)``, capped by capacity: :func:`chaingame.chain._assemble`). This
+``min_j floor(on hand_j / units_j)``, capped by capacity: :func:`chaingame.kernel.advance`). This
 table keeps each component apart: one row per (replication, week, firm, component), the
 component named by the supplier of its link.
 """

@@ -104,6 +104,24 @@ def draw_delays(net: Network, seed: int, replications: int, first: int, weeks: i
                            delays_mod.generators(seed, replications, first), weeks)
 
 
+WARM_UP = ("classic", "cash", "rationing", "assembly", "promotions", "lead-time-variability", "batching")
+
+
+def warm_up() -> float:
+    """Compile the week's kernels (:mod:`chaingame.kernel`), or load them from numba's cache; the seconds it took.
+
+    A week of a few bundled scenarios that between them take every branch of the kernels' one signature each,
+    so that a classroom's first week never waits on a compilation (``chaingame play`` calls it before it
+    serves).
+    """
+    import time
+
+    began = time.perf_counter()
+    for name in WARM_UP:
+        Engine(name).step()
+    return time.perf_counter() - began
+
+
 class Engine:
     """A scenario played week by week for R replications at once.
 

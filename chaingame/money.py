@@ -23,7 +23,10 @@ this module then does nothing (``Network.money`` is False). The rules (docs/mode
   first week it is insolvent it stays so and places no orders (it still ships, collects and pays).
   Orders the scenario fixes are placed as written, and returns are never capped.
 
-The physics imports numpy only; :func:`compile_network` is called by :class:`chaingame.chain.Network`.
+The week's cash moves in the compiled week (:func:`chaingame.kernel.advance`, step 6: invoicing,
+collection, costs, interest, insolvency marks; :func:`chaingame.kernel.place`: the insolvency rule's cap on
+orders); this module compiles the rules (:func:`compile_network`, called by :class:`chaingame.chain.Network`)
+and reads the books (receivables, payables, headroom) with numpy.
 """
 
 from __future__ import annotations
@@ -91,62 +94,6 @@ def headroom(net: Network, state: State) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         room = state.cash + net.credit_limit[:, None] - payables(net, state) - committed(net, state)
     return np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
-
-
-def settle(net: Network, state: State, t: int, pay: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Step 6 with money rules: invoicing, collection, costs and interest.
-
-    Invoice this week's shipments ``pay`` (K, R), collect what is due, charge ``cost`` and the interest; update
-    the cash and the insolvency marks.
-
-    Returns:
-        The week's net interest paid (F, R) and the $ that changed hands on each link (K, R).
-    """
-    P = net.pay_slots
-    paid = np.zeros_like(pay)
-    now, later = net._now, net._delayed
-    paid[now] = pay[now]
-    if len(later):
-        slot = t % P
-        paid[later] = state.payments[later, slot]
-        state.payments[later, slot] = 0.0
-        state.payments[later, (t + net.payment_delay[later]) % P] += pay[later]
-    interest = np.zeros_like(state.cash)
-    if net._interest:
-        opening = state.cash
-        interest = net.interest_rate[:, None] * np.maximum(-opening, 0.0) \
-            - net.deposit_rate[:, None] * np.maximum(opening, 0.0)
-    state.cash += net.by_supplier(paid) - net.by_customer(paid) - cost - interest
-    if len(net._limited):
-        short = state.cash + net.credit_limit[:, None] < payables(net, state)
-        state.insolvent = np.where(net.insolvency_stop[:, None], state.insolvent | short, short)
-    return interest, paid
-
-
-def cap_orders(net: Network, state: State, t: int, orders: np.ndarray, fixed: np.ndarray | None) -> np.ndarray:
-    """Orders (F, R) after the insolvency rule.
-
-    A firm with a credit limit orders at most what it can pay (``insolvency = "cap"``), an insolvent firm under
-    ``"stop"`` orders nothing; ``fixed`` (F,) marks the firms whose order the scenario fixes this week (placed
-    as written), None if none.
-    """
-    limited = net._limited
-    if not len(limited):
-        return orders
-    unit = (net.regular_price if net.firm_price is None else net.firm_price[:, t])[limited, None]
-    room = np.maximum(headroom(net, state)[limited], 0.0)
-    most = np.divide(room, unit, out=np.full_like(room, np.inf), where=unit > 0)
-    if net.whole_units:
-        most = np.floor(np.round(most, 9))
-    stop = net.insolvency_stop[limited, None] & state.insolvent[limited]
-    most = np.where(stop, 0.0, most)
-    q = orders[limited]
-    capped = np.where(q > 0, np.minimum(q, most), q)
-    if fixed is not None:
-        capped = np.where(fixed[limited, None], q, capped)
-    out = orders.copy()
-    out[limited] = capped
-    return out
 
 
 def idle(net: Network) -> frozenset[str]:

@@ -782,7 +782,7 @@ def _lead_time(supply: Link, production: Production | None, review_period: int =
 
 
 def _batching(raw: Mapping[str, Any], where) -> dict:
-    """A firm's order batching fields (see chain._batched), checked; ``where(name)`` names a field."""
+    """A firm's order batching fields (see chain.accepted_orders), checked; ``where(name)`` names a field."""
     period = number(raw.get("review_period", 1), where("review_period"), low=1, high=MAX_DELAY, integer=True)
     pack = raw.get("pack")
     return dict(

@@ -103,6 +103,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     webassets.ensure(fetch_missing=fetch_assets, log=echo)
     import solara.server.starlette  # noqa: F401 - the app uvicorn serves: imported here, then frozen below
 
+    from .engine import warm_up
+
+    seconds = warm_up()  # the week's compiled kernels, compiled or loaded from the cache before anyone plays
+    echo(f"chaingame classroom: the week's kernels ready in {seconds:.1f} s")
+
     # What was imported lives as long as the process: out of the garbage collector's sight, so that a full
     # collection (which pauses every thread, every class) scans only what the classes made since.
     gc.collect()

@@ -369,7 +369,7 @@ def test_sweep_cluster_that_is_not_an_address(address, tmp_path):
 
 
 def test_help_and_input_errors_load_no_heavy_module(tmp_path):
-    """Help and bad input answer at once: neither Mesa, pandas, matplotlib nor Solara is imported."""
+    """Help and bad input answer at once: neither Mesa, pandas, matplotlib, Solara nor numba is imported."""
     code = ("import sys\nfrom chaingame.cli import main\n"
             "for argv in (['--help'], ['run', '--help'], ['sweep', '--help'], ['plot', '--help'],"
             " ['compare', '--help'],"
@@ -377,7 +377,7 @@ def test_help_and_input_errors_load_no_heavy_module(tmp_path):
             " ['compare', 'nope', '--set', 'a=1'], ['run', '--from', 'nope.json'],"
             " ['plot', 'nope.parquet', '--x', 'a', '--y', 'b']):\n"
             "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
-            "print(*sorted(m for m in ('mesa', 'pandas', 'matplotlib', 'solara') if m in sys.modules))")
+            "print(*sorted(m for m in ('mesa', 'pandas', 'matplotlib', 'solara', 'numba') if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[-1] == "", p.stdout
