@@ -86,16 +86,6 @@ def committed(net: Network, state: State) -> np.ndarray:
     return net.by_customer(net.price[:, None] * (state.mail.sum(axis=1) + state.backlog))
 
 
-def headroom(net: Network, state: State) -> np.ndarray:
-    """What each firm can still commit to pay (F, R): cash + credit limit − payables − committed.
-
-    It is inf where the credit is unlimited.
-    """
-    with np.errstate(invalid="ignore"):
-        room = state.cash + net.credit_limit[:, None] - payables(net, state) - committed(net, state)
-    return np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
-
-
 def idle(net: Network) -> frozenset[str]:
     """The history columns that are 0 in every week of any run of ``net``: decided once, not added up weekly.
 

@@ -164,7 +164,7 @@ def _num(x: float) -> str:
 def order_note(sc: Scenario, firm: str, week: int, fixed: float | None) -> str:
     """What order batching does to the seat's order this week, in one sentence; "" where it does nothing.
 
-    Batching as :func:`chaingame.chain._batched` applies it (Lee, Padmanabhan & Whang 1997): a firm
+    Batching as :func:`chaingame.chain.accepted_orders` applies it (Lee, Padmanabhan & Whang 1997): a firm
     with review period k orders only in its review weeks (any other week's order is 0), and a positive
     order is raised to its minimum order, then rounded up to whole packs. An order the scenario fixes
     (``fixed``) is placed as written.
