@@ -603,3 +603,22 @@ def test_an_unreadable_sweep_file_is_one_line_naming_it(tmp_path, content, says)
     with pytest.raises(cg.ScenarioError) as e:
         cg.sweep.load_sweep(f)
     assert str(e.value).startswith(f"{f}: {says}") and "\n" not in str(e.value)
+
+
+def test_stopping_workers_ends_a_manager_thread_left_waiting_for_half_a_result():
+    """A worker terminated while it sends its result leaves half a message in the result pipe: the
+    pool's manager thread waited for the rest for ever, and the program's exit with it (CI hung on
+    SIGTERM). Half a message is written here by hand, as the terminated worker left it."""
+    import struct
+
+    from chaingame.sweep.executors import process_pool, stop_workers
+
+    pool = process_pool(2)
+    assert pool.submit(int, "7").result(timeout=120) == 7  # the workers and the manager thread run
+    manager = pool._executor_manager_thread
+    os.write(pool._result_queue._writer.fileno(), struct.pack("!i", 1000) + b"half")
+    time.sleep(0.5)  # the manager reads the header and waits for the other 996 bytes
+    assert manager.is_alive()
+    stop_workers(pool)
+    manager.join(30)
+    assert not manager.is_alive(), "the manager thread still waits for the rest of the message"

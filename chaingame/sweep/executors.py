@@ -155,14 +155,23 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
 
     ``shutdown(cancel_futures=True)`` alone lets each worker finish its chunk, and a parent killed
     meanwhile leaves them behind; the chunks already finished are kept by the caller.
+
+    A worker terminated while it sends a result leaves half a message in the result pipe, and the
+    pool's manager thread then waits for the rest for ever, and so does the interpreter's exit, which
+    joins that thread. Once the workers are gone, this process's own copy of the pipe's writing end
+    is the last one: closing it turns that wait into end-of-file, which the manager takes for a
+    broken pool, and it stops.
     """
     workers = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for p in workers:
         if p.is_alive():
             p.terminate()
     for p in workers:
         p.join(STOP_TIMEOUT)
+    if results is not None and not any(p.is_alive() for p in workers):
+        results._writer.close()
 
 
 @contextmanager
