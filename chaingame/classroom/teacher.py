@@ -116,6 +116,8 @@ class TeacherVerbs:
     def sessions_of(self, keys: Mapping[str, str]) -> tuple[HostSession, ...]:
         """The sessions whose host key is given (code -> key), named and dated, newest first (read, not replayed).
 
+        One read of the database for all of them (the host page asks again every few seconds).
+
         A code that is not a session, or whose key does not match, is left out.
         """
         if not isinstance(keys, Mapping):
@@ -127,15 +129,15 @@ class TeacherVerbs:
             raise InputError("keys", f"{show(keys)} cannot be read as a table of code -> host key") from None
         if entries is None:
             raise InputError("keys", f"has {size} sessions (allowed: at most {inputs.MAX_HOSTED})")
-        out = []
+        wanted: dict[str, list] = {}  # join code -> the keys held for it ("abc" and "ABC" are one session)
         for code, key in entries:
             try:
-                rows = self._store.sessions(code=inputs.join_code(code))
+                wanted.setdefault(inputs.join_code(code), []).append(key)
             except Exception:  # a stored code the browser holds may be any text
                 continue
-            if rows and self._key_matches(key, rows[0]["host_hash"]):
-                r = rows[0]
-                out.append(HostSession(r["code"], r["title"], r["scenario"], r["created_at"], Status(r["status"])))
+        out = [HostSession(r["code"], r["title"], r["scenario"], r["created_at"], Status(r["status"]), r["players"])
+               for r in self._store.listing(list(wanted))
+               if any(self._key_matches(key, r["host_hash"]) for key in wanted[r["code"]])]
         return tuple(sorted(out, key=lambda h: -h.created_at))
 
 

@@ -261,13 +261,14 @@ class HostView:
 
 @dataclass(frozen=True)
 class HostSession:
-    """A session as the host's list shows it: named and dated."""
+    """A session as the host's list shows it: named and dated, its status and the players seated now."""
 
     code: str
     title: str
     scenario: str
     created_at: float
     status: Status
+    players: int = 0
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .boxes import HTML, Column, Row, Text
 from .browser import HOST_KEY, BrowserStore, host_keys, page_origin
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
 from .connection import connection_banner
-from .live import use_live
+from .live import use_live, use_polled
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
 from .upload import ClickableFileDrop
 
@@ -57,6 +57,7 @@ FREE_SEATS = {  # label -> start(fill_with_bots, latecomers)
     "a bot plays a free seat until a student takes it": (False, True),
     "free seats wait for players (or the timer, or you)": (False, False),
 }
+LIST_EVERY = 3.0  # s between two reads of the list of sessions (benchmarks/host_list.py: well under 1 ms each)
 COMPACT_FROM = 7  # teams: from this many the dashboard shows one line per team (a card each above 27,000 px at 100)
 SORTS = ("team", "week", "lag", "cost")  # the compact dashboard's orders: team number, furthest first, most behind
 # first, costliest first
@@ -125,7 +126,7 @@ def HostPage():
     with Frame("Host"):
         connection_banner("nothing reaches the server now: what you click is done only once the connection is "
                           "back. The countdowns are hidden until then.")
-        BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded,
+        BrowserStore.element(storage_key=HOST_KEY, shared=True, value=stored, on_value=set_stored, on_loaded=set_loaded,
                              on_origin=lambda o: set_origin(page_origin(o)), on_fragment=set_fragment)
         key = keys.get(code) or (fragment if code else None)
         if not loaded:
@@ -144,10 +145,14 @@ def HostPage():
 
 @solara.component
 def SessionList(keys: dict):
-    """The sessions this browser hosts, named and dated, newest first (of the last ``MAX_HOSTED`` it stored)."""
+    """The sessions this browser hosts, named and dated, newest first (of the last ``MAX_HOSTED`` it stored).
+
+    Kept current: another tab's new session arrives with the browser's storage; status and players are
+    read again every :data:`LIST_EVERY` s (a read that finds the same sends nothing).
+    """
     kept = dict(list(keys.items())[-MAX_HOSTED:])  # a storage holding more (tampered) lists its latest
-    listed, error = solara.use_memo(lambda: attempt(get_classroom().sessions_of, kept),
-                                    [json.dumps(kept, sort_keys=True)])
+    listed, error = use_polled(lambda: get_classroom().sessions_of(kept), [json.dumps(kept, sort_keys=True)],
+                               LIST_EVERY)
     if error:
         Error(error)
     if not listed:
@@ -155,7 +160,7 @@ def SessionList(keys: dict):
     Heading("Sessions this browser hosts", 4)
     items = "".join(f'<li><a href="{html.escape(HOST.url(code=h.code))}">{html.escape(h.title)}</a> · '
                     f'{html.escape(h.code)} · {html.escape(h.scenario)} · created {when(h.created_at)} · '
-                    f'{html.escape(h.status)}</li>' for h in listed)
+                    f'{html.escape(h.status)} · {h.players} player(s)</li>' for h in listed)
     HTML(tag="ul", unsafe_innerHTML=items, attributes={"data-testid": "sessions"})
 
 
