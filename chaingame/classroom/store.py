@@ -409,6 +409,17 @@ class Store:
         return out
 
     @_locked
+    def weeks_added(self, code: str) -> dict[int, int]:
+        """Weeks added to each round by reopening it (round -> weeks; rounds never extended are left out)."""
+        added: dict[int, int] = {}
+        for (detail,) in self.db.execute("SELECT detail FROM events WHERE code=? AND kind='reopen' ORDER BY id",
+                                         (code,)):
+            d = json.loads(detail)
+            if d.get("more_weeks"):
+                added[d["round"]] = added.get(d["round"], 0) + d["more_weeks"]
+        return added
+
+    @_locked
     def listing(self, codes: Sequence[str]) -> list[dict[str, Any]]:
         """The host's list of sessions ``codes`` (those stored): names, dates, status, host hash, players seated.
 

@@ -272,6 +272,21 @@ class HostSession:
 
 
 @dataclass(frozen=True)
+class CopyPlan:
+    """What :meth:`~chaingame.classroom.service.Classroom.duplicate` of a session makes, for the host to confirm.
+
+    The copy is the session's first round as configured now: ``weeks`` includes the ``weeks_added`` by
+    reopening it for more weeks (what the class played).
+    """
+
+    title: str
+    scenario: str
+    weeks: int
+    weeks_added: int
+    teams: int
+
+
+@dataclass(frozen=True)
 class JoinView:
     """What a join page may show before a player has a seat: the session and its free seats."""
 

@@ -428,15 +428,22 @@ def MessageCard(code: str, key: str, current: str, on_sent):
 
 @solara.component
 def DuplicateCard(code: str, key: str, on_created):
-    """A new session with the same settings and a new code (for the next class)."""
+    """A new session with the same settings and a new code (for the next class); it says its weeks first."""
     classroom = get_classroom()
     password, set_password = solara.use_state("")
     error, set_error = solara.use_state(None)
+    plan, set_plan = solara.use_state(None)  # the CopyPlan being confirmed (None: not asked yet)
+
+    def ask(*_):
+        found, e = attempt(classroom.copy_plan, code, key)
+        set_error(e)
+        set_plan(found)
 
     def duplicate(*_):
         ticket, e = attempt(classroom.duplicate, code, key,
                             password=password if classroom.needs_password else None)
         set_error(e)
+        set_plan(None)
         if ticket is not None and on_created is not None:
             on_created(ticket)
 
@@ -445,7 +452,21 @@ def DuplicateCard(code: str, key: str, on_created):
             solara.InputText("Teacher password", value=password, on_value=set_password, continuous_update=True,
                              password=True)
         Error(error)
-        solara.Button("Duplicate this session (same settings, new code)", on_click=duplicate, small=True)
+        if plan is None:
+            solara.Button("Duplicate this session (same settings, new code)", on_click=ask, small=True)
+        else:
+            HTML(tag="div", unsafe_innerHTML=html.escape(copy_summary(plan)), attributes={"data-testid": "copy-plan"})
+            with Row():
+                solara.Button("Yes, create the copy", on_click=duplicate, color="primary", small=True)
+                solara.Button("Cancel", on_click=lambda: set_plan(None), text=True, small=True)
+
+
+def copy_summary(plan) -> str:
+    """What a duplicate will have, in the host's words (its weeks, and those added by reopening)."""
+    added = (f" ({plan.weeks - plan.weeks_added} as created + {plan.weeks_added} added when reopened)"
+             if plan.weeks_added else "")
+    return (f"The copy: {plan.title} · {plan.scenario} · {plan.weeks} weeks{added} · {plan.teams} team(s) · "
+            "the same seed and settings, a new code and host key, in the lobby.")
 
 
 @solara.component
