@@ -137,3 +137,15 @@ def test_model_week_prints_every_part_of_a_chain_model_week():
                         ("a whole game \\(built, then 36 steps\\)", "ms"),
                         ("the same, CPU time of this process", "ms  \\(less sensitive to the load\\)")):
         assert number(find(rf"^  {label}\s+{NUMBER} {unit}$", p.stdout)[1]) > 0
+
+
+def test_host_list_times_each_refresh_of_the_sessions_list_and_the_read_it_replaces():
+    """``benchmarks/host_list.py``: the cost of one read behind the host page's list (docs/classroom.md)."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "host_list.py"), "--sessions", "6", "--hosted", "3",
+                        "--players", "5", "--reads", "5"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr
+    find(r"^6 sessions stored, 3 hosted with 5 players each, 5 reads$", p.stdout)
+    for name in ("sessions_of \\(each refresh\\)", "before: one sessions\\(code=\\) per session"):
+        m = find(rf"^{name}\s+wall median ([\d.]+) ms, worst ([\d.]+) ms; CPU median ([\d.]+) ms$", p.stdout)
+        assert 0 < float(m[1]) <= float(m[2]), p.stdout

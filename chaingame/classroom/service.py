@@ -168,6 +168,7 @@ class _Session:
     reveals: dict[tuple[int, int, str], RevealRow] = field(default_factory=dict)  # (round, team, firm)
     message: str = ""  # the host's message to every player
     released: set[int] = field(default_factory=set)  # pacing "teacher": teams whose week the host let close
+    added: dict[int, int] = field(default_factory=dict)  # round -> weeks added to it by reopen(more_weeks=)
     debrief_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     debrief_cache: tuple | None = field(default=None, repr=False, compare=False)  # (its key, the Debrief)
 
@@ -1130,6 +1131,7 @@ class Classroom(TeacherVerbs):
             logged[(d.round, d.team, d.week)].append(d)
         gated = settings.pacing != "orders"
         s.message = self._store.last_message(code)
+        s.added = self._store.weeks_added(code)
         s.teams = self._replay_round(code, 1, sc, row["seed"], policies, settings.teams, logged, gated)
         for r in self._store.rounds(code):  # later rounds: each on its own scenario, seed and bots
             s.past[s.round] = _Round(s.scenario, s.seed, s.settings, s.bot_policies, s.teams, s.changes)

@@ -18,6 +18,7 @@ import functools
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -406,6 +407,34 @@ class Store:
             s["settings"] = json.loads(s["settings"])
             out.append(s)
         return out
+
+    @_locked
+    def weeks_added(self, code: str) -> dict[int, int]:
+        """Weeks added to each round by reopening it (round -> weeks; rounds never extended are left out)."""
+        added: dict[int, int] = {}
+        for (detail,) in self.db.execute("SELECT detail FROM events WHERE code=? AND kind='reopen' ORDER BY id",
+                                         (code,)):
+            d = json.loads(detail)
+            if d.get("more_weeks"):
+                added[d["round"]] = added.get(d["round"], 0) + d["more_weeks"]
+        return added
+
+    @_locked
+    def listing(self, codes: Sequence[str]) -> list[dict[str, Any]]:
+        """The host's list of sessions ``codes`` (those stored): names, dates, status, host hash, players seated.
+
+        Two queries, no scenario read: a host page asks again every few seconds.
+        """
+        codes = list(dict.fromkeys(codes))  # at most inputs.MAX_HOSTED: within SQLite's 32,766 parameters
+        marks = ", ".join("?" * len(codes))
+        cols = ("code", "created_at", "title", "scenario", "host_hash", "status")
+        rows = [dict(zip(cols, r)) for r in self.db.execute(
+            f"SELECT {', '.join(cols)} FROM sessions WHERE code IN ({marks})", codes)]
+        seated = dict(self.db.execute(f"SELECT code, COUNT(*) FROM players WHERE released_at IS NULL AND code IN "
+                                      f"({marks}) GROUP BY code", codes))
+        for r in rows:
+            r["players"] = seated.get(r["code"], 0)
+        return rows
 
     @_locked
     def player_code(self, token_hash: str) -> str | None:

@@ -1,7 +1,7 @@
 """The teacher's verbs beyond start, pause and end.
 
 A message to the class, the pacing button, reopening an ended session for more weeks, duplicating a
-session, and the list of one's sessions.
+session (and what the copy will be), and the list of one's sessions.
 
 A mixin of :class:`~chaingame.classroom.service.Classroom` (it uses the service's locks and store); like
 every verb, each is checked at the boundary with a one-line error and does its long work (replaying a
@@ -22,7 +22,7 @@ from ..scenario import Scenario, from_table
 from . import inputs
 from .errors import Forbidden, InputError
 from .game import TeamGame
-from .views import HostSession, HostTicket, Status
+from .views import CopyPlan, HostSession, HostTicket, Status
 
 
 class TeacherVerbs:
@@ -89,6 +89,7 @@ class TeacherVerbs:
             self._store.reopen(s.code, s.round, dict(longer.table) if games else None, now, more)
             if games:
                 s.scenario, s.teams, s.bot_policies = longer, games, policies
+                s.added[s.round] = s.added.get(s.round, 0) + more
             s.status, s.paused_at = Status.RUNNING, None
             with self._lock:
                 self._make_live(s)
@@ -103,18 +104,33 @@ class TeacherVerbs:
                   password: str | None = None) -> HostTicket:
         """A new session in the lobby with this one's first-round scenario, seed and settings, and a new code.
 
-        ``title`` defaults to this session's; ``password`` is the teacher password where the server has one.
+        The first round as configured now: weeks added by reopening it are kept (what the class played;
+        :meth:`copy_plan` says so before). ``title`` defaults to this session's (not marked: players see
+        it, and with a hidden horizon it must not tell them the weeks); ``password`` is the teacher password
+        where the server has one.
         """
         self._check_password(password)
         with self._hosting(code, host_key) as s:
-            first = s.past[1] if s.past else None
-            sc, seed, settings = (first.scenario, first.seed, first.settings) if first else (
-                s.scenario, s.seed, s.settings)
+            sc, seed, settings = self._first_round(s)
             same = s.title
         return self._new_session(inputs.session_title(same if title is None else title, sc), sc, seed, settings)
 
+    def copy_plan(self, code: str, host_key: str) -> CopyPlan:
+        """What :meth:`duplicate` would make of this session now: title, scenario, weeks (and how many were added)."""
+        with self._hosting(code, host_key) as s:
+            sc, _, settings = self._first_round(s)
+            return CopyPlan(s.title, s.scenario_name, sc.weeks, s.added.get(1, 0), settings.teams)
+
+    @staticmethod
+    def _first_round(s) -> tuple[Scenario, int, inputs.Settings]:
+        """A session's first round as configured now: its scenario (reopened weeks included), seed and settings."""
+        first = s.past.get(1)
+        return (first.scenario, first.seed, first.settings) if first else (s.scenario, s.seed, s.settings)
+
     def sessions_of(self, keys: Mapping[str, str]) -> tuple[HostSession, ...]:
         """The sessions whose host key is given (code -> key), named and dated, newest first (read, not replayed).
+
+        One read of the database for all of them (the host page asks again every few seconds).
 
         A code that is not a session, or whose key does not match, is left out.
         """
@@ -127,15 +143,15 @@ class TeacherVerbs:
             raise InputError("keys", f"{show(keys)} cannot be read as a table of code -> host key") from None
         if entries is None:
             raise InputError("keys", f"has {size} sessions (allowed: at most {inputs.MAX_HOSTED})")
-        out = []
+        wanted: dict[str, list] = {}  # join code -> the keys held for it ("abc" and "ABC" are one session)
         for code, key in entries:
             try:
-                rows = self._store.sessions(code=inputs.join_code(code))
+                wanted.setdefault(inputs.join_code(code), []).append(key)
             except Exception:  # a stored code the browser holds may be any text
                 continue
-            if rows and self._key_matches(key, rows[0]["host_hash"]):
-                r = rows[0]
-                out.append(HostSession(r["code"], r["title"], r["scenario"], r["created_at"], Status(r["status"])))
+        out = [HostSession(r["code"], r["title"], r["scenario"], r["created_at"], Status(r["status"]), r["players"])
+               for r in self._store.listing(list(wanted))
+               if any(self._key_matches(key, r["host_hash"]) for key in wanted[r["code"]])]
         return tuple(sorted(out, key=lambda h: -h.created_at))
 
 

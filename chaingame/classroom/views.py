@@ -261,13 +261,29 @@ class HostView:
 
 @dataclass(frozen=True)
 class HostSession:
-    """A session as the host's list shows it: named and dated."""
+    """A session as the host's list shows it: named and dated, its status and the players seated now."""
 
     code: str
     title: str
     scenario: str
     created_at: float
     status: Status
+    players: int = 0
+
+
+@dataclass(frozen=True)
+class CopyPlan:
+    """What :meth:`~chaingame.classroom.service.Classroom.duplicate` of a session makes, for the host to confirm.
+
+    The copy is the session's first round as configured now: ``weeks`` includes the ``weeks_added`` by
+    reopening it for more weeks (what the class played).
+    """
+
+    title: str
+    scenario: str
+    weeks: int
+    weeks_added: int
+    teams: int
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 A refresh keeps the seat because the token lives in the tab's ``sessionStorage`` (per tab, survives
 a reload) and in ``localStorage`` (per browser, survives closing the tab); the tab's own copy wins,
-so two tabs of one browser can hold two seats. The server never trusts this value: it is a token the
+so two tabs of one browser can hold two seats. Host keys are the browser's (``shared``): its
+``localStorage`` copy wins and a tab follows the changes other tabs make to it (the ``storage``
+event), so a session created in one tab is listed in the others. The server never trusts this value: it is a token the
 service checks like any other input.
 
 The widget also reports the page's origin (for the join link and QR code) and a ``#key=...``
@@ -52,8 +54,17 @@ _TEMPLATE = """
 module.exports = {
   mounted() {
     let value = null;
-    try { value = window.sessionStorage.getItem(this.storage_key); } catch (e) {}
-    if (value === null) { try { value = window.localStorage.getItem(this.storage_key); } catch (e) {} }
+    const stores = this.shared ? [window.localStorage, window.sessionStorage]
+                               : [window.sessionStorage, window.localStorage];
+    for (const store of stores) {
+      if (value === null) { try { value = store.getItem(this.storage_key); } catch (e) {} }
+    }
+    if (this.shared) {  // another tab of this browser changed it: take its value (its copy is the browser's)
+      this.onStorage = (e) => {
+        if (e.key === this.storage_key && e.storageArea === window.localStorage) this.value = e.newValue;
+      };
+      window.addEventListener("storage", this.onStorage);
+    }
     let fragment = "";
     const hash = window.location.hash || "";
     if (hash.startsWith("#key=")) {
@@ -66,9 +77,13 @@ module.exports = {
     this.loaded = true;
     this.watchdog = setInterval(() => this.checkServer(), 1000);
   },
-  beforeDestroy() { clearInterval(this.watchdog); },
-  beforeUnmount() { clearInterval(this.watchdog); },
+  beforeDestroy() { this.stop(); },
+  beforeUnmount() { this.stop(); },
   methods: {
+    stop() {
+      clearInterval(this.watchdog);
+      if (this.onStorage) window.removeEventListener("storage", this.onStorage);
+    },
     // The server restarted (its websocket has been down for 3 s or more): reload as soon as it
     // answers again, rather than wait for the websocket's reconnection back-off.
     async checkServer() {
@@ -116,4 +131,5 @@ class BrowserStore(ipyvue.VueTemplate):
     loaded = traitlets.Bool(False).tag(sync=True)
     origin = traitlets.Unicode("").tag(sync=True)
     fragment = traitlets.Unicode("").tag(sync=True)
+    shared = traitlets.Bool(False).tag(sync=True)  # True: the browser's copy (localStorage) wins, follows other tabs
     wants_fragment = traitlets.Bool(True).tag(sync=True)  # False: a ``#key=`` is removed unread (the projector)

@@ -29,7 +29,7 @@ def ClassPage():
     stored, set_stored = solara.use_state(None)
     loaded, set_loaded = solara.use_state(False)
     with Frame("Class view"):
-        BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded)
+        BrowserStore.element(storage_key=HOST_KEY, shared=True, value=stored, on_value=set_stored, on_loaded=set_loaded)
         if not code:
             Heading("Class view", 2)
             Text("Open it from the host page, or add ?code=CODE to the address.")

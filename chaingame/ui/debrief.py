@@ -34,7 +34,7 @@ def DebriefPage():
     typed, set_typed = solara.use_state("")
     router = solara.use_router()
     with Frame("Debrief"):
-        BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded)
+        BrowserStore.element(storage_key=HOST_KEY, shared=True, value=stored, on_value=set_stored, on_loaded=set_loaded)
         if not code:
             Heading("Debrief", 2)
             solara.InputText("Session code", value=typed, on_value=set_typed, continuous_update=True)

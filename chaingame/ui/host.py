@@ -26,7 +26,7 @@ from .boxes import HTML, Column, Row, Text
 from .browser import HOST_KEY, BrowserStore, host_keys, page_origin
 from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
 from .connection import connection_banner
-from .live import use_live
+from .live import use_live, use_polled
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
 from .upload import ClickableFileDrop
 
@@ -57,6 +57,7 @@ FREE_SEATS = {  # label -> start(fill_with_bots, latecomers)
     "a bot plays a free seat until a student takes it": (False, True),
     "free seats wait for players (or the timer, or you)": (False, False),
 }
+LIST_EVERY = 3.0  # s between two reads of the list of sessions (benchmarks/host_list.py: well under 1 ms each)
 COMPACT_FROM = 7  # teams: from this many the dashboard shows one line per team (a card each above 27,000 px at 100)
 SORTS = ("team", "week", "lag", "cost")  # the compact dashboard's orders: team number, furthest first, most behind
 # first, costliest first
@@ -125,7 +126,7 @@ def HostPage():
     with Frame("Host"):
         connection_banner("nothing reaches the server now: what you click is done only once the connection is "
                           "back. The countdowns are hidden until then.")
-        BrowserStore.element(storage_key=HOST_KEY, value=stored, on_value=set_stored, on_loaded=set_loaded,
+        BrowserStore.element(storage_key=HOST_KEY, shared=True, value=stored, on_value=set_stored, on_loaded=set_loaded,
                              on_origin=lambda o: set_origin(page_origin(o)), on_fragment=set_fragment)
         key = keys.get(code) or (fragment if code else None)
         if not loaded:
@@ -144,10 +145,14 @@ def HostPage():
 
 @solara.component
 def SessionList(keys: dict):
-    """The sessions this browser hosts, named and dated, newest first (of the last ``MAX_HOSTED`` it stored)."""
+    """The sessions this browser hosts, named and dated, newest first (of the last ``MAX_HOSTED`` it stored).
+
+    Kept current: another tab's new session arrives with the browser's storage; status and players are
+    read again every :data:`LIST_EVERY` s (a read that finds the same sends nothing).
+    """
     kept = dict(list(keys.items())[-MAX_HOSTED:])  # a storage holding more (tampered) lists its latest
-    listed, error = solara.use_memo(lambda: attempt(get_classroom().sessions_of, kept),
-                                    [json.dumps(kept, sort_keys=True)])
+    listed, error = use_polled(lambda: get_classroom().sessions_of(kept), [json.dumps(kept, sort_keys=True)],
+                               LIST_EVERY)
     if error:
         Error(error)
     if not listed:
@@ -155,7 +160,7 @@ def SessionList(keys: dict):
     Heading("Sessions this browser hosts", 4)
     items = "".join(f'<li><a href="{html.escape(HOST.url(code=h.code))}">{html.escape(h.title)}</a> · '
                     f'{html.escape(h.code)} · {html.escape(h.scenario)} · created {when(h.created_at)} · '
-                    f'{html.escape(h.status)}</li>' for h in listed)
+                    f'{html.escape(h.status)} · {h.players} player(s)</li>' for h in listed)
     HTML(tag="ul", unsafe_innerHTML=items, attributes={"data-testid": "sessions"})
 
 
@@ -423,15 +428,22 @@ def MessageCard(code: str, key: str, current: str, on_sent):
 
 @solara.component
 def DuplicateCard(code: str, key: str, on_created):
-    """A new session with the same settings and a new code (for the next class)."""
+    """A new session with the same settings and a new code (for the next class); it says its weeks first."""
     classroom = get_classroom()
     password, set_password = solara.use_state("")
     error, set_error = solara.use_state(None)
+    plan, set_plan = solara.use_state(None)  # the CopyPlan being confirmed (None: not asked yet)
+
+    def ask(*_):
+        found, e = attempt(classroom.copy_plan, code, key)
+        set_error(e)
+        set_plan(found)
 
     def duplicate(*_):
         ticket, e = attempt(classroom.duplicate, code, key,
                             password=password if classroom.needs_password else None)
         set_error(e)
+        set_plan(None)
         if ticket is not None and on_created is not None:
             on_created(ticket)
 
@@ -440,7 +452,21 @@ def DuplicateCard(code: str, key: str, on_created):
             solara.InputText("Teacher password", value=password, on_value=set_password, continuous_update=True,
                              password=True)
         Error(error)
-        solara.Button("Duplicate this session (same settings, new code)", on_click=duplicate, small=True)
+        if plan is None:
+            solara.Button("Duplicate this session (same settings, new code)", on_click=ask, small=True)
+        else:
+            HTML(tag="div", unsafe_innerHTML=html.escape(copy_summary(plan)), attributes={"data-testid": "copy-plan"})
+            with Row():
+                solara.Button("Yes, create the copy", on_click=duplicate, color="primary", small=True)
+                solara.Button("Cancel", on_click=lambda: set_plan(None), text=True, small=True)
+
+
+def copy_summary(plan) -> str:
+    """What a duplicate will have, in the host's words (its weeks, and those added by reopening)."""
+    added = (f" ({plan.weeks - plan.weeks_added} as created + {plan.weeks_added} added when reopened)"
+             if plan.weeks_added else "")
+    return (f"The copy: {plan.title} · {plan.scenario} · {plan.weeks} weeks{added} · {plan.teams} team(s) · "
+            "the same seed and settings, a new code and host key, in the lobby.")
 
 
 @solara.component

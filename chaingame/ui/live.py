@@ -231,3 +231,43 @@ def use_debrief(code: str, key: str | None):
     data, error = solara.use_memo(lambda: attempt(classroom.debrief, code, key) if version is not None
                                   else (None, None), [code, key, version])
     return version, data, error or stage_error
+
+
+def use_polled(read: Callable[[], Any], deps: list, every: float) -> tuple[Any, str | None]:
+    """``attempt(read)`` now, and again every ``every`` s while the tab is open; re-render only when it differs.
+
+    For what no subscription reaches (the host's list of sessions: a session of another tab, its players
+    and status, all read from the database): a read that finds the same sends nothing to the browser.
+    The reads run in one thread per mounted component, stopped when it unmounts or the tab closes.
+    """
+    snapshot = solara.use_ref(None)
+    last_deps = solara.use_ref(None)
+    _, set_version = solara.use_state(0)
+    if last_deps.current != deps:
+        last_deps.current = list(deps)
+        snapshot.current = attempt(read)
+
+    def poll():
+        context = kernel_context.get_current_context()
+        stop = threading.Event()
+
+        def run():
+            while not stop.wait(every) and not context.closed_event.is_set():
+                new = attempt(read)
+                if new == snapshot.current:
+                    continue
+                try:
+                    with context.lock, context:  # as a message of the tab's: the cleanup below runs under it too
+                        if stop.is_set() or context.closed_event.is_set():
+                            return
+                        snapshot.current = new
+                        set_version(lambda n: n + 1)
+                except Exception:  # a closing tab must not leave a traceback behind
+                    log.exception("re-rendering a polled page part failed")
+                    return
+
+        threading.Thread(target=run, name="chaingame-poll", daemon=True).start()
+        return stop.set
+
+    solara.use_effect(poll, deps)
+    return snapshot.current

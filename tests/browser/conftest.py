@@ -7,9 +7,11 @@ explicit, on what the page shows, with generous timeouts; nothing sleeps to sync
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,12 +21,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from chaingame.classroom import Classroom
+from chaingame.ui.player import SEAT_KEY
+
 CHROMIUM = os.environ.get("CHAINGAME_CHROMIUM", "/usr/bin/chromium")  # Debian's; `playwright install` cannot work here
 SKIP = "CHAINGAME_SKIP_BROWSER"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 START_TIMEOUT = 90.0  # s for the server to answer /readyz (a cold import of Solara takes a few seconds)
 PORT_ATTEMPTS = 5  # a free port found by free_port() may be taken by another process before the server binds it
+WAIT = 30_000  # ms for anything to appear
+GAME_WEEKS = 6  # weeks of the one-player game of the `game` fixture
+GAME_TIMER = 900  # s a week may take: long enough never to expire here, and the page shows a countdown
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+DESKTOP = {"viewport": {"width": 1000, "height": 900}}
 
 
 def require_chromium() -> None:
@@ -127,3 +137,64 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+def free_orders_scenario() -> str:
+    """The classic board, but week 1 already takes any order (no fixed orders)."""
+    text = (SCENARIOS / "classic.toml").read_text()
+    assert "fixed_orders = [4, 4, 4, 4]" in text
+    return text.replace("fixed_orders = [4, 4, 4, 4]", "fixed_orders = []")
+
+
+def started_game(tmp_path: Path, timer: float = GAME_TIMER, title: str = "Lost connection"):
+    """A started one-player session (Ann, the retailer; bots hold the other seats) and the server on its database.
+
+    The session is created, joined and started through the service on the SQLite file before the server
+    opens it. Returns ``(server, seat, deadline of week 1)``; the caller stops the server.
+    """
+    db = tmp_path / "classroom.sqlite3"
+    classroom = Classroom(db)
+    ticket = classroom.create_session("classic", scenario_toml=free_orders_scenario(), weeks=GAME_WEEKS,
+                                      timer_seconds=timer, title=title)
+    seat = classroom.join(ticket.code, "Ann")
+    classroom.start(ticket.code, ticket.host_key)
+    deadline = classroom.seat_view(seat.token).deadline
+    classroom.close()
+    server = Server(db, tmp_path / "server.log")
+    server.start(attempts=PORT_ATTEMPTS)
+    return server, seat, deadline
+
+
+@pytest.fixture
+def game(tmp_path):
+    """:func:`started_game` with its defaults: ``(server, seat)``."""
+    server, seat, _ = started_game(tmp_path)
+    yield server, seat
+    server.stop()
+
+
+def seat_context(browser, token: str, device: dict = DESKTOP):
+    """A browser context that already holds the seat token in its storage, as after a join."""
+    context = browser.new_context(**device)
+    context.add_init_script(f"window.localStorage.getItem({json.dumps(SEAT_KEY)}) === null && "
+                            f"window.localStorage.setItem({json.dumps(SEAT_KEY)}, {json.dumps(token)});")
+    return context
+
+
+def recorded(db: Path, week: int, firm: str = "retailer") -> list[tuple]:
+    """(order, decided_by) of every stored decision of ``firm`` for ``week``, read from the SQLite file."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        return con.execute("SELECT order_qty, decided_by FROM decisions WHERE firm = ? AND week = ?",
+                           (firm, week)).fetchall()
+
+
+def week_is(page, week: int, weeks: int = GAME_WEEKS):
+    """Wait until the seat's page shows ``week of weeks``."""
+    page.get_by_test_id("week").filter(has_text=f"week {week} of {weeks}").wait_for(timeout=WAIT)
+
+
+def lost(page) -> float:
+    """Wait for the connection banner; return how long it took (s)."""
+    start = time.monotonic()
+    page.get_by_test_id("connection").filter(has_text="Connection lost").wait_for(timeout=WAIT)
+    return time.monotonic() - start

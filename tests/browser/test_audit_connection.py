@@ -21,43 +21,22 @@ from playwright.sync_api import expect
 
 from chaingame.classroom import Classroom
 from chaingame.ui.connection import storage_key
-from chaingame.ui.player import SEAT_KEY
 
-from .conftest import PORT_ATTEMPTS, Server
+from .conftest import (
+    DESKTOP,
+    GAME_WEEKS,
+    PORT_ATTEMPTS,
+    WAIT,
+    Server,
+    lost,
+    recorded,
+    seat_context,
+    started_game,
+    week_is,
+)
 from .test_class_game import wait_for_new_server
-from .test_connection import WAIT, free_orders_scenario, lost, recorded
 
-WEEKS = 6
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-DESKTOP = {"viewport": {"width": 1000, "height": 900}}
-
-
-def make_game(tmp_path, timer: float = 900):
-    db = tmp_path / "classroom.sqlite3"
-    classroom = Classroom(db)
-    ticket = classroom.create_session("classic", scenario_toml=free_orders_scenario(), weeks=WEEKS,
-                                      timer_seconds=timer, title="Audit")
-    seat = classroom.join(ticket.code, "Ann")
-    classroom.start(ticket.code, ticket.host_key)
-    deadline = classroom.seat_view(seat.token).deadline
-    classroom.close()
-    server = Server(db, tmp_path / "server.log")
-    server.start(attempts=PORT_ATTEMPTS)
-    return server, seat, deadline
-
-
-@pytest.fixture
-def game(tmp_path):
-    server, seat, _ = make_game(tmp_path)
-    yield server, seat
-    server.stop()
-
-
-def seat_context(browser, token: str, device: dict):
-    context = browser.new_context(**device)
-    context.add_init_script(f"window.localStorage.getItem({json.dumps(SEAT_KEY)}) === null && "
-                            f"window.localStorage.setItem({json.dumps(SEAT_KEY)}, {json.dumps(token)});")
-    return context
 
 
 def open_page(context, server):
@@ -65,10 +44,6 @@ def open_page(context, server):
     page.goto(f"{server.url}/")
     page.get_by_label("Order (units)").wait_for(timeout=WAIT)
     return page
-
-
-def week_is(page, week: int):
-    page.get_by_test_id("week").filter(has_text=f"week {week} of {WEEKS}").wait_for(timeout=WAIT)
 
 
 def kept(page, token: str) -> dict | None:
@@ -169,7 +144,7 @@ def test_a_network_gone_and_back_sends_no_order_that_was_only_typed(game, browse
 
 
 def test_an_order_kept_offline_while_the_timer_ran_out_is_said_not_sent_with_the_bots_order(tmp_path, browser):
-    server, seat, _ = make_game(tmp_path, timer=10)
+    server, seat, _ = started_game(tmp_path, timer=10)
     try:
         context = seat_context(browser, seat.token, PHONE)
         page = open_page(context, server)
@@ -223,7 +198,7 @@ def test_a_fixed_order_submitted_untyped_while_the_server_is_down_is_sent_once(t
     """The classic board's week 1 fixes the order at 4: the field shows it, the player only clicks."""
     db = tmp_path / "classroom.sqlite3"
     classroom = Classroom(db)
-    ticket = classroom.create_session("classic", weeks=WEEKS, timer_seconds=900)
+    ticket = classroom.create_session("classic", weeks=GAME_WEEKS, timer_seconds=900)
     seat = classroom.join(ticket.code, "Ann")
     classroom.start(ticket.code, ticket.host_key)
     classroom.close()
@@ -251,7 +226,7 @@ def test_a_fixed_order_submitted_untyped_while_the_server_is_down_is_sent_once(t
 def test_an_order_and_capacity_kept_while_the_server_is_down_are_sent_once_together(tmp_path, browser):
     db = tmp_path / "classroom.sqlite3"
     classroom = Classroom(db)
-    ticket = classroom.create_session("capacity", weeks=WEEKS, timer_seconds=900)
+    ticket = classroom.create_session("capacity", weeks=GAME_WEEKS, timer_seconds=900)
     seat = classroom.join(ticket.code, "Ann", firm="manufacturer")
     classroom.start(ticket.code, ticket.host_key)
     fixed = classroom.seat_view(seat.token).fixed_order
@@ -307,7 +282,7 @@ class SocketCutter:
 
 @pytest.mark.parametrize("timer_runs_out", [False, True], ids=["back in time", "the timer ran out meanwhile"])
 def test_a_socket_dropped_with_the_server_up_loses_no_order_silently(tmp_path, browser, timer_runs_out):
-    server, seat, _ = make_game(tmp_path, timer=10 if timer_runs_out else 900)
+    server, seat, _ = started_game(tmp_path, timer=10 if timer_runs_out else 900)
     try:
         context = seat_context(browser, seat.token, PHONE)
         page = context.new_page()

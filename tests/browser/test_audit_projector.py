@@ -22,8 +22,7 @@ from chaingame.classroom import Classroom
 from chaingame.ui.browser import HOST_KEY
 from chaingame.ui.player import SEAT_KEY
 
-from .conftest import PORT_ATTEMPTS, Server
-from .test_connection import free_orders_scenario
+from .conftest import PORT_ATTEMPTS, Server, free_orders_scenario
 from .test_projector import Frames, assert_big
 
 WAIT = 30_000  # ms

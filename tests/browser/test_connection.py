@@ -8,78 +8,22 @@ read the SQLite file: the order is recorded exactly once, or the page says it wa
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import time
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
-from chaingame.classroom import Classroom
 from chaingame.ui.connection import storage_key
-from chaingame.ui.player import SEAT_KEY
 
-from .conftest import PORT_ATTEMPTS, Server
+from .conftest import WAIT, lost, recorded, seat_context, week_is
 from .test_class_game import wait_for_new_server
 
-WAIT = 30_000  # ms for anything to appear
-WEEKS = 6
 LOST_WITHIN = 3.0  # s from the kill to the banner: "at once" (the socket closes when the process dies)
-TIMER = 900  # s a week may take: long enough never to expire here, and the page shows a countdown
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def free_orders_scenario() -> str:
-    """The classic board, but week 1 already takes any order (no fixed orders)."""
-    text = (SCENARIOS / "classic.toml").read_text()
-    assert "fixed_orders = [4, 4, 4, 4]" in text
-    return text.replace("fixed_orders = [4, 4, 4, 4]", "fixed_orders = []")
-
-
-@pytest.fixture
-def game(tmp_path):
-    """A started one-player session (Ann, the retailer) and the server on its database."""
-    db = tmp_path / "classroom.sqlite3"
-    classroom = Classroom(db)
-    ticket = classroom.create_session("classic", scenario_toml=free_orders_scenario(), weeks=WEEKS,
-                                      timer_seconds=TIMER, title="Lost connection")
-    seat = classroom.join(ticket.code, "Ann")
-    classroom.start(ticket.code, ticket.host_key)
-    classroom.close()
-    server = Server(db, tmp_path / "server.log")
-    server.start(attempts=PORT_ATTEMPTS)
-    yield server, seat
-    server.stop()
 
 
 def open_seat(browser, server, token: str):
     """The player's page in its own browser context, which already holds the seat token."""
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    context.add_init_script(f"window.localStorage.getItem({json.dumps(SEAT_KEY)}) === null && "
-                            f"window.localStorage.setItem({json.dumps(SEAT_KEY)}, {json.dumps(token)});")
-    page = context.new_page()
+    page = seat_context(browser, token).new_page()
     page.goto(f"{server.url}/")
     page.get_by_label("Order (units)").wait_for(timeout=WAIT)
     return page
-
-
-def recorded(db: Path, week: int, firm: str = "retailer") -> list[tuple]:
-    """(order, decided_by) of every stored decision of ``firm`` for ``week``, read from the SQLite file."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-        return con.execute("SELECT order_qty, decided_by FROM decisions WHERE firm = ? AND week = ?",
-                           (firm, week)).fetchall()
-
-
-def week_is(page, week: int):
-    page.get_by_test_id("week").filter(has_text=f"week {week} of {WEEKS}").wait_for(timeout=WAIT)
-
-
-def lost(page) -> float:
-    """Wait for the connection banner; return how long it took (s)."""
-    start = time.monotonic()
-    page.get_by_test_id("connection").filter(has_text="Connection lost").wait_for(timeout=WAIT)
-    return time.monotonic() - start
 
 
 def test_the_server_killed_while_the_player_submits_loses_no_order_silently(game, browser):

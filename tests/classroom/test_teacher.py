@@ -263,9 +263,45 @@ def test_duplicate_makes_a_new_session_with_the_same_settings(tmp_path):
         assert [(s.code, s.title, s.status) for s in listed] == [
             (copy.code, "Ops 101", Status.LOBBY), (host.code, "Ops 101", Status.RUNNING)]
         assert listed[0].created_at >= listed[1].created_at > 0
+        assert [s.players for s in listed] == [0, 1]  # Alice, seated in the original
         assert room.sessions_of({host.code: copy.host_key}) == ()
     finally:
         room.close()
+
+
+def test_a_duplicate_of_an_extended_session_has_its_weeks_and_the_plan_says_so(room, db):
+    """The copy is the first round as the class played it: the weeks added by reopening it are kept."""
+    host = room.create_session("classic", weeks=5, title="Monday")
+    tickets = seat_all(room, host.code, firms=("retailer",))
+    room.start(host.code, host.host_key)
+    play(room, tickets, 5)
+    plan = room.copy_plan(host.code, host.host_key)
+    assert (plan.title, plan.scenario, plan.weeks, plan.weeks_added, plan.teams) == ("Monday", "classic", 5, 0, 1)
+    assert room.reopen(host.code, host.host_key, more_weeks=3) == 8
+    plan = room.copy_plan(host.code, host.host_key)
+    assert (plan.weeks, plan.weeks_added) == (8, 3)
+    copy = room.duplicate(host.code, host.host_key)
+    view = room.host_view(copy.code, copy.host_key)
+    assert (view.title, view.weeks, view.status) == ("Monday", 8, Status.LOBBY)
+    plan = room.copy_plan(copy.code, copy.host_key)
+    assert (plan.weeks, plan.weeks_added) == (8, 0)  # the copy is a session of 8 weeks, not an extended one
+    play(room, tickets, 3)
+    room.start_round(host.code, host.host_key, {"weeks": 4})  # a later round changes nothing of the copy
+    room.start(host.code, host.host_key)
+    play(room, tickets, 4)
+    room.reopen(host.code, host.host_key, more_weeks=2)
+    plan = room.copy_plan(host.code, host.host_key)
+    assert (plan.weeks, plan.weeks_added) == (8, 3)
+    again = Classroom(db)  # the weeks added are read back from the stored log
+    try:
+        plan = again.copy_plan(host.code, host.host_key)
+        assert (plan.weeks, plan.weeks_added) == (8, 3)
+        later = again.duplicate(host.code, host.host_key)
+        assert again.host_view(later.code, later.host_key).weeks == 8
+    finally:
+        again.close()
+    with pytest.raises(Forbidden, match=r"^host_key: is not the host key of session"):
+        room.copy_plan(host.code, copy.host_key)
 
 
 def test_players_of_the_same_name_are_told_apart_on_the_dashboard(room):

@@ -101,6 +101,10 @@ def test_the_hosts_message_reaches_the_players_pages(classroom, tabs):
 def test_duplicate_opens_a_new_session_with_the_same_settings(classroom, tabs):
     t, host = dashboard(classroom, tabs, teams=2, weeks=9, pacing="in_step", title="Ops 101")
     host.click("Duplicate this session (same settings, new code)")
+    host.wait(lambda: host.has("copy-plan"), "what the copy will be")
+    assert "The copy: Ops 101 · classic · 9 weeks · 2 team(s) ·" in host.text("copy-plan")
+    assert len(json.loads(host.stored())) == 1  # asked, not made yet
+    host.click("Yes, create the copy")
     host.wait(lambda: host.has("join-code") and host.text("join-code") != t.code, "the copy's dashboard")
     code = host.text("join-code")
     keys = json.loads(host.stored())
@@ -130,6 +134,12 @@ def test_an_ended_session_reopens_for_more_weeks(classroom, tabs):
     host.click("Reopen the session")
     host.wait_text("status", "running")
     ann.wait_text("week", "week 6 of 8")
+    host.click("Duplicate this session (same settings, new code)")  # the copy keeps the weeks added, and says so
+    host.wait(lambda: host.has("copy-plan"), "what the copy will be")
+    assert "8 weeks (5 as created + 3 added when reopened)" in host.text("copy-plan")
+    host.click("Cancel")
+    host.wait(lambda: not host.has("copy-plan"), "the question gone")
+    assert len(json.loads(host.stored())) == 1
 
 
 def test_a_large_class_is_one_line_per_team_sortable_by_week_lag_and_cost(classroom, tabs):
@@ -190,3 +200,24 @@ def test_the_create_form_explains_scenarios_information_and_pacing(classroom, ta
     code = host.text("join-code")
     view = classroom.host_view(code, json.loads(host.stored())[code])
     assert (view.scenario, view.pacing, view.timer_seconds) == ("stochastic", "timer", 30)
+
+
+def test_an_open_list_of_sessions_follows_their_players_and_status_and_sends_nothing_unchanged(classroom, tabs,
+                                                                                               monkeypatch):
+    from chaingame.ui import host as host_page
+
+    monkeypatch.setattr(host_page, "LIST_EVERY", 0.05)  # s: the page's period, shortened for the test
+    t = classroom.create_session("classic", title="Ops 101")
+    front = tabs("/host", stored=host_storage(t))
+    front.wait(lambda: front.has("sessions"), "the list of sessions")
+    assert "lobby · 0 player(s)" in front.text("sessions")
+    before = front.page_state()
+    reads = []
+    real = classroom.sessions_of
+    monkeypatch.setattr(classroom, "sessions_of", lambda keys: reads.append(1) or real(keys))
+    front.wait(lambda: len(reads) >= 5, "five reads of the list")
+    assert front.page_state() == before  # nothing changed: nothing sent
+    classroom.join(t.code, "Ann")
+    front.wait(lambda: "lobby · 1 player(s)" in front.text("sessions"), "the player in the list")
+    classroom.start(t.code, t.host_key)
+    front.wait(lambda: "running · 1 player(s)" in front.text("sessions"), "the status in the list")
