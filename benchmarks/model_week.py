@@ -22,6 +22,7 @@ import os
 import sys
 import time
 import timeit
+from operator import itemgetter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -67,9 +68,15 @@ def main() -> None:
     recorder.state, recorder.flows, recorder.wip = after, placed, books["wip"]
     week_books = record(recorder)
 
-    def keep():
-        for agent, row in zip(agents, np.concatenate([week_books[c] for c in COLUMNS], axis=1).tolist()):
+    columns = itemgetter(*COLUMNS)
+
+    def keep():  # as ChainModel.step: the record into the agents' rows, the running totals, a row to each agent
+        np.concatenate(columns(week_books), axis=1, out=model._record)
+        np.add(model._total, model._cost, out=model._total)
+        rows = model._rows.tolist()
+        for agent, row in zip(agents, rows):
             agent.keep(row)
+        model.total_cost = sum([row[0] for row in rows])
 
     t_copy = best(start.copy)
     parts = {

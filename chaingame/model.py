@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from .agents import FirmAgent
+from .agents import BOOKS, FirmAgent
 from .checks import number
 from .engine import COLUMNS, Engine
 from .observe import Views
@@ -19,17 +19,18 @@ from .scenario import Scenario, load_scenario
 class BooksCollector(mesa.DataCollector):
     """Mesa's ``DataCollector``, taking each :class:`FirmAgent`'s row of the week at once.
 
-    Its agent reporters are the agents' attributes; an agent's row (``FirmAgent.report``, kept with its books)
-    holds what they report, in their order, so the table is the one Mesa's own collection builds (tested),
-    without a call per reporter and agent. Other agents are collected as Mesa collects them.
+    Its agent reporters are the agents' attributes; an agent's row (``FirmAgent.row``, its books) holds what they
+    report, in their order, so the table is the one Mesa's own collection builds (tested), without a call per
+    reporter and agent. Other agents are collected as Mesa collects them.
     """
 
     def _record_agents(self, model):
-        agents = list(model.agents)
-        if not all(type(a) is FirmAgent and a.report for a in agents):
-            return super()._record_agents(model)
-        t = model.time
-        return [(t, a.unique_id, *a.report) for a in agents]
+        t, records = model.time, []
+        for a in model.agents:
+            if type(a) is not FirmAgent or a.row is None:
+                return super()._record_agents(model)
+            records.append((t, a.unique_id, a.firm_id, a.role, *a.row))
+        return records
 
 
 class ChainModel(mesa.Model):
@@ -64,9 +65,15 @@ class ChainModel(mesa.Model):
         for f, pol, cap in zip(sc.firms, self.engine.policies, self.engine.capacity_rules):
             i = len(self.firms)
             self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap, self.engine.memory[i],
-                                         self.engine.capacity_memory[i])
+                                         self.engine.capacity_memory[i], index=i)
         self._agents = list(self.firms.values())
+        self.views: Views | None = None  # this week's observations (where the rules decided on the books' rows)
         self.total_cost = 0.0  # $ chain operating cost since week 1
+        # the agents' rows of the week, (F, BOOKS): the running total_cost, then the week's record (one copy)
+        self._rows = np.zeros((len(self._agents), len(BOOKS)))
+        self._record, self._total = self._rows[:, 1:], self._rows[:, 0]
+        self._cost = self._rows[:, BOOKS.index("cost")]
+        self._columns = itemgetter(*COLUMNS)
         self.datacollector = BooksCollector(  # a model reporter also makes mesa.batch_run see the steps
             model_reporters={"chain_cost": "total_cost"},
             agent_reporters={c: attrgetter(a) for c, a in (("firm", "firm_id"), ("role", "role"),
@@ -88,6 +95,7 @@ class ChainModel(mesa.Model):
         """
         engine, agents = self.engine, self._agents
         if engine.groups is None:
+            self.views = None
             observations = engine.begin_week()
             orders = np.empty((len(agents), 1))
             capacity = np.empty((len(agents), 1))
@@ -98,14 +106,14 @@ class ChainModel(mesa.Model):
         else:
             engine.begin_week(observe=False)
             books = engine.books()
-            views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
-            for i, agent in enumerate(agents):
-                agent.see_later(views, i)
+            self.views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
             orders, capacity = engine.decide_books(books)
-        books = engine.end_week(orders, capacity)
-        for agent, row in zip(agents, np.concatenate([books[c] for c in COLUMNS], axis=1).tolist()):  # (F, columns)
-            agent.keep(row)  # Python floats, as the collector keeps them
-        self.total_cost = sum(a.total_cost for a in agents)
+        np.concatenate(self._columns(engine.end_week(orders, capacity)), axis=1, out=self._record)
+        np.add(self._total, self._cost, out=self._total)  # as adding Python floats week by week
+        rows = self._rows.tolist()  # Python floats, as the collector keeps them
+        for agent, row in zip(agents, rows):
+            agent.keep(row)
+        self.total_cost = sum([row[0] for row in rows])
         self.datacollector.collect(self)
         self.running = not engine.done
 
