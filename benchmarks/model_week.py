@@ -69,14 +69,11 @@ def main() -> None:
     week_books = record(recorder)
 
     columns = itemgetter(*COLUMNS)
+    at = week + 1
 
-    def keep():  # as ChainModel.step: the record into the agents' rows, the running totals, a row to each agent
-        np.concatenate(columns(week_books), axis=1, out=model._record)
-        np.add(model._total, model._cost, out=model._total)
-        rows = model._rows.tolist()
-        for agent, row in zip(agents, rows):
-            agent.keep(row)
-        model.total_cost = sum([row[0] for row in rows])
+    def keep():  # as ChainModel.step: the record into the week's row of the model's table, the running totals
+        np.concatenate(columns(week_books), axis=1, out=model._record[at])
+        np.add(model._totals[at - 1], model._costs[at], out=model._totals[at])
 
     t_copy = best(start.copy)
     parts = {
@@ -87,7 +84,7 @@ def main() -> None:
         "chain.place (event 7: the orders)": best(lambda: chain.place(net, state.copy(), copy.copy(flows), orders,
                                                                       capacity)) - t_copy,
         "engine.record (the week's 24 history columns)": best(lambda: record(recorder)),
-        "the agents' books (FirmAgent.keep, every firm)": best(keep),
+        "the agents' books (the model's table, every firm)": best(keep),
         "mesa.DataCollector.collect": best(lambda: model.datacollector.collect(model)),
     }
     aside = {  # not in a step of this game: what observing every firm costs (rules that are not stackable)

@@ -9,7 +9,7 @@ from .engine import COLUMNS
 from .observe import Observation
 from .policies import CapacityRule, Policy
 
-BOOKS = ("total_cost", *COLUMNS)  # an agent's books, in the order of its row (FirmAgent.keep)
+BOOKS = ("total_cost", *COLUMNS)  # an agent's books, in the order of its row (FirmAgent.row)
 
 
 class FirmAgent(mesa.Agent):
@@ -36,7 +36,12 @@ class FirmAgent(mesa.Agent):
         self._observation: Observation | None = None
         self._order_observation: Observation | None = None
         self._built = None  # the model's Views this week's observation came from (or was given in)
-        self.row: list[float] | None = None  # the week's books, in the order of BOOKS (the DataCollector's row)
+
+    @property
+    def row(self) -> list[float] | None:
+        """The week's books, in the order of :data:`BOOKS` (the DataCollector's row); None before week 1."""
+        rows = self.model.rows()
+        return None if rows is None else rows[self.index]
 
     @property
     def observation(self) -> Observation | None:
@@ -76,10 +81,6 @@ class FirmAgent(mesa.Agent):
         order = self.policy.decide(self.order_observation, self.memory)
         capacity = self.capacity_rule.target(obs, self.capacity_memory) if self.capacity_rule else obs.capacity
         return order, capacity
-
-    def keep(self, row: list[float]) -> None:
-        """Take the week's books: ``total_cost`` then one value per history column (:data:`BOOKS`)."""
-        self.row = row
 
     def __repr__(self) -> str:
         return f"FirmAgent({self.firm_id!r}, role={self.role!r}, policy={self.policy!r})"
