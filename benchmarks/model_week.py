@@ -5,7 +5,8 @@
 Plays a classic game to ``--week``, then times, on that state, each call a ``ChainModel.step`` makes
 (the physics' ``chain.advance`` and ``chain.place``, the books the rules read, the observations'
 copy, the rules deciding together, the week's record, the agents' books, the DataCollector, Mesa's
-own step; and, aside, ``observe_all``, what building every firm's observation costs), and a whole
+own step; and, aside, ``observe_all``, what building every firm's observation costs, and what filling in
+a played game's Mesa tables costs when they are first read), and a whole
 step and a whole game for comparison.
 Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
 Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
@@ -51,7 +52,7 @@ def main() -> None:
     model = cg.ChainModel(SCENARIO, seed=1)
     for _ in range(args.week):
         model.step()
-    engine, net, agents = model.engine, model.engine.net, list(model.firms.values())
+    engine, net = model.engine, model.engine.net
     mode = engine.scenario.information
     start, week = engine.state.copy(), engine.week
     demand = engine.demand[week]
@@ -87,8 +88,13 @@ def main() -> None:
         "the agents' books (the model's table, every firm)": best(keep),
         "mesa.DataCollector.collect": best(lambda: model.datacollector.collect(model)),
     }
+    def fill() -> float:  # a played game's Mesa tables filled in from the model's table, when first read
+        played = [cg.ChainModel(SCENARIO, seed=1).run() for _ in range(args.repeat)]
+        return min(timeit.timeit(lambda m=m: m.datacollector.model_vars, number=1) for m in played) * 1e6
+
     aside = {  # not in a step of this game: what observing every firm costs (rules that are not stackable)
         "observe_all (every firm's observation built)": best(lambda: observe_all(net, state, flows, mode)),
+        "Mesa's tables of a played game, when first read": fill(),
     }
 
     class Empty(mesa.Model):

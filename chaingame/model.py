@@ -70,8 +70,9 @@ class BooksCollector(mesa.DataCollector):
             return
         pending, self._pending, model = self._pending, [], self._model
         chain_cost, records, agents = self._model_vars["chain_cost"], self._records, model._agents
+        every = model.rows(every=True)
         for t, week in pending:
-            rows = model.rows(week)
+            rows = every[week]
             chain_cost.append(sum([row[0] for row in rows]))
             records[t] = [(t, a.unique_id, a.firm_id, a.role, *row) for a, row in zip(agents, rows)]
 
@@ -154,12 +155,19 @@ class ChainModel(mesa.Model):
         self.datacollector.collect(self)
         self.running = not engine.done
 
-    def rows(self, week: int | None = None) -> list[list[float]] | None:
+    def rows(self, week: int | None = None, every: bool = False) -> list[list[float]] | None:
         """Every agent's books of ``week`` (default: the last played); None before week 1.
 
         One row per agent, in the order of :data:`~chaingame.agents.BOOKS`, Python floats (the same lists each
-        time: the agents' attributes and the DataCollector's rows read them).
+        time: the agents' attributes and the DataCollector's rows read them). With ``every``, the rows of every
+        week played so far, indexed by week (index 0 None).
         """
+        if every:
+            played, cached = self.engine.week + 1, self._rows
+            if any(r is None for r in cached[1:played]):
+                fresh = self._table[:played].tolist()
+                cached[1:played] = [c if c is not None else f for c, f in zip(cached[1:played], fresh[1:])]
+            return cached
         week = self.engine.week if week is None else week
         if not week:
             return None
