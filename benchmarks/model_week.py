@@ -7,7 +7,7 @@ Plays a classic game to ``--week``, then times, on that state, each call a ``Cha
 copy, the rules deciding together, the week's record, the agents' books, the DataCollector, Mesa's
 own step; and, aside, ``observe_all``, what building every firm's observation costs, and what filling in
 a played game's Mesa tables costs when they are first read), and a whole
-step and a whole game for comparison.
+step, a build (and its parts) and a whole game for comparison.
 Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
 Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
 garbage collection off, as :mod:`timeit` times (``benchmarks/engine.py`` times games with it on); the
@@ -43,6 +43,7 @@ def main() -> None:
     import chaingame as cg
     from chaingame import chain
     from chaingame.engine import COLUMNS, record
+    from chaingame.model import REPORTERS
     from chaingame.observe import Views, observe_all, own_books
 
     def best(fn, number=args.number, timer=time.perf_counter) -> float:
@@ -105,6 +106,15 @@ def main() -> None:
     parts["Mesa's step machinery (an empty step)"] = best(empty.step)
 
     t_new = best(lambda: cg.ChainModel(SCENARIO, seed=1), max(1, args.number // 10))
+    sc = cg.load_scenario(SCENARIO)
+    building = {  # parts of building a ChainModel
+        "load_scenario (a bundled name: its file checked)": best(lambda: cg.load_scenario(SCENARIO)),
+        "its Engine": best(lambda: cg.Engine(sc, seed=1)),
+        "of which the initial state": best(lambda: sc.initial_state(1)),
+        "mesa.Model.__init__": best(lambda: mesa.Model(rng=1)),
+        "Mesa's DataCollector with the model's reporters": best(lambda: mesa.DataCollector(
+            model_reporters={"chain_cost": "total_cost"}, agent_reporters=REPORTERS)),
+    }
     t_game = best(lambda: cg.ChainModel(SCENARIO, seed=1).run(), max(1, args.number // 100))
     cpu_game = best(lambda: cg.ChainModel(SCENARIO, seed=1).run(), max(1, args.number // 100), time.process_time)
     weeks = engine.scenario.weeks
@@ -116,6 +126,8 @@ def main() -> None:
         print(f"  {name:50s} {us:8.1f} us  (aside)")
     print(f"  {'a ChainModel.step (the mean over a whole game)':50s} {(t_game - t_new) / weeks:8.1f} us")
     print(f"  {'building a ChainModel':50s} {t_new:8.1f} us")
+    for name, us in building.items():
+        print(f"    {name:48s} {us:8.1f} us")
     print(f"  {f'a whole game (built, then {weeks} steps)':50s} {t_game / 1e3:8.2f} ms")
     print(f"  {'the same, CPU time of this process':50s} {cpu_game / 1e3:8.2f} ms  (less sensitive to the load)")
 
