@@ -5,8 +5,9 @@
 Plays a classic game to ``--week``, then times, on that state, each call a ``ChainModel.step`` makes
 (the physics' ``chain.advance`` and ``chain.place``, the books the rules read, the observations'
 copy, the rules deciding together, the week's record, the agents' books, the DataCollector, Mesa's
-own step; and, aside, ``observe_all``, what building every firm's observation costs), and a whole
-step and a whole game for comparison.
+own step; and, aside, ``observe_all``, what building every firm's observation costs, and what filling in
+a played game's Mesa tables costs when they are first read), and a whole
+step, a build (and its parts) and a whole game for comparison.
 Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
 Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
 garbage collection off, as :mod:`timeit` times (``benchmarks/engine.py`` times games with it on); the
@@ -22,6 +23,7 @@ import os
 import sys
 import time
 import timeit
+from operator import itemgetter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,6 +43,7 @@ def main() -> None:
     import chaingame as cg
     from chaingame import chain
     from chaingame.engine import COLUMNS, record
+    from chaingame.model import REPORTERS
     from chaingame.observe import Views, observe_all, own_books
 
     def best(fn, number=args.number, timer=time.perf_counter) -> float:
@@ -50,7 +53,7 @@ def main() -> None:
     model = cg.ChainModel(SCENARIO, seed=1)
     for _ in range(args.week):
         model.step()
-    engine, net, agents = model.engine, model.engine.net, list(model.firms.values())
+    engine, net = model.engine, model.engine.net
     mode = engine.scenario.information
     start, week = engine.state.copy(), engine.week
     demand = engine.demand[week]
@@ -67,9 +70,12 @@ def main() -> None:
     recorder.state, recorder.flows, recorder.wip = after, placed, books["wip"]
     week_books = record(recorder)
 
-    def keep():
-        for agent, row in zip(agents, np.concatenate([week_books[c] for c in COLUMNS], axis=1).tolist()):
-            agent.keep(row)
+    columns = itemgetter(*COLUMNS)
+    at = week + 1
+
+    def keep():  # as ChainModel.step: the record into the week's row of the model's table, the running totals
+        np.concatenate(columns(week_books), axis=1, out=model._record[at])
+        np.add(model._totals[at - 1], model._costs[at], out=model._totals[at])
 
     t_copy = best(start.copy)
     parts = {
@@ -80,11 +86,16 @@ def main() -> None:
         "chain.place (event 7: the orders)": best(lambda: chain.place(net, state.copy(), copy.copy(flows), orders,
                                                                       capacity)) - t_copy,
         "engine.record (the week's 24 history columns)": best(lambda: record(recorder)),
-        "the agents' books (FirmAgent.keep, every firm)": best(keep),
+        "the agents' books (the model's table, every firm)": best(keep),
         "mesa.DataCollector.collect": best(lambda: model.datacollector.collect(model)),
     }
+    def fill() -> float:  # a played game's Mesa tables filled in from the model's table, when first read
+        played = [cg.ChainModel(SCENARIO, seed=1).run() for _ in range(args.repeat)]
+        return min(timeit.timeit(lambda m=m: m.datacollector.model_vars, number=1) for m in played) * 1e6
+
     aside = {  # not in a step of this game: what observing every firm costs (rules that are not stackable)
         "observe_all (every firm's observation built)": best(lambda: observe_all(net, state, flows, mode)),
+        "Mesa's tables of a played game, when first read": fill(),
     }
 
     class Empty(mesa.Model):
@@ -95,6 +106,15 @@ def main() -> None:
     parts["Mesa's step machinery (an empty step)"] = best(empty.step)
 
     t_new = best(lambda: cg.ChainModel(SCENARIO, seed=1), max(1, args.number // 10))
+    sc = cg.load_scenario(SCENARIO)
+    building = {  # parts of building a ChainModel
+        "load_scenario (a bundled name: its file checked)": best(lambda: cg.load_scenario(SCENARIO)),
+        "its Engine": best(lambda: cg.Engine(sc, seed=1)),
+        "of which the initial state": best(lambda: sc.initial_state(1)),
+        "mesa.Model.__init__": best(lambda: mesa.Model(rng=1)),
+        "Mesa's DataCollector with the model's reporters": best(lambda: mesa.DataCollector(
+            model_reporters={"chain_cost": "total_cost"}, agent_reporters=REPORTERS)),
+    }
     t_game = best(lambda: cg.ChainModel(SCENARIO, seed=1).run(), max(1, args.number // 100))
     cpu_game = best(lambda: cg.ChainModel(SCENARIO, seed=1).run(), max(1, args.number // 100), time.process_time)
     weeks = engine.scenario.weeks
@@ -106,6 +126,8 @@ def main() -> None:
         print(f"  {name:50s} {us:8.1f} us  (aside)")
     print(f"  {'a ChainModel.step (the mean over a whole game)':50s} {(t_game - t_new) / weeks:8.1f} us")
     print(f"  {'building a ChainModel':50s} {t_new:8.1f} us")
+    for name, us in building.items():
+        print(f"    {name:48s} {us:8.1f} us")
     print(f"  {f'a whole game (built, then {weeks} steps)':50s} {t_game / 1e3:8.2f} ms")
     print(f"  {'the same, CPU time of this process':50s} {cpu_game / 1e3:8.2f} ms  (less sensitive to the load)")
 

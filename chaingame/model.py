@@ -3,33 +3,78 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from .agents import FirmAgent
+from .agents import BOOKS, FirmAgent
 from .checks import number
 from .engine import COLUMNS, Engine
 from .observe import Views
 from .scenario import Scenario, load_scenario
 
+# the agents' reporters, in the order of an agent's row of the books (FirmAgent.row) after firm and role
+REPORTERS = {c: attrgetter(a) for c, a in (("firm", "firm_id"), ("role", "role"), *zip(BOOKS, BOOKS))}
+
 
 class BooksCollector(mesa.DataCollector):
-    """Mesa's ``DataCollector``, taking each :class:`FirmAgent`'s row of the week at once.
+    """Mesa's ``DataCollector``, keeping a :class:`ChainModel`'s week as the week's row of its books table.
 
-    Its agent reporters are the agents' attributes; an agent's row (``FirmAgent.report``, kept with its books)
-    holds what they report, in their order, so the table is the one Mesa's own collection builds (tested),
-    without a call per reporter and agent. Other agents are collected as Mesa collects them.
+    Collecting a week notes its step; Mesa's tables (``model_vars``, ``_agent_records``) are filled in from the
+    model's table of books when first read, with the values, types and order Mesa's own collection of the same
+    reporters gives (tested), the agents' rows the very lists their attributes read. While the model has other
+    agents, or reporters other than its own, each step is collected as Mesa collects it.
     """
 
-    def _record_agents(self, model):
-        agents = list(model.agents)
-        if not all(type(a) is FirmAgent and a.report for a in agents):
-            return super()._record_agents(model)
-        t = model.time
-        return [(t, a.unique_id, *a.report) for a in agents]
+    def __init__(self, *args, **kwargs):
+        self._pending: list[tuple[float, int]] = []  # (step, week) collected, not yet in Mesa's tables
+        self._model: ChainModel | None = None
+        super().__init__(*args, **kwargs)
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """Mesa's model table, up to date."""
+        self._fill()
+        return self._model_vars
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list]) -> None:
+        self._model_vars = value
+
+    @property
+    def _agent_records(self) -> dict[float, list[tuple]]:
+        self._fill()
+        return self._records
+
+    @_agent_records.setter
+    def _agent_records(self, value: dict[float, list[tuple]]) -> None:
+        self._records = value
+
+    def collect(self, model) -> None:
+        """Collect this step of ``model`` (Mesa's ``collect``)."""
+        if (model.week and isinstance(model, ChainModel) and len(model.agents) == len(model.firms)
+                and len(self.agent_reporters) == len(REPORTERS) and len(self.model_reporters) == 1
+                and not self.agenttype_reporters and (self._model is None or self._model is model)):
+            self._model = model
+            self._collection_steps.append(model.time)
+            self._pending.append((model.time, model.week))
+        else:
+            self._fill()
+            super().collect(model)
+
+    def _fill(self) -> None:
+        """Mesa's tables, from the model's table, of the steps collected since last asked."""
+        if not self._pending:
+            return
+        pending, self._pending, model = self._pending, [], self._model
+        chain_cost, records, agents = self._model_vars["chain_cost"], self._records, model._agents
+        every = model.rows(every=True)
+        for t, week in pending:
+            rows = every[week]
+            chain_cost.append(sum([row[0] for row in rows]))
+            records[t] = [(t, a.unique_id, a.firm_id, a.role, *row) for a, row in zip(agents, rows)]
 
 
 class ChainModel(mesa.Model):
@@ -64,14 +109,17 @@ class ChainModel(mesa.Model):
         for f, pol, cap in zip(sc.firms, self.engine.policies, self.engine.capacity_rules):
             i = len(self.firms)
             self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap, self.engine.memory[i],
-                                         self.engine.capacity_memory[i])
+                                         self.engine.capacity_memory[i], index=i)
         self._agents = list(self.firms.values())
-        self.total_cost = 0.0  # $ chain operating cost since week 1
+        self.views: Views | None = None  # this week's observations (where the rules decided on the books' rows)
+        # the books of every week, (W + 1, F, BOOKS), week 0 zeros: the running total_cost, then the week's record
+        self._table = np.zeros((sc.weeks + 1, len(self._agents), len(BOOKS)))
+        self._record, self._totals = self._table[:, :, 1:], self._table[:, :, 0]
+        self._costs = self._table[:, :, BOOKS.index("cost")]
+        self._rows: list[list | None] = [None] * (sc.weeks + 1)  # each week's rows as Python floats, when asked for
+        self._columns = itemgetter(*COLUMNS)
         self.datacollector = BooksCollector(  # a model reporter also makes mesa.batch_run see the steps
-            model_reporters={"chain_cost": "total_cost"},
-            agent_reporters={c: attrgetter(a) for c, a in (("firm", "firm_id"), ("role", "role"),
-                                                            ("total_cost", "total_cost"), *zip(COLUMNS, COLUMNS))},
-        )
+            model_reporters={"chain_cost": "total_cost"}, agent_reporters=REPORTERS)
         self.running = True
 
     @property
@@ -88,6 +136,7 @@ class ChainModel(mesa.Model):
         """
         engine, agents = self.engine, self._agents
         if engine.groups is None:
+            self.views = None
             observations = engine.begin_week()
             orders = np.empty((len(agents), 1))
             capacity = np.empty((len(agents), 1))
@@ -98,21 +147,44 @@ class ChainModel(mesa.Model):
         else:
             engine.begin_week(observe=False)
             books = engine.books()
-            views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
-            for i, agent in enumerate(agents):
-                agent.see_later(views, i)
+            self.views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
             orders, capacity = engine.decide_books(books)
-        books = engine.end_week(orders, capacity)
-        for agent, row in zip(agents, np.concatenate([books[c] for c in COLUMNS], axis=1).tolist()):  # (F, columns)
-            agent.keep(row)  # Python floats, as the collector keeps them
-        self.total_cost = sum(a.total_cost for a in agents)
+        week = engine.week
+        np.concatenate(self._columns(engine.end_week(orders, capacity)), axis=1, out=self._record[week])
+        np.add(self._totals[week - 1], self._costs[week], out=self._totals[week])  # as adding Python floats
         self.datacollector.collect(self)
         self.running = not engine.done
 
+    def rows(self, week: int | None = None, every: bool = False) -> list[list[float]] | None:
+        """Every agent's books of ``week`` (default: the last played); None before week 1.
+
+        One row per agent, in the order of :data:`~chaingame.agents.BOOKS`, Python floats (the same lists each
+        time: the agents' attributes and the DataCollector's rows read them). With ``every``, the rows of every
+        week played so far, indexed by week (index 0 None).
+        """
+        if every:
+            played, cached = self.engine.week + 1, self._rows
+            if any(r is None for r in cached[1:played]):
+                fresh = self._table[:played].tolist()
+                cached[1:played] = [c if c is not None else f for c, f in zip(cached[1:played], fresh[1:])]
+            return cached
+        week = self.engine.week if week is None else week
+        if not week:
+            return None
+        rows = self._rows[week]
+        if rows is None:
+            rows = self._rows[week] = self._table[week].tolist()
+        return rows
+
+    @property
+    def total_cost(self) -> float:
+        """$ chain operating cost since week 1, the sum of the agents' ``total_cost``."""
+        rows = self.rows()
+        return 0.0 if rows is None else sum([row[0] for row in rows])
+
     def run(self) -> ChainModel:
         """Play the rest of the horizon."""
-        while not self.engine.done:
-            self.step()
+        self.run_for(self.spec.weeks - self.engine.week)  # Mesa's steps, in one call
         return self
 
     def history(self) -> pd.DataFrame:

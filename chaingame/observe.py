@@ -199,8 +199,9 @@ class Views:
         # up to _ONE_STACK replications one stack of every firm's fields, (F, fields, R), each firm's block copied
         # from it when asked for; beyond, each firm's block stacked now, once (no copy of every firm's books at once;
         # asked for twice, a firm's observation holds the same arrays)
-        if state.inventory.shape[1] <= _ONE_STACK:
-            self.blocks = np.stack(rows, axis=1)
+        n, r = state.inventory.shape
+        if r <= _ONE_STACK:  # (F, fields * R): firm f's fields one after the other, then (F, fields, R), a view
+            self.blocks = np.concatenate(rows, axis=1).reshape(n, len(rows), r)
         else:
             self.blocks = [np.stack([row[f] for row in rows]) for f in range(net.n_firms)]
 

@@ -127,7 +127,7 @@ def test_model_week_prints_every_part_of_a_chain_model_week():
         "chain.advance (events 1-6)", "own_books (the books the rules read)",
         "Views (the observations, built when asked for)", "the rules (Engine.decide_books, every firm)",
         "chain.place (event 7: the orders)", "engine.record (the week's 24 history columns)",
-        "the agents' books (FirmAgent.keep, every firm)", "mesa.DataCollector.collect",
+        "the agents' books (the model's table, every firm)", "mesa.DataCollector.collect",
         "Mesa's step machinery (an empty step)")]
     assert all(us > 0 for us in parts)
     assert number(find(rf"^  sum of the parts\s+{NUMBER} us$", p.stdout)[1]) == pytest.approx(sum(parts), abs=0.5)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import chaingame as cg
-from chaingame.agents import FirmAgent
+from chaingame.agents import BOOKS, FirmAgent
 
 CONTRACT = ["week", "firm", "role", "inventory", "backlog", "incoming_order", "order_placed", "shipped",
             "received", "cost"]
@@ -170,3 +170,64 @@ def test_books_collector_builds_the_tables_mesas_own_collector_builds():
     pd.testing.assert_frame_equal(m.datacollector.get_model_vars_dataframe(), plain.get_model_vars_dataframe())
     assert m.datacollector._agent_records.keys() == plain._agent_records.keys()
     assert all(a == b for a, b in zip(m.datacollector._agent_records.values(), plain._agent_records.values()))
+
+
+class Visitor(mesa.Agent):
+    """An agent of another kind in a ChainModel, reporting what the model's reporters ask for."""
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.firm_id, self.role = "visitor", "none"
+        for name in BOOKS:
+            setattr(self, name, 1.5)
+
+
+def test_collector_tables_read_mid_game_and_with_another_agent_are_mesas():
+    """Mesa's tables, read between steps (filled in from the model's table) and after another kind of agent
+    joins (then collected as Mesa collects), equal those of Mesa's own DataCollector collecting the same steps."""
+    m = cg.ChainModel("stochastic", seed=4, weeks=9)
+    plain = mesa.DataCollector(model_reporters=dict(m.datacollector.model_reporters),
+                               agent_reporters=dict(m.datacollector.agent_reporters))
+    seen = []
+    while m.running:
+        m.step()
+        plain.collect(m)
+        if m.week == 3:
+            seen.append(m.datacollector.get_model_vars_dataframe().copy())
+        if m.week == 5:
+            Visitor(m)
+    assert len(seen[0]) == 3 and list(seen[0].chain_cost) == plain.model_vars["chain_cost"][:3]
+    pd.testing.assert_frame_equal(m.datacollector.get_agent_vars_dataframe(), plain.get_agent_vars_dataframe())
+    pd.testing.assert_frame_equal(m.datacollector.get_model_vars_dataframe(), plain.get_model_vars_dataframe())
+    assert m.datacollector._collection_steps == plain._collection_steps == [float(w) for w in range(1, 10)]
+    assert all(a == b for a, b in zip(m.datacollector._agent_records.values(), plain._agent_records.values()))
+    assert [len(rows) for rows in m.datacollector._agent_records.values()] == [4] * 5 + [5] * 4
+
+
+def test_agents_books_before_and_after_a_week_and_read_only():
+    m = cg.ChainModel("classic")
+    retailer = m.firms["retailer"]
+    assert retailer.total_cost == 0.0 and m.total_cost == 0.0 and retailer.row is None and m.rows() is None
+    with pytest.raises(AttributeError, match="retailer has no inventory before its first week"):
+        retailer.inventory  # noqa: B018
+    m.step()
+    assert retailer.inventory == 12.0 and retailer.row is m.rows()[0] and retailer.row[0] == retailer.total_cost
+    with pytest.raises(AttributeError):
+        retailer.inventory = 3.0
+    m.step()
+    assert m.rows(1)[0][BOOKS.index("inventory")] == 12.0 and m.rows(2)[0] is retailer.row
+    assert m.total_cost == sum(a.total_cost for a in m.agents) > 0
+
+
+def test_run_plays_mesas_steps_as_step_does():
+    """run() (Mesa's run_for) from any week gives what step() week by week gives, Mesa's clock included."""
+    stepped, ran = cg.ChainModel("stochastic", seed=6), cg.ChainModel("stochastic", seed=6)
+    while stepped.running:
+        stepped.step()
+    ran.step()
+    ran.run()
+    assert (ran.steps, ran.time, ran.running) == (stepped.steps, stepped.time, False)
+    assert ran.steps == ran.spec.weeks == ran.week and ran.time == float(ran.week)
+    pd.testing.assert_frame_equal(ran.history(), stepped.history())
+    pd.testing.assert_frame_equal(ran.datacollector.get_model_vars_dataframe(),
+                                  stepped.datacollector.get_model_vars_dataframe())
