@@ -365,20 +365,44 @@ def _send(transit, fixed, drawn, rows, delay, amount, delays, t, r, S):
 
 
 @njit(cache=True, inline="always", _nrt=False)
+def _copy(x, out, n):
+    """``out[:n] = x[:n]`` (rows of a tile: every loop of the week runs over contiguous rows from 0)."""
+    for j in range(n):
+        out[j] = x[j]
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _add(x, out, n):
+    """``out[:n] += x[:n]``."""
+    for j in range(n):
+        out[j] += x[j]
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _sub(x, out, n):
+    """``out[:n] -= x[:n]``."""
+    for j in range(n):
+        out[j] -= x[j]
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _fill0(out, n):
+    """``out[:n] = 0.0``."""
+    for j in range(n):
+        out[j] = 0.0
+
+
+@njit(cache=True, inline="always", _nrt=False)
 def _gather_t(x, x0, offsets, members, one_each, dest, d0, nb):
     """:func:`_gather` over a tile of ``nb`` replications: ``dest[g, d0 + j]`` from ``x[m, x0 + j]``."""
     for g in range(len(offsets) - 1):
+        d = dest[g, d0:d0 + nb]
         if one_each:
-            m = members[offsets[g]]
-            for j in range(nb):
-                dest[g, d0 + j] = x[m, x0 + j]
+            _copy(x[members[offsets[g]], x0:x0 + nb], d, nb)
         else:
-            for j in range(nb):
-                dest[g, d0 + j] = 0.0
+            _fill0(d, nb)
             for i in range(offsets[g], offsets[g + 1]):
-                m = members[i]
-                for j in range(nb):
-                    dest[g, d0 + j] += x[m, x0 + j]
+                _add(x[members[i], x0:x0 + nb], d, nb)
 
 
 @njit(cache=True, _nrt=False)
@@ -443,65 +467,62 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
     revenue, purchases, cost, interest = out[REVENUE], out[PURCHASES], out[COST], out[INTERESTF]
     for r0 in range(0, R, B):
         nb = min(B, R - r0)
+        r1 = r0 + nb
         # 1. capacity in force this week
         for p in producers:
-            for j in range(nb):
-                capacity[p, r0 + j] = plan[p, slot, r0 + j]
+            _copy(plan[p, slot, r0:r1], capacity[p, r0:r1], nb)
         # 2. orders reach suppliers; demand reaches retailers; the source ships in full
         for k in range(K):
+            m, x = mail[k, slot, r0:r1], inc[k, :nb]
             for j in range(nb):
-                inc[k, j] = mail[k, slot, r0 + j]
-                mail[k, slot, r0 + j] = 0.0
+                x[j] = m[j]
+                m[j] = 0.0
         for c in range(len(market)):
-            for j in range(nb):
-                inc[market[c], j] = demand[c, r0 + j]
-        for j in range(nb):
-            edges[0, r0 + j] = 0.0
+            _copy(demand[c, r0:r1], inc[market[c], :nb], nb)
+        e0 = edges[0, r0:r1]
+        if len(src) == 0:
+            _fill0(e0, nb)
         for i in range(len(src)):
-            for j in range(nb):
-                edges[0, r0 + j] = inc[src[i], j] if i == 0 else edges[0, r0 + j] + inc[src[i], j]
+            if i == 0:
+                _copy(inc[src[i], :nb], e0, nb)
+            else:
+                _add(inc[src[i], :nb], e0, nb)
         for k in src_fixed:
-            s = (t + ship_delay[k]) % S
-            for j in range(nb):
-                transit[k, s, r0 + j] += inc[k, j]
+            _add(inc[k, :nb], transit[k, (t + ship_delay[k]) % S, r0:r1], nb)
         for i in range(len(src_drawn)):
             k = src_drawn[i]
             for j in range(nb):
                 transit[k, (t + delays[src_rows[i], r0 + j]) % S, r0 + j] += inc[k, j]
-        for k in range(K):
-            for j in range(nb):
-                sl[k, j] = 0.0
-        for k in src:
-            for j in range(nb):
-                sl[k, j] = inc[k, j]
+        for k in src:  # a link is the source's (here) or a firm's (its shipments, step 5): every row of sl is set
+            _copy(inc[k, :nb], sl[k, :nb], nb)
         # 3. goods arrive
         for k in range(K):
+            m, x = transit[k, slot, r0:r1], arrived[k, :nb]
             for j in range(nb):
-                arrived[k, j] = transit[k, slot, r0 + j]
-                transit[k, slot, r0 + j] = 0.0
+                x[j] = m[j]
+                m[j] = 0.0
         _gather_t(arrived, 0, in_off, in_mem, in_one, received, r0, nb)
         for p in producers:
-            for j in range(nb):
-                raw[p, r0 + j] += received[p, r0 + j]
+            _add(received[p, r0:r1], raw[p, r0:r1], nb)
         for f in stockists:
-            for j in range(nb):
-                inventory[f, r0 + j] += received[f, r0 + j]
+            _add(received[f, r0:r1], inventory[f, r0:r1], nb)
         for k in bom_links:
-            for j in range(nb):
-                parts[k, r0 + j] += arrived[k, j]
+            _add(arrived[k, :nb], parts[k, r0:r1], nb)
         # 4. production: min(raw materials, capacity); by bill of materials, min over components j of
         # floor(on hand_j / units_j), using units_j of each per unit started
-        for f in range(F):
-            for j in range(nb):
-                out[STARTED, f, r0 + j] = 0.0
-                out[PRODUCED, f, r0 + j] = 0.0
+        for f in stockists:  # the producers' rows are set below
+            _fill0(out[STARTED, f, r0:r1], nb)
+            _fill0(out[PRODUCED, f, r0:r1], nb)
         if n_prod:
             for i in range(n_prod):
                 p = producers[i]
-                for j in range(nb):
-                    c = capacity[p, r0 + j]
-                    cap = np.floor(counted(c)) if whole else c
-                    start[i, j] = _min(raw[p, r0 + j], _max(cap, 0.0))
+                cp, rw, st = capacity[p, r0:r1], raw[p, r0:r1], start[i, :nb]
+                if whole:
+                    for j in range(nb):
+                        st[j] = _min(rw[j], _max(np.floor(counted(cp[j])), 0.0))
+                else:
+                    for j in range(nb):
+                        st[j] = _min(rw[j], _max(cp[j], 0.0))
             if bom:
                 for i in range(J):
                     k = bom_links[i]
@@ -526,9 +547,7 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                     for j in range(nb):
                         start[bom_rows[b], j] = bstart[b, j]
             for i in range(n_prod):
-                p = producers[i]
-                for j in range(nb):
-                    raw[p, r0 + j] -= start[i, j]
+                _sub(start[i, :nb], raw[producers[i], r0:r1], nb)
             if bom:
                 for b in range(n_bom):
                     f = bom_firms[b]
@@ -547,31 +566,29 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                             raw[f, r0 + j] = tmp[0, j]
             for i in range(n_prod):
                 p = producers[i]
-                s = (t + prod_delay[p]) % S
+                st, so, sp, iv = start[i, :nb], out[STARTED, p, r0:r1], out[PRODUCED, p, r0:r1], inventory[p, r0:r1]
+                wn, later = wip[p, slot, r0:r1], wip[p, (t + prod_delay[p]) % S, r0:r1]  # the same row at delay 0
                 for j in range(nb):
-                    r = r0 + j
-                    wip[p, s, r] += start[i, j]
-                    out[STARTED, p, r] = start[i, j]
-                    made = wip[p, slot, r]
-                    out[PRODUCED, p, r] = made
-                    wip[p, slot, r] = 0.0
-                    inventory[p, r] += made
+                    later[j] += st[j]
+                    so[j] = st[j]
+                    made = wn[j]
+                    sp[j] = made
+                    wn[j] = 0.0
+                    iv[j] += made
         # 5. fill orders, a shortage allocated by the supplier's rule; the rest backlogged or lost
         for k in range(K):
+            ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
             for j in range(nb):
-                owed[k, j] = backlog[k, r0 + j] + inc[k, j]
-        if simple:  # _allocate's sole links: all a supplier can ship
-            for k in range(K):
-                for j in range(nb):
-                    ship[k, j] = 0.0
+                ow[j] = b[j] + x[j]
+        if simple:  # _allocate's sole links (every firm's link here): all a supplier can ship; the source's 0
+            for k in src:
+                _fill0(ship[k, :nb], nb)
             _gather_t(owed, 0, out_off, out_mem, out_one, tmp, 0, nb)
-            for f in range(F):
-                for j in range(nb):
-                    tmp2[f, j] = _min(inventory[f, r0 + j], tmp[f, j])
             for k in sole:
                 s = sup[k]
+                x, iv, tot = ship[k, :nb], inventory[s, r0:r1], tmp[s, :nb]
                 for j in range(nb):
-                    ship[k, j] = tmp2[s, j]
+                    x[j] = _min(iv[j], tot[j])
         else:
             for j in range(nb):
                 for k in range(K):
@@ -584,12 +601,10 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                 for k in range(K):
                     ship[k, j] = ship1[k]
         for k in fs:
-            for j in range(nb):
-                sl[k, j] = ship[k, j]
+            _copy(ship[k, :nb], sl[k, :nb], nb)
         _gather_t(ship, 0, out_off, out_mem, out_one, sold, r0, nb)
         for f in range(F):
-            for j in range(nb):
-                inventory[f, r0 + j] -= sold[f, r0 + j]
+            _sub(sold[f, r0:r1], inventory[f, r0:r1], nb)
         if H:
             h = t % H
             for i in range(len(turn_link)):
@@ -597,17 +612,15 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                 for j in range(nb):
                     turns[i, h, r0 + j] = sold[cu, r0 + j] if cu >= 0 else ship[turn_link[i], j]
         for k in f2f_fixed:
-            s = (t + ship_delay[k]) % S
-            for j in range(nb):
-                transit[k, s, r0 + j] += ship[k, j]
+            _add(ship[k, :nb], transit[k, (t + ship_delay[k]) % S, r0:r1], nb)
         for i in range(len(f2f_drawn)):
             k = f2f_drawn[i]
             for j in range(nb):
                 transit[k, (t + delays[f2f_rows[i], r0 + j]) % S, r0 + j] += ship[k, j]
-        for k in range(K):
-            for j in range(nb):
-                unmet[k, j] = owed[k, j] - ship[k, j]
         if loses:
+            for k in range(K):
+                for j in range(nb):
+                    unmet[k, j] = owed[k, j] - ship[k, j]
             for k in range(K):
                 for j in range(nb):
                     lost_link[k, j] = unmet[k, j] if lost_flag[k] else 0.0
@@ -620,29 +633,30 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
             _gather_t(lost_link, 0, out_off, out_mem, out_one, lost, r0, nb)
         else:
             for k in fs:
+                b, ow, x = backlog[k, r0:r1], owed[k, :nb], ship[k, :nb]
                 for j in range(nb):
-                    backlog[k, r0 + j] = unmet[k, j]
+                    b[j] = ow[j] - x[j]
             for f in range(F):
-                for j in range(nb):
-                    lost[f, r0 + j] = 0.0
+                _fill0(lost[f, r0:r1], nb)
         for k in range(K):
+            ot, s_, ow, x = on_time[k, :nb], sl[k, :nb], owed[k, :nb], inc[k, :nb]
             for j in range(nb):
-                on_time[k, j] = _max(sl[k, j] - (owed[k, j] - inc[k, j]), 0.0)
+                ot[j] = _max(s_[j] - (ow[j] - x[j]), 0.0)
         # 6. money and costs: invoiced at the link's price (of the week the order was placed, where prices
         # follow a schedule: the backlog at the average price it was bought at), paid now or later
         if not priced:
-            for k in range(K):
-                for j in range(nb):
-                    pay[k, j] = 0.0
+            if money:
+                for k in range(K):
+                    _fill0(pay[k, :nb], nb)
             for f in range(F):
-                for j in range(nb):
-                    revenue[f, r0 + j] = 0.0
-                    purchases[f, r0 + j] = 0.0
+                _fill0(revenue[f, r0:r1], nb)
+                _fill0(purchases[f, r0:r1], nb)
         else:
             if not schedule:
                 for k in range(K):
+                    pk, x, q = pay[k, :nb], sl[k, :nb], price[k]
                     for j in range(nb):
-                        pay[k, j] = price[k] * sl[k, j]
+                        pk[j] = q * x[j]
             else:
                 for k in range(K):
                     unit = due_price[k * PW + t]
@@ -658,16 +672,22 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
             _gather_t(pay, 0, in_off, in_mem, in_one, purchases, r0, nb)
         _gather_t(backlog, r0, out_off, out_mem, out_one, otc, r0, nb)
         for f in range(F):
+            c, iv, rw, ob = cost[f, r0:r1], inventory[f, r0:r1], raw[f, r0:r1], otc[f, r0:r1]
+            h_, b_ = holding[f], backlog_cost[f]
             for j in range(nb):
-                r = r0 + j
-                c = holding[f] * (inventory[f, r] + raw[f, r]) + backlog_cost[f] * otc[f, r]
-                if ch_lost:
-                    c += lost_cost[f] * lost[f, r]
-                if ch_cap:  # unlimited capacity (inf) costs nothing where the rate is 0
-                    c += cap_cost[f] * capacity[f, r] if cap_cost[f] > 0 else 0.0
-                if ch_prod:
-                    c += prod_cost[f] * out[STARTED, f, r]
-                cost[f, r] = c
+                c[j] = h_ * (iv[j] + rw[j]) + b_ * ob[j]
+            if ch_lost:
+                x, q = lost[f, r0:r1], lost_cost[f]
+                for j in range(nb):
+                    c[j] += q * x[j]
+            if ch_cap:  # unlimited capacity (inf) costs nothing where the rate is 0
+                x, q = capacity[f, r0:r1], cap_cost[f]
+                for j in range(nb):
+                    c[j] += q * x[j] if q > 0 else 0.0
+            if ch_prod:
+                x, q = out[STARTED, f, r0:r1], prod_cost[f]
+                for j in range(nb):
+                    c[j] += q * x[j]
         if money:  # chaingame.money: invoices by week due, interest on the opening cash, insolvency
             for k in now:
                 for j in range(nb):
@@ -713,23 +733,27 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                     paid_out[k, r0 + j] = paid[k, j]
         elif priced:
             for f in range(F):
+                c, rv, pu, cs = cash[f, r0:r1], revenue[f, r0:r1], purchases[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
-                    r = r0 + j
-                    cash[f, r] += revenue[f, r] - purchases[f, r] - cost[f, r]
+                    c[j] += rv[j] - pu[j] - cs[j]
         else:
             for f in range(F):
+                c, cs = cash[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
-                    cash[f, r0 + j] += 0.0 - cost[f, r0 + j]
+                    c[j] += 0.0 - cs[j]
         # the week's flows
         _gather_t(inc, 0, out_off, out_mem, out_one, out[INCOMING], r0, nb)
         _gather_t(on_time, 0, out_off, out_mem, out_one, out[ON_TIME], r0, nb)
         _gather_t(owed, 0, in_off, in_mem, in_one, out[DUE], r0, nb)
         _gather_t(sl, 0, in_off, in_mem, in_one, out[SUPPLIED], r0, nb)
-        for j in range(nb):
-            edges[1, r0 + j] = 0.0
+        e1 = edges[1, r0:r1]
+        if len(market) == 0:
+            _fill0(e1, nb)
         for i in range(len(market)):
-            for j in range(nb):
-                edges[1, r0 + j] = ship[market[i], j] if i == 0 else edges[1, r0 + j] + ship[market[i], j]
+            if i == 0:
+                _copy(ship[market[i], :nb], e1, nb)
+            else:
+                _add(ship[market[i], :nb], e1, nb)
 
 
 @njit(cache=True, inline="always", _nrt=False)
