@@ -137,3 +137,22 @@ def test_model_week_prints_every_part_of_a_chain_model_week():
                         ("a whole game \\(built, then 36 steps\\)", "ms"),
                         ("the same, CPU time of this process", "ms  \\(less sensitive to the load\\)")):
         assert number(find(rf"^  {label}\s+{NUMBER} {unit}$", p.stdout)[1]) > 0
+
+
+def test_kernel_week_prints_each_call_per_replication_week():
+    """``benchmarks/kernel_week.py``: for each R, the kernel alone, advance, place and accepted_orders, and the sum of
+    the last three."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "kernel_week.py"), "--replications", "1", "70",
+                        "--repeat", "1", "--week", "3"], capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    find(r"^classic, week 4; ns per replication-week", p.stdout)
+    for R in ("1", "70"):
+        line = find(rf"^  R = {R}: (.*)$", p.stdout)[1]
+        calls = {name.strip(): (number(ns), number(us)) for name, ns, us in re.findall(
+            rf"([\w. ]+?) {NUMBER} ns \({NUMBER} µs\)", line)}
+        assert list(calls) == ["kernel.advance alone", "advance", "place", "accepted"], line
+        # µs per call, to 0.1 µs, is ns per replication-week times R
+        assert all(ns > 0 and us * 1e3 / int(R) == pytest.approx(ns, abs=50 / int(R) + 0.06)
+                   for ns, us in calls.values())
+        total = number(find(rf"advance \+ place \+ accepted {NUMBER} ns$", line)[1])
+        assert total == pytest.approx(sum(calls[c][0] for c in ("advance", "place", "accepted")), rel=0.01, abs=0.2)
