@@ -7,11 +7,12 @@ and imported on the week's first call only, so that ``import chaingame`` stays f
 
 A :class:`~chaingame.chain.Network` is packed once (:func:`tables`) into an int and a float table: a header
 of scalars, then each index array or rate as a segment (its start and length in the header), so that a week
-is one call with few arguments. Replications run one after another (``for r in range(R)``), each week's
-steps done per replication on scalars: replications are independent, so a replication's numbers are the same
-alone or among 10,000. Quantities an exact rule decides on are :func:`counted` (``rint(x * 1e9) / 1e9 +
-0.0``, numpy's ``round(x, 9) + 0.0`` bit for bit); sums over a firm's links add them in link order from 0
-(the numpy code's ``_gather_sum``), sums over rows add row by row.
+is one call with few arguments. Replications go in tiles of ``TILE``, each step looping over a tile's
+replications on contiguous rows from index 0 (the loops LLVM turns into vector code); the allocation rules that
+need it run one replication at a time. Every replication's own operations are the same, in the same order, so
+a replication's numbers are the same alone or among 10,000. Quantities an exact rule decides on are
+:func:`counted` (``rint(x * 1e9) / 1e9 + 0.0``, numpy's ``round(x, 9) + 0.0`` bit for bit); sums over a firm's
+links add them in link order from 0 (the numpy code's ``_gather_sum``), sums over rows add row by row.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ ISEG0 = N_SCALARS  # where the int segments' (start, length) pairs begin
 FSEG0 = N_SCALARS + 2 * N_ISEG  # where the float segments' pairs begin
 HEADER = FSEG0 + 2 * N_FSEG
 SCRATCH = 53  # float scratch rows the kernels use (tables)
-TILE, TILE_ROWS = 256, 16  # advance: replications a step covers at once, and its scratch rows of (K or F, TILE)
+TILE, TILE_ROWS = 256, 16  # advance: replications a step covers at once (its rows of them fit L2), and its
+# scratch rows of (K or F, TILE)
 # rows of the flows block (F, R) each that advance fills
 (INCOMING, RECEIVED, STARTED, PRODUCED, SHIPPED, ON_TIME, LOSTF, BACKLOGF, REVENUE, PURCHASES, COST, DUE, SUPPLIED,
  INTERESTF, N_FLOWS) = range(15)
