@@ -7,11 +7,12 @@ and imported on the week's first call only, so that ``import chaingame`` stays f
 
 A :class:`~chaingame.chain.Network` is packed once (:func:`tables`) into an int and a float table: a header
 of scalars, then each index array or rate as a segment (its start and length in the header), so that a week
-is one call with few arguments. Replications run one after another (``for r in range(R)``), each week's
-steps done per replication on scalars: replications are independent, so a replication's numbers are the same
-alone or among 10,000. Quantities an exact rule decides on are :func:`counted` (``rint(x * 1e9) / 1e9 +
-0.0``, numpy's ``round(x, 9) + 0.0`` bit for bit); sums over a firm's links add them in link order from 0
-(the numpy code's ``_gather_sum``), sums over rows add row by row.
+is one call with few arguments. Replications go in tiles of ``TILE``, each step looping over a tile's
+replications on contiguous rows from index 0 (the loops LLVM turns into vector code); the allocation rules that
+need it run one replication at a time. Every replication's own operations are the same, in the same order, so
+a replication's numbers are the same alone or among 10,000. Quantities an exact rule decides on are
+:func:`counted` (``rint(x * 1e9) / 1e9 + 0.0``, numpy's ``round(x, 9) + 0.0`` bit for bit); sums over a firm's
+links add them in link order from 0 (the numpy code's ``_gather_sum``), sums over rows add row by row.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ ISEG0 = N_SCALARS  # where the int segments' (start, length) pairs begin
 FSEG0 = N_SCALARS + 2 * N_ISEG  # where the float segments' pairs begin
 HEADER = FSEG0 + 2 * N_FSEG
 SCRATCH = 53  # float scratch rows the kernels use (tables)
-TILE, TILE_ROWS = 64, 16  # advance: replications a step covers at once, and its scratch rows of (K or F, TILE)
+TILE, TILE_ROWS = 256, 16  # advance: replications a step covers at once (its rows of them fit L2), and its
+# scratch rows of (K or F, TILE)
 # rows of the flows block (F, R) each that advance fills
 (INCOMING, RECEIVED, STARTED, PRODUCED, SHIPPED, ON_TIME, LOSTF, BACKLOGF, REVENUE, PURCHASES, COST, DUE, SUPPLIED,
  INTERESTF, N_FLOWS) = range(15)
@@ -365,20 +367,56 @@ def _send(transit, fixed, drawn, rows, delay, amount, delays, t, r, S):
 
 
 @njit(cache=True, inline="always", _nrt=False)
+def _copy(x, out, n):
+    """``out[:n] = x[:n]`` (rows of a tile: every loop of the week runs over contiguous rows from 0)."""
+    for j in range(n):
+        out[j] = x[j]
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _add(x, out, n):
+    """``out[:n] += x[:n]``."""
+    for j in range(n):
+        out[j] += x[j]
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _sub(x, out, n):
+    """``out[:n] -= x[:n]``."""
+    for j in range(n):
+        out[j] -= x[j]
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _fill0(out, n):
+    """``out[:n] = 0.0``."""
+    for j in range(n):
+        out[j] = 0.0
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _on_time(supplied, due, incoming):
+    """Of a link's orders that came in this week, those shipped this week: its backlog is served first."""
+    return _max(supplied - (due - incoming), 0.0)
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _sl(inc, ship, sup, k, nb):
+    """Link k's goods supplied this week (a tile's row): the source ships its incoming orders, a firm its shipments."""
+    return inc[k, :nb] if sup[k] < 0 else ship[k, :nb]
+
+
+@njit(cache=True, inline="always", _nrt=False)
 def _gather_t(x, x0, offsets, members, one_each, dest, d0, nb):
     """:func:`_gather` over a tile of ``nb`` replications: ``dest[g, d0 + j]`` from ``x[m, x0 + j]``."""
     for g in range(len(offsets) - 1):
+        d = dest[g, d0:d0 + nb]
         if one_each:
-            m = members[offsets[g]]
-            for j in range(nb):
-                dest[g, d0 + j] = x[m, x0 + j]
+            _copy(x[members[offsets[g]], x0:x0 + nb], d, nb)
         else:
-            for j in range(nb):
-                dest[g, d0 + j] = 0.0
+            _fill0(d, nb)
             for i in range(offsets[g], offsets[g + 1]):
-                m = members[i]
-                for j in range(nb):
-                    dest[g, d0 + j] += x[m, x0 + j]
+                _add(x[members[i], x0:x0 + nb], d, nb)
 
 
 @njit(cache=True, _nrt=False)
@@ -398,7 +436,7 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                                              _iseg(ip, MARKET), _iseg(ip, FS))
     in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
     out_off, out_mem, out_one = _iseg(ip, OUT_OFF), _iseg(ip, OUT_MEM), ip[OUT_ONE] != 0
-    prod_delay = _iseg(ip, PROD_DELAY)
+    prod_delay, is_producer, customer = _iseg(ip, PROD_DELAY), _iseg(ip, PRODUCER), _iseg(ip, CUSTOMER)
     whole = ip[WHOLE] != 0
     bom = ip[BOM] != 0
     bom_links, bom_firms, bom_rows, bom_of = (_iseg(ip, BOM_LINKS), _iseg(ip, BOM_FIRMS), _iseg(ip, BOM_ROWS),
@@ -418,8 +456,8 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
     turn_customer, turn_link = _iseg(ip, TURN_CUSTOMER), _iseg(ip, TURN_LINK)
     n_prod, n_bom, J = len(producers), len(bom_firms), len(bom_links)
     # the tile's scratch, (K or F, B) each
-    inc, arrived, sl, owed, ship, unmet, lost_link, on_time, pay, per_link, paid = (
-        wt[0, :K], wt[1, :K], wt[2, :K], wt[3, :K], wt[4, :K], wt[5, :K], wt[6, :K], wt[7, :K], wt[8, :K],
+    inc, arrived, owed, ship, unmet, lost_link, on_time, pay, per_link, paid = (
+        wt[0, :K], wt[1, :K], wt[3, :K], wt[4, :K], wt[5, :K], wt[6, :K], wt[7, :K], wt[8, :K],
         wt[9, :K], wt[10, :K])
     tmp, tmp2, start, makes, bstart = wt[11, :F], wt[12, :F], wt[13, :n_prod], wt[14, :J], wt[15, :n_bom]
     # one replication's scratch (the allocation rules that need it)
@@ -439,69 +477,78 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
     loses, priced, schedule, money, interest_on = ip[LOSES] != 0, ip[PRICED] != 0, ip[SCHEDULE] != 0, \
         ip[MONEY] != 0, ip[INTEREST] != 0
     ch_lost, ch_cap, ch_prod = ip[CH_LOST] != 0, ip[CH_CAP] != 0, ip[CH_PROD] != 0
+    one_pass = simple and out_one and not loses and H == 0  # step 5 in one pass per firm
     received, sold, lost, otc = out[RECEIVED], out[SHIPPED], out[LOSTF], out[BACKLOGF]
     revenue, purchases, cost, interest = out[REVENUE], out[PURCHASES], out[COST], out[INTERESTF]
     for r0 in range(0, R, B):
         nb = min(B, R - r0)
+        r1 = r0 + nb
         # 1. capacity in force this week
         for p in producers:
-            for j in range(nb):
-                capacity[p, r0 + j] = plan[p, slot, r0 + j]
+            _copy(plan[p, slot, r0:r1], capacity[p, r0:r1], nb)
         # 2. orders reach suppliers; demand reaches retailers; the source ships in full
         for k in range(K):
+            m, x = mail[k, slot, r0:r1], inc[k, :nb]
             for j in range(nb):
-                inc[k, j] = mail[k, slot, r0 + j]
-                mail[k, slot, r0 + j] = 0.0
+                x[j] = m[j]
+                m[j] = 0.0
         for c in range(len(market)):
-            for j in range(nb):
-                inc[market[c], j] = demand[c, r0 + j]
-        for j in range(nb):
-            edges[0, r0 + j] = 0.0
+            _copy(demand[c, r0:r1], inc[market[c], :nb], nb)
+        e0 = edges[0, r0:r1]
+        if len(src) == 0:
+            _fill0(e0, nb)
         for i in range(len(src)):
-            for j in range(nb):
-                edges[0, r0 + j] = inc[src[i], j] if i == 0 else edges[0, r0 + j] + inc[src[i], j]
+            if i == 0:
+                _copy(inc[src[i], :nb], e0, nb)
+            else:
+                _add(inc[src[i], :nb], e0, nb)
         for k in src_fixed:
-            s = (t + ship_delay[k]) % S
-            for j in range(nb):
-                transit[k, s, r0 + j] += inc[k, j]
+            _add(inc[k, :nb], transit[k, (t + ship_delay[k]) % S, r0:r1], nb)
         for i in range(len(src_drawn)):
             k = src_drawn[i]
             for j in range(nb):
                 transit[k, (t + delays[src_rows[i], r0 + j]) % S, r0 + j] += inc[k, j]
-        for k in range(K):
-            for j in range(nb):
-                sl[k, j] = 0.0
-        for k in src:
-            for j in range(nb):
-                sl[k, j] = inc[k, j]
         # 3. goods arrive
-        for k in range(K):
-            for j in range(nb):
-                arrived[k, j] = transit[k, slot, r0 + j]
-                transit[k, slot, r0 + j] = 0.0
-        _gather_t(arrived, 0, in_off, in_mem, in_one, received, r0, nb)
-        for p in producers:
-            for j in range(nb):
-                raw[p, r0 + j] += received[p, r0 + j]
-        for f in stockists:
-            for j in range(nb):
-                inventory[f, r0 + j] += received[f, r0 + j]
-        for k in bom_links:
-            for j in range(nb):
-                parts[k, r0 + j] += arrived[k, j]
+        if in_one and not bom:  # a firm's receipts are its one inbound link's arrivals: taken from transit at once
+            for f in range(F):
+                m, rc = transit[in_mem[in_off[f]], slot, r0:r1], received[f, r0:r1]
+                stock = raw[f, r0:r1] if is_producer[f] else inventory[f, r0:r1]
+                for j in range(nb):
+                    x = m[j]
+                    m[j] = 0.0
+                    rc[j] = x
+                    stock[j] += x
+            for k in range(K):
+                if customer[k] < 0:  # no firm receives on it
+                    _fill0(transit[k, slot, r0:r1], nb)
+        else:
+            for k in range(K):
+                m, x = transit[k, slot, r0:r1], arrived[k, :nb]
+                for j in range(nb):
+                    x[j] = m[j]
+                    m[j] = 0.0
+            _gather_t(arrived, 0, in_off, in_mem, in_one, received, r0, nb)
+            for p in producers:
+                _add(received[p, r0:r1], raw[p, r0:r1], nb)
+            for f in stockists:
+                _add(received[f, r0:r1], inventory[f, r0:r1], nb)
+            for k in bom_links:
+                _add(arrived[k, :nb], parts[k, r0:r1], nb)
         # 4. production: min(raw materials, capacity); by bill of materials, min over components j of
         # floor(on hand_j / units_j), using units_j of each per unit started
-        for f in range(F):
-            for j in range(nb):
-                out[STARTED, f, r0 + j] = 0.0
-                out[PRODUCED, f, r0 + j] = 0.0
+        for f in stockists:  # the producers' rows are set below
+            _fill0(out[STARTED, f, r0:r1], nb)
+            _fill0(out[PRODUCED, f, r0:r1], nb)
         if n_prod:
             for i in range(n_prod):
                 p = producers[i]
-                for j in range(nb):
-                    c = capacity[p, r0 + j]
-                    cap = np.floor(counted(c)) if whole else c
-                    start[i, j] = _min(raw[p, r0 + j], _max(cap, 0.0))
+                cp, rw, st = capacity[p, r0:r1], raw[p, r0:r1], start[i, :nb]
+                if whole:
+                    for j in range(nb):
+                        st[j] = _min(rw[j], _max(np.floor(counted(cp[j])), 0.0))
+                else:
+                    for j in range(nb):
+                        st[j] = _min(rw[j], _max(cp[j], 0.0))
             if bom:
                 for i in range(J):
                     k = bom_links[i]
@@ -526,9 +573,7 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                     for j in range(nb):
                         start[bom_rows[b], j] = bstart[b, j]
             for i in range(n_prod):
-                p = producers[i]
-                for j in range(nb):
-                    raw[p, r0 + j] -= start[i, j]
+                _sub(start[i, :nb], raw[producers[i], r0:r1], nb)
             if bom:
                 for b in range(n_bom):
                     f = bom_firms[b]
@@ -547,127 +592,160 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                             raw[f, r0 + j] = tmp[0, j]
             for i in range(n_prod):
                 p = producers[i]
-                s = (t + prod_delay[p]) % S
+                st, so, sp, iv = start[i, :nb], out[STARTED, p, r0:r1], out[PRODUCED, p, r0:r1], inventory[p, r0:r1]
+                wn, later = wip[p, slot, r0:r1], wip[p, (t + prod_delay[p]) % S, r0:r1]  # the same row at delay 0
                 for j in range(nb):
-                    r = r0 + j
-                    wip[p, s, r] += start[i, j]
-                    out[STARTED, p, r] = start[i, j]
-                    made = wip[p, slot, r]
-                    out[PRODUCED, p, r] = made
-                    wip[p, slot, r] = 0.0
-                    inventory[p, r] += made
+                    later[j] += st[j]
+                    so[j] = st[j]
+                    made = wn[j]
+                    sp[j] = made
+                    wn[j] = 0.0
+                    iv[j] += made
         # 5. fill orders, a shortage allocated by the supplier's rule; the rest backlogged or lost
-        for k in range(K):
-            for j in range(nb):
-                owed[k, j] = backlog[k, r0 + j] + inc[k, j]
-        if simple:  # _allocate's sole links: all a supplier can ship
-            for k in range(K):
+        if one_pass:  # every firm ships on one link all it can (a sole link, _allocate): one pass per firm
+            for k in src:
+                ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
                 for j in range(nb):
-                    ship[k, j] = 0.0
-            _gather_t(owed, 0, out_off, out_mem, out_one, tmp, 0, nb)
+                    ow[j] = b[j] + x[j]
             for f in range(F):
+                k = out_mem[out_off[f]]
+                ow, bk_, x, sh = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb], ship[k, :nb]
+                iv, so, ot = inventory[f, r0:r1], sold[f, r0:r1], out[ON_TIME, f, r0:r1]
                 for j in range(nb):
-                    tmp2[f, j] = _min(inventory[f, r0 + j], tmp[f, j])
-            for k in sole:
-                s = sup[k]
-                for j in range(nb):
-                    ship[k, j] = tmp2[s, j]
+                    due = bk_[j] + x[j]
+                    ow[j] = due
+                    v = _min(iv[j], due)
+                    sh[j] = v
+                    so[j] = v
+                    iv[j] -= v
+                    bk_[j] = due - v
+                    ot[j] = _on_time(v, due, x[j])
+                _fill0(lost[f, r0:r1], nb)
         else:
-            for j in range(nb):
-                for k in range(K):
-                    owed1[k] = owed[k, j]
-                for f in range(F):
-                    inv1[f] = inventory[f, r0 + j]
-                _allocate(owed1, inv1, turns, r0 + j, t, ship1, flags, rounds, sup, level_off, level_mem, out_off,
-                          out_mem, sole, shared, shared_sup, shared_same, fill, fill_sup, fill_off, fill_mem,
-                          fill_same, turn_pos, turn_window, wf, wk, bk)
-                for k in range(K):
-                    ship[k, j] = ship1[k]
-        for k in fs:
-            for j in range(nb):
-                sl[k, j] = ship[k, j]
-        _gather_t(ship, 0, out_off, out_mem, out_one, sold, r0, nb)
-        for f in range(F):
-            for j in range(nb):
-                inventory[f, r0 + j] -= sold[f, r0 + j]
-        if H:
-            h = t % H
-            for i in range(len(turn_link)):
-                cu = turn_customer[i]
+            for k in range(K):
+                ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
                 for j in range(nb):
-                    turns[i, h, r0 + j] = sold[cu, r0 + j] if cu >= 0 else ship[turn_link[i], j]
+                    ow[j] = b[j] + x[j]
+            if simple:  # _allocate's sole links (every firm's link here): all a supplier can ship; the source's 0
+                for k in src:
+                    _fill0(ship[k, :nb], nb)
+                if not out_one:
+                    _gather_t(owed, 0, out_off, out_mem, out_one, tmp, 0, nb)
+                for k in sole:
+                    s = sup[k]
+                    x, iv = ship[k, :nb], inventory[s, r0:r1]
+                    tot = owed[out_mem[out_off[s]], :nb] if out_one else tmp[s, :nb]  # a one-member sum: the member
+                    for j in range(nb):
+                        x[j] = _min(iv[j], tot[j])
+            else:
+                for j in range(nb):
+                    for k in range(K):
+                        owed1[k] = owed[k, j]
+                    for f in range(F):
+                        inv1[f] = inventory[f, r0 + j]
+                    _allocate(owed1, inv1, turns, r0 + j, t, ship1, flags, rounds, sup, level_off, level_mem, out_off,
+                              out_mem, sole, shared, shared_sup, shared_same, fill, fill_sup, fill_off, fill_mem,
+                              fill_same, turn_pos, turn_window, wf, wk, bk)
+                    for k in range(K):
+                        ship[k, j] = ship1[k]
+            if out_one:  # _gather_t and the inventory's decrease in one pass
+                for f in range(F):
+                    x, so, iv = ship[out_mem[out_off[f]], :nb], sold[f, r0:r1], inventory[f, r0:r1]
+                    for j in range(nb):
+                        v = x[j]
+                        so[j] = v
+                        iv[j] -= v
+            else:
+                _gather_t(ship, 0, out_off, out_mem, out_one, sold, r0, nb)
+                for f in range(F):
+                    _sub(sold[f, r0:r1], inventory[f, r0:r1], nb)
+            if H:
+                h = t % H
+                for i in range(len(turn_link)):
+                    cu = turn_customer[i]
+                    for j in range(nb):
+                        turns[i, h, r0 + j] = sold[cu, r0 + j] if cu >= 0 else ship[turn_link[i], j]
         for k in f2f_fixed:
-            s = (t + ship_delay[k]) % S
-            for j in range(nb):
-                transit[k, s, r0 + j] += ship[k, j]
+            _add(ship[k, :nb], transit[k, (t + ship_delay[k]) % S, r0:r1], nb)
         for i in range(len(f2f_drawn)):
             k = f2f_drawn[i]
             for j in range(nb):
                 transit[k, (t + delays[f2f_rows[i], r0 + j]) % S, r0 + j] += ship[k, j]
-        for k in range(K):
-            for j in range(nb):
-                unmet[k, j] = owed[k, j] - ship[k, j]
-        if loses:
-            for k in range(K):
+        if not one_pass:
+            if loses:
+                for k in range(K):
+                    for j in range(nb):
+                        unmet[k, j] = owed[k, j] - ship[k, j]
+                for k in range(K):
+                    for j in range(nb):
+                        lost_link[k, j] = unmet[k, j] if lost_flag[k] else 0.0
+                for k in src:
+                    for j in range(nb):
+                        lost_link[k, j] = 0.0
+                for k in fs:
+                    for j in range(nb):
+                        backlog[k, r0 + j] = unmet[k, j] - lost_link[k, j]
+                _gather_t(lost_link, 0, out_off, out_mem, out_one, lost, r0, nb)
+            else:
+                for k in fs:
+                    b, ow, x = backlog[k, r0:r1], owed[k, :nb], ship[k, :nb]
+                    for j in range(nb):
+                        b[j] = ow[j] - x[j]
+                for f in range(F):
+                    _fill0(lost[f, r0:r1], nb)
+            for g in range(F if out_one else K):  # of this week's orders, shipped this week (per firm: its one link)
+                k = out_mem[out_off[g]] if out_one else g
+                ot = out[ON_TIME, g, r0:r1] if out_one else on_time[k, :nb]
+                s_, ow, x = _sl(inc, ship, sup, k, nb), owed[k, :nb], inc[k, :nb]
                 for j in range(nb):
-                    lost_link[k, j] = unmet[k, j] if lost_flag[k] else 0.0
-            for k in src:
-                for j in range(nb):
-                    lost_link[k, j] = 0.0
-            for k in fs:
-                for j in range(nb):
-                    backlog[k, r0 + j] = unmet[k, j] - lost_link[k, j]
-            _gather_t(lost_link, 0, out_off, out_mem, out_one, lost, r0, nb)
-        else:
-            for k in fs:
-                for j in range(nb):
-                    backlog[k, r0 + j] = unmet[k, j]
-            for f in range(F):
-                for j in range(nb):
-                    lost[f, r0 + j] = 0.0
-        for k in range(K):
-            for j in range(nb):
-                on_time[k, j] = _max(sl[k, j] - (owed[k, j] - inc[k, j]), 0.0)
+                    ot[j] = _on_time(s_[j], ow[j], x[j])
         # 6. money and costs: invoiced at the link's price (of the week the order was placed, where prices
         # follow a schedule: the backlog at the average price it was bought at), paid now or later
         if not priced:
-            for k in range(K):
-                for j in range(nb):
-                    pay[k, j] = 0.0
+            if money:
+                for k in range(K):
+                    _fill0(pay[k, :nb], nb)
             for f in range(F):
-                for j in range(nb):
-                    revenue[f, r0 + j] = 0.0
-                    purchases[f, r0 + j] = 0.0
+                _fill0(revenue[f, r0:r1], nb)
+                _fill0(purchases[f, r0:r1], nb)
         else:
             if not schedule:
                 for k in range(K):
+                    pk, x, q = pay[k, :nb], _sl(inc, ship, sup, k, nb), price[k]
                     for j in range(nb):
-                        pay[k, j] = price[k] * sl[k, j]
+                        pk[j] = q * x[j]
             else:
                 for k in range(K):
                     unit = due_price[k * PW + t]
+                    sl = _sl(inc, ship, sup, k, nb)
                     for j in range(nb):
                         r = r0 + j
                         before = owed[k, j] - inc[k, j]
-                        old = _min(sl[k, j], before)
+                        old = _min(sl[j], before)
                         average = backlog_value[k, r] / before if before > 0 else 0.0
-                        pay[k, j] = old * average + (sl[k, j] - old) * unit
-                        left = (before - old) * average + (inc[k, j] - (sl[k, j] - old)) * unit
+                        pay[k, j] = old * average + (sl[j] - old) * unit
+                        left = (before - old) * average + (inc[k, j] - (sl[j] - old)) * unit
                         backlog_value[k, r] = left if backlog[k, r] > 0 else 0.0
             _gather_t(pay, 0, out_off, out_mem, out_one, revenue, r0, nb)
             _gather_t(pay, 0, in_off, in_mem, in_one, purchases, r0, nb)
         _gather_t(backlog, r0, out_off, out_mem, out_one, otc, r0, nb)
         for f in range(F):
+            c, iv, rw, ob = cost[f, r0:r1], inventory[f, r0:r1], raw[f, r0:r1], otc[f, r0:r1]
+            h_, b_ = holding[f], backlog_cost[f]
             for j in range(nb):
-                r = r0 + j
-                c = holding[f] * (inventory[f, r] + raw[f, r]) + backlog_cost[f] * otc[f, r]
-                if ch_lost:
-                    c += lost_cost[f] * lost[f, r]
-                if ch_cap:  # unlimited capacity (inf) costs nothing where the rate is 0
-                    c += cap_cost[f] * capacity[f, r] if cap_cost[f] > 0 else 0.0
-                if ch_prod:
-                    c += prod_cost[f] * out[STARTED, f, r]
-                cost[f, r] = c
+                c[j] = h_ * (iv[j] + rw[j]) + b_ * ob[j]
+            if ch_lost:
+                x, q = lost[f, r0:r1], lost_cost[f]
+                for j in range(nb):
+                    c[j] += q * x[j]
+            if ch_cap:  # unlimited capacity (inf) costs nothing where the rate is 0
+                x, q = capacity[f, r0:r1], cap_cost[f]
+                for j in range(nb):
+                    c[j] += q * x[j] if q > 0 else 0.0
+            if ch_prod:
+                x, q = out[STARTED, f, r0:r1], prod_cost[f]
+                for j in range(nb):
+                    c[j] += q * x[j]
         if money:  # chaingame.money: invoices by week due, interest on the opening cash, insolvency
             for k in now:
                 for j in range(nb):
@@ -713,23 +791,35 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
                     paid_out[k, r0 + j] = paid[k, j]
         elif priced:
             for f in range(F):
+                c, rv, pu, cs = cash[f, r0:r1], revenue[f, r0:r1], purchases[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
-                    r = r0 + j
-                    cash[f, r] += revenue[f, r] - purchases[f, r] - cost[f, r]
+                    c[j] += rv[j] - pu[j] - cs[j]
         else:
             for f in range(F):
+                c, cs = cash[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
-                    cash[f, r0 + j] += 0.0 - cost[f, r0 + j]
+                    c[j] += 0.0 - cs[j]
         # the week's flows
         _gather_t(inc, 0, out_off, out_mem, out_one, out[INCOMING], r0, nb)
-        _gather_t(on_time, 0, out_off, out_mem, out_one, out[ON_TIME], r0, nb)
+        if not out_one:
+            _gather_t(on_time, 0, out_off, out_mem, out_one, out[ON_TIME], r0, nb)
         _gather_t(owed, 0, in_off, in_mem, in_one, out[DUE], r0, nb)
-        _gather_t(sl, 0, in_off, in_mem, in_one, out[SUPPLIED], r0, nb)
-        for j in range(nb):
-            edges[1, r0 + j] = 0.0
+        for f in range(F):  # _gather_t of the links' supplied rows
+            d = out[SUPPLIED, f, r0:r1]
+            if in_one:
+                _copy(_sl(inc, ship, sup, in_mem[in_off[f]], nb), d, nb)
+            else:
+                _fill0(d, nb)
+                for i in range(in_off[f], in_off[f + 1]):
+                    _add(_sl(inc, ship, sup, in_mem[i], nb), d, nb)
+        e1 = edges[1, r0:r1]
+        if len(market) == 0:
+            _fill0(e1, nb)
         for i in range(len(market)):
-            for j in range(nb):
-                edges[1, r0 + j] = ship[market[i], j] if i == 0 else edges[1, r0 + j] + ship[market[i], j]
+            if i == 0:
+                _copy(ship[market[i], :nb], e1, nb)
+            else:
+                _add(ship[market[i], :nb], e1, nb)
 
 
 @njit(cache=True, inline="always", _nrt=False)

@@ -36,7 +36,7 @@ def cases(n_random: int):
     from tests.strategies import random_scenario_table
 
     for name in sorted(bundled()):
-        for R in (1, 7, 130):  # 130: two whole tiles of the kernel's 64 replications and a part of one
+        for R in (1, 7, 130):  # 130: a part of one of the kernel's tiles (tests/test_kernel.py: several)
             yield f"{name}/R{R}", cg.load_scenario(name), R
     for seed in range(n_random):
         try:

@@ -149,3 +149,22 @@ def test_host_list_times_each_refresh_of_the_sessions_list_and_the_read_it_repla
     for name in ("sessions_of \\(each refresh\\)", "before: one sessions\\(code=\\) per session"):
         m = find(rf"^{name}\s+wall median ([\d.]+) ms, worst ([\d.]+) ms; CPU median ([\d.]+) ms$", p.stdout)
         assert 0 < float(m[1]) <= float(m[2]), p.stdout
+
+
+def test_kernel_week_prints_each_call_per_replication_week():
+    """``benchmarks/kernel_week.py``: for each R, the kernel alone, advance, place and accepted_orders, and the sum of
+    the last three."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "kernel_week.py"), "--replications", "1", "70",
+                        "--repeat", "1", "--week", "3"], capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    find(r"^classic, week 4; ns per replication-week", p.stdout)
+    for R in ("1", "70"):
+        line = find(rf"^  R = {R}: (.*)$", p.stdout)[1]
+        calls = {name.strip(): (number(ns), number(us)) for name, ns, us in re.findall(
+            rf"([\w. ]+?) {NUMBER} ns \({NUMBER} µs\)", line)}
+        assert list(calls) == ["kernel.advance alone", "advance", "place", "accepted"], line
+        # µs per call, to 0.1 µs, is ns per replication-week times R
+        assert all(ns > 0 and us * 1e3 / int(R) == pytest.approx(ns, abs=50 / int(R) + 0.06)
+                   for ns, us in calls.values())
+        total = number(find(rf"advance \+ place \+ accepted {NUMBER} ns$", line)[1])
+        assert total == pytest.approx(sum(calls[c][0] for c in ("advance", "place", "accepted")), rel=0.01, abs=0.2)
