@@ -18,7 +18,8 @@ random offset within 50 ms; both instants are taken in the pages (the click, and
 on the week label). The pages are opened team by team up to ``--teams``; if the machine cannot hold
 more (a page fails to join), it says how many it held and plays with the complete teams.
 
-Browser mode also prints the server's share of a week: its process's CPU time from the week's clicks
+Browser mode also prints how the server runs its websockets (chaingame/serve.py's uvicorn options and
+Solara's synchronous writes) and the server's share of a week: its process's CPU time from the week's clicks
 until every page shows the next week (the rest of the machine's time went to the browsers); with
 ``--breakdown`` the server runs under ``server_probe.py`` and the script prints where that CPU went
 (renders, the pages' messages handled, messages sent, the rest), per submission.
