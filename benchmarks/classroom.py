@@ -18,7 +18,8 @@ random offset within 50 ms; both instants are taken in the pages (the click, and
 on the week label). The pages are opened team by team up to ``--teams``; if the machine cannot hold
 more (a page fails to join), it says how many it held and plays with the complete teams.
 
-Browser mode also prints the server's share of a week: its process's CPU time from the week's clicks
+Browser mode also prints how the server runs its websockets (chaingame/serve.py's uvicorn options and
+Solara's synchronous writes) and the server's share of a week: its process's CPU time from the week's clicks
 until every page shows the next week (the rest of the machine's time went to the browsers); with
 ``--breakdown`` the server runs under ``server_probe.py`` and the script prints where that CPU went
 (renders, the pages' messages handled, messages sent, the rest), per submission.
@@ -322,6 +323,7 @@ def browsers(args, rng: random.Random) -> dict:
             print(f"{held} real Chromium pages joined in {time.perf_counter() - t0:.0f} s "
                   f"({len(teams)} teams x {args.players} players) and the host's; {args.weeks} weeks, "
                   f"clicks within {WINDOW * 1000:.0f} ms")
+            print(f"server websockets: {websocket_setup()}")
             host.get_by_role("button", name="Start").click()
             pages = [page for team in teams for page in team]
             scheduling = 0.05 * len(pages)  # s to give every page its click timer (then measured)
@@ -378,6 +380,16 @@ def browsers(args, rng: random.Random) -> dict:
         print_breakdown(json.loads(probe.read_text()), held * (counted[1] - counted[0] + 1), counted)
     return report("browsers", latencies, rss, check, {"pages": held, "game_wall_s": played,
                                                       "click_spread_s": max(spreads), "server_cpu_s": cpu})
+
+
+def websocket_setup() -> str:
+    """How the server under test runs its websockets (chaingame/serve.py): uvicorn's options, Solara's writes."""
+    from chaingame import serve
+
+    options = getattr(serve, "WS_OPTIONS", None)  # absent before 2026-12-07: uvicorn's defaults
+    sync = os.environ.get("SOLARA_SERVER_SYNC_WS_WRITE", "True" if options else "False")
+    return (f"uvicorn {options or 'defaults (ws auto: websockets-sansio, per-message deflate on)'}, "
+            f"Solara's synchronous writes {sync}")
 
 
 SENT = "a message sent to a page"  # server_probe.py's part for SessionWebsocket.send
