@@ -79,22 +79,16 @@ class Totals:
     """The :data:`SUMMED` columns added week by week as a run goes.
 
     The same additions in the same order as :func:`total` over the whole history, so the same bits, without
-    keeping the weeks.
+    keeping the weeks. The columns added are rows of one block (``block``), which the week's record adds to
+    in one call (:func:`chaingame.engine.record`); :attr:`sums` holds every column, ``idle`` ones 0.
     """
 
     def __init__(self, shape: tuple[int, ...], idle: frozenset[str] = frozenset()):
-        self.sums = {c: np.zeros(shape) if c in idle else np.empty(shape) for c in SUMMED}
         self.columns = tuple(c for c in SUMMED if c not in idle)  # the columns added (``idle`` ones: 0 every week)
+        self.block = np.empty((len(self.columns), *shape))
+        live = dict(zip(self.columns, self.block))
+        self.sums = {c: live[c] if c in live else np.zeros(shape) for c in SUMMED}
         self.weeks = 0
-
-    def add(self, week: dict[str, np.ndarray]) -> None:
-        """Add one week's books, (F, R) per column of :attr:`columns` (the first week's are copied)."""
-        for c in self.columns:
-            if self.weeks:
-                self.sums[c] += week[c]
-            else:
-                self.sums[c][...] = week[c]
-        self.weeks += 1
 
 
 def variance(x: np.ndarray, axis: int = 0) -> np.ndarray:
