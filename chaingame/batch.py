@@ -41,11 +41,11 @@ def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies
                first_replication: int = 0) -> tuple[Engine, dict[str, np.ndarray]]:
     """Play the whole horizon; return the engine and every history column as a (W, F, R) array."""
     engine = Engine(scenario, replications, seed, policies, first_replication)
-    block = np.empty((scenario.weeks, len(COLUMNS), len(scenario.firms), engine.replications))
+    block = np.empty((len(COLUMNS), scenario.weeks, len(scenario.firms), engine.replications))
     every = np.arange(len(COLUMNS), dtype=np.int64)
     for w in range(scenario.weeks):  # each week's record in one call, into that week's rows
-        engine.step(out=Rows(block[w], every))
-    return engine, {c: block[:, i] for i, c in enumerate(COLUMNS)}
+        engine.step(out=Rows(block, every, w))
+    return engine, dict(zip(COLUMNS, block))
 
 
 def run_figures(scenario: Scenario, replications: int, seed: int | None, policies: Mapping | None = None,
@@ -64,8 +64,8 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
     idle = money.idle(engine.net)  # columns 0 all along: zeros, not written week by week
     shape = (scenario.weeks - burn_in, F, R)  # an idle column: one week of zeros seen as every week (read only)
     live = [c for c in metrics.WEEKLY if c not in idle]
-    block = np.empty((shape[0], len(live), F, R))  # the live weekly columns, each week's rows written in one call
-    weekly = {c: block[:, live.index(c)] if c in live else np.broadcast_to(np.zeros(shape[1:]), shape)
+    block = np.empty((len(live), *shape))  # the live weekly columns, each week's rows written in one call
+    weekly = {c: block[live.index(c)] if c in live else np.broadcast_to(np.zeros(shape[1:]), shape)
               for c in metrics.WEEKLY}
     index = np.array([COLUMN_INDEX[c] for c in live], dtype=np.int64)
     totals = metrics.Totals((F, R), idle)
@@ -73,7 +73,7 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
         if w < burn_in:
             engine.step(out={})
             continue
-        engine.step(out=Rows(block[w - burn_in], index), totals=totals)
+        engine.step(out=Rows(block, index, w - burn_in), totals=totals)
     return engine, *figures(engine, weekly, totals.sums, burn_in)
 
 

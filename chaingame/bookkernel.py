@@ -227,11 +227,11 @@ def _column(c, f, d, inventory, backlog, incoming, order, shipped, received, cos
 
 @njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
       f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
-      f"{F3}, {I1}, {F3}, {I1}, boolean, {F2})", **JIT)
+      f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2})", **JIT)
 def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
            produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
-           wip_ring, parts, payments, insolvent, demand, out, out_cols, sums, sum_cols, first, scratch):
-    """A week's record: columns ``out_cols`` into ``out`` (n, F, R), columns ``sum_cols`` added to ``sums``.
+           wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch):
+    """A week's record: columns ``out_cols`` into ``out[:, week]`` (n, W, F, R), columns ``sum_cols`` added to ``sums``.
 
     Column numbers are those of :data:`chaingame.engine.COLUMNS` (this module's constants). ``sums`` (m, F, R)
     are set to the week's values where ``first``, else the week's values are added to them. The firms' arrays
@@ -270,7 +270,7 @@ def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, ship
     producer, price = _iseg(ip, PRODUCER), _fseg(ip, fp, REGULAR_PRICE)
     for i in range(len(out_cols)):
         for f in range(F):
-            _column(out_cols[i], f, out[i, f], inventory, backlog, incoming, order, shipped, received, cost, raw,
+            _column(out_cols[i], f, out[i, week, f], inventory, backlog, incoming, order, shipped, received, cost, raw,
                     produced, on_time, lost, revenue, purchases, interest, cash, capacity, insolvent, producer,
                     price, money, wip, line, seen, rec, pay)
     for i in range(len(sum_cols)):

@@ -311,14 +311,16 @@ COLUMN_INDEX = {c: i for i, c in enumerate(COLUMNS)}
 _ALL = np.arange(len(COLUMNS), dtype=np.int64)
 _NONE = np.zeros(0, np.int64)
 _NO_BLOCK = np.zeros((0, 0, 0))
+_NO_WEEKS = np.zeros((0, 0, 0, 0))
 
 
 @dataclass(frozen=True)
 class Rows:
-    """Where a week's record goes: ``block[i]`` (F, R) is column ``COLUMNS[index[i]]`` (one week of a history)."""
+    """Where a week's record goes: ``block[i, week]`` (F, R) is column ``COLUMNS[index[i]]`` (a history's week)."""
 
-    block: np.ndarray  # (n, F, R), C-contiguous
+    block: np.ndarray  # (n, W, F, R), C-contiguous: block[i] is a column's (W, F, R) history
     index: np.ndarray  # (n,) int64 column numbers of COLUMNS
+    week: int = 0  # the week's row, 0 .. W - 1
 
 
 def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, totals=None) -> dict[str, np.ndarray]:
@@ -334,15 +336,16 @@ def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, tota
     """
     net, state, flows = engine.net, engine.state, engine.flows
     F, R = state.inventory.shape
+    week = 0
     if isinstance(out, Rows):
-        block, cols = out.block, out.index
+        block, cols, week = out.block, out.index, out.week
     elif out is None and totals is None:
-        block, cols = np.empty((len(COLUMNS), F, R)), _ALL
+        block, cols = np.empty((len(COLUMNS), 1, F, R)), _ALL
     elif not out:
-        block, cols = _NO_BLOCK, _NONE
+        block, cols = _NO_WEEKS, _NONE
     else:
         cols = np.array([COLUMN_INDEX[c] for c in out], dtype=np.int64)
-        block = np.empty((len(cols), F, R))
+        block = np.empty((len(cols), 1, F, R))
     if totals is None:
         sums, sum_cols, first = _NO_BLOCK, _NONE, False
     else:
@@ -358,15 +361,15 @@ def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, tota
              flows.lost, flows.revenue, flows.purchases, flows.cost if flows.interest is None else flows.interest,
              state.cash, state.capacity, state.backlog, state.mail, state.transit, state.wip,
              _NO_FLOATS if state.parts is None else state.parts, _NO_RING if state.payments is None else state.payments,
-             _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, cols, sums, sum_cols,
+             _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
              first, engine._scratch)
     if totals is not None:
         totals.weeks += 1
     if isinstance(out, dict) and out:
-        for c, row in zip(out, block):
-            out[c][...] = row
+        for c, column in zip(out, block):
+            out[c][...] = column[0]
         return out
-    return {COLUMNS[i]: row for i, row in zip(cols, block)}
+    return {COLUMNS[i]: column[week] for i, column in zip(cols, block)}
 
 
 def tables(net: Network) -> tuple[np.ndarray, np.ndarray]:
