@@ -144,60 +144,66 @@ def _gather_rows(x, off, mem, one, f, out):
 
 
 @njit(inline="always", **JIT)
-def _column(c, f, d, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
-            lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, wip, line,
-            seen, rec, pay):
-    """Column ``c`` of firm ``f`` into ``d`` (R,): :func:`chaingame.engine.record`'s definitions."""
-    R = d.shape[0]
-    src = inventory
+def _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time, lost, revenue,
+            purchases, interest, cash, capacity, money, wip, line, seen, rec, pay):
+    """The (F, R) array column ``c`` is a copy of, and whether it is one (else it is derived: :func:`_derived`)."""
     if c == INVENTORY:
-        src = inventory
-    elif c == BACKLOG:
-        src = backlog
-    elif c == INCOMING:
-        src = incoming
-    elif c == ORDER:
-        src = order
-    elif c == SHIPPED:
-        src = shipped
-    elif c == RECEIVED:
-        src = received
-    elif c == COST:
-        src = cost
-    elif c == RAW:
-        src = raw
-    elif c == WIP:
-        src = wip
-    elif c == ON_ORDER:
-        src = line
-    elif c == PRODUCED:
-        src = produced
-    elif c == ON_TIME:
-        src = on_time
-    elif c == LOST:
-        src = lost
-    elif c == DEMAND:
-        src = seen
-    elif c == REVENUE:
-        src = revenue
-    elif c == PURCHASES:
-        src = purchases
-    elif c == CASH:
-        src = cash
-    elif c == CAPACITY:
-        if producer[f]:
-            src = capacity
-        else:
-            for r in range(R):
-                d[r] = np.nan
-            return
+        return inventory, True
+    if c == BACKLOG:
+        return backlog, True
+    if c == INCOMING:
+        return incoming, True
+    if c == ORDER:
+        return order, True
+    if c == SHIPPED:
+        return shipped, True
+    if c == RECEIVED:
+        return received, True
+    if c == COST:
+        return cost, True
+    if c == RAW:
+        return raw, True
+    if c == WIP:
+        return wip, True
+    if c == ON_ORDER:
+        return line, True
+    if c == PRODUCED:
+        return produced, True
+    if c == ON_TIME:
+        return on_time, True
+    if c == LOST:
+        return lost, True
+    if c == DEMAND:
+        return seen, True
+    if c == REVENUE:
+        return revenue, True
+    if c == PURCHASES:
+        return purchases, True
+    if c == CASH:
+        return cash, True
+    if money and c == RECEIVABLES:
+        return rec, True
+    if money and c == PAYABLES:
+        return pay, True
+    if money and c == INTEREST:
+        return interest, True
+    return inventory, False
+
+
+@njit(inline="always", **JIT)
+def _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price, money,
+             wip, rec, pay):
+    """Derived column ``c`` of firm ``f`` into ``d`` (R,): capacity, profit, working capital, the money flags."""
+    R = d.shape[0]
+    if c == CAPACITY:  # NaN for a firm that does not produce
+        for r in range(R):
+            d[r] = capacity[f, r] if producer[f] else np.nan
     elif c == PROFIT:
         for r in range(R):
             d[r] = revenue[f, r] - purchases[f, r] - cost[f, r]
         if money:
             for r in range(R):
                 d[r] -= interest[f, r]
-        return
     elif c == WORKING:  # stock at its purchase price (+ receivables − payables with money rules)
         p = price[f]
         for r in range(R):
@@ -205,24 +211,36 @@ def _column(c, f, d, inventory, backlog, incoming, order, shipped, received, cos
         if money:
             for r in range(R):
                 d[r] = d[r] + rec[f, r] - pay[f, r]
-        return
-    elif c == RECEIVABLES or c == PAYABLES or c == INTEREST or c == INSOLVENT:
-        if not money:
-            for r in range(R):
-                d[r] = 0.0
-            return
-        if c == RECEIVABLES:
-            src = rec
-        elif c == PAYABLES:
-            src = pay
-        elif c == INTEREST:
-            src = interest
-        else:
-            for r in range(R):
-                d[r] = 1.0 if insolvent[f, r] else 0.0
-            return
-    for r in range(R):
-        d[r] = src[f, r]
+    elif c == INSOLVENT and money:
+        for r in range(R):
+            d[r] = 1.0 if insolvent[f, r] else 0.0
+    else:  # the money columns without money rules
+        for r in range(R):
+            d[r] = 0.0
+
+
+@njit(inline="always", **JIT)
+def _column(c, f, d, add, tmp, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
+            lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, wip, line, seen,
+            rec, pay):
+    """Column ``c`` of firm ``f`` into ``d`` (R,), or added to it where ``add`` (a derived one through ``tmp``)."""
+    R = d.shape[0]
+    src, plain = _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
+                         lost, revenue, purchases, interest, cash, capacity, money, wip, line, seen, rec, pay)
+    if plain and add:
+        for r in range(R):
+            d[r] += src[f, r]
+    elif plain:
+        for r in range(R):
+            d[r] = src[f, r]
+    elif add:
+        _derived(c, f, tmp, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
+                 money, wip, rec, pay)
+        for r in range(R):
+            d[r] += tmp[r]
+    else:
+        _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
+                 money, wip, rec, pay)
 
 
 @njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
@@ -270,19 +288,11 @@ def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, ship
     producer, price = _iseg(ip, PRODUCER), _fseg(ip, fp, REGULAR_PRICE)
     for i in range(len(out_cols)):
         for f in range(F):
-            _column(out_cols[i], f, out[i, week, f], inventory, backlog, incoming, order, shipped, received, cost, raw,
-                    produced, on_time, lost, revenue, purchases, interest, cash, capacity, insolvent, producer,
-                    price, money, wip, line, seen, rec, pay)
+            _column(out_cols[i], f, out[i, week, f], False, tmp, inventory, backlog, incoming, order, shipped,
+                    received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
+                    insolvent, producer, price, money, wip, line, seen, rec, pay)
     for i in range(len(sum_cols)):
         for f in range(F):
-            d = sums[i, f]
-            if first:
-                _column(sum_cols[i], f, d, inventory, backlog, incoming, order, shipped, received, cost, raw,
-                        produced, on_time, lost, revenue, purchases, interest, cash, capacity, insolvent, producer,
-                        price, money, wip, line, seen, rec, pay)
-                continue
-            _column(sum_cols[i], f, tmp, inventory, backlog, incoming, order, shipped, received, cost, raw,
-                    produced, on_time, lost, revenue, purchases, interest, cash, capacity, insolvent, producer,
-                    price, money, wip, line, seen, rec, pay)
-            for r in range(R):
-                d[r] += tmp[r]
+            _column(sum_cols[i], f, sums[i, f], not first, tmp, inventory, backlog, incoming, order, shipped,
+                    received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
+                    insolvent, producer, price, money, wip, line, seen, rec, pay)
