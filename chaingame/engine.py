@@ -108,15 +108,18 @@ WARM_UP = ("classic", "cash", "rationing", "assembly", "promotions", "lead-time-
 
 
 def warm_up() -> float:
-    """Compile the week's kernels (:mod:`chaingame.kernel`), or load them from numba's cache; the seconds it took.
+    """Compile the week's kernels, or load them from numba's cache; the seconds it took.
 
-    A week of a few bundled scenarios that between them take every branch of the kernels' one signature each,
-    so that a classroom's first week never waits on a compilation (``chaingame play`` calls it before it
-    serves).
+    The physics (:mod:`chaingame.kernel`): a week of a few bundled scenarios that between them take every
+    branch of the kernels' one signature each. The books, the rules and the figures (:mod:`chaingame.bookkernel`,
+    :mod:`chaingame.rulekernel`, :mod:`chaingame.figurekernel`): each kernel has one explicit signature,
+    compiled or loaded when its module is imported. So a classroom's first week never waits on a compilation
+    (``chaingame play`` calls it before it serves).
     """
     import time
 
     began = time.perf_counter()
+    from . import bookkernel, figurekernel, rulekernel  # noqa: F401 - imported: every signature ready
     for name in WARM_UP:
         Engine(name).step()
     return time.perf_counter() - began

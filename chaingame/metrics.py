@@ -94,22 +94,47 @@ class Totals:
 def variance(x: np.ndarray, axis: int = 0) -> np.ndarray:
     """Sample variance (n − 1 in the denominator) along ``axis``, in the fixed order of :func:`total`.
 
-    The squared deviations are added slice by slice, never held all at once.
+    The weeks' mean is their :func:`total` / n, then the squared deviations are added week by week
+    (:func:`chaingame.figurekernel.spread`); NaN for a single week.
     """
+    return _spread(x, axis)[0]
+
+
+def peaks(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The largest value along ``axis`` and the index of its first occurrence: ``x.max(axis)``, ``x.argmax(axis)``.
+
+    NaN counts as the largest (as in numpy). Computed with the variance's pass (:func:`_spread`).
+    """
+    return _spread(x, axis, peaks=True)[1:]
+
+
+def _spread(x: np.ndarray, axis: int = 0, peaks: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(variance, largest value, index of its first occurrence) along ``axis`` (the last two where ``peaks``)."""
     x = np.moveaxis(np.asarray(x, dtype=float), axis, 0)
-    n = x.shape[0]
-    mean = total(x) / n
-    out = np.zeros_like(mean)
-    dev = np.empty_like(mean)
-    for k, part in enumerate(x):
-        np.subtract(part, mean, out=dev)
-        np.multiply(dev, dev, out=dev)  # the bits of ** 2
-        if k:
-            out += dev
-        else:
-            out[...] = dev
-    with np.errstate(divide="ignore", invalid="ignore"):  # one week: NaN
-        return out / (n - 1)
+    x[0]  # noqa: B018 - no weeks: numpy's IndexError, as total() gives
+    W, shape = x.shape[0], x.shape[1:]
+    flat = np.ascontiguousarray(x).reshape(W, -1)
+    if not flat.flags.writeable:
+        flat = flat.copy()
+    n = flat.shape[1]
+    mean, var = np.empty(n), np.empty(n)
+    highest, at = (np.empty(n), np.empty(n, np.int64)) if peaks else (_NO_FLOATS, _NO_INTS)
+    _figures().spread(flat, mean, var, peaks, highest, at)
+    return var.reshape(shape), highest.reshape(shape) if peaks else None, at.reshape(shape) if peaks else None
+
+
+_NO_FLOATS, _NO_INTS = np.zeros(0), np.zeros(0, np.int64)
+_FIGURES = None
+
+
+def _figures():
+    """The compiled figures (:mod:`chaingame.figurekernel`), imported with the first figures."""
+    global _FIGURES
+    if _FIGURES is None:
+        from . import figurekernel
+
+        _FIGURES = figurekernel
+    return _FIGURES
 
 
 def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0, orders_variance: np.ndarray | None = None
@@ -137,35 +162,20 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
     incoming = summed["incoming_order"]
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(incoming > 0, summed["on_time"] / np.where(incoming > 0, incoming, 1), np.nan)
-    highest = orders.max(axis=0)
+    spread, highest, at = _spread(orders, peaks=True)
     cash = _cash_metrics(cols, summed) if "receivables" in summed and "working_capital" in cols else {}
-    spread = variance(orders)
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
         "bullwhip": bullwhip(orders, cols["customer_demand"], orders_variance=spread),
         "fill_rate": fill,
         "peak_order": highest,
-        "peak_week": np.asarray(weeks)[first_peak(orders, highest)].astype(float),
+        "peak_week": np.asarray(weeks)[at].astype(float),
         "mean_inventory": summed["inventory"] / n,
         "mean_backlog": summed["backlog"] / n,
         "order_sd": np.sqrt(spread),
         **cash,
     }
-
-
-def first_peak(x: np.ndarray, highest: np.ndarray) -> np.ndarray:
-    """The index along axis 0 of the first largest value, ``x.argmax(axis=0)``; ``highest`` is ``x.max(axis=0)``.
-
-    Found week by week (a pass over each week's contiguous (F, R) slice), since ``argmax`` along the
-    weeks strides through memory: at R = 10,000 it took a third of a classic ``simulate``.
-    """
-    if np.isnan(highest).any():  # argmax takes the first NaN as the largest
-        return x.argmax(axis=0)
-    at = np.zeros(highest.shape, dtype=np.intp)
-    for k in range(len(x) - 1, -1, -1):  # backwards: the earliest week equal to the peak is written last
-        np.copyto(at, k, where=x[k] == highest)
-    return at
 
 
 def _days(stock: np.ndarray, flow: np.ndarray) -> np.ndarray:
