@@ -107,15 +107,17 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp)
                 row[r] += wip[firms[b], r]
 
 
-@njit(f"void(int64[::1], {F1}, {F3}, {F2}, {F3}, {F2}, {F3}, {F2}, {F2}, {F2}, {F2})", **JIT)
-def supply(ip, fp, mail, backlog, transit, raw, wip_ring, parts, wip, line, scratch):
+@njit(f"void(int64[::1], {F1}, {F3}, {F2}, {F3}, {F2}, {F3}, {F2}, boolean, {F2}, {F2}, {F2})", **JIT)
+def supply(ip, fp, mail, backlog, transit, raw, wip_ring, parts, given, wip, line, scratch):
     """Production under way (``ring_total(wip_ring)``) into ``wip`` and the supply line into ``line``, (F, R) each.
 
-    ``scratch``: (K + 1, R). ``parts``: the components on hand (K, R), or (0, 0) without a bill of materials.
+    ``given``: ``wip`` holds it already (the caller's ``ring_total``). ``scratch``: (K + 1, R). ``parts``: the
+    components on hand (K, R), or (0, 0) without a bill of materials.
     """
     K = backlog.shape[0]
-    for f in range(raw.shape[0]):
-        _ring(wip_ring, f, wip[f])
+    if not given:
+        for f in range(raw.shape[0]):
+            _ring(wip_ring, f, wip[f])
     _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, scratch[:K], scratch[K])
 
 

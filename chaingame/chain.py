@@ -608,19 +608,20 @@ def supply_line(net: Network, state: State, wip: np.ndarray | None = None) -> np
     ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`). Per link, the mail's slots
     added in order, then what is owed, then the transit's slots' sum; per firm, its links' sums in link
     order from 0, then raw materials, then WIP (``ring_total(state.wip)``); a component's products are
-    :func:`counted`. Computed by :func:`chaingame.bookkernel.supply` (``wip``, once accepted for speed, is
-    not needed: the kernel adds the slots itself, to the same bits).
+    :func:`counted`. Computed by :func:`chaingame.bookkernel.supply`; ``wip``, where the caller has it, is
+    ``ring_total(state.wip)``, not computed again.
     """
-    return lines(net, state)[1]
+    return lines(net, state, wip)[1]
 
 
-def lines(net: Network, state: State) -> tuple[np.ndarray, np.ndarray]:
-    """Each firm's production under way (``ring_total(state.wip)``) and its :func:`supply_line`, (F, R) each."""
+def lines(net: Network, state: State, wip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's production under way (``ring_total(state.wip)``, or ``wip`` given) and its :func:`supply_line`."""
     ip, fp = _kernel().tables(net)[:2]
     F, R = state.inventory.shape
-    wip, line = np.empty((F, R)), np.empty((F, R))
+    given = wip is not None and wip.shape == (F, R) and wip.dtype == float and wip.flags.c_contiguous
+    wip, line = wip if given else np.empty((F, R)), np.empty((F, R))
     args = (ip, fp, state.mail, state.backlog, state.transit, state.raw, state.wip,
-            _NO_FLOATS if state.parts is None else state.parts, wip, line, np.empty((net.n_links + 1, R)))
+            _NO_FLOATS if state.parts is None else state.parts, given, wip, line, np.empty((net.n_links + 1, R)))
     compiled(_books().supply, *args)
     return wip, line
 

@@ -23,32 +23,28 @@ def spread(x, mean, var, peaks, highest, at):
     W, n = x.shape
     for j in range(n):
         mean[j] = x[0, j]
-    for k in range(1, W):
+    if peaks:
+        for j in range(n):
+            highest[j] = x[0, j]
+    for k in range(1, W):  # one pass: the total, and the largest value
         for j in range(n):
             mean[j] += x[k, j]
+        if peaks:
+            for j in range(n):
+                a, b = highest[j], x[k, j]
+                highest[j] = a if (a >= b or a != a) else b  # np.maximum
     for j in range(n):
         mean[j] = mean[j] / W
-    for j in range(n):
-        d = x[0, j] - mean[j]
-        var[j] = d * d
-    for k in range(1, W):
+    for k in range(W):  # a second: the squared deviations in week order, and the first week of the peak
         for j in range(n):
             d = x[k, j] - mean[j]
-            var[j] += d * d
+            var[j] = d * d if k == 0 else var[j] + d * d
+        if peaks:
+            for j in range(n):
+                h, v = highest[j], x[k, j]
+                if k == 0:
+                    at[j] = -1
+                if at[j] < 0 and (v == h or (h != h and v != v)):
+                    at[j] = k
     for j in range(n):
         var[j] = var[j] / (W - 1)
-    if not peaks:
-        return
-    for j in range(n):
-        highest[j] = x[0, j]
-    for k in range(1, W):
-        for j in range(n):
-            a, b = highest[j], x[k, j]
-            highest[j] = a if (a >= b or a != a) else b  # np.maximum
-    for j in range(n):
-        at[j] = 0
-    for k in range(W - 1, -1, -1):  # backwards: the earliest week equal to the peak is written last
-        for j in range(n):
-            h, v = highest[j], x[k, j]
-            if v == h or (h != h and v != v):
-                at[j] = k

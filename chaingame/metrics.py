@@ -192,7 +192,12 @@ def _cash_metrics(cols: dict[str, np.ndarray], summed: dict[str, np.ndarray]) ->
     dso = np.where(summed["receivables"] == 0, 0.0, dso)  # nothing owed: no days of it, even without sales
     dpo = np.where(summed["payables"] == 0, 0.0, dpo)
     return {"dio": dio, "dso": dso, "dpo": dpo, "cash_to_cash": dio + dso - dpo,
-            "peak_working_capital": cols["working_capital"].max(axis=0), "interest": summed["interest"].copy()}
+            "peak_working_capital": _weekly_max(cols["working_capital"]), "interest": summed["interest"].copy()}
+
+
+def _weekly_max(x: np.ndarray) -> np.ndarray:
+    """``x.max(axis=0)``; of a column seen as the same week every week (an idle one, a stride of 0), that week."""
+    return x[0].copy() if x.strides[0] == 0 else x.max(axis=0)
 
 
 def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], retailer: np.ndarray,
@@ -220,10 +225,17 @@ def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], re
         "latest_peak_week": firm["peak_week"].max(axis=0),
         **({} if weekly is None or "cash_to_cash" not in firm else {
             "cash_to_cash": total(firm["cash_to_cash"]),
-            "peak_working_capital": total(weekly["working_capital"], axis=1).max(axis=0),
+            "peak_working_capital": _weekly_max(_firms_total(weekly["working_capital"])),
             "interest": total(firm["interest"]),
         }),
     }
+
+
+def _firms_total(x: np.ndarray) -> np.ndarray:
+    """:func:`total` over the firms of (W, F, R) weeks, (W, R); of an idle column (stride 0): one week, W times."""
+    if x.strides[0] == 0:
+        return np.broadcast_to(total(x[0]), (x.shape[0], *x.shape[2:]))
+    return total(x, axis=1)
 
 
 def to_arrays(history: pd.DataFrame, burn_in: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, list, list]:
