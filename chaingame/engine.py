@@ -214,16 +214,16 @@ class Engine:
         return seen
 
     def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None,
-                 out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
+                 out: dict[str, np.ndarray] | Rows | None = None, totals=None) -> dict[str, np.ndarray]:
         """Place the orders and capacity targets; return the week's record, (F, R) per column.
 
-        The record is written into ``out``'s arrays when given, and added to ``totals``
+        The record is written into ``out``'s arrays (or :class:`Rows`) when given, and added to ``totals``
         (a :class:`~chaingame.metrics.Totals`) when given.
         """
         place(self.net, self.state, self.flows, orders, capacity)
         return record(self, out, totals)
 
-    def step(self, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
+    def step(self, out: dict[str, np.ndarray] | Rows | None = None, totals=None) -> dict[str, np.ndarray]:
         """One whole week with every firm deciding by its rule.
 
         Where every rule is stackable (:attr:`groups`), the firms with the same rule decide at once on their
@@ -238,7 +238,7 @@ class Engine:
     def books(self) -> dict[str, np.ndarray]:
         """Every firm's own books this week (:func:`~chaingame.observe.own_books`), after :meth:`begin_week`.
 
-        The week's record takes its WIP from them (placing the orders leaves production under way as it is).
+        Their WIP is kept as :attr:`wip` (placing the orders leaves production under way as it is).
         """
         values = own_books(self.net, self.state, self.flows, self.scenario.information)
         self.wip = values["wip"]
