@@ -162,7 +162,7 @@ class Engine:
         orders, capacity = stacked_groups(self.policies, bool(self.vmi)), stacked_groups(self.capacity_rules)
         self.groups = None if orders is None or capacity is None else (orders, capacity)
         self._stack_cache = None
-        self._scratch: np.ndarray | None = None  # the record's scratch rows (bookkernel.record)
+        self._record_fixed: tuple | None = None  # the record's tables and scratch rows (bookkernel.record)
 
     @property
     def week(self) -> int:
@@ -356,22 +356,25 @@ def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, tota
         sum_cols = totals.__dict__.get("index")
         if sum_cols is None:
             sum_cols = totals.index = np.array([COLUMN_INDEX[c] for c in totals.columns], dtype=np.int64)
-    ip, fp = tables(net)
-    if engine._scratch is None or engine._scratch.shape[1] != R:
-        engine._scratch = np.empty((5 * F + 2 * net.n_links + 1, R))
-    compiled(_books().record, ip, fp, *net_seen(net), state.inventory, flows.backlog, flows.incoming,
+    fixed = engine._record_fixed
+    if fixed is None or fixed[-1].shape[1] != R:  # the network's tables and the scratch rows, kept
+        fixed = engine._record_fixed = (*tables(net), *net_seen(net), np.empty((5 * F + 2 * net.n_links + 1, R)))
+    ip, fp, seen_off, seen_mem, scratch = fixed
+    compiled(_books().record, ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming,
              flows.order, flows.shipped, flows.received, flows.cost, state.raw, flows.produced, flows.on_time,
              flows.lost, flows.revenue, flows.purchases, flows.cost if flows.interest is None else flows.interest,
              state.cash, state.capacity, state.backlog, state.mail, state.transit, state.wip,
              _NO_FLOATS if state.parts is None else state.parts, _NO_RING if state.payments is None else state.payments,
              _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
-             first, engine._scratch)
+             first, scratch)
     if totals is not None:
         totals.weeks += 1
     if isinstance(out, dict) and out:
         for c, column in zip(out, block):
             out[c][...] = column[0]
         return out
+    if cols is _ALL:
+        return dict(zip(COLUMNS, block[:, week]))
     return {COLUMNS[i]: column[week] for i, column in zip(cols, block)}
 
 
