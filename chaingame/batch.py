@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the array engine needs numpy only; pandas loads with the ta
 
 from . import metrics, money
 from .checks import number
-from .engine import COLUMNS, Engine
+from .engine import COLUMN_INDEX, COLUMNS, Engine, Rows
 from .scenario import Scenario, load_scenario
 
 
@@ -41,11 +41,11 @@ def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies
                first_replication: int = 0) -> tuple[Engine, dict[str, np.ndarray]]:
     """Play the whole horizon; return the engine and every history column as a (W, F, R) array."""
     engine = Engine(scenario, replications, seed, policies, first_replication)
-    shape = (scenario.weeks, len(scenario.firms), engine.replications)
-    cols = {c: np.empty(shape) for c in COLUMNS}
-    for w in range(scenario.weeks):
-        engine.step(out={c: v[w] for c, v in cols.items()})
-    return engine, cols
+    block = np.empty((len(COLUMNS), scenario.weeks, len(scenario.firms), engine.replications))
+    every = np.arange(len(COLUMNS), dtype=np.int64)
+    for w in range(scenario.weeks):  # each week's record in one call, into that week's rows
+        engine.step(out=Rows(block, every, w))
+    return engine, dict(zip(COLUMNS, block))
 
 
 def run_figures(scenario: Scenario, replications: int, seed: int | None, policies: Mapping | None = None,
@@ -63,13 +63,17 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
     F, R = len(scenario.firms), engine.replications
     idle = money.idle(engine.net)  # columns 0 all along: zeros, not written week by week
     shape = (scenario.weeks - burn_in, F, R)  # an idle column: one week of zeros seen as every week (read only)
-    weekly = {c: np.broadcast_to(np.zeros(shape[1:]), shape) if c in idle else np.empty(shape) for c in metrics.WEEKLY}
+    live = [c for c in metrics.WEEKLY if c not in idle]
+    block = np.empty((len(live), *shape))  # the live weekly columns, each week's rows written in one call
+    weekly = {c: block[live.index(c)] if c in live else np.broadcast_to(np.zeros(shape[1:]), shape)
+              for c in metrics.WEEKLY}
+    index = np.array([COLUMN_INDEX[c] for c in live], dtype=np.int64)
     totals = metrics.Totals((F, R), idle)
     for w in range(scenario.weeks):
         if w < burn_in:
             engine.step(out={})
             continue
-        engine.step(out={c: v[w - burn_in] for c, v in weekly.items() if c not in idle}, totals=totals)
+        engine.step(out=Rows(block, index, w - burn_in), totals=totals)
     return engine, *figures(engine, weekly, totals.sums, burn_in)
 
 

@@ -606,24 +606,50 @@ def supply_line(net: Network, state: State, wip: np.ndarray | None = None) -> np
     Orders in the mail, what suppliers owe it, goods in transit, and for producers raw materials
     waiting and production under way (Sterman 1989's SL). A firm assembling by bill of materials
     counts in products: its WIP plus the products its scarcest component's supply line makes,
-    ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`). ``wip``: the production under way
-    per firm, ``ring_total(state.wip)``, where the caller has it already.
+    ``min_j parts_supply_line_j / units_j`` (:func:`parts_supply_line`). Per link, the mail's slots
+    added in order, then what is owed, then the transit's slots' sum; per firm, its links' sums in link
+    order from 0, then raw materials, then WIP (``ring_total(state.wip)``); a component's products are
+    :func:`counted`. Computed by :func:`chaingame.bookkernel.supply`; ``wip``, where the caller has it, is
+    ``ring_total(state.wip)``, not computed again.
     """
-    per_link = ring_total(state.mail)
-    per_link += state.backlog
-    per_link += ring_total(state.transit)
-    line = net.by_customer(per_link)
-    line += state.raw
-    line += ring_total(state.wip) if wip is None else wip
-    if state.parts is not None:
-        links = net._bom_links
-        makes = counted((per_link[links] + state.parts[links]) / net.bom_units[links, None])
-        firms = net._bom_firms
-        line[firms] = np.inf
-        for rows, members in net._bom_plan.steps:
-            line[firms[rows]] = np.minimum(line[firms[rows]], makes[members])
-        line[firms] += state.wip[firms].sum(axis=1)
-    return line
+    return lines(net, state, wip)[1]
+
+
+def lines(net: Network, state: State, wip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's production under way (``ring_total(state.wip)``, or ``wip`` given) and its :func:`supply_line`."""
+    ip, fp = _kernel().tables(net)[:2]
+    F, R = state.inventory.shape
+    given = wip is not None and wip.shape == (F, R) and wip.dtype == float and wip.flags.c_contiguous
+    wip, line = wip if given else np.empty((F, R)), np.empty((F, R))
+    args = (ip, fp, state.mail, state.backlog, state.transit, state.raw, state.wip,
+            _NO_FLOATS if state.parts is None else state.parts, given, wip, line, np.empty((net.n_links + 1, R)))
+    compiled(_books().supply, *args)
+    return wip, line
+
+
+def _books():
+    """The compiled books (:mod:`chaingame.bookkernel`), imported on first use."""
+    global _BOOKS
+    if _BOOKS is None:
+        from . import bookkernel
+
+        _BOOKS = bookkernel
+    return _BOOKS
+
+
+_BOOKS = None
+
+
+def compiled(kernel, *args) -> None:
+    """Call a kernel of one explicit signature (C-contiguous, writeable float arrays).
+
+    An input that is not such an array (a view of some replications, a read-only array) is
+    passed as a copy; outputs are the caller's own arrays, always of that kind.
+    """
+    try:
+        kernel(*args)
+    except TypeError:
+        kernel(*(_given(a, a.dtype) if isinstance(a, np.ndarray) else a for a in args))
 
 
 def parts_supply_line(net: Network, state: State) -> np.ndarray | None:

@@ -14,13 +14,13 @@ beside it, and the same demand whether its delays are random or not.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from . import delays as delays_mod
 from . import demand as demand_mod
-from . import money
-from .chain import Flows, Network, advance, place, ring_total, rows_of, supply_line
+from .chain import _NO_FLAGS, _NO_FLOATS, _NO_RING, Flows, Network, _books, advance, compiled, place, rows_of
 from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, _observation, observe_all, own_books, vmi_observation
 from .policies import CapacityRule, FixedCapacity, Policy
@@ -108,15 +108,18 @@ WARM_UP = ("classic", "cash", "rationing", "assembly", "promotions", "lead-time-
 
 
 def warm_up() -> float:
-    """Compile the week's kernels (:mod:`chaingame.kernel`), or load them from numba's cache; the seconds it took.
+    """Compile the week's kernels, or load them from numba's cache; the seconds it took.
 
-    A week of a few bundled scenarios that between them take every branch of the kernels' one signature each,
-    so that a classroom's first week never waits on a compilation (``chaingame play`` calls it before it
-    serves).
+    The physics (:mod:`chaingame.kernel`): a week of a few bundled scenarios that between them take every
+    branch of the kernels' one signature each. The books, the rules and the figures (:mod:`chaingame.bookkernel`,
+    :mod:`chaingame.rulekernel`, :mod:`chaingame.figurekernel`): each kernel has one explicit signature,
+    compiled or loaded when its module is imported. So a classroom's first week never waits on a compilation
+    (``chaingame play`` calls it before it serves).
     """
     import time
 
     began = time.perf_counter()
+    from . import bookkernel, figurekernel, rulekernel  # noqa: F401 - imported: every signature ready
     for name in WARM_UP:
         Engine(name).step()
     return time.perf_counter() - began
@@ -159,6 +162,7 @@ class Engine:
         orders, capacity = stacked_groups(self.policies, bool(self.vmi)), stacked_groups(self.capacity_rules)
         self.groups = None if orders is None or capacity is None else (orders, capacity)
         self._stack_cache = None
+        self._record_fixed: tuple | None = None  # the record's tables and scratch rows (bookkernel.record)
 
     @property
     def week(self) -> int:
@@ -210,16 +214,16 @@ class Engine:
         return seen
 
     def end_week(self, orders: np.ndarray, capacity: np.ndarray | None = None,
-                 out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
+                 out: dict[str, np.ndarray] | Rows | None = None, totals=None) -> dict[str, np.ndarray]:
         """Place the orders and capacity targets; return the week's record, (F, R) per column.
 
-        The record is written into ``out``'s arrays when given, and added to ``totals``
+        The record is written into ``out``'s arrays (or :class:`Rows`) when given, and added to ``totals``
         (a :class:`~chaingame.metrics.Totals`) when given.
         """
         place(self.net, self.state, self.flows, orders, capacity)
         return record(self, out, totals)
 
-    def step(self, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
+    def step(self, out: dict[str, np.ndarray] | Rows | None = None, totals=None) -> dict[str, np.ndarray]:
         """One whole week with every firm deciding by its rule.
 
         Where every rule is stackable (:attr:`groups`), the firms with the same rule decide at once on their
@@ -234,7 +238,7 @@ class Engine:
     def books(self) -> dict[str, np.ndarray]:
         """Every firm's own books this week (:func:`~chaingame.observe.own_books`), after :meth:`begin_week`.
 
-        The week's record takes its WIP from them (placing the orders leaves production under way as it is).
+        Their WIP is kept as :attr:`wip` (placing the orders leaves production under way as it is).
         """
         values = own_books(self.net, self.state, self.flows, self.scenario.information)
         self.wip = values["wip"]
@@ -306,62 +310,88 @@ class _Stack:
         return out
 
 
-_LIVE = ("inventory", "raw", "cash")  # columns that are the state's own arrays (copied, since the state plays on)
+COLUMN_INDEX = {c: i for i, c in enumerate(COLUMNS)}
+_ALL = np.arange(len(COLUMNS), dtype=np.int64)
+_NONE = np.zeros(0, np.int64)
+_NO_BLOCK = np.zeros((0, 0, 0))
+_NO_WEEKS = np.zeros((0, 0, 0, 0))
 
 
-def record(engine: Engine, out: dict[str, np.ndarray] | None = None, totals=None) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class Rows:
+    """Where a week's record goes: ``block[i, week]`` (F, R) is column ``COLUMNS[index[i]]`` (a history's week)."""
+
+    block: np.ndarray  # (n, W, F, R), C-contiguous: block[i] is a column's (W, F, R) history
+    index: np.ndarray  # (n,) int64 column numbers of COLUMNS
+    week: int = 0  # the week's row, 0 .. W - 1
+
+
+def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, totals=None) -> dict[str, np.ndarray]:
     """The end-of-week books of every firm, (F, R) arrays keyed by :data:`COLUMNS`.
 
-    Written into ``out``'s arrays when given (the array engine's (W, F, R) history, one week's slice), and
-    added to ``totals`` (:class:`~chaingame.metrics.Totals`) when given; then only the columns these ask for
-    are computed.
+    Written into ``out``'s arrays when given (a dict of arrays, or :class:`Rows` of a block), and added to
+    ``totals`` (:class:`~chaingame.metrics.Totals`) when given; then only the columns these ask for are
+    computed. One call of :func:`chaingame.bookkernel.record`, which defines the columns: the state's and the
+    week's flows as they are, ``wip`` the production under way, ``on_order`` the supply line after the
+    orders (:func:`~chaingame.chain.supply_line`), ``capacity`` NaN for firms that do not produce,
+    ``customer_demand`` the end-customer demand each firm serves, ``profit`` revenue − purchases − cost
+    (− interest), and the books of :mod:`chaingame.money` (0 without money rules).
     """
     net, state, flows = engine.net, engine.state, engine.flows
-    wip = engine.wip
-
-    def production() -> np.ndarray:  # the WIP total, computed once for the columns that need it
-        nonlocal wip
-        wip = ring_total(state.wip) if wip is None else wip
-        return wip
-
-    derived = {  # computed when asked for
-        "wip": production,
-        "on_order": lambda: supply_line(net, state, production()),
-        "capacity": lambda: np.where(net.producer[:, None], state.capacity, np.nan),
-        "customer_demand": lambda: net.seen_demand(flows.demand),
-        "profit": lambda: flows.revenue - flows.purchases - flows.cost if flows.interest is None
-        else flows.revenue - flows.purchases - flows.cost - flows.interest,
-    }
-    money_cols = None
-    kept = {
-        "inventory": state.inventory,
-        "backlog": flows.backlog,
-        "incoming_order": flows.incoming,
-        "order_placed": flows.order,
-        "shipped": flows.shipped,
-        "received": flows.received,
-        "cost": flows.cost,
-        "raw": state.raw,
-        "produced": flows.produced,
-        "on_time": flows.on_time,
-        "lost": flows.lost,
-        "revenue": flows.revenue,
-        "purchases": flows.purchases,
-        "cash": state.cash,
-    }
-
-    def book(c: str) -> np.ndarray:
-        nonlocal money_cols
-        if c in money.COLUMNS:
-            money_cols = money_cols or money.books(net, state, flows, production())
-            return money_cols[c]
-        return derived[c]() if c in derived else kept[c]
-
-    if out is None and totals is None:
-        return {c: book(c).copy() if c in _LIVE else book(c) for c in COLUMNS}
-    out = {} if out is None else out
-    for c, dest in out.items():
-        dest[...] = book(c)
+    F, R = state.inventory.shape
+    week = 0
+    if isinstance(out, Rows):
+        block, cols, week = out.block, out.index, out.week
+    elif out is None and totals is None:
+        block, cols = np.empty((len(COLUMNS), 1, F, R)), _ALL
+    elif not out:
+        block, cols = _NO_WEEKS, _NONE
+    else:
+        cols = np.array([COLUMN_INDEX[c] for c in out], dtype=np.int64)
+        block = np.empty((len(cols), 1, F, R))
+    if totals is None:
+        sums, sum_cols, first = _NO_BLOCK, _NONE, False
+    else:
+        sums, first = totals.block, totals.weeks == 0
+        sum_cols = totals.__dict__.get("index")
+        if sum_cols is None:
+            sum_cols = totals.index = np.array([COLUMN_INDEX[c] for c in totals.columns], dtype=np.int64)
+    fixed = engine._record_fixed
+    if fixed is None or fixed[-1].shape[1] != R:  # the network's tables and the scratch rows, kept
+        fixed = engine._record_fixed = (*tables(net), *net_seen(net), np.empty((5 * F + 2 * net.n_links + 1, R)))
+    ip, fp, seen_off, seen_mem, scratch = fixed
+    compiled(_books().record, ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming,
+             flows.order, flows.shipped, flows.received, flows.cost, state.raw, flows.produced, flows.on_time,
+             flows.lost, flows.revenue, flows.purchases, flows.cost if flows.interest is None else flows.interest,
+             state.cash, state.capacity, state.backlog, state.mail, state.transit, state.wip,
+             _NO_FLOATS if state.parts is None else state.parts, _NO_RING if state.payments is None else state.payments,
+             _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
+             first, scratch)
     if totals is not None:
-        totals.add({c: book(c) for c in totals.columns})
-    return out
+        totals.weeks += 1
+    if isinstance(out, dict) and out:
+        for c, column in zip(out, block):
+            out[c][...] = column[0]
+        return out
+    if cols is _ALL:
+        return dict(zip(COLUMNS, block[:, week]))
+    return {COLUMNS[i]: column[week] for i, column in zip(cols, block)}
+
+
+def tables(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """The network packed for the compiled week (:func:`chaingame.kernel.tables`): the int and float tables."""
+    from .chain import _kernel
+
+    return _kernel().tables(net)[:2]
+
+
+def net_seen(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """The sum plan of :meth:`~chaingame.chain.Network.seen_demand` as (offsets (F + 1,), members), kept on ``net``."""
+    packed = net.__dict__.get("_seen_tables")
+    if packed is None:
+        from .kernel import _plan
+
+        packed = _plan(net._seen_plan, net.n_firms)
+        packed = (np.ascontiguousarray(packed[0], dtype=np.int64), packed[1])
+        object.__setattr__(net, "_seen_tables", packed)
+    return packed

@@ -79,43 +79,62 @@ class Totals:
     """The :data:`SUMMED` columns added week by week as a run goes.
 
     The same additions in the same order as :func:`total` over the whole history, so the same bits, without
-    keeping the weeks.
+    keeping the weeks. The columns added are rows of one block (``block``), which the week's record adds to
+    in one call (:func:`chaingame.engine.record`); :attr:`sums` holds every column, ``idle`` ones 0.
     """
 
     def __init__(self, shape: tuple[int, ...], idle: frozenset[str] = frozenset()):
-        self.sums = {c: np.zeros(shape) if c in idle else np.empty(shape) for c in SUMMED}
         self.columns = tuple(c for c in SUMMED if c not in idle)  # the columns added (``idle`` ones: 0 every week)
+        self.block = np.empty((len(self.columns), *shape))
+        live = dict(zip(self.columns, self.block))
+        self.sums = {c: live[c] if c in live else np.zeros(shape) for c in SUMMED}
         self.weeks = 0
-
-    def add(self, week: dict[str, np.ndarray]) -> None:
-        """Add one week's books, (F, R) per column of :attr:`columns` (the first week's are copied)."""
-        for c in self.columns:
-            if self.weeks:
-                self.sums[c] += week[c]
-            else:
-                self.sums[c][...] = week[c]
-        self.weeks += 1
 
 
 def variance(x: np.ndarray, axis: int = 0) -> np.ndarray:
     """Sample variance (n − 1 in the denominator) along ``axis``, in the fixed order of :func:`total`.
 
-    The squared deviations are added slice by slice, never held all at once.
+    The weeks' mean is their :func:`total` / n, then the squared deviations are added week by week
+    (:func:`chaingame.figurekernel.spread`); NaN for a single week.
     """
+    return _spread(x, axis)[0]
+
+
+def peaks(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The largest value along ``axis`` and the index of its first occurrence: ``x.max(axis)``, ``x.argmax(axis)``.
+
+    NaN counts as the largest (as in numpy). Computed with the variance's pass (:func:`_spread`).
+    """
+    return _spread(x, axis, peaks=True)[1:]
+
+
+def _spread(x: np.ndarray, axis: int = 0, peaks: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(variance, largest value, index of its first occurrence) along ``axis`` (the last two where ``peaks``)."""
     x = np.moveaxis(np.asarray(x, dtype=float), axis, 0)
-    n = x.shape[0]
-    mean = total(x) / n
-    out = np.zeros_like(mean)
-    dev = np.empty_like(mean)
-    for k, part in enumerate(x):
-        np.subtract(part, mean, out=dev)
-        np.multiply(dev, dev, out=dev)  # the bits of ** 2
-        if k:
-            out += dev
-        else:
-            out[...] = dev
-    with np.errstate(divide="ignore", invalid="ignore"):  # one week: NaN
-        return out / (n - 1)
+    x[0]  # noqa: B018 - no weeks: numpy's IndexError, as total() gives
+    W, shape = x.shape[0], x.shape[1:]
+    flat = np.ascontiguousarray(x).reshape(W, -1)
+    if not flat.flags.writeable:
+        flat = flat.copy()
+    n = flat.shape[1]
+    mean, var = np.empty(n), np.empty(n)
+    highest, at = (np.empty(n), np.empty(n, np.int64)) if peaks else (_NO_FLOATS, _NO_INTS)
+    _figures().spread(flat, mean, var, peaks, highest, at)
+    return var.reshape(shape), highest.reshape(shape) if peaks else None, at.reshape(shape) if peaks else None
+
+
+_NO_FLOATS, _NO_INTS = np.zeros(0), np.zeros(0, np.int64)
+_FIGURES = None
+
+
+def _figures():
+    """The compiled figures (:mod:`chaingame.figurekernel`), imported with the first figures."""
+    global _FIGURES
+    if _FIGURES is None:
+        from . import figurekernel
+
+        _FIGURES = figurekernel
+    return _FIGURES
 
 
 def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0, orders_variance: np.ndarray | None = None
@@ -143,35 +162,20 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
     incoming = summed["incoming_order"]
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(incoming > 0, summed["on_time"] / np.where(incoming > 0, incoming, 1), np.nan)
-    highest = orders.max(axis=0)
+    spread, highest, at = _spread(orders, peaks=True)
     cash = _cash_metrics(cols, summed) if "receivables" in summed and "working_capital" in cols else {}
-    spread = variance(orders)
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
         "bullwhip": bullwhip(orders, cols["customer_demand"], orders_variance=spread),
         "fill_rate": fill,
         "peak_order": highest,
-        "peak_week": np.asarray(weeks)[first_peak(orders, highest)].astype(float),
+        "peak_week": np.asarray(weeks)[at].astype(float),
         "mean_inventory": summed["inventory"] / n,
         "mean_backlog": summed["backlog"] / n,
         "order_sd": np.sqrt(spread),
         **cash,
     }
-
-
-def first_peak(x: np.ndarray, highest: np.ndarray) -> np.ndarray:
-    """The index along axis 0 of the first largest value, ``x.argmax(axis=0)``; ``highest`` is ``x.max(axis=0)``.
-
-    Found week by week (a pass over each week's contiguous (F, R) slice), since ``argmax`` along the
-    weeks strides through memory: at R = 10,000 it took a third of a classic ``simulate``.
-    """
-    if np.isnan(highest).any():  # argmax takes the first NaN as the largest
-        return x.argmax(axis=0)
-    at = np.zeros(highest.shape, dtype=np.intp)
-    for k in range(len(x) - 1, -1, -1):  # backwards: the earliest week equal to the peak is written last
-        np.copyto(at, k, where=x[k] == highest)
-    return at
 
 
 def _days(stock: np.ndarray, flow: np.ndarray) -> np.ndarray:
@@ -188,7 +192,12 @@ def _cash_metrics(cols: dict[str, np.ndarray], summed: dict[str, np.ndarray]) ->
     dso = np.where(summed["receivables"] == 0, 0.0, dso)  # nothing owed: no days of it, even without sales
     dpo = np.where(summed["payables"] == 0, 0.0, dpo)
     return {"dio": dio, "dso": dso, "dpo": dpo, "cash_to_cash": dio + dso - dpo,
-            "peak_working_capital": cols["working_capital"].max(axis=0), "interest": summed["interest"].copy()}
+            "peak_working_capital": _weekly_max(cols["working_capital"]), "interest": summed["interest"].copy()}
+
+
+def _weekly_max(x: np.ndarray) -> np.ndarray:
+    """``x.max(axis=0)``; of a column seen as the same week every week (an idle one, a stride of 0), that week."""
+    return x[0].copy() if x.strides[0] == 0 else x.max(axis=0)
 
 
 def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], retailer: np.ndarray,
@@ -216,10 +225,17 @@ def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], re
         "latest_peak_week": firm["peak_week"].max(axis=0),
         **({} if weekly is None or "cash_to_cash" not in firm else {
             "cash_to_cash": total(firm["cash_to_cash"]),
-            "peak_working_capital": total(weekly["working_capital"], axis=1).max(axis=0),
+            "peak_working_capital": _weekly_max(_firms_total(weekly["working_capital"])),
             "interest": total(firm["interest"]),
         }),
     }
+
+
+def _firms_total(x: np.ndarray) -> np.ndarray:
+    """:func:`total` over the firms of (W, F, R) weeks, (W, R); of an idle column (stride 0): one week, W times."""
+    if x.strides[0] == 0:
+        return np.broadcast_to(total(x[0]), (x.shape[0], *x.shape[2:]))
+    return total(x, axis=1)
 
 
 def to_arrays(history: pd.DataFrame, burn_in: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, list, list]:

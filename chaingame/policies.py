@@ -20,13 +20,42 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .chain import counted, half_up
+from .chain import counted
 from .checks import ScenarioError, choice, number, show, table
 from .information import Information, covering, covers
 from .observe import Observation
 from .prices import ANNOUNCED
 
 SIGNALS = ("orders", "demand")  # what a forecasting rule smooths: its incoming orders, or end-customer demand
+_RULES = None
+
+
+def _rules():
+    """The compiled rules (:mod:`chaingame.rulekernel`), imported on a rule's first decision."""
+    global _RULES
+    if _RULES is None:
+        from . import rulekernel
+
+        _RULES = rulekernel
+    return _RULES
+
+
+def _run(kernel, *args) -> None:
+    """Call a rule's kernel on (R,) or (n, R) arrays, each seen as (n, R) (a view).
+
+    Its one signature takes C-contiguous, writeable float arrays; should an argument be another kind of
+    array (a view, a read-only or integer array), every array is passed as such a copy, and the copies of
+    those the kernel writes (the rule's memory, its result) are written back.
+    """
+    args = [a.reshape(1, -1) if isinstance(a, np.ndarray) and a.ndim == 1 else a for a in args]
+    try:
+        kernel(*args)
+    except TypeError:
+        given = [np.array(a, dtype=float, order="C") if isinstance(a, np.ndarray) else a for a in args]
+        kernel(*given)
+        for a, b in zip(args, given):
+            if isinstance(a, np.ndarray) and a.flags.writeable:
+                a[...] = b
 
 
 @dataclass(frozen=True)
@@ -159,12 +188,10 @@ class Sterman(Policy):
         if "expected" not in memory:
             start = x if self.expected is None else self.expected
             memory["expected"] = np.full(x.shape, start, dtype=float)
-        lhat = memory["expected"]
-        lhat *= 1 - self.theta
-        lhat += self.theta * x
-        stock = obs.inventory - obs.backlog
-        adjust = self.alpha_s * (self.s_prime - stock - self.beta * obs.on_order)
-        return np.maximum(0.0, half_up(lhat + adjust))
+        out = np.empty(x.shape)
+        _run(_rules().sterman, x, obs.inventory, obs.backlog, obs.on_order, memory["expected"], self.theta,
+             self.alpha_s, self.beta, self.s_prime, out)
+        return out
 
 
 @dataclass(frozen=True)
@@ -185,7 +212,9 @@ class BaseStock(Policy):
 
     def decide(self, obs, memory):
         """O_t = max(0, S − IP_t), IP_t the inventory position."""
-        return np.maximum(0.0, self.level - obs.position)
+        out = np.empty(obs.inventory.shape)
+        _run(_rules().base_stock, obs.inventory, obs.backlog, obs.on_order, self.level, out)
+        return out
 
 
 @dataclass(frozen=True)
@@ -563,9 +592,10 @@ class TrackDemand(CapacityRule):
         """K_t = (1 + margin) F_t + backlog_t / backlog_weeks."""
         if "forecast" not in memory:
             memory["forecast"] = obs.incoming.astype(float, copy=True)
-        f = memory["forecast"]
-        f += self.theta * (obs.incoming - f)
-        return (1 + self.margin) * f + obs.backlog / self.backlog_weeks
+        out = np.empty(obs.incoming.shape)
+        _run(_rules().track_demand, obs.incoming, obs.backlog, memory["forecast"], self.theta, self.margin,
+             self.backlog_weeks, out)
+        return out
 
 
 ORDER_RULES: dict[str, type[Policy]] = {

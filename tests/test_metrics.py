@@ -128,12 +128,37 @@ def test_a_burn_in_past_the_history_is_a_one_line_error(figures, burn_in, said):
 
 
 @pytest.mark.parametrize("shape", [(36, 4, 1), (12, 3, 257), (1, 2, 5)])
-def test_first_peak_is_argmax_along_the_weeks(shape):
-    """metrics.first_peak, week by week, gives argmax's index of the first largest value: with ties (whole units),
-    signed zeros, and NaN (which argmax takes as the largest)."""
+def test_peaks_are_max_and_argmax_along_the_weeks(shape):
+    """metrics.peaks (compiled, figurekernel.spread) gives max's value and argmax's index of the first largest
+    value: with ties (whole units), signed zeros, and NaN (which both take as the largest)."""
     rng = np.random.default_rng(len(shape) * shape[-1])
     x = rng.integers(0, 4, shape).astype(float)
     x[rng.random(shape) < 0.1] = -0.0
-    assert (metrics.first_peak(x, x.max(axis=0)) == x.argmax(axis=0)).all()
-    x[rng.random(shape) < 0.05] = np.nan
-    assert (metrics.first_peak(x, x.max(axis=0)) == x.argmax(axis=0)).all()
+    for _ in range(2):
+        highest, at = metrics.peaks(x)
+        assert np.array_equal(highest, x.max(axis=0), equal_nan=True)
+        assert (at == x.argmax(axis=0)).all()
+        x[rng.random(shape) < 0.05] = np.nan
+
+
+@pytest.mark.parametrize("shape", [(36, 4, 1), (12, 3, 257), (1, 2, 5), (40, 7)])
+def test_variance_has_the_bits_of_its_definition(shape):
+    """metrics.variance (compiled) is the mean as total / n, then the squared deviations added week by week,
+    / (n - 1): every bit, on fractional values, along either axis (NaN for one week)."""
+    rng = np.random.default_rng(shape[0])
+    x = rng.normal(10, 3, shape) / 7
+    for axis in (0, 1):
+        y = np.moveaxis(x, axis, 0)
+        mean = y[0].copy()
+        for part in y[1:]:
+            mean += part
+        mean = mean / len(y)
+        out = (y[0] - mean) * (y[0] - mean)
+        for part in y[1:]:
+            out += (part - mean) * (part - mean)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            want = out / (len(y) - 1)
+        got = metrics.variance(x, axis)
+        assert got.shape == want.shape
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        assert np.array_equal(got[~np.isnan(got)].view(np.uint64), want[~np.isnan(want)].view(np.uint64))
