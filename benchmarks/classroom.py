@@ -387,7 +387,7 @@ def websocket_setup() -> str:
     from chaingame import serve
 
     options = getattr(serve, "WS_OPTIONS", None)  # absent before 2026-12-07: uvicorn's defaults
-    sync = os.environ.get("SOLARA_SERVER_SYNC_WS_WRITE", "True" if options else "False")
+    sync = os.environ.get("SOLARA_SERVER_SYNC_WS_WRITE", "False")  # chaingame play leaves Solara's default
     return (f"uvicorn {options or 'defaults (ws auto: websockets-sansio, per-message deflate on)'}, "
             f"Solara's synchronous writes {sync}")
 

@@ -13,7 +13,6 @@ import os
 import secrets
 import signal
 import threading
-import warnings
 from pathlib import Path
 
 from .checks import ScenarioError, show
@@ -21,10 +20,11 @@ from .checks import ScenarioError, show
 APP = "chaingame.ui.app"  # the Solara app module (its routes: chaingame.ui.routes)
 PASSWORD_ENV = "CHAINGAME_TEACHER_PASSWORD"  # the teacher password, when not given as --password
 LOOPBACK = ("127.0.0.1", "::1", "localhost")  # addresses only this machine can reach
-# uvicorn's websockets: the implementation Solara's synchronous writes work with (not the sans-I/O one,
-# uvicorn's default), and no per-message deflate (zlib on every message both ways, for a few hundred
-# bytes of JSON on a classroom's network). docs/classroom.md, Speed: what each option cost per submission.
-WS_OPTIONS = {"ws": "websockets", "ws_per_message_deflate": False}
+# No per-message deflate: zlib on every message both ways, for a few hundred bytes of JSON on a
+# classroom's network. Solara's synchronous writes (SOLARA_SERVER_SYNC_WS_WRITE) are left off: they
+# write the event loop's own frames (pings, close) by a blocking loop under each page's lock, so one
+# phone whose socket buffer is full would hold up every page. docs/classroom.md, Speed, *The websocket layer*.
+WS_OPTIONS = {"ws_per_message_deflate": False}
 
 
 class Shutdown(Exception):
@@ -82,9 +82,6 @@ def configure_solara() -> None:
     # Every page's state comes from the database and the browser's storage, so after a server
     # restart a reconnecting page may simply mount the app again (no "please refresh" dialog).
     os.environ.setdefault("SOLARA_STATE_AUTO_REMOUNT", "True")
-    # Each message to a page is written to its socket by the thread that sends it, instead of being
-    # handed to the event loop one by one (a thread switch and a task each); needs WS_IMPL below.
-    os.environ.setdefault("SOLARA_SERVER_SYNC_WS_WRITE", "True")
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = None, fetch_assets: bool = True,
@@ -130,9 +127,6 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     for line in told:
         echo(line)
     echo(f"database: {db}   stop with Ctrl+C")
-    # uvicorn warns that "websockets" will mean its sans-I/O implementation one day; Solara then says
-    # once that it writes through the event loop again, and the server still works.
-    warnings.filterwarnings("ignore", message="The `websockets` implementation is deprecated")
     config = uvicorn.Config("solara.server.starlette:app", host=host, port=port, workers=1,
                             log_level="warning", ws_ping_interval=20, ws_ping_timeout=40, **WS_OPTIONS)
     # uvicorn shuts down gracefully on SIGTERM, then raises it again with the handler found at start:
