@@ -93,6 +93,21 @@ class _Renders:
 renders = _Renders()
 
 
+def _use_snapshot(read: Callable[[], Any], deps: list):
+    """The snapshot ref and a re-render setter shared by :func:`use_live` and :func:`use_polled`.
+
+    The ref holds ``attempt(read)``, read again at once when ``deps`` change; a change of the counter
+    that the setter sets re-renders the component.
+    """
+    snapshot = solara.use_ref(None)
+    last_deps = solara.use_ref(None)
+    _, set_version = solara.use_state(0)
+    if last_deps.current != deps:
+        last_deps.current = list(deps)
+        snapshot.current = attempt(read)
+    return snapshot, set_version
+
+
 def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Callable[[Any], Any] | None = None,
              delay: float = 0.0, team: int | None = None,
              urgent: Callable[[Any, Any], bool] | None = None) -> tuple[Any, str | None]:
@@ -118,12 +133,7 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
             the others are deferred by :data:`LATER` s and behind the urgent ones (default: every
             change is urgent, unless ``delay`` is given).
     """
-    snapshot = solara.use_ref(None)
-    last_deps = solara.use_ref(None)
-    _, set_version = solara.use_state(0)
-    if last_deps.current != deps:
-        last_deps.current = list(deps)
-        snapshot.current = attempt(read)
+    snapshot, set_version = _use_snapshot(read, deps)
 
     def visible(result):
         value, error = result
@@ -240,12 +250,7 @@ def use_polled(read: Callable[[], Any], deps: list, every: float) -> tuple[Any, 
     and status, all read from the database): a read that finds the same sends nothing to the browser.
     The reads run in one thread per mounted component, stopped when it unmounts or the tab closes.
     """
-    snapshot = solara.use_ref(None)
-    last_deps = solara.use_ref(None)
-    _, set_version = solara.use_state(0)
-    if last_deps.current != deps:
-        last_deps.current = list(deps)
-        snapshot.current = attempt(read)
+    snapshot, set_version = _use_snapshot(read, deps)
 
     def poll():
         context = kernel_context.get_current_context()
