@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 import mesa
 import numpy as np
@@ -11,7 +11,7 @@ import pandas as pd
 
 from .agents import BOOKS, FirmAgent
 from .checks import number
-from .engine import COLUMNS, Engine
+from .engine import _ALL, COLUMN_INDEX, COLUMNS, Engine, Rows
 from .observe import Views
 from .scenario import Scenario, load_scenario
 
@@ -112,12 +112,12 @@ class ChainModel(mesa.Model):
                                          self.engine.capacity_memory[i], index=i)
         self._agents = list(self.firms.values())
         self.views: Views | None = None  # this week's observations (where the rules decided on the books' rows)
-        # the books of every week, (W + 1, F, BOOKS), week 0 zeros: the running total_cost, then the week's record
-        self._table = np.zeros((sc.weeks + 1, len(self._agents), len(BOOKS)))
-        self._record, self._totals = self._table[:, :, 1:], self._table[:, :, 0]
-        self._costs = self._table[:, :, BOOKS.index("cost")]
+        # the books of every week: the record, (COLUMNS, W, F, 1), week w's in [:, w - 1], where Engine.end_week
+        # writes it (Rows); the running total_cost, (W + 1, F, 1), week 0 zeros
+        F = len(self._agents)
+        self._record, self._totals = np.zeros((len(COLUMNS), sc.weeks, F, 1)), np.zeros((sc.weeks + 1, F, 1))
+        self._costs = self._record[COLUMN_INDEX["cost"]]  # (W, F, 1)
         self._rows: list[list | None] = [None] * (sc.weeks + 1)  # each week's rows as Python floats, when asked for
-        self._columns = itemgetter(*COLUMNS)
         self.datacollector = BooksCollector(  # a model reporter also makes mesa.batch_run see the steps
             model_reporters={"chain_cost": "total_cost"}, agent_reporters=REPORTERS)
         self.running = True
@@ -150,8 +150,8 @@ class ChainModel(mesa.Model):
             self.views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
             orders, capacity = engine.decide_books(books)
         week = engine.week
-        np.concatenate(self._columns(engine.end_week(orders, capacity)), axis=1, out=self._record[week])
-        np.add(self._totals[week - 1], self._costs[week], out=self._totals[week])  # as adding Python floats
+        engine.end_week(orders, capacity, out=Rows(self._record, _ALL, week - 1))  # the record, into the table
+        np.add(self._totals[week - 1], self._costs[week - 1], out=self._totals[week])  # as adding Python floats
         self.datacollector.collect(self)
         self.running = not engine.done
 
@@ -165,7 +165,7 @@ class ChainModel(mesa.Model):
         if every:
             played, cached = self.engine.week + 1, self._rows
             if any(r is None for r in cached[1:played]):
-                fresh = self._table[:played].tolist()
+                fresh = self._table(played).tolist()
                 cached[1:played] = [c if c is not None else f for c, f in zip(cached[1:played], fresh[1:])]
             return cached
         week = self.engine.week if week is None else week
@@ -173,8 +173,16 @@ class ChainModel(mesa.Model):
             return None
         rows = self._rows[week]
         if rows is None:
-            rows = self._rows[week] = self._table[week].tolist()
+            rows = self._rows[week] = [[total, *row] for total, row in zip(
+                self._totals[week, :, 0].tolist(), self._record[:, week - 1, :, 0].T.tolist())]
         return rows
+
+    def _table(self, weeks: int) -> np.ndarray:
+        """The books of weeks 0 .. ``weeks`` - 1, (weeks, F, BOOKS): total_cost, then the record (week 0 zeros)."""
+        table = np.zeros((weeks, len(self._agents), len(BOOKS)))
+        table[:, :, 0] = self._totals[:weeks, :, 0]
+        table[1:, :, 1:] = self._record[:, : weeks - 1, :, 0].transpose(1, 2, 0)
+        return table
 
     @property
     def total_cost(self) -> float:
