@@ -23,7 +23,6 @@ import os
 import sys
 import time
 import timeit
-from operator import itemgetter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,7 +41,7 @@ def main() -> None:
 
     import chaingame as cg
     from chaingame import chain
-    from chaingame.engine import COLUMNS, record
+    from chaingame.engine import _ALL, Rows, record
     from chaingame.model import REPORTERS
     from chaingame.observe import Views, observe_all, own_books
 
@@ -68,14 +67,10 @@ def main() -> None:
     chain.place(net, after, placed, orders, capacity)
     recorder = copy.copy(engine)
     recorder.state, recorder.flows, recorder.wip = after, placed, books["wip"]
-    week_books = record(recorder)
-
-    columns = itemgetter(*COLUMNS)
     at = week + 1
 
-    def keep():  # as ChainModel.step: the record into the week's row of the model's table, the running totals
-        np.concatenate(columns(week_books), axis=1, out=model._record[at])
-        np.add(model._totals[at - 1], model._costs[at], out=model._totals[at])
+    def keep():  # as ChainModel.step: the running totals (end_week writes the record into the model's table)
+        np.add(model._totals[at - 1], model._costs[at - 1], out=model._totals[at])
 
     t_copy = best(start.copy)
     parts = {
@@ -85,7 +80,8 @@ def main() -> None:
         "the rules (Engine.decide_books, every firm)": best(lambda: decider.decide_books(books)),
         "chain.place (event 7: the orders)": best(lambda: chain.place(net, state.copy(), copy.copy(flows), orders,
                                                                       capacity)) - t_copy,
-        "engine.record (the week's 24 history columns)": best(lambda: record(recorder)),
+        "engine.record (the week's 24 history columns)": best(lambda: record(recorder, Rows(model._record, _ALL,
+                                                                                           at - 1))),
         "the agents' books (the model's table, every firm)": best(keep),
         "mesa.DataCollector.collect": best(lambda: model.datacollector.collect(model)),
     }
