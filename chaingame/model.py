@@ -147,7 +147,7 @@ class ChainModel(mesa.Model):
         else:
             engine.begin_week(observe=False)
             books = engine.books()
-            self.views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
+            self.views = Views(engine.net, engine.state, engine.flows, self.spec.information, books, lazy=True)
             orders, capacity = engine.decide_books(books)
         week = engine.week
         engine.end_week(orders, capacity, out=Rows(self._record, _ALL, week - 1))  # the record, into the table
