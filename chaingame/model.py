@@ -54,12 +54,12 @@ class BooksCollector(mesa.DataCollector):
 
     def collect(self, model) -> None:
         """Collect this step of ``model`` (Mesa's ``collect``)."""
-        if (model.week and isinstance(model, ChainModel) and len(model.agents) == len(model.firms)
-                and len(self.agent_reporters) == len(REPORTERS) and len(self.model_reporters) == 1
-                and not self.agenttype_reporters and (self._model is None or self._model is model)):
-            self._model = model
-            self._collection_steps.append(model.time)
-            self._pending.append((model.time, model.week))
+        if ((model is self._model or self._model is None and isinstance(model, ChainModel)) and model.engine.state.week
+                and len(model.agents) == len(model._agents) and len(self.agent_reporters) == len(REPORTERS)
+                and len(self.model_reporters) == 1 and not self.agenttype_reporters):
+            self._model, t = model, model.time
+            self._collection_steps.append(t)
+            self._pending.append((t, model.engine.state.week))
         else:
             self._fill()
             super().collect(model)
