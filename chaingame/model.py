@@ -12,7 +12,7 @@ import pandas as pd
 from .agents import BOOKS, FirmAgent
 from .checks import number
 from .engine import _ALL, COLUMN_INDEX, COLUMNS, Engine, Rows
-from .observe import Views
+from .observe import Views, replay
 from .scenario import Scenario, load_scenario
 
 # the agents' reporters, in the order of an agent's row of the books (FirmAgent.row) after firm and role
@@ -111,7 +111,8 @@ class ChainModel(mesa.Model):
             self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap, self.engine.memory[i],
                                          self.engine.capacity_memory[i], index=i)
         self._agents = list(self.firms.values())
-        self.views: Views | None = None  # this week's observations (where the rules decided on the books' rows)
+        self._start = None  # the state this week began from, where the rules decided on the books' rows
+        self._views: Views | None = None  # this week's observations, once built from it
         # the books of every week: the record, (COLUMNS, W, F, 1), week w's in [:, w - 1], where Engine.end_week
         # writes it (Rows); the running total_cost, (W + 1, F, 1), week 0 zeros
         F = len(self._agents)
@@ -127,16 +128,32 @@ class ChainModel(mesa.Model):
         """The last week played (0 before the first step)."""
         return self.engine.week
 
+    @property
+    def views(self) -> Views | None:
+        """This week's observations, where the rules decided on the books' rows (:attr:`engine.groups`); else None.
+
+        Built when first asked for (an agent's ``observation``), from the state the week began from, its events played
+        again (:func:`~chaingame.observe.replay`): the books the rules decided on, bit for bit.
+        """
+        if self._views is None and self._start is not None:
+            engine, start, self._start = self.engine, self._start, None
+            delays = None if engine.delays is None else engine.delays[start.week]
+            self._views = replay(engine.net, start, engine.demand[start.week], delays, self.spec.information)
+        return self._views
+
     def step(self) -> None:
         """Play one week: physics, observations, every agent's decision, then record.
 
-        Where every rule is stackable (``engine.groups``) the agents' rules decide together on their rows of
-        the books (:meth:`~chaingame.engine.Engine.decide_books`, the same decisions), and an agent's
-        ``observation`` is built only if something asks for it.
+        Where every rule is stackable (``engine.groups``) the week is the engine's own (:meth:`Engine.step`: the
+        agents' rules decide together on their rows of the books, the same decisions), and an agent's
+        ``observation`` is built only if something asks for it (:attr:`views`).
         """
         engine, agents = self.engine, self._agents
+        week = engine.state.week + 1
+        out = Rows(self._record, _ALL, week - 1)  # the week's record, written into the model's table
+        self._views = None
         if engine.groups is None:
-            self.views = None
+            self._start = None
             observations = engine.begin_week()
             orders = np.empty((len(agents), 1))
             capacity = np.empty((len(agents), 1))
@@ -144,13 +161,10 @@ class ChainModel(mesa.Model):
                                                        engine.order_observations(observations))):
                 agent.see(obs, seen)
                 orders[i], capacity[i] = agent.decide()
+            engine.end_week(orders, capacity, out=out)
         else:
-            engine.begin_week(observe=False)
-            books = engine.books()
-            self.views = Views(engine.net, engine.state, engine.flows, self.spec.information, books, lazy=True)
-            orders, capacity = engine.decide_books(books)
-        week = engine.week
-        engine.end_week(orders, capacity, out=Rows(self._record, _ALL, week - 1))  # the record, into the table
+            self._start = engine.state.copy()
+            engine.step(out=out)
         np.add(self._totals[week - 1], self._costs[week - 1], out=self._totals[week])  # as adding Python floats
         self.datacollector.collect(self)
         self.running = not engine.done

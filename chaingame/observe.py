@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import money
-from .chain import Flows, Network, State, lines, parts_supply_line
+from .chain import Flows, Network, State, advance, lines, parts_supply_line
 from .information import MODES, Information, covers
 from .prices import ANNOUNCED
 
@@ -129,7 +129,6 @@ class Observation:
 _OWN = ("inventory", "backlog", "raw", "wip", "on_order", "incoming", "received", "shipped", "last_order",
         "capacity", "cost", "cash", "due", "supplied", "price", "regular_price")
 _MONEY = ("receivables", "payables", "committed", "can_pay")  # with money rules, after them
-_LIVE = ("inventory", "raw", "last_order", "capacity", "cost", "cash")  # books the chain writes in place later on
 
 
 def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, np.ndarray]:
@@ -168,6 +167,16 @@ def _shows(mode: str, needed: str) -> bool:
 _ONE_STACK = 256
 
 
+def replay(net: Network, start: State, demand: np.ndarray, delays: np.ndarray | None, mode: str) -> Views:
+    """The :class:`Views` of the week that began from ``start``, its events played again on it (it is used up).
+
+    The same events (:func:`chaingame.chain.advance`) on the same state, demand and shipping delays: the same
+    books, bit for bit, whatever was decided and recorded since. So a front end that observes only when asked (the
+    Mesa model) keeps a copy of the state a week began from, not the week's books.
+    """
+    return Views(net, start, advance(net, start, demand, delays), mode)
+
+
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
     """The observation of every firm, in firm order, under information mode ``mode``.
 
@@ -180,26 +189,22 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
 
 
 class Views:
-    """Every firm's observation of this week, taken now and built when asked for.
+    """Every firm's observation of this week, taken now (a copy of the books) and built when asked for.
 
-    :func:`observe_all` builds them all (``lazy`` False: a copy of every firm's books at once); a front end whose
-    rules decide on the books' rows (the Mesa model with stackable rules) builds only those asked for. ``lazy``, it
-    keeps the books as they are and copies now only those the rest of the week or the next one writes in place:
-    the state's own arrays (the chain plays on in them) and the week's cost (placing the orders charges the
-    ordering cost); the week's other flows are written once, by its events, and the other books are computed
-    afresh. Then the views hold until the chain plays its next week.
+    :func:`observe_all` builds them all; the Mesa model (rules deciding on the books' rows) builds them only when
+    an observation is asked for, from the week played again (:func:`replay`).
 
     Args:
         net, state, flows: the chain after this week's events up to the decisions.
         mode: the information mode.
         values: :func:`own_books` of this state, where the caller has them.
-        lazy: copy only the books written in place later, and stack the books when first asked for.
     """
 
-    def __init__(self, net: Network, state: State, flows: Flows, mode: str, values: dict | None = None,
-                 lazy: bool = False):
+    def __init__(self, net: Network, state: State, flows: Flows, mode: str, values: dict | None = None):
         values = own_books(net, state, flows, mode) if values is None else values
         self.pos = values.get("demand") is not None
+        rows = [values[k] for k in _OWN] + ([values["demand"]] if self.pos else []) + \
+            [values[k] for k in _MONEY if k in values]
         self.chain = None
         if _shows(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
             books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
@@ -208,33 +213,18 @@ class Views:
             self.chain = ChainView(net.firms, *books)
         self.managed = _vmi_views(net, values) if _managed(net) else {}
         self.parts = _parts(net, state)
-        self.net, self.week, self.shape = net, state.week, state.inventory.shape
-        self.keys = _OWN + (("demand",) if self.pos else ()) + (_MONEY if net.money else ())
-        self.fields = len(self.keys)
-        self.blocks: np.ndarray | list[np.ndarray] | None = None
-        if lazy:
-            self.values = {**values, **{k: values[k].copy() for k in _LIVE}}
-        else:
-            self.values = values
-            self._stack()
-
-    def _stack(self) -> None:
-        """The firms' blocks of books, from :attr:`values` (then let go)."""
-        rows = [self.values[k] for k in self.keys]
-        self.values = None
+        self.net, self.week, self.fields = net, state.week, len(rows)
         # up to _ONE_STACK replications one stack of every firm's fields, (F, fields, R), each firm's block copied
         # from it when asked for; beyond, each firm's block stacked now, once (no copy of every firm's books at once;
         # asked for twice, a firm's observation holds the same arrays)
-        n, r = self.shape
+        n, r = state.inventory.shape
         if r <= _ONE_STACK:  # (F, fields * R): firm f's fields one after the other, then (F, fields, R), a view
             self.blocks = np.concatenate(rows, axis=1).reshape(n, len(rows), r)
         else:
-            self.blocks = [np.stack([row[f] for row in rows]) for f in range(n)]
+            self.blocks = [np.stack([row[f] for row in rows]) for f in range(net.n_firms)]
 
     def observation(self, f: int) -> Observation:
         """Firm ``f``'s observation, its arrays in a block of memory of its own."""
-        if self.blocks is None:
-            self._stack()
         net, t = self.net, self.week
         own = self.blocks[f].copy() if isinstance(self.blocks, np.ndarray) else self.blocks[f]
         ahead = None

@@ -24,7 +24,6 @@ from . import delays as delays_mod
 from . import demand as demand_mod
 from . import money, prices
 from . import policies as pol
-from .chain import _ARRAYS as _STATE_ARRAYS
 from .chain import ALLOCATION_RULES, MARKET, SOURCE, Network, State, initial_state
 from .checks import (
     ScenarioError,
@@ -232,7 +231,7 @@ class Scenario:
         kept = self._initial_states.get(replications)
         if kept is None:
             kept = self._initial_states[replications] = _initial_state(self, replications)
-        return State(0, *[None if a is None else a.copy() for a in map(kept.__dict__.get, _STATE_ARRAYS)])
+        return kept.copy()
 
     @cached_property
     def _initial_states(self) -> dict[int, State]:

@@ -216,18 +216,20 @@ def _same_observation(a: Observation, b: Observation) -> bool:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_lazy_views_built_after_the_week_show_what_observe_all_showed_before_the_orders(seed):
-    """Views(lazy=True), the Mesa model's, keeps the books and copies only those written in place later; asked for
-    after the orders are placed and the week recorded, each firm's observation is the one observe_all gave before
-    (random scenarios: returns, money, assembly, VMI, prices, batching, lost sales)."""
-    from chaingame.observe import Views, own_books
+def test_a_week_replayed_after_its_orders_shows_what_observe_all_showed_before_them(seed):
+    """replay (the Mesa model's observations, built when asked for): the week's events played again on a copy of
+    the state it began from, after its orders were placed and its record taken, give each firm the observation
+    observe_all gave it before the orders (random scenarios: returns, money, assembly, VMI, prices, random delays,
+    batching, lost sales)."""
+    from chaingame.observe import replay
     from tests.strategies import random_scenario_table
 
     eng = cg.Engine(cg.from_table(random_scenario_table(seed)), replications=2, seed=seed)
     while not eng.done:
+        start, t = eng.state.copy(), eng.week
         before = eng.begin_week()
-        lazy = Views(eng.net, eng.state, eng.flows, eng.scenario.information,
-                     own_books(eng.net, eng.state, eng.flows, eng.scenario.information), lazy=True)
         eng.end_week(*eng.decide(before))
+        delays = None if eng.delays is None else eng.delays[t]
+        views = replay(eng.net, start, eng.demand[t], delays, eng.scenario.information)
         for f, seen in enumerate(before):
-            assert _same_observation(lazy.observation(f), seen), (seed, eng.week, f)
+            assert _same_observation(views.observation(f), seen), (seed, eng.week, f)
