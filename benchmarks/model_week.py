@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/model_week.py [--week 10] [--number 300] [--repeat 7]
 
 Plays a classic game to ``--week``, then times, on that state, each call a ``ChainModel.step`` makes
-(the physics' ``chain.advance`` and ``chain.place``, the books the rules read, the observations'
-copy, the rules deciding together, the week's record, the agents' books, the DataCollector, Mesa's
-own step; and, aside, ``observe_all``, what building every firm's observation costs, and what filling in
-a played game's Mesa tables costs when they are first read), and a whole
+(the physics' ``chain.advance`` and ``chain.place``, the books the rules read, the copy of the state the
+week begins from (the agents' observations are replayed from it when asked for), the rules deciding
+together, the week's record, the agents' books, the DataCollector, Mesa's own step; and, aside,
+``observe_all``, what building every firm's observation costs, the week replayed for the agents'
+observations when first asked for, and what filling in a played game's Mesa tables costs when they are
+first read), and a whole
 step, a build (and its parts) and a whole game for comparison.
 Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
 Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
@@ -43,7 +45,7 @@ def main() -> None:
     from chaingame import chain
     from chaingame.engine import _ALL, Rows, record
     from chaingame.model import REPORTERS
-    from chaingame.observe import Views, observe_all, own_books
+    from chaingame.observe import observe_all, own_books, replay
 
     def best(fn, number=args.number, timer=time.perf_counter) -> float:
         """µs per call, the best of ``--repeat`` runs (wall time, or the process's CPU time)."""
@@ -76,7 +78,7 @@ def main() -> None:
     parts = {
         "chain.advance (events 1-6)": best(lambda: chain.advance(net, start.copy(), demand)) - t_copy,
         "own_books (the books the rules read)": best(lambda: own_books(net, state, flows, mode)),
-        "Views (the observations, built when asked for)": best(lambda: Views(net, state, flows, mode, books)),
+        "the state's copy (observations replayed from it)": t_copy,
         "the rules (Engine.decide_books, every firm)": best(lambda: decider.decide_books(books)),
         "chain.place (event 7: the orders)": best(lambda: chain.place(net, state.copy(), copy.copy(flows), orders,
                                                                       capacity)) - t_copy,
@@ -91,6 +93,8 @@ def main() -> None:
 
     aside = {  # not in a step of this game: what observing every firm costs (rules that are not stackable)
         "observe_all (every firm's observation built)": best(lambda: observe_all(net, state, flows, mode)),
+        "the week replayed for the agents' observations": best(lambda: replay(net, start.copy(), demand, None, mode))
+        - t_copy,
         "Mesa's tables of a played game, when first read": fill(),
     }
 
