@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/model_week.py [--week 10] [--number 300] [--repeat 7]
 
 Plays a classic game to ``--week``, then times, on that state, each call a ``ChainModel.step`` makes
-(the physics' ``chain.advance`` and ``chain.place``, the books the rules read, the observations'
-copy, the rules deciding together, the week's record, the agents' books, the DataCollector, Mesa's
-own step; and, aside, ``observe_all``, what building every firm's observation costs, and what filling in
-a played game's Mesa tables costs when they are first read), and a whole
+(the physics' ``chain.advance`` and ``chain.place``, the books the rules read, the copy of the state the
+week begins from (the agents' observations are replayed from it when asked for), the rules deciding
+together, the week's record, the agents' books, the DataCollector, Mesa's own step; and, aside,
+``observe_all``, what building every firm's observation costs, the week replayed for the agents'
+observations when first asked for, and what filling in a played game's Mesa tables costs when they are
+first read), and a whole
 step, a build (and its parts) and a whole game for comparison.
 Calls that change the state run on a copy of it; the copy's cost is measured and taken off.
 Each figure is the best of ``--repeat`` runs of ``--number`` calls (the machine may be shared), with
@@ -23,7 +25,6 @@ import os
 import sys
 import time
 import timeit
-from operator import itemgetter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,9 +43,9 @@ def main() -> None:
 
     import chaingame as cg
     from chaingame import chain
-    from chaingame.engine import COLUMNS, record
+    from chaingame.engine import _ALL, Rows, record
     from chaingame.model import REPORTERS
-    from chaingame.observe import Views, observe_all, own_books
+    from chaingame.observe import observe_all, own_books, replay
 
     def best(fn, number=args.number, timer=time.perf_counter) -> float:
         """µs per call, the best of ``--repeat`` runs (wall time, or the process's CPU time)."""
@@ -68,24 +69,21 @@ def main() -> None:
     chain.place(net, after, placed, orders, capacity)
     recorder = copy.copy(engine)
     recorder.state, recorder.flows, recorder.wip = after, placed, books["wip"]
-    week_books = record(recorder)
-
-    columns = itemgetter(*COLUMNS)
     at = week + 1
 
-    def keep():  # as ChainModel.step: the record into the week's row of the model's table, the running totals
-        np.concatenate(columns(week_books), axis=1, out=model._record[at])
-        np.add(model._totals[at - 1], model._costs[at], out=model._totals[at])
+    def keep():  # as ChainModel.step: the running totals (end_week writes the record into the model's table)
+        np.add(model._totals[at - 1], model._costs[at - 1], out=model._totals[at])
 
     t_copy = best(start.copy)
     parts = {
         "chain.advance (events 1-6)": best(lambda: chain.advance(net, start.copy(), demand)) - t_copy,
         "own_books (the books the rules read)": best(lambda: own_books(net, state, flows, mode)),
-        "Views (the observations, built when asked for)": best(lambda: Views(net, state, flows, mode, books)),
+        "the state's copy (observations replayed from it)": t_copy,
         "the rules (Engine.decide_books, every firm)": best(lambda: decider.decide_books(books)),
         "chain.place (event 7: the orders)": best(lambda: chain.place(net, state.copy(), copy.copy(flows), orders,
                                                                       capacity)) - t_copy,
-        "engine.record (the week's 24 history columns)": best(lambda: record(recorder)),
+        "engine.record (the week's 24 history columns)": best(lambda: record(recorder, Rows(model._record, _ALL,
+                                                                                           at - 1))),
         "the agents' books (the model's table, every firm)": best(keep),
         "mesa.DataCollector.collect": best(lambda: model.datacollector.collect(model)),
     }
@@ -95,6 +93,8 @@ def main() -> None:
 
     aside = {  # not in a step of this game: what observing every firm costs (rules that are not stackable)
         "observe_all (every firm's observation built)": best(lambda: observe_all(net, state, flows, mode)),
+        "the week replayed for the agents' observations": best(lambda: replay(net, start.copy(), demand, None, mode))
+        - t_copy,
         "Mesa's tables of a played game, when first read": fill(),
     }
 

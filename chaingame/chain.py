@@ -421,7 +421,7 @@ class State:
 
     def copy(self) -> State:
         """A deep copy: every array copied, so the copy plays on independently."""
-        return State(self.week, *(_each(getattr(self, f), np.copy) for f in _ARRAYS))
+        return State(self.week, *[None if a is None else a.copy() for a in map(self.__dict__.get, _ARRAYS)])
 
     def replications(self, index) -> State:
         """The same state restricted to some replications (an index or slice on the last axis)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 import mesa
 import numpy as np
@@ -11,8 +11,8 @@ import pandas as pd
 
 from .agents import BOOKS, FirmAgent
 from .checks import number
-from .engine import COLUMNS, Engine
-from .observe import Views
+from .engine import _ALL, COLUMN_INDEX, COLUMNS, Engine, Rows
+from .observe import Views, replay
 from .scenario import Scenario, load_scenario
 
 # the agents' reporters, in the order of an agent's row of the books (FirmAgent.row) after firm and role
@@ -54,12 +54,12 @@ class BooksCollector(mesa.DataCollector):
 
     def collect(self, model) -> None:
         """Collect this step of ``model`` (Mesa's ``collect``)."""
-        if (model.week and isinstance(model, ChainModel) and len(model.agents) == len(model.firms)
-                and len(self.agent_reporters) == len(REPORTERS) and len(self.model_reporters) == 1
-                and not self.agenttype_reporters and (self._model is None or self._model is model)):
-            self._model = model
-            self._collection_steps.append(model.time)
-            self._pending.append((model.time, model.week))
+        if ((model is self._model or self._model is None and isinstance(model, ChainModel)) and model.engine.state.week
+                and len(model.agents) == len(model._agents) and len(self.agent_reporters) == len(REPORTERS)
+                and len(self.model_reporters) == 1 and not self.agenttype_reporters):
+            self._model, t = model, model.time
+            self._collection_steps.append(t)
+            self._pending.append((t, model.engine.state.week))
         else:
             self._fill()
             super().collect(model)
@@ -111,13 +111,14 @@ class ChainModel(mesa.Model):
             self.firms[f.id] = FirmAgent(self, f.id, f.role, pol, cap, self.engine.memory[i],
                                          self.engine.capacity_memory[i], index=i)
         self._agents = list(self.firms.values())
-        self.views: Views | None = None  # this week's observations (where the rules decided on the books' rows)
-        # the books of every week, (W + 1, F, BOOKS), week 0 zeros: the running total_cost, then the week's record
-        self._table = np.zeros((sc.weeks + 1, len(self._agents), len(BOOKS)))
-        self._record, self._totals = self._table[:, :, 1:], self._table[:, :, 0]
-        self._costs = self._table[:, :, BOOKS.index("cost")]
+        self._start = None  # the state this week began from, where the rules decided on the books' rows
+        self._views: Views | None = None  # this week's observations, once built from it
+        # the books of every week: the record, (COLUMNS, W, F, 1), week w's in [:, w - 1], where Engine.end_week
+        # writes it (Rows); the running total_cost, (W + 1, F, 1), week 0 zeros
+        F = len(self._agents)
+        self._record, self._totals = np.zeros((len(COLUMNS), sc.weeks, F, 1)), np.zeros((sc.weeks + 1, F, 1))
+        self._costs = self._record[COLUMN_INDEX["cost"]]  # (W, F, 1)
         self._rows: list[list | None] = [None] * (sc.weeks + 1)  # each week's rows as Python floats, when asked for
-        self._columns = itemgetter(*COLUMNS)
         self.datacollector = BooksCollector(  # a model reporter also makes mesa.batch_run see the steps
             model_reporters={"chain_cost": "total_cost"}, agent_reporters=REPORTERS)
         self.running = True
@@ -127,16 +128,32 @@ class ChainModel(mesa.Model):
         """The last week played (0 before the first step)."""
         return self.engine.week
 
+    @property
+    def views(self) -> Views | None:
+        """This week's observations, where the rules decided on the books' rows (:attr:`engine.groups`); else None.
+
+        Built when first asked for (an agent's ``observation``), from the state the week began from, its events played
+        again (:func:`~chaingame.observe.replay`): the books the rules decided on, bit for bit.
+        """
+        if self._views is None and self._start is not None:
+            engine, start, self._start = self.engine, self._start, None
+            delays = None if engine.delays is None else engine.delays[start.week]
+            self._views = replay(engine.net, start, engine.demand[start.week], delays, self.spec.information)
+        return self._views
+
     def step(self) -> None:
         """Play one week: physics, observations, every agent's decision, then record.
 
-        Where every rule is stackable (``engine.groups``) the agents' rules decide together on their rows of
-        the books (:meth:`~chaingame.engine.Engine.decide_books`, the same decisions), and an agent's
-        ``observation`` is built only if something asks for it.
+        Where every rule is stackable (``engine.groups``) the week is the engine's own (:meth:`Engine.step`: the
+        agents' rules decide together on their rows of the books, the same decisions), and an agent's
+        ``observation`` is built only if something asks for it (:attr:`views`).
         """
         engine, agents = self.engine, self._agents
+        week = engine.state.week + 1
+        out = Rows(self._record, _ALL, week - 1)  # the week's record, written into the model's table
+        self._views = None
         if engine.groups is None:
-            self.views = None
+            self._start = None
             observations = engine.begin_week()
             orders = np.empty((len(agents), 1))
             capacity = np.empty((len(agents), 1))
@@ -144,14 +161,11 @@ class ChainModel(mesa.Model):
                                                        engine.order_observations(observations))):
                 agent.see(obs, seen)
                 orders[i], capacity[i] = agent.decide()
+            engine.end_week(orders, capacity, out=out)
         else:
-            engine.begin_week(observe=False)
-            books = engine.books()
-            self.views = Views(engine.net, engine.state, engine.flows, self.spec.information, books)
-            orders, capacity = engine.decide_books(books)
-        week = engine.week
-        np.concatenate(self._columns(engine.end_week(orders, capacity)), axis=1, out=self._record[week])
-        np.add(self._totals[week - 1], self._costs[week], out=self._totals[week])  # as adding Python floats
+            self._start = engine.state.copy()
+            engine.step(out=out)
+        np.add(self._totals[week - 1], self._costs[week - 1], out=self._totals[week])  # as adding Python floats
         self.datacollector.collect(self)
         self.running = not engine.done
 
@@ -165,7 +179,7 @@ class ChainModel(mesa.Model):
         if every:
             played, cached = self.engine.week + 1, self._rows
             if any(r is None for r in cached[1:played]):
-                fresh = self._table[:played].tolist()
+                fresh = self._table(played).tolist()
                 cached[1:played] = [c if c is not None else f for c, f in zip(cached[1:played], fresh[1:])]
             return cached
         week = self.engine.week if week is None else week
@@ -173,8 +187,16 @@ class ChainModel(mesa.Model):
             return None
         rows = self._rows[week]
         if rows is None:
-            rows = self._rows[week] = self._table[week].tolist()
+            rows = self._rows[week] = [[total, *row] for total, row in zip(
+                self._totals[week, :, 0].tolist(), self._record[:, week - 1, :, 0].T.tolist())]
         return rows
+
+    def _table(self, weeks: int) -> np.ndarray:
+        """The books of weeks 0 .. ``weeks`` - 1, (weeks, F, BOOKS): total_cost, then the record (week 0 zeros)."""
+        table = np.zeros((weeks, len(self._agents), len(BOOKS)))
+        table[:, :, 0] = self._totals[:weeks, :, 0]
+        table[1:, :, 1:] = self._record[:, : weeks - 1, :, 0].transpose(1, 2, 0)
+        return table
 
     @property
     def total_cost(self) -> float:

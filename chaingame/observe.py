@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import money
-from .chain import Flows, Network, State, parts_supply_line, ring_total, supply_line
-from .information import Information, covers
+from .chain import Flows, Network, State, advance, lines, parts_supply_line
+from .information import MODES, Information, covers
 from .prices import ANNOUNCED
 
 
@@ -135,28 +135,46 @@ def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, 
     """Every firm's own books, (F, R) per field of :class:`Observation`, in firm order.
 
     The fields of ``_OWN``, then ``demand`` where ``mode`` shows POS data and the money fields where the scenario
-    has money rules. Some arrays are the state's own: to read, never to write (:func:`observe_all` copies them
-    into each firm's observation).
+    has money rules. Some arrays are the state's own, and the prices read-only: to read, never to write
+    (:func:`observe_all` copies them into each firm's observation).
     """
-    wip = ring_total(state.wip)
+    wip, line = lines(net, state)  # the WIP and the supply line, one call
+    price, regular = _prices(net, state)
     values = {
         "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": wip,
-        "on_order": supply_line(net, state, wip), "incoming": flows.incoming, "received": flows.received,
-        "shipped": flows.shipped,
+        "on_order": line, "incoming": flows.incoming, "received": flows.received, "shipped": flows.shipped,
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
-        "due": flows.due, "supplied": flows.supplied,
-        **_prices(net, state),
+        "due": flows.due, "supplied": flows.supplied, "price": price, "regular_price": regular,
     }
-    if covers(mode, Information.POS):
+    if _shows(mode, Information.POS):
         values["demand"] = net.seen_demand(flows.demand)
     if net.money:
         values.update(zip(_MONEY, _money(net, state)))
     return values
 
 
+_SHOWS = {(m, n): covers(m, n) for m in MODES for n in MODES}  # (mode, needed): covers(mode, needed)
+
+
+def _shows(mode: str, needed: str) -> bool:
+    """:func:`~chaingame.information.covers`, looked up (it raises for a name that is not a mode)."""
+    shown = _SHOWS.get((mode, needed))
+    return covers(mode, needed) if shown is None else shown
+
+
 # replications up to which one stack of every firm's books, then a copy per firm, is cheaper than a
 # stack per firm (measured with 4 firms: 6 against 30 us from R = 1 to 256; at 1,024 the stack per firm wins)
 _ONE_STACK = 256
+
+
+def replay(net: Network, start: State, demand: np.ndarray, delays: np.ndarray | None, mode: str) -> Views:
+    """The :class:`Views` of the week that began from ``start``, its events played again on it (it is used up).
+
+    The same events (:func:`chaingame.chain.advance`) on the same state, demand and shipping delays: the same
+    books, bit for bit, whatever was decided and recorded since. So a front end that observes only when asked (the
+    Mesa model) keeps a copy of the state a week began from, not the week's books.
+    """
+    return Views(net, start, advance(net, start, demand, delays), mode)
 
 
 def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Observation]:
@@ -173,8 +191,8 @@ def observe_all(net: Network, state: State, flows: Flows, mode: str) -> list[Obs
 class Views:
     """Every firm's observation of this week, taken now (a copy of the books) and built when asked for.
 
-    :func:`observe_all` builds them all; a front end whose rules decide on the books' rows (the Mesa model
-    with stackable rules) builds only those asked for, and pays for the copy alone otherwise.
+    :func:`observe_all` builds them all; the Mesa model (rules deciding on the books' rows) builds them only when
+    an observation is asked for, from the week played again (:func:`replay`).
 
     Args:
         net, state, flows: the chain after this week's events up to the decisions.
@@ -188,12 +206,12 @@ class Views:
         rows = [values[k] for k in _OWN] + ([values["demand"]] if self.pos else []) + \
             [values[k] for k in _MONEY if k in values]
         self.chain = None
-        if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
+        if _shows(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
             books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
             for a in books:
                 a.flags.writeable = False
             self.chain = ChainView(net.firms, *books)
-        self.managed = _vmi_views(net, values) if net.vmi.any() else {}
+        self.managed = _vmi_views(net, values) if _managed(net) else {}
         self.parts = _parts(net, state)
         self.net, self.week, self.fields = net, state.week, len(rows)
         # up to _ONE_STACK replications one stack of every firm's fields, (F, fields, R), each firm's block copied
@@ -255,13 +273,30 @@ def _money(net: Network, state: State) -> list[np.ndarray]:
     return [money.receivables(net, state), payables, committed, can_pay]
 
 
-def _prices(net: Network, state: State) -> dict[str, np.ndarray]:
-    """Each firm's purchase price this week and its regular price, (F, R) each."""
+def _prices(net: Network, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's purchase price this week and its regular price, (F, R) each, read-only.
+
+    Broadcast views, the broadcasts kept on ``net`` for the last R asked for (the prices never change).
+    """
     shape = state.inventory.shape
-    regular = np.broadcast_to(net.regular_price[:, None], shape)
-    if net.firm_price is None:
-        return {"price": regular, "regular_price": regular}
-    return {"price": np.broadcast_to(net.firm_price[:, state.week, None], shape), "regular_price": regular}
+    kept = net.__dict__.get("_seen_prices")
+    if kept is None or kept[0].shape != shape:
+        regular = np.broadcast_to(net.regular_price[:, None], shape)
+        by_week = None if net.firm_price is None else \
+            np.broadcast_to(net.firm_price[:, :, None], (*net.firm_price.shape, shape[1]))
+        kept = (regular, by_week)
+        object.__setattr__(net, "_seen_prices", kept)
+    regular, by_week = kept
+    return (regular if by_week is None else by_week[:, state.week]), regular
+
+
+def _managed(net: Network) -> bool:
+    """Whether some link of ``net`` is vendor-managed (kept on ``net``)."""
+    some = net.__dict__.get("_some_vmi")
+    if some is None:
+        some = bool(net.vmi.any())
+        object.__setattr__(net, "_some_vmi", some)
+    return some
 
 
 def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView]:

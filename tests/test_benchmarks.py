@@ -118,21 +118,21 @@ def test_the_profile_names_each_stage_with_its_share_of_the_call():
 
 def test_model_week_prints_every_part_of_a_chain_model_week():
     """``benchmarks/model_week.py``: each call a ChainModel week makes, their sum, a step, a build and a game, and
-    aside what observing every firm costs."""
+    aside what observing every firm costs and the week replayed for the observations."""
     p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "model_week.py"), "--week", "5", "--number", "20",
                         "--repeat", "1"], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert p.returncode == 0, p.stderr
     find(r"^ChainModel on classic, R = 1, week 6's parts", p.stdout)
     parts = [number(find(rf"^  {re.escape(name)}\s+{NUMBER} us$", p.stdout)[1]) for name in (
         "chain.advance (events 1-6)", "own_books (the books the rules read)",
-        "Views (the observations, built when asked for)", "the rules (Engine.decide_books, every firm)",
+        "the state's copy (observations replayed from it)", "the rules (Engine.decide_books, every firm)",
         "chain.place (event 7: the orders)", "engine.record (the week's 24 history columns)",
         "the agents' books (the model's table, every firm)", "mesa.DataCollector.collect",
         "Mesa's step machinery (an empty step)")]
     assert all(us > 0 for us in parts)
     assert number(find(rf"^  sum of the parts\s+{NUMBER} us$", p.stdout)[1]) == pytest.approx(sum(parts), abs=0.5)
-    aside = number(find(rf"^  observe_all \(every firm's observation built\)\s+{NUMBER} us  \(aside\)$", p.stdout)[1])
-    assert aside > 0
+    for label in ("observe_all \\(every firm's observation built\\)", "the week replayed for the agents' observations"):
+        assert number(find(rf"^  {label}\s+{NUMBER} us  \(aside\)$", p.stdout)[1]) > 0
     for label, unit in (("a ChainModel.step \\(the mean over a whole game\\)", "us"), ("building a ChainModel", "us"),
                         ("a whole game \\(built, then 36 steps\\)", "ms"),
                         ("the same, CPU time of this process", "ms  \\(less sensitive to the load\\)")):
