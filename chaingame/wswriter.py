@@ -77,7 +77,15 @@ class QueuedWebsocket(SolaraWrapper):
             if self._flushing:
                 return
             self._flushing = True
-        self.event_loop.call_soon_threadsafe(self._start_flush)
+        self._on_loop(self._start_flush)
+
+    def _on_loop(self, fn, *args) -> None:
+        """Run ``fn(*args)`` on the event loop, soon; a loop already closed (the server stopping) is a disconnect."""
+        try:
+            self.event_loop.call_soon_threadsafe(fn, *args)
+        except RuntimeError as e:
+            self.gone = True
+            raise websocket.WebSocketDisconnect() from e
 
     def _give_up(self) -> None:
         """Drop what is queued and close (under the lock): the page stopped reading."""
@@ -85,7 +93,7 @@ class QueuedWebsocket(SolaraWrapper):
         self.gone = True
         self._queue.clear()
         self.queued = 0
-        self.event_loop.call_soon_threadsafe(self._start_task, self._close_frame())
+        self._on_loop(self._start_task, self._close_frame())
 
     def _start_flush(self) -> None:
         self._start_task(self._flush())
