@@ -28,7 +28,7 @@ from solara.server import websocket
 
 logger = logging.getLogger(__name__)
 
-MAX_QUEUED = 8 * 2**20  # characters (JSON text, about bytes) a page may have unsent before it is given up
+MAX_QUEUED = 8 * 2**20  # characters (about bytes) a page may have unsent, then it is given up (a seat opens: 105 KB)
 _CLOSE_MARK = object()  # the close frame's place in the queue (compared by identity)
 SolaraWrapper = solara_starlette.WebsocketWrapper  # Solara's, which this one extends
 _NEEDS = ("_send_text_exc", "_send_bytes_exc", "receive", "close")  # what the subclass relies on
