@@ -130,7 +130,8 @@ class QueuedWebsocket(SolaraWrapper):
                 await self._close_frame()
             else:
                 with self._lock:
-                    self.queued -= len(data)
+                    if not self.gone:  # given up meanwhile: the count started again from 0
+                        self.queued -= len(data)
 
     def _lost(self) -> None:
         with self._lock:
