@@ -154,3 +154,5 @@ def test_a_page_that_stops_reading_delays_no_other_page_and_its_queue_is_bounded
         stalled.close()
     finally:
         server.stop()
+    said = server.log.read_text()
+    assert "Traceback" not in said and "Error sending" not in said, said[-3000:]  # a gone page is a disconnect
