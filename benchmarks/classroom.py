@@ -18,9 +18,10 @@ random offset within 50 ms; both instants are taken in the pages (the click, and
 on the week label). The pages are opened team by team up to ``--teams``; if the machine cannot hold
 more (a page fails to join), it says how many it held and plays with the complete teams.
 
-Browser mode also prints how the server runs its websockets (chaingame/serve.py's uvicorn options and
-Solara's synchronous writes) and the server's share of a week: its process's CPU time from the week's clicks
-until every page shows the next week (the rest of the machine's time went to the browsers); with
+Browser mode also prints how the server runs its websockets (chaingame/serve.py's uvicorn options,
+Solara's synchronous writes, chaingame/wswriter.py's queues) and the server's share of a week: its
+process's CPU time from the week's clicks until every page shows the next week (the rest of the
+machine's time went to the browsers); with
 ``--breakdown`` the server runs under ``server_probe.py`` and the script prints where that CPU went
 (renders, the pages' messages handled, messages sent, the rest), per submission.
 Both print p50/p95/max, the server's memory (psutil, else /proc VmRSS/VmHWM: this process for
@@ -388,8 +389,12 @@ def websocket_setup() -> str:
 
     options = getattr(serve, "WS_OPTIONS", None)  # absent before 2026-12-07: uvicorn's defaults
     sync = os.environ.get("SOLARA_SERVER_SYNC_WS_WRITE", "False")  # chaingame play leaves Solara's default
+    import importlib.util
+
+    queued = importlib.util.find_spec("chaingame.wswriter") is not None  # absent before 2026-12-07, later
     return (f"uvicorn {options or 'defaults (ws auto: websockets-sansio, per-message deflate on)'}, "
-            f"Solara's synchronous writes {sync}")
+            f"Solara's synchronous writes {sync}, "
+            f"{'a queue per page written by the event loop' if queued else 'Solara writer (portal.call)'}")
 
 
 SENT = "a message sent to a page"  # server_probe.py's part for SessionWebsocket.send

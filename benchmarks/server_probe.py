@@ -6,8 +6,9 @@ the CPU seconds (thread time) and the number of calls: the render queue's jobs (
 by priority, the handling of each message a page sent (Solara's ``process_kernel_messages``: clicks,
 typed values; with the busy and idle status messages it answers), and each message sent to a page
 (``SessionWebsocket.send``, in the sending thread: within a render's or a message's time, which
-send them). The rest of the process's time is the event loop's
-(the websockets' reads and writes, HTTP requests such as the pages' /readyz heartbeats).
+send them), and the pages' heartbeats (``/readyz``: counted; their thread time is only Solara's answer).
+The rest of the process's time is the event loop's
+(the websockets' reads and writes, HTTP requests such as the heartbeats' requests around that answer).
 The counters are put in place at the first SIGUSR1, once the server has loaded its app.
 """
 
@@ -60,6 +61,7 @@ def install() -> None:
     live._Renders._next = next_job
     server.process_kernel_messages = timed("a page's message handled", server.process_kernel_messages)
     kernel.SessionWebsocket.send = timed("a message sent to a page", kernel.SessionWebsocket.send)  # classroom.SENT
+    server.readyz = timed("a heartbeat (/readyz)", server.readyz)  # its answer only, not the HTTP around it
 
 
 def start(*_) -> None:

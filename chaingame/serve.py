@@ -24,6 +24,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")  # addresses only this machine can 
 # classroom's network. Solara's synchronous writes (SOLARA_SERVER_SYNC_WS_WRITE) are left off: they
 # write the event loop's own frames (pings, close) by a blocking loop under each page's lock, so one
 # phone whose socket buffer is full would hold up every page. docs/classroom.md, Speed, *The websocket layer*.
+# Instead each connection queues its messages and the event loop writes them (chaingame.wswriter).
 WS_OPTIONS = {"ws_per_message_deflate": False}
 
 
@@ -107,6 +108,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
 
     webassets.ensure(fetch_missing=fetch_assets, log=echo)
     import solara.server.starlette  # noqa: F401 - the app uvicorn serves: imported here, then frozen below
+
+    from . import wswriter
+
+    wswriter.install()  # each page's messages queued and written by the event loop: no thread waits for a page
 
     from .engine import warm_up
 

@@ -168,3 +168,17 @@ def test_kernel_week_prints_each_call_per_replication_week():
                    for ns, us in calls.values())
         total = number(find(rf"advance \+ place \+ accepted {NUMBER} ns$", line)[1])
         assert total == pytest.approx(sum(calls[c][0] for c in ("advance", "place", "accepted")), rel=0.01, abs=0.2)
+
+
+def test_heartbeat_prints_the_servers_cpu_per_probe_and_for_a_class():
+    """``benchmarks/heartbeat.py``: the server's CPU per heartbeat probe, and what a class's pages cost it."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "heartbeat.py"), "--probes", "50",
+                        "--connections", "5", "--pages", "40"], capture_output=True, text=True, timeout=180, cwd=ROOT,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 0, p.stderr
+    m = find(r"^/readyz: 50 probes over 5 keep-alive connections in ([\d.]+) s; the server's CPU ([\d.]+) s, "
+             r"([\d.]+) ms per probe", p.stdout)
+    each = float(m[3])
+    assert float(m[1]) > 0 and abs(float(m[2]) / 50 * 1000 - each) < 0.01, p.stdout
+    m = find(r"^40 pages, one probe each every 5 s: 8 probes a second, (\d+) ms of the server's CPU a second", p.stdout)
+    assert abs(int(m[1]) - 8 * each) <= 1, p.stdout
