@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import ipyvuetify as v
 import pytest
 
 from chaingame.classroom import Status
@@ -75,3 +76,20 @@ def test_the_ended_dashboard_names_no_one_awaited(classroom, tabs):
     assert "no order" in host.text("team-1-seats") and "waiting" not in host.text("team-1-seats")
     assert "waiting" not in host.page_state() and "nobody" not in host.page_state()
     assert "1 player joined · 0 free seats" in host.text("status")
+
+
+def test_the_class_view_names_its_rounds(classroom, tabs):
+    t = classroom.create_session("classic", teams=1, weeks=3)  # bots alone: each round plays through at once
+    classroom.start(t.code, t.host_key)
+    classroom.end(t.code, t.host_key)
+    classroom.start_round(t.code, t.host_key, information="pos")
+    classroom.start(t.code, t.host_key)
+    board = tabs(f"/class?code={t.code}", stored=host_storage(t))
+    board.wait(lambda: board.has("chart-class-orders"), "the class view")
+    with board.context:
+        toggle = board.rc.find(v.BtnToggle, class_="cg-rounds").widget
+        assert [b.children[0] for b in toggle.children] == ["round 1", "round 2"]
+        assert toggle.v_model == "round 2"  # the latest round first
+        before = board.text("chart-class-orders")
+        toggle.v_model = "round 1"  # what clicking "round 1" sends
+    board.wait(lambda: board.text("chart-class-orders") != before, "round 1's orders")
