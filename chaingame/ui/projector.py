@@ -85,8 +85,9 @@ def Projected(code: str, origin: str):
             HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", classes=["cg-proj-qr"],
                  attributes={"data-testid": "projector-qr", "role": "img",
                                     "aria-label": f"QR code of {join}"})
-        HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY, hidden(view))
-                                                     for t in view.teams),
+        ended = view.status == Status.ENDED
+        HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY, hidden(view),
+                                                           ended) for t in view.teams),
              classes=["cg-proj-teams"], attributes={"data-testid": "projector-teams"})
 
 
@@ -101,8 +102,12 @@ def hidden(view) -> bool:
 
 
 def status_line(view) -> str:
-    """The class in one line: players joined and seats open, then (once started) how far the teams are."""
-    line = f"{plural(view.joined, 'player')} joined · {plural(view.open, 'seat')} open"
+    """The class in one line: players joined and seats open, then (once started) how far the teams are.
+
+    Once ended, no seat is open and the session says where the teams stopped ("ended at week 3 of 8").
+    """
+    ended = view.status == Status.ENDED
+    line = f"{plural(view.joined, 'player')} joined" + ("" if ended else f" · {plural(view.open, 'seat')} open")
     if view.status == Status.LOBBY:
         return line + " · the game starts when the teacher starts it"
     secret = hidden(view)
@@ -112,13 +117,17 @@ def status_line(view) -> str:
     of = f" of {view.weeks}" if view.weeks is not None and where else ""
     round_ = f"round {view.round} · " if view.round > 1 else ""
     parts = [p for p in (f"{where}{of}", f"{done} of {plural(len(view.teams), 'team')} done" if done else "") if p]
+    if ended and where:
+        parts[0] = f"ended at {parts[0]}"
+        return f"{line} · {round_}" + " · ".join(parts)
     return f"{line} · {round_}{view.status}" + "".join(f" · {p}" for p in parts)
 
 
-def team_html(t, weeks: int | None, started: bool, secret: bool = False) -> str:
+def team_html(t, weeks: int | None, started: bool, secret: bool = False, ended: bool = False) -> str:
     """One team's tile: seats taken of the human seats, bots, and its week (with a bar when the horizon is shown).
 
     ``secret``: the game's length is hidden (:func:`hidden`): a finished team is not shown "done".
+    ``ended``: the session has ended: a team that had not finished says where it stopped.
     """
     humans = t.joined + t.open
     seats = " · ".join(p for p in (f"{t.joined} of {plural(humans, 'seat')} taken" if humans else "",
@@ -127,6 +136,8 @@ def team_html(t, weeks: int | None, started: bool, secret: bool = False) -> str:
     if secret and t.done:
         week = f"week {t.week}" if t.joined else "played by bots"
     week = week if started else "not started"
+    if ended and not t.done:
+        week = f"ended at {week}"
     bar = ""
     if weeks and started:
         share = 1.0 if t.done else max(0.0, (t.week - 1) / weeks)

@@ -122,4 +122,6 @@ def test_the_host_pages_fit_and_an_ended_session_says_where_each_team_stopped(ca
     page.locator("[data-testid=projector-qr] svg").wait_for(timeout=WAIT)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.get_by_test_id("projector-qr").bounding_box()["width"] <= width
+    assert "ended at week 1 of 8" in page.get_by_test_id("projector-status").inner_text()
+    assert "ended at week 1 of 8" in page.get_by_test_id("team-1-progress").inner_text()
     context.close()

@@ -12,6 +12,7 @@ import pytest
 from chaingame.classroom import Status
 from chaingame.ui.components import plural
 from chaingame.ui.host import awaited, seat_week, team_line, team_place, team_table
+from chaingame.ui.projector import hidden, status_line, team_html
 
 from .conftest import host_storage
 
@@ -93,3 +94,17 @@ def test_the_class_view_names_its_rounds(classroom, tabs):
         before = board.text("chart-class-orders")
         toggle.v_model = "round 1"  # what clicking "round 1" sends
     board.wait(lambda: board.text("chart-class-orders") != before, "round 1's orders")
+
+
+def test_the_projector_says_where_an_ended_class_stopped(classroom):
+    t = classroom.create_session("classic", teams=2, weeks=5)
+    classroom.join(t.code, "Ann", team=1, firm="retailer")
+    classroom.start(t.code, t.host_key)
+    running = classroom.projector_view(t.code)
+    assert status_line(running) == "1 player joined · 0 seats open · running · week 1 of 5 · 1 of 2 teams done"
+    classroom.end(t.code, t.host_key)
+    ended = classroom.projector_view(t.code)
+    assert status_line(ended) == "1 player joined · ended at week 1 of 5 · 1 of 2 teams done"
+    one, two = (team_html(team, ended.weeks, True, hidden(ended), True) for team in ended.teams)
+    assert "· ended at week 1 of 5<br>1 of 1 seat taken · 3 bots<" in one
+    assert "· done<br>4 bots<" in two
