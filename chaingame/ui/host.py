@@ -545,7 +545,7 @@ def team_line(team, status: Status) -> str:
     return f"cost so far {money(team.cost)} · waiting for: {', '.join(waiting)}"
 
 
-def team_table(teams, sort: str, status: Status = Status.RUNNING, weeks: int = 0) -> str:
+def team_table(teams, sort: str, status: Status, weeks: int) -> str:
     """One line per team: its week, how many weeks it is behind the furthest team, who it waits for, its cost."""
     lead = max((t.week for t in teams), default=0)
     order = {"team": lambda t: t.team, "week": lambda t: (-t.week, t.team), "lag": lambda t: (t.week, t.team),
@@ -571,8 +571,9 @@ def TeamCard(team, status: Status, weeks: int, act, classroom):
             HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
             HTML(tag="span", unsafe_innerHTML=html.escape(team_place(team, status, weeks)),
                  attributes={"data-testid": f"team-{team.team}-week"})
-            if status != Status.LOBBY:
-                Text(team_line(team, status))
+            line = team_line(team, status)
+            if line:
+                Text(line)
             if team.deadline is not None:
                 Countdown(team.deadline, prefix="bots decide in ")
             if status == Status.RUNNING and team.waiting:
