@@ -57,7 +57,9 @@ def ClassView(code: str, key: str | None):
         return
     Heading("Orders placed by every team", 3)
     if len(rounds) > 1:
-        solara.ToggleButtonsSingle(value=shown, values=rounds, on_value=set_shown)
+        labels = {f"round {r}": r for r in rounds}  # a button says what it shows: "round 2", not "2"
+        solara.ToggleButtonsSingle(value=f"round {shown}", values=list(labels),
+                                   on_value=lambda label: set_shown(labels.get(label)), classes=["cg-rounds"])
     hr = h[h["round"] == shown]
     teams = {f"team {t}": hr[hr["team"] == t] for t in sorted(hr["team"].unique())}
     weeks = data.weeks if shown == data.round else int(hr["week"].max())

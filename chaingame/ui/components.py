@@ -43,6 +43,7 @@ table.cg-table th, table.cg-table td { padding: 3px 10px; border-bottom: 1px sol
 table.cg-table th { background: #f5f5f5; font-weight: 600; }
 table.cg-table td.l, table.cg-table th.l { text-align: left; }
 table.cg-table .cg-short, .cg-key { display: none; }
+table.cg-table .cg-role { color: #78909c; font-size: 12px; }  /* a firm's role, under its name (the host's cards) */
 .cg-books { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
 .cg-fig { border: 1px solid #e0e0e0; border-radius: 4px; padding: 8px 10px; background: #fff; }
 .cg-fig .k { color: #546e7a; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
@@ -56,7 +57,14 @@ table.cg-table .cg-short, .cg-key { display: none; }
 .cg-muted { color: #78909c; }
 .cg-main .v-card-title { white-space: normal; }  /* a long title wraps rather than ending in "…" */
 .cg-main .v-select__selection-text { white-space: normal; }  /* a long choice wraps too (e.g. the pacing) */
+.cg-main .v-input__details { overflow: visible; }  /* a field's hint wraps onto more lines, whole */
+.cg-main .v-messages__message { line-height: 16px; }
+.cg-main .v-btn { max-width: 100%; height: auto; min-height: var(--v-btn-height); padding-block: 4px; }
+.cg-main .v-btn__content { white-space: normal; }  /* a long button label wraps inside its button, never cut */
 a.cg-link { color: #1565c0; text-decoration: underline; display: inline-flex; align-items: center; min-height: 44px; }
+ul.cg-sessions { list-style: none; padding: 0; margin: 0; }  /* the host's sessions: a link each, its facts below */
+ul.cg-sessions li { margin: 0 0 8px; }
+ul.cg-sessions a.cg-link { min-height: 32px; }
 @media (max-width: 600px) {  /* phones: less padding, compact tables with abbreviated headings and their key */
   .cg-main { padding: 8px 10px 32px; }
   .cg-bar { align-items: center; gap: 0 16px; padding: 0 10px; }
@@ -65,6 +73,7 @@ a.cg-link { color: #1565c0; text-decoration: underline; display: inline-flex; al
   table.cg-table { font-size: 13px; }
   table.cg-table th, table.cg-table td { padding: 3px 5px; }
   table.cg-table td { white-space: nowrap; }  /* "1 of 2" on one line; a wider table scrolls in its box */
+  table.cg-table td.w { white-space: normal; }  /* words that may wrap ("bot until a student joins") */
   table.cg-table .cg-long { display: none; }
   table.cg-table .cg-short { display: inline; }
   .cg-key { display: block; color: #78909c; font-size: 12px; margin: 0 0 6px; }
@@ -77,6 +86,7 @@ a.cg-link { color: #1565c0; text-decoration: underline; display: inline-flex; al
   .cg-main .v-field-label { font-size: 14px; }  /* "Timer, seconds per week (empty: none)" whole at 360 px */
 }
 @media (max-width: 600px), (pointer: coarse) {  /* touch screens: targets of at least 44 px (WCAG 2.2, 2.5.5) */
+  ul.cg-sessions a.cg-link { min-height: 44px; }
   .cg-main .v-btn { min-height: 44px; }
   .cg-main .v-btn-group { height: auto; flex-wrap: wrap; }
 }
@@ -103,6 +113,14 @@ def fmt(x: Any, digits: int = 0) -> str:
     if isinstance(x, int | float):
         return f"{x:,.{digits}f}" if digits or float(x) != int(x) else f"{int(x):,}"
     return str(x)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is 1: ``1 player``, ``0 players``, ``2 free seats``.
+
+    ``many``: the plural where it is not ``word + "s"``.
+    """
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 def money(x: Any) -> str:

@@ -20,7 +20,7 @@ from . import charts
 from .boxes import HTML, Column, Row, Text
 from .browser import HOST_KEY, BrowserStore, host_keys
 from .cash import CashResults
-from .components import Error, Frame, Heading, Png, Table, fmt, money
+from .components import Error, Frame, Heading, Png, Table, fmt, money, plural
 from .live import use_debrief
 from .routes import DEBRIEF, query
 
@@ -55,7 +55,7 @@ def Debrief(code: str, key: str | None):
         return
     Heading(f"Debrief: {data.title}", 2)
     note = "" if data.status == Status.ENDED else " (the game is still on: the host's live view)"
-    Text(f"session {data.code} · {data.status}{note} · costs compared over the {data.weeks_compared} week(s) "
+    Text(f"session {data.code} · {data.status}{note} · costs compared over the {plural(data.weeks_compared, 'week')} "
          "every team has played", classes=["cg-muted"])
     if data.history.empty:
         Text(f"No week of round {data.round} has been played yet.")
@@ -80,7 +80,7 @@ def Results(data, version):
             int(r.weeks_played)) for r in data.teams.itertuples()], left=3, name="leaderboard")
     Heading("Cost per firm and team", 3)
     Png("costs", charts.cached_png((*stamp, "costs"), lambda: figures.cost_figure(
-        _compared(data), title=f"Cost per firm and team over the {data.weeks_compared} week(s) every team has "
+        _compared(data), title=f"Cost per firm and team over the {plural(data.weeks_compared, 'week')} every team has "
                                "played", size=SIZE)))
     Heading("The bullwhip: orders per firm", 3)
     if len(teams) > 1:

@@ -24,7 +24,7 @@ from ..classroom.views import Status
 from ..information import MODES
 from .boxes import HTML, Column, Row, Text
 from .browser import HOST_KEY, BrowserStore, host_keys, page_origin
-from .components import Countdown, Error, Frame, Heading, Table, attempt, fmt, money, qr_svg
+from .components import Countdown, Error, Frame, Heading, attempt, fmt, money, plural, qr_svg
 from .connection import connection_banner
 from .live import use_live, use_polled
 from .routes import CLASS, DEBRIEF, HOME, HOST, PROJECTOR, query
@@ -61,7 +61,8 @@ LIST_EVERY = 3.0  # s between two reads of the list of sessions (benchmarks/host
 COMPACT_FROM = 7  # teams: from this many the dashboard shows one line per team (a card each above 27,000 px at 100)
 SORTS = ("team", "week", "lag", "cost")  # the compact dashboard's orders: team number, furthest first, most behind
 # first, costliest first
-FIELD = "min-width: 300px; flex: 1 1 300px"  # a form field in a wrapping row: its label shows whole
+FIELD = "min-width: min(300px, 100%); flex: 1 1 300px"  # a form field in a wrapping row: its label shows whole
+HINTED = "min-width: min(200px, 100%); flex: 1 1 200px"  # a field with a short label and its hint below
 
 
 @functools.lru_cache(maxsize=64)
@@ -158,10 +159,11 @@ def SessionList(keys: dict):
     if not listed:
         return
     Heading("Sessions this browser hosts", 4)
-    items = "".join(f'<li><a href="{html.escape(HOST.url(code=h.code))}">{html.escape(h.title)}</a> · '
-                    f'{html.escape(h.code)} · {html.escape(h.scenario)} · created {when(h.created_at)} · '
-                    f'{html.escape(h.status)} · {h.players} player(s)</li>' for h in listed)
-    HTML(tag="ul", unsafe_innerHTML=items, attributes={"data-testid": "sessions"})
+    items = "".join(f'<li><a class="cg-link" href="{html.escape(HOST.url(code=h.code))}">{html.escape(h.title)}</a>'
+                    f'<div class="cg-muted">{html.escape(h.code)} · {html.escape(h.scenario)} · created '
+                    f'{when(h.created_at)} · {html.escape(h.status)} · {plural(h.players, "player")}</div></li>'
+                    for h in listed)
+    HTML(tag="ul", unsafe_innerHTML=items, classes=["cg-sessions"], attributes={"data-testid": "sessions"})
 
 
 @solara.component
@@ -275,14 +277,14 @@ def CreateForm(on_created):
         solara.InputText("Title (shown to players)", value=title, on_value=set_title, continuous_update=True)
         with Row(style="flex-wrap: wrap"):
             solara.InputText("Teams", value=teams, on_value=set_teams, continuous_update=True, style=FIELD)
-            solara.Select("Information", values=list(INFORMATION), value=information, on_value=set_information,
-                          style=FIELD)
             solara.InputText("Weeks (empty: the scenario's)", value=weeks, on_value=set_weeks, continuous_update=True,
                              style=FIELD)
             solara.InputText("Timer, seconds per week (empty: none)", value=timer, on_value=set_timer,
                              continuous_update=True, style=FIELD)
-        HTML(tag="div", classes=["cg-muted"], attributes={"data-testid": "information-help"},
-             unsafe_innerHTML="<br>".join(html.escape(t) for t in INFORMATION_HELP.values()))
+        with Column(gap="2px"):  # what silo / pos / full mean, under the field that chooses one
+            solara.Select("Information", values=list(INFORMATION), value=information, on_value=set_information)
+            HTML(tag="div", classes=["cg-muted"], attributes={"data-testid": "information-help"},
+                 unsafe_innerHTML="<br>".join(html.escape(t) for t in INFORMATION_HELP.values()))
         solara.Select("A week closes", values=list(PACING), value=pacing, on_value=set_pacing)
         solara.Select("Bots play by", values=list(BOT_RULES), value=rule, on_value=set_rule)
         solara.Checkbox(label="Hide the number of weeks from players (they see \"week 12\", not \"of 36\")",
@@ -339,12 +341,13 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
             HTML(tag="a", unsafe_innerHTML=html.escape(join),
                  attributes={"href": join, "data-testid": "join-link"})
             HTML(tag="div", attributes={"data-testid": "status"}, unsafe_innerHTML=(
-                f'status <b>{view.status}</b> · {view.players} player(s) joined · {view.free_seats} free seat(s)'))
+                f"status <b>{view.status}</b> · {plural(view.players, 'player')} joined · "
+                f"{plural(view.free_seats, 'free seat')}"))
         HTML(tag="div", unsafe_innerHTML=qr_svg(join, 5) if origin else "", attributes={"data-testid": "qr"})
     with Row(style="flex-wrap: wrap; align-items: center"):  # keyed: buttons that come and go keep the others
         if view.status == Status.LOBBY:
             solara.Select("At start, free seats:", values=list(FREE_SEATS), value=free_seats,
-                          on_value=set_free_seats, style="min-width: 420px").key("free-seats")
+                          on_value=set_free_seats, style="min-width: min(420px, 100%)").key("free-seats")
             solara.Button("Start", on_click=start, color="primary").key("start")
         if view.status == Status.RUNNING:
             solara.Button("Pause", on_click=act(classroom.pause)).key("pause")
@@ -416,10 +419,10 @@ def MessageCard(code: str, key: str, current: str, on_sent):
         if current:
             HTML(tag="div", unsafe_innerHTML=f"shown now: <b>{html.escape(current)}</b>",
                  attributes={"data-testid": "message-now"})
-        solara.InputText("Message (e.g. two minutes left in this week)", value=text, on_value=set_text,
-                         continuous_update=True)
+        solara.InputText("Message", value=text, on_value=set_text, continuous_update=True,
+                         message="e.g. two minutes left in this week")
         Error(error)
-        with Row():
+        with Row(style="flex-wrap: wrap"):
             solara.Button("Send to every player", on_click=lambda: send(text), disabled=not text.strip(),
                           color="primary", small=True)
             if current:
@@ -453,10 +456,12 @@ def DuplicateCard(code: str, key: str, on_created):
                              password=True)
         Error(error)
         if plan is None:
-            solara.Button("Duplicate this session (same settings, new code)", on_click=ask, small=True)
+            HTML(tag="div", unsafe_innerHTML="A new session with the same settings and a new code.",
+                 classes=["cg-muted"])
+            solara.Button("Duplicate this session", on_click=ask, small=True)
         else:
             HTML(tag="div", unsafe_innerHTML=html.escape(copy_summary(plan)), attributes={"data-testid": "copy-plan"})
-            with Row():
+            with Row(style="flex-wrap: wrap"):
                 solara.Button("Yes, create the copy", on_click=duplicate, color="primary", small=True)
                 solara.Button("Cancel", on_click=lambda: set_plan(None), text=True, small=True)
 
@@ -465,7 +470,7 @@ def copy_summary(plan) -> str:
     """What a duplicate will have, in the host's words (its weeks, and those added by reopening)."""
     added = (f" ({plan.weeks - plan.weeks_added} as created + {plan.weeks_added} added when reopened)"
              if plan.weeks_added else "")
-    return (f"The copy: {plan.title} · {plan.scenario} · {plan.weeks} weeks{added} · {plan.teams} team(s) · "
+    return (f"The copy: {plan.title} · {plan.scenario} · {plan.weeks} weeks{added} · {plural(plan.teams, 'team')} · "
             "the same seed and settings, a new code and host key, in the lobby.")
 
 
@@ -482,8 +487,8 @@ def ReopenCard(code: str, key: str, on_reopened):
             on_reopened()
 
     with solara.Card("Reopen", style="max-width: 420px; flex: 1 1 280px; margin: 0"):
-        solara.InputText("More weeks (0: go on where the teams stopped)", value=more, on_value=set_more,
-                         continuous_update=True)
+        solara.InputText("More weeks", value=more, on_value=set_more, continuous_update=True,
+                         message="0: go on where the teams stopped")
         Error(error)
         solara.Button("Reopen the session", on_click=reopen, color="primary", small=True)
 
@@ -504,27 +509,52 @@ def Teams(view, act, classroom):
             solara.ToggleButtonsSingle(value=sort, values=list(SORTS), on_value=set_sort, classes=["cg-sort"])
     if layout == "a card per team":
         for team in view.teams:
-            TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
+            TeamCard(team, view.status, view.weeks, act, classroom).key(f"team-{team.team}")
         return
-    HTML(tag="div", unsafe_innerHTML=team_table(view.teams, sort), classes=["cg-scroll"],
+    HTML(tag="div", unsafe_innerHTML=team_table(view.teams, sort, view.status, view.weeks), classes=["cg-scroll"],
          attributes={"data-testid": "teams-table"})
     names = [f"Team {t.team}" for t in view.teams]
     solara.Select("Show one team's seats and actions", values=["", *names], value=chosen, on_value=set_chosen,
                   style="max-width: 360px")
     team = next((t for t in view.teams if f"Team {t.team}" == chosen), None)
     if team is not None:
-        TeamCard(team, view.status, act, classroom).key(f"team-{team.team}")
+        TeamCard(team, view.status, view.weeks, act, classroom).key(f"team-{team.team}")
 
 
-def team_table(teams, sort: str) -> str:
+def team_place(team, status: Status, weeks: int) -> str:
+    """Where a team is, in the host's words: ``not started``, ``week 3``, ``done``, or ``ended at week 3 of 8``."""
+    if status == Status.LOBBY:
+        return "not started"
+    if team.done:
+        return "done"
+    return f"ended at week {team.week} of {weeks}" if status == Status.ENDED else f"week {team.week}"
+
+
+def awaited(team, status: Status) -> tuple[str, ...]:
+    """The firms a team waits for: none before the start, once it is done, or once the session has ended."""
+    return team.waiting if status in (Status.RUNNING, Status.PAUSED) and not team.done else ()
+
+
+def team_line(team, status: Status) -> str:
+    """The line beside a team's place on its card: its cost, and who it waits for while the game runs."""
+    if status == Status.LOBBY:
+        return ""
+    waiting = awaited(team, status)
+    if not waiting:
+        return f"cost {money(team.cost)}"
+    return f"cost so far {money(team.cost)} · waiting for: {', '.join(waiting)}"
+
+
+def team_table(teams, sort: str, status: Status, weeks: int) -> str:
     """One line per team: its week, how many weeks it is behind the furthest team, who it waits for, its cost."""
     lead = max((t.week for t in teams), default=0)
     order = {"team": lambda t: t.team, "week": lambda t: (-t.week, t.team), "lag": lambda t: (t.week, t.team),
              "cost": lambda t: (-t.cost, t.team)}[sort]
     rows = []
     for t in sorted(teams, key=order):
-        waiting = f"{len(t.waiting)}: {', '.join(t.waiting)}" if t.waiting else "-"
-        cells = (f"Team {t.team}", "done" if t.done else f"week {t.week}", str(lead - t.week), waiting, money(t.cost))
+        waiting = awaited(t, status)
+        cells = (f"Team {t.team}", team_place(t, status, weeks), str(lead - t.week),
+                 f"{len(waiting)}: {', '.join(waiting)}" if waiting else "-", money(t.cost))
         rows.append(f'<tr data-team="{t.team}">' + "".join(
             f'<td class="{"l" if i in (0, 1, 3) else ""}">{html.escape(c)}</td>' for i, c in enumerate(cells))
             + "</tr>")
@@ -534,27 +564,23 @@ def team_table(teams, sort: str) -> str:
 
 
 @solara.component
-def TeamCard(team, status: Status, act, classroom):
-    """One team's card: its week, cost so far, who is awaited, its timer and the host's seat actions."""
-    where = "done" if team.done else f"week {team.week}"
-    waiting = ", ".join(team.waiting) if team.waiting else "nobody"
-    played = {"human": "human", "bot": "bot", "open": "bot until a student joins"}
+def TeamCard(team, status: Status, weeks: int, act, classroom):
+    """One team's card: where it is, its cost, who is awaited, its timer and the host's seat actions."""
     with solara.Card(style="margin: 0", classes=[f"cg-team-{team.team}"]):
         with Row(style="align-items: baseline; flex-wrap: wrap", gap="18px"):
             HTML(tag="h3", unsafe_innerHTML=f"Team {team.team}")
-            HTML(tag="span", unsafe_innerHTML=html.escape(where),
+            HTML(tag="span", unsafe_innerHTML=html.escape(team_place(team, status, weeks)),
                  attributes={"data-testid": f"team-{team.team}-week"})
-            Text(f"cost so far {money(team.cost)} · waiting for: {waiting}")
+            line = team_line(team, status)
+            if line:
+                Text(line)
             if team.deadline is not None:
                 Countdown(team.deadline, prefix="bots decide in ")
             if status == Status.RUNNING and team.waiting:
                 solara.Button("Advance (bots decide for late seats)", on_click=act(classroom.advance, team.team),
                               small=True, outlined=True)
-        Table(["firm", "role", "played by", "player", "this week", "cost"],
-              [(s.firm, s.role, played.get(s.mode, s.mode),
-                (s.label or s.player) if s.player else ("-" if s.mode == "bot" else "(free)"),
-                ("✓ " + (s.decided_by or "")) if s.submitted else ("done" if team.done else "waiting…"),
-                money(s.cost)) for s in team.seats], left=4, name=f"team-{team.team}-seats")
+        HTML(tag="div", unsafe_innerHTML=seat_table(team, status), classes=["cg-scroll"],
+             attributes={"data-testid": f"team-{team.team}-seats"})
         if status != Status.ENDED:
             with Row(style="flex-wrap: wrap; align-items: center", gap="4px"):
                 for s in team.seats:
@@ -568,6 +594,35 @@ def TeamCard(team, status: Status, act, classroom):
                         who = s.label or s.player
                         Confirm(f"release {who}", f"Release {who}? Their page stops working; the seat is free.",
                                 f"Yes, release {who}", act(classroom.release_seat, team.team, s.firm), small=True)
+
+
+PLAYED = {"human": "human", "bot": "bot", "open": "bot until a student joins"}  # a seat's mode, in words
+
+
+def seat_week(seat, team, status: Status) -> str:
+    """A seat's "this week" on the host's card: decided (and by whom), awaited, or nothing to decide."""
+    if status == Status.LOBBY:
+        return "-"
+    if team.done:
+        return "done"
+    if seat.submitted:
+        return "✓ " + (seat.decided_by or "")
+    return "no order" if status == Status.ENDED else "waiting…"
+
+
+def seat_table(team, status: Status) -> str:
+    """A team's seats as an HTML table narrow enough for a phone: a firm's role (if another word) under its name."""
+    rows = []
+    for s in team.seats:
+        firm = html.escape(s.firm) + (f'<div class="cg-role">{html.escape(s.role)}</div>' if s.role != s.firm else "")
+        player = (s.label or s.player) if s.player else ("-" if s.mode == "bot" else "(free)")
+        cells = (firm, html.escape(PLAYED.get(s.mode, s.mode)), html.escape(player),
+                 html.escape(seat_week(s, team, status)), html.escape(money(s.cost)))
+        rows.append("<tr>" + "".join(f'<td class="{c}">{v}</td>' for c, v in zip(("l", "l w", "l w", "", ""), cells))
+                    + "</tr>")
+    head = "".join(f'<th class="{c}">{h}</th>' for c, h in zip(("l", "l", "l", "", ""),
+                                                               ("firm", "played by", "player", "this week", "cost")))
+    return f'<table class="cg-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def round_changes(text: str) -> dict:
@@ -630,11 +685,10 @@ def NextRound(code: str, key: str, current: int, on_started):
         with Row(style="flex-wrap: wrap"):
             solara.ToggleButtonsSingle(value=information, values=list(INFORMATIONS), on_value=set_information,
                                        classes=["cg-next-information"])
-            solara.Select("Bots play by", values=list(RULES), value=rule, on_value=set_rule)
-            solara.InputText("Demand seed (empty: the same demand)", value=seed, on_value=set_seed,
-                             continuous_update=True)
-        solara.InputTextArea("Other changes, one PATH = VALUE a line (e.g. links.*.shipping_delay = 1, "
-                             'links.*.order_delay = 1)', value=changes, on_value=set_changes,
-                             continuous_update=True, rows=2)
+            solara.Select("Bots play by", values=list(RULES), value=rule, on_value=set_rule, style=HINTED)
+            solara.InputText("Demand seed", value=seed, on_value=set_seed, continuous_update=True, style=HINTED,
+                             message="empty: the same demand")
+        solara.InputTextArea("Other changes", value=changes, on_value=set_changes, continuous_update=True, rows=2,
+                             message="one PATH = VALUE a line, e.g. links.*.shipping_delay = 1")
         Error(error)
         solara.Button(f"Start round {current + 1}", on_click=start, color="primary")

@@ -19,7 +19,7 @@ from ..classroom.views import Status
 from .boxes import HTML, Row, Text
 from .browser import BrowserStore
 from .charts import svg_lines
-from .components import Countdown, Error, Frame, Heading, attempt, figure_html, fmt, key_html, money, table_html
+from .components import Countdown, Error, Frame, Heading, attempt, figure_html, fmt, key_html, money, plural, table_html
 from .connection import LONGEST, Kept, connection_banner, outcome, recorded_decision, use_connection, use_kept
 from .live import use_live
 from .orderbox import OrderBox
@@ -74,8 +74,8 @@ def Join(code: str, on_joined):
                          continuous_update=True)
         solara.InputText("Your name", value=name, on_value=set_name, continuous_update=True)
         if lobby is not None:
-            Text(f"{lobby.title} — {lobby.scenario}, {lobby.teams} team(s), {len(lobby.free)} free seat(s), "
-                 f"{lobby.status}")
+            Text(f"{lobby.title} — {lobby.scenario}, {plural(lobby.teams, 'team')}, "
+                 f"{plural(len(lobby.free), 'free seat')}, {lobby.status}")
             teams = ["any team", *[f"team {t}" for t in sorted({t for t, _ in lobby.free})]]
             roles = {f: r for f, r in lobby.firms}
             free_firms = [f for f, _ in lobby.firms if any(fr == f for _, fr in lobby.free)]
@@ -260,7 +260,7 @@ def books_html(obs, total_cost: float, weeks_played: int, decides_capacity: bool
         ("position", fmt(obs.position), "inventory − backlog + supply line", "position"),
         ("last order", fmt(obs.last_order), "what you ordered last week", "last_order"),
         ("cost this week", money(obs.cost), f"so far: {counts}", "cost"),
-        ("total cost", money(total_cost), f"over {weeks_played} week(s)", "total_cost"),
+        ("total cost", money(total_cost), f"over {plural(weeks_played, 'week')}", "total_cost"),
     ]
     if decides_capacity or obs.capacity is not None:
         items += [("capacity", fmt(obs.capacity), "units per week", "capacity"),

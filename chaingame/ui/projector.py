@@ -16,24 +16,24 @@ from ..classroom.process import get_classroom
 from ..classroom.views import Status
 from .boxes import HTML, Column, Row, Text
 from .browser import BrowserStore, page_origin
-from .components import Error, Frame, Heading, qr_svg
+from .components import Error, Frame, Heading, plural, qr_svg
 from .connection import connection_banner
 from .live import use_live
 from .routes import HOME, query
 
 STORE = "chaingame.projector"  # browser storage the page reads: nothing is kept there (the widget gives the origin)
 DELAY = 0.5  # s: a class submitting at once redraws the projector once, not once per order
-QR_HEIGHT = "52vh"  # the QR code's side: over a third of the screen's height at any size (issue 13: >= 1/3)
+QR_HEIGHT = "52vh"  # the QR code's side: over a third of the screen's height (issue 13: >= 1/3); at most the width
 CSS = f"""
 .cg-main:has(.cg-projector) {{ max-width: none; }}  /* the whole width of a projected screen */
 .cg-proj-top {{ display: flex; flex-wrap: wrap; align-items: center; gap: 16px 48px; }}
 .cg-proj-top > :first-child {{ flex: 1 1 320px; min-width: 0; overflow-wrap: anywhere; }}
-.cg-proj-qr {{ flex: none; width: {QR_HEIGHT}; height: {QR_HEIGHT}; background: #fff; }}
+.cg-proj-qr {{ flex: none; width: min({QR_HEIGHT}, 100%); aspect-ratio: 1; background: #fff; }}
 .cg-proj-qr svg {{ width: 100%; height: 100%; display: block; }}
 .cg-proj-code {{ font-family: monospace; font-weight: 700; font-size: min(16vh, 9vw); letter-spacing: .1em;
   line-height: 1; }}
-.cg-proj-link {{ font-size: min(4vh, 2.4vw); }}
-.cg-proj-status {{ font-size: min(4vh, 2.4vw); color: #37474f; }}
+.cg-proj-link {{ font-size: max(14px, min(4vh, 2.4vw)); }}
+.cg-proj-status {{ font-size: max(14px, min(4vh, 2.4vw)); color: #37474f; }}
 .cg-proj-teams {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 8px; }}
 .cg-proj-team {{ border: 1px solid #cfd8dc; border-radius: 4px; padding: 6px 10px; font-size: 18px; }}
 .cg-proj-team b {{ font-size: 20px; }}
@@ -85,8 +85,9 @@ def Projected(code: str, origin: str):
             HTML(tag="div", unsafe_innerHTML=qr_svg(join) if origin else "", classes=["cg-proj-qr"],
                  attributes={"data-testid": "projector-qr", "role": "img",
                                     "aria-label": f"QR code of {join}"})
-        HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY, hidden(view))
-                                                     for t in view.teams),
+        ended = view.status == Status.ENDED
+        HTML(tag="div", unsafe_innerHTML="".join(team_html(t, view.weeks, view.status != Status.LOBBY, hidden(view),
+                                                           ended) for t in view.teams),
              classes=["cg-proj-teams"], attributes={"data-testid": "projector-teams"})
 
 
@@ -101,8 +102,12 @@ def hidden(view) -> bool:
 
 
 def status_line(view) -> str:
-    """The class in one line: players joined and seats open, then (once started) how far the teams are."""
-    line = f"{view.joined} player{'s' if view.joined != 1 else ''} joined · {view.open} seat(s) open"
+    """The class in one line: players joined and seats open, then (once started) how far the teams are.
+
+    Once ended, no seat is open and the session says where the teams stopped ("ended at week 3 of 8").
+    """
+    ended = view.status == Status.ENDED
+    line = f"{plural(view.joined, 'player')} joined" + ("" if ended else f" · {plural(view.open, 'seat')} open")
     if view.status == Status.LOBBY:
         return line + " · the game starts when the teacher starts it"
     secret = hidden(view)
@@ -111,21 +116,28 @@ def status_line(view) -> str:
     where = f"weeks {weeks[0]}–{weeks[-1]}" if weeks and weeks[0] != weeks[-1] else f"week {weeks[0]}" if weeks else ""
     of = f" of {view.weeks}" if view.weeks is not None and where else ""
     round_ = f"round {view.round} · " if view.round > 1 else ""
-    parts = [p for p in (f"{where}{of}", f"{done} of {len(view.teams)} team(s) done" if done else "") if p]
+    parts = [p for p in (f"{where}{of}", f"{done} of {plural(len(view.teams), 'team')} done" if done else "") if p]
+    if ended and where:
+        parts[0] = f"ended at {parts[0]}"
+        return f"{line} · {round_}" + " · ".join(parts)
     return f"{line} · {round_}{view.status}" + "".join(f" · {p}" for p in parts)
 
 
-def team_html(t, weeks: int | None, started: bool, secret: bool = False) -> str:
+def team_html(t, weeks: int | None, started: bool, secret: bool = False, ended: bool = False) -> str:
     """One team's tile: seats taken of the human seats, bots, and its week (with a bar when the horizon is shown).
 
     ``secret``: the game's length is hidden (:func:`hidden`): a finished team is not shown "done".
+    ``ended``: the session has ended: a team that had not finished says where it stopped.
     """
     humans = t.joined + t.open
-    seats = f"{t.joined} of {humans} seat(s) taken" + (f" · {t.bots} bot(s)" if t.bots else "")
+    seats = " · ".join(p for p in (f"{t.joined} of {plural(humans, 'seat')} taken" if humans else "",
+                                   plural(t.bots, "bot") if t.bots else "") if p)
     week = "done" if t.done else f"week {t.week}" + (f" of {weeks}" if weeks is not None else "")
     if secret and t.done:
         week = f"week {t.week}" if t.joined else "played by bots"
     week = week if started else "not started"
+    if ended and not t.done:
+        week = f"ended at {week}"
     bar = ""
     if weeks and started:
         share = 1.0 if t.done else max(0.0, (t.week - 1) / weeks)

@@ -15,7 +15,7 @@ import solara
 from ..classroom.seatinfo import CUSTOMERS, SOURCE, cash_capped
 from .boxes import HTML
 from .charts import svg_lines
-from .components import figure_html, fmt, money
+from .components import figure_html, fmt, money, plural
 
 CSS = """
 .cg-chainmap { display: flex; flex-direction: column; align-items: stretch; gap: 2px; max-width: 340px; }
@@ -142,7 +142,8 @@ def Money(obs, history, rules):
              ("revenue", money(last.revenue) if last else "-", "your sales last week", "revenue"),
              ("profit", money(last.profit) if last else "-", "last week: revenue − purchases − cost"
               + (" − interest" if rules.money_rules else ""), "profit"),
-             ("total profit", money(sum(w.profit for w in history)), f"over {len(history)} week(s)", "total_profit")]
+             ("total profit", money(sum(w.profit for w in history)), f"over {plural(len(history), 'week')}",
+              "total_profit")]
     if obs is not None:
         items.append(("buying price", money(obs.price), "$/unit of an order placed now", "price"))
     if rules.money_rules and obs is not None and obs.receivables is not None:

@@ -93,14 +93,14 @@ def test_the_projector_follows_a_join_and_a_confirmed_release_but_not_a_cancelle
     screen = browser.new_page(viewport={"width": 1280, "height": 720})
     screen.goto(f"{server.url}/projector?code={ticket.code}")
     tile = screen.get_by_test_id("team-1-progress")
-    tile.filter(has_text="0 of 4 seat(s) taken").wait_for(timeout=WAIT)
+    tile.filter(has_text="0 of 4 seats taken").wait_for(timeout=WAIT)
 
     player = browser.new_page(viewport={"width": 375, "height": 812})
     player.goto(f"{server.url}/?code={ticket.code}")
     player.get_by_label("Your name").fill("Ann")
     player.get_by_role("button", name="Join", exact=True).click()
     player.get_by_test_id("week").wait_for(timeout=WAIT)
-    tile.filter(has_text="1 of 4 seat(s) taken").wait_for(timeout=WAIT)
+    tile.filter(has_text="1 of 4 seats taken").wait_for(timeout=WAIT)
     assert "1 player joined" in screen.get_by_test_id("projector-status").inner_text()
 
     context = host_context(browser, server, ticket, viewport={"width": 1280, "height": 900})
@@ -115,10 +115,10 @@ def test_the_projector_follows_a_join_and_a_confirmed_release_but_not_a_cancelle
     host.get_by_role("button", name="release Ann").wait_for(timeout=WAIT)
     host.wait_for_timeout(1000)  # a release would have reached the database and the projector by now
     assert seat_player(server.db, ticket.code) == "Ann"
-    assert "1 of 4 seat(s) taken" in tile.inner_text()
+    assert "1 of 4 seats taken" in tile.inner_text()
     host.get_by_role("button", name="release Ann").click()
     host.get_by_role("button", name="Yes, release Ann").click()
-    tile.filter(has_text="0 of 4 seat(s) taken").wait_for(timeout=WAIT)
+    tile.filter(has_text="0 of 4 seats taken").wait_for(timeout=WAIT)
     assert seat_player(server.db, ticket.code) is None
     player.get_by_text("the host released this seat").wait_for(timeout=WAIT)  # at once, no reload needed
     player.get_by_role("button", name="Join again").wait_for(timeout=WAIT)

@@ -127,7 +127,7 @@ def test_a_class_plays_a_whole_game_through_a_server_restart_with_no_internet(se
         page.get_by_role("button", name="Join", exact=True).click()
         page.get_by_test_id("seat").filter(has_text=f"Team 1 · {role}").wait_for(timeout=WAIT)
         players.append(page)
-    host.get_by_test_id("status").filter(has_text="4 player(s) joined").wait_for(timeout=WAIT)
+    host.get_by_test_id("status").filter(has_text="4 players joined").wait_for(timeout=WAIT)
     host.get_by_role("button", name="Start").click()
     players[0].get_by_label("Order (units)").wait_for(timeout=WAIT)
 

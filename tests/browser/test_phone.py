@@ -146,7 +146,7 @@ def test_every_state_of_the_players_page_fits_the_screen(shared_server, browser,
         cy.get_by_role("button", name="Join", exact=True).click()
         cy.get_by_test_id("seat").filter(has_text="Team 2 · retailer").wait_for(timeout=WAIT)
 
-        host.get_by_test_id("status").filter(has_text="3 player(s) joined").wait_for(timeout=WAIT)
+        host.get_by_test_id("status").filter(has_text="3 players joined").wait_for(timeout=WAIT)
         host.get_by_role("button", name="Start").click()
         for screen in (ann, bob):
             week_is(screen.page, 1)

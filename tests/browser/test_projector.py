@@ -75,14 +75,14 @@ def test_projected_from_the_host_page_at_1280x720_with_no_key(server, browser):
     screen.get_by_test_id("projector-code").filter(has_text=code).wait_for(timeout=WAIT)
     assert screen.url == f"{server.url}/projector?code={code}"
     assert_big(screen, 1280, 720)
-    assert "0 players joined · 8 seat(s) open" in screen.get_by_test_id("projector-status").inner_text()
+    assert "0 players joined · 8 seats open" in screen.get_by_test_id("projector-status").inner_text()
     assert screen.get_by_test_id("projector-link").inner_text() == f"Join at {server.url}/?code={code}"
 
     player = new_page(browser, offline)
     player.goto(f"{server.url}/?code={code}")
     player.get_by_label("Your name").fill("Ann")
     player.get_by_role("button", name="Join", exact=True).click()
-    screen.get_by_test_id("team-1-progress").filter(has_text="1 of 4 seat(s) taken").wait_for(timeout=WAIT)
+    screen.get_by_test_id("team-1-progress").filter(has_text="1 of 4 seats taken").wait_for(timeout=WAIT)
     host.get_by_role("button", name="Start").click()
     screen.get_by_test_id("team-1-progress").filter(has_text="week 1 of").wait_for(timeout=WAIT)
     screen.get_by_test_id("team-2-progress").filter(has_text="done").wait_for(timeout=WAIT)  # bots alone

@@ -81,7 +81,7 @@ def test_two_rounds_and_the_debrief_that_explains_them(server, browser):
         page.get_by_role("button", name="Join", exact=True).click()
         page.get_by_test_id("seat").filter(has_text=f"Team 1 · {role}").wait_for(timeout=WAIT)
         players.append(page)
-    host.get_by_test_id("status").filter(has_text="4 player(s) joined").wait_for(timeout=WAIT)
+    host.get_by_test_id("status").filter(has_text="4 players joined").wait_for(timeout=WAIT)
     host.get_by_role("button", name="Start", exact=True).click()
     host.get_by_test_id("status").filter(has_text="running").wait_for(timeout=WAIT)
     play_round(players, 1)

@@ -49,7 +49,7 @@ def test_a_team_that_finishes_first_looks_as_it_did_in_its_last_week(room):
     assert "Team 3</b> · played by bots" in after  # not "week 6": the bots' team finished at the start
     play(room, slow, WEEKS - 2)  # every team has played every week: the session ends by itself
     assert room.projector_view(host.code).status == "ended"
-    assert "3 of 3 team(s) done" in screen(room, host.code)  # now the screen may say so
+    assert "3 of 3 teams done" in screen(room, host.code)  # now the screen may say so
 
 
 def test_with_the_horizon_shown_a_finished_team_is_done(room):
@@ -59,4 +59,4 @@ def test_with_the_horizon_shown_a_finished_team_is_done(room):
     room.start(host.code, host.host_key)
     play(room, fast, WEEKS)
     shown = screen(room, host.code)
-    assert "Team 1</b> · done" in shown and "1 of 2 team(s) done" in shown and f"week 1 of {WEEKS}" in shown
+    assert "Team 1</b> · done" in shown and "1 of 2 teams done" in shown and f"week 1 of {WEEKS}" in shown

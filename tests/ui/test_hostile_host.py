@@ -22,10 +22,10 @@ TIMER = "Timer, seconds per week (empty: none)"
 TITLE = "Title (shown to players)"
 PASTE = "…or paste a scenario file (TOML) here"
 CUSTOM = "Bot rule (TOML inline table)"
-MESSAGE = "Message (e.g. two minutes left in this week)"
-MORE = "More weeks (0: go on where the teams stopped)"
-CHANGES = "Other changes, one PATH = VALUE a line (e.g. links.*.shipping_delay = 1, links.*.order_delay = 1)"
-SEED = "Demand seed (empty: the same demand)"
+MESSAGE = "Message"
+MORE = "More weeks"
+CHANGES = "Other changes"
+SEED = "Demand seed"
 
 
 def created(classroom, host):

@@ -86,7 +86,7 @@ def test_join_places_players_and_the_host_sees_them_live(classroom, tabs):
     assert bob.text("seat") == "Team 1 · wholesaler"
     host.wait_text("team-1-seats", "Bob")
     assert "Ann" in host.text("team-1-seats")
-    assert "2 player(s) joined" in host.text("status")
+    assert "2 players joined" in host.text("status")
     assert "The game starts when the host starts it" in ann.text("state")
     # the token went to the browser's storage, and nothing else of the seat
     assert ann.stored() and ann.stored() != bob.stored()
@@ -460,7 +460,7 @@ def test_the_host_dashboard_gathers_a_burst_of_orders_into_few_updates(classroom
     t = classroom.create_session("classic", teams=2)
     host = tabs(f"/host?code={t.code}", stored=host_storage(t))
     players = [join(tabs, t.code, f"P{i}") for i in range(8)]
-    host.wait(lambda: "8 player(s) joined" in host.text("status"), "every player on the dashboard")
+    host.wait(lambda: "8 players joined" in host.text("status"), "every player on the dashboard")
     classroom.start(t.code, t.host_key)  # from outside the page (its own Start button: the next test)
     for p in players:
         p.wait(lambda p=p: "Submit order" in p.buttons(), "the order form")
