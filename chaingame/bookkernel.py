@@ -29,7 +29,6 @@ from .kernel import (
     OUT_ONE,
     PRODUCER,
     REGULAR_PRICE,
-    TILE,
     _fseg,
     _iseg,
     counted,
@@ -49,13 +48,25 @@ F1 = "float64[::1]"
 
 @njit(inline="always", **JIT)
 def _ring(ring, i, out, lo, hi):
-    """``out[lo:hi]`` = the slots of row ``i`` of a pipeline (n, S, R) added in slot order (``ring_total``)."""
-    S = ring.shape[1]
-    for r in range(lo, hi):
-        out[r] = ring[i, 0, r]
-    for s in range(1, S):
-        for r in range(lo, hi):
-            out[r] += ring[i, s, r]
+    """``out[lo:hi]`` = the slots of row ``i`` of a pipeline (n, S, R) added in slot order (``ring_total``).
+
+    Like every loop of these kernels, it runs over rows of replications ``lo .. hi - 1`` taken as arrays of their
+    own, from index 0 (the loops LLVM turns into vector code; indexed ``x[f, r]`` from ``lo``, they run 4× slower).
+    """
+    o, x = out[lo:hi], ring[i, 0, lo:hi]
+    for j in range(hi - lo):
+        o[j] = x[j]
+    for s in range(1, ring.shape[1]):
+        x = ring[i, s, lo:hi]
+        for j in range(hi - lo):
+            o[j] += x[j]
+
+
+@njit(inline="always", **JIT)
+def _add_row(x, out, n):
+    """``out[:n] += x[:n]``."""
+    for j in range(n):
+        out[j] += x[j]
 
 
 @njit(inline="always", **JIT)
@@ -67,45 +78,42 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp,
     """
     K = backlog.shape[0]
     F = raw.shape[0]
+    n = hi - lo
     for k in range(K):
         pl = per_link[k]
         _ring(mail, k, pl, lo, hi)
-        for r in range(lo, hi):
-            pl[r] += backlog[k, r]
+        _add_row(backlog[k, lo:hi], pl[lo:hi], n)
         _ring(transit, k, tmp, lo, hi)
-        for r in range(lo, hi):
-            pl[r] += tmp[r]
+        _add_row(tmp[lo:hi], pl[lo:hi], n)
     off, mem = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM)
     one = ip[IN_ONE] != 0
     for f in range(F):
-        row = line[f]
+        row = line[f, lo:hi]
         if one:
-            for r in range(lo, hi):
-                row[r] = per_link[mem[off[f]], r]
+            x = per_link[mem[off[f]], lo:hi]
+            for j in range(n):
+                row[j] = x[j]
         else:
-            for r in range(lo, hi):
-                row[r] = 0.0
+            for j in range(n):
+                row[j] = 0.0
             for i in range(off[f], off[f + 1]):
-                for r in range(lo, hi):
-                    row[r] += per_link[mem[i], r]
-        for r in range(lo, hi):
-            row[r] += raw[f, r]
-        for r in range(lo, hi):
-            row[r] += wip[f, r]
+                _add_row(per_link[mem[i], lo:hi], row, n)
+        _add_row(raw[f, lo:hi], row, n)
+        _add_row(wip[f, lo:hi], row, n)
     if ip[BOM] != 0:  # in products: WIP + what the scarcest component's supply line makes
         links, firms = _iseg(ip, BOM_LINKS), _iseg(ip, BOM_FIRMS)
         boff, bmem, units = _iseg(ip, BOM_OFF), _iseg(ip, BOM_MEM), _fseg(ip, fp, BOM_UNITS)
         for b in range(len(firms)):
-            row = line[firms[b]]
-            for r in range(lo, hi):
-                row[r] = np.inf
+            row = line[firms[b], lo:hi]
+            for j in range(n):
+                row[j] = np.inf
             for i in range(boff[b], boff[b + 1]):
                 k = links[bmem[i]]
-                for r in range(lo, hi):
-                    v = counted((per_link[k, r] + parts[k, r]) / units[k])
-                    row[r] = row[r] if (row[r] < v or row[r] != row[r]) else v  # np.minimum
-            for r in range(lo, hi):
-                row[r] += wip[firms[b], r]
+                x, y, u = per_link[k, lo:hi], parts[k, lo:hi], units[k]
+                for j in range(n):
+                    v = counted((x[j] + y[j]) / u)
+                    row[j] = row[j] if (row[j] < v or row[j] != row[j]) else v  # np.minimum
+            _add_row(wip[firms[b], lo:hi], row, n)
 
 
 @njit(inline="always", **JIT)
@@ -140,15 +148,16 @@ def _one_each(offsets):
 @njit(inline="always", **JIT)
 def _gather_rows(x, off, mem, one, f, out, lo, hi):
     """Row ``f`` of the group sums of ``x`` (n, R) into ``out[lo:hi]``: members added in order from 0."""
+    o, n = out[lo:hi], hi - lo
     if one:
-        for r in range(lo, hi):
-            out[r] = x[mem[off[f]], r]
+        y = x[mem[off[f]], lo:hi]
+        for j in range(n):
+            o[j] = y[j]
         return
-    for r in range(lo, hi):
-        out[r] = 0.0
+    for j in range(n):
+        o[j] = 0.0
     for i in range(off[f], off[f + 1]):
-        for r in range(lo, hi):
-            out[r] += x[mem[i], r]
+        _add_row(x[mem[i], lo:hi], o, n)
 
 
 @njit(inline="always", **JIT)
@@ -202,60 +211,67 @@ def _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw
 def _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price, money,
              wip, rec, pay, lo, hi):
     """Derived column ``c`` of firm ``f`` into ``d[lo:hi]``: capacity, profit, working capital, the money flags."""
+    o, n = d[lo:hi], hi - lo
     if c == CAPACITY:  # NaN for a firm that does not produce
-        for r in range(lo, hi):
-            d[r] = capacity[f, r] if producer[f] else np.nan
+        x, yes = capacity[f, lo:hi], producer[f] != 0
+        for j in range(n):
+            o[j] = x[j] if yes else np.nan
     elif c == PROFIT:
-        for r in range(lo, hi):
-            d[r] = revenue[f, r] - purchases[f, r] - cost[f, r]
+        rv, pu, co = revenue[f, lo:hi], purchases[f, lo:hi], cost[f, lo:hi]
+        for j in range(n):
+            o[j] = rv[j] - pu[j] - co[j]
         if money:
-            for r in range(lo, hi):
-                d[r] -= interest[f, r]
+            x = interest[f, lo:hi]
+            for j in range(n):
+                o[j] -= x[j]
     elif c == WORKING:  # stock at its purchase price (+ receivables − payables with money rules)
         p = price[f]
-        for r in range(lo, hi):
-            d[r] = (inventory[f, r] + raw[f, r] + wip[f, r]) * p
+        iv, rw, wp = inventory[f, lo:hi], raw[f, lo:hi], wip[f, lo:hi]
+        for j in range(n):
+            o[j] = (iv[j] + rw[j] + wp[j]) * p
         if money:
-            for r in range(lo, hi):
-                d[r] = d[r] + rec[f, r] - pay[f, r]
+            rc, py = rec[f, lo:hi], pay[f, lo:hi]
+            for j in range(n):
+                o[j] = o[j] + rc[j] - py[j]
     elif c == INSOLVENT and money:
-        for r in range(lo, hi):
-            d[r] = 1.0 if insolvent[f, r] else 0.0
+        x = insolvent[f, lo:hi]
+        for j in range(n):
+            o[j] = 1.0 if x[j] else 0.0
     else:  # the money columns without money rules
-        for r in range(lo, hi):
-            d[r] = 0.0
+        for j in range(n):
+            o[j] = 0.0
 
 
 @njit(inline="always", **JIT)
 def _column(c, f, d, add, tmp, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
-            lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, scratch, lo, hi):
+            lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, books, lo, hi):
     """Column ``c`` of firm ``f`` into ``d[lo:hi]``, or added to it where ``add`` (a derived one through ``tmp``).
 
-    ``scratch``: :func:`record_range`'s, its first rows the books it computed (at most 30 arguments: more, and
-    Python passes them as ``*args``, which numba does not inline).
+    ``books``: the books :func:`record_range` computed, (wip, line, seen, rec, pay) (at most 30 arguments: more,
+    and Python passes them as ``*args``, which numba does not inline).
     """
-    F = inventory.shape[0]
-    wip, line, seen = scratch[:F], scratch[F:2 * F], scratch[2 * F:3 * F]
-    rec, pay = scratch[3 * F:4 * F], scratch[4 * F:5 * F]
+    wip, line, seen, rec, pay = books
     src, plain = _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
                          lost, revenue, purchases, interest, cash, capacity, money, wip, line, seen, rec, pay)
+    o, n = d[lo:hi], hi - lo
     if plain and add:
-        for r in range(lo, hi):
-            d[r] += src[f, r]
+        _add_row(src[f, lo:hi], o, n)
     elif plain:
-        for r in range(lo, hi):
-            d[r] = src[f, r]
+        x = src[f, lo:hi]
+        for j in range(n):
+            o[j] = x[j]
     elif add:
         _derived(c, f, tmp, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
                  money, wip, rec, pay, lo, hi)
-        for r in range(lo, hi):
-            d[r] += tmp[r]
+        _add_row(tmp[lo:hi], o, n)
     else:
         _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
                  money, wip, rec, pay, lo, hi)
 
 
-@njit(**JIT)
+@njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
+      f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
+      f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2}, int64, int64)", **JIT)
 def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
                  produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
                  wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch, lo,
@@ -290,16 +306,17 @@ def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order
             _gather_rows(pay_link, _iseg(ip, OUT_OFF), _iseg(ip, OUT_MEM), ip[OUT_ONE] != 0, f, rec[f], lo, hi)
             _gather_rows(pay_link, _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0, f, pay[f], lo, hi)
     producer, price = _iseg(ip, PRODUCER), _fseg(ip, fp, REGULAR_PRICE)
+    books = (wip, line, seen, rec, pay)
     for i in range(len(out_cols)):
         for f in range(F):
             _column(out_cols[i], f, out[i, week, f], False, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
-                    insolvent, producer, price, money, scratch, lo, hi)
+                    insolvent, producer, price, money, books, lo, hi)
     for i in range(len(sum_cols)):
         for f in range(F):
             _column(sum_cols[i], f, sums[i, f], not first, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
-                    insolvent, producer, price, money, scratch, lo, hi)
+                    insolvent, producer, price, money, books, lo, hi)
 
 
 @njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
@@ -314,12 +331,10 @@ def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, ship
     are set to the week's values where ``first``, else the week's values are added to them. The firms' arrays
     are (F, R) and the flows' those of :class:`chaingame.chain.Flows` (``interest`` read with money rules
     only); ``link_backlog`` (K, R) the state's backlog, ``parts`` (K, R) or (0, 0), ``payments`` (K, P, R) or
-    (0, 0, 0), ``demand`` (C, R) the week's end-customer demand. ``scratch``: (5 F + 2 K + 1, R). Replications go
-    in tiles of :data:`chaingame.kernel.TILE` (:func:`record_range`), each replication's numbers its own.
+    (0, 0, 0), ``demand`` (C, R) the week's end-customer demand. ``scratch``: (5 F + 2 K + 1, R). All the
+    replications at once: :func:`record_range` of all (each replication's numbers its own).
     """
-    R = inventory.shape[1]
-    for lo in range(0, R, TILE):
-        record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
-                     produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail,
-                     transit, wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first,
-                     scratch, lo, min(lo + TILE, R))
+    record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
+                 produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
+                 wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch, 0,
+                 inventory.shape[1])

@@ -286,7 +286,7 @@ class Engine:
         _, _, seen_off, seen_mem, scratch = self._record_fixed
         lazy.compiled("weekkernel").week(
             *args, *packed.arrays, wip, line, decisions, targets, placed, returned, np.empty((net.n_links + 1, R)),
-            seen_off, seen_mem, block, row, cols, sums, sum_cols, first, scratch)
+            seen_off, seen_mem, block, row, cols, sums, sum_cols, first, scratch, FUSED_TILE)
         self.flows, self.wip, self.observations = flows(), wip, None
         self.flows.order = state.last_order = placed
         self.flows.returned = returned
@@ -374,6 +374,9 @@ class _Stack:
 
 _COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), BaseStock: (None, ("level",)),
              TrackDemand: ("forecast", ("theta", "margin", "backlog_weeks"))}  # rule: (its memory, its parameters)
+
+
+FUSED_TILE = 2048  # replications of a block of the week in one call (chaingame/weekkernel.py: measured best)
 
 
 class _Packed:

@@ -859,8 +859,9 @@ def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed
         batched = batching and not fixed
         off = (week - 1 - phase[f]) % period[f] != 0
         least, size = min_order[f], pack[f]
-        for r in range(lo, hi):
-            x = v if fixed else orders[f, r]
+        row, o = orders[f, lo:hi], out[f, lo:hi]  # rows from index 0 (the loops LLVM vectorises)
+        for j in range(hi - lo):
+            x = v if fixed else row[j]
             x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
             if floor0:
                 x = _max(x, 0.0)
@@ -871,7 +872,7 @@ def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed
                     up = counted(np.ceil(counted(q / size)) * size)
                     q = up if q > 0 else q
                 x = q
-            out[f, r] = x
+            o[j] = x
 
 
 @njit(cache=True, inline="always", _nrt=False)
@@ -950,7 +951,7 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
             if returns[f]:
                 for r in range(lo, hi):
                     negative = negative or orders[f, r] < 0
-    for r in range(lo, hi):
+    for r in range(lo, hi):  # (scalar loops: a tile of replications at a time in the fused week)
         returned[r] = 0.0
     if negative:  # a return: at most what the firm holds, refunded at the week's price
         for f in range(F):
@@ -995,9 +996,10 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
         for i in range(n):
             k, c = ins[i], group[i]
             s, part = (t + order_delay[k]) % S, share[k]
-            for r in range(lo, hi):
-                p = _max(orders[c, r], 0.0) if returns_on else orders[c, r]
-                mail[k, s, r] += part * p if shared_orders else p
+            m, oc = mail[k, s, lo:hi], orders[c, lo:hi]
+            for j in range(hi - lo):
+                p = _max(oc[j], 0.0) if returns_on else oc[j]
+                m[j] += part * p if shared_orders else p
     if ip[ORDER_CHARGE] != 0:
         for f in range(F):
             for r in range(lo, hi):
@@ -1007,5 +1009,5 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
                 cost[f, r] += charge
     for p in producers:
         s, before = (t + cap_delay[p]) % S, (t + cap_delay[p] - 1) % S
-        for r in range(lo, hi):
-            plan[p, s, r] = targets[p, r] if targets.shape[0] else plan[p, before, r]
+        x = targets[p, lo:hi] if targets.shape[0] else plan[p, before, lo:hi]
+        _copy(x, plan[p, s, lo:hi], hi - lo)

@@ -90,23 +90,25 @@ def decide_range(codes, params, offsets, members, rows, memory, inventory, backl
     the order of the kernel's arguments), its i-th firm's memory row ``memory[rows[g] + i]``. The order rules
     write ``orders`` (F, R); ``targets`` (F, R) is the capacity in force but where a capacity rule sets it.
     """
+    n = hi - lo  # rows of the replications taken from index 0 (the loops LLVM vectorises)
     for f in range(capacity.shape[0]):
-        for r in range(lo, hi):
-            targets[f, r] = capacity[f, r]
+        x, out = capacity[f, lo:hi], targets[f, lo:hi]
+        for j in range(n):
+            out[j] = x[j]
     for g in range(len(codes)):
         code, p = codes[g], params[g]
         for i in range(offsets[g], offsets[g + 1]):
             f, m = members[i], rows[g] + i - offsets[g]
+            iv, bl, oo, x = inventory[f, lo:hi], backlog[f, lo:hi], on_order[f, lo:hi], incoming[f, lo:hi]
             if code == STERMAN:
-                keep = 1 - p[0]
-                for r in range(lo, hi):
-                    memory[m, r], orders[f, r] = _sterman(memory[m, r], incoming[f, r], inventory[f, r],
-                                                          backlog[f, r], on_order[f, r], keep, p[0], p[1], p[2], p[3])
+                keep, mem, out = 1 - p[0], memory[m, lo:hi], orders[f, lo:hi]
+                for j in range(n):
+                    mem[j], out[j] = _sterman(mem[j], x[j], iv[j], bl[j], oo[j], keep, p[0], p[1], p[2], p[3])
             elif code == BASE_STOCK:
-                for r in range(lo, hi):
-                    orders[f, r] = _base_stock(inventory[f, r], backlog[f, r], on_order[f, r], p[0])
+                out = orders[f, lo:hi]
+                for j in range(n):
+                    out[j] = _base_stock(iv[j], bl[j], oo[j], p[0])
             else:
-                grow = 1 + p[1]
-                for r in range(lo, hi):
-                    memory[m, r], targets[f, r] = _track_demand(memory[m, r], incoming[f, r], backlog[f, r], p[0],
-                                                                grow, p[2])
+                grow, mem, out = 1 + p[1], memory[m, lo:hi], targets[f, lo:hi]
+                for j in range(n):
+                    mem[j], out[j] = _track_demand(mem[j], x[j], bl[j], p[0], grow, p[2])

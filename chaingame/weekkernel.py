@@ -1,12 +1,14 @@
-"""A whole week in one compiled call, tile by tile: advance, the books, the stacked rules, the orders, the record.
+"""A whole week in one compiled call: advance, the books, the stacked rules, the orders, the record.
 
 :meth:`chaingame.engine.Engine.step` plays a week by this kernel where every firm decides by a compiled stackable
 rule (:func:`chaingame.rulekernel.decide_range`) and no one asks for observations. It runs the very steps the
 separate calls run, :func:`chaingame.kernel.advance_range`, :func:`chaingame.bookkernel.supply_range`, the rules,
-:func:`chaingame.kernel.place_range` and :func:`chaingame.bookkernel.record_range`, on one tile of
-:data:`chaingame.kernel.TILE` replications after another, so that a tile's rows of the state stay in cache through
-the week (at R = 10,000 the whole state is megabytes, streamed through memory once per step otherwise). Each
-replication's arithmetic is its own and in the same order, so the bits are those of the separate calls.
+:func:`chaingame.kernel.place_range` and :func:`chaingame.bookkernel.record_range`, on one block of ``tile``
+replications after another. Each replication's arithmetic is its own and in the same order, so the bits are those
+of the separate calls whatever the block. What it saves is the Python between the steps (at R = 1 half the week);
+blocks small enough for a core's cache (256) measured slower than large ones on these machines (every loop over
+a block pays its start-up, and a week's state at R = 10,000 fits the shared cache), hence
+:data:`chaingame.engine.FUSED_TILE`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from .kernel import (
     RECEIVED,
     REVENUE,
     SHIPPED,
-    TILE,
     advance_range,
     place_range,
 )
@@ -38,17 +39,18 @@ from .rulekernel import decide_range
 def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
          parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets, members,
          rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out, out_week,
-         out_cols, sums, sum_cols, first, scratch):
+         out_cols, sums, sum_cols, first, scratch, tile):
     """Week ``t`` for every replication: the arguments of the steps it runs, in their order (see the module).
 
     ``wip`` and ``line`` (F, R) get the production under way and the supply lines the rules read, ``decisions``
     and ``targets`` (F, R) the rules' orders and capacity targets, ``placed`` (F, R) and ``returned`` (R,) what
-    :func:`~chaingame.kernel.place_range` makes of them; ``books`` (K + 1, R) is the supply lines' scratch.
+    :func:`~chaingame.kernel.place_range` makes of them; ``books`` (K + 1, R) is the supply lines' scratch;
+    ``tile``: the replications of a block.
     """
     R = inventory.shape[1]
     interest = flows[INTERESTF] if ip[MONEY] != 0 else flows[COST]
-    for lo in range(0, R, TILE):
-        hi = min(lo + TILE, R)
+    for lo in range(0, R, tile):
+        hi = min(lo + tile, R)
         advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
                       backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, lo, hi)
         supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, False, wip, line, books, lo, hi)
