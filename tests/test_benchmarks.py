@@ -168,3 +168,14 @@ def test_kernel_week_prints_each_call_per_replication_week():
                    for ns, us in calls.values())
         total = number(find(rf"advance \+ place \+ accepted {NUMBER} ns$", line)[1])
         assert total == pytest.approx(sum(calls[c][0] for c in ("advance", "place", "accepted")), rel=0.01, abs=0.2)
+
+
+def test_week_blocks_prints_the_separate_steps_and_each_block():
+    """``benchmarks/week_blocks.py``: the CPU time of weeks 2-36 with the separate steps and in one call per block."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "week_blocks.py"), "--replications", "300",
+                        "--blocks", "64", "300", "--repeat", "1"], capture_output=True, text=True, timeout=240,
+                       cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    find(r"^classic, R = 300, weeks 2-36, CPU ms \(best of 1, in turn\); load average [\d.]+$", p.stdout)
+    for label in ("separate steps", "one call, blocks of 64", "one call, blocks of 300"):
+        assert number(find(rf"^  {label}\s+{NUMBER} ms$", p.stdout)[1]) > 0

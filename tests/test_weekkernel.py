@@ -27,9 +27,9 @@ def _play(scenario, replications: int, fused: bool, switch_at: int | None = None
         else:
             rec = eng.step()
         s = eng.state
-        weeks.append(np.concatenate([np.stack([rec[c] for c in COLUMNS]).ravel(), s.inventory.ravel(), s.cash.ravel(),
-                                     s.mail.ravel(), s.transit.ravel(), s.capacity_plan.ravel(), eng.flows.order.ravel(),
-                                     eng.flows.returned.ravel()]))
+        arrays = [np.stack([rec[c] for c in COLUMNS]), s.inventory, s.cash, s.mail, s.transit, s.capacity_plan,
+                  eng.flows.order, eng.flows.returned]
+        weeks.append(np.concatenate([a.ravel() for a in arrays]))
     return eng, np.stack(weeks)
 
 
