@@ -286,7 +286,7 @@ class Engine:
         _, _, seen_off, seen_mem, scratch = self._record_fixed
         lazy.compiled("weekkernel").week(
             *args, *packed.arrays, wip, line, decisions, targets, placed, returned, np.empty((net.n_links + 1, R)),
-            seen_off, seen_mem, block, row, cols, sums, sum_cols, first, scratch, FUSED_TILE)
+            seen_off, seen_mem, block, row, cols, sums, sum_cols, first, scratch, FUSED_TILE or R)
         self.flows, self.wip, self.observations = flows(), wip, None
         self.flows.order = state.last_order = placed
         self.flows.returned = returned
@@ -376,7 +376,9 @@ _COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), Bas
              TrackDemand: ("forecast", ("theta", "margin", "backlog_weeks"))}  # rule: (its memory, its parameters)
 
 
-FUSED_TILE = 2048  # replications of a block of the week in one call (chaingame/weekkernel.py: measured best)
+# replications of a block of the week in one call (chaingame/weekkernel.py); None: all of them, one block, which
+# measured best at R = 1, 2,000 and 10,000 (benchmarks/week_blocks.py)
+FUSED_TILE: int | None = None
 
 
 class _Packed:

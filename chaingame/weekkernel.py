@@ -7,8 +7,8 @@ separate calls run, :func:`chaingame.kernel.advance_range`, :func:`chaingame.boo
 replications after another. Each replication's arithmetic is its own and in the same order, so the bits are those
 of the separate calls whatever the block. What it saves is the Python between the steps (at R = 1 half the week);
 blocks small enough for a core's cache (256) measured slower than large ones on these machines (every loop over
-a block pays its start-up, and a week's state at R = 10,000 fits the shared cache), hence
-:data:`chaingame.engine.FUSED_TILE`.
+a block pays its start-up, and a week's state at R = 10,000 fits the shared cache): by default one block of
+all (:data:`chaingame.engine.FUSED_TILE`).
 """
 
 from __future__ import annotations
