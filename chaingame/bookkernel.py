@@ -47,64 +47,83 @@ F1 = "float64[::1]"
 
 
 @njit(inline="always", **JIT)
-def _ring(ring, i, out):
-    """``out`` (R,) = the slots of row ``i`` of a pipeline (n, S, R) added in slot order (``ring_total``)."""
-    S, R = ring.shape[1], ring.shape[2]
-    for r in range(R):
-        out[r] = ring[i, 0, r]
-    for s in range(1, S):
-        for r in range(R):
-            out[r] += ring[i, s, r]
+def _ring(ring, i, out, lo, hi):
+    """``out[lo:hi]`` = the slots of row ``i`` of a pipeline (n, S, R) added in slot order (``ring_total``).
+
+    Like every loop of these kernels, it runs over rows of replications ``lo .. hi - 1`` taken as arrays of their
+    own, from index 0 (the loops LLVM turns into vector code; indexed ``x[f, r]`` from ``lo``, they run 4× slower).
+    """
+    o, x = out[lo:hi], ring[i, 0, lo:hi]
+    for j in range(hi - lo):
+        o[j] = x[j]
+    for s in range(1, ring.shape[1]):
+        x = ring[i, s, lo:hi]
+        for j in range(hi - lo):
+            o[j] += x[j]
 
 
 @njit(inline="always", **JIT)
-def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp):
-    """Each firm's supply line (F, R) into ``line`` from its production under way ``wip`` (F, R).
+def _add_row(x, out, n):
+    """``out[:n] += x[:n]``."""
+    for j in range(n):
+        out[j] += x[j]
+
+
+@njit(inline="always", **JIT)
+def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp, lo, hi):
+    """Each firm's supply line (F, R) into ``line`` from its production under way ``wip``, replications lo .. hi - 1.
 
     ``per_link`` (K, R) gets each link's mail + owed + in transit; ``tmp`` (R,) is scratch. The order of the
     additions is :func:`chaingame.chain.supply_line`'s (its docstring has the definition).
     """
-    K, R = backlog.shape
+    K = backlog.shape[0]
     F = raw.shape[0]
+    n = hi - lo
     for k in range(K):
         pl = per_link[k]
-        _ring(mail, k, pl)
-        for r in range(R):
-            pl[r] += backlog[k, r]
-        _ring(transit, k, tmp)
-        for r in range(R):
-            pl[r] += tmp[r]
+        _ring(mail, k, pl, lo, hi)
+        _add_row(backlog[k, lo:hi], pl[lo:hi], n)
+        _ring(transit, k, tmp, lo, hi)
+        _add_row(tmp[lo:hi], pl[lo:hi], n)
     off, mem = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM)
     one = ip[IN_ONE] != 0
     for f in range(F):
-        row = line[f]
+        row = line[f, lo:hi]
         if one:
-            for r in range(R):
-                row[r] = per_link[mem[off[f]], r]
+            x = per_link[mem[off[f]], lo:hi]
+            for j in range(n):
+                row[j] = x[j]
         else:
-            for r in range(R):
-                row[r] = 0.0
+            for j in range(n):
+                row[j] = 0.0
             for i in range(off[f], off[f + 1]):
-                for r in range(R):
-                    row[r] += per_link[mem[i], r]
-        for r in range(R):
-            row[r] += raw[f, r]
-        for r in range(R):
-            row[r] += wip[f, r]
+                _add_row(per_link[mem[i], lo:hi], row, n)
+        _add_row(raw[f, lo:hi], row, n)
+        _add_row(wip[f, lo:hi], row, n)
     if ip[BOM] != 0:  # in products: WIP + what the scarcest component's supply line makes
         links, firms = _iseg(ip, BOM_LINKS), _iseg(ip, BOM_FIRMS)
         boff, bmem, units = _iseg(ip, BOM_OFF), _iseg(ip, BOM_MEM), _fseg(ip, fp, BOM_UNITS)
         for b in range(len(firms)):
-            row = line[firms[b]]
-            for r in range(R):
-                row[r] = np.inf
+            row = line[firms[b], lo:hi]
+            for j in range(n):
+                row[j] = np.inf
             for i in range(boff[b], boff[b + 1]):
                 k = links[bmem[i]]
-                for r in range(R):
-                    v = counted((per_link[k, r] + parts[k, r]) / units[k])
-                    row[r] = row[r] if (row[r] < v or row[r] != row[r]) else v  # np.minimum
-            for r in range(R):
-                row[r] += wip[firms[b], r]
+                x, y, u = per_link[k, lo:hi], parts[k, lo:hi], units[k]
+                for j in range(n):
+                    v = counted((x[j] + y[j]) / u)
+                    row[j] = row[j] if (row[j] < v or row[j] != row[j]) else v  # np.minimum
+            _add_row(wip[firms[b], lo:hi], row, n)
+
+
+@njit(inline="always", **JIT)
+def supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, given, wip, line, scratch, lo, hi):
+    """:func:`supply` for replications ``lo .. hi - 1``."""
+    K = backlog.shape[0]
+    if not given:
+        for f in range(raw.shape[0]):
+            _ring(wip_ring, f, wip[f], lo, hi)
+    _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, scratch[:K], scratch[K], lo, hi)
 
 
 @njit(f"void(int64[::1], {F1}, {F3}, {F2}, {F3}, {F2}, {F3}, {F2}, boolean, {F2}, {F2}, {F2})", **JIT)
@@ -114,11 +133,7 @@ def supply(ip, fp, mail, backlog, transit, raw, wip_ring, parts, given, wip, lin
     ``given``: ``wip`` holds it already (the caller's ``ring_total``). ``scratch``: (K + 1, R). ``parts``: the
     components on hand (K, R), or (0, 0) without a bill of materials.
     """
-    K = backlog.shape[0]
-    if not given:
-        for f in range(raw.shape[0]):
-            _ring(wip_ring, f, wip[f])
-    _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, scratch[:K], scratch[K])
+    supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, given, wip, line, scratch, 0, raw.shape[1])
 
 
 @njit(inline="always", **JIT)
@@ -131,18 +146,18 @@ def _one_each(offsets):
 
 
 @njit(inline="always", **JIT)
-def _gather_rows(x, off, mem, one, f, out):
-    """Row ``f`` of the group sums of ``x`` (n, R) into ``out`` (R,): members added in order from 0."""
-    R = out.shape[0]
+def _gather_rows(x, off, mem, one, f, out, lo, hi):
+    """Row ``f`` of the group sums of ``x`` (n, R) into ``out[lo:hi]``: members added in order from 0."""
+    o, n = out[lo:hi], hi - lo
     if one:
-        for r in range(R):
-            out[r] = x[mem[off[f]], r]
+        y = x[mem[off[f]], lo:hi]
+        for j in range(n):
+            o[j] = y[j]
         return
-    for r in range(R):
-        out[r] = 0.0
+    for j in range(n):
+        o[j] = 0.0
     for i in range(off[f], off[f + 1]):
-        for r in range(R):
-            out[r] += x[mem[i], r]
+        _add_row(x[mem[i], lo:hi], o, n)
 
 
 @njit(inline="always", **JIT)
@@ -194,72 +209,75 @@ def _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw
 
 @njit(inline="always", **JIT)
 def _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price, money,
-             wip, rec, pay):
-    """Derived column ``c`` of firm ``f`` into ``d`` (R,): capacity, profit, working capital, the money flags."""
-    R = d.shape[0]
+             wip, rec, pay, lo, hi):
+    """Derived column ``c`` of firm ``f`` into ``d[lo:hi]``: capacity, profit, working capital, the money flags."""
+    o, n = d[lo:hi], hi - lo
     if c == CAPACITY:  # NaN for a firm that does not produce
-        for r in range(R):
-            d[r] = capacity[f, r] if producer[f] else np.nan
+        x, yes = capacity[f, lo:hi], producer[f] != 0
+        for j in range(n):
+            o[j] = x[j] if yes else np.nan
     elif c == PROFIT:
-        for r in range(R):
-            d[r] = revenue[f, r] - purchases[f, r] - cost[f, r]
+        rv, pu, co = revenue[f, lo:hi], purchases[f, lo:hi], cost[f, lo:hi]
+        for j in range(n):
+            o[j] = rv[j] - pu[j] - co[j]
         if money:
-            for r in range(R):
-                d[r] -= interest[f, r]
+            x = interest[f, lo:hi]
+            for j in range(n):
+                o[j] -= x[j]
     elif c == WORKING:  # stock at its purchase price (+ receivables − payables with money rules)
         p = price[f]
-        for r in range(R):
-            d[r] = (inventory[f, r] + raw[f, r] + wip[f, r]) * p
+        iv, rw, wp = inventory[f, lo:hi], raw[f, lo:hi], wip[f, lo:hi]
+        for j in range(n):
+            o[j] = (iv[j] + rw[j] + wp[j]) * p
         if money:
-            for r in range(R):
-                d[r] = d[r] + rec[f, r] - pay[f, r]
+            rc, py = rec[f, lo:hi], pay[f, lo:hi]
+            for j in range(n):
+                o[j] = o[j] + rc[j] - py[j]
     elif c == INSOLVENT and money:
-        for r in range(R):
-            d[r] = 1.0 if insolvent[f, r] else 0.0
+        x = insolvent[f, lo:hi]
+        for j in range(n):
+            o[j] = 1.0 if x[j] else 0.0
     else:  # the money columns without money rules
-        for r in range(R):
-            d[r] = 0.0
+        for j in range(n):
+            o[j] = 0.0
 
 
 @njit(inline="always", **JIT)
 def _column(c, f, d, add, tmp, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
-            lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, wip, line, seen,
-            rec, pay):
-    """Column ``c`` of firm ``f`` into ``d`` (R,), or added to it where ``add`` (a derived one through ``tmp``)."""
-    R = d.shape[0]
+            lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, books, lo, hi):
+    """Column ``c`` of firm ``f`` into ``d[lo:hi]``, or added to it where ``add`` (a derived one through ``tmp``).
+
+    ``books``: the books :func:`record_range` computed, (wip, line, seen, rec, pay) (at most 30 arguments: more,
+    and Python passes them as ``*args``, which numba does not inline).
+    """
+    wip, line, seen, rec, pay = books
     src, plain = _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
                          lost, revenue, purchases, interest, cash, capacity, money, wip, line, seen, rec, pay)
+    o, n = d[lo:hi], hi - lo
     if plain and add:
-        for r in range(R):
-            d[r] += src[f, r]
+        _add_row(src[f, lo:hi], o, n)
     elif plain:
-        for r in range(R):
-            d[r] = src[f, r]
+        x = src[f, lo:hi]
+        for j in range(n):
+            o[j] = x[j]
     elif add:
         _derived(c, f, tmp, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
-                 money, wip, rec, pay)
-        for r in range(R):
-            d[r] += tmp[r]
+                 money, wip, rec, pay, lo, hi)
+        _add_row(tmp[lo:hi], o, n)
     else:
         _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
-                 money, wip, rec, pay)
+                 money, wip, rec, pay, lo, hi)
 
 
 @njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
       f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
-      f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2})", **JIT)
-def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
-           produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
-           wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch):
-    """A week's record: columns ``out_cols`` into ``out[:, week]`` (n, W, F, R), columns ``sum_cols`` added to ``sums``.
-
-    Column numbers are those of :data:`chaingame.engine.COLUMNS` (this module's constants). ``sums`` (m, F, R)
-    are set to the week's values where ``first``, else the week's values are added to them. The firms' arrays
-    are (F, R) and the flows' those of :class:`chaingame.chain.Flows` (``interest`` read with money rules
-    only); ``link_backlog`` (K, R) the state's backlog, ``parts`` (K, R) or (0, 0), ``payments`` (K, P, R) or
-    (0, 0, 0), ``demand`` (C, R) the week's end-customer demand. ``scratch``: (5 F + 2 K + 1, R).
-    """
-    F, R = inventory.shape
+      f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2}, int64, int64)", **JIT)
+def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
+                 produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
+                 wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch, lo,
+                 hi):
+    """:func:`record` for replications ``lo .. hi - 1``."""
+    F = inventory.shape[0]
     K = link_backlog.shape[0]
     money = ip[MONEY] != 0
     wip, line, seen = scratch[:F], scratch[F:2 * F], scratch[2 * F:3 * F]
@@ -275,26 +293,48 @@ def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, ship
             w_money = w_money or c == RECEIVABLES or c == PAYABLES or c == WORKING
     if w_wip:
         for f in range(F):
-            _ring(wip_ring, f, wip[f])
+            _ring(wip_ring, f, wip[f], lo, hi)
     if w_line:
-        _lines(ip, fp, mail, link_backlog, transit, raw, wip, parts, line, per_link, tmp)
+        _lines(ip, fp, mail, link_backlog, transit, raw, wip, parts, line, per_link, tmp, lo, hi)
     if w_seen:
         for f in range(F):
-            _gather_rows(demand, seen_off, seen_mem, _one_each(seen_off), f, seen[f])
+            _gather_rows(demand, seen_off, seen_mem, _one_each(seen_off), f, seen[f], lo, hi)
     if w_money and money:
         for k in range(K):
-            _ring(payments, k, pay_link[k])
+            _ring(payments, k, pay_link[k], lo, hi)
         for f in range(F):
-            _gather_rows(pay_link, _iseg(ip, OUT_OFF), _iseg(ip, OUT_MEM), ip[OUT_ONE] != 0, f, rec[f])
-            _gather_rows(pay_link, _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0, f, pay[f])
+            _gather_rows(pay_link, _iseg(ip, OUT_OFF), _iseg(ip, OUT_MEM), ip[OUT_ONE] != 0, f, rec[f], lo, hi)
+            _gather_rows(pay_link, _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0, f, pay[f], lo, hi)
     producer, price = _iseg(ip, PRODUCER), _fseg(ip, fp, REGULAR_PRICE)
+    books = (wip, line, seen, rec, pay)
     for i in range(len(out_cols)):
         for f in range(F):
             _column(out_cols[i], f, out[i, week, f], False, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
-                    insolvent, producer, price, money, wip, line, seen, rec, pay)
+                    insolvent, producer, price, money, books, lo, hi)
     for i in range(len(sum_cols)):
         for f in range(F):
             _column(sum_cols[i], f, sums[i, f], not first, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
-                    insolvent, producer, price, money, wip, line, seen, rec, pay)
+                    insolvent, producer, price, money, books, lo, hi)
+
+
+@njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
+      f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
+      f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2})", **JIT)
+def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
+           produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
+           wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch):
+    """A week's record: columns ``out_cols`` into ``out[:, week]`` (n, W, F, R), columns ``sum_cols`` added to ``sums``.
+
+    Column numbers are those of :data:`chaingame.engine.COLUMNS` (this module's constants). ``sums`` (m, F, R)
+    are set to the week's values where ``first``, else the week's values are added to them. The firms' arrays
+    are (F, R) and the flows' those of :class:`chaingame.chain.Flows` (``interest`` read with money rules
+    only); ``link_backlog`` (K, R) the state's backlog, ``parts`` (K, R) or (0, 0), ``payments`` (K, P, R) or
+    (0, 0, 0), ``demand`` (C, R) the week's end-customer demand. ``scratch``: (5 F + 2 K + 1, R). All the
+    replications at once: :func:`record_range` of all (each replication's numbers its own).
+    """
+    record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
+                 produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
+                 wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch, 0,
+                 inventory.shape[1])

@@ -49,10 +49,11 @@ So a firm's lead time, counted as weeks of demand its order must cover, is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
-from . import money
+from . import lazy, money
 
 SOURCE = -1  # supplier index of a source link
 MARKET = -1  # customer index of a market link
@@ -76,17 +77,8 @@ def half_up(x: np.ndarray) -> np.ndarray:
     return np.floor(np.round(x, DECIMALS) + 0.5)  # counted(x) + 0.5: its + 0.0 cannot change the sum
 
 
-def _kernel():
-    """The compiled week (:mod:`chaingame.kernel`), imported on first use: ``import chaingame`` needs no numba."""
-    global _KERNEL
-    if _KERNEL is None:
-        from . import kernel
-
-        _KERNEL = kernel
-    return _KERNEL
-
-
-_KERNEL = None
+_kernel = partial(lazy.compiled, "kernel")  # the compiled week (chaingame.kernel), imported on first use
+_books = partial(lazy.compiled, "bookkernel")  # the compiled books (chaingame.bookkernel)
 _NO_FLOATS = np.zeros((0, 0))  # an optional (n, R) array that is off: the kernels take one signature
 _NO_RING = np.zeros((0, 0, 0))
 _NO_FLAGS = np.zeros((0, 0), bool)
@@ -528,26 +520,39 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     Returns:
         The week's flows; :func:`place` completes them with the orders.
     """
-    k = _kernel()
-    ip, fp, ws, wb, wt = k.tables(net)
     t = state.week + 1
     state.week = t
+    args, flows = _advance_args(net, state, demand, delays)
+    _kernel().advance(*args)
+    return flows()
+
+
+def _advance_args(net: Network, state: State, demand: np.ndarray, delays: np.ndarray | None) -> tuple[tuple, object]:
+    """:func:`chaingame.kernel.advance`'s arguments for the week ``state.week``, and the :class:`Flows` they fill.
+
+    The second makes the week's :class:`Flows` of the arrays the kernel has filled.
+    """
+    k = _kernel()
+    ip, fp, ws, wb, wt = k.tables(net)
     F, R = state.inventory.shape
     block = np.empty((k.N_FLOWS, F, R))
     edges = np.empty((2, R))
     paid = np.empty((net.n_links, R)) if net.money else _NO_FLOATS
     demand = _given(demand)
-    k.advance(ip, fp, t, state.inventory, state.raw, state.cash, state.capacity, state.backlog, state.mail,
-              state.transit, state.wip, state.capacity_plan, state.turns,
-              _NO_FLOATS if state.backlog_value is None else state.backlog_value,
-              _NO_FLOATS if state.parts is None else state.parts,
-              _NO_RING if state.payments is None else state.payments,
-              _NO_FLAGS if state.insolvent is None else state.insolvent, demand,
-              _NO_DELAYS if delays is None else _given(delays, np.int64), block, edges, paid,
-              ws, wb, wt)
-    b = block  # rows by index: unpacking the block (*block[:11]) costs about three times as much at R = 1
-    return Flows(t, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], demand, edges[0], edges[1],
-                 b[11], b[12], interest=b[13] if net.money else None, paid=paid if net.money else None)
+    args = (ip, fp, state.week, state.inventory, state.raw, state.cash, state.capacity, state.backlog, state.mail,
+            state.transit, state.wip, state.capacity_plan, state.turns,
+            _NO_FLOATS if state.backlog_value is None else state.backlog_value,
+            _NO_FLOATS if state.parts is None else state.parts,
+            _NO_RING if state.payments is None else state.payments,
+            _NO_FLAGS if state.insolvent is None else state.insolvent, demand,
+            _NO_DELAYS if delays is None else _given(delays, np.int64), block, edges, paid, ws, wb, wt)
+
+    def flows() -> Flows:
+        b = block  # rows by index: unpacking the block (*block[:11]) costs about three times as much at R = 1
+        return Flows(state.week, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], demand, edges[0],
+                     edges[1], b[11], b[12], interest=b[13] if net.money else None, paid=paid if net.money else None)
+
+    return args, flows
 
 
 def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity: np.ndarray | None = None) -> None:
@@ -625,19 +630,6 @@ def lines(net: Network, state: State, wip: np.ndarray | None = None) -> tuple[np
             _NO_FLOATS if state.parts is None else state.parts, given, wip, line, np.empty((net.n_links + 1, R)))
     compiled(_books().supply, *args)
     return wip, line
-
-
-def _books():
-    """The compiled books (:mod:`chaingame.bookkernel`), imported on first use."""
-    global _BOOKS
-    if _BOOKS is None:
-        from . import bookkernel
-
-        _BOOKS = bookkernel
-    return _BOOKS
-
-
-_BOOKS = None
 
 
 def compiled(kernel, *args) -> None:

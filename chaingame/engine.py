@@ -20,10 +20,23 @@ import numpy as np
 
 from . import delays as delays_mod
 from . import demand as demand_mod
-from .chain import _NO_FLAGS, _NO_FLOATS, _NO_RING, Flows, Network, _books, advance, compiled, place, rows_of
+from . import lazy
+from .chain import (
+    _NO_FLAGS,
+    _NO_FLOATS,
+    _NO_RING,
+    Flows,
+    Network,
+    _advance_args,
+    _books,
+    advance,
+    compiled,
+    place,
+    rows_of,
+)
 from .checks import ScenarioError, check_seed, number, show
 from .observe import Observation, _observation, observe_all, own_books, vmi_observation
-from .policies import CapacityRule, FixedCapacity, Policy
+from .policies import BaseStock, CapacityRule, FixedCapacity, Policy, Sterman, TrackDemand
 from .scenario import Scenario, load_scenario
 
 # The tidy history: one row per (week, firm), in this column order (see docs/model.md).
@@ -110,10 +123,11 @@ WARM_UP = ("classic", "cash", "rationing", "assembly", "promotions", "lead-time-
 def warm_up() -> float:
     """Compile the week's kernels, or load them from numba's cache; the seconds it took.
 
-    The physics (:mod:`chaingame.kernel`): a week of a few bundled scenarios that between them take every
-    branch of the kernels' one signature each. The books, the rules and the figures (:mod:`chaingame.bookkernel`,
-    :mod:`chaingame.rulekernel`, :mod:`chaingame.figurekernel`): each kernel has one explicit signature,
-    compiled or loaded when its module is imported. So a classroom's first week never waits on a compilation
+    The physics (:mod:`chaingame.kernel`): two weeks of a few bundled scenarios that between them take every
+    branch of the kernels' one signature each, the second in one call (:mod:`chaingame.weekkernel`). The books,
+    the rules and the figures (:mod:`chaingame.bookkernel`, :mod:`chaingame.rulekernel`,
+    :mod:`chaingame.figurekernel`): each kernel has one explicit signature, compiled or loaded when its module is
+    imported. So a classroom's first week never waits on a compilation
     (``chaingame play`` calls it before it serves).
     """
     import time
@@ -121,7 +135,9 @@ def warm_up() -> float:
     began = time.perf_counter()
     from . import bookkernel, figurekernel, rulekernel  # noqa: F401 - imported: every signature ready
     for name in WARM_UP:
-        Engine(name).step()
+        engine = Engine(name)
+        engine.step()
+        engine.step()
     return time.perf_counter() - began
 
 
@@ -162,6 +178,7 @@ class Engine:
         orders, capacity = stacked_groups(self.policies, bool(self.vmi)), stacked_groups(self.capacity_rules)
         self.groups = None if orders is None or capacity is None else (orders, capacity)
         self._stack_cache = None
+        self._fused_pack: _Packed | bool | None = None  # the rules packed for the compiled week (False: not all)
         self._record_fixed: tuple | None = None  # the record's tables and scratch rows (bookkernel.record)
 
     @property
@@ -232,8 +249,48 @@ class Engine:
         """
         if self.groups is None:
             return self.end_week(*self.decide(self.begin_week()), out=out, totals=totals)
+        packed = self._packed()
+        if packed is not None:
+            return self._week_in_one(packed, out, totals)
         self.begin_week(observe=False)
         return self.end_week(*self.decide_books(self.books()), out=out, totals=totals)
+
+    def _packed(self) -> _Packed | None:
+        """The rule groups packed for the week in one call (:mod:`chaingame.weekkernel`), or None: not this week.
+
+        Only where every group's rule is one of :data:`_COMPILED` and its memory is made (from the second week on).
+        """
+        packed = self._fused_pack
+        if packed is False or self.done:
+            return None
+        if packed is None and not all((type(rule) in _COMPILED or type(rule) is FixedCapacity)
+                                      and getattr(rule, "signal", "orders") == "orders"
+                                      for groups in self.groups for rule, _ in groups):
+            self._fused_pack = False
+            return None
+        stacks = self._stacks[0] + self._stacks[1]
+        if packed is None or not packed.held():
+            packed = self._fused_pack = _Packed.of(stacks, self.replications)
+        return packed
+
+    def _week_in_one(self, packed: _Packed, out, totals) -> dict[str, np.ndarray]:
+        """:meth:`step` as one compiled call (:func:`chaingame.weekkernel.week`): the same steps, tile by tile."""
+        net, state = self.net, self.state
+        week = state.week
+        state.week = week + 1
+        args, flows = _advance_args(net, state, self.demand[week], None if self.delays is None else self.delays[week])
+        F, R = state.inventory.shape
+        wip, line, decisions, targets, placed = np.empty((5, F, R))
+        returned = np.empty(R)
+        block, row, cols, sums, sum_cols, first = _record_into(self, out, totals)
+        _, _, seen_off, seen_mem, scratch = self._record_fixed
+        lazy.compiled("weekkernel").week(
+            *args, *packed.arrays, wip, line, decisions, targets, placed, returned, np.empty((net.n_links + 1, R)),
+            seen_off, seen_mem, block, row, cols, sums, sum_cols, first, scratch, FUSED_TILE or R)
+        self.flows, self.wip, self.observations = flows(), wip, None
+        self.flows.order = state.last_order = placed
+        self.flows.returned = returned
+        return _recorded(out, totals, block, row, cols)
 
     def books(self) -> dict[str, np.ndarray]:
         """Every firm's own books this week (:func:`~chaingame.observe.own_books`), after :meth:`begin_week`.
@@ -290,6 +347,11 @@ class _Stack:
         self.stacked: dict = {}
         self.given: list[tuple] = [() for _ in members]  # the (key, row) pairs each firm's memory was given last
 
+    def held(self) -> bool:
+        """Whether each firm's memory holds just the rows it was given last (nothing replaced them since)."""
+        return all(len(m) == len(pairs) and all(m.get(k) is v for k, v in pairs)
+                   for m, pairs in zip(self.memories, self.given))
+
     def decide(self, engine: Engine, books: dict[str, np.ndarray]) -> np.ndarray:
         """The members' decisions this week (n, R)."""
         memories, fresh = self.memories, False
@@ -308,6 +370,62 @@ class _Stack:
             for m, pairs in zip(memories, self.given):
                 m.update(pairs)
         return out
+
+
+_COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), BaseStock: (None, ("level",)),
+             TrackDemand: ("forecast", ("theta", "margin", "backlog_weeks"))}  # rule: (its memory, its parameters)
+
+
+# replications of a block of the week in one call (chaingame/weekkernel.py); None: all of them, one block, which
+# measured best at R = 1, 2,000 and 10,000 (benchmarks/week_blocks.py)
+FUSED_TILE: int | None = None
+
+
+class _Packed:
+    """The rule groups of :meth:`Engine._stacks` packed for :func:`chaingame.rulekernel.decide_range`.
+
+    Their memories are rows of one block (``memory``): each group's stacked memory is its run of rows, a view,
+    and each firm's memory holds its row, so the rules' own :meth:`~Policy.decide` would update the same numbers.
+    """
+
+    def __init__(self, arrays: tuple, held: list[tuple[_Stack, str, np.ndarray]]):
+        self.arrays, self._held = arrays, held
+
+    @classmethod
+    def of(cls, stacks: list[_Stack], replications: int) -> _Packed | None:
+        """The groups packed, or None while a group's memory is not made (or not a rule's own as it makes it)."""
+        rk = lazy.compiled("rulekernel")
+        codes = {Sterman: rk.STERMAN, BaseStock: rk.BASE_STOCK, TrackDemand: rk.TRACK_DEMAND}
+        rules = [s.rule_decide.__self__ for s in stacks]
+        keys = [_COMPILED[type(rule)][0] for rule in rules]
+        for s, key in zip(stacks, keys):
+            if key is not None and (list(s.stacked) != [key] or not s.held()):
+                return None
+        n = [len(s.members) if key else 0 for s, key in zip(stacks, keys)]
+        rows = np.cumsum([0] + n[:-1]).astype(np.int64)
+        memory = np.empty((sum(n), replications))
+        held = []
+        for s, key, a, m in zip(stacks, keys, rows, n):
+            if key is not None:
+                view = memory[a:a + m]
+                view[...] = s.stacked[key]
+                s.stacked = {key: view}
+                s.given = [((key, view[i]),) for i in range(m)]
+                for mem, pairs in zip(s.memories, s.given):
+                    mem.update(pairs)
+                held.append((s, key, view))
+        params = np.zeros((len(stacks), 4))
+        for g, rule in enumerate(rules):
+            values = [getattr(rule, p) for p in _COMPILED[type(rule)][1]]
+            params[g, :len(values)] = values
+        offsets = np.cumsum([0] + [len(s.members) for s in stacks]).astype(np.int64)
+        members = np.concatenate([s.members for s in stacks]).astype(np.int64) if stacks else np.zeros(0, np.int64)
+        codes = np.array([codes[type(rule)] for rule in rules], dtype=np.int64)
+        return cls((codes, params, offsets, members, rows, memory), held)
+
+    def held(self) -> bool:
+        """Whether every group's memory is still the packed block's rows (nothing replaced it since)."""
+        return all(s.stacked.get(key) is view and len(s.stacked) == 1 and s.held() for s, key, view in self._held)
 
 
 COLUMN_INDEX = {c: i for i, c in enumerate(COLUMNS)}
@@ -337,8 +455,25 @@ def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, tota
     ``customer_demand`` the end-customer demand each firm serves, ``profit`` revenue − purchases − cost
     (− interest), and the books of :mod:`chaingame.money` (0 without money rules).
     """
-    net, state, flows = engine.net, engine.state, engine.flows
-    F, R = state.inventory.shape
+    state, flows = engine.state, engine.flows
+    block, week, cols, sums, sum_cols, first = _record_into(engine, out, totals)
+    ip, fp, seen_off, seen_mem, scratch = engine._record_fixed
+    compiled(_books().record, ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming,
+             flows.order, flows.shipped, flows.received, flows.cost, state.raw, flows.produced, flows.on_time,
+             flows.lost, flows.revenue, flows.purchases, flows.cost if flows.interest is None else flows.interest,
+             state.cash, state.capacity, state.backlog, state.mail, state.transit, state.wip,
+             _NO_FLOATS if state.parts is None else state.parts, _NO_RING if state.payments is None else state.payments,
+             _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
+             first, scratch)
+    return _recorded(out, totals, block, week, cols)
+
+
+def _record_into(engine: Engine, out, totals) -> tuple:
+    """Where :func:`record` writes: (block, its week's row, its columns, the sums, their columns, first week's sums).
+
+    Keeps the network's tables and the record's scratch rows on the engine (``_record_fixed``).
+    """
+    F, R = engine.state.inventory.shape
     week = 0
     if isinstance(out, Rows):
         block, cols, week = out.block, out.index, out.week
@@ -352,21 +487,16 @@ def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, tota
     if totals is None:
         sums, sum_cols, first = _NO_BLOCK, _NONE, False
     else:
-        sums, first = totals.block, totals.weeks == 0
-        sum_cols = totals.__dict__.get("index")
-        if sum_cols is None:
-            sum_cols = totals.index = np.array([COLUMN_INDEX[c] for c in totals.columns], dtype=np.int64)
+        sums, sum_cols, first = totals.block, totals.index, totals.weeks == 0
     fixed = engine._record_fixed
     if fixed is None or fixed[-1].shape[1] != R:  # the network's tables and the scratch rows, kept
-        fixed = engine._record_fixed = (*tables(net), *net_seen(net), np.empty((5 * F + 2 * net.n_links + 1, R)))
-    ip, fp, seen_off, seen_mem, scratch = fixed
-    compiled(_books().record, ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming,
-             flows.order, flows.shipped, flows.received, flows.cost, state.raw, flows.produced, flows.on_time,
-             flows.lost, flows.revenue, flows.purchases, flows.cost if flows.interest is None else flows.interest,
-             state.cash, state.capacity, state.backlog, state.mail, state.transit, state.wip,
-             _NO_FLOATS if state.parts is None else state.parts, _NO_RING if state.payments is None else state.payments,
-             _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
-             first, scratch)
+        net = engine.net
+        engine._record_fixed = (*tables(net), *net_seen(net), np.empty((5 * F + 2 * net.n_links + 1, R)))
+    return block, week, cols, sums, sum_cols, first
+
+
+def _recorded(out, totals, block: np.ndarray, week: int, cols: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`record`'s result once the week is written: the columns asked for, (F, R) each."""
     if totals is not None:
         totals.weeks += 1
     if isinstance(out, dict) and out:

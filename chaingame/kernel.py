@@ -422,14 +422,22 @@ def _gather_t(x, x0, offsets, members, one_each, dest, d0, nb):
 @njit(cache=True, _nrt=False)
 def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
             parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt):
-    """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for every replication, the state updated in place.
+    """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for every replication: :func:`advance_range` of all."""
+    advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
+                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, 0, inventory.shape[1])
+
+
+@njit(cache=True, _nrt=False)
+def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
+                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, lo, hi):
+    """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for replications ``lo .. hi - 1``, the state in place.
 
     Sterman 1989, p. 326 (event order); Edali & Yasarcan 2014 (JASSS 17(4) 2). Writes the week's flows into
     ``out`` (N_FLOWS, F, R), ``edges`` (2, R: from the source, to the market) and, with money rules,
     ``paid_out`` (K, R). Replications go in tiles of ``wt.shape[2]``, each step over the tile at once (every
     replication's own operations in the same order: replications are independent).
     """
-    F, K, S, R = ip[F_], ip[K_], ip[S_], inventory.shape[1]
+    F, K, S = ip[F_], ip[K_], ip[S_]
     B = wt.shape[2]
     slot = t % S
     producers, stockists, src, market, fs = (_iseg(ip, PRODUCERS), _iseg(ip, STOCKISTS), _iseg(ip, SRC),
@@ -480,8 +488,8 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
     one_pass = simple and out_one and not loses and H == 0  # step 5 in one pass per firm
     received, sold, lost, otc = out[RECEIVED], out[SHIPPED], out[LOSTF], out[BACKLOGF]
     revenue, purchases, cost, interest = out[REVENUE], out[PURCHASES], out[COST], out[INTERESTF]
-    for r0 in range(0, R, B):
-        nb = min(B, R - r0)
+    for r0 in range(lo, hi, B):
+        nb = min(B, hi - r0)
         r1 = r0 + nb
         # 1. capacity in force this week
         for p in producers:
@@ -833,8 +841,8 @@ def _payables(payments, r, P, per_link):
 
 
 @njit(cache=True, inline="always", _nrt=False)
-def _accept_all(week, orders, out, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order,
-                pack):
+def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
+                min_order, pack):
     """What the physics makes of the firms' decisions ``orders`` (F, R) at the end of ``week``, into ``out``.
 
     The order the scenario fixes replaces the decision; the rest are counted, rounded half up to whole units
@@ -843,27 +851,28 @@ def _accept_all(week, orders, out, whole, returns_on, batching, W, fixed_orders,
     period k and phase p orders only at the end of weeks p + 1, p + 1 + k, ...; in a review week a positive
     order q becomes ``pack * ceil(max(q, min_order) / pack)``. Returns, and fixed orders, are left as they are.
     """
-    F, R = orders.shape
+    F = orders.shape[0]
     for f in range(F):
         v = fixed_orders[f * W + week - 1] if week <= W else np.nan
         fixed = v == v
         floor0 = not (returns_on and returns[f])
         batched = batching and not fixed
         off = (week - 1 - phase[f]) % period[f] != 0
-        lo, size = min_order[f], pack[f]
-        for r in range(R):
-            x = v if fixed else orders[f, r]
+        least, size = min_order[f], pack[f]
+        row, o = orders[f, lo:hi], out[f, lo:hi]  # rows from index 0 (the loops LLVM vectorises)
+        for j in range(hi - lo):
+            x = v if fixed else row[j]
             x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
             if floor0:
                 x = _max(x, 0.0)
             if batched:
                 q = 0.0 if off else x
-                q = _max(q, lo) if q > 0 else q
+                q = _max(q, least) if q > 0 else q
                 if size > 0:
                     up = counted(np.ceil(counted(q / size)) * size)
                     q = up if q > 0 else q
                 x = q
-            out[f, r] = x
+            o[j] = x
 
 
 @njit(cache=True, inline="always", _nrt=False)
@@ -878,14 +887,22 @@ def _accept_args(ip, fp):
 def accepted(ip, fp, week, orders, out, ws):
     """:func:`_accept_all` as a kernel of its own: (F, R) decisions into ``out`` (F, R)."""
     whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
-    _accept_all(week, orders, out, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order,
-                pack)
+    _accept_all(week, orders, out, 0, orders.shape[1], whole, returns_on, batching, W, fixed_orders, returns, period,
+                phase, min_order, pack)
 
 
 @njit(cache=True, _nrt=False)
 def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
           revenue, cost, orders, returned, ws):
-    """Step 7 of week ``t``: the accepted orders (into ``orders`` (F, R)) in the mail, capacity targets planned.
+    """Step 7 of week ``t`` for every replication: :func:`place_range` of all."""
+    place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
+                revenue, cost, orders, returned, ws, 0, orders.shape[1])
+
+
+@njit(cache=True, _nrt=False)
+def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
+                revenue, cost, orders, returned, ws, lo, hi):
+    """Step 7 of week ``t`` for replications ``lo .. hi - 1``: the accepted orders (``orders``) mailed, targets planned.
 
     Orders are :func:`_accept_all` of the ``decisions``, capped by the insolvency rule where a firm has a credit
     limit (an order at most ``floor(headroom / price)``; none under ``"stop"``; fixed orders as written). A
@@ -895,7 +912,7 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
     per product; the ordering cost is charged (``cost``) for every order above 0. ``targets`` (F, R) is the
     capacity planned ``capacity_delay`` weeks ahead (0 × 0: the plan is kept as it is).
     """
-    F, K, S, R = ip[F_], ip[K_], ip[S_], orders.shape[1]
+    F, K, S = ip[F_], ip[K_], ip[S_]
     PW = ip[PW_]
     schedule = ip[SCHEDULE] != 0
     producer, limited, stop = _iseg(ip, PRODUCER), _iseg(ip, LIMITED), _iseg(ip, STOP)
@@ -904,10 +921,10 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
     in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
     per_link, tmp, com = ws[45, :K], ws[46, :F], ws[47, :F]
     whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
-    _accept_all(t, decisions, orders, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
+    _accept_all(t, decisions, orders, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
                 min_order, pack)
     if ip[MONEY] != 0 and len(limited) > 0:  # chaingame.money's insolvency rule
-        for r in range(R):
+        for r in range(lo, hi):
             _payables(payments, r, ip[P_], per_link)
             _gather(per_link, in_off, in_mem, in_one, tmp)
             for k in range(K):
@@ -932,14 +949,14 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
     if returns_on:
         for f in range(F):
             if returns[f]:
-                for r in range(R):
+                for r in range(lo, hi):
                     negative = negative or orders[f, r] < 0
-    for r in range(R):
+    for r in range(lo, hi):  # (scalar loops: a tile of replications at a time in the fused week)
         returned[r] = 0.0
     if negative:  # a return: at most what the firm holds, refunded at the week's price
         for f in range(F):
             unit = firm_price[f * PW + t] if schedule else regular[f]
-            for r in range(R):
+            for r in range(lo, hi):
                 o = orders[f, r]
                 neg = returns[f] != 0 and o < 0
                 stock = raw[f, r] if producer[f] else inventory[f, r]
@@ -960,7 +977,7 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
     group = _iseg(ip, INS_CUS)
     if splitting or bom:  # one replication at a time
         link_orders, lo2, base, rem, placed = ws[48, :n], ws[49, :n], ws[50, :n], ws[51, :n], ws[52, :F]
-        for r in range(R):
+        for r in range(lo, hi):
             for f in range(F):
                 placed[f] = _max(orders[f, r], 0.0) if returns_on else orders[f, r]
             for i in range(n):
@@ -979,17 +996,18 @@ def place(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, pa
         for i in range(n):
             k, c = ins[i], group[i]
             s, part = (t + order_delay[k]) % S, share[k]
-            for r in range(R):
-                p = _max(orders[c, r], 0.0) if returns_on else orders[c, r]
-                mail[k, s, r] += part * p if shared_orders else p
+            m, oc = mail[k, s, lo:hi], orders[c, lo:hi]
+            for j in range(hi - lo):
+                p = _max(oc[j], 0.0) if returns_on else oc[j]
+                m[j] += part * p if shared_orders else p
     if ip[ORDER_CHARGE] != 0:
         for f in range(F):
-            for r in range(R):
+            for r in range(lo, hi):
                 p = _max(orders[f, r], 0.0) if returns_on else orders[f, r]
                 charge = order_cost[f] * (1.0 if p > 0 else 0.0)
                 cash[f, r] -= charge
                 cost[f, r] += charge
     for p in producers:
         s, before = (t + cap_delay[p]) % S, (t + cap_delay[p] - 1) % S
-        for r in range(R):
-            plan[p, s, r] = targets[p, r] if targets.shape[0] else plan[p, before, r]
+        x = targets[p, lo:hi] if targets.shape[0] else plan[p, before, lo:hi]
+        _copy(x, plan[p, s, lo:hi], hi - lo)

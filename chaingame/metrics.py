@@ -30,10 +30,12 @@ firms' cash-to-cash cycles, the peak of the chain's total working capital and th
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import lazy
 from .checks import number
 
 if TYPE_CHECKING:  # the array functions need numpy only; pandas loads with the DataFrame ones
@@ -84,7 +86,10 @@ class Totals:
     """
 
     def __init__(self, shape: tuple[int, ...], idle: frozenset[str] = frozenset()):
+        from .engine import COLUMN_INDEX
+
         self.columns = tuple(c for c in SUMMED if c not in idle)  # the columns added (``idle`` ones: 0 every week)
+        self.index = np.array([COLUMN_INDEX[c] for c in self.columns], dtype=np.int64)  # their numbers in COLUMNS
         self.block = np.empty((len(self.columns), *shape))
         live = dict(zip(self.columns, self.block))
         self.sums = {c: live[c] if c in live else np.zeros(shape) for c in SUMMED}
@@ -124,17 +129,7 @@ def _spread(x: np.ndarray, axis: int = 0, peaks: bool = False) -> tuple[np.ndarr
 
 
 _NO_FLOATS, _NO_INTS = np.zeros(0), np.zeros(0, np.int64)
-_FIGURES = None
-
-
-def _figures():
-    """The compiled figures (:mod:`chaingame.figurekernel`), imported with the first figures."""
-    global _FIGURES
-    if _FIGURES is None:
-        from . import figurekernel
-
-        _FIGURES = figurekernel
-    return _FIGURES
+_figures = partial(lazy.compiled, "figurekernel")  # the compiled figures, imported with the first figures
 
 
 def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0, orders_variance: np.ndarray | None = None

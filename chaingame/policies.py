@@ -16,10 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
 
+from . import lazy
 from .chain import counted
 from .checks import ScenarioError, choice, number, show, table
 from .information import Information, covering, covers
@@ -27,17 +29,7 @@ from .observe import Observation
 from .prices import ANNOUNCED
 
 SIGNALS = ("orders", "demand")  # what a forecasting rule smooths: its incoming orders, or end-customer demand
-_RULES = None
-
-
-def _rules():
-    """The compiled rules (:mod:`chaingame.rulekernel`), imported on a rule's first decision."""
-    global _RULES
-    if _RULES is None:
-        from . import rulekernel
-
-        _RULES = rulekernel
-    return _RULES
+_rules = partial(lazy.compiled, "rulekernel")  # the compiled rules, imported on a rule's first decision
 
 
 def _run(kernel, *args) -> None:

@@ -23,6 +23,29 @@ def _maximum(a, b):
     return a if (a > b or a != a) else b
 
 
+@njit(inline="always", **JIT)
+def _sterman(expected, x, inventory, backlog, on_order, keep, theta, alpha_s, beta, s_prime):
+    """One element of :func:`sterman`: (the new expectation L̂_t, the order O_t)."""
+    lhat = expected * keep
+    lhat = lhat + theta * x
+    stock = inventory - backlog
+    adjust = alpha_s * (s_prime - stock - beta * on_order)
+    return lhat, _maximum(0.0, np.floor(np.rint((lhat + adjust) * 1e9) / 1e9 + 0.5))
+
+
+@njit(inline="always", **JIT)
+def _base_stock(inventory, backlog, on_order, level):
+    """One element of :func:`base_stock`."""
+    return _maximum(0.0, level - (inventory - backlog + on_order))
+
+
+@njit(inline="always", **JIT)
+def _track_demand(forecast, incoming, backlog, theta, grow, backlog_weeks):
+    """One element of :func:`track_demand`: (the new forecast F_t, the capacity target K_t)."""
+    f = forecast + theta * (incoming - forecast)
+    return f, grow * f + backlog / backlog_weeks
+
+
 @njit(f"void({F2}, {F2}, {F2}, {F2}, {F2}, float64, float64, float64, float64, {F2})", **JIT)
 def sterman(x, inventory, backlog, on_order, expected, theta, alpha_s, beta, s_prime, out):
     """Anchoring and adjustment (Sterman 1989, eqs. 10-15), the expectation ``expected`` updated in place.
@@ -33,12 +56,8 @@ def sterman(x, inventory, backlog, on_order, expected, theta, alpha_s, beta, s_p
     keep = 1 - theta
     for i in range(x.shape[0]):
         for r in range(x.shape[1]):
-            lhat = expected[i, r] * keep
-            lhat = lhat + theta * x[i, r]
-            expected[i, r] = lhat
-            stock = inventory[i, r] - backlog[i, r]
-            adjust = alpha_s * (s_prime - stock - beta * on_order[i, r])
-            out[i, r] = _maximum(0.0, np.floor(np.rint((lhat + adjust) * 1e9) / 1e9 + 0.5))
+            expected[i, r], out[i, r] = _sterman(expected[i, r], x[i, r], inventory[i, r], backlog[i, r],
+                                                 on_order[i, r], keep, theta, alpha_s, beta, s_prime)
 
 
 @njit(f"void({F2}, {F2}, {F2}, float64, {F2})", **JIT)
@@ -46,7 +65,7 @@ def base_stock(inventory, backlog, on_order, level, out):
     """O_t = max(0, S − IP_t), IP_t = (on hand − backlog) + supply line (Clark & Scarf 1960)."""
     for i in range(out.shape[0]):
         for r in range(out.shape[1]):
-            out[i, r] = _maximum(0.0, level - (inventory[i, r] - backlog[i, r] + on_order[i, r]))
+            out[i, r] = _base_stock(inventory[i, r], backlog[i, r], on_order[i, r], level)
 
 
 @njit(f"void({F2}, {F2}, {F2}, float64, float64, float64, {F2})", **JIT)
@@ -55,6 +74,41 @@ def track_demand(incoming, backlog, forecast, theta, margin, backlog_weeks, out)
     grow = 1 + margin
     for i in range(out.shape[0]):
         for r in range(out.shape[1]):
-            f = forecast[i, r] + theta * (incoming[i, r] - forecast[i, r])
-            forecast[i, r] = f
-            out[i, r] = grow * f + backlog[i, r] / backlog_weeks
+            forecast[i, r], out[i, r] = _track_demand(forecast[i, r], incoming[i, r], backlog[i, r], theta, grow,
+                                                      backlog_weeks)
+
+
+STERMAN, BASE_STOCK, TRACK_DEMAND = range(3)  # the rules' codes in a packed list of groups (decide_range)
+
+
+@njit(inline="always", **JIT)
+def decide_range(codes, params, offsets, members, rows, memory, inventory, backlog, on_order, incoming, capacity,
+                 orders, targets, lo, hi):
+    """Every group's decisions for replications ``lo .. hi - 1``: the rules above, by ``codes[g]``, on the books.
+
+    Group g's firms are ``members[offsets[g]:offsets[g + 1]]``, its parameters ``params[g]`` (the rule's, in
+    the order of the kernel's arguments), its i-th firm's memory row ``memory[rows[g] + i]``. The order rules
+    write ``orders`` (F, R); ``targets`` (F, R) is the capacity in force but where a capacity rule sets it.
+    """
+    n = hi - lo  # rows of the replications taken from index 0 (the loops LLVM vectorises)
+    for f in range(capacity.shape[0]):
+        x, out = capacity[f, lo:hi], targets[f, lo:hi]
+        for j in range(n):
+            out[j] = x[j]
+    for g in range(len(codes)):
+        code, p = codes[g], params[g]
+        for i in range(offsets[g], offsets[g + 1]):
+            f, m = members[i], rows[g] + i - offsets[g]
+            iv, bl, oo, x = inventory[f, lo:hi], backlog[f, lo:hi], on_order[f, lo:hi], incoming[f, lo:hi]
+            if code == STERMAN:
+                keep, mem, out = 1 - p[0], memory[m, lo:hi], orders[f, lo:hi]
+                for j in range(n):
+                    mem[j], out[j] = _sterman(mem[j], x[j], iv[j], bl[j], oo[j], keep, p[0], p[1], p[2], p[3])
+            elif code == BASE_STOCK:
+                out = orders[f, lo:hi]
+                for j in range(n):
+                    out[j] = _base_stock(iv[j], bl[j], oo[j], p[0])
+            else:
+                grow, mem, out = 1 + p[1], memory[m, lo:hi], targets[f, lo:hi]
+                for j in range(n):
+                    mem[j], out[j] = _track_demand(mem[j], x[j], bl[j], p[0], grow, p[2])

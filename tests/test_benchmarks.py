@@ -113,7 +113,7 @@ def test_the_profile_names_each_stage_with_its_share_of_the_call():
     assert p.returncode == 0, p.stderr
     find(r"^simulate\('classic', 50\) under cProfile: [\d.]+ ms \(median of 3\)$", p.stdout)
     shares = [float(x) for x in re.findall(r"^\s+([\d.]+)%  \S", p.stdout, re.M)]
-    assert len(shares) == 7 and all(s > 0 for s in shares) and sum(shares) <= 101, p.stdout  # medians
+    assert len(shares) == 8 and all(s > 0 for s in shares) and sum(shares) <= 101, p.stdout  # medians
 
 
 def test_model_week_prints_every_part_of_a_chain_model_week():
@@ -182,3 +182,14 @@ def test_heartbeat_prints_the_servers_cpu_per_probe_and_for_a_class():
     assert float(m[1]) > 0 and abs(float(m[2]) / 50 * 1000 - each) < 0.01, p.stdout
     m = find(r"^40 pages, one probe each every 5 s: 8 probes a second, (\d+) ms of the server's CPU a second", p.stdout)
     assert abs(int(m[1]) - 8 * each) <= 1, p.stdout
+
+
+def test_week_blocks_prints_the_separate_steps_and_each_block():
+    """``benchmarks/week_blocks.py``: the CPU time of weeks 2-36 with the separate steps and in one call per block."""
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "week_blocks.py"), "--replications", "300",
+                        "--blocks", "64", "300", "--repeat", "1"], capture_output=True, text=True, timeout=240,
+                       cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    find(r"^classic, R = 300, weeks 2-36, CPU ms \(best of 1, in turn\); load average [\d.]+$", p.stdout)
+    for label in ("separate steps", "one call, blocks of 64", "one call, blocks of 300"):
+        assert number(find(rf"^  {label}\s+{NUMBER} ms$", p.stdout)[1]) > 0

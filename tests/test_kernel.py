@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import chaingame as cg
-from chaingame import chain, kernel
+from chaingame import chain, kernel, weekkernel
 from chaingame.engine import Engine, warm_up
 from chaingame.scenario import bundled
 from tests.strategies import random_scenario_table
@@ -31,7 +31,7 @@ def test_every_kernel_compiles_once_for_every_bundled_scenario():
         while not eng.done:
             eng.step()
         chain.accepted_order(eng.net, 1, 0, 2.5)
-    for fn in (kernel.advance, kernel.place, kernel.accepted):
+    for fn in (kernel.advance, kernel.place, kernel.accepted, weekkernel.week):
         assert len(fn.signatures) == 1, (fn, fn.signatures)
 
 
