@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import kernel
 from .kernel import (
     BOM,
     BOM_FIRMS,
@@ -33,6 +34,7 @@ from .kernel import (
     _iseg,
     counted,
 )
+from .lazy import njit_from
 
 # the record's columns, in chaingame.engine.COLUMNS order (a test checks the two agree)
 (INVENTORY, BACKLOG, INCOMING, ORDER, SHIPPED, RECEIVED, COST, RAW, WIP, ON_ORDER, PRODUCED, ON_TIME, LOST,
@@ -40,6 +42,7 @@ from .kernel import (
  N_COLUMNS) = range(25)
 
 JIT = dict(cache=True, _nrt=False, error_model="numpy")  # no fastmath, no numba runtime, no zero checks
+SOURCES = (kernel.__file__, __file__)  # the files these kernels are built from (chaingame.lazy.follow)
 F2 = "float64[:, ::1]"
 F3 = "float64[:, :, ::1]"
 I1 = "int64[::1]"
@@ -126,7 +129,7 @@ def supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, given, wi
     _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, scratch[:K], scratch[K], lo, hi)
 
 
-@njit(f"void(int64[::1], {F1}, {F3}, {F2}, {F3}, {F2}, {F3}, {F2}, boolean, {F2}, {F2}, {F2})", **JIT)
+@njit_from(SOURCES, f"void(int64[::1], {F1}, {F3}, {F2}, {F3}, {F2}, {F3}, {F2}, boolean, {F2}, {F2}, {F2})", **JIT)
 def supply(ip, fp, mail, backlog, transit, raw, wip_ring, parts, given, wip, line, scratch):
     """Production under way (``ring_total(wip_ring)``) into ``wip`` and the supply line into ``line``, (F, R) each.
 
@@ -269,9 +272,9 @@ def _column(c, f, d, add, tmp, inventory, backlog, incoming, order, shipped, rec
                  money, wip, rec, pay, lo, hi)
 
 
-@njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
-      f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
-      f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2}, int64, int64)", **JIT)
+@njit_from(SOURCES, f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
+           f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
+           f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2}, int64, int64)", **JIT)
 def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
                  produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
                  wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch, lo,
@@ -319,9 +322,9 @@ def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order
                     insolvent, producer, price, money, books, lo, hi)
 
 
-@njit(f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
-      f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
-      f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2})", **JIT)
+@njit_from(SOURCES, f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
+           f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
+           f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2})", **JIT)
 def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
            produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
            wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch):

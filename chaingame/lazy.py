@@ -1,8 +1,17 @@
-"""The compiled modules, imported on first use: ``import chaingame`` (and ``chaingame --help``) loads no numba."""
+"""The compiled modules, imported on first use: ``import chaingame`` (and ``chaingame --help``) loads no numba.
+
+numba keys a cached kernel (``cache=True``) on its own file alone: a kernel that inlines another module's
+functions would go on loading machine code built from that module's old text after it changed (an edited
+checkout, or an upgrade that rewrote ``kernel.py`` but left ``weekkernel.py`` as it was; the cache files stay
+in ``__pycache__`` through ``pip install -U``). :func:`follow` drops such a kernel's cache when any of the files
+it is built from changed, so it is compiled again.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+from pathlib import Path
 from types import ModuleType
 
 _LOADED: dict[str, ModuleType] = {}
@@ -14,3 +23,50 @@ def compiled(name: str) -> ModuleType:
     if module is None:
         module = _LOADED[name] = importlib.import_module(f"{__package__}.{name}")
     return module
+
+
+def follow(dispatcher, *sources: str) -> None:
+    """Drop ``dispatcher``'s numba cache unless ``sources`` (the files its code comes from) are as when it was built.
+
+    The sources' text is hashed into a mark beside the cache files; a different mark flushes the cache's index
+    (numba then compiles again and saves anew) and is written in its place. Call it before the first call.
+    """
+    cache = getattr(dispatcher, "_cache", None)
+    where = getattr(cache, "cache_path", None)
+    if where is None:  # caching off: nothing kept to go stale
+        return
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(Path(source).read_bytes())
+    mark = Path(where) / f"{dispatcher.py_func.__module__}.{dispatcher.py_func.__qualname__}.follows"
+    stamp = digest.hexdigest()
+    try:
+        if mark.read_text() == stamp:
+            return
+    except OSError:
+        pass
+    cache.flush()
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.write_text(stamp)
+    except OSError:  # a read-only install: compiled in each process, never stale
+        pass
+
+
+def njit_from(sources: tuple[str, ...], signature: str | None = None, **options):
+    """``numba.njit(signature, **options)`` for a kernel built from other modules' code too: :func:`follow` first.
+
+    ``sources``: the files its code comes from (its own among them). With a ``signature`` the kernel is compiled
+    (or loaded from the cache) at once and takes no other, as ``njit(signature)`` does.
+    """
+    from numba import njit
+
+    def build(fn):
+        dispatcher = njit(**options)(fn)
+        follow(dispatcher, *sources)
+        if signature is not None:
+            dispatcher.compile(signature)
+            dispatcher.disable_compile()
+        return dispatcher
+
+    return build

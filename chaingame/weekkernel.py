@@ -13,8 +13,7 @@ all (:data:`chaingame.engine.FUSED_TILE`).
 
 from __future__ import annotations
 
-from numba import njit
-
+from . import bookkernel, kernel, rulekernel
 from .bookkernel import record_range, supply_range
 from .kernel import (
     BACKLOGF,
@@ -32,10 +31,13 @@ from .kernel import (
     advance_range,
     place_range,
 )
+from .lazy import njit_from
 from .rulekernel import decide_range
 
+SOURCES = (kernel.__file__, bookkernel.__file__, rulekernel.__file__, __file__)  # what `week` is built from
 
-@njit(cache=True, _nrt=False, error_model="numpy")
+
+@njit_from(SOURCES, cache=True, _nrt=False, error_model="numpy")
 def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
          parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets, members,
          rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out, out_week,
