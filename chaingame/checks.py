@@ -129,32 +129,51 @@ def number(
     allow_inf: bool = False,
 ) -> float | int:
     """Check a number: type, finiteness and bounds (``above`` is a strict lower bound)."""
-    kind = "a whole number" if integer else "a number"
-    allowed = _span(low if above is None else above, high, integer, above is not None, allow_inf)
     if isinstance(value, bool) or not isinstance(value, _numbers.Real):
-        raise ScenarioError(path, f"{show(value)} is not {kind} (allowed: {allowed})")
-    huge = f"{show(value)} is too large (allowed: {allowed}{'' if high is not None else ', within ±2^63'})"
+        raise _refused(value, path, "is not", low, high, above, integer, allow_inf)
+    given = value
     try:
         value = int(value) if isinstance(value, _numbers.Integral) else float(value)
     except (OverflowError, ValueError):
-        raise ScenarioError(path, huge) from None
+        raise _refused(given, path, "huge", low, high, above, integer, allow_inf) from None
     if isinstance(value, int) and abs(value) > _HUGE:
-        raise ScenarioError(path, huge)
+        raise _refused(given, path, "huge", low, high, above, integer, allow_inf)
     if math.isnan(value):
-        raise ScenarioError(path, f"nan is not {kind} (allowed: {allowed})")
+        raise _refused(value, path, "is not", low, high, above, integer, allow_inf)
     if math.isinf(value) and not (allow_inf and value > 0):
-        raise ScenarioError(path, f"{show(value)} is not allowed (allowed: {allowed}{'' if allow_inf else ', finite'})")
+        raise _refused(value, path, "infinite", low, high, above, integer, allow_inf)
     if integer and not math.isinf(value):
         if value != int(value):
-            raise ScenarioError(path, f"{show(value)} is not {kind} (allowed: {allowed})")
+            raise _refused(value, path, "is not", low, high, above, integer, allow_inf)
         value = int(value)
     if above is not None and not value > above:
-        raise ScenarioError(path, f"{show(value)} is not above {_num(above)} (allowed: {allowed})")
+        raise _refused(value, path, "above", low, high, above, integer, allow_inf)
     if low is not None and value < low:
-        raise ScenarioError(path, f"{show(value)} is below {_num(low)} (allowed: {allowed})")
+        raise _refused(value, path, "low", low, high, above, integer, allow_inf)
     if high is not None and value > high:
-        raise ScenarioError(path, f"{show(value)} is above {_num(high)} (allowed: {allowed})")
+        raise _refused(value, path, "high", low, high, above, integer, allow_inf)
     return value
+
+
+def _refused(value, path, why, low, high, above, integer, allow_inf) -> ScenarioError:
+    """:func:`number`'s one-line error (built only when a value is refused: checks of valid values cost no text)."""
+    kind = "a whole number" if integer else "a number"
+    allowed = _span(low if above is None else above, high, integer, above is not None, allow_inf)
+    if why == "huge":
+        text = f"{show(value)} is too large (allowed: {allowed}{'' if high is not None else ', within ±2^63'})"
+    elif why == "infinite":
+        text = f"{show(value)} is not allowed (allowed: {allowed}{'' if allow_inf else ', finite'})"
+    elif why == "above":
+        text = f"{show(value)} is not above {_num(above)} (allowed: {allowed})"
+    elif why == "low":
+        text = f"{show(value)} is below {_num(low)} (allowed: {allowed})"
+    elif why == "high":
+        text = f"{show(value)} is above {_num(high)} (allowed: {allowed})"
+    elif isinstance(value, float) and math.isnan(value):
+        text = f"nan is not {kind} (allowed: {allowed})"
+    else:
+        text = f"{show(value)} is not {kind} (allowed: {allowed})"
+    return ScenarioError(path, text)
 
 
 def check_seed(value: Any, path: str = "seed") -> int:

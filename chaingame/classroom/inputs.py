@@ -160,9 +160,11 @@ def settings_for_session(sc: Scenario, teams: int, timer_seconds: float | None, 
         bot_rule = stored_table(bot_rule, "bot_rule")
         bot_rule = bot_rule_in(sc, bot_rule)  # stored with the session's defaults written out
         bot_policies(sc, bot_rule)
-    max_order = default_max_order(sc) if max_order is None else float(number(max_order, "max_order", above=0,
-                                                                              high=1e9))
     fixed = largest_fixed_order(sc)
+    if max_order is None:
+        max_order = default_max_order(sc, fixed)  # at least the largest fixed order
+    else:
+        max_order = float(number(max_order, "max_order", above=0, high=1e9))
     if fixed is not None and max_order < fixed[0]:  # the fixed week could never be submitted: the game would stall
         most, firm, week = fixed
         raise ScenarioError("max_order", f"{_num(max_order)} is below the order of {_num(most)} the scenario fixes "
@@ -274,10 +276,13 @@ def describe_rule(bot_rule: Mapping | None) -> str:
     return f"{bot_rule.get('rule')}({params})"
 
 
-def default_max_order(sc: Scenario) -> float:
-    """50 weeks of the chain's mean customer demand, or the largest fixed order, up to a power of ten; at least 1000."""
+def default_max_order(sc: Scenario, fixed: tuple[float, str, int] | None = None) -> float:
+    """50 weeks of the chain's mean customer demand, or the largest fixed order, up to a power of ten; at least 1000.
+
+    ``fixed``: :func:`largest_fixed_order` of ``sc`` when the caller has it already.
+    """
     mean = sum(d.average for d in sc.demand_processes())
-    fixed = largest_fixed_order(sc)
+    fixed = largest_fixed_order(sc) if fixed is None else fixed
     bound = max(50 * mean if math.isfinite(mean) and mean > 0 else 0.0, fixed[0] if fixed else 0.0)
     return float(max(1000, 10 ** math.ceil(math.log10(bound)) if bound > 0 else 0))
 
