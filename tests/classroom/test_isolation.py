@@ -2,6 +2,7 @@
 session's own lock, ended sessions out of memory, a teacher password, one commit per seat change."""
 
 import gc
+import os
 import sqlite3
 import threading
 import time
@@ -167,15 +168,40 @@ def another_class(room):
 
 
 def delays_while(room, alice, busy: threading.Thread) -> list[float]:
-    """Alice submits week after week (50 ms apart) while ``busy`` runs; each submission's seconds."""
-    delays = []
-    while busy.is_alive():
-        view = room.seat_view(alice.token)
-        t0 = time.perf_counter()
-        room.submit(alice.token, view.week, view.fixed_order if view.fixed_order is not None else 5)
-        delays.append(time.perf_counter() - t0)
-        time.sleep(0.05)
+    """Alice submits week after week (50 ms apart) while ``busy`` runs; each submission's seconds.
+
+    Should one be slow, the assertion can say why: the process's own CPU seconds over the slowest
+    submission (far below its wall time: the machine's other processes had the cores) and the garbage
+    collector's pauses meanwhile are kept in :data:`LAST_RUN`.
+    """
+    delays, slowest, pauses = [], (0.0, 0.0), []
+    began = {}
+
+    def timed(phase, info):
+        if phase == "start":
+            began["t"] = time.perf_counter()
+        elif "t" in began:
+            pauses.append((info["generation"], time.perf_counter() - began.pop("t")))
+
+    gc.callbacks.append(timed)
+    try:
+        while busy.is_alive():
+            view = room.seat_view(alice.token)
+            t0, c0 = time.perf_counter(), time.process_time()
+            room.submit(alice.token, view.week, view.fixed_order if view.fixed_order is not None else 5)
+            took = time.perf_counter() - t0
+            delays.append(took)
+            if took > slowest[0]:
+                slowest = (took, time.process_time() - c0)
+            time.sleep(0.05)
+    finally:
+        gc.callbacks.remove(timed)
+    LAST_RUN.update(slowest_cpu=slowest[1], gc_pauses=[(g, round(s, 3)) for g, s in pauses if s > 0.05],
+                    load=os.getloadavg()[0])
     return delays
+
+
+LAST_RUN: dict = {}  # what delays_while saw of its slowest submission (see there)
 
 
 def test_a_crowd_opening_a_large_debrief_at_once_does_not_delay_another_classs_submission(room):
@@ -195,7 +221,7 @@ def test_a_crowd_opening_a_large_debrief_at_once_does_not_delay_another_classs_s
     print(f"\n8 debriefs at once: {took:.2f} s; {len(delays)} submissions of another class meanwhile, "
           f"slowest {max(delays) * 1000:.0f} ms")
     assert len(got) == 8 and len(delays) >= 3
-    assert max(delays) < 0.5
+    assert max(delays) < 0.5, LAST_RUN
     assert all(d.insight is got[0].insight and d.all_history is got[0].all_history for d in got)  # computed once
     assert len(got[0].insight) == 8 and got[0].teams["weeks_played"].tolist() == [52] * 8
 
@@ -222,7 +248,7 @@ def test_a_restart_on_many_live_sessions_does_not_delay_another_classs_submissio
         print(f"\nrestart: open {opened * 1000:.0f} ms, every session replayed after {loaded:.2f} s; "
               f"{len(delays)} submissions of another class meanwhile, slowest {max(delays) * 1000:.0f} ms")
         assert opened < 0.5 and len(delays) >= 3
-        assert max(delays) < 0.5
+        assert max(delays) < 0.5, LAST_RUN  # the process's CPU over it, GC pauses > 50 ms, load average
         assert {h.code for h in live} <= set(room._sessions)
         for h in live:
             weeks = [(t.week, t.done) for t in room.host_view(h.code, h.host_key).teams]
