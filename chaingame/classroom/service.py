@@ -585,6 +585,7 @@ class Classroom(TeacherVerbs):
             s.round, s.scenario, s.seed, s.settings, s.bot_policies, s.changes = r, sc, seed, settings, policies, stored
             s.teams = {t: TeamGame(sc, seed, policies, t) for t in s.teams}
             s.status, s.paused_at = Status.LOBBY, None
+            s.message = ""  # the round before's message stays in the log, not on the pages
             with self._lock:  # back among the live sessions, its players' tokens with it
                 self._make_live(s)
         self._notify(s.code)

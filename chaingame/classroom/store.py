@@ -108,7 +108,7 @@ CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     code TEXT NOT NULL,
     at REAL NOT NULL,
-    kind TEXT NOT NULL,              -- created, start, pause, resume, end, seat, release, join, message, reopen
+    kind TEXT NOT NULL,              -- created, start, pause, resume, end, seat, release, join, message, reopen, round
     detail TEXT NOT NULL             -- JSON
 );
 CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
@@ -314,9 +314,13 @@ class Store:
 
     @_locked
     def last_message(self, code: str) -> str:
-        """The host's latest message of a session ("" for none)."""
-        row = self.db.execute("SELECT detail FROM events WHERE code=? AND kind='message' ORDER BY id DESC LIMIT 1",
-                              (code,)).fetchone()
+        """The host's latest message of the session's current round ("" for none).
+
+        A message sent before the latest "round" event belonged to an earlier round: it stays in the log, unshown.
+        """
+        row = self.db.execute("SELECT detail FROM events WHERE code=? AND kind='message' AND id > (SELECT "
+                              "COALESCE(MAX(id), 0) FROM events WHERE code=? AND kind='round') ORDER BY id DESC "
+                              "LIMIT 1", (code, code)).fetchone()
         return json.loads(row[0])["text"] if row else ""
 
     @_locked

@@ -1,5 +1,7 @@
 """The teacher in control: latecomers, pacing, a message, reopening, duplicating, the list of sessions."""
 
+import json
+import sqlite3
 import time
 
 import pytest
@@ -168,6 +170,64 @@ def test_the_hosts_message_reaches_every_seat_and_survives_a_restart(room, db):
         assert again.seat_view(a.token).message == ""
     finally:
         again.close()
+
+
+def test_a_rounds_message_is_not_shown_in_the_next_round_but_stays_in_the_log(room, db):
+    host = room.create_session("classic", weeks=2)
+    tickets = seat_all(room, host.code)
+    room.start(host.code, host.host_key)
+    room.message(host.code, host.host_key, "Round 1: watch your backlog")
+    play(room, tickets, 2)
+    room.end(host.code, host.host_key)
+    ann = tickets["retailer"].token
+    assert room.seat_view(ann).message == "Round 1: watch your backlog"  # the round's debrief time: still shown
+    seen = []
+    room.subscribe(host.code, lambda: seen.append(1), team=1)
+    assert room.start_round(host.code, host.host_key, information="pos") == 2
+    assert seen  # the pages are told, and read no message
+    assert room.seat_view(ann).message == room.host_view(host.code, host.host_key).message == ""
+    room.start(host.code, host.host_key)
+    assert room.seat_view(ann).message == ""
+    room.close()
+    again = Classroom(db)  # a restart replays the log: the round-1 message is still not shown
+    try:
+        assert again.seat_view(ann).message == ""
+        again.message(host.code, host.host_key, "Round 2: POS is shared")
+        assert again.seat_view(ann).message == "Round 2: POS is shared"
+    finally:
+        again.close()
+    third = Classroom(db)
+    try:
+        assert third.seat_view(ann).message == "Round 2: POS is shared"
+    finally:
+        third.close()
+    with sqlite3.connect(db) as con:  # history: every message is kept, in the order sent
+        logged = [json.loads(d)["text"] for (d,) in
+                  con.execute("SELECT detail FROM events WHERE code=? AND kind='message' ORDER BY id", (host.code,))]
+    assert logged == ["Round 1: watch your backlog", "Round 2: POS is shared"]
+
+
+def test_a_message_sent_between_rounds_belongs_to_the_next_round(db):
+    room = Classroom(db)
+    host = room.create_session("classic", weeks=1)
+    tickets = seat_all(room, host.code)
+    room.start(host.code, host.host_key)
+    play(room, tickets, 1)
+    room.end(host.code, host.host_key)
+    room.close()
+    again = Classroom(db)  # the ended session read back from the database, then its next round
+    try:
+        again.start_round(host.code, host.host_key)
+        again.message(host.code, host.host_key, "Same game, once more")  # in round 2's lobby
+        again.start(host.code, host.host_key)
+        assert again.seat_view(tickets["factory"].token).message == "Same game, once more"
+    finally:
+        again.close()
+    third = Classroom(db)
+    try:
+        assert third.seat_view(tickets["factory"].token).message == "Same game, once more"
+    finally:
+        third.close()
 
 
 @pytest.mark.parametrize("text, message", [

@@ -98,6 +98,24 @@ def test_the_hosts_message_reaches_the_players_pages(classroom, tabs):
     ann.wait(lambda: not ann.has("host-message"), "the message gone")
 
 
+def test_the_rounds_message_leaves_the_players_page_when_the_next_round_starts(classroom, tabs):
+    t, host = dashboard(classroom, tabs, weeks=1)
+    ann = join(tabs, t.code, "Ann")
+    host.click("Start")
+    host.fill("Message", "Round 1: watch your backlog")
+    host.click("Send to every player")
+    ann.wait_text("host-message", "From the host: Round 1: watch your backlog")
+    order(ann)  # the one week played: the game is over, the message still on Ann's page
+    classroom.end(t.code, t.host_key)
+    host.wait(lambda: "Start round 2" in host.buttons(), "the next round's control")
+    assert "Round 1: watch your backlog" in ann.text("host-message")
+    host.click("Start round 2")
+    host.wait_text("status", "lobby")
+    ann.wait(lambda: not ann.has("host-message"), "round 1's message gone")
+    host.wait(lambda: "Send to every player" in host.buttons(disabled=True) and not host.has("message-now"),
+              "the message card without round 1's message")
+
+
 def test_duplicate_opens_a_new_session_with_the_same_settings(classroom, tabs):
     t, host = dashboard(classroom, tabs, teams=2, weeks=9, pacing="in_step", title="Ops 101")
     host.click("Duplicate this session")
