@@ -10,6 +10,8 @@ from chaingame.information import MODES
 from chaingame.observe import ChainView, Observation
 from chaingame.policies import Policy
 
+from .test_model import _fields_equal  # observations field by field, bit for bit
+
 NETWORK = ("north", "south", "distributor", "factory")
 
 
@@ -200,21 +202,6 @@ def test_a_rule_scribbling_on_its_observation_changes_nothing_another_firm_sees(
                     np.testing.assert_array_equal(view[name], x, err_msg=f"week {week}: {firm} sees chain.{name}")
 
 
-def _same_observation(a: Observation, b: Observation) -> bool:
-    """Field by field: arrays bit for bit (NaN where NaN), views of other firms likewise."""
-    for f in dataclasses.fields(a):
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if dataclasses.is_dataclass(x):
-            if not _same_observation(x, y):
-                return False
-        elif isinstance(x, np.ndarray):
-            if not (isinstance(y, np.ndarray) and x.shape == y.shape and np.array_equal(x, y, equal_nan=True)):
-                return False
-        elif x != y:
-            return False
-    return True
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_a_week_replayed_after_its_orders_shows_what_observe_all_showed_before_them(seed):
     """replay (the Mesa model's observations, built when asked for): the week's events played again on a copy of
@@ -232,4 +219,4 @@ def test_a_week_replayed_after_its_orders_shows_what_observe_all_showed_before_t
         delays = None if eng.delays is None else eng.delays[t]
         views = replay(eng.net, start, eng.demand[t], delays, eng.scenario.information)
         for f, seen in enumerate(before):
-            assert _same_observation(views.observation(f), seen), (seed, eng.week, f)
+            assert _fields_equal(views.observation(f), seen), (seed, eng.week, f)
