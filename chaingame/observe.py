@@ -19,7 +19,7 @@ import numpy as np
 
 from . import money
 from .chain import Flows, Network, State, advance, lines, parts_supply_line
-from .information import MODES, Information, covers
+from .information import Information, covers
 from .prices import ANNOUNCED
 
 
@@ -146,20 +146,11 @@ def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, 
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
         "due": flows.due, "supplied": flows.supplied, "price": price, "regular_price": regular,
     }
-    if _shows(mode, Information.POS):
+    if covers(mode, Information.POS):
         values["demand"] = net.seen_demand(flows.demand)
     if net.money:
         values.update(zip(_MONEY, _money(net, state)))
     return values
-
-
-_SHOWS = {(m, n): covers(m, n) for m in MODES for n in MODES}  # (mode, needed): covers(mode, needed)
-
-
-def _shows(mode: str, needed: str) -> bool:
-    """:func:`~chaingame.information.covers`, looked up (it raises for a name that is not a mode)."""
-    shown = _SHOWS.get((mode, needed))
-    return covers(mode, needed) if shown is None else shown
 
 
 # replications up to which one stack of every firm's books, then a copy per firm, is cheaper than a
@@ -206,7 +197,7 @@ class Views:
         rows = [values[k] for k in _OWN] + ([values["demand"]] if self.pos else []) + \
             [values[k] for k in _MONEY if k in values]
         self.chain = None
-        if _shows(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
+        if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
             books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
             for a in books:
                 a.flags.writeable = False
