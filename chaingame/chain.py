@@ -49,7 +49,7 @@ So a firm's lead time, counted as weeks of demand its order must cover, is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -295,6 +295,31 @@ class Network:
     def seen_demand(self, demand: np.ndarray) -> np.ndarray:
         """End-customer demand (C, R) of the retailers each firm serves: (F, R)."""
         return _gather_sum(demand, self._seen_plan)
+
+    @cached_property
+    def seen_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`seen_demand`'s sum plan as (offsets (F + 1,), members), int64, for the compiled books."""
+        offsets, members = _kernel()._plan(self._seen_plan, self.n_firms)
+        return np.ascontiguousarray(offsets, dtype=np.int64), members
+
+    @cached_property
+    def some_vmi(self) -> bool:
+        """Whether some link is vendor-managed (its supplier then sees a :class:`~chaingame.observe.VmiView`)."""
+        return bool(self.vmi.any())
+
+    def price_views(self, replications: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """``regular_price`` as (F, R) and ``firm_price`` as (F, W, R) (None without a schedule): read-only views.
+
+        Broadcasts over R replications, kept for the last R asked for (a cached_property takes no R; the two
+        broadcasts cost as much as the rest of :func:`chaingame.observe.own_books` at R = 1).
+        """
+        kept = self.__dict__.get("_price_views")
+        if kept is None or kept[0].shape[1] != replications:
+            by_week = None if self.firm_price is None else \
+                np.broadcast_to(self.firm_price[:, :, None], (*self.firm_price.shape, replications))
+            kept = (np.broadcast_to(self.regular_price[:, None], (self.n_firms, replications)), by_week)
+            self.__dict__["_price_views"] = kept  # as cached_property writes: past the frozen dataclass's __setattr__
+        return kept
 
     @property
     def n_firms(self) -> int:

@@ -491,7 +491,7 @@ def _record_into(engine: Engine, out, totals) -> tuple:
     fixed = engine._record_fixed
     if fixed is None or fixed[-1].shape[1] != R:  # the network's tables and the scratch rows, kept
         net = engine.net
-        engine._record_fixed = (*tables(net), *net_seen(net), np.empty((5 * F + 2 * net.n_links + 1, R)))
+        engine._record_fixed = (*tables(net), *net.seen_tables, np.empty((5 * F + 2 * net.n_links + 1, R)))
     return block, week, cols, sums, sum_cols, first
 
 
@@ -513,15 +513,3 @@ def tables(net: Network) -> tuple[np.ndarray, np.ndarray]:
     from .chain import _kernel
 
     return _kernel().tables(net)[:2]
-
-
-def net_seen(net: Network) -> tuple[np.ndarray, np.ndarray]:
-    """The sum plan of :meth:`~chaingame.chain.Network.seen_demand` as (offsets (F + 1,), members), kept on ``net``."""
-    packed = net.__dict__.get("_seen_tables")
-    if packed is None:
-        from .kernel import _plan
-
-        packed = _plan(net._seen_plan, net.n_firms)
-        packed = (np.ascontiguousarray(packed[0], dtype=np.int64), packed[1])
-        object.__setattr__(net, "_seen_tables", packed)
-    return packed

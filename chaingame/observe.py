@@ -139,7 +139,8 @@ def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, 
     (:func:`observe_all` copies them into each firm's observation).
     """
     wip, line = lines(net, state)  # the WIP and the supply line, one call
-    price, regular = _prices(net, state)
+    regular, by_week = net.price_views(state.inventory.shape[1])  # read-only
+    price = regular if by_week is None else by_week[:, state.week]
     values = {
         "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": wip,
         "on_order": line, "incoming": flows.incoming, "received": flows.received, "shipped": flows.shipped,
@@ -202,7 +203,7 @@ class Views:
             for a in books:
                 a.flags.writeable = False
             self.chain = ChainView(net.firms, *books)
-        self.managed = _vmi_views(net, values) if _managed(net) else {}
+        self.managed = _vmi_views(net, values) if net.some_vmi else {}
         self.parts = _parts(net, state)
         self.net, self.week, self.fields = net, state.week, len(rows)
         # up to _ONE_STACK replications one stack of every firm's fields, (F, fields, R), each firm's block copied
@@ -262,32 +263,6 @@ def _money(net: Network, state: State) -> list[np.ndarray]:
         room = state.cash + net.credit_limit[:, None] - payables - committed
     can_pay = np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
     return [money.receivables(net, state), payables, committed, can_pay]
-
-
-def _prices(net: Network, state: State) -> tuple[np.ndarray, np.ndarray]:
-    """Each firm's purchase price this week and its regular price, (F, R) each, read-only.
-
-    Broadcast views, the broadcasts kept on ``net`` for the last R asked for (the prices never change).
-    """
-    shape = state.inventory.shape
-    kept = net.__dict__.get("_seen_prices")
-    if kept is None or kept[0].shape != shape:
-        regular = np.broadcast_to(net.regular_price[:, None], shape)
-        by_week = None if net.firm_price is None else \
-            np.broadcast_to(net.firm_price[:, :, None], (*net.firm_price.shape, shape[1]))
-        kept = (regular, by_week)
-        object.__setattr__(net, "_seen_prices", kept)
-    regular, by_week = kept
-    return (regular if by_week is None else by_week[:, state.week]), regular
-
-
-def _managed(net: Network) -> bool:
-    """Whether some link of ``net`` is vendor-managed (kept on ``net``)."""
-    some = net.__dict__.get("_some_vmi")
-    if some is None:
-        some = bool(net.vmi.any())
-        object.__setattr__(net, "_some_vmi", some)
-    return some
 
 
 def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView]:
