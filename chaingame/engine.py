@@ -30,7 +30,6 @@ from .chain import (
     _advance_args,
     _books,
     advance,
-    compiled,
     place,
     rows_of,
 )
@@ -458,13 +457,14 @@ def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, tota
     state, flows = engine.state, engine.flows
     block, week, cols, sums, sum_cols, first = _record_into(engine, out, totals)
     ip, fp, seen_off, seen_mem, scratch = engine._record_fixed
-    compiled(_books().record, ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming,
-             flows.order, flows.shipped, flows.received, flows.cost, state.raw, flows.produced, flows.on_time,
-             flows.lost, flows.revenue, flows.purchases, flows.cost if flows.interest is None else flows.interest,
-             state.cash, state.capacity, state.backlog, state.mail, state.transit, state.wip,
-             _NO_FLOATS if state.parts is None else state.parts, _NO_RING if state.payments is None else state.payments,
-             _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
-             first, scratch)
+    lazy.call(_books().record, (
+        ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming, flows.order, flows.shipped,
+        flows.received, flows.cost, state.raw, flows.produced, flows.on_time, flows.lost, flows.revenue,
+        flows.purchases, flows.cost if flows.interest is None else flows.interest, state.cash, state.capacity,
+        state.backlog, state.mail, state.transit, state.wip, _NO_FLOATS if state.parts is None else state.parts,
+        _NO_RING if state.payments is None else state.payments,
+        _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
+        first, scratch))
     return _recorded(out, totals, block, week, cols)
 
 
