@@ -47,7 +47,7 @@ def measure(scenario: str, week: int, R: int, repeat: int) -> dict[str, float]:
     """ns per call of advance, place and accepted_orders on the state after ``week`` weeks, R replications."""
     import numpy as np
 
-    from chaingame import chain
+    from chaingame import chain, lazy
     from chaingame.engine import Engine
 
     eng = Engine(scenario, replications=R, seed=1)
@@ -79,7 +79,7 @@ def measure(scenario: str, week: int, R: int, repeat: int) -> dict[str, float]:
     ip, fp, ws, wb, wt = k.tables(net)
     block, edges = np.empty((k.N_FLOWS, net.n_firms, R)), np.empty((2, R))
     paid = np.empty((net.n_links, R)) if net.money else chain._NO_FLOATS
-    given = chain._given(demand)
+    given = lazy.given(demand)
 
     def kernel_alone(s):
         """kernel.advance with the week's outputs allocated once (chain.advance allocates them each week)."""

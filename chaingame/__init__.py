@@ -27,14 +27,25 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'chaingame' has no attribute {name!r}")
-    module, attr = _LAZY[name]
-    value = import_module(module) if attr is None else getattr(import_module(module), attr)
-    globals()[name] = value
-    return value
+def _on_first_use(space: dict, names: dict[str, tuple[str, str | None]]):
+    """A package's ``__getattr__`` and ``__dir__`` (PEP 562) giving ``names`` when first used, then kept.
+
+    ``space``: the package's globals; ``names[name]``: (module, its attribute), or (module, None) for the module.
+    """
+    package = space["__name__"]
+
+    def __getattr__(name):
+        if name not in names:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module, attr = names[name]
+        value = import_module(module) if attr is None else getattr(import_module(module), attr)
+        space[name] = value
+        return value
+
+    def __dir__():
+        return sorted([*space, *names])
+
+    return __getattr__, __dir__
 
 
-def __dir__():
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = _on_first_use(globals(), _LAZY)

@@ -49,7 +49,7 @@ So a firm's lead time, counted as weeks of demand its order must cover, is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -85,12 +85,6 @@ _NO_FLAGS = np.zeros((0, 0), bool)
 _NO_DELAYS = np.zeros((0, 0), np.int64)
 
 
-def _given(a, dtype=float) -> np.ndarray:
-    """An input the kernels only read, as a C-contiguous writeable array (a read-only one would compile anew)."""
-    a = np.ascontiguousarray(a, dtype=dtype)
-    return a if a.flags.writeable else a.copy()
-
-
 def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     """What the physics makes of the firms' decisions (F, R) at the end of ``week``: the one definition.
 
@@ -105,7 +99,7 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     """
     k = _kernel()
     ip, fp, ws = k.tables(net)[:3]
-    orders = _given(orders)  # the decisions are left as they are
+    orders = lazy.given(orders)  # the decisions are left as they are
     out = np.empty(orders.shape)
     k.accepted(ip, fp, int(week), orders, out, ws)
     return out
@@ -295,6 +289,31 @@ class Network:
     def seen_demand(self, demand: np.ndarray) -> np.ndarray:
         """End-customer demand (C, R) of the retailers each firm serves: (F, R)."""
         return _gather_sum(demand, self._seen_plan)
+
+    @cached_property
+    def seen_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`seen_demand`'s sum plan as (offsets (F + 1,), members), int64, for the compiled books."""
+        offsets, members = _kernel()._plan(self._seen_plan, self.n_firms)
+        return np.ascontiguousarray(offsets, dtype=np.int64), members
+
+    @cached_property
+    def some_vmi(self) -> bool:
+        """Whether some link is vendor-managed (its supplier then sees a :class:`~chaingame.observe.VmiView`)."""
+        return bool(self.vmi.any())
+
+    def price_views(self, replications: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """``regular_price`` as (F, R) and ``firm_price`` as (F, W, R) (None without a schedule): read-only views.
+
+        Broadcasts over R replications, kept for the last R asked for (a cached_property takes no R; the two
+        broadcasts cost as much as the rest of :func:`chaingame.observe.own_books` at R = 1).
+        """
+        kept = self.__dict__.get("_price_views")
+        if kept is None or kept[0].shape[1] != replications:
+            by_week = None if self.firm_price is None else \
+                np.broadcast_to(self.firm_price[:, :, None], (*self.firm_price.shape, replications))
+            kept = (np.broadcast_to(self.regular_price[:, None], (self.n_firms, replications)), by_week)
+            self.__dict__["_price_views"] = kept  # as cached_property writes: past the frozen dataclass's __setattr__
+        return kept
 
     @property
     def n_firms(self) -> int:
@@ -538,14 +557,14 @@ def _advance_args(net: Network, state: State, demand: np.ndarray, delays: np.nda
     block = np.empty((k.N_FLOWS, F, R))
     edges = np.empty((2, R))
     paid = np.empty((net.n_links, R)) if net.money else _NO_FLOATS
-    demand = _given(demand)
+    demand = lazy.given(demand)
     args = (ip, fp, state.week, state.inventory, state.raw, state.cash, state.capacity, state.backlog, state.mail,
             state.transit, state.wip, state.capacity_plan, state.turns,
             _NO_FLOATS if state.backlog_value is None else state.backlog_value,
             _NO_FLOATS if state.parts is None else state.parts,
             _NO_RING if state.payments is None else state.payments,
             _NO_FLAGS if state.insolvent is None else state.insolvent, demand,
-            _NO_DELAYS if delays is None else _given(delays, np.int64), block, edges, paid, ws, wb, wt)
+            _NO_DELAYS if delays is None else lazy.given(delays, np.int64), block, edges, paid, ws, wb, wt)
 
     def flows() -> Flows:
         b = block  # rows by index: unpacking the block (*block[:11]) costs about three times as much at R = 1
@@ -566,10 +585,10 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     """
     k = _kernel()
     ip, fp, ws = k.tables(net)[:3]
-    decisions = _given(orders)
+    decisions = lazy.given(orders)
     placed = np.empty(decisions.shape)
     returned = np.empty(decisions.shape[1])
-    targets = _NO_FLOATS if capacity is None else _given(capacity)
+    targets = _NO_FLOATS if capacity is None else lazy.given(capacity)
     k.place(ip, fp, state.week, decisions, targets, state.inventory, state.raw, state.cash, state.backlog,
             state.mail, _NO_RING if state.payments is None else state.payments,
             _NO_FLAGS if state.insolvent is None else state.insolvent, state.capacity_plan, flows.revenue,
@@ -628,20 +647,8 @@ def lines(net: Network, state: State, wip: np.ndarray | None = None) -> tuple[np
     wip, line = wip if given else np.empty((F, R)), np.empty((F, R))
     args = (ip, fp, state.mail, state.backlog, state.transit, state.raw, state.wip,
             _NO_FLOATS if state.parts is None else state.parts, given, wip, line, np.empty((net.n_links + 1, R)))
-    compiled(_books().supply, *args)
+    lazy.call(_books().supply, args)
     return wip, line
-
-
-def compiled(kernel, *args) -> None:
-    """Call a kernel of one explicit signature (C-contiguous, writeable float arrays).
-
-    An input that is not such an array (a view of some replications, a read-only array) is
-    passed as a copy; outputs are the caller's own arrays, always of that kind.
-    """
-    try:
-        kernel(*args)
-    except TypeError:
-        kernel(*(_given(a, a.dtype) if isinstance(a, np.ndarray) else a for a in args))
 
 
 def parts_supply_line(net: Network, state: State) -> np.ndarray | None:

@@ -30,7 +30,6 @@ from .chain import (
     _advance_args,
     _books,
     advance,
-    compiled,
     place,
     rows_of,
 )
@@ -458,13 +457,14 @@ def record(engine: Engine, out: dict[str, np.ndarray] | Rows | None = None, tota
     state, flows = engine.state, engine.flows
     block, week, cols, sums, sum_cols, first = _record_into(engine, out, totals)
     ip, fp, seen_off, seen_mem, scratch = engine._record_fixed
-    compiled(_books().record, ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming,
-             flows.order, flows.shipped, flows.received, flows.cost, state.raw, flows.produced, flows.on_time,
-             flows.lost, flows.revenue, flows.purchases, flows.cost if flows.interest is None else flows.interest,
-             state.cash, state.capacity, state.backlog, state.mail, state.transit, state.wip,
-             _NO_FLOATS if state.parts is None else state.parts, _NO_RING if state.payments is None else state.payments,
-             _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
-             first, scratch)
+    lazy.call(_books().record, (
+        ip, fp, seen_off, seen_mem, state.inventory, flows.backlog, flows.incoming, flows.order, flows.shipped,
+        flows.received, flows.cost, state.raw, flows.produced, flows.on_time, flows.lost, flows.revenue,
+        flows.purchases, flows.cost if flows.interest is None else flows.interest, state.cash, state.capacity,
+        state.backlog, state.mail, state.transit, state.wip, _NO_FLOATS if state.parts is None else state.parts,
+        _NO_RING if state.payments is None else state.payments,
+        _NO_FLAGS if state.insolvent is None else state.insolvent, flows.demand, block, week, cols, sums, sum_cols,
+        first, scratch))
     return _recorded(out, totals, block, week, cols)
 
 
@@ -491,7 +491,7 @@ def _record_into(engine: Engine, out, totals) -> tuple:
     fixed = engine._record_fixed
     if fixed is None or fixed[-1].shape[1] != R:  # the network's tables and the scratch rows, kept
         net = engine.net
-        engine._record_fixed = (*tables(net), *net_seen(net), np.empty((5 * F + 2 * net.n_links + 1, R)))
+        engine._record_fixed = (*tables(net), *net.seen_tables, np.empty((5 * F + 2 * net.n_links + 1, R)))
     return block, week, cols, sums, sum_cols, first
 
 
@@ -513,15 +513,3 @@ def tables(net: Network) -> tuple[np.ndarray, np.ndarray]:
     from .chain import _kernel
 
     return _kernel().tables(net)[:2]
-
-
-def net_seen(net: Network) -> tuple[np.ndarray, np.ndarray]:
-    """The sum plan of :meth:`~chaingame.chain.Network.seen_demand` as (offsets (F + 1,), members), kept on ``net``."""
-    packed = net.__dict__.get("_seen_tables")
-    if packed is None:
-        from .kernel import _plan
-
-        packed = _plan(net._seen_plan, net.n_firms)
-        packed = (np.ascontiguousarray(packed[0], dtype=np.int64), packed[1])
-        object.__setattr__(net, "_seen_tables", packed)
-    return packed

@@ -15,6 +15,7 @@ exports hold the same text. A rule states the least mode it reads in its ``needs
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 
 class Information(StrEnum):
@@ -43,6 +44,7 @@ SHOWS = {
 }
 
 
+@cache  # asked each week a firm is observed; a mode and its text are the same key (``Information.POS == "pos"``)
 def covers(mode: str, needed: str) -> bool:
     """Whether mode ``mode`` shows everything mode ``needed`` shows (both are mode names).
 

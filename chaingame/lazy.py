@@ -4,7 +4,7 @@ numba keys a cached kernel (``cache=True``) on its own file alone: a kernel that
 functions would go on loading machine code built from that module's old text after it changed (an edited
 checkout, or an upgrade that rewrote ``kernel.py`` but left ``weekkernel.py`` as it was; the cache files stay
 in ``__pycache__`` through ``pip install -U``). :func:`follow` drops such a kernel's cache when any of the files
-it is built from changed, so it is compiled again.
+it is built from changed, so it is compiled again. :func:`call` calls a kernel of one signature on any arrays.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import hashlib
 import importlib
 from pathlib import Path
 from types import ModuleType
+
+import numpy as np
 
 _LOADED: dict[str, ModuleType] = {}
 
@@ -23,6 +25,29 @@ def compiled(name: str) -> ModuleType:
     if module is None:
         module = _LOADED[name] = importlib.import_module(f"{__package__}.{name}")
     return module
+
+
+def call(kernel, args, dtype=None) -> None:
+    """Call ``kernel``, compiled for one signature of C-contiguous, writeable arrays, on the sequence ``args``.
+
+    Should an array be of another kind (a view with strides, read-only, or not of ``dtype``; None: of its own), the
+    call is made again with each such array as a copy of that kind, and the copies of writeable arrays (what the
+    kernel writes among them) are written back.
+    """
+    try:
+        kernel(*args)
+    except TypeError:
+        fit = [given(a, a.dtype if dtype is None else dtype) if isinstance(a, np.ndarray) else a for a in args]
+        kernel(*fit)
+        for a, b in zip(args, fit):
+            if b is not a and a.flags.writeable:
+                a[...] = b
+
+
+def given(a, dtype=float) -> np.ndarray:
+    """``a`` as a C-contiguous, writeable array of ``dtype``, itself where it is one (a kernel's one signature)."""
+    a = np.ascontiguousarray(a, dtype=dtype)
+    return a if a.flags.writeable else a.copy()
 
 
 def follow(dispatcher, *sources: str) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import money
 from .chain import Flows, Network, State, advance, lines, parts_supply_line
-from .information import MODES, Information, covers
+from .information import Information, covers
 from .prices import ANNOUNCED
 
 
@@ -139,27 +139,19 @@ def own_books(net: Network, state: State, flows: Flows, mode: str) -> dict[str, 
     (:func:`observe_all` copies them into each firm's observation).
     """
     wip, line = lines(net, state)  # the WIP and the supply line, one call
-    price, regular = _prices(net, state)
+    regular, by_week = net.price_views(state.inventory.shape[1])  # read-only
+    price = regular if by_week is None else by_week[:, state.week]
     values = {
         "inventory": state.inventory, "backlog": flows.backlog, "raw": state.raw, "wip": wip,
         "on_order": line, "incoming": flows.incoming, "received": flows.received, "shipped": flows.shipped,
         "last_order": state.last_order, "capacity": state.capacity, "cost": flows.cost, "cash": state.cash,
         "due": flows.due, "supplied": flows.supplied, "price": price, "regular_price": regular,
     }
-    if _shows(mode, Information.POS):
+    if covers(mode, Information.POS):
         values["demand"] = net.seen_demand(flows.demand)
     if net.money:
         values.update(zip(_MONEY, _money(net, state)))
     return values
-
-
-_SHOWS = {(m, n): covers(m, n) for m in MODES for n in MODES}  # (mode, needed): covers(mode, needed)
-
-
-def _shows(mode: str, needed: str) -> bool:
-    """:func:`~chaingame.information.covers`, looked up (it raises for a name that is not a mode)."""
-    shown = _SHOWS.get((mode, needed))
-    return covers(mode, needed) if shown is None else shown
 
 
 # replications up to which one stack of every firm's books, then a copy per firm, is cheaper than a
@@ -206,12 +198,12 @@ class Views:
         rows = [values[k] for k in _OWN] + ([values["demand"]] if self.pos else []) + \
             [values[k] for k in _MONEY if k in values]
         self.chain = None
-        if _shows(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
+        if covers(mode, Information.FULL):  # one view for every firm, read-only: a rule cannot change the next one's
             books = [values[k].copy() for k in ("inventory", "backlog", "on_order", "incoming", "last_order")]
             for a in books:
                 a.flags.writeable = False
             self.chain = ChainView(net.firms, *books)
-        self.managed = _vmi_views(net, values) if _managed(net) else {}
+        self.managed = _vmi_views(net, values) if net.some_vmi else {}
         self.parts = _parts(net, state)
         self.net, self.week, self.fields = net, state.week, len(rows)
         # up to _ONE_STACK replications one stack of every firm's fields, (F, fields, R), each firm's block copied
@@ -271,32 +263,6 @@ def _money(net: Network, state: State) -> list[np.ndarray]:
         room = state.cash + net.credit_limit[:, None] - payables - committed
     can_pay = np.where(np.isinf(net.credit_limit)[:, None], np.inf, room)
     return [money.receivables(net, state), payables, committed, can_pay]
-
-
-def _prices(net: Network, state: State) -> tuple[np.ndarray, np.ndarray]:
-    """Each firm's purchase price this week and its regular price, (F, R) each, read-only.
-
-    Broadcast views, the broadcasts kept on ``net`` for the last R asked for (the prices never change).
-    """
-    shape = state.inventory.shape
-    kept = net.__dict__.get("_seen_prices")
-    if kept is None or kept[0].shape != shape:
-        regular = np.broadcast_to(net.regular_price[:, None], shape)
-        by_week = None if net.firm_price is None else \
-            np.broadcast_to(net.firm_price[:, :, None], (*net.firm_price.shape, shape[1]))
-        kept = (regular, by_week)
-        object.__setattr__(net, "_seen_prices", kept)
-    regular, by_week = kept
-    return (regular if by_week is None else by_week[:, state.week]), regular
-
-
-def _managed(net: Network) -> bool:
-    """Whether some link of ``net`` is vendor-managed (kept on ``net``)."""
-    some = net.__dict__.get("_some_vmi")
-    if some is None:
-        some = bool(net.vmi.any())
-        object.__setattr__(net, "_some_vmi", some)
-    return some
 
 
 def _vmi_views(net: Network, values: dict[str, np.ndarray]) -> dict[int, VmiView]:

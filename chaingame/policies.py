@@ -33,21 +33,8 @@ _rules = partial(lazy.compiled, "rulekernel")  # the compiled rules, imported on
 
 
 def _run(kernel, *args) -> None:
-    """Call a rule's kernel on (R,) or (n, R) arrays, each seen as (n, R) (a view).
-
-    Its one signature takes C-contiguous, writeable float arrays; should an argument be another kind of
-    array (a view, a read-only or integer array), every array is passed as such a copy, and the copies of
-    those the kernel writes (the rule's memory, its result) are written back.
-    """
-    args = [a.reshape(1, -1) if isinstance(a, np.ndarray) and a.ndim == 1 else a for a in args]
-    try:
-        kernel(*args)
-    except TypeError:
-        given = [np.array(a, dtype=float, order="C") if isinstance(a, np.ndarray) else a for a in args]
-        kernel(*given)
-        for a, b in zip(args, given):
-            if isinstance(a, np.ndarray) and a.flags.writeable:
-                a[...] = b
+    """:func:`chaingame.lazy.call` of a rule's kernel (float arrays) on (R,) or (n, R) arrays, each seen as (n, R)."""
+    lazy.call(kernel, [a.reshape(1, -1) if isinstance(a, np.ndarray) and a.ndim == 1 else a for a in args], float)
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,13 @@ def test_a_sweep_worker_loads_without_pandas_or_pyarrow():
     assert out.strip() == "[]"
 
 
-def test_the_sweep_package_gives_each_name_from_the_module_that_holds_it():
-    import chaingame.sweep as sweep
-
-    for name, module in sweep._LAZY.items():
-        assert getattr(sweep, name) is getattr(importlib.import_module(f"chaingame.sweep.{module}"), name), name
-    assert set(sweep._LAZY) <= set(dir(sweep))
-    with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        sweep.nope  # noqa: B018
+@pytest.mark.parametrize("package", ["chaingame", "chaingame.sweep", "chaingame.rl"])
+def test_a_package_gives_each_name_from_the_module_that_holds_it_when_first_used(package):
+    pkg = importlib.import_module(package)
+    for name, where in pkg._LAZY.items():  # chaingame's: (module, attribute or None); a subpackage's: its module
+        module, attr = where if isinstance(where, tuple) else (f"{package}.{where}", name)
+        held = importlib.import_module(module) if attr is None else getattr(importlib.import_module(module), attr)
+        assert getattr(pkg, name) is held and vars(pkg)[name] is held, name  # and kept in the package
+    assert set(pkg._LAZY) <= set(dir(pkg))
+    with pytest.raises(AttributeError, match=f"^module '{package}' has no attribute 'nope'$"):
+        pkg.nope  # noqa: B018

@@ -1,9 +1,12 @@
-"""chaingame.lazy: compiled modules on first use, and a kernel's numba cache dropped when a file it inlines changed."""
+"""chaingame.lazy: compiled modules on first use, a numba cache dropped when a file it inlines changed, and call."""
 
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,3 +74,24 @@ def test_the_kernels_built_from_other_modules_follow_them():
     assert Path(bookkernel.SOURCES[0]).name == "kernel.py"
     assert [Path(s).name for s in weekkernel.SOURCES] == ["kernel.py", "bookkernel.py", "rulekernel.py",
                                                          "weekkernel.py"]
+
+
+def test_a_kernel_called_on_a_view_a_read_only_and_an_integer_array_writes_into_the_callers_output():
+    """lazy.call: the one signature takes C-contiguous, writeable float arrays; others go in as such copies."""
+    from chaingame import lazy
+
+    base_stock = lazy.compiled("rulekernel").base_stock
+    inventory = np.arange(12.0).reshape(2, 6)[:, ::2]  # a view with a stride
+    backlog = np.array([[0, 1, 2], [3, 4, 5]])  # integers
+    on_order = np.ones((2, 3))
+    on_order.flags.writeable = False
+    room = np.full((2, 6), -1.0)
+    out = room[:, 1::2]  # the caller's output, a view too
+    lazy.call(base_stock, (inventory, backlog, on_order, 10.0, out), dtype=float)
+    assert np.array_equal(out, np.maximum(0.0, 10.0 - (inventory - backlog + on_order)))
+    assert np.all(room[:, ::2] == -1.0)  # beside the view, nothing written
+    fresh = np.empty((2, 3))
+    lazy.call(base_stock, (np.ascontiguousarray(inventory), backlog.astype(float), on_order, 10.0, fresh))
+    assert np.array_equal(fresh, out)  # a read-only array copied, its dtype kept (dtype=None)
+    with pytest.raises(TypeError, match=r"No matching definition .*array\(int64"):
+        lazy.call(base_stock, (inventory, backlog, on_order, 10.0, fresh))  # integers, dtype kept: no signature fits

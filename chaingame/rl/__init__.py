@@ -11,7 +11,7 @@ what its firm's :class:`~chaingame.observe.Observation` shows under the scenario
 each environment loads Gymnasium or PettingZoo only when its name is used.
 """
 
-from importlib import import_module
+from chaingame import _on_first_use
 
 _LAZY = {
     "ChainEnv": "single",
@@ -24,13 +24,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'chaingame.rl' has no attribute {name!r}")
-    value = getattr(import_module(f"chaingame.rl.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = _on_first_use(globals(), {n: (f"{__name__}.{m}", n) for n, m in _LAZY.items()})

@@ -24,7 +24,7 @@ The names below load their module when first used, so that a worker importing
 :mod:`chaingame.sweep.worker` loads neither pandas nor pyarrow.
 """
 
-from importlib import import_module
+from chaingame import _on_first_use
 
 _LAZY = {
     "Sweep": "spec",
@@ -55,13 +55,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'chaingame.sweep' has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = _on_first_use(globals(), {n: (f"{__name__}.{m}", n) for n, m in _LAZY.items()})
