@@ -383,6 +383,117 @@ def browsers(args, rng: random.Random) -> dict:
                                                       "click_spread_s": max(spreads), "server_cpu_s": cpu})
 
 
+# -- the server alone over real websockets: protocol clients, all in this process ------------------------
+def clients(args, rng: random.Random) -> dict:
+    """The game against ``chaingame play`` with every page a protocol client (``ws_clients.py``) in this process."""
+    import asyncio
+
+    from chaingame.classroom import Classroom
+
+    tmp = Path(tempfile.mkdtemp(prefix="chaingame-bench-"))
+    port, db = free_port(), tmp / "classroom.sqlite3"
+    classroom = Classroom(db)  # set up through the service on the file, as tests/browser do: no join pages
+    ticket = classroom.create_session("classic", teams=args.teams, weeks=args.weeks)
+    seats = [[classroom.join(ticket.code, f"t{t + 1}s{s + 1}", team=t + 1) for s in range(args.players)]
+             for t in range(args.teams)]
+    classroom.start(ticket.code, ticket.host_key)
+    classroom.close()
+    probe = tmp / "probe.json" if args.breakdown else None
+    server = start_server(port, db, tmp / "server.log", probe)
+    try:
+        figures = asyncio.run(play_clients(args, rng, server, port, ticket, seats, probe))
+        rss = memory_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    check = check_decisions(db, ticket.code, args.teams, args.players, args.weeks)
+    latencies = figures.pop("latencies")
+    return report("clients", latencies, rss, check, figures)
+
+
+async def play_clients(args, rng: random.Random, server, port: int, ticket, seats, probe: Path | None) -> dict:
+    """Open the host's page and every player's as protocol clients, then play the weeks (see ``clients``)."""
+    import asyncio
+
+    from ws_clients import HOST_KEY, SEAT_KEY, Page
+
+    changed = asyncio.Condition()
+
+    async def until(test, what: str) -> None:
+        async with changed:
+            try:
+                await asyncio.wait_for(changed.wait_for(test), WAIT / 1000)
+            except TimeoutError:
+                raise SystemExit(f"after {WAIT / 1000:.0f} s, {what}") from None
+
+    host = Page("127.0.0.1", port, f"/host?code={ticket.code}", HOST_KEY,
+                json.dumps({ticket.code: ticket.host_key}), changed)
+    pages = [Page("127.0.0.1", port, "/", SEAT_KEY, seat.token, changed) for team in seats for seat in team]
+    t0 = time.perf_counter()
+    for page in (host, *pages):  # one by one, as the browser mode opens its pages
+        await page.open()
+    await until(lambda: all(page.ready(1) for page in pages), "not every page shows week 1's order form")
+    print(f"{len(pages)} protocol clients and the host's opened in {time.perf_counter() - t0:.0f} s "
+          f"({args.teams} teams x {args.players} players), all in this process; {args.weeks} weeks, "
+          f"clicks within {WINDOW * 1000:.0f} ms")
+    print(f"server websockets: {websocket_setup()}")
+    counted = (3 if args.weeks >= 5 else 2, args.weeks - 1)  # the weeks the probe counts (past the first ones)
+    loop = asyncio.get_running_loop()
+    received = lambda: sum(page.received for page in (host, *pages))  # noqa: E731
+    latencies: list[float] = []
+    spreads, server_cpu, own_cpu, sent_per_week = [], [], [], []
+    t0 = time.perf_counter()
+    for week in range(1, args.weeks + 1):
+        await until(lambda w=week: all(page.ready(w) for page in pages), f"not every page has week {week}'s form")
+        if probe and week == counted[0]:
+            server.send_signal(signal.SIGUSR1)
+        if week == counted[0]:
+            counted_from = received()
+        cpu0, mine0, received0 = cpu_seconds(server.pid), time.process_time(), received()
+        start = loop.time() + LEAD
+        sent = await asyncio.gather(*(page.send_order(week, order_for(week, i % args.players),
+                                                      at=start + rng.uniform(0, WINDOW))
+                                      for i, page in enumerate(pages)))
+        spreads.append(max(sent) - min(sent))
+        if week == args.weeks:
+            break
+        await until(lambda w=week + 1: all(w in page.shown for page in pages), f"not every page shows week {week + 1}")
+        for t in range(args.teams):
+            team = range(t * args.players, (t + 1) * args.players)
+            latencies.append(max(pages[i].shown[week + 1] for i in team) - max(sent[i] for i in team))
+        server_cpu.append(cpu_seconds(server.pid) - cpu0)
+        own_cpu.append(time.process_time() - mine0)
+        sent_per_week.append(received() - received0)
+        if probe and week == counted[1]:
+            server.send_signal(signal.SIGUSR2)
+        if week == counted[1]:
+            counted_messages = received() - counted_from
+        if week % 5 == 0:
+            print(f"  week {week}: p95 so far {quantile(latencies, 0.95):.3f} s")
+    await until(lambda: all(page.over for page in pages), "not every page says the game is over")
+    played = time.perf_counter() - t0
+    beats = sum(page.beats for page in (host, *pages))
+    for page in (host, *pages):
+        await page.close()
+    held = len(pages)
+    submissions = held * (counted[1] - counted[0] + 1)
+    cpu = statistics.median(server_cpu)
+    print(f"every submission of a week within {max(spreads) * 1000:.0f} ms at most (median "
+          f"{statistics.median(spreads) * 1000:.0f} ms); load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
+    print(f"the server's share of a week (its process's CPU from the week's submissions until every page shows the "
+          f"next week): median {cpu:.3f} s ({cpu / held * 1000:.1f} ms per submission); the clients' process "
+          f"{statistics.median(own_cpu):.3f} s")
+    print(f"messages the server sent to the pages: {statistics.median(sent_per_week):.0f} a week (median), "
+          f"{counted_messages} in weeks {counted[0]}-{counted[1]} ({counted_messages / submissions:.2f} per "
+          f"submission); {beats} heartbeats (/readyz) in the game")
+    if probe:
+        print_breakdown(json.loads(probe.read_text()), submissions, counted)
+    return {"latencies": latencies, "pages": held, "game_wall_s": played, "click_spread_s": max(spreads),
+            "server_cpu_s": cpu, "clients_cpu_s": statistics.median(own_cpu),
+            "messages_per_submission": counted_messages / submissions}
+
+
 def websocket_setup() -> str:
     """How the server under test runs its websockets (chaingame/serve.py): uvicorn's options, Solara's writes."""
     from chaingame import serve
@@ -422,12 +533,15 @@ def main(argv=None) -> int:
     ap.add_argument("--teams", type=int, default=10)
     ap.add_argument("--players", type=int, default=FIRMS, help=f"players per team, 1..{FIRMS} (bots play the rest)")
     ap.add_argument("--weeks", type=int, default=36, help="game length (classic: 36 weeks)")
-    ap.add_argument("--kernels", action="store_true", help="server side only: virtual kernels, no browser")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--kernels", action="store_true", help="server side only: virtual kernels, no browser")
+    mode.add_argument("--clients", action="store_true",
+                      help="chaingame play with a protocol client per page over real websockets, no browser")
     ap.add_argument("--repeat", type=int, default=1, help="play the game this many times (the spread)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the clicks' offsets within the window")
     ap.add_argument("--out", help="also write the figures as JSON here")
     ap.add_argument("--breakdown", action="store_true",
-                    help="browser mode: run the server under server_probe.py and print where its CPU went")
+                    help="browser or --clients mode: run the server under server_probe.py and print where its CPU went")
     args = ap.parse_args(argv)
     if not 1 <= args.players <= FIRMS:
         ap.error(f"--players: {args.players} is not 1 to {FIRMS} (allowed: players per team of the classic chain)")
@@ -438,7 +552,7 @@ def main(argv=None) -> int:
     for r in range(args.repeat):
         if args.repeat > 1:
             print(f"run {r + 1} of {args.repeat}:")
-        runs.append(kernels(args, rng) if args.kernels else browsers(args, rng))
+        runs.append(kernels(args, rng) if args.kernels else clients(args, rng) if args.clients else browsers(args, rng))
     if args.repeat > 1:
         p95 = [f["p95_s"] for f in runs]
         print(f"p95 over {args.repeat} runs: {', '.join(f'{x:.3f}' for x in p95)} s "
