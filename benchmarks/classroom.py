@@ -2,7 +2,7 @@
 
 Issue 13 item 9: 30 teams x 4 players on one 2-core server, all of a week's submissions arriving
 within 50 ms of each other; p95 from a team's last submission to every teammate's page showing the
-next week under 0.5 s, server memory under 1 GB, no lost or doubled decision. Two measurements:
+next week under 0.5 s, server memory under 1 GB, no lost or doubled decision. Three measurements:
 
 ``--kernels`` (the server's share): the real service and the real Solara pages (every player's and
 the host's) as virtual kernels in this process, as tests/ui renders them; no browser, no websocket.
@@ -18,20 +18,31 @@ random offset within 50 ms; both instants are taken in the pages (the click, and
 on the week label). The pages are opened team by team up to ``--teams``; if the machine cannot hold
 more (a page fails to join), it says how many it held and plays with the complete teams.
 
+``--clients`` (the server alone over real websockets): ``chaingame play`` on a free port, as in browser mode,
+and for every player (and the host) a protocol client (``ws_clients.py``) that sends over a real
+websocket what the page's browser sends: the page's request, Solara's kernel channel and ``run``,
+the seat token as BrowserStore reports it, the connection guard's ``/readyz`` heartbeat and each
+week the order as OrderBox sends it; all clients in this one asyncio process, so the server's
+process is measured alone. The session is created, joined and started through the service on the
+SQLite file before the server opens it (no join page). Each week the submissions go out at one
+instant plus seeded offsets within 50 ms; latency: from the team's last submission to the moment
+the last teammate's client receives the week label's new week (this process's clock). It also
+prints the messages the server sent to the pages per submission, and composes with ``--breakdown``.
+
 Browser mode also prints how the server runs its websockets (chaingame/serve.py's uvicorn options,
 Solara's synchronous writes, chaingame/wswriter.py's queues) and the server's share of a week: its
 process's CPU time from the week's clicks until every page shows the next week (the rest of the
 machine's time went to the browsers); with
 ``--breakdown`` the server runs under ``server_probe.py`` and the script prints where that CPU went
 (renders, the pages' messages handled, messages sent, the rest), per submission.
-Both print p50/p95/max, the server's memory (psutil, else /proc VmRSS/VmHWM: this process for
+All three print p50/p95/max, the server's memory (psutil, else /proc VmRSS/VmHWM: this process for
 ``--kernels``, the server's process otherwise), and check the SQLite file: exactly one decision per
 team, week and firm, and each player's decision is the order the page typed.
 The clients share the server's 2 cores, so the browser figures are pessimistic for a real class.
 
-Usage: .venv/bin/python benchmarks/classroom.py [--kernels] [--teams 10] [--players 4] [--weeks 36]
+Usage: .venv/bin/python benchmarks/classroom.py [--kernels | --clients] [--teams 10] [--players 4] [--weeks 36]
        [--repeat 1] [--out results.json] [--breakdown]
-Needs playwright (pip install .[test]) and /usr/bin/chromium, except with --kernels.
+Needs playwright (pip install .[test]) and /usr/bin/chromium, except with --kernels or --clients.
 """
 
 from __future__ import annotations
