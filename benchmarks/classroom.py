@@ -71,6 +71,7 @@ FIRMS = 4  # the classic chain: retailer, wholesaler, distributor, factory
 WINDOW = 0.050  # s: every click of a week lands within this window (issue 13 item 9)
 LEAD = 1.0  # s: browser mode schedules the week's clicks this long after the last page was told
 TARGET = 0.5  # s: p95 target
+IDLE = 5.0  # s: --clients measures the server's CPU this long with every page open, before week 1
 
 # Records when the week label first shows each week, and when a button was last clicked (epoch ms).
 INSTRUMENT = """
@@ -448,6 +449,11 @@ async def play_clients(args, rng: random.Random, server, port: int, ticket, seat
           f"({args.teams} teams x {args.players} players), all in this process; {args.weeks} weeks, "
           f"clicks within {WINDOW * 1000:.0f} ms")
     print(f"server websockets: {websocket_setup()}")
+    cpu0, wall0 = cpu_seconds(server.pid), time.perf_counter()
+    await asyncio.sleep(IDLE)
+    idle = (cpu_seconds(server.pid) - cpu0) / (time.perf_counter() - wall0)
+    print(f"the server with these pages open, before week 1: {idle * 1000:.1f} ms of CPU per second "
+          f"over {IDLE:.0f} s (heartbeats, pings)")
     counted = (3 if args.weeks >= 5 else 2, args.weeks - 1)  # the weeks the probe counts (past the first ones)
     loop = asyncio.get_running_loop()
     received = lambda: sum(page.received for page in (host, *pages))  # noqa: E731
@@ -502,7 +508,7 @@ async def play_clients(args, rng: random.Random, server, port: int, ticket, seat
         print_breakdown(json.loads(probe.read_text()), submissions, counted)
     return {"latencies": latencies, "pages": held, "game_wall_s": played, "click_spread_s": max(spreads),
             "server_cpu_s": cpu, "clients_cpu_s": statistics.median(own_cpu),
-            "messages_per_submission": counted_messages / submissions}
+            "messages_per_submission": counted_messages / submissions, "idle_cpu_s_per_s": idle}
 
 
 def websocket_setup() -> str:
