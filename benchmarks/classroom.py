@@ -508,7 +508,8 @@ async def play_clients(args, rng: random.Random, server, port: int, ticket, seat
         print_breakdown(json.loads(probe.read_text()), submissions, counted)
     return {"latencies": latencies, "pages": held, "game_wall_s": played, "click_spread_s": max(spreads),
             "server_cpu_s": cpu, "clients_cpu_s": statistics.median(own_cpu),
-            "messages_per_submission": counted_messages / submissions, "idle_cpu_s_per_s": idle}
+            "messages_per_submission": counted_messages / submissions, "idle_cpu_s_per_s": idle,
+            "heartbeats": beats}
 
 
 def websocket_setup() -> str:

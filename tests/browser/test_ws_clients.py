@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import struct
 import subprocess
@@ -26,7 +27,8 @@ def test_protocol_clients_play_the_game_on_a_real_server(tmp_path):
     out = tmp_path / "figures.json"
     p = subprocess.run([sys.executable, str(SCRIPT), "--clients", "--teams", str(TEAMS), "--players", str(PLAYERS),
                         "--weeks", str(WEEKS), "--breakdown", "--out", str(out)],
-                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+                       capture_output=True, text=True, timeout=300, cwd=ROOT,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})  # this checkout's chaingame
     said = p.stdout + p.stderr
     assert p.returncode == 0, said
     (figures,) = json.loads(out.read_text())
@@ -38,6 +40,8 @@ def test_protocol_clients_play_the_game_on_a_real_server(tmp_path):
     assert figures["transitions"] == TEAMS * (WEEKS - 1), said  # the last week ends the game: no next week
     assert 0 < figures["p50_s"] <= figures["p95_s"] <= figures["max_s"] < 30, figures
     assert figures["messages_per_submission"] > 1, figures  # at least the new week's label, each
+    # every page's guard (and the host's) probed /readyz: from a phase within 5 s, and the game lasts longer
+    assert figures["heartbeats"] >= TEAMS * PLAYERS + 1, figures
     assert 0 < figures["rss_mb"] < 1024 and figures["peak_rss_mb"] >= figures["rss_mb"] - 1, figures
     assert re.search(r"^where the server's CPU went, weeks 2-2 \(2 submissions\)", said, re.M), said
     assert "Traceback" not in said, said
