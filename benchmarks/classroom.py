@@ -2,7 +2,7 @@
 
 Issue 13 item 9: 30 teams x 4 players on one 2-core server, all of a week's submissions arriving
 within 50 ms of each other; p95 from a team's last submission to every teammate's page showing the
-next week under 0.5 s, server memory under 1 GB, no lost or doubled decision. Two measurements:
+next week under 0.5 s, server memory under 1 GB, no lost or doubled decision. Three measurements:
 
 ``--kernels`` (the server's share): the real service and the real Solara pages (every player's and
 the host's) as virtual kernels in this process, as tests/ui renders them; no browser, no websocket.
@@ -18,20 +18,31 @@ random offset within 50 ms; both instants are taken in the pages (the click, and
 on the week label). The pages are opened team by team up to ``--teams``; if the machine cannot hold
 more (a page fails to join), it says how many it held and plays with the complete teams.
 
+``--clients`` (the server alone over real websockets): ``chaingame play`` on a free port, as in browser mode,
+and for every player (and the host) a protocol client (``ws_clients.py``) that sends over a real
+websocket what the page's browser sends: the page's request, Solara's kernel channel and ``run``,
+the seat token as BrowserStore reports it, the connection guard's ``/readyz`` heartbeat and each
+week the order as OrderBox sends it; all clients in this one asyncio process, so the server's
+process is measured alone. The session is created, joined and started through the service on the
+SQLite file before the server opens it (no join page). Each week the submissions go out at one
+instant plus seeded offsets within 50 ms; latency: from the team's last submission to the moment
+the last teammate's client receives the week label's new week (this process's clock). It also
+prints the messages the server sent to the pages per submission, and composes with ``--breakdown``.
+
 Browser mode also prints how the server runs its websockets (chaingame/serve.py's uvicorn options,
 Solara's synchronous writes, chaingame/wswriter.py's queues) and the server's share of a week: its
 process's CPU time from the week's clicks until every page shows the next week (the rest of the
 machine's time went to the browsers); with
 ``--breakdown`` the server runs under ``server_probe.py`` and the script prints where that CPU went
 (renders, the pages' messages handled, messages sent, the rest), per submission.
-Both print p50/p95/max, the server's memory (psutil, else /proc VmRSS/VmHWM: this process for
+All three print p50/p95/max, the server's memory (psutil, else /proc VmRSS/VmHWM: this process for
 ``--kernels``, the server's process otherwise), and check the SQLite file: exactly one decision per
 team, week and firm, and each player's decision is the order the page typed.
 The clients share the server's 2 cores, so the browser figures are pessimistic for a real class.
 
-Usage: .venv/bin/python benchmarks/classroom.py [--kernels] [--teams 10] [--players 4] [--weeks 36]
+Usage: .venv/bin/python benchmarks/classroom.py [--kernels | --clients] [--teams 10] [--players 4] [--weeks 36]
        [--repeat 1] [--out results.json] [--breakdown]
-Needs playwright (pip install .[test]) and /usr/bin/chromium, except with --kernels.
+Needs playwright (pip install .[test]) and /usr/bin/chromium, except with --kernels or --clients.
 """
 
 from __future__ import annotations
@@ -60,6 +71,7 @@ FIRMS = 4  # the classic chain: retailer, wholesaler, distributor, factory
 WINDOW = 0.050  # s: every click of a week lands within this window (issue 13 item 9)
 LEAD = 1.0  # s: browser mode schedules the week's clicks this long after the last page was told
 TARGET = 0.5  # s: p95 target
+IDLE = 5.0  # s: --clients measures the server's CPU this long with every page open, before week 1
 
 # Records when the week label first shows each week, and when a button was last clicked (epoch ms).
 INSTRUMENT = """
@@ -383,6 +395,123 @@ def browsers(args, rng: random.Random) -> dict:
                                                       "click_spread_s": max(spreads), "server_cpu_s": cpu})
 
 
+# -- the server alone over real websockets: protocol clients, all in this process ------------------------
+def clients(args, rng: random.Random) -> dict:
+    """The game against ``chaingame play`` with every page a protocol client (``ws_clients.py``) in this process."""
+    import asyncio
+
+    from chaingame.classroom import Classroom
+
+    tmp = Path(tempfile.mkdtemp(prefix="chaingame-bench-"))
+    port, db = free_port(), tmp / "classroom.sqlite3"
+    classroom = Classroom(db)  # set up through the service on the file, as tests/browser do: no join pages
+    ticket = classroom.create_session("classic", teams=args.teams, weeks=args.weeks)
+    seats = [[classroom.join(ticket.code, f"t{t + 1}s{s + 1}", team=t + 1) for s in range(args.players)]
+             for t in range(args.teams)]
+    classroom.start(ticket.code, ticket.host_key)
+    classroom.close()
+    probe = tmp / "probe.json" if args.breakdown else None
+    server = start_server(port, db, tmp / "server.log", probe)
+    try:
+        figures = asyncio.run(play_clients(args, rng, server, port, ticket, seats, probe))
+        rss = memory_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    check = check_decisions(db, ticket.code, args.teams, args.players, args.weeks)
+    latencies = figures.pop("latencies")
+    return report("clients", latencies, rss, check, figures)
+
+
+async def play_clients(args, rng: random.Random, server, port: int, ticket, seats, probe: Path | None) -> dict:
+    """Open the host's page and every player's as protocol clients, then play the weeks (see ``clients``)."""
+    import asyncio
+
+    from ws_clients import HOST_KEY, SEAT_KEY, Page
+
+    changed = asyncio.Condition()
+
+    async def until(test, what: str) -> None:
+        async with changed:
+            try:
+                await asyncio.wait_for(changed.wait_for(test), WAIT / 1000)
+            except TimeoutError:
+                raise SystemExit(f"after {WAIT / 1000:.0f} s, {what}") from None
+
+    host = Page("127.0.0.1", port, f"/host?code={ticket.code}", HOST_KEY,
+                json.dumps({ticket.code: ticket.host_key}), changed)
+    pages = [Page("127.0.0.1", port, "/", SEAT_KEY, seat.token, changed) for team in seats for seat in team]
+    t0 = time.perf_counter()
+    for page in (host, *pages):  # one by one, as the browser mode opens its pages
+        await page.open()
+    await until(lambda: all(page.ready(1) for page in pages), "not every page shows week 1's order form")
+    print(f"{len(pages)} protocol clients and the host's opened in {time.perf_counter() - t0:.0f} s "
+          f"({args.teams} teams x {args.players} players), all in this process; {args.weeks} weeks, "
+          f"clicks within {WINDOW * 1000:.0f} ms")
+    print(f"server websockets: {websocket_setup()}")
+    cpu0, wall0 = cpu_seconds(server.pid), time.perf_counter()
+    await asyncio.sleep(IDLE)
+    idle = (cpu_seconds(server.pid) - cpu0) / (time.perf_counter() - wall0)
+    print(f"the server with these pages open, before week 1: {idle * 1000:.1f} ms of CPU per second "
+          f"over {IDLE:.0f} s (heartbeats, pings)")
+    counted = (3 if args.weeks >= 5 else 2, args.weeks - 1)  # the weeks the probe counts (past the first ones)
+    loop = asyncio.get_running_loop()
+    received = lambda: sum(page.received for page in (host, *pages))  # noqa: E731
+    latencies: list[float] = []
+    spreads, server_cpu, own_cpu, sent_per_week = [], [], [], []
+    t0 = time.perf_counter()
+    for week in range(1, args.weeks + 1):
+        await until(lambda w=week: all(page.ready(w) for page in pages), f"not every page has week {week}'s form")
+        if probe and week == counted[0]:
+            server.send_signal(signal.SIGUSR1)
+        if week == counted[0]:
+            counted_from = received()
+        cpu0, mine0, received0 = cpu_seconds(server.pid), time.process_time(), received()
+        start = loop.time() + LEAD
+        sent = await asyncio.gather(*(page.send_order(week, order_for(week, i % args.players),
+                                                      at=start + rng.uniform(0, WINDOW))
+                                      for i, page in enumerate(pages)))
+        spreads.append(max(sent) - min(sent))
+        if week == args.weeks:
+            break
+        await until(lambda w=week + 1: all(w in page.shown for page in pages), f"not every page shows week {week + 1}")
+        for t in range(args.teams):
+            team = range(t * args.players, (t + 1) * args.players)
+            latencies.append(max(pages[i].shown[week + 1] for i in team) - max(sent[i] for i in team))
+        server_cpu.append(cpu_seconds(server.pid) - cpu0)
+        own_cpu.append(time.process_time() - mine0)
+        sent_per_week.append(received() - received0)
+        if probe and week == counted[1]:
+            server.send_signal(signal.SIGUSR2)
+        if week == counted[1]:
+            counted_messages = received() - counted_from
+        if week % 5 == 0:
+            print(f"  week {week}: p95 so far {quantile(latencies, 0.95):.3f} s")
+    await until(lambda: all(page.over for page in pages), "not every page says the game is over")
+    played = time.perf_counter() - t0
+    beats = sum(page.beats for page in (host, *pages))
+    for page in (host, *pages):
+        await page.close()
+    held = len(pages)
+    submissions = held * (counted[1] - counted[0] + 1)
+    cpu = statistics.median(server_cpu)
+    print(f"every submission of a week within {max(spreads) * 1000:.0f} ms at most (median "
+          f"{statistics.median(spreads) * 1000:.0f} ms); load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
+    print(f"the server's share of a week (its process's CPU from the week's submissions until every page shows the "
+          f"next week): median {cpu:.3f} s ({cpu / held * 1000:.1f} ms per submission); the clients' process "
+          f"{statistics.median(own_cpu):.3f} s")
+    print(f"messages the server sent to the pages: {statistics.median(sent_per_week):.0f} a week (median), "
+          f"{counted_messages} in weeks {counted[0]}-{counted[1]} ({counted_messages / submissions:.2f} per "
+          f"submission); {beats} heartbeats (/readyz) in the game")
+    if probe:
+        print_breakdown(json.loads(probe.read_text()), submissions, counted)
+    return {"latencies": latencies, "pages": held, "game_wall_s": played, "click_spread_s": max(spreads),
+            "server_cpu_s": cpu, "clients_cpu_s": statistics.median(own_cpu),
+            "messages_per_submission": counted_messages / submissions, "idle_cpu_s_per_s": idle,
+            "heartbeats": beats}
+
+
 def websocket_setup() -> str:
     """How the server under test runs its websockets (chaingame/serve.py): uvicorn's options, Solara's writes."""
     from chaingame import serve
@@ -422,12 +551,15 @@ def main(argv=None) -> int:
     ap.add_argument("--teams", type=int, default=10)
     ap.add_argument("--players", type=int, default=FIRMS, help=f"players per team, 1..{FIRMS} (bots play the rest)")
     ap.add_argument("--weeks", type=int, default=36, help="game length (classic: 36 weeks)")
-    ap.add_argument("--kernels", action="store_true", help="server side only: virtual kernels, no browser")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--kernels", action="store_true", help="server side only: virtual kernels, no browser")
+    mode.add_argument("--clients", action="store_true",
+                      help="chaingame play with a protocol client per page over real websockets, no browser")
     ap.add_argument("--repeat", type=int, default=1, help="play the game this many times (the spread)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the clicks' offsets within the window")
     ap.add_argument("--out", help="also write the figures as JSON here")
     ap.add_argument("--breakdown", action="store_true",
-                    help="browser mode: run the server under server_probe.py and print where its CPU went")
+                    help="browser or --clients mode: run the server under server_probe.py and print where its CPU went")
     args = ap.parse_args(argv)
     if not 1 <= args.players <= FIRMS:
         ap.error(f"--players: {args.players} is not 1 to {FIRMS} (allowed: players per team of the classic chain)")
@@ -438,7 +570,7 @@ def main(argv=None) -> int:
     for r in range(args.repeat):
         if args.repeat > 1:
             print(f"run {r + 1} of {args.repeat}:")
-        runs.append(kernels(args, rng) if args.kernels else browsers(args, rng))
+        runs.append(kernels(args, rng) if args.kernels else clients(args, rng) if args.clients else browsers(args, rng))
     if args.repeat > 1:
         p95 = [f["p95_s"] for f in runs]
         print(f"p95 over {args.repeat} runs: {', '.join(f'{x:.3f}' for x in p95)} s "
