@@ -154,8 +154,9 @@ class Engine:
 
     Attributes:
         reuse_flows: the week in one call (:meth:`step`) writes each week's :attr:`flows` into the same arrays,
-            which stay in cache (0.47 → 0.37 ms a classic week at R = 10,000): a past week's flows are then
-            overwritten. Set by the batch drivers (:func:`chaingame.batch.run_arrays`), which keep none.
+            which stay in cache (docs/design.md, *Measured*): a past week's flows are then overwritten. Set by
+            the batch drivers (:func:`chaingame.batch.run_arrays`, :func:`~chaingame.batch.run_figures`), which
+            keep none.
     """
 
     reuse_flows = False
