@@ -41,6 +41,7 @@ def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies
                first_replication: int = 0) -> tuple[Engine, dict[str, np.ndarray]]:
     """Play the whole horizon; return the engine and every history column as a (W, F, R) array."""
     engine = Engine(scenario, replications, seed, policies, first_replication)
+    engine.reuse_flows = True  # no past week's flows kept: each week's in the same arrays
     block = np.empty((len(COLUMNS), scenario.weeks, len(scenario.firms), engine.replications))
     every = np.arange(len(COLUMNS), dtype=np.int64)
     for w in range(scenario.weeks):  # each week's record in one call, into that week's rows
@@ -60,6 +61,7 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
     Columns no week can make other than 0 (:func:`chaingame.money.idle`) are left at 0 and not computed.
     """
     engine = Engine(scenario, replications, seed, policies, first_replication)
+    engine.reuse_flows = True  # no past week's flows kept: each week's in the same arrays
     F, R = len(scenario.firms), engine.replications
     idle = money.idle(engine.net)  # columns 0 all along: zeros, not written week by week
     shape = (scenario.weeks - burn_in, F, R)  # an idle column: one week of zeros seen as every week (read only)

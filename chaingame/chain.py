@@ -546,17 +546,23 @@ def advance(net: Network, state: State, demand: np.ndarray, delays: np.ndarray |
     return flows()
 
 
-def _advance_args(net: Network, state: State, demand: np.ndarray, delays: np.ndarray | None) -> tuple[tuple, object]:
+def flow_arrays(net: Network, replications: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays a week's flows are written into: (N_FLOWS, F, R) firms' rows, (2, R) edges, (K, R) payments."""
+    k = _kernel()
+    return (np.empty((k.N_FLOWS, net.n_firms, replications)), np.empty((2, replications)),
+            np.empty((net.n_links, replications)) if net.money else _NO_FLOATS)
+
+
+def _advance_args(net: Network, state: State, demand: np.ndarray, delays: np.ndarray | None,
+                  into: tuple | None = None) -> tuple[tuple, object]:
     """:func:`chaingame.kernel.advance`'s arguments for the week ``state.week``, and the :class:`Flows` they fill.
 
-    The second makes the week's :class:`Flows` of the arrays the kernel has filled.
+    The second makes the week's :class:`Flows` of the arrays the kernel has filled: new ones, or ``into``
+    (:func:`flow_arrays`), whose rows the kernel writes in full every week.
     """
     k = _kernel()
     ip, fp, ws, wb, wt = k.tables(net)
-    F, R = state.inventory.shape
-    block = np.empty((k.N_FLOWS, F, R))
-    edges = np.empty((2, R))
-    paid = np.empty((net.n_links, R)) if net.money else _NO_FLOATS
+    block, edges, paid = flow_arrays(net, state.inventory.shape[1]) if into is None else into
     demand = lazy.given(demand)
     args = (ip, fp, state.week, state.inventory, state.raw, state.cash, state.capacity, state.backlog, state.mail,
             state.transit, state.wip, state.capacity_plan, state.turns,

@@ -30,6 +30,7 @@ from .chain import (
     _advance_args,
     _books,
     advance,
+    flow_arrays,
     place,
     rows_of,
 )
@@ -149,7 +150,15 @@ class Engine:
         seed: the run's seed (default: the scenario's).
         policies: rules replacing the scenario's, by firm id.
         first_replication: index of the first replication (chunks of a larger batch).
+
+    Attributes:
+        reuse_flows: the week in one call (:meth:`step`) writes each week's :attr:`flows` into the same arrays,
+            which stay in cache (docs/design.md, *Measured*): a past week's flows are then overwritten. Set by
+            the batch drivers (:func:`chaingame.batch.run_arrays`, :func:`~chaingame.batch.run_figures`), which
+            keep none.
     """
+
+    reuse_flows = False
 
     def __init__(self, scenario, replications: int = 1, seed: int | None = None,
                  policies: Mapping | None = None, first_replication: int = 0):
@@ -277,8 +286,14 @@ class Engine:
         net, state = self.net, self.state
         week = state.week
         state.week = week + 1
-        args, flows = _advance_args(net, state, self.demand[week], None if self.delays is None else self.delays[week])
         F, R = state.inventory.shape
+        into = None
+        if self.reuse_flows:
+            into = self.__dict__.get("_flow_arrays")
+            if into is None:
+                into = self._flow_arrays = flow_arrays(net, R)
+        args, flows = _advance_args(net, state, self.demand[week], None if self.delays is None else self.delays[week],
+                                    into)
         wip, line, decisions, targets, placed = np.empty((5, F, R))
         returned = np.empty(R)
         block, row, cols, sums, sum_cols, first = _record_into(self, out, totals)

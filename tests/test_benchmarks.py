@@ -86,6 +86,10 @@ def test_compiled_loop_and_the_array_engine_s_fraction_of_its_speed(printed):
     assert number(ratio[3]) == number(loop[2])
     # speed fraction = compiled time / array time
     assert number(ratio[1]) == pytest.approx(number(ratio[3]) / number(ratio[2]), rel=0.05, abs=0.011)
+    cpu = find(rf"^the same in CPU time \(this process's, less hit by other processes\): {NUMBER}x \(array engine "
+               rf"{NUMBER} us, compiled loop {NUMBER} us per game\)$", printed)
+    assert number(cpu[2]) > 0 and number(cpu[3]) > 0
+    assert number(cpu[1]) == pytest.approx(number(cpu[3]) / number(cpu[2]), rel=0.05, abs=0.011)
     weekly = find(rf"^the same game as one compiled call per week over \(firm, replication\) arrays, Python between "
                   rf"weeks: {NUMBER} us per game, {NUMBER}x the loop's speed$", printed)
     assert number(weekly[2]) == pytest.approx(number(loop[2]) / number(weekly[1]), rel=0.05, abs=0.011)

@@ -102,3 +102,30 @@ def test_idle_columns_are_zero_in_every_week(name):
 def test_ring_total_is_numpy_s_sum_over_the_slots_bit_for_bit(slots):
     ring = np.random.default_rng(slots).normal(0, 1e3, (5, slots, 300)) / 7
     assert np.array_equal(ring_total(ring).view(np.int64), ring.sum(axis=1).view(np.int64))
+
+
+@pytest.mark.parametrize("name", sorted(bundled()))
+def test_flows_written_into_the_same_arrays_are_the_same_bits(name):
+    """``reuse_flows`` (the batch drivers'): from the week in one call on, each week's flows are written into the
+    same arrays, and every flow of every week has the bits of an engine writing each week into new arrays."""
+    from dataclasses import fields
+
+    fresh, reused = Engine(name, 70, seed=4), Engine(name, 70, seed=4)
+    reused.reuse_flows = True
+    shared = 0
+    while not fresh.done:
+        fresh.step(out={})
+        last = reused.flows
+        reused.step(out={})
+        if last is not None and np.shares_memory(last.incoming, reused.flows.incoming):
+            shared += 1
+        for f in fields(fresh.flows):
+            a, b = getattr(fresh.flows, f.name), getattr(reused.flows, f.name)
+            if isinstance(a, np.ndarray):
+                assert a.dtype == b.dtype and np.array_equal(np.asarray(a, float).view(np.uint64),
+                                                             np.asarray(b, float).view(np.uint64)), \
+                    f"{name} week {fresh.week}: {f.name}"
+            else:
+                assert a == b, f"{name} week {fresh.week}: {f.name}"
+    fused = fresh._fused_pack not in (None, False)
+    assert shared == (fresh.scenario.weeks - 2 if fused else 0), "the week in one call reuses its arrays"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import chaingame as cg
-from chaingame import metrics
+from chaingame import figurekernel, metrics
 from chaingame.batch import simulate
 from chaingame.scenario import bundled
 
@@ -127,10 +127,12 @@ def test_a_burn_in_past_the_history_is_a_one_line_error(figures, burn_in, said):
         simulate("classic", 1, burn_in=35)
 
 
-@pytest.mark.parametrize("shape", [(36, 4, 1), (12, 3, 257), (1, 2, 5)])
+@pytest.mark.parametrize("shape", [(36, 4, 1), (12, 3, 257), (1, 2, 5), (9, 3, 1000)])  # 3,000 columns: chunks
 def test_peaks_are_max_and_argmax_along_the_weeks(shape):
     """metrics.peaks (compiled, figurekernel.spread) gives max's value and argmax's index of the first largest
-    value: with ties (whole units), signed zeros, and NaN (which both take as the largest)."""
+    value: with ties (whole units), signed zeros, and NaN (which both take as the largest); over several of the
+    kernel's chunks of columns too, the last one partial."""
+    assert shape[1] * shape[2] < 1000 or shape[1] * shape[2] % figurekernel.CHUNK, "the last chunk is partial"
     rng = np.random.default_rng(len(shape) * shape[-1])
     x = rng.integers(0, 4, shape).astype(float)
     x[rng.random(shape) < 0.1] = -0.0
@@ -141,10 +143,10 @@ def test_peaks_are_max_and_argmax_along_the_weeks(shape):
         x[rng.random(shape) < 0.05] = np.nan
 
 
-@pytest.mark.parametrize("shape", [(36, 4, 1), (12, 3, 257), (1, 2, 5), (40, 7)])
+@pytest.mark.parametrize("shape", [(36, 4, 1), (12, 3, 257), (1, 2, 5), (40, 7), (9, 3, 1000)])
 def test_variance_has_the_bits_of_its_definition(shape):
     """metrics.variance (compiled) is the mean as total / n, then the squared deviations added week by week,
-    / (n - 1): every bit, on fractional values, along either axis (NaN for one week)."""
+    / (n - 1): every bit, on fractional values, along either axis (NaN for one week), in chunks of columns too."""
     rng = np.random.default_rng(shape[0])
     x = rng.normal(10, 3, shape) / 7
     for axis in (0, 1):
