@@ -9,6 +9,11 @@ functions of those renders. ``REACTON_FAST=0`` in the environment measures react
 It also counts, per render, the elements reacton visits and the components it runs (their functions
 called). ``--acks``: three players of each team order first and their pages' renders showing the
 decision ("You ordered 4 ... Waiting for") are timed too, then the fourth orders (the week change).
+Each click is also timed (CPU): its handling as the server does it, the page's message through
+Solara's ``process_kernel_messages`` (the comm message, the busy and idle replies, the order box's
+handler: the service's submit with its SQLite commit and the teammates' pages' reads), and, for
+each team's second click, the same event given to the order box's handler alone (``--profile``
+leaves the clicks out).
 
 Usage: .venv/bin/python benchmarks/seat_render.py [--teams 4] [--weeks 10] [--profile] [--acks]
 """
@@ -24,6 +29,15 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+
+def comm_msg(box, data: dict, msg_id: str) -> dict:
+    """The Jupyter message a page sends on a submit: the order box's ``send_order`` event with ``data``."""
+    return {"header": {"msg_type": "comm_msg", "msg_id": msg_id, "session": "bench", "username": "bench",
+                       "date": "2026-12-07T00:00:00Z", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"comm_id": box.comm.comm_id,
+                        "data": {"method": "custom", "content": {"event": "send_order", "data": data}}}}
 
 
 def report(what: str, renders: list) -> None:
@@ -50,6 +64,7 @@ def main(argv=None) -> int:
 
     import ipywidgets
     import reacton.core
+    from solara.server.server import process_kernel_messages
 
     from chaingame.classroom import Classroom, process
     from chaingame.ui import live
@@ -118,11 +133,19 @@ def main(argv=None) -> int:
     classroom.start(ticket.code, ticket.host_key)
     drain(False)
     components += [o for o in gc.get_objects() if isinstance(o, reacton.core.ComponentFunction)]
-    renders, acks = [], []
+    renders, acks, clicks, handled, closing = [], [], [], [], []
     for week in range(1, args.weeks + 1):
         for i, tab in enumerate(pages):
-            tab.fill("Order (units)", "4")
-            tab.click("Submit order")
+            box = tab.order_box()
+            data = {"week": box.week, "order": "4"}
+            t = time.thread_time()
+            with tab:  # as the server handles the page's message, under its kernel
+                if i % 4 == 1:  # the handler alone
+                    box._handle_event(None, {"event": "send_order", "data": data}, [])
+                else:
+                    process_kernel_messages(tab.context.kernel, comm_msg(box, data, f"{week}-{i}"))
+            if week >= 3:  # the fourth click of a team also closes its week (the engine's step, the next week)
+                (handled if i % 4 == 1 else closing if i % 4 == 3 else clicks).append(time.thread_time() - t)
             if args.acks and i % 4 == 2:  # three of the team's four have ordered
                 acks += drain(week >= 3, live.DEFERRED)
             elif args.acks and i % 4 == 3:  # the team's week change, before the next team's orders
@@ -134,6 +157,10 @@ def main(argv=None) -> int:
     report(f"week-change renders of seat pages (reacton's {renderer} renderer)", renders)
     if args.acks:
         report("renders of a seat page showing its decision", acks)
+    print(f"{len(clicks)} clicks handled as the server does (Solara's process_kernel_messages): CPU median "
+          f"{statistics.median(clicks) * 1000:.2f} ms ({statistics.median(closing) * 1000:.2f} ms for the "
+          f"{len(closing)} that closed their team's week); {len(handled)} given to the order box's handler alone: "
+          f"{statistics.median(handled) * 1000:.2f} ms")
     if args.profile:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     for tab in pages:
