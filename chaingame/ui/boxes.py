@@ -7,6 +7,8 @@ third of them these wrappers) paid for them 120 times in a class-wide burst. The
 the very same widget element directly (same tag, classes, style and attributes, so the browser
 sees the same page): a seat page's week change costs about a quarter less CPU (docs/classroom.md,
 *Speed*). They are called like Solara's, inside a component's render, and work as ``with`` blocks.
+Two hooks keep a re-render small: :func:`same` (an element kept while its arguments are equal) and
+:func:`latest` (one handler for a component's life).
 """
 
 from __future__ import annotations
