@@ -128,11 +128,18 @@ def money(x: Any) -> str:
     return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"${x:,.2f}"
 
 
+def row_html(values: Sequence[Any], left: int = 1) -> str:
+    """One row of :func:`table_html` (cells escaped); the first ``left`` cells are left-aligned text."""
+    return "<tr>" + "".join(f'<td class="{"l" if i < left else ""}">{html.escape(str(v))}</td>'
+                            for i, v in enumerate(values)) + "</tr>"
+
+
 def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 1, attrs: str = "",
-               short: dict[str, str] | None = None) -> str:
+               short: dict[str, str] | None = None, body: str | None = None) -> str:
     """An HTML table (cells escaped); the first ``left`` columns are left-aligned text.
 
-    ``short`` maps a column to the abbreviation phones show in its place (the full name as its title).
+    ``short`` maps a column to the abbreviation phones show in its place (the full name as its title);
+    ``body``: the rows already drawn (:func:`row_html`), in place of ``rows``.
     """
     def heading(i: int, c: str) -> str:
         name = html.escape(c)
@@ -142,9 +149,8 @@ def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]], left: int 
         return f'<th class="{"l" if i < left else ""}">{name}</th>'
 
     head = "".join(heading(i, c) for i, c in enumerate(columns))
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{"l" if i < left else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(r))
-        + "</tr>" for r in rows)
+    if body is None:
+        body = "".join(row_html(r, left) for r in rows)
     return f'<table class="cg-table" {attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 

@@ -29,7 +29,7 @@ import solara
 import traitlets
 
 from ..classroom.process import get_classroom
-from .boxes import HTML, Div
+from .boxes import HTML, Div, latest
 from .components import attempt, fmt
 
 KEY_PREFIX = "chaingame.order."  # browser storage key of a seat's unsent order (+ a hash of its token)
@@ -286,15 +286,15 @@ def use_kept(week: int) -> Kept | None:
     return kept if kept is not None and kept.week == week else None
 
 
-def use_connection(token: str, view) -> None:
+def use_connection(token: str, view):
     """Watch the connection of the seat of ``token`` on a page showing ``view``; call in the page's render.
 
-    Renders the guard and what it has to say, and gives the order kept in the browser to the
-    order field below it (:func:`use_kept`).
+    Renders the guard and what it has to say (the element returned), and gives the order kept in
+    the browser to the order field below it (:func:`use_kept`).
     """
     restored, set_restored = solara.use_state(None)
     KEPT.provide(restored)
-    Connection(token, view, restored, set_restored)
+    return Connection(token, view, restored, set_restored)
 
 
 @solara.component
@@ -328,7 +328,7 @@ def Connection(token: str, view, restored: Kept | None, on_restore):
     with Div(style="display: contents"):  # one root whatever it says: the guard is never mounted anew
         ConnectionGuard.element(storage_key=storage_key(token), week=view.week, decided=decided_week(view),
                                 shown_order="" if view.fixed_order is None else fmt(view.fixed_order),
-                                handled=handled_at, on_pending=on_pending)
+                                handled=handled_at, on_pending=latest(on_pending))
         if said is not None and view.week - said[0].week <= 1:  # said of this week or of the one just closed
             _, recorded, text = said
             HTML(tag="div", classes=["cg-ok" if recorded else "cg-error"],

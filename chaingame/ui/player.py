@@ -9,6 +9,7 @@ its one-line message.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 
 import solara
@@ -16,10 +17,23 @@ import solara
 from ..classroom.process import get_classroom
 from ..classroom.seatinfo import cash_capped
 from ..classroom.views import Status
-from .boxes import HTML, Row, Text
+from .boxes import HTML, Column, Row, Text, latest, same
 from .browser import BrowserStore
 from .charts import svg_lines
-from .components import Countdown, Error, Frame, Heading, attempt, figure_html, fmt, key_html, money, plural, table_html
+from .components import (
+    Countdown,
+    Error,
+    Frame,
+    Heading,
+    attempt,
+    figure_html,
+    fmt,
+    key_html,
+    money,
+    plural,
+    row_html,
+    table_html,
+)
 from .connection import LONGEST, Kept, connection_banner, outcome, recorded_decision, use_connection, use_kept
 from .live import use_live
 from .orderbox import OrderBox
@@ -123,35 +137,50 @@ def SeatPage(view, token: str):
     """Everything a seat sees; ``view`` is the service's :class:`SeatView` for ``token``.
 
     Each part gets only the values it shows, so that a change within the week (a teammate's order)
-    re-renders the state line alone: the books, the table and the chart change once a week.
+    re-renders the state line alone: the books, the table and the chart change once a week. The
+    parts a new week leaves as they were (the notices, the chain diagram) are the very elements of
+    the last render (:func:`~chaingame.ui.boxes.same`), which reacton skips whole.
     """
-    use_connection(token, view)  # a lost connection is said at once; an unsent order is kept in the browser
-    Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks)
-    if view.message:  # the host's message to every player
-        HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "host-message", "role": "status"},
-             unsafe_innerHTML=f"From the host: {html.escape(view.message)}")
-    BotNotice(view.notice)
-    State(view, token)
+    parts = [use_connection(token, view)]  # a lost connection is said at once; an unsent order kept in the browser
+    parts.append(Header(view.team, view.firm, view.role, view.player, view.title, view.code, view.week, view.weeks))
+    message = same(HostMessage, view.message)  # a hook: called on every render, shown only with a message
+    if view.message:
+        parts.append(message)
+    parts += [same(BotNotice, view.notice), State(view, token)]
     now, past = cost_note(view.rules), cost_note(view.rules, so_far=False)
     if view.rules is not None and view.rules.priced:  # the scenario's, all game: the parts below keep their place
-        Figures(view.observation, view.total_cost, len(view.history), None, view.decides_capacity, now, past)
-        Money(view.observation, view.history, view.rules)
-        Figures(None, 0.0, 0, view.history, view.decides_capacity, now, past)
+        parts += [Figures(view.observation, view.total_cost, len(view.history), None, view.decides_capacity, now,
+                          past),
+                  Money(view.observation, view.history, view.rules),
+                  Figures(None, 0.0, 0, view.history, view.decides_capacity, now, past)]
     else:  # the books and the weeks: one widget, one message a week
-        Figures(view.observation, view.total_cost, len(view.history), view.history, view.decides_capacity, now,
-                past)
-    ChainMap(view.rules)
+        parts.append(Figures(view.observation, view.total_cost, len(view.history), view.history,
+                             view.decides_capacity, now, past))
+    parts.append(same(ChainMap, view.rules))
+    return Column(children=parts)
+
+
+@solara.component
+def HostMessage(message: str | None):
+    """The host's message to every player."""
+    if message:
+        HTML(tag="div", classes=["cg-wait"], attributes={"data-testid": "host-message", "role": "status"},
+             unsafe_innerHTML=f"From the host: {html.escape(message)}")
 
 
 @solara.component
 def Header(team: int, firm: str, role: str, player: str, title: str, code: str, week: int, weeks: int | None):
-    """The seat's heading: team, firm (and role), player, session, and the week (of ``weeks``, unless hidden)."""
+    """The seat's heading: team, firm (and role), player, session, and the week (of ``weeks``, unless hidden).
+
+    A new week changes the week label alone: the other two are the elements of the last render.
+    """
     who = f"Team {team} · {firm}" + (f" ({role})" if role != firm else "")
-    with Row(style="align-items: baseline; flex-wrap: wrap; row-gap: 2px", gap="18px"):
-        HTML(tag="h2", unsafe_innerHTML=html.escape(who), attributes={"data-testid": "seat"}, style="margin: 0")
-        Text(f"{player} · {title} · code {code}", classes=["cg-muted"])
-        HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
-             attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
+    seat = same(HTML, "h2", html.escape(who), "margin: 0", (), {"data-testid": "seat"})
+    line = same(Text, f"{player} · {title} · code {code}", None, ("cg-muted",))
+    label = HTML(tag="span", unsafe_innerHTML=f"week {week}" if weeks is None else f"week {week} of {weeks}",
+                 attributes={"data-testid": "week"}, style="font-size: 20px; font-weight: 600")
+    return Row(children=[seat, line, label], style="align-items: baseline; flex-wrap: wrap; row-gap: 2px",
+               gap="18px")
 
 
 @solara.component
@@ -229,8 +258,8 @@ def OrderForm(view, token: str, state: str = ""):
     low = f"{view.order_hint}{returns}" if view.order_hint else low
     note = view.order_note if fixed is None else f"This week the scenario fixes your order at {fmt(fixed)}."
     OrderBox.element(week=week, shown=order, shown_capacity=kept.capacity if kept else "", hint=low,
-                     decides_capacity=view.decides_capacity, disabled=decision is not None, handler=submit, note=note,
-                     error=error or "", state=state)  # the refusal: the card's last line, nothing moves
+                     decides_capacity=view.decides_capacity, disabled=decision is not None, handler=latest(submit),
+                     note=note, error=error or "", state=state)  # the refusal: the card's last line, nothing moves
 
 
 def late_refusal(classroom, token: str, week, order, message: str) -> tuple[int, str] | None:
@@ -290,17 +319,29 @@ def history_html(history, decides_capacity: bool = False, counts: str = "holding
 
     On a phone the headings are abbreviated, with their key below the table.
     """
-    extra, cells = history_extra(history, decides_capacity)
-    rows = [(w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
-             fmt(w.on_order), fmt(w.order) + (f" of {fmt(w.decided)}" if cash_capped(w) else "")
-             + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost), *more)
-            for w, more in zip(reversed(history), cells, strict=True)]
+    extra, _ = history_extra((), decides_capacity)
     columns = ["week", "incoming", "received", "shipped", "inventory", "backlog", "supply line", "order", "cost",
                *extra]
-    table = table_html(columns, rows or [("-",) * len(columns)], short=SHORT, attrs='style="white-space: nowrap"')
+    body = "".join(week_row_html(w, decides_capacity) for w in reversed(history)) or row_html(("-",) * len(columns))
+    table = table_html(columns, (), short=SHORT, attrs='style="white-space: nowrap"', body=body)
     note = f'<div class="cg-muted" style="font-size: 12px">cost: {html.escape(counts)}, $ that week</div>'
     return (f'<h4 style="margin: 6px 0 2px">Your weeks</h4><div class="cg-scroll">{table}</div>'
-            f'{key_html(columns, SHORT)}{note}')
+            f'{history_key(tuple(columns))}{note}')
+
+
+@functools.lru_cache(maxsize=8)
+def history_key(columns: tuple[str, ...]) -> str:
+    """The key to the history's abbreviated headings (the same all game)."""
+    return key_html(columns, SHORT)
+
+
+@functools.lru_cache(maxsize=8192)  # a past week's row is drawn once, not again in every later week's table
+def week_row_html(w, decides_capacity: bool) -> str:
+    """One past week (a :class:`~chaingame.classroom.views.SeatWeek`) as a row of the history table."""
+    more = history_extra((w,), decides_capacity)[1][0]
+    return row_html((w.week, fmt(w.incoming), fmt(w.received), fmt(w.shipped), fmt(w.inventory), fmt(w.backlog),
+                     fmt(w.on_order), fmt(w.order) + (f" of {fmt(w.decided)}" if cash_capped(w) else "")
+                     + (" (bot)" if w.decided_by == "bot" else ""), money(w.cost), *more))
 
 
 def chart_html(history) -> str:

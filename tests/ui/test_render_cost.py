@@ -133,3 +133,57 @@ def test_a_week_change_sends_the_seat_page_four_widget_messages(classroom, tabs,
         new = settled()
         assert sum(new.values()) <= 4 and set(new) <= {"HTML", "Panes", "OrderBox", "ConnectionGuard"}, (week, new)
         assert new.get("HTML", 0) <= 1, (week, new)  # the week label alone
+
+
+def test_a_week_change_updates_only_the_widgets_on_the_way_to_what_changed(classroom, tabs, monkeypatch):
+    """Ann's page updates (reacton's ``_update_widget``, a message or not) at most 8 widgets for a new week
+    (13 before: every box on the way to a change, the heading's unchanged parts, the chain diagram's box) and
+    at most 5 for her decision (9 before): the heading's unchanged parts, the notice and the chain diagram are
+    the very elements of the last render; and the order box keeps one handler."""
+    import collections
+    import threading
+    import time
+
+    from chaingame.ui import live
+
+    t = classroom.create_session("classic", teams=1, weeks=6)
+    seats = [join(tabs, t.code, name) for name in ("Ann", "Bob", "Cy", "Di")]
+    classroom.start(t.code, t.host_key)
+    ann = seats[0]
+    updated, watched, lock = collections.Counter(), set(), threading.Lock()
+    update = reacton.core.Element._update_widget
+
+    def counted(self, widget, *args, **kwargs):  # the real update, counted for Ann's page
+        if widget.model_id in watched:
+            with lock:
+                updated[self.component.name] += 1
+        return update(self, widget, *args, **kwargs)
+
+    def settled() -> collections.Counter:
+        time.sleep(live.LATER + live.QUIET + 0.3)
+        with lock:
+            counts = collections.Counter(updated)
+            updated.clear()
+        return counts
+
+    monkeypatch.setattr(reacton.core.Element, "_update_widget", counted)
+    handlers = set()
+    for week in range(1, 5):
+        for tab in seats:
+            tab.wait_text("week", f"week {week} of 6")
+            tab.wait(lambda tab=tab: tab.button("Submit order"), f"week {week}'s order form")
+        with ann:
+            watched.update(ann.context.widgets)
+        handlers.add(ann.order_box().handler)
+        settled()
+        order(ann)
+        ann.wait_text("state", f"You ordered 4 for week {week}. Waiting for 3 other players")
+        decided = settled()
+        assert 0 < sum(decided.values()) <= 5, (week, decided)
+        for tab in seats[1:]:
+            order(tab)
+        ann.wait_text("week", f"week {week + 1} of 6")
+        new = settled()
+        assert 0 < sum(new.values()) <= 8 and new["Panes"] == 1 and new["OrderBox"] == 1, (week, new)
+        assert new["HTML"] <= 1 and new["Html"] <= 1, (week, new)  # the week label; the guard's box
+    assert len(handlers) == 1, "the order box was given a new handler"
