@@ -28,6 +28,17 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")  # addresses only this machine can 
 WS_OPTIONS = {"ws_per_message_deflate": False}
 
 
+def freeze_heap() -> None:
+    """Move every object alive now out of the garbage collector's sight (``gc.freeze``), after one collection.
+
+    What the server has imported and warmed up lives as long as the process; frozen, it is not scanned by the
+    collector's full passes, which pause every thread (every class): those then scan only what the classes made
+    since. :func:`serve` calls it once before opening the classroom.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class Shutdown(Exception):
     """SIGTERM: stop the server and close the database, as Ctrl+C does."""
 
@@ -120,10 +131,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     seconds = warm_up()  # the week's compiled kernels, compiled or loaded from the cache before anyone plays
     echo(f"chaingame classroom: the week's kernels ready in {seconds:.1f} s")
 
-    # What was imported lives as long as the process: out of the garbage collector's sight, so that a full
-    # collection (which pauses every thread, every class) scans only what the classes made since.
-    gc.collect()
-    gc.freeze()
+    freeze_heap()
     db = Path(db).expanduser() if db else default_db()
     classroom = open_classroom(db, teacher_password=password)
     shown = "localhost" if host in ("0.0.0.0", "::", "127.0.0.1") else host

@@ -14,11 +14,24 @@ from chaingame.checks import ScenarioError
 from chaingame.classroom import Classroom, Forbidden
 from chaingame.classroom.inputs import MAX_SEAT_WEEKS, MAX_TEAM_WEEKS
 from chaingame.classroom.service import ENDED_IN_MEMORY
+from chaingame.serve import freeze_heap
 
 from .conftest import seat_all
 
 
-def test_a_large_sessions_start_does_not_delay_another_classs_submission(room):
+@pytest.fixture
+def server_heap():
+    """This process's heap as the server's is when it opens the classroom: frozen (:func:`chaingame.serve.freeze_heap`).
+
+    Without it, the collector's full passes here would scan what every earlier test left (a CI run saw one take
+    0.82 s while a restart replayed its sessions), which the server never holds.
+    """
+    freeze_heap()
+    yield
+    gc.unfreeze()
+
+
+def test_a_large_sessions_start_does_not_delay_another_classs_submission(room, server_heap):
     """A 30-team, 52-week all-bot start (a lecture hall's year) runs while another class submits."""
     big = room.create_session("classic", teams=30, weeks=52)
     small = room.create_session("classic")
@@ -204,7 +217,7 @@ def delays_while(room, alice, busy: threading.Thread) -> list[float]:
 LAST_RUN: dict = {}  # what delays_while saw of its slowest submission (see there)
 
 
-def test_a_crowd_opening_a_large_debrief_at_once_does_not_delay_another_classs_submission(room):
+def test_a_crowd_opening_a_large_debrief_at_once_does_not_delay_another_classs_submission(room, server_heap):
     """Eight pages open the debrief of an ended 8-team, 52-week game at once: one computation, shared."""
     big = room.create_session("classic", teams=8, weeks=52)
     room.start(big.code, big.host_key)  # all bots: played to the end
@@ -226,7 +239,7 @@ def test_a_crowd_opening_a_large_debrief_at_once_does_not_delay_another_classs_s
     assert len(got[0].insight) == 8 and got[0].teams["weeks_played"].tolist() == [52] * 8
 
 
-def test_a_restart_on_many_live_sessions_does_not_delay_another_classs_submission(db):
+def test_a_restart_on_many_live_sessions_does_not_delay_another_classs_submission(db, server_heap):
     """Four live 20-team sessions (19 teams played 52 weeks each) to replay: the server serves at once."""
     room = Classroom(db)
     alice = another_class(room)
