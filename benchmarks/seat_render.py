@@ -52,6 +52,18 @@ def report(what: str, renders: list) -> None:
           f"{os.getloadavg()[0]:.1f}")
 
 
+def counted(owner, name: str) -> list[int]:
+    """Count the calls of method ``name`` of class ``owner`` from now on: the count is the list's one item."""
+    calls, method = [0], getattr(owner, name)
+
+    def wrapper(self, *args, **kwargs):
+        calls[0] += 1
+        return method(self, *args, **kwargs)
+
+    setattr(owner, name, wrapper)
+    return calls
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--teams", type=int, default=4)
@@ -72,30 +84,9 @@ def main(argv=None) -> int:
 
     pending: list = []
     live.renders.put = lambda job, priority, wait=0.0: pending.append((priority, job))
-    updates = [0]
-    update_widget = reacton.core.Element._update_widget
-
-    def counted(self, *a, **k):
-        updates[0] += 1
-        return update_widget(self, *a, **k)
-
-    reacton.core.Element._update_widget = counted
-    messages = [0]
-    send = ipywidgets.Widget._send
-
-    def sent(self, *a, **k):
-        messages[0] += 1
-        return send(self, *a, **k)
-
-    ipywidgets.Widget._send = sent
-    visits = [0]
-    render = reacton.core._RenderContextFast._render
-
-    def visited(self, *a, **k):
-        visits[0] += 1
-        return render(self, *a, **k)
-
-    reacton.core._RenderContextFast._render = visited
+    updates = counted(reacton.core.Element, "_update_widget")  # widgets updated
+    messages = counted(ipywidgets.Widget, "_send")  # widget messages to the browser
+    visits = counted(reacton.core._RenderContextFast, "_render")  # elements reacton visits
     profile, clicking = cProfile.Profile(), cProfile.Profile()
     classroom = Classroom(Path(tempfile.mkdtemp(prefix="chaingame-seat-")) / "classroom.sqlite3")
     process.set_classroom(classroom)
