@@ -120,9 +120,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     webassets.ensure(fetch_missing=fetch_assets, log=echo)
     import solara.server.starlette  # noqa: F401 - the app uvicorn serves: imported here, then frozen below
 
-    from . import wswriter
+    from . import fakeshell, wswriter
 
     wswriter.install()  # each page's messages queued and written by the event loop: no thread waits for a page
+    fakeshell.install()  # no MagicMock built for every message a page sends (chaingame.fakeshell)
 
     from .engine import warm_up
 
