@@ -110,7 +110,8 @@ def _use_snapshot(read: Callable[[], Any], deps: list):
 
 def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Callable[[Any], Any] | None = None,
              delay: float = 0.0, team: int | None = None,
-             urgent: Callable[[Any, Any], bool] | None = None) -> tuple[Any, str | None]:
+             urgent: Callable[[Any, Any], bool] | None = None,
+             turn: Callable[[], Any] | None = None) -> tuple[Any, str | None]:
     """``attempt(read)`` now, and again whenever session ``code`` changes; re-render only on a visible difference.
 
     The classroom calls subscribers outside its lock from the thread that changed the state; the
@@ -132,6 +133,10 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
         urgent: ``urgent(old, new)`` of two shown snapshots: whether the change must show at once;
             the others are deferred by :data:`LATER` s and behind the urgent ones (default: every
             change is urgent, unless ``delay`` is given).
+        turn: with ``urgent``, a cheap read that differs whenever ``urgent`` could (a seat's: its team's
+            week); while it reads as at the last change, a change is deferred unread and ``read`` runs
+            once, when it is due: in a class-wide burst a teammate's order costs a page no read,
+            since the team's new week overtakes it.
     """
     snapshot, set_version = _use_snapshot(read, deps)
 
@@ -146,6 +151,7 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
         alive = [True]
         lock = threading.Lock()  # one read at a time: the snapshot never goes back to an older one
         queued: list[tuple[object, int]] = []  # (ticket, priority) of this page's render waiting in the queue
+        turned = [None]  # what ``turn`` read at the last change that read the snapshot
 
         def render():
             if not alive[0] or context.closed_event.is_set():
@@ -193,6 +199,14 @@ def use_live(code: str | None, read: Callable[[], Any], deps: list, shown: Calla
                 if delay > 0 and not inline:  # gathered: read once, when the delay is over
                     queue(DEFERRED, delay, read_first=True)
                     return
+                if turn is not None and urgent is not None:
+                    now, last = attempt(turn), turned[0]
+                    turned[0] = now
+                    held = snapshot.current  # (value, error): a missing value or an error is read again at once
+                    if not inline and now == last and now[1] is None and held is not None and held[1] is None \
+                            and held[0] is not None:
+                        queue(DEFERRED, LATER, read_first=True)  # not urgent: read when due (a new week overtakes it)
+                        return
                 changed = refresh()
                 if changed is None:
                     return

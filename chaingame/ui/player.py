@@ -118,7 +118,8 @@ def Seat(token: str, on_leave):
     classroom = get_classroom()
     ticket, ticket_error = solara.use_memo(lambda: attempt(classroom.resume, token), [token])
     view, error = use_live(ticket.code if ticket else None, lambda: classroom.seat_view(token), [token],
-                           shown=shown_of_seat, team=ticket.team if ticket else None, urgent=seat_turned)
+                           shown=shown_of_seat, team=ticket.team if ticket else None, urgent=seat_turned,
+                           turn=(lambda: classroom.team_turn(ticket.code, ticket.team)) if ticket else None)
     if view is None:
         Error(ticket_error or error)
         Text("This browser's seat can no longer be played (the host may have released it).")

@@ -125,6 +125,7 @@ VERBS = {
     "reveal_view": (Classroom.reveal_view, {"token": token("dave")}),
     "projector_view": (Classroom.projector_view, {"code": code("run")}),
     "progress": (Classroom.progress, {"code": code("run")}),
+    "team_turn": (Classroom.team_turn, {"code": code("run"), "team": 1}),
     "debrief": (Classroom.debrief, {"code": code("ended"), "host_key": None}),
     "export": (Classroom.export, {**host("run"), "fmt": "csv"}),
     "subscribe": (Classroom.subscribe, {"code": code("run"), "callback": NOOP, "team": None}),
@@ -144,8 +145,8 @@ VERBS = {
                    {"number": 8, "token": token("dave")}),
     "keys.key": (lambda r, key_, code: r.sessions_of({code: key_}), {"key_": key("run"), "code": code("run")}),
 }
-READS = {"resume", "join_view", "seat_view", "host_view", "reveal_view", "projector_view", "progress", "debrief",
-         "export", "sessions_of", "subscribe", "keys.key"}  # an accepted call of these changes nothing stored
+READS = {"resume", "join_view", "seat_view", "host_view", "reveal_view", "projector_view", "progress", "team_turn",
+         "debrief", "export", "sessions_of", "subscribe", "keys.key"}  # an accepted call of these changes nothing stored
 
 
 def snapshot(room: Classroom, db, w: dict) -> tuple:

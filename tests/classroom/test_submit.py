@@ -223,3 +223,17 @@ def test_a_forged_or_unknown_token_is_refused_and_nothing_is_stored(room, db):
     assert (v.week, v.decision, v.can_submit) == (1, None, True)  # her seat is still hers to decide
     room.submit(alice.token, 1, 4)
     assert con.execute("SELECT COUNT(*) FROM decisions WHERE player = 'Alice'").fetchone() == (1,)
+
+
+def test_the_team_turn_changes_with_the_teams_week_not_with_a_teammates_order(room):
+    host = room.create_session("classic")
+    seats = seat_all(room, host.code)
+    room.start(host.code, host.host_key)
+    before = room.team_turn(host.code, 1)
+    room.submit(seats["retailer"].token, 1, 4)
+    assert room.team_turn(host.code, 1) == before  # a teammate's order: the week stays
+    for firm in ("wholesaler", "distributor", "factory"):
+        room.submit(seats[firm].token, 1, 4)
+    assert room.team_turn(host.code, 1) == (before[0], before[1], 2, False)
+    with pytest.raises(InputError, match=r"^team: 2 is not a team of session .* \(allowed: 1 to 1\)$"):
+        room.team_turn(host.code, 2)

@@ -187,3 +187,35 @@ def test_a_week_change_updates_only_the_widgets_on_the_way_to_what_changed(class
         assert 0 < sum(new.values()) <= 8 and new["Panes"] == 1 and new["OrderBox"] == 1, (week, new)
         assert new["HTML"] <= 1 and new["Html"] <= 1, (week, new)  # the week label; the guard's box
     assert len(handlers) == 1, "the order box was given a new handler"
+
+
+def test_a_teammates_order_costs_a_page_no_read_and_a_new_week_one(classroom, tabs, monkeypatch):
+    """A seat page reads its whole view at once only when its team's turn changes (the service's ``team_turn``).
+
+    Before, every teammate's order made each page of the team read its seat view in the submitting thread (four
+    reads a page a week); now a teammate's order is read when its deferred render is due, and the team's new
+    week, in a class-wide burst, overtakes it: one read a page.
+    """
+    t = classroom.create_session("classic", teams=1, weeks=4)
+    seats = [join(tabs, t.code, name) for name in ("Ann", "Bob", "Cy", "Di")]
+    classroom.start(t.code, t.host_key)
+    for tab in seats:
+        tab.wait(lambda tab=tab: tab.button("Submit order"), "week 1's order form")
+    reads: list[str] = []
+    seat_view = classroom.seat_view
+
+    def counted(token):
+        reads.append(token)
+        return seat_view(token)
+
+    monkeypatch.setattr(classroom, "seat_view", counted)
+    for tab in seats:  # within a few ms, as a class in a burst (a deferred read is due only after LATER s)
+        tab.fill("Order (units)", "4")
+        tab.click("Submit order")
+    for tab in seats:
+        tab.wait_text("week", "week 2 of 4")
+    per_page = sorted(reads.count(token) for token in set(reads))
+    assert len(set(reads)) == 4 and per_page[-1] <= 2, per_page  # one read a page (two if a deferred one came due)
+    order(seats[0])  # a teammate's order within the week: the page that ordered shows it, once due
+    seats[0].wait_text("state", "Waiting for 3 other player")
+    assert "week 2 of 4" in seats[1].text("week")
