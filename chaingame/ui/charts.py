@@ -9,6 +9,7 @@ figures, turned into PNGs once per game state and shared by every viewer (:func:
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import threading
@@ -54,6 +55,11 @@ def svg_lines(x: Sequence[float], series: dict[str, Sequence[float | None]], *, 
     def py(v: float) -> float:
         return top + h - (v - lo) / (hi - lo) * h
 
+    # The lines are drawn in the data's own units, placed by one transform: a new week adds one point to
+    # each line's text and changes only the transform (the text of the weeks before is kept: _points).
+    sx, sy = w / span, h / (hi - lo)
+    place_lines = f"matrix({sx:.9g} 0 0 {-sy:.9g} {left - x0 * sx:.9g} {top + h + lo * sy:.9g})"
+
     for tick in _ticks(lo, hi):
         y = py(tick)
         out.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e0e0e0"/>')
@@ -63,20 +69,43 @@ def svg_lines(x: Sequence[float], series: dict[str, Sequence[float | None]], *, 
     if lo < 0 < hi:
         out.append(f'<line x1="{left}" x2="{left + w}" y1="{py(0):.1f}" y2="{py(0):.1f}" stroke="#999"/>')
     place = {name: (x, 6 + 16 * r) for r, row in enumerate(rows) for name, x in row}
+    out.append(f'<g transform="{place_lines}">')
+    legend = []
     for i, (name, ys) in enumerate(series.items()):
         color = colors[i % len(colors)]
-        points = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip(xs, ys, strict=False)
-                          if b is not None and math.isfinite(b))
+        points = _points(tuple(xs), tuple(ys))
         if points:
-            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
+            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" vector-effect="non-scaling-stroke" '
+                       f'points="{points}"/>')
         label = html.escape(name)
         lx, ly = place[name]
-        out.append(f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{color}"/>'
-                   f'<text x="{lx + 14}" y="{ly + 9}" fill="#333">{label}</text>')
+        legend.append(f'<rect x="{lx}" y="{ly}" width="10" height="10" fill="{color}"/>'
+                      f'<text x="{lx + 14}" y="{ly + 9}" fill="#333">{label}</text>')
+    out.append("</g>")
+    out += legend
     if ylabel:
         out.append(f'<text x="4" y="{top - 6}" fill="#555">{html.escape(ylabel)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _points(xs: tuple, ys: tuple) -> str:
+    """A polyline's points in the data's units ("week,value ..."), the finite values only.
+
+    Built from the same line without its last point, which the week before drew (cached): a seat's new week
+    costs one point per line, not all of them again.
+    """
+    if not xs or not ys:
+        return ""
+    n = min(len(xs), len(ys))
+    xs, ys = xs[:n], ys[:n]
+    head = _points(xs[:-1], ys[:-1]) if n > 1 else ""
+    b = ys[-1]
+    if b is None or not math.isfinite(b):
+        return head
+    point = f"{xs[-1]:.6g},{b:.6g}"
+    return f"{head} {point}" if head else point
 
 
 def _legend_rows(names: list[str], width: int, start: int = 40) -> list[list[tuple[str, int]]]:

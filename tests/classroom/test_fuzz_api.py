@@ -146,7 +146,7 @@ VERBS = {
     "keys.key": (lambda r, key_, code: r.sessions_of({code: key_}), {"key_": key("run"), "code": code("run")}),
 }
 READS = {"resume", "join_view", "seat_view", "host_view", "reveal_view", "projector_view", "progress", "team_turn",
-         "debrief", "export", "sessions_of", "subscribe", "keys.key"}  # an accepted call of these changes nothing stored
+         "debrief", "export", "sessions_of", "subscribe", "keys.key"}  # accepted, these change nothing stored
 
 
 def snapshot(room: Classroom, db, w: dict) -> tuple:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from chaingame.ui.charts import svg_lines
 from chaingame.ui.components import key_html, table_html
 
@@ -40,3 +42,22 @@ def test_the_seats_chart_scales_to_its_box_and_wraps_its_legend():
         entries = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="10" height="10" fill="[^"]+"/>'
                              r'<text [^>]*>([^<]+)<', svg)
         assert len(entries) == 4 and all(float(x) + 14 + 7 * len(name) <= canvas for x, name in entries), entries
+
+
+def test_the_seats_chart_draws_its_lines_in_the_datas_units_placed_by_one_transform():
+    from chaingame.ui import charts
+
+    series = {"orders": [4.0, 8.0, None, 2.5], "backlog": [0.0, -2.0, 3.0, float("nan")]}
+    svg = svg_lines([1, 2, 3, 4], series, width=360, height=220)
+    a, b, c, d, e, f = map(float, re.search(r'<g transform="matrix\(([^)]*)\)">', svg).group(1).split())
+    assert b == c == 0
+    lines = re.findall(r'<polyline [^>]*vector-effect="non-scaling-stroke" points="([^"]*)"/>', svg)
+    assert lines == ["1,4 2,8 4,2.5", "1,0 2,-2 3,3"]  # the missing and the non-finite values left out
+    top, bottom = 8 + 16, 220 - 26  # one legend row; the axis of ticks below
+    near = dict(abs=0.05)  # as close as the pixel coordinates to a tenth of a pixel before
+    assert (a * 1 + e, a * 4 + e) == pytest.approx((40, 350), **near)  # the first and last week at the edges
+    assert (d * 8 + f, d * -2 + f) == pytest.approx((top, bottom), **near)  # the highest value at the top
+    week5 = {name: [*ys, 1.0] for name, ys in series.items()}
+    hits = charts._points.cache_info().hits
+    svg_lines([1, 2, 3, 4, 5], week5, width=360, height=220)
+    assert charts._points.cache_info().hits == hits + 2  # each line's weeks 1-4 were kept from the week before
