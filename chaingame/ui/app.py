@@ -33,6 +33,27 @@ os.environ.setdefault("REACTON_FAST", "1")
 # the same page in the browser, a cheaper week change.
 reacton.core._default_container = boxes.Column
 
+# Reacton updates a widget whose element is new by setting every argument again; the boxes on the way to a
+# changed part (a Sheet's classes, style, elevation and children) then get each value they hold already,
+# validated by traitlets to no effect: about three in four of a week change's trait sets. The same update,
+# skipping a value the widget already holds (the same object, or an equal plain value of the same type:
+# traitlets would change nothing and send nothing), sends the same messages.
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _set_prop(element, widget, name, value):
+    held = widget._trait_values.get(name, _set_prop)
+    if held is value or reacton.core._value_held(value, held):
+        return
+    if type(held) is type(value) and type(value) in _PLAIN and held == value:
+        widget._trait_values[name] = value  # the very object, as a set would store: the next render sees it held
+        return
+    setattr(widget, name, value)
+
+
+if hasattr(reacton.core, "_value_held") and hasattr(reacton.core.Element, "_update_widget_prop"):
+    reacton.core.Element._update_widget_prop = _set_prop
+
 
 @solara.component
 def Layout(children: list = []):  # noqa: B006 (Solara's children convention)
