@@ -118,7 +118,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     from .classroom.process import default_db, open_classroom
 
     webassets.ensure(fetch_missing=fetch_assets, log=echo)
-    import solara.server.starlette  # noqa: F401 - the app uvicorn serves: imported here, then frozen below
+    import solara.server.starlette  # the app uvicorn serves: imported here, then frozen below
 
     from . import fakeshell, wswriter
 
@@ -143,7 +143,9 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     for line in told:
         echo(line)
     echo(f"database: {db}   stop with Ctrl+C")
-    config = uvicorn.Config("solara.server.starlette:app", host=host, port=port, workers=1,
+    from .liveness import answering
+
+    config = uvicorn.Config(answering(solara.server.starlette.app), host=host, port=port, workers=1,
                             log_level="warning", ws_ping_interval=20, ws_ping_timeout=40, **WS_OPTIONS)
     # uvicorn shuts down gracefully on SIGTERM, then raises it again with the handler found at start:
     # ours turns it into an exception, so the finally below closes the database as after Ctrl+C.

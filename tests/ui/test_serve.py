@@ -168,6 +168,13 @@ def test_play_closes_the_database_on_sigterm_as_on_ctrl_c(tmp_path):
             assert time.time() < deadline, "the server did not answer /readyz"
             time.sleep(0.3)
         assert db.with_name(db.name + "-wal").exists()  # open, in WAL mode
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:  # answered before the app
+            assert (r.status, r.read(), r.headers["cache-control"]) == (200, b'{"status":"ok"}', "no-store")
+        head = urllib.request.Request(f"http://127.0.0.1:{port}/readyz", method="HEAD")
+        with urllib.request.urlopen(head, timeout=5) as r:
+            assert (r.status, r.read()) == (200, b"")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:  # the rest: the app's own
+            assert r.status == 200 and r.headers["content-type"].startswith("text/html")
         server.send_signal(signal.SIGTERM)
         out, err = server.communicate(timeout=30)
     finally:
