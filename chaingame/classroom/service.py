@@ -642,10 +642,12 @@ class Classroom(TeacherVerbs):
 
         Cheaper than :meth:`seat_view` (no view is built): a page reads it on every change of its team and
         reads its whole view at once only when this differs (:func:`chaingame.ui.live.use_live`'s ``turn``).
+        Read without the session's lock, which a class submitting at once contends for: each value is read
+        whole, and a change read half-done is followed by its own notification, which reads it again.
         """
-        with self._using(code) as s:
-            game = s.teams[self._team_number(s, team)]
-            return s.round, s.status, game.week, game.done
+        s = self._session(code)
+        game = s.teams[self._team_number(s, team)]
+        return s.round, s.status, game.week, game.done
 
     def progress(self, code: str) -> tuple[int, Status, int]:
         """What changes a debrief beside the weeks: the round, the status and the guesses given."""
