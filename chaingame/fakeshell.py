@@ -6,7 +6,7 @@ heartbeat). Its ``events`` attribute, which only matplotlib's pyplot uses, is a 
 ``unittest.mock.MagicMock`` each time: a py-spy profile of 30 teams submitting at once put about a
 third of the server's time holding the GIL in ``mock``. :class:`Events` takes its place: it accepts
 every call the mock accepted (``register``, ``unregister``, ``trigger``, any other name) and does
-nothing, as the mock did. docs/classroom.md, Speed, *The stand-in shell*.
+nothing, as the mock did. docs/classroom.md, Speed, *Less per submission*.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Every open page's connection guard probes ``/readyz`` every 5 s (:mod:`chaingame
 behind the app's middleware (gzip, proxy headers, errors), run in a worker thread: a py-spy
 profile of 30 teams submitting put about 8% of the server's time holding the GIL in those probes.
 :func:`answering` puts the same answer (``{"status":"ok"}``, 200) in front of the app, on the
-event loop; every other request goes to the app unchanged. docs/classroom.md, Speed, *Heartbeats*.
+event loop; every other request goes to the app unchanged. docs/classroom.md, Speed, *Less per submission*.
 """
 
 from __future__ import annotations

@@ -133,6 +133,9 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
     echo(f"chaingame classroom: the week's kernels ready in {seconds:.1f} s")
 
     freeze_heap()
+    from . import idlegc
+
+    idlegc.start()  # the full collections between the weeks' bursts, not in them
     db = Path(db).expanduser() if db else default_db()
     classroom = open_classroom(db, teacher_password=password)
     shown = "localhost" if host in ("0.0.0.0", "::", "127.0.0.1") else host

@@ -28,6 +28,8 @@ import solara
 import solara.server.starlette as solara_starlette
 from solara.server import websocket
 
+from . import idlegc
+
 logger = logging.getLogger(__name__)
 
 MAX_QUEUED = 8 * 2**20  # characters (about bytes) a page may have unsent, then it is given up (a seat opens: 105 KB)
@@ -86,6 +88,7 @@ class QueuedWebsocket(SolaraWrapper):
 
         self._on_loop(self._start_task, read())
         message = await got
+        idlegc.busy()
         if message.get("text") is not None:
             return message["text"]
         if message.get("bytes") is not None:

@@ -28,6 +28,7 @@ from typing import Any
 import solara
 from solara.server import kernel_context
 
+from .. import idlegc
 from ..classroom.process import get_classroom
 from .components import attempt
 
@@ -83,6 +84,7 @@ class _Renders:
             except Exception:  # a closing tab must not stop the worker
                 log.exception("a page update failed")
             finally:
+                idlegc.busy()
                 if priority == URGENT:
                     with self._cond:
                         self._urgent -= 1

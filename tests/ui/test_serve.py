@@ -208,3 +208,27 @@ def test_a_server_on_the_network_needs_a_teacher_password(monkeypatch):
         teacher_password("0.0.0.0", None, said.append)
     monkeypatch.setenv(PASSWORD_ENV, "")  # empty: as if unset
     assert teacher_password("127.0.0.1", None, said.append) is None
+
+
+IDLE_GC = """
+import gc, time
+from chaingame import idlegc
+assert idlegc.start(quiet=0.5, every=0.0, latest=1e9) is not None
+assert gc.get_threshold()[2] == idlegc.NEVER  # CPython no longer starts full collections by itself
+full = lambda: gc.get_stats()[2]["collections"]
+n = full()
+busy_until = time.monotonic() + 1.0
+while time.monotonic() < busy_until:  # a page message every 50 ms: a class at work
+    idlegc.busy()
+    [[] for _ in range(20_000)]  # and the objects its pages make
+    time.sleep(0.05)
+assert full() == n, f"{full() - n} full collections while the class was busy"
+time.sleep(2.0)  # quiet
+assert full() > n, "no full collection once the class was quiet"
+assert idlegc.start() is None  # once a process
+print("ok")
+"""
+
+
+def test_the_full_collections_wait_until_the_class_is_quiet():
+    assert run_python(IDLE_GC, dict(os.environ)).strip() == "ok"
