@@ -283,28 +283,91 @@ class Engine:
 
     def _week_in_one(self, packed: _Packed, out, totals) -> dict[str, np.ndarray]:
         """:meth:`step` as one compiled call (:func:`chaingame.weekkernel.week`): the same steps, tile by tile."""
-        net, state = self.net, self.state
-        week = state.week
-        state.week = week + 1
-        F, R = state.inventory.shape
-        into = None
-        if self.reuse_flows:
-            into = self.__dict__.get("_flow_arrays")
-            if into is None:
-                into = self._flow_arrays = flow_arrays(net, R)
-        args, flows = _advance_args(net, state, self.demand[week], None if self.delays is None else self.delays[week],
-                                    into)
-        wip, line, decisions, targets, placed = np.empty((5, F, R))
-        returned = np.empty(R)
+        week = self.state.week
+        self.state.week = week + 1
+        args, flows = _advance_args(self.net, self.state, self.demand[week],
+                                    None if self.delays is None else self.delays[week], self._flows_into())
         block, row, cols, sums, sum_cols, first = _record_into(self, out, totals)
-        _, _, seen_off, seen_mem, scratch = self._record_fixed
-        lazy.compiled("weekkernel").week(
-            *args, *packed.arrays, wip, line, decisions, targets, placed, returned, np.empty((net.n_links + 1, R)),
-            seen_off, seen_mem, block, row, cols, sums, sum_cols, first, scratch, FUSED_TILE or R)
-        self.flows, self.wip, self.observations = flows(), wip, None
-        self.flows.order = state.last_order = placed
-        self.flows.returned = returned
+        lazy.compiled("weekkernel").week(*args, *self._fused_args(packed), block, row, cols, sums, sum_cols, first,
+                                         self._record_fixed[-1], FUSED_TILE or self.replications)
+        self._fused_done(flows)
         return _recorded(out, totals, block, row, cols)
+
+    def play(self, block: np.ndarray, index: np.ndarray, totals=None, burn_in: int = 0,
+             spread: tuple[int, ...] = (), peaks: tuple[bool, ...] = ()) -> list[tuple] | None:
+        """Play the weeks left, week w's record (w = 1 .. W) into ``Rows(block, index, w - 1 - burn_in)``.
+
+        And added to ``totals`` when given; the weeks up to ``burn_in`` are not recorded. Where the week is played
+        in one call (:meth:`step`) and no past week's flows are kept (:attr:`reuse_flows`), the weeks left are one
+        call (:func:`chaingame.weekkernel.weeks`): block of replications after block, every week of a block while
+        its state is in a core's cache; a return (whose refund depends on the other replications of its block)
+        keeps the weeks one call each. Then, for each of the ``block[i]`` of ``spread``, the call also returns
+        (variance, largest, first week of it) over the weeks recorded (:func:`chaingame.metrics.spread`; the last
+        two where ``peaks[i]``, else None), (F, R) each; None where the weeks were not one call.
+        """
+        while not self.done:
+            w = self.state.week
+            packed = self._packed() if self.groups is not None and self.reuse_flows and not self.net._returns \
+                else None
+            if packed is not None:
+                return self._weeks_in_one(packed, block, index, totals, burn_in, spread, peaks)
+            if w < burn_in:
+                self.step(out={})
+            else:
+                self.step(out=Rows(block, index, w - burn_in), totals=totals)
+        return None
+
+    def _weeks_in_one(self, packed: _Packed, block, index, totals, burn_in: int, spread, peaks) -> list[tuple]:
+        """:meth:`play` as one compiled call."""
+        state, W = self.state, self.scenario.weeks
+        t0 = state.week + 1
+        args, flows = _advance_args(self.net, state, self.demand[W - 1], None, self._flows_into())
+        delays = np.zeros((W, 0, 0), np.int64) if self.delays is None else lazy.given(self.delays, np.int64)
+        args = (*args[:2], t0, W, *args[3:17], lazy.given(self.demand), delays, *args[19:])
+        _record_into(self, {}, None)
+        if totals is None:
+            sums, sum_cols, first = _NO_BLOCK, _NONE, 0
+        else:
+            sums, sum_cols = totals.block, totals.index
+            first = max(burn_in + 1, t0) if totals.weeks == 0 else 0
+            totals.weeks += W - max(burn_in, t0 - 1)
+        n, F, R = len(spread), *state.inventory.shape
+        mean, var, highest, at = np.empty((n, F * R)), np.empty((n, F * R)), np.empty((n, F * R)), \
+            np.empty((n, F * R), np.int64)
+        lazy.compiled("weekkernel").weeks(
+            *args, *self._fused_args(packed), block, burn_in, index, sums, sum_cols, first, self._record_fixed[-1],
+            WEEKS_TILE, block.reshape(len(block), block.shape[1], F * R), np.array(spread, np.int64),
+            np.array(peaks, bool), mean, var, highest, at)
+        state.week = W
+        self._fused_done(flows)
+        return [(var[i].reshape(F, R), *((highest[i].reshape(F, R), at[i].reshape(F, R)) if peaks[i] else (None, None)))
+                for i in range(n)]
+
+    def _flows_into(self) -> tuple | None:
+        """The arrays the week's flows go into where :attr:`reuse_flows` (the same every week), else None: new ones."""
+        if not self.reuse_flows:
+            return None
+        into = self.__dict__.get("_flow_arrays")
+        if into is None:
+            into = self._flow_arrays = flow_arrays(self.net, self.replications)
+        return into
+
+    def _fused_args(self, packed: _Packed) -> tuple:
+        """The compiled week's arguments after the physics': the rules, their books and orders, the record's tables."""
+        F, R = self.state.inventory.shape
+        wip, line, decisions, targets, placed = self._fused_rows = np.empty((5, F, R))
+        self._fused_returned = returned = np.empty(R)
+        _record_into(self, {}, None)
+        _, _, seen_off, seen_mem, _ = self._record_fixed
+        return (*packed.arrays, wip, line, decisions, targets, placed, returned, np.empty((self.net.n_links + 1, R)),
+                seen_off, seen_mem)
+
+    def _fused_done(self, flows) -> None:
+        """The engine's books after the compiled week: its flows, production under way and orders placed."""
+        wip, _, _, _, placed = self._fused_rows
+        self.flows, self.wip, self.observations = flows(), wip, None
+        self.flows.order = self.state.last_order = placed
+        self.flows.returned = self._fused_returned
 
     def books(self) -> dict[str, np.ndarray]:
         """Every firm's own books this week (:func:`~chaingame.observe.own_books`), after :meth:`begin_week`.
@@ -393,6 +456,8 @@ _COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), Bas
 # replications of a block of the week in one call (chaingame/weekkernel.py); None: all of them, one block, which
 # measured best at R = 1, 2,000 and 10,000 (benchmarks/week_blocks.py)
 FUSED_TILE: int | None = None
+# replications of a block of the weeks in one call (Engine.play): a block's state in a core's L2 from week to week
+WEEKS_TILE = 512
 
 
 class _Packed:

@@ -13,8 +13,9 @@ all (:data:`chaingame.engine.FUSED_TILE`).
 
 from __future__ import annotations
 
-from . import bookkernel, kernel, rulekernel
+from . import bookkernel, figurekernel, kernel, rulekernel
 from .bookkernel import record_range, supply_range
+from .figurekernel import _spread_chunk
 from .kernel import (
     BACKLOGF,
     COST,
@@ -34,10 +35,34 @@ from .kernel import (
 from .lazy import njit_from
 from .rulekernel import decide_range
 
-SOURCES = (kernel.__file__, bookkernel.__file__, rulekernel.__file__, __file__)  # what `week` is built from
+# what the kernels are built from
+SOURCES = (kernel.__file__, bookkernel.__file__, rulekernel.__file__, figurekernel.__file__, __file__)
 
 
-@njit_from(SOURCES, cache=True, _nrt=False, error_model="numpy")
+JIT = dict(cache=True, _nrt=False, error_model="numpy")
+
+
+@njit_from(SOURCES, **JIT)  # not inlined: numba inlines no call of more than 30 arguments
+def _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
+           parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets, members,
+           rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out, out_week,
+           out_cols, sums, sum_cols, first, scratch, lo, hi):
+    """Week ``t`` for replications ``lo .. hi - 1``: the module's steps in their order (:func:`week`'s arguments)."""
+    interest = flows[INTERESTF] if ip[MONEY] != 0 else flows[COST]
+    advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
+                  backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, lo, hi)
+    supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, False, wip, line, books, lo, hi)
+    decide_range(codes, params, offsets, members, rows, memory, inventory, flows[BACKLOGF], line,
+                 flows[INCOMING], capacity, decisions, targets, lo, hi)
+    place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
+                flows[REVENUE], flows[COST], placed, returned, ws, lo, hi)
+    record_range(ip, fp, seen_off, seen_mem, inventory, flows[BACKLOGF], flows[INCOMING], placed, flows[SHIPPED],
+                 flows[RECEIVED], flows[COST], raw, flows[PRODUCED], flows[ON_TIME], flows[LOSTF], flows[REVENUE],
+                 flows[PURCHASES], interest, cash, capacity, backlog, mail, transit, wip_ring, parts, payments,
+                 insolvent, demand, out, out_week, out_cols, sums, sum_cols, first, scratch, lo, hi)
+
+
+@njit_from(SOURCES, **JIT)
 def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
          parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets, members,
          rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out, out_week,
@@ -50,17 +75,42 @@ def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_
     ``tile``: the replications of a block.
     """
     R = inventory.shape[1]
-    interest = flows[INTERESTF] if ip[MONEY] != 0 else flows[COST]
     for lo in range(0, R, tile):
         hi = min(lo + tile, R)
-        advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
-                      backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, lo, hi)
-        supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, False, wip, line, books, lo, hi)
-        decide_range(codes, params, offsets, members, rows, memory, inventory, flows[BACKLOGF], line,
-                     flows[INCOMING], capacity, decisions, targets, lo, hi)
-        place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
-                    flows[REVENUE], flows[COST], placed, returned, ws, lo, hi)
-        record_range(ip, fp, seen_off, seen_mem, inventory, flows[BACKLOGF], flows[INCOMING], placed, flows[SHIPPED],
-                     flows[RECEIVED], flows[COST], raw, flows[PRODUCED], flows[ON_TIME], flows[LOSTF], flows[REVENUE],
-                     flows[PURCHASES], interest, cash, capacity, backlog, mail, transit, wip_ring, parts, payments,
-                     insolvent, demand, out, out_week, out_cols, sums, sum_cols, first, scratch, lo, hi)
+        _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
+               parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets,
+               members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out,
+               out_week, out_cols, sums, sum_cols, first, scratch, lo, hi)
+
+
+@njit_from(SOURCES, **JIT)
+def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
+          backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params,
+          offsets, members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem,
+          out, skip, out_cols, sums, sum_cols, first, scratch, tile, weekly, spread_rows, peaks, mean, var, highest,
+          at):
+    """Weeks ``t0 .. t1`` (:func:`week` each), block of ``tile`` replications after block, all the weeks of a block.
+
+    A block's state stays in a core's cache from week to week. ``demand`` (W, C, R) and ``delays`` (W, n, R) are
+    every week's; week t's record goes into ``out[:, t - 1 - skip]`` and is added to ``sums`` (set where t is
+    ``first``), for t > ``skip`` (the weeks before: not recorded). Once a block's last week is played, the
+    figures' pass over the weeks (:func:`chaingame.figurekernel.spread`) runs on its columns while they are in
+    cache: row i of ``mean``, ``var`` (and ``highest``, ``at`` where ``peaks[i]``), (m, F R) each, for the recorded
+    column ``spread_rows[i]``; ``weekly`` is ``out`` seen as (n, W - skip, F R).
+    """
+    R, F = inventory.shape[1], inventory.shape[0]
+    none = out_cols[:0]
+    for lo in range(0, R, tile):
+        for t in range(t0, t1 + 1):
+            kept = t > skip  # (no expression in a call of more than 30 arguments: numba takes none)
+            cols, adds, row, fresh, hi = out_cols if kept else none, sum_cols if kept else none, max(t - 1 - skip, 0), \
+                t == first, min(lo + tile, R)
+            _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
+                   backlog_value, parts, payments, insolvent, demand[t - 1], delays[t - 1], flows, edges, paid, ws, wb,
+                   wt, codes, params, offsets, members, rows, memory, wip, line, decisions, targets, placed, returned,
+                   books, seen_off, seen_mem, out, row, cols, sums, adds, fresh, scratch, lo, hi)
+        hi = min(lo + tile, R)
+        for i in range(len(spread_rows)):
+            for f in range(F):
+                _spread_chunk(weekly[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i], f * R + lo,
+                              f * R + hi)
