@@ -5,9 +5,9 @@
 Prints each stage's share of the whole call (cProfile's cumulative time of the function that does it,
 after a warm-up; the median of ``--repeat`` profiles, since the machine may be shared): the week's
 physics (``advance``, ``place``), the books the rules read, the rules, the record and running totals,
-the figures and the result tables; from the second week on, the whole week is one compiled call
-(chaingame/weekkernel.py), its own stage. cProfile adds a little to every Python call, so the shares of the
-stages with many small calls are a little high.
+the figures and the result tables; from the second week on, the weeks left are one compiled call
+(chaingame/weekkernel.py, ``weeks``), its own stage. cProfile adds a little to every Python call, so the shares of
+the stages with many small calls are a little high.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ STAGES = {  # (file, function) -> what it does
     ("engine.py", "decide_books"): "the rules (firms with the same rule at once)",
     ("chain.py", "place"): "place: the orders",
     ("engine.py", "record"): "the record and the running totals",
-    ("engine.py", "_week_in_one"): "the weeks in one compiled call each (all of the above, weeks 2-36)",
+    ("engine.py", "_weeks_in_one"): "weeks 2-36 in one compiled call (all of the above, and the figures' pass)",
     ("batch.py", "figures"): "the figures at the end",
     ("batch.py", "frames"): "the result tables",
 }

@@ -128,7 +128,7 @@ def warm_up() -> float:
     the rules and the figures (:mod:`chaingame.bookkernel`, :mod:`chaingame.rulekernel`,
     :mod:`chaingame.figurekernel`): each kernel has one explicit signature, compiled or loaded when its module is
     imported. So a classroom's first week never waits on a compilation
-    (``chaingame play`` calls it before it serves).
+    (``chaingame play`` calls it before it serves). Last, the weeks left in one call (:meth:`Engine.play`).
     """
     import time
 
@@ -138,6 +138,10 @@ def warm_up() -> float:
         engine = Engine(name)
         engine.step()
         engine.step()
+    engine = Engine("classic", replications=2)
+    engine.reuse_flows = True
+    engine.step(out={})
+    engine.play(np.empty((1, engine.scenario.weeks, 4, 2)), np.zeros(1, np.int64), spread=(0,), peaks=(True,))
     return time.perf_counter() - began
 
 
@@ -303,7 +307,9 @@ class Engine:
         its state is in a core's cache; a return (whose refund depends on the other replications of its block)
         keeps the weeks one call each. Then, for each of the ``block[i]`` of ``spread``, the call also returns
         (variance, largest, first week of it) over the weeks recorded (:func:`chaingame.metrics.spread`; the last
-        two where ``peaks[i]``, else None), (F, R) each; None where the weeks were not one call.
+        two where ``peaks[i]``, else None), (F, R) each; None where the weeks were not one call. Where every
+        column recorded is one of ``spread`` (figures only), the weeks of the call are kept block by block of
+        replications, not in ``block``.
         """
         while not self.done:
             w = self.state.week
@@ -334,10 +340,12 @@ class Engine:
         n, F, R = len(spread), *state.inventory.shape
         mean, var, highest, at = np.empty((n, F * R)), np.empty((n, F * R)), np.empty((n, F * R)), \
             np.empty((n, F * R), np.int64)
+        local = block  # every week into the block; or, where only figures are kept, into a block of replications'
+        if R > WEEKS_TILE and n == len(index):
+            local = np.empty((*block.shape[:3], WEEKS_TILE))
         lazy.compiled("weekkernel").weeks(
             *args, *self._fused_args(packed), block, burn_in, index, sums, sum_cols, first, self._record_fixed[-1],
-            WEEKS_TILE, block.reshape(len(block), block.shape[1], F * R), np.array(spread, np.int64),
-            np.array(peaks, bool), mean, var, highest, at)
+            local, np.array(spread, np.int64), np.array(peaks, bool), mean, var, highest, at)
         state.week = W
         self._fused_done(flows)
         return [(var[i].reshape(F, R), *((highest[i].reshape(F, R), at[i].reshape(F, R)) if peaks[i] else (None, None)))
@@ -457,6 +465,7 @@ _COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), Bas
 # measured best at R = 1, 2,000 and 10,000 (benchmarks/week_blocks.py)
 FUSED_TILE: int | None = None
 # replications of a block of the weeks in one call (Engine.play): a block's state in a core's L2 from week to week
+# (R = 10,000 on classic: 256 and 512 measured best, 1,024 10% and one block of all 55% slower)
 WEEKS_TILE = 512
 
 

@@ -46,8 +46,11 @@ JIT = dict(cache=True, _nrt=False, error_model="numpy")
 def _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
            parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets, members,
            rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out, out_week,
-           out_cols, sums, sum_cols, first, scratch, lo, hi):
-    """Week ``t`` for replications ``lo .. hi - 1``: the module's steps in their order (:func:`week`'s arguments)."""
+           out_cols, sums, sum_cols, first, scratch, lo, hi, base):
+    """Week ``t`` for replications ``lo .. hi - 1``: the module's steps in their order (:func:`week`'s arguments).
+
+    Replication r's record goes into ``out[..., r - base]``.
+    """
     interest = flows[INTERESTF] if ip[MONEY] != 0 else flows[COST]
     advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
                   backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, lo, hi)
@@ -59,7 +62,7 @@ def _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wi
     record_range(ip, fp, seen_off, seen_mem, inventory, flows[BACKLOGF], flows[INCOMING], placed, flows[SHIPPED],
                  flows[RECEIVED], flows[COST], raw, flows[PRODUCED], flows[ON_TIME], flows[LOSTF], flows[REVENUE],
                  flows[PURCHASES], interest, cash, capacity, backlog, mail, transit, wip_ring, parts, payments,
-                 insolvent, demand, out, out_week, out_cols, sums, sum_cols, first, scratch, lo, hi)
+                 insolvent, demand, out, out_week, out_cols, sums, sum_cols, first, scratch, lo, hi, base)
 
 
 @njit_from(SOURCES, **JIT)
@@ -80,37 +83,49 @@ def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_
         _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
                parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets,
                members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out,
-               out_week, out_cols, sums, sum_cols, first, scratch, lo, hi)
+               out_week, out_cols, sums, sum_cols, first, scratch, lo, hi, 0)
 
 
 @njit_from(SOURCES, **JIT)
 def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
           backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params,
           offsets, members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem,
-          out, skip, out_cols, sums, sum_cols, first, scratch, tile, weekly, spread_rows, peaks, mean, var, highest,
-          at):
-    """Weeks ``t0 .. t1`` (:func:`week` each), block of ``tile`` replications after block, all the weeks of a block.
+          out, skip, out_cols, sums, sum_cols, first, scratch, local, spread_rows, peaks, mean, var, highest, at):
+    """Weeks ``t0 .. t1`` (:func:`week` each), block of replications after block, all the weeks of a block.
 
     A block's state stays in a core's cache from week to week. ``demand`` (W, C, R) and ``delays`` (W, n, R) are
-    every week's; week t's record goes into ``out[:, t - 1 - skip]`` and is added to ``sums`` (set where t is
-    ``first``), for t > ``skip`` (the weeks before: not recorded). Once a block's last week is played, the
-    figures' pass over the weeks (:func:`chaingame.figurekernel.spread`) runs on its columns while they are in
-    cache: row i of ``mean``, ``var`` (and ``highest``, ``at`` where ``peaks[i]``), (m, F R) each, for the recorded
-    column ``spread_rows[i]``; ``weekly`` is ``out`` seen as (n, W - skip, F R).
+    every week's; week t's record is added to ``sums`` (set where t is ``first``) for t > ``skip`` (the weeks
+    before: not recorded), and goes into ``local[:, t - 1 - skip]`` (n, W - skip, F, B), the block's (B
+    replications a block; the weeks recorded before ``t0`` copied from ``out``, (n, W - skip, F, R)). Once a
+    block's last week is played, the figures' pass over the weeks (:func:`chaingame.figurekernel.spread`) runs on
+    its rows while they are in cache: row i of ``mean``, ``var`` (and ``highest``, ``at`` where ``peaks[i]``),
+    (m, F R) each, for ``local[spread_rows[i]]``. Where ``local`` is ``out`` itself (B = R), the weeks go in one
+    block (for a record kept whole: a history, or columns with no figures computed here).
     """
-    R, F = inventory.shape[1], inventory.shape[0]
+    n, R, F = len(out_cols), inventory.shape[1], inventory.shape[0]
+    tile = local.shape[3]
+    whole = tile == R  # local is out
     none = out_cols[:0]
+    rows_ = local.reshape(local.shape[0], local.shape[1], F * tile)  # each column's weeks: (W - skip, F B)
     for lo in range(0, R, tile):
+        hi = min(lo + tile, R)
+        base = 0 if whole else lo
+        if not whole:  # the weeks recorded before: into the block's rows
+            for i in range(n):
+                for w in range(t0 - 1 - skip):
+                    for f in range(F):
+                        x, y = out[i, w, f, lo:hi], local[i, w, f]
+                        for j in range(hi - lo):
+                            y[j] = x[j]
         for t in range(t0, t1 + 1):
             kept = t > skip  # (no expression in a call of more than 30 arguments: numba takes none)
-            cols, adds, row, fresh, hi = out_cols if kept else none, sum_cols if kept else none, max(t - 1 - skip, 0), \
-                t == first, min(lo + tile, R)
+            cols, adds, row, fresh = out_cols if kept else none, sum_cols if kept else none, max(t - 1 - skip, 0), \
+                t == first
             _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
                    backlog_value, parts, payments, insolvent, demand[t - 1], delays[t - 1], flows, edges, paid, ws, wb,
                    wt, codes, params, offsets, members, rows, memory, wip, line, decisions, targets, placed, returned,
-                   books, seen_off, seen_mem, out, row, cols, sums, adds, fresh, scratch, lo, hi)
-        hi = min(lo + tile, R)
+                   books, seen_off, seen_mem, local, row, cols, sums, adds, fresh, scratch, lo, hi, base)
         for i in range(len(spread_rows)):
             for f in range(F):
-                _spread_chunk(weekly[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i], f * R + lo,
-                              f * R + hi)
+                _spread_chunk(rows_[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i], f * tile + lo - base,
+                              f * tile + hi - base, f * R + lo)
