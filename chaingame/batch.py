@@ -115,12 +115,13 @@ def frames(engine: Engine, fm: dict, cm: dict, first_replication: int = 0) -> tu
     F, R = fm["cost"].shape
     runs = np.arange(first_replication, first_replication + R)
     rows = np.tile(np.arange(F), R)  # each replication's firms in order (text columns built by taking F values)
-    firms = pd.DataFrame({
-        "replication": np.repeat(runs, F),
-        "firm": pd.array(list(sc.firm_ids), dtype="str").take(rows),
-        "role": pd.array([f.role for f in sc.firms], dtype="str").take(rows),
-        **{k: v.T.ravel() for k, v in fm.items()},
-    })
+    values = np.empty((len(fm), R, F))  # the figures as the table's one block of floats, written once
+    for i, v in enumerate(fm.values()):
+        values[i] = v.T
+    firms = pd.DataFrame(values.reshape(len(fm), R * F).T, columns=list(fm), copy=False)
+    firms.insert(0, "role", pd.array([f.role for f in sc.firms], dtype="str").take(rows))
+    firms.insert(0, "firm", pd.array(list(sc.firm_ids), dtype="str").take(rows))
+    firms.insert(0, "replication", np.repeat(runs, F))
     return firms, pd.DataFrame({"replication": runs, **cm})
 
 

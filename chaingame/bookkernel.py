@@ -21,6 +21,7 @@ from .kernel import (
     BOM_MEM,
     BOM_OFF,
     BOM_UNITS,
+    CUSTOMER,
     IN_MEM,
     IN_OFF,
     IN_ONE,
@@ -82,7 +83,10 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp,
     K = backlog.shape[0]
     F = raw.shape[0]
     n = hi - lo
+    customer = _iseg(ip, CUSTOMER)
     for k in range(K):
+        if customer[k] < 0:  # a link to the market: in no firm's supply line
+            continue
         pl = per_link[k]
         _ring(mail, k, pl, lo, hi)
         _add_row(backlog[k, lo:hi], pl[lo:hi], n)
