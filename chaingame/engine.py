@@ -465,8 +465,8 @@ _COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), Bas
 # measured best at R = 1, 2,000 and 10,000 (benchmarks/week_blocks.py)
 FUSED_TILE: int | None = None
 # replications of a block of the weeks in one call (Engine.play): a block's state in a core's L2 from week to week
-# (R = 10,000 on classic: 256 and 512 measured best, 1,024 10% and one block of all 55% slower)
-WEEKS_TILE = 512
+# (R = 10,000 on classic: 256 measured best, 128 and 512 5-10% slower, one block of all 55% slower)
+WEEKS_TILE = 256
 
 
 class _Packed:
