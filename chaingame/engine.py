@@ -305,11 +305,11 @@ class Engine:
         in one call (:meth:`step`) and no past week's flows are kept (:attr:`reuse_flows`), the weeks left are one
         call (:func:`chaingame.weekkernel.weeks`): block of replications after block, every week of a block while
         its state is in a core's cache; a return (whose refund depends on the other replications of its block)
-        keeps the weeks one call each. Then, for each of the ``block[i]`` of ``spread``, the call also returns
-        (variance, largest, first week of it) over the weeks recorded (:func:`chaingame.metrics.spread`; the last
-        two where ``peaks[i]``, else None), (F, R) each; None where the weeks were not one call. Where every
-        column recorded is one of ``spread`` (figures only), the weeks of the call are kept block by block of
-        replications, not in ``block``.
+        keeps the weeks one call each. Then, for each ``block[i]`` of ``spread``, it returns (variance, largest,
+        first week of it) over the weeks recorded (:func:`chaingame.figurekernel.spread`; the last two where
+        ``peaks[i]``, else None), (F, R) each; None where the weeks were not one call. Where every column recorded
+        is one of ``spread`` (figures only), the call keeps its weeks in a buffer of one block of replications,
+        not in ``block``.
         """
         while not self.done:
             w = self.state.week
@@ -330,7 +330,6 @@ class Engine:
         args, flows = _advance_args(self.net, state, self.demand[W - 1], None, self._flows_into())
         delays = np.zeros((W, 0, 0), np.int64) if self.delays is None else lazy.given(self.delays, np.int64)
         args = (*args[:2], t0, W, *args[3:17], lazy.given(self.demand), delays, *args[19:])
-        _record_into(self, {}, None)
         if totals is None:
             sums, sum_cols, first = _NO_BLOCK, _NONE, 0
         else:
@@ -340,7 +339,7 @@ class Engine:
         n, F, R = len(spread), *state.inventory.shape
         mean, var, highest, at = np.empty((n, F * R)), np.empty((n, F * R)), np.empty((n, F * R)), \
             np.empty((n, F * R), np.int64)
-        local = block  # every week into the block; or, where only figures are kept, into a block of replications'
+        local = block  # where the weeks go: the block, or where only figures are kept, one block's buffer
         if R > WEEKS_TILE and n == len(index):
             local = np.empty((*block.shape[:3], WEEKS_TILE))
         lazy.compiled("weekkernel").weeks(
