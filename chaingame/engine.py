@@ -267,10 +267,11 @@ class Engine:
         self.begin_week(observe=False)
         return self.end_week(*self.decide_books(self.books()), out=out, totals=totals)
 
-    def _packed(self) -> _Packed | None:
+    def _packed(self, fresh: bool = False) -> _Packed | None:
         """The rule groups packed for the week in one call (:mod:`chaingame.weekkernel`), or None: not this week.
 
-        Only where every group's rule is one of :data:`_COMPILED` and its memory is made (from the second week on).
+        Only where every group's rule is one of :data:`_COMPILED` and its memory is made (from the second week on),
+        or, where ``fresh``, is not made yet (its first decision in the call: :meth:`play`).
         """
         packed = self._fused_pack
         if packed is False or self.done:
@@ -282,7 +283,7 @@ class Engine:
             return None
         stacks = self._stacks[0] + self._stacks[1]
         if packed is None or not packed.held():
-            packed = self._fused_pack = _Packed.of(stacks, self.replications)
+            packed = self._fused_pack = _Packed.of(stacks, self.replications, fresh)
         return packed
 
     def _week_in_one(self, packed: _Packed, out, totals) -> dict[str, np.ndarray]:
@@ -313,8 +314,8 @@ class Engine:
         """
         while not self.done:
             w = self.state.week
-            packed = self._packed() if self.groups is not None and self.reuse_flows and not self.net._returns \
-                else None
+            packed = self._packed(fresh=w == 0) if self.groups is not None and self.reuse_flows \
+                and not self.net._returns else None
             if packed is not None:
                 return self._weeks_in_one(packed, block, index, totals, burn_in, spread, peaks)
             if w < burn_in:
@@ -344,7 +345,8 @@ class Engine:
             local = np.empty((*block.shape[:3], WEEKS_TILE))
         lazy.compiled("weekkernel").weeks(
             *args, *self._fused_args(packed), block, burn_in, index, sums, sum_cols, first, self._record_fixed[-1],
-            local, np.array(spread, np.int64), np.array(peaks, bool), mean, var, highest, at)
+            local, np.array(spread, np.int64), np.array(peaks, bool), mean, var, highest, at, packed.fresh)
+        packed.fresh = False
         state.week = W
         self._fused_done(flows)
         return [(var[i].reshape(F, R), *((highest[i].reshape(F, R), at[i].reshape(F, R)) if peaks[i] else (None, None)))
@@ -475,18 +477,23 @@ class _Packed:
     and each firm's memory holds its row, so the rules' own :meth:`~Policy.decide` would update the same numbers.
     """
 
-    def __init__(self, arrays: tuple, held: list[tuple[_Stack, str, np.ndarray]]):
+    def __init__(self, arrays: tuple, held: list[tuple[_Stack, str, np.ndarray]], fresh: bool = False):
         self.arrays, self._held = arrays, held
+        self.fresh = fresh  # the memories are not made yet: they start in the next call (the rules' first decision)
 
     @classmethod
-    def of(cls, stacks: list[_Stack], replications: int) -> _Packed | None:
-        """The groups packed, or None while a group's memory is not made (or not a rule's own as it makes it)."""
+    def of(cls, stacks: list[_Stack], replications: int, fresh: bool = False) -> _Packed | None:
+        """The groups packed, or None while a group's memory is not made (or not a rule's own as it makes it).
+
+        Where ``fresh`` and no firm's memory holds anything yet, packed with memories that start in the next call.
+        """
         rk = lazy.compiled("rulekernel")
         codes = {Sterman: rk.STERMAN, BaseStock: rk.BASE_STOCK, TrackDemand: rk.TRACK_DEMAND}
         rules = [s.rule_decide.__self__ for s in stacks]
         keys = [_COMPILED[type(rule)][0] for rule in rules]
+        fresh = fresh and not any(m for s in stacks for m in s.memories)
         for s, key in zip(stacks, keys):
-            if key is not None and (list(s.stacked) != [key] or not s.held()):
+            if key is not None and not fresh and (list(s.stacked) != [key] or not s.held()):
                 return None
         n = [len(s.members) if key else 0 for s, key in zip(stacks, keys)]
         rows = np.cumsum([0] + n[:-1]).astype(np.int64)
@@ -495,20 +502,22 @@ class _Packed:
         for s, key, a, m in zip(stacks, keys, rows, n):
             if key is not None:
                 view = memory[a:a + m]
-                view[...] = s.stacked[key]
+                if not fresh:
+                    view[...] = s.stacked[key]
                 s.stacked = {key: view}
                 s.given = [((key, view[i]),) for i in range(m)]
                 for mem, pairs in zip(s.memories, s.given):
                     mem.update(pairs)
                 held.append((s, key, view))
-        params = np.zeros((len(stacks), 4))
+        params = np.zeros((len(stacks), 5))  # the rule's parameters, then where its memory starts (NaN: the signal)
         for g, rule in enumerate(rules):
             values = [getattr(rule, p) for p in _COMPILED[type(rule)][1]]
             params[g, :len(values)] = values
+            params[g, 4] = rule.start if type(rule) is Sterman else np.nan
         offsets = np.cumsum([0] + [len(s.members) for s in stacks]).astype(np.int64)
         members = np.concatenate([s.members for s in stacks]).astype(np.int64) if stacks else np.zeros(0, np.int64)
         codes = np.array([codes[type(rule)] for rule in rules], dtype=np.int64)
-        return cls((codes, params, offsets, members, rows, memory), held)
+        return cls((codes, params, offsets, members, rows, memory), held, fresh)
 
     def held(self) -> bool:
         """Whether every group's memory is still the packed block's rows (nothing replaced it since)."""

@@ -10,11 +10,12 @@ blocks small enough for a core's cache (256) measured slower than large ones on 
 a block pays its start-up, and a week's state at R = 10,000 fits the shared cache): by default one block of
 all (:data:`chaingame.engine.FUSED_TILE`).
 
-:func:`weeks` plays the weeks left (:meth:`chaingame.engine.Engine.play`, the batch drivers') with the loops the
-other way round: block of replications after block, every week of a block, whose state then stays in a core's
-cache from week to week (at R = 10,000 on classic, 35 weeks 39 -> 25 ms in blocks of 256); where only the figures
-are kept, a block's weekly columns stay in a block-sized buffer, and the figures' pass over the weeks
-(:func:`chaingame.figurekernel.spread`'s) reads them there.
+:func:`weeks` plays the weeks left, from the first (:meth:`chaingame.engine.Engine.play`, the batch drivers'), with
+the loops the other way round: block of replications after block, every week of a block, whose state then stays in
+a core's cache from week to week (at R = 10,000 on classic, 35 weeks 39 -> 25 ms in blocks of 256); the rules'
+memories may start in the call (their first decision); where only the figures are kept, a block's weekly columns
+stay in a block-sized buffer, and the figures' pass over the weeks (:func:`chaingame.figurekernel.spread`'s) reads
+them there.
 """
 
 from __future__ import annotations
@@ -52,17 +53,17 @@ JIT = dict(cache=True, _nrt=False, error_model="numpy")
 def _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
            parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets, members,
            rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out, out_week,
-           out_cols, sums, sum_cols, first, scratch, lo, hi, base):
+           out_cols, sums, sum_cols, first, scratch, lo, hi, base, fresh):
     """Week ``t`` for replications ``lo .. hi - 1``: the module's steps in their order (:func:`week`'s arguments).
 
-    Replication r's record goes into ``out[..., r - base]``.
+    Replication r's record goes into ``out[..., r - base]``; the rules' memories start this week where ``fresh``.
     """
     interest = flows[INTERESTF] if ip[MONEY] != 0 else flows[COST]
     advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
                   backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, lo, hi)
     supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, False, wip, line, books, lo, hi)
     decide_range(codes, params, offsets, members, rows, memory, inventory, flows[BACKLOGF], line,
-                 flows[INCOMING], capacity, decisions, targets, lo, hi)
+                 flows[INCOMING], capacity, decisions, targets, lo, hi, fresh)
     place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
                 flows[REVENUE], flows[COST], placed, returned, ws, lo, hi)
     record_range(ip, fp, seen_off, seen_mem, inventory, flows[BACKLOGF], flows[INCOMING], placed, flows[SHIPPED],
@@ -89,14 +90,15 @@ def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_
         _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
                parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets,
                members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out,
-               out_week, out_cols, sums, sum_cols, first, scratch, lo, hi, 0)
+               out_week, out_cols, sums, sum_cols, first, scratch, lo, hi, 0, False)
 
 
 @njit_from(SOURCES, **JIT)
 def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
           backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params,
           offsets, members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem,
-          out, skip, out_cols, sums, sum_cols, first, scratch, local, spread_rows, peaks, mean, var, highest, at):
+          out, skip, out_cols, sums, sum_cols, first, scratch, local, spread_rows, peaks, mean, var, highest, at,
+          fresh):
     """Weeks ``t0 .. t1`` (:func:`week` each), block of replications after block, all the weeks of a block.
 
     A block's state stays in a core's cache from week to week. ``demand`` (W, C, R) and ``delays`` (W, n, R) are
@@ -106,7 +108,8 @@ def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit
     block's last week is played, the figures' pass over the weeks (:func:`chaingame.figurekernel.spread`) runs on
     its rows while they are in cache: row i of ``mean``, ``var`` (and ``highest``, ``at`` where ``peaks[i]``),
     (m, F R) each, for ``local[spread_rows[i]]``. Where ``local`` is ``out`` itself (B = R), the weeks go in one
-    block (for a record kept whole: a history, or columns with no figures computed here).
+    block (for a record kept whole: a history, or columns with no figures computed here). Where ``fresh``, the
+    rules' memories start in week ``t0`` (their first decision).
     """
     n, R, F = len(out_cols), inventory.shape[1], inventory.shape[0]
     tile = local.shape[3]
@@ -125,12 +128,12 @@ def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit
                             y[j] = x[j]
         for t in range(t0, t1 + 1):
             kept = t > skip  # (no expression in a call of more than 30 arguments: numba takes none)
-            cols, adds, row, fresh = out_cols if kept else none, sum_cols if kept else none, max(t - 1 - skip, 0), \
-                t == first
+            cols, adds, row, sets, starts = out_cols if kept else none, sum_cols if kept else none, \
+                max(t - 1 - skip, 0), t == first, fresh and t == t0
             _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
                    backlog_value, parts, payments, insolvent, demand[t - 1], delays[t - 1], flows, edges, paid, ws, wb,
                    wt, codes, params, offsets, members, rows, memory, wip, line, decisions, targets, placed, returned,
-                   books, seen_off, seen_mem, local, row, cols, sums, adds, fresh, scratch, lo, hi, base)
+                   books, seen_off, seen_mem, local, row, cols, sums, adds, sets, scratch, lo, hi, base, starts)
         for i in range(len(spread_rows)):
             for f in range(F):
                 _spread_chunk(rows_[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i], f * tile + lo - base,

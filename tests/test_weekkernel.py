@@ -69,7 +69,7 @@ def test_the_weeks_left_in_one_call_are_the_weeks_one_by_one(name, monkeypatch):
     monkeypatch.setattr(engine_mod, "WEEKS_TILE", 3)
     name = cg.load_scenario(name)
     played = [batch.run_figures(name, 11, 5, burn_in=b)[1:] for b in (0, 4)], batch.run_arrays(name, 11, 5)
-    monkeypatch.setattr(Engine, "_packed", lambda self: None)  # every week on its own, as before
+    monkeypatch.setattr(Engine, "_packed", lambda self, fresh=False: None)  # every week on its own, as before
     apart = [batch.run_figures(name, 11, 5, burn_in=b)[1:] for b in (0, 4)], batch.run_arrays(name, 11, 5)
     for (fm, cm), (fa, ca) in zip(played[0], apart[0]):
         assert _same(fm, fa) and _same(cm, ca)
