@@ -345,7 +345,8 @@ class Engine:
             local = np.empty((*block.shape[:3], WEEKS_TILE))
         lazy.compiled("weekkernel").weeks(
             *args, *self._fused_args(packed), block, burn_in, index, sums, sum_cols, first, self._record_fixed[-1],
-            local, np.array(spread, np.int64), np.array(peaks, bool), mean, var, highest, at, packed.fresh)
+            local, WEEKS_TILE, np.array(spread, np.int64), np.array(peaks, bool), mean, var, highest, at,
+            packed.fresh)
         packed.fresh = False
         state.week = W
         self._fused_done(flows)

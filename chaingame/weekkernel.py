@@ -97,25 +97,25 @@ def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_
 def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
           backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params,
           offsets, members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem,
-          out, skip, out_cols, sums, sum_cols, first, scratch, local, spread_rows, peaks, mean, var, highest, at,
-          fresh):
+          out, skip, out_cols, sums, sum_cols, first, scratch, local, tile, spread_rows, peaks, mean, var, highest,
+          at, fresh):
     """Weeks ``t0 .. t1`` (:func:`week` each), block of replications after block, all the weeks of a block.
 
     A block's state stays in a core's cache from week to week. ``demand`` (W, C, R) and ``delays`` (W, n, R) are
     every week's; week t's record is added to ``sums`` (set where t is ``first``) for t > ``skip`` (the weeks
-    before: not recorded), and goes into ``local[:, t - 1 - skip]`` (n, W - skip, F, B), the block's (B
+    before: not recorded), and goes into ``local[:, t - 1 - skip]`` (n, W - skip, F, B), the block's (B = ``tile``
     replications a block; the weeks recorded before ``t0`` copied from ``out``, (n, W - skip, F, R)). Once a
     block's last week is played, the figures' pass over the weeks (:func:`chaingame.figurekernel.spread`) runs on
     its rows while they are in cache: row i of ``mean``, ``var`` (and ``highest``, ``at`` where ``peaks[i]``),
-    (m, F R) each, for ``local[spread_rows[i]]``. Where ``local`` is ``out`` itself (B = R), the weeks go in one
-    block (for a record kept whole: a history, or columns with no figures computed here). Where ``fresh``, the
+    (m, F R) each, for ``local[spread_rows[i]]``. Where ``local`` is ``out`` itself (B = R), every week goes into
+    ``out`` (a record kept whole: a history, or columns with no figures computed here). Where ``fresh``, the
     rules' memories start in week ``t0`` (their first decision).
     """
     n, R, F = len(out_cols), inventory.shape[1], inventory.shape[0]
-    tile = local.shape[3]
-    whole = tile == R  # local is out
+    width = local.shape[3]
+    whole = width == R  # local is out
     none = out_cols[:0]
-    rows_ = local.reshape(local.shape[0], local.shape[1], F * tile)  # each column's weeks: (W - skip, F B)
+    rows_ = local.reshape(local.shape[0], local.shape[1], F * width)  # each column's weeks: (W - skip, F B)
     for lo in range(0, R, tile):
         hi = min(lo + tile, R)
         base = 0 if whole else lo
@@ -136,5 +136,5 @@ def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit
                    books, seen_off, seen_mem, local, row, cols, sums, adds, sets, scratch, lo, hi, base, starts)
         for i in range(len(spread_rows)):
             for f in range(F):
-                _spread_chunk(rows_[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i], f * tile + lo - base,
-                              f * tile + hi - base, f * R + lo)
+                _spread_chunk(rows_[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i],
+                              f * width + lo - base, f * width + hi - base, f * R + lo)
