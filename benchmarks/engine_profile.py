@@ -3,11 +3,10 @@
     .venv/bin/python benchmarks/engine_profile.py [--replications 10000] [--repeat 5]
 
 Prints each stage's share of the whole call (cProfile's cumulative time of the function that does it,
-after a warm-up; the median of ``--repeat`` profiles, since the machine may be shared): the week's
-physics (``advance``, ``place``), the books the rules read, the rules, the record and running totals,
-the figures and the result tables; from the second week on, the whole week is one compiled call
-(chaingame/weekkernel.py), its own stage. cProfile adds a little to every Python call, so the shares of the
-stages with many small calls are a little high.
+after a warm-up; the median of ``--repeat`` profiles, since the machine may be shared): building the engine,
+the weeks (one compiled call, chaingame/weekkernel.py's ``weeks``: the physics, the books, the rules, the orders,
+the record and the figures' pass over the weeks), the figures and the result tables. cProfile adds a little to
+every Python call, so the shares of the stages with many small calls are a little high.
 """
 
 from __future__ import annotations
@@ -22,12 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 STAGES = {  # (file, function) -> what it does
-    ("chain.py", "advance"): "advance: the week up to the decisions",
-    ("observe.py", "own_books"): "the books the rules read (supply lines)",
-    ("engine.py", "decide_books"): "the rules (firms with the same rule at once)",
-    ("chain.py", "place"): "place: the orders",
-    ("engine.py", "record"): "the record and the running totals",
-    ("engine.py", "_week_in_one"): "the weeks in one compiled call each (all of the above, weeks 2-36)",
+    ("engine.py", "__init__"): "building the engine (demand paths, initial state)",
+    ("engine.py", "_weeks_in_one"): "the weeks in one compiled call (the physics, the books, the rules, the orders, "
+                                    "the record and running totals, the figures' pass over the weeks)",
     ("batch.py", "figures"): "the figures at the end",
     ("batch.py", "frames"): "the result tables",
 }

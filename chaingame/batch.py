@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the array engine needs numpy only; pandas loads with the ta
 
 from . import metrics, money
 from .checks import number
-from .engine import COLUMN_INDEX, COLUMNS, Engine, Rows
+from .engine import COLUMN_INDEX, COLUMNS, Engine
 from .scenario import Scenario, load_scenario
 
 
@@ -43,9 +43,7 @@ def run_arrays(scenario: Scenario, replications: int, seed: int | None, policies
     engine = Engine(scenario, replications, seed, policies, first_replication)
     engine.reuse_flows = True  # no past week's flows kept: each week's in the same arrays
     block = np.empty((len(COLUMNS), scenario.weeks, len(scenario.firms), engine.replications))
-    every = np.arange(len(COLUMNS), dtype=np.int64)
-    for w in range(scenario.weeks):  # each week's record in one call, into that week's rows
-        engine.step(out=Rows(block, every, w))
+    engine.play(block, np.arange(len(COLUMNS), dtype=np.int64))  # each week's record into that week's rows
     return engine, dict(zip(COLUMNS, block))
 
 
@@ -71,19 +69,19 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
               for c in metrics.WEEKLY}
     index = np.array([COLUMN_INDEX[c] for c in live], dtype=np.int64)
     totals = metrics.Totals((F, R), idle)
-    for w in range(scenario.weeks):
-        if w < burn_in:
-            engine.step(out={})
-            continue
-        engine.step(out=Rows(block, index, w - burn_in), totals=totals)
-    return engine, *figures(engine, weekly, totals.sums, burn_in)
+    spreads = engine.play(block, index, totals, burn_in, spread=(live.index("order_placed"),
+                                                                 live.index("customer_demand")), peaks=(True, False))
+    return engine, *figures(engine, weekly, totals.sums, burn_in, spreads)
 
 
 def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.ndarray],
-            burn_in: int = 0) -> tuple[dict, dict]:
-    """Per-firm figures, (F, R) each, and the chain's, (R,) each, from weeks burn_in + 1 .. W."""
+            burn_in: int = 0, spreads: list | None = None) -> tuple[dict, dict]:
+    """Per-firm figures, (F, R) each, and the chain's, (R,) each, from weeks burn_in + 1 .. W.
+
+    ``spreads``: the weeks' spreads of orders and demand already computed (:meth:`Engine.play`), or None.
+    """
     weeks = np.arange(burn_in + 1, engine.scenario.weeks + 1)
-    firm = metrics.firm_metrics(weekly, weeks, summed)
+    firm = metrics.firm_metrics(weekly, weeks, summed, spreads)
     retailer = np.array([f.role == "retailer" for f in engine.scenario.firms])
     return firm, metrics.chain_metrics(firm, summed, retailer, weekly)
 
@@ -117,12 +115,13 @@ def frames(engine: Engine, fm: dict, cm: dict, first_replication: int = 0) -> tu
     F, R = fm["cost"].shape
     runs = np.arange(first_replication, first_replication + R)
     rows = np.tile(np.arange(F), R)  # each replication's firms in order (text columns built by taking F values)
-    firms = pd.DataFrame({
-        "replication": np.repeat(runs, F),
-        "firm": pd.array(list(sc.firm_ids), dtype="str").take(rows),
-        "role": pd.array([f.role for f in sc.firms], dtype="str").take(rows),
-        **{k: v.T.ravel() for k, v in fm.items()},
-    })
+    values = np.empty((len(fm), R, F))  # the figures as the table's one block of floats, written once
+    for i, v in enumerate(fm.values()):
+        values[i] = v.T
+    firms = pd.DataFrame(values.reshape(len(fm), R * F).T, columns=list(fm), copy=False)
+    firms.insert(0, "role", pd.array([f.role for f in sc.firms], dtype="str").take(rows))
+    firms.insert(0, "firm", pd.array(list(sc.firm_ids), dtype="str").take(rows))
+    firms.insert(0, "replication", np.repeat(runs, F))
     return firms, pd.DataFrame({"replication": runs, **cm})
 
 

@@ -21,6 +21,7 @@ from .kernel import (
     BOM_MEM,
     BOM_OFF,
     BOM_UNITS,
+    CUSTOMER,
     IN_MEM,
     IN_OFF,
     IN_ONE,
@@ -82,7 +83,10 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp,
     K = backlog.shape[0]
     F = raw.shape[0]
     n = hi - lo
+    customer = _iseg(ip, CUSTOMER)
     for k in range(K):
+        if customer[k] < 0:  # a link to the market: in no firm's supply line
+            continue
         pl = per_link[k]
         _ring(mail, k, pl, lo, hi)
         _add_row(backlog[k, lo:hi], pl[lo:hi], n)
@@ -212,9 +216,9 @@ def _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw
 
 @njit(inline="always", **JIT)
 def _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price, money,
-             wip, rec, pay, lo, hi):
-    """Derived column ``c`` of firm ``f`` into ``d[lo:hi]``: capacity, profit, working capital, the money flags."""
-    o, n = d[lo:hi], hi - lo
+             wip, rec, pay, lo, hi, d0):
+    """Derived column ``c`` of firm ``f`` into ``d[lo - d0:hi - d0]``: capacity, profit, working capital, flags."""
+    o, n = d[lo - d0:hi - d0], hi - lo
     if c == CAPACITY:  # NaN for a firm that does not produce
         x, yes = capacity[f, lo:hi], producer[f] != 0
         for j in range(n):
@@ -246,9 +250,10 @@ def _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capaci
 
 
 @njit(inline="always", **JIT)
-def _column(c, f, d, add, tmp, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
-            lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, books, lo, hi):
-    """Column ``c`` of firm ``f`` into ``d[lo:hi]``, or added to it where ``add`` (a derived one through ``tmp``).
+def _column(c, f, d, d0, add, tmp, inventory, backlog, incoming, order, shipped, received, cost, raw, produced,
+            on_time, lost, revenue, purchases, interest, cash, capacity, insolvent, producer, price, money, books, lo,
+            hi):
+    """Column ``c`` of firm ``f`` into ``d[lo - d0:hi - d0]``, or added to it where ``add`` (a derived one via ``tmp``).
 
     ``books``: the books :func:`record_range` computed, (wip, line, seen, rec, pay) (at most 30 arguments: more,
     and Python passes them as ``*args``, which numba does not inline).
@@ -256,7 +261,7 @@ def _column(c, f, d, add, tmp, inventory, backlog, incoming, order, shipped, rec
     wip, line, seen, rec, pay = books
     src, plain = _source(c, inventory, backlog, incoming, order, shipped, received, cost, raw, produced, on_time,
                          lost, revenue, purchases, interest, cash, capacity, money, wip, line, seen, rec, pay)
-    o, n = d[lo:hi], hi - lo
+    o, n = d[lo - d0:hi - d0], hi - lo
     if plain and add:
         _add_row(src[f, lo:hi], o, n)
     elif plain:
@@ -265,21 +270,21 @@ def _column(c, f, d, add, tmp, inventory, backlog, incoming, order, shipped, rec
             o[j] = x[j]
     elif add:
         _derived(c, f, tmp, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
-                 money, wip, rec, pay, lo, hi)
+                 money, wip, rec, pay, lo, hi, 0)
         _add_row(tmp[lo:hi], o, n)
     else:
         _derived(c, f, d, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
-                 money, wip, rec, pay, lo, hi)
+                 money, wip, rec, pay, lo, hi, d0)
 
 
 @njit_from(SOURCES, f"void(int64[::1], {F1}, {I1}, {I1}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, "
            f"{F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F2}, {F3}, {F3}, {F3}, {F2}, {F3}, boolean[:, ::1], {F2}, "
-           f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2}, int64, int64)", **JIT)
+           f"float64[:, :, :, ::1], int64, {I1}, {F3}, {I1}, boolean, {F2}, int64, int64, int64)", **JIT)
 def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
                  produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
                  wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch, lo,
-                 hi):
-    """:func:`record` for replications ``lo .. hi - 1``."""
+                 hi, base):
+    """:func:`record` for replications ``lo .. hi - 1``, replication r's record in ``out[..., r - base]``."""
     F = inventory.shape[0]
     K = link_backlog.shape[0]
     money = ip[MONEY] != 0
@@ -312,12 +317,12 @@ def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order
     books = (wip, line, seen, rec, pay)
     for i in range(len(out_cols)):
         for f in range(F):
-            _column(out_cols[i], f, out[i, week, f], False, tmp, inventory, backlog, incoming, order, shipped,
+            _column(out_cols[i], f, out[i, week, f], base, False, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
                     insolvent, producer, price, money, books, lo, hi)
     for i in range(len(sum_cols)):
         for f in range(F):
-            _column(sum_cols[i], f, sums[i, f], not first, tmp, inventory, backlog, incoming, order, shipped,
+            _column(sum_cols[i], f, sums[i, f], 0, not first, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
                     insolvent, producer, price, money, books, lo, hi)
 
@@ -340,4 +345,4 @@ def record(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, ship
     record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order, shipped, received, cost, raw,
                  produced, on_time, lost, revenue, purchases, interest, cash, capacity, link_backlog, mail, transit,
                  wip_ring, parts, payments, insolvent, demand, out, week, out_cols, sums, sum_cols, first, scratch, 0,
-                 inventory.shape[1])
+                 inventory.shape[1], 0)

@@ -268,9 +268,17 @@ def paths(processes: list[Demand], rngs: list[np.random.Generator], weeks: int, 
         if process.random:
             for r, rng in enumerate(rngs):
                 out[:, c, r] = process.draw(rng, weeks)
-        else:
-            out[:, c, :] = process.draw(None, weeks)[:, None]
-    np.maximum(out, 0.0, out=out)
-    if whole_units:
-        np.floor(out + 0.5, out=out)
+            _counted(out[:, c], whole_units)
+        else:  # one path for every replication: counted once, then copied
+            path = np.empty(weeks)
+            path[:] = process.draw(None, weeks)
+            out[:, c, :] = _counted(path, whole_units)[:, None]
     return out
+
+
+def _counted(x: np.ndarray, whole_units: bool) -> np.ndarray:
+    """``x`` in place: floored at 0, and rounded half up to whole units where the scenario counts them."""
+    np.maximum(x, 0.0, out=x)
+    if whole_units:
+        np.floor(x + 0.5, out=x)
+    return x

@@ -128,7 +128,7 @@ def warm_up() -> float:
     the rules and the figures (:mod:`chaingame.bookkernel`, :mod:`chaingame.rulekernel`,
     :mod:`chaingame.figurekernel`): each kernel has one explicit signature, compiled or loaded when its module is
     imported. So a classroom's first week never waits on a compilation
-    (``chaingame play`` calls it before it serves).
+    (``chaingame play`` calls it before it serves). Last, the weeks left in one call (:meth:`Engine.play`).
     """
     import time
 
@@ -138,6 +138,10 @@ def warm_up() -> float:
         engine = Engine(name)
         engine.step()
         engine.step()
+    engine = Engine("classic", replications=2)
+    engine.reuse_flows = True
+    engine.step(out={})
+    engine.play(np.empty((1, engine.scenario.weeks, 4, 2)), np.zeros(1, np.int64), spread=(0,), peaks=(True,))
     return time.perf_counter() - began
 
 
@@ -263,10 +267,11 @@ class Engine:
         self.begin_week(observe=False)
         return self.end_week(*self.decide_books(self.books()), out=out, totals=totals)
 
-    def _packed(self) -> _Packed | None:
+    def _packed(self, fresh: bool = False) -> _Packed | None:
         """The rule groups packed for the week in one call (:mod:`chaingame.weekkernel`), or None: not this week.
 
-        Only where every group's rule is one of :data:`_COMPILED` and its memory is made (from the second week on).
+        Only where every group's rule is one of :data:`_COMPILED` and its memory is made (from the second week on),
+        or, where ``fresh``, is not made yet (its first decision in the call: :meth:`play`).
         """
         packed = self._fused_pack
         if packed is False or self.done:
@@ -278,33 +283,101 @@ class Engine:
             return None
         stacks = self._stacks[0] + self._stacks[1]
         if packed is None or not packed.held():
-            packed = self._fused_pack = _Packed.of(stacks, self.replications)
+            packed = self._fused_pack = _Packed.of(stacks, self.replications, fresh)
         return packed
 
     def _week_in_one(self, packed: _Packed, out, totals) -> dict[str, np.ndarray]:
         """:meth:`step` as one compiled call (:func:`chaingame.weekkernel.week`): the same steps, tile by tile."""
-        net, state = self.net, self.state
-        week = state.week
-        state.week = week + 1
-        F, R = state.inventory.shape
-        into = None
-        if self.reuse_flows:
-            into = self.__dict__.get("_flow_arrays")
-            if into is None:
-                into = self._flow_arrays = flow_arrays(net, R)
-        args, flows = _advance_args(net, state, self.demand[week], None if self.delays is None else self.delays[week],
-                                    into)
-        wip, line, decisions, targets, placed = np.empty((5, F, R))
-        returned = np.empty(R)
+        week = self.state.week
+        self.state.week = week + 1
+        args, flows = _advance_args(self.net, self.state, self.demand[week],
+                                    None if self.delays is None else self.delays[week], self._flows_into())
         block, row, cols, sums, sum_cols, first = _record_into(self, out, totals)
-        _, _, seen_off, seen_mem, scratch = self._record_fixed
-        lazy.compiled("weekkernel").week(
-            *args, *packed.arrays, wip, line, decisions, targets, placed, returned, np.empty((net.n_links + 1, R)),
-            seen_off, seen_mem, block, row, cols, sums, sum_cols, first, scratch, FUSED_TILE or R)
-        self.flows, self.wip, self.observations = flows(), wip, None
-        self.flows.order = state.last_order = placed
-        self.flows.returned = returned
+        lazy.compiled("weekkernel").week(*args, *self._fused_args(packed), block, row, cols, sums, sum_cols, first,
+                                         self._record_fixed[-1], FUSED_TILE or self.replications)
+        self._fused_done(flows)
         return _recorded(out, totals, block, row, cols)
+
+    def play(self, block: np.ndarray, index: np.ndarray, totals=None, burn_in: int = 0,
+             spread: tuple[int, ...] = (), peaks: tuple[bool, ...] = ()) -> list[tuple] | None:
+        """Play the weeks left, week w's record (w = 1 .. W) into ``Rows(block, index, w - 1 - burn_in)``.
+
+        And added to ``totals`` when given; the weeks up to ``burn_in`` are not recorded. Where the week is played
+        in one call (:meth:`step`) and no past week's flows are kept (:attr:`reuse_flows`), the weeks left are one
+        call (:func:`chaingame.weekkernel.weeks`): block of replications after block, every week of a block while
+        its state is in a core's cache; a return (whose refund depends on the other replications of its block)
+        keeps the weeks one call each. Then, for each ``block[i]`` of ``spread``, it returns (variance, largest,
+        first week of it) over the weeks recorded (:func:`chaingame.figurekernel.spread`; the last two where
+        ``peaks[i]``, else None), (F, R) each; None where the weeks were not one call. Where every column recorded
+        is one of ``spread`` (figures only), the call keeps its weeks in a buffer of one block of replications,
+        not in ``block``.
+        """
+        while not self.done:
+            w = self.state.week
+            packed = self._packed(fresh=w == 0) if self.groups is not None and self.reuse_flows \
+                and not self.net._returns else None
+            if packed is not None:
+                return self._weeks_in_one(packed, block, index, totals, burn_in, spread, peaks)
+            if w < burn_in:
+                self.step(out={})
+            else:
+                self.step(out=Rows(block, index, w - burn_in), totals=totals)
+        return None
+
+    def _weeks_in_one(self, packed: _Packed, block, index, totals, burn_in: int, spread, peaks) -> list[tuple]:
+        """:meth:`play` as one compiled call."""
+        state, W = self.state, self.scenario.weeks
+        t0 = state.week + 1
+        args, flows = _advance_args(self.net, state, self.demand[W - 1], None, self._flows_into())
+        delays = np.zeros((W, 0, 0), np.int64) if self.delays is None else lazy.given(self.delays, np.int64)
+        args = (*args[:2], t0, W, *args[3:17], lazy.given(self.demand), delays, *args[19:])
+        if totals is None:
+            sums, sum_cols, first = _NO_BLOCK, _NONE, 0
+        else:
+            sums, sum_cols = totals.block, totals.index
+            first = max(burn_in + 1, t0) if totals.weeks == 0 else 0
+            totals.weeks += W - max(burn_in, t0 - 1)
+        n, F, R = len(spread), *state.inventory.shape
+        mean, var, highest, at = np.empty((n, F * R)), np.empty((n, F * R)), np.empty((n, F * R)), \
+            np.empty((n, F * R), np.int64)
+        local = block  # where the weeks go: the block, or where only figures are kept, one block's buffer
+        if R > WEEKS_TILE and n == len(index):
+            local = np.empty((*block.shape[:3], WEEKS_TILE))
+        lazy.compiled("weekkernel").weeks(
+            *args, *self._fused_args(packed), block, burn_in, index, sums, sum_cols, first, self._record_fixed[-1],
+            local, WEEKS_TILE, np.array(spread, np.int64), np.array(peaks, bool), mean, var, highest, at,
+            packed.fresh)
+        packed.fresh = False
+        state.week = W
+        self._fused_done(flows)
+        return [(var[i].reshape(F, R), *((highest[i].reshape(F, R), at[i].reshape(F, R)) if peaks[i] else (None, None)))
+                for i in range(n)]
+
+    def _flows_into(self) -> tuple | None:
+        """The arrays the week's flows go into where :attr:`reuse_flows` (the same every week), else None: new ones."""
+        if not self.reuse_flows:
+            return None
+        into = self.__dict__.get("_flow_arrays")
+        if into is None:
+            into = self._flow_arrays = flow_arrays(self.net, self.replications)
+        return into
+
+    def _fused_args(self, packed: _Packed) -> tuple:
+        """The compiled week's arguments after the physics': the rules, their books and orders, the record's tables."""
+        F, R = self.state.inventory.shape
+        wip, line, decisions, targets, placed = self._fused_rows = np.empty((5, F, R))
+        self._fused_returned = returned = np.empty(R)
+        _record_into(self, {}, None)
+        _, _, seen_off, seen_mem, _ = self._record_fixed
+        return (*packed.arrays, wip, line, decisions, targets, placed, returned, np.empty((self.net.n_links + 1, R)),
+                seen_off, seen_mem)
+
+    def _fused_done(self, flows) -> None:
+        """The engine's books after the compiled week: its flows, production under way and orders placed."""
+        wip, _, _, _, placed = self._fused_rows
+        self.flows, self.wip, self.observations = flows(), wip, None
+        self.flows.order = self.state.last_order = placed
+        self.flows.returned = self._fused_returned
 
     def books(self) -> dict[str, np.ndarray]:
         """Every firm's own books this week (:func:`~chaingame.observe.own_books`), after :meth:`begin_week`.
@@ -393,6 +466,9 @@ _COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), Bas
 # replications of a block of the week in one call (chaingame/weekkernel.py); None: all of them, one block, which
 # measured best at R = 1, 2,000 and 10,000 (benchmarks/week_blocks.py)
 FUSED_TILE: int | None = None
+# replications of a block of the weeks in one call (Engine.play): a block's state in a core's L2 from week to week
+# (R = 10,000 on classic: 256 measured best, 128 and 512 5-10% slower, one block of all 55% slower)
+WEEKS_TILE = 256
 
 
 class _Packed:
@@ -402,18 +478,23 @@ class _Packed:
     and each firm's memory holds its row, so the rules' own :meth:`~Policy.decide` would update the same numbers.
     """
 
-    def __init__(self, arrays: tuple, held: list[tuple[_Stack, str, np.ndarray]]):
+    def __init__(self, arrays: tuple, held: list[tuple[_Stack, str, np.ndarray]], fresh: bool = False):
         self.arrays, self._held = arrays, held
+        self.fresh = fresh  # the memories are not made yet: they start in the next call (the rules' first decision)
 
     @classmethod
-    def of(cls, stacks: list[_Stack], replications: int) -> _Packed | None:
-        """The groups packed, or None while a group's memory is not made (or not a rule's own as it makes it)."""
+    def of(cls, stacks: list[_Stack], replications: int, fresh: bool = False) -> _Packed | None:
+        """The groups packed, or None while a group's memory is not made (or not a rule's own as it makes it).
+
+        Where ``fresh`` and no firm's memory holds anything yet, packed with memories that start in the next call.
+        """
         rk = lazy.compiled("rulekernel")
         codes = {Sterman: rk.STERMAN, BaseStock: rk.BASE_STOCK, TrackDemand: rk.TRACK_DEMAND}
         rules = [s.rule_decide.__self__ for s in stacks]
         keys = [_COMPILED[type(rule)][0] for rule in rules]
+        fresh = fresh and not any(m for s in stacks for m in s.memories)
         for s, key in zip(stacks, keys):
-            if key is not None and (list(s.stacked) != [key] or not s.held()):
+            if key is not None and not fresh and (list(s.stacked) != [key] or not s.held()):
                 return None
         n = [len(s.members) if key else 0 for s, key in zip(stacks, keys)]
         rows = np.cumsum([0] + n[:-1]).astype(np.int64)
@@ -422,20 +503,22 @@ class _Packed:
         for s, key, a, m in zip(stacks, keys, rows, n):
             if key is not None:
                 view = memory[a:a + m]
-                view[...] = s.stacked[key]
+                if not fresh:
+                    view[...] = s.stacked[key]
                 s.stacked = {key: view}
                 s.given = [((key, view[i]),) for i in range(m)]
                 for mem, pairs in zip(s.memories, s.given):
                     mem.update(pairs)
                 held.append((s, key, view))
-        params = np.zeros((len(stacks), 4))
+        params = np.zeros((len(stacks), 5))  # the rule's parameters, then where its memory starts (NaN: the signal)
         for g, rule in enumerate(rules):
             values = [getattr(rule, p) for p in _COMPILED[type(rule)][1]]
             params[g, :len(values)] = values
+            params[g, 4] = rule.start if type(rule) is Sterman else np.nan
         offsets = np.cumsum([0] + [len(s.members) for s in stacks]).astype(np.int64)
         members = np.concatenate([s.members for s in stacks]).astype(np.int64) if stacks else np.zeros(0, np.int64)
         codes = np.array([codes[type(rule)] for rule in rules], dtype=np.int64)
-        return cls((codes, params, offsets, members, rows, memory), held)
+        return cls((codes, params, offsets, members, rows, memory), held, fresh)
 
     def held(self) -> bool:
         """Whether every group's memory is still the packed block's rows (nothing replaced it since)."""

@@ -17,10 +17,10 @@ CHUNK = 1024  # columns a pass covers at once: a chunk's weeks (36 × 1024 × 8 
 
 
 @njit(inline="always", **JIT)
-def _spread_chunk(x, mean, var, peaks, highest, at, c0, c1):
-    """:func:`spread` of columns ``c0 .. c1 - 1``, each loop over the chunk's columns as a row from index 0."""
+def _spread_chunk(x, mean, var, peaks, highest, at, c0, c1, o0):
+    """:func:`spread` of columns ``c0 .. c1 - 1`` into the outputs' ``o0 ..``, each loop over a row from index 0."""
     W, m = x.shape[0], c1 - c0
-    mn, vr, hi, ix = mean[c0:c1], var[c0:c1], highest[c0:c1], at[c0:c1]
+    mn, vr, hi, ix = mean[o0:o0 + m], var[o0:o0 + m], highest[o0:o0 + m], at[o0:o0 + m]
     row = x[0, c0:c1]
     for j in range(m):
         mn[j] = row[j]
@@ -63,4 +63,4 @@ def spread(x, mean, var, peaks, highest, at):
     """
     W, n = x.shape
     for c0 in range(0, n, CHUNK):
-        _spread_chunk(x, mean, var, peaks, highest, at, c0, min(c0 + CHUNK, n))
+        _spread_chunk(x, mean, var, peaks, highest, at, c0, min(c0 + CHUNK, n), c0)

@@ -132,24 +132,26 @@ _NO_FLOATS, _NO_INTS = np.zeros(0), np.zeros(0, np.int64)
 _figures = partial(lazy.compiled, "figurekernel")  # the compiled figures, imported with the first figures
 
 
-def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0, orders_variance: np.ndarray | None = None
-             ) -> np.ndarray:
+def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0, orders_variance: np.ndarray | None = None,
+             demand_variance: np.ndarray | None = None) -> np.ndarray:
     """Var(orders) / Var(demand) along ``axis`` (weeks); NaN where demand does not vary.
 
-    ``orders_variance``, if given, is Var(orders) already computed.
+    ``orders_variance`` and ``demand_variance``, if given, are Var(orders) and Var(demand) already computed.
     """
-    vd = variance(demand, axis)
+    vd = variance(demand, axis) if demand_variance is None else demand_variance
     vo = variance(orders, axis) if orders_variance is None else orders_variance
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(vd > 1e-12, vo / np.where(vd > 1e-12, vd, 1.0), np.nan)
 
 
-def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
-                 summed: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray, summed: dict[str, np.ndarray] | None = None,
+                 spreads: tuple | None = None) -> dict[str, np.ndarray]:
     """Per-firm figures, (F, R) each, from history columns shaped (W, F, R) and week numbers (W,).
 
     ``cols`` needs the :data:`WEEKLY` columns, and the :data:`SUMMED` ones unless their totals
-    over the same weeks are given as ``summed`` (:func:`sums`, :class:`Totals`).
+    over the same weeks are given as ``summed`` (:func:`sums`, :class:`Totals`). ``spreads``, if given, are the
+    weeks' ``_spread`` of orders placed (with peaks) and of customer demand, already computed
+    (:meth:`chaingame.engine.Engine.play`).
     """
     summed = sums(cols) if summed is None else summed
     orders = cols["order_placed"]
@@ -157,12 +159,13 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray,
     incoming = summed["incoming_order"]
     with np.errstate(divide="ignore", invalid="ignore"):
         fill = np.where(incoming > 0, summed["on_time"] / np.where(incoming > 0, incoming, 1), np.nan)
-    spread, highest, at = _spread(orders, peaks=True)
+    (spread, highest, at), demand_variance = (_spread(orders, peaks=True), None) if spreads is None else \
+        (spreads[0], spreads[1][0])
     cash = _cash_metrics(cols, summed) if "receivables" in summed and "working_capital" in cols else {}
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
-        "bullwhip": bullwhip(orders, cols["customer_demand"], orders_variance=spread),
+        "bullwhip": bullwhip(orders, cols["customer_demand"], orders_variance=spread, demand_variance=demand_variance),
         "fill_rate": fill,
         "peak_order": highest,
         "peak_week": np.asarray(weeks)[at].astype(float),

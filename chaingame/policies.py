@@ -164,13 +164,18 @@ class Sterman(Policy):
     def decide(self, obs, memory):
         """O_t = max(0, round(L̂_t + α_S (S' − S_t − β SL_t))), rounded half up."""
         x = obs.demand if self.signal == "demand" else obs.incoming
-        if "expected" not in memory:
-            start = x if self.expected is None else self.expected
-            memory["expected"] = np.full(x.shape, start, dtype=float)
+        fresh = "expected" not in memory  # the first decision: L̂ starts at ``expected``, or at the signal
+        if fresh:
+            memory["expected"] = np.empty(x.shape)
         out = np.empty(x.shape)
         _run(_rules().sterman, x, obs.inventory, obs.backlog, obs.on_order, memory["expected"], self.theta,
-             self.alpha_s, self.beta, self.s_prime, out)
+             self.alpha_s, self.beta, self.s_prime, fresh, self.start, out)
         return out
+
+    @property
+    def start(self) -> float:
+        """Where L̂ starts (:func:`chaingame.rulekernel.sterman`): ``expected``, or NaN: at the first signal."""
+        return np.nan if self.expected is None else float(self.expected)
 
 
 @dataclass(frozen=True)
@@ -569,11 +574,12 @@ class TrackDemand(CapacityRule):
 
     def target(self, obs, memory):
         """K_t = (1 + margin) F_t + backlog_t / backlog_weeks."""
-        if "forecast" not in memory:
-            memory["forecast"] = obs.incoming.astype(float, copy=True)
+        fresh = "forecast" not in memory  # the first decision: F starts at the incoming orders
+        if fresh:
+            memory["forecast"] = np.empty(obs.incoming.shape)
         out = np.empty(obs.incoming.shape)
         _run(_rules().track_demand, obs.incoming, obs.backlog, memory["forecast"], self.theta, self.margin,
-             self.backlog_weeks, out)
+             self.backlog_weeks, fresh, out)
         return out
 
 

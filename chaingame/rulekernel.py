@@ -46,14 +46,25 @@ def _track_demand(forecast, incoming, backlog, theta, grow, backlog_weeks):
     return f, grow * f + backlog / backlog_weeks
 
 
-@njit(f"void({F2}, {F2}, {F2}, {F2}, {F2}, float64, float64, float64, float64, {F2})", **JIT)
-def sterman(x, inventory, backlog, on_order, expected, theta, alpha_s, beta, s_prime, out):
+@njit(inline="always", **JIT)
+def _start(memory, x, start, n):
+    """A rule's memory before its first decision: ``start``, or the signal ``x`` where ``start`` is NaN."""
+    for j in range(n):
+        memory[j] = x[j] if start != start else start
+
+
+@njit(f"void({F2}, {F2}, {F2}, {F2}, {F2}, float64, float64, float64, float64, boolean, float64, {F2})", **JIT)
+def sterman(x, inventory, backlog, on_order, expected, theta, alpha_s, beta, s_prime, fresh, start, out):
     """Anchoring and adjustment (Sterman 1989, eqs. 10-15), the expectation ``expected`` updated in place.
 
     L̂_t = (1 − θ) L̂_{t−1} + θ L_t, then O_t = max(0, half_up(L̂_t + α_S ((S' − (on hand − backlog)) − β SL_t))),
-    half up on the quantity counted to 1e-9 (:func:`chaingame.chain.half_up`).
+    half up on the quantity counted to 1e-9 (:func:`chaingame.chain.half_up`). Where ``fresh`` (the first
+    decision), L̂_{t−1} starts at ``start``, or at L_t where ``start`` is NaN (:func:`_start`).
     """
     keep = 1 - theta
+    if fresh:
+        for i in range(x.shape[0]):
+            _start(expected[i], x[i], start, x.shape[1])
     for i in range(x.shape[0]):
         for r in range(x.shape[1]):
             expected[i, r], out[i, r] = _sterman(expected[i, r], x[i, r], inventory[i, r], backlog[i, r],
@@ -68,10 +79,16 @@ def base_stock(inventory, backlog, on_order, level, out):
             out[i, r] = _base_stock(inventory[i, r], backlog[i, r], on_order[i, r], level)
 
 
-@njit(f"void({F2}, {F2}, {F2}, float64, float64, float64, {F2})", **JIT)
-def track_demand(incoming, backlog, forecast, theta, margin, backlog_weeks, out):
-    """K_t = (1 + margin) F_t + backlog_t / backlog_weeks, F_t = F_{t−1} + θ (L_t − F_{t−1}) in place (Sterman 2000)."""
+@njit(f"void({F2}, {F2}, {F2}, float64, float64, float64, boolean, {F2})", **JIT)
+def track_demand(incoming, backlog, forecast, theta, margin, backlog_weeks, fresh, out):
+    """K_t = (1 + margin) F_t + backlog_t / backlog_weeks, F_t = F_{t−1} + θ (L_t − F_{t−1}) in place (Sterman 2000).
+
+    Where ``fresh`` (the first decision), F_{t−1} starts at L_t.
+    """
     grow = 1 + margin
+    if fresh:
+        for i in range(out.shape[0]):
+            _start(forecast[i], incoming[i], np.nan, out.shape[1])
     for i in range(out.shape[0]):
         for r in range(out.shape[1]):
             forecast[i, r], out[i, r] = _track_demand(forecast[i, r], incoming[i, r], backlog[i, r], theta, grow,
@@ -83,12 +100,13 @@ STERMAN, BASE_STOCK, TRACK_DEMAND = range(3)  # the rules' codes in a packed lis
 
 @njit(inline="always", **JIT)
 def decide_range(codes, params, offsets, members, rows, memory, inventory, backlog, on_order, incoming, capacity,
-                 orders, targets, lo, hi):
+                 orders, targets, lo, hi, fresh):
     """Every group's decisions for replications ``lo .. hi - 1``: the rules above, by ``codes[g]``, on the books.
 
     Group g's firms are ``members[offsets[g]:offsets[g + 1]]``, its parameters ``params[g]`` (the rule's, in
-    the order of the kernel's arguments), its i-th firm's memory row ``memory[rows[g] + i]``. The order rules
-    write ``orders`` (F, R); ``targets`` (F, R) is the capacity in force but where a capacity rule sets it.
+    the order of the kernel's arguments, then the start of its memory, NaN: the signal), its i-th firm's memory
+    row ``memory[rows[g] + i]``, which starts where ``fresh`` (:func:`_start`, as the kernels above). The order
+    rules write ``orders`` (F, R); ``targets`` (F, R) is the capacity in force but where a capacity rule sets it.
     """
     n = hi - lo  # rows of the replications taken from index 0 (the loops LLVM vectorises)
     for f in range(capacity.shape[0]):
@@ -102,6 +120,8 @@ def decide_range(codes, params, offsets, members, rows, memory, inventory, backl
             iv, bl, oo, x = inventory[f, lo:hi], backlog[f, lo:hi], on_order[f, lo:hi], incoming[f, lo:hi]
             if code == STERMAN:
                 keep, mem, out = 1 - p[0], memory[m, lo:hi], orders[f, lo:hi]
+                if fresh:
+                    _start(mem, x, p[4], n)
                 for j in range(n):
                     mem[j], out[j] = _sterman(mem[j], x[j], iv[j], bl[j], oo[j], keep, p[0], p[1], p[2], p[3])
             elif code == BASE_STOCK:
@@ -110,5 +130,7 @@ def decide_range(codes, params, offsets, members, rows, memory, inventory, backl
                     out[j] = _base_stock(iv[j], bl[j], oo[j], p[0])
             else:
                 grow, mem, out = 1 + p[1], memory[m, lo:hi], targets[f, lo:hi]
+                if fresh:
+                    _start(mem, x, np.nan, n)
                 for j in range(n):
                     mem[j], out[j] = _track_demand(mem[j], x[j], bl[j], p[0], grow, p[2])

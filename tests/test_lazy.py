@@ -68,12 +68,12 @@ def test_the_kernels_built_from_other_modules_follow_them():
     from chaingame import bookkernel, lazy, weekkernel
 
     assert lazy.compiled("weekkernel") is weekkernel
-    for fn in (bookkernel.supply, bookkernel.record, bookkernel.record_range, weekkernel.week):
+    for fn in (bookkernel.supply, bookkernel.record, bookkernel.record_range, weekkernel.week, weekkernel.weeks):
         mark = Path(fn._cache.cache_path) / f"{fn.py_func.__module__}.{fn.py_func.__qualname__}.follows"
         assert mark.is_file(), mark
     assert Path(bookkernel.SOURCES[0]).name == "kernel.py"
     assert [Path(s).name for s in weekkernel.SOURCES] == ["kernel.py", "bookkernel.py", "rulekernel.py",
-                                                         "weekkernel.py"]
+                                                         "figurekernel.py", "weekkernel.py"]
 
 
 def test_a_kernel_called_on_a_view_a_read_only_and_an_integer_array_writes_into_the_callers_output():

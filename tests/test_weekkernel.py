@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import chaingame as cg
+from chaingame import batch
 from chaingame import engine as engine_mod
 from chaingame.engine import COLUMNS, Engine, _Packed
 from chaingame.policies import PassThrough
@@ -55,6 +56,24 @@ def test_random_games_the_week_in_one_call_plays_are_the_separate_steps(seed, mo
     eng, fused = _play(sc, 5, fused=True)
     assert isinstance(eng._fused_pack, _Packed)
     assert _same_bits(fused, _play(sc, 5, fused=False)[1])
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(_same_bits(np.asarray(a[k], float), np.asarray(b[k], float)) for k in a)
+
+
+@pytest.mark.parametrize("name", FUSED + [cg.from_table(random_scenario_table(s)) for s in (16, 23, 144)])
+def test_the_weeks_left_in_one_call_are_the_weeks_one_by_one(name, monkeypatch):
+    """Engine.play in blocks of 3 replications (a block boundary inside every run): the figures (with and without
+    a burn-in) and the whole history of the weeks played one call each, with the figures computed apart."""
+    monkeypatch.setattr(engine_mod, "WEEKS_TILE", 3)
+    name = cg.load_scenario(name)
+    played = [batch.run_figures(name, 11, 5, burn_in=b)[1:] for b in (0, 4)], batch.run_arrays(name, 11, 5)
+    monkeypatch.setattr(Engine, "_packed", lambda self, fresh=False: None)  # every week on its own, as before
+    apart = [batch.run_figures(name, 11, 5, burn_in=b)[1:] for b in (0, 4)], batch.run_arrays(name, 11, 5)
+    for (fm, cm), (fa, ca) in zip(played[0], apart[0]):
+        assert _same(fm, fa) and _same(cm, ca)
+    assert _same(played[1][1], apart[1][1])
 
 
 @pytest.mark.parametrize("name", ["classic", "capacity"])
