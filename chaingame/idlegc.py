@@ -1,8 +1,8 @@
 """Full garbage collections while the class is quiet, not in the middle of a week's burst.
 
 CPython's full collection scans every tracked object the server holds (the frozen start-up heap
-aside: :func:`chaingame.serve.freeze_heap`): with 120 pages open it held the GIL, every class's
-thread waiting, for 0.16-0.34 s. It is triggered by allocations, so it falls where most objects
+aside: :func:`chaingame.serve.freeze_heap`) while it holds the GIL: with 120 pages open, a
+pause every class's thread waits through. It is triggered by allocations, so it falls where most objects
 are made, in a week's burst. :func:`start` leaves the young generations to CPython and runs the
 full collection in a thread of its own once no page message or render has come for :data:`QUIET`
 s (at most every :data:`EVERY` s; after :data:`LATEST` s at the latest, quiet or not, so that

@@ -2,8 +2,8 @@
 
 Every open page's connection guard probes ``/readyz`` every 5 s (:mod:`chaingame.ui.connection`):
 120 phones make 24 probes a second. Solara's own ``/readyz`` is a synchronous Starlette endpoint
-behind the app's middleware (gzip, proxy headers, errors), run in a worker thread: a py-spy
-profile of 30 teams submitting put about 8% of the server's time holding the GIL in those probes.
+behind the app's middleware (gzip, proxy headers, errors), run in a worker thread: in a py-spy
+profile of 30 teams submitting, those probes were one of the larger parts of the event loop's time.
 :func:`answering` puts the same answer (``{"status":"ok"}``, 200) in front of the app, on the
 event loop; every other request goes to the app unchanged. docs/classroom.md, Speed, *Less per submission*.
 """
