@@ -127,8 +127,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | Path | None = Non
 
     from .engine import warm_up
 
-    echo("chaingame classroom: loading the week's compiled kernels (the first start after an install or an "
-         "upgrade compiles them: 1-2 minutes)")
+    echo("chaingame classroom: loading the week's compiled kernels (scripts/setup.sh compiles them; a first start "
+         "without it, or after an upgrade, compiles them: a few minutes)")
     seconds = warm_up()  # the week's compiled kernels, compiled or loaded from the cache before anyone plays
     echo(f"chaingame classroom: the week's kernels ready in {seconds:.1f} s")
 

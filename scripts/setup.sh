@@ -19,3 +19,6 @@ if [ -n "${1:-}" ]; then spec=".[$1]"; else spec="."; fi
 # The web app's browser files (JavaScript, CSS, fonts) from the npm registry, so that `chaingame play`
 # renders with no CDN; a failure here only warns: `chaingame play` tries again and says what is missing.
 .venv/bin/chaingame assets || echo "setup: could not fetch the web app's browser files; run .venv/bin/chaingame assets" >&2
+# The week's compiled kernels (numba), compiled once here and cached beside the sources, so that the first
+# `chaingame play` (and the first test) loads them in seconds instead of compiling them for minutes.
+.venv/bin/python -c "from chaingame.engine import warm_up; print(f'setup: the compiled kernels ready in {warm_up():.0f} s')"
