@@ -86,7 +86,7 @@ class QueuedWebsocket(SolaraWrapper):
             except RuntimeError:  # the page's loop has closed: no one waits for this message
                 pass
 
-        self._on_loop(self._start_task, read())
+        self._on_loop(lambda: self._start_task(read()))  # made on the loop: none left unawaited if it has closed
         message = await got
         idlegc.busy()
         if message.get("text") is not None:
