@@ -54,16 +54,25 @@ F1 = "float64[::1]"
 def _ring(ring, i, out, lo, hi):
     """``out[lo:hi]`` = the slots of row ``i`` of a pipeline (n, S, R) added in slot order (``ring_total``).
 
-    Like every loop of these kernels, it runs over rows of replications ``lo .. hi - 1`` taken as arrays of their
-    own, from index 0 (the loops LLVM turns into vector code; indexed ``x[f, r]`` from ``lo``, they run 4× slower).
+    The first three slots in one pass, ``(x0 + x1) + x2`` (the sum's order, so its bits), each further slot a pass of
+    its own. Like every loop of these kernels, it runs over rows of replications ``lo .. hi - 1`` taken as arrays of
+    their own, from index 0 (the loops LLVM turns into vector code; indexed ``x[f, r]`` from ``lo``, they run 4×
+    slower).
     """
-    o, x = out[lo:hi], ring[i, 0, lo:hi]
-    for j in range(hi - lo):
-        o[j] = x[j]
-    for s in range(1, ring.shape[1]):
-        x = ring[i, s, lo:hi]
-        for j in range(hi - lo):
-            o[j] += x[j]
+    o, x, S, n = out[lo:hi], ring[i, 0, lo:hi], ring.shape[1], hi - lo
+    if S == 1:
+        for j in range(n):
+            o[j] = x[j]
+    elif S == 2:
+        y = ring[i, 1, lo:hi]
+        for j in range(n):
+            o[j] = x[j] + y[j]
+    else:
+        y, z = ring[i, 1, lo:hi], ring[i, 2, lo:hi]
+        for j in range(n):
+            o[j] = (x[j] + y[j]) + z[j]
+    for s in range(3, S):
+        _add_row(ring[i, s, lo:hi], o, n)
 
 
 @njit(inline="always", **JIT)
@@ -87,26 +96,27 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp,
     for k in range(K):
         if customer[k] < 0:  # a link to the market: in no firm's supply line
             continue
-        pl = per_link[k]
-        _ring(mail, k, pl, lo, hi)
-        _add_row(backlog[k, lo:hi], pl[lo:hi], n)
+        pl, t_ = per_link[k, lo:hi], tmp[lo:hi]
+        _ring(mail, k, per_link[k], lo, hi)
         _ring(transit, k, tmp, lo, hi)
-        _add_row(tmp[lo:hi], pl[lo:hi], n)
+        b = backlog[k, lo:hi]
+        for j in range(n):  # (mail + owed) + in transit
+            pl[j] = (pl[j] + b[j]) + t_[j]
     off, mem = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM)
     one = ip[IN_ONE] != 0
     for f in range(F):
-        row = line[f, lo:hi]
+        row, rw, wp = line[f, lo:hi], raw[f, lo:hi], wip[f, lo:hi]
         if one:
             x = per_link[mem[off[f]], lo:hi]
-            for j in range(n):
-                row[j] = x[j]
+            for j in range(n):  # (the link's + raw materials) + production under way
+                row[j] = (x[j] + rw[j]) + wp[j]
         else:
             for j in range(n):
                 row[j] = 0.0
             for i in range(off[f], off[f + 1]):
                 _add_row(per_link[mem[i], lo:hi], row, n)
-        _add_row(raw[f, lo:hi], row, n)
-        _add_row(wip[f, lo:hi], row, n)
+            for j in range(n):
+                row[j] = (row[j] + rw[j]) + wp[j]
     if ip[BOM] != 0:  # in products: WIP + what the scarcest component's supply line makes
         links, firms = _iseg(ip, BOM_LINKS), _iseg(ip, BOM_FIRMS)
         boff, bmem, units = _iseg(ip, BOM_OFF), _iseg(ip, BOM_MEM), _fseg(ip, fp, BOM_UNITS)

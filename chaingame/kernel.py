@@ -424,18 +424,22 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
             parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt):
     """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for every replication: :func:`advance_range` of all."""
     advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
-                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, 0, inventory.shape[1])
+                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, 0, inventory.shape[1],
+                  True)
 
 
 @njit(cache=True, _nrt=False)
 def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
-                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, lo, hi):
+                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, lo, hi, full):
     """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for replications ``lo .. hi - 1``, the state in place.
 
     Sterman 1989, p. 326 (event order); Edali & Yasarcan 2014 (JASSS 17(4) 2). Writes the week's flows into
     ``out`` (N_FLOWS, F, R), ``edges`` (2, R: from the source, to the market) and, with money rules,
     ``paid_out`` (K, R). Replications go in tiles of ``wt.shape[2]``, each step over the tile at once (every
-    replication's own operations in the same order: replications are independent).
+    replication's own operations in the same order: replications are independent). Unless ``full`` (the weeks
+    between the first and the last of :func:`chaingame.weekkernel.weeks`, whose flows only its own steps read), the
+    rows of ``out`` that are 0 every week on this network are left as an earlier week wrote them, and the flows no
+    later step of the week reads (``DUE``, ``SUPPLIED``, ``edges``) are not written.
     """
     F, K, S = ip[F_], ip[K_], ip[S_]
     B = wt.shape[2]
@@ -486,6 +490,8 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
         ip[MONEY] != 0, ip[INTEREST] != 0
     ch_lost, ch_cap, ch_prod = ip[CH_LOST] != 0, ip[CH_CAP] != 0, ip[CH_PROD] != 0
     one_pass = simple and out_one and not loses and H == 0  # step 5 in one pass per firm
+    costs_in_pass = one_pass and not (ch_lost or ch_cap or ch_prod)  # step 6's costs in that pass too
+    cash_in_pass = costs_in_pass and not (money or priced)  # and the cash they take
     received, sold, lost, otc = out[RECEIVED], out[SHIPPED], out[LOSTF], out[BACKLOGF]
     revenue, purchases, cost, interest = out[REVENUE], out[PURCHASES], out[COST], out[INTERESTF]
     for r0 in range(lo, hi, B):
@@ -503,9 +509,9 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
         for c in range(len(market)):
             _copy(demand[c, r0:r1], inc[market[c], :nb], nb)
         e0 = edges[0, r0:r1]
-        if len(src) == 0:
+        if full and len(src) == 0:
             _fill0(e0, nb)
-        for i in range(len(src)):
+        for i in range(len(src) if full else 0):
             if i == 0:
                 _copy(inc[src[i], :nb], e0, nb)
             else:
@@ -544,7 +550,7 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                 _add(arrived[k, :nb], parts[k, r0:r1], nb)
         # 4. production: min(raw materials, capacity); by bill of materials, min over components j of
         # floor(on hand_j / units_j), using units_j of each per unit started
-        for f in stockists:  # the producers' rows are set below
+        for f in stockists if full else stockists[:0]:  # the producers' rows are set below
             _fill0(out[STARTED, f, r0:r1], nb)
             _fill0(out[PRODUCED, f, r0:r1], nb)
         if n_prod:
@@ -615,20 +621,44 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                 ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
                 for j in range(nb):
                     ow[j] = b[j] + x[j]
-            for f in range(F):
+            for f in range(F):  # with the firm's incoming orders and what it owes (its one link's), and its costs
                 k = out_mem[out_off[f]]
                 ow, bk_, x, sh = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb], ship[k, :nb]
                 iv, so, ot = inventory[f, r0:r1], sold[f, r0:r1], out[ON_TIME, f, r0:r1]
-                for j in range(nb):
-                    due = bk_[j] + x[j]
-                    ow[j] = due
-                    v = _min(iv[j], due)
-                    sh[j] = v
-                    so[j] = v
-                    iv[j] -= v
-                    bk_[j] = due - v
-                    ot[j] = _on_time(v, due, x[j])
-                _fill0(lost[f, r0:r1], nb)
+                ic, ob = out[INCOMING, f, r0:r1], otc[f, r0:r1]
+                if costs_in_pass:
+                    c, rw, h_, b_ = cost[f, r0:r1], raw[f, r0:r1], holding[f], backlog_cost[f]
+                    for j in range(nb):
+                        due = bk_[j] + x[j]
+                        ow[j] = due
+                        v = _min(iv[j], due)
+                        sh[j] = v
+                        so[j] = v
+                        iv[j] -= v
+                        left = due - v
+                        bk_[j] = left
+                        ot[j] = _on_time(v, due, x[j])
+                        ic[j] = x[j]
+                        ob[j] = left
+                        c[j] = h_ * (iv[j] + rw[j]) + b_ * left
+                    if cash_in_pass:
+                        cs = cash[f, r0:r1]
+                        for j in range(nb):
+                            cs[j] += 0.0 - c[j]
+                else:
+                    for j in range(nb):
+                        due = bk_[j] + x[j]
+                        ow[j] = due
+                        v = _min(iv[j], due)
+                        sh[j] = v
+                        so[j] = v
+                        iv[j] -= v
+                        bk_[j] = due - v
+                        ot[j] = _on_time(v, due, x[j])
+                        ic[j] = x[j]
+                        ob[j] = bk_[j]
+                if full:
+                    _fill0(lost[f, r0:r1], nb)
         else:
             for k in range(K):
                 ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
@@ -713,7 +743,7 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
             if money:
                 for k in range(K):
                     _fill0(pay[k, :nb], nb)
-            for f in range(F):
+            for f in range(F if full else 0):
                 _fill0(revenue[f, r0:r1], nb)
                 _fill0(purchases[f, r0:r1], nb)
         else:
@@ -736,8 +766,9 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                         backlog_value[k, r] = left if backlog[k, r] > 0 else 0.0
             _gather_t(pay, 0, out_off, out_mem, out_one, revenue, r0, nb)
             _gather_t(pay, 0, in_off, in_mem, in_one, purchases, r0, nb)
-        _gather_t(backlog, r0, out_off, out_mem, out_one, otc, r0, nb)
-        for f in range(F):
+        if not one_pass:  # (one_pass: gathered in its pass)
+            _gather_t(backlog, r0, out_off, out_mem, out_one, otc, r0, nb)
+        for f in range(0 if costs_in_pass else F):
             c, iv, rw, ob = cost[f, r0:r1], inventory[f, r0:r1], raw[f, r0:r1], otc[f, r0:r1]
             h_, b_ = holding[f], backlog_cost[f]
             for j in range(nb):
@@ -802,15 +833,18 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                 c, rv, pu, cs = cash[f, r0:r1], revenue[f, r0:r1], purchases[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
                     c[j] += rv[j] - pu[j] - cs[j]
-        else:
+        elif not cash_in_pass:
             for f in range(F):
                 c, cs = cash[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
                     c[j] += 0.0 - cs[j]
         # the week's flows
-        _gather_t(inc, 0, out_off, out_mem, out_one, out[INCOMING], r0, nb)
+        if not one_pass:
+            _gather_t(inc, 0, out_off, out_mem, out_one, out[INCOMING], r0, nb)
         if not out_one:
             _gather_t(on_time, 0, out_off, out_mem, out_one, out[ON_TIME], r0, nb)
+        if not full:
+            continue
         _gather_t(owed, 0, in_off, in_mem, in_one, out[DUE], r0, nb)
         for f in range(F):  # _gather_t of the links' supplied rows
             d = out[SUPPLIED, f, r0:r1]
