@@ -93,7 +93,19 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp,
     F = raw.shape[0]
     n = hi - lo
     customer = _iseg(ip, CUSTOMER)
-    for k in range(K):
+    off, mem = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM)
+    one = ip[IN_ONE] != 0
+    fused = one and mail.shape[1] == 3  # each firm's line in one pass: its link's rings of 3 slots, summed as below
+    if fused:
+        for f in range(F):
+            k = mem[off[f]]
+            m0, m1, m2, b = mail[k, 0, lo:hi], mail[k, 1, lo:hi], mail[k, 2, lo:hi], backlog[k, lo:hi]
+            t0, t1, t2 = transit[k, 0, lo:hi], transit[k, 1, lo:hi], transit[k, 2, lo:hi]
+            row, rw, wp = line[f, lo:hi], raw[f, lo:hi], wip[f, lo:hi]
+            for j in range(n):
+                mails, goods = (m0[j] + m1[j]) + m2[j], (t0[j] + t1[j]) + t2[j]
+                row[j] = (((mails + b[j]) + goods) + rw[j]) + wp[j]
+    for k in range(0 if fused else K):
         if customer[k] < 0:  # a link to the market: in no firm's supply line
             continue
         pl, t_ = per_link[k, lo:hi], tmp[lo:hi]
@@ -102,9 +114,7 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp,
         b = backlog[k, lo:hi]
         for j in range(n):  # (mail + owed) + in transit
             pl[j] = (pl[j] + b[j]) + t_[j]
-    off, mem = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM)
-    one = ip[IN_ONE] != 0
-    for f in range(F):
+    for f in range(0 if fused else F):
         row, rw, wp = line[f, lo:hi], raw[f, lo:hi], wip[f, lo:hi]
         if one:
             x = per_link[mem[off[f]], lo:hi]
@@ -163,9 +173,9 @@ def _one_each(offsets):
 
 
 @njit(inline="always", **JIT)
-def _gather_rows(x, off, mem, one, f, out, lo, hi):
-    """Row ``f`` of the group sums of ``x`` (n, R) into ``out[lo:hi]``: members added in order from 0."""
-    o, n = out[lo:hi], hi - lo
+def _gather_rows(x, off, mem, one, f, out, lo, hi, d0=0):
+    """Row ``f`` of the group sums of ``x`` (n, R) into ``out[lo - d0:hi - d0]``: members added in order from 0."""
+    o, n = out[lo - d0:hi - d0], hi - lo
     if one:
         y = x[mem[off[f]], lo:hi]
         for j in range(n):
@@ -278,6 +288,14 @@ def _column(c, f, d, d0, add, tmp, inventory, backlog, incoming, order, shipped,
         x = src[f, lo:hi]
         for j in range(n):
             o[j] = x[j]
+    elif add and c == PROFIT:  # the week's profit (as _derived's) added in the same pass
+        rv, pu, co, x = revenue[f, lo:hi], purchases[f, lo:hi], cost[f, lo:hi], interest[f, lo:hi]
+        if money:
+            for j in range(n):
+                o[j] += ((rv[j] - pu[j]) - co[j]) - x[j]
+        else:
+            for j in range(n):
+                o[j] += (rv[j] - pu[j]) - co[j]
     elif add:
         _derived(c, f, tmp, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
                  money, wip, rec, pay, lo, hi, 0)
@@ -307,8 +325,9 @@ def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order
         for c in cols:
             w_wip = w_wip or c == WIP or c == ON_ORDER or c == WORKING
             w_line = w_line or c == ON_ORDER
-            w_seen = w_seen or c == DEMAND
             w_money = w_money or c == RECEIVABLES or c == PAYABLES or c == WORKING
+    for c in sum_cols:  # (a recorded demand is gathered into its row)
+        w_seen = w_seen or c == DEMAND
     if w_wip:
         for f in range(F):
             _ring(wip_ring, f, wip[f], lo, hi)
@@ -325,8 +344,12 @@ def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order
             _gather_rows(pay_link, _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0, f, pay[f], lo, hi)
     producer, price = _iseg(ip, PRODUCER), _fseg(ip, fp, REGULAR_PRICE)
     books = (wip, line, seen, rec, pay)
+    one_seen = _one_each(seen_off)
     for i in range(len(out_cols)):
         for f in range(F):
+            if out_cols[i] == DEMAND:
+                _gather_rows(demand, seen_off, seen_mem, one_seen, f, out[i, week, f], lo, hi, base)
+                continue
             _column(out_cols[i], f, out[i, week, f], base, False, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
                     insolvent, producer, price, money, books, lo, hi)

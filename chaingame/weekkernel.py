@@ -34,10 +34,12 @@ from .kernel import (
     MONEY,
     ON_TIME,
     PRODUCED,
+    PRODUCERS,
     PURCHASES,
     RECEIVED,
     REVENUE,
     SHIPPED,
+    _iseg,
     advance_range,
     place_range,
 )
@@ -67,7 +69,7 @@ def _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wi
                   full)
     supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, False, wip, line, books, lo, hi)
     decide_range(codes, params, offsets, members, rows, memory, inventory, flows[BACKLOGF], line,
-                 flows[INCOMING], capacity, decisions, targets, lo, hi, fresh)
+                 flows[INCOMING], capacity, _iseg(ip, PRODUCERS), decisions, targets, lo, hi, fresh)
     place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
                 flows[REVENUE], flows[COST], placed, returned, ws, lo, hi)
     record_range(ip, fp, seen_off, seen_mem, inventory, flows[BACKLOGF], flows[INCOMING], placed, flows[SHIPPED],

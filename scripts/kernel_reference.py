@@ -7,8 +7,9 @@ Plays every bundled scenario (R = 1, 7 and 130 replications) and ``--random`` ra
 ``tests/strategies.py`` (every feature of the physics: capacity, random delays, assembly, the four
 allocation rules, lost sales, price schedules, money rules, batching, returns, split orders, order
 costs; R = 1 and 3, and 70 for one in eight), each week recording every array of the week's flows, of
-the state and of the history record; then the same game as the batch drivers play it (``Engine.play``, the weeks
-in one call where they can be): its whole record, the flows and state after it, and the figures. ``compare`` prints the cases and arrays whose bits differ (0.0 and -0.0 told apart,
+the state and of the history record; then the same game as the batch drivers play it (``Engine.play``,
+the weeks in one call where they can be): its whole record, the flows and state after it, and the
+figures. ``compare`` prints the cases and arrays whose bits differ (0.0 and -0.0 told apart,
 nan equal to nan) and exits 1 if any does.
 """
 
