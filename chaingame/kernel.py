@@ -617,46 +617,36 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                     iv[j] += made
         # 5. fill orders, a shortage allocated by the supplier's rule; the rest backlogged or lost
         if one_pass:  # every firm ships on one link all it can (a sole link, _allocate): one pass per firm
-            for k in src:
+            for k in src if full or priced else src[:0]:  # (what is owed: read by the prices and the week's dues)
                 ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
                 for j in range(nb):
                     ow[j] = b[j] + x[j]
+            keep_owed = full or priced  # (what is owed: read by the prices and the week's dues only)
             for f in range(F):  # with the firm's incoming orders and what it owes (its one link's), and its costs
                 k = out_mem[out_off[f]]
                 ow, bk_, x, sh = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb], ship[k, :nb]
                 iv, so, ot = inventory[f, r0:r1], sold[f, r0:r1], out[ON_TIME, f, r0:r1]
-                ic, ob = out[INCOMING, f, r0:r1], otc[f, r0:r1]
-                if costs_in_pass:
-                    c, rw, h_, b_ = cost[f, r0:r1], raw[f, r0:r1], holding[f], backlog_cost[f]
-                    for j in range(nb):
-                        due = bk_[j] + x[j]
+                ic, ob, c, rw = out[INCOMING, f, r0:r1], otc[f, r0:r1], cost[f, r0:r1], raw[f, r0:r1]
+                h_, b_ = holding[f], backlog_cost[f]
+                for j in range(nb):  # (conditions the same for every j: LLVM takes them out of the loop)
+                    due = bk_[j] + x[j]
+                    if keep_owed:
                         ow[j] = due
-                        v = _min(iv[j], due)
-                        sh[j] = v
-                        so[j] = v
-                        iv[j] -= v
-                        left = due - v
-                        bk_[j] = left
-                        ot[j] = _on_time(v, due, x[j])
-                        ic[j] = x[j]
-                        ob[j] = left
+                    v = _min(iv[j], due)
+                    sh[j] = v
+                    so[j] = v
+                    iv[j] -= v
+                    left = due - v
+                    bk_[j] = left
+                    ot[j] = _on_time(v, due, x[j])
+                    ic[j] = x[j]
+                    ob[j] = left
+                    if costs_in_pass:
                         c[j] = h_ * (iv[j] + rw[j]) + b_ * left
-                    if cash_in_pass:
-                        cs = cash[f, r0:r1]
-                        for j in range(nb):
-                            cs[j] += 0.0 - c[j]
-                else:
+                if cash_in_pass:
+                    cs = cash[f, r0:r1]
                     for j in range(nb):
-                        due = bk_[j] + x[j]
-                        ow[j] = due
-                        v = _min(iv[j], due)
-                        sh[j] = v
-                        so[j] = v
-                        iv[j] -= v
-                        bk_[j] = due - v
-                        ot[j] = _on_time(v, due, x[j])
-                        ic[j] = x[j]
-                        ob[j] = bk_[j]
+                        cs[j] += 0.0 - c[j]
                 if full:
                     _fill0(lost[f, r0:r1], nb)
         else:
