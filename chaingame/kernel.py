@@ -628,7 +628,11 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                 iv, so, ot = inventory[f, r0:r1], sold[f, r0:r1], out[ON_TIME, f, r0:r1]
                 ic, ob, c, rw = out[INCOMING, f, r0:r1], otc[f, r0:r1], cost[f, r0:r1], raw[f, r0:r1]
                 h_, b_ = holding[f], backlog_cost[f]
-                for j in range(nb):  # (conditions the same for every j: LLVM takes them out of the loop)
+                sent = False  # its shipments put in transit in this pass (a link of fixed delay to a firm)
+                for kk in f2f_fixed:
+                    sent = sent or kk == k
+                tr = transit[k, (t + ship_delay[k]) % S, r0:r1]
+                for j in range(nb):  # (conditions the same for every j: LLVM masks the stores they guard)
                     due = bk_[j] + x[j]
                     if keep_owed:
                         ow[j] = due
@@ -641,6 +645,8 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                     ot[j] = _on_time(v, due, x[j])
                     ic[j] = x[j]
                     ob[j] = left
+                    if sent:
+                        tr[j] += v
                     if costs_in_pass:
                         c[j] = h_ * (iv[j] + rw[j]) + b_ * left
                 if cash_in_pass:
@@ -693,7 +699,7 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                     cu = turn_customer[i]
                     for j in range(nb):
                         turns[i, h, r0 + j] = sold[cu, r0 + j] if cu >= 0 else ship[turn_link[i], j]
-        for k in f2f_fixed:
+        for k in f2f_fixed[:0] if one_pass else f2f_fixed:  # (one_pass: put in transit in its pass)
             _add(ship[k, :nb], transit[k, (t + ship_delay[k]) % S, r0:r1], nb)
         for i in range(len(f2f_drawn)):
             k = f2f_drawn[i]
@@ -865,6 +871,32 @@ def _payables(payments, r, P, per_link):
 
 
 @njit(cache=True, inline="always", _nrt=False)
+def _accept_terms(f, week, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack):
+    """Firm ``f``'s terms of :func:`_accept_one` at the end of ``week``: (fixed order or NaN, floor 0, batched, ...)."""
+    v = fixed_orders[f * W + week - 1] if week <= W else np.nan
+    fixed = v == v
+    return (v, fixed, whole, not (returns_on and returns[f]), batching and not fixed,
+            (week - 1 - phase[f]) % period[f] != 0, min_order[f], pack[f])
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _accept_one(x, v, fixed, whole, floor0, batched, off, least, size):
+    """One decision ``x`` as the physics takes it under a firm's terms (:func:`_accept_terms`; :func:`_accept_all`)."""
+    x = v if fixed else x
+    x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
+    if floor0:
+        x = _max(x, 0.0)
+    if batched:
+        q = 0.0 if off else x
+        q = _max(q, least) if q > 0 else q
+        if size > 0:
+            up = counted(np.ceil(counted(q / size)) * size)
+            q = up if q > 0 else q
+        x = q
+    return x
+
+
+@njit(cache=True, inline="always", _nrt=False)
 def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
                 min_order, pack):
     """What the physics makes of the firms' decisions ``orders`` (F, R) at the end of ``week``, into ``out``.
@@ -875,28 +907,12 @@ def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed
     period k and phase p orders only at the end of weeks p + 1, p + 1 + k, ...; in a review week a positive
     order q becomes ``pack * ceil(max(q, min_order) / pack)``. Returns, and fixed orders, are left as they are.
     """
-    F = orders.shape[0]
-    for f in range(F):
-        v = fixed_orders[f * W + week - 1] if week <= W else np.nan
-        fixed = v == v
-        floor0 = not (returns_on and returns[f])
-        batched = batching and not fixed
-        off = (week - 1 - phase[f]) % period[f] != 0
-        least, size = min_order[f], pack[f]
+    for f in range(orders.shape[0]):
+        v, fixed, whole_, floor0, batched, off, least, size = _accept_terms(
+            f, week, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
         row, o = orders[f, lo:hi], out[f, lo:hi]  # rows from index 0 (the loops LLVM vectorises)
         for j in range(hi - lo):
-            x = v if fixed else row[j]
-            x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
-            if floor0:
-                x = _max(x, 0.0)
-            if batched:
-                q = 0.0 if off else x
-                q = _max(q, least) if q > 0 else q
-                if size > 0:
-                    up = counted(np.ceil(counted(q / size)) * size)
-                    q = up if q > 0 else q
-                x = q
-            o[j] = x
+            o[j] = _accept_one(row[j], v, fixed, whole_, floor0, batched, off, least, size)
 
 
 @njit(cache=True, inline="always", _nrt=False)
@@ -945,9 +961,27 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
     in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
     per_link, tmp, com = ws[45, :K], ws[46, :F], ws[47, :F]
     whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
-    _accept_all(t, decisions, orders, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
-                min_order, pack)
-    if ip[MONEY] != 0 and len(limited) > 0:  # chaingame.money's insolvency rule
+    ins, share = _iseg(ip, INS), _fseg(ip, fp, SHARE)
+    order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
+    bom_ins, order_cost, ins_same = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST), _iseg(ip, INS_SAME)
+    shared_orders, splitting, bom = ip[SHARED_ORDERS] != 0, whole and ip[SPLIT] != 0, ip[BOM] != 0
+    capped = ip[MONEY] != 0 and len(limited) > 0
+    # each firm's order mailed on its one inbound link in the pass that accepts it (nothing changes it in between)
+    mailed = in_one and not (capped or returns_on or splitting or bom)
+    if mailed:
+        for f in range(F):
+            v, fixed, whole_, floor0, batched, off, least, size = _accept_terms(
+                f, t, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
+            k = in_mem[in_off[f]]
+            row, o, m, part = decisions[f, lo:hi], orders[f, lo:hi], mail[k, (t + order_delay[k]) % S, lo:hi], share[k]
+            for j in range(hi - lo):
+                x = _accept_one(row[j], v, fixed, whole_, floor0, batched, off, least, size)
+                o[j] = x
+                m[j] += part * x if shared_orders else x
+    else:
+        _accept_all(t, decisions, orders, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
+                    min_order, pack)
+    if capped:  # chaingame.money's insolvency rule
         for r in range(lo, hi):
             _payables(payments, r, ip[P_], per_link)
             _gather(per_link, in_off, in_mem, in_one, tmp)
@@ -993,10 +1027,6 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
                 cash[f, r] += refund
                 revenue[f, r] += refund
                 returned[r] = back if f == 0 else returned[r] + back
-    ins, share = _iseg(ip, INS), _fseg(ip, fp, SHARE)
-    order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
-    bom_ins, order_cost, ins_same = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST), _iseg(ip, INS_SAME)
-    shared_orders, splitting, bom = ip[SHARED_ORDERS] != 0, whole and ip[SPLIT] != 0, ip[BOM] != 0
     n = len(ins)
     group = _iseg(ip, INS_CUS)
     if splitting or bom:  # one replication at a time
@@ -1016,7 +1046,7 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
             for i in range(n):
                 k = ins[i]
                 mail[k, (t + order_delay[k]) % S, r] += link_orders[i]
-    else:
+    elif not mailed:
         for i in range(n):
             k, c = ins[i], group[i]
             s, part = (t + order_delay[k]) % S, share[k]
