@@ -76,6 +76,31 @@ def test_the_weeks_left_in_one_call_are_the_weeks_one_by_one(name, monkeypatch):
     assert _same(played[1][1], apart[1][1])
 
 
+FLOWS = ("incoming", "received", "started", "produced", "shipped", "on_time", "lost", "backlog", "revenue",
+         "purchases", "cost", "demand", "from_source", "to_market", "due", "supplied", "order", "returned",
+         "interest", "paid")
+STATE = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip", "capacity_plan", "last_order",
+         "turns", "backlog_value", "parts", "payments", "insolvent")
+
+
+@pytest.mark.parametrize("name", FUSED + [cg.from_table(random_scenario_table(s)) for s in (16, 23, 144)])
+def test_the_engine_after_the_weeks_in_one_call_is_the_engine_after_the_weeks_one_by_one(name, monkeypatch):
+    """Between its first and last week, the one call leaves flows no later step reads unwritten (the week's dues,
+    what was supplied, the edges) and rows 0 all along as they are: after it, every flow and every array of the
+    state is that of the weeks played one call each (a block boundary inside every run), bit for bit."""
+    monkeypatch.setattr(engine_mod, "WEEKS_TILE", 3)
+    played = batch.run_arrays(cg.load_scenario(name), 11, 5)[0]
+    assert played._fused_pack is not None, "the weeks were not played in one call"
+    monkeypatch.setattr(Engine, "_packed", lambda self, fresh=False: None)
+    apart = batch.run_arrays(cg.load_scenario(name), 11, 5)[0]
+    for group, names in (("flows", FLOWS), ("state", STATE)):
+        for n in names:
+            a, b = getattr(getattr(played, group), n), getattr(getattr(apart, group), n)
+            assert (a is None) == (b is None), f"{group}.{n}"
+            if a is not None:
+                assert _same_bits(np.asarray(a, float), np.asarray(b, float)), f"{group}.{n}"
+
+
 @pytest.mark.parametrize("name", ["classic", "capacity"])
 def test_the_rules_memory_is_the_firms_own_after_weeks_in_one_call(name):
     """Each firm's memory holds its row of the packed memory: its own rule, deciding from week 9 on, goes on from it."""
