@@ -624,6 +624,4 @@ def _recorded(out, totals, block: np.ndarray, week: int, cols: np.ndarray) -> di
 
 def tables(net: Network) -> tuple[np.ndarray, np.ndarray]:
     """The network packed for the compiled week (:func:`chaingame.kernel.tables`): the int and float tables."""
-    from .chain import _kernel
-
-    return _kernel().tables(net)[:2]
+    return net.kernel_tables[:2]

@@ -54,14 +54,11 @@ def _plan(plan, groups: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tables(net) -> tuple[np.ndarray, ...]:
-    """The network packed for the kernels, built once per network and kept on it.
+    """The network packed for the kernels (kept on it as :attr:`chaingame.chain.Network.kernel_tables`).
 
     (int table, float table, float scratch, bool scratch, a tile's scratch): the kernels hold the GIL, so one
     scratch per network serves every call.
     """
-    packed = getattr(net, "_kernel_tables", None)
-    if packed is not None:
-        return packed
     F, K, S = net.n_firms, net.n_links, net.slots
     g = net.__dict__.get
     none = np.zeros(0, np.int64)
@@ -132,10 +129,8 @@ def tables(net) -> tuple[np.ndarray, ...]:
         fparts.append(seg)
         at += len(seg)
     width = max(K, F, 1)  # scratch rows of the kernels (no allocation in a call: they run without numba's NRT)
-    packed = (np.concatenate(parts), np.concatenate(fparts), np.zeros((SCRATCH, width)), np.zeros((2, width), bool),
-              np.zeros((TILE_ROWS, width, TILE)))
-    object.__setattr__(net, "_kernel_tables", packed)
-    return packed
+    return (np.concatenate(parts), np.concatenate(fparts), np.zeros((SCRATCH, width)), np.zeros((2, width), bool),
+            np.zeros((TILE_ROWS, width, TILE)))
 
 
 @njit(cache=True, inline="always", _nrt=False)
