@@ -89,17 +89,15 @@ def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.
 
 def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0) -> pd.DataFrame:
     """(W, F, R) columns as a tidy DataFrame: replication, week, firm, role, then :data:`COLUMNS`."""
-    import pandas as pd
-
     W, F, R = cols["cost"].shape
     sc = engine.scenario
-    return pd.DataFrame({
+    return _table({
         "replication": np.repeat(np.arange(first_replication, first_replication + R), W * F),
         "week": np.tile(np.repeat(np.arange(1, W + 1), F), R),
-        "firm": np.tile(np.array(sc.firm_ids, dtype=object), W * R),
-        "role": np.tile(np.array([f.role for f in sc.firms], dtype=object), W * R),
+        "firm": _repeated_text(sc.firm_ids, W * R),
+        "role": _repeated_text([f.role for f in sc.firms], W * R),
         **{c: cols[c].transpose(2, 0, 1).ravel() for c in COLUMNS},
-    })
+    }, R * W * F)
 
 
 def summary_arrays(engine: Engine, cols: dict[str, np.ndarray], burn_in: int = 0) -> tuple[dict, dict]:
@@ -131,7 +129,7 @@ def _table(columns: dict, n: int) -> pd.DataFrame:
     try:
         from pandas.api.internals import create_dataframe_from_blocks
     except ImportError:
-        return pd.DataFrame({k: np.ravel(v) for k, v in columns.items()})
+        return pd.DataFrame({k: v.ravel() if isinstance(v, np.ndarray) else v for k, v in columns.items()})
     blocks = [(v.reshape(1, n) if isinstance(v, np.ndarray) else v, np.array([i]))
               for i, v in enumerate(columns.values())]
     return create_dataframe_from_blocks(blocks, pd.RangeIndex(n), pd.Index(list(columns)))
