@@ -92,7 +92,9 @@ class Totals:
         self.index = np.array([COLUMN_INDEX[c] for c in self.columns], dtype=np.int64)  # their numbers in COLUMNS
         self.block = np.empty((len(self.columns), *shape))
         live = dict(zip(self.columns, self.block))
-        self.sums = {c: live[c] if c in live else np.zeros(shape) for c in SUMMED}
+        zero = np.zeros(shape)  # the idle columns' totals: one array of zeros, read only
+        zero.flags.writeable = False
+        self.sums = {c: live[c] if c in live else zero for c in SUMMED}
         self.weeks = 0
 
 
@@ -213,11 +215,10 @@ def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], re
     """
     inc = total(summed["incoming_order"][retailer])
     on_time = total(summed["on_time"][retailer])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(inc > 0, on_time / np.where(inc > 0, inc, 1), np.nan)
+    fill = _ratio(on_time, inc, inc > 0)
     ratios = firm["bullwhip"]
-    some = ~np.isnan(ratios).all(axis=0)
-    largest = np.where(some, np.max(np.where(np.isnan(ratios), -np.inf, ratios), axis=0), np.nan)
+    none = np.isnan(ratios)
+    largest = np.where(~none.all(axis=0), np.max(np.where(none, -np.inf, ratios), axis=0), np.nan)
     peak = firm["peak_order"].max(axis=0)
     peak_week = np.where(firm["peak_order"] == peak, firm["peak_week"], np.inf).min(axis=0)  # the first, if tied
     return {
