@@ -12,12 +12,13 @@ all (:data:`chaingame.engine.FUSED_TILE`).
 
 :func:`weeks` plays the weeks left, from the first (:meth:`chaingame.engine.Engine.play`, the batch drivers'), with
 the loops the other way round: block of replications after block, every week of a block, whose state then stays in
-a core's cache from week to week (at R = 10,000 on classic, 35 weeks 39 -> 25 ms in blocks of 256); the rules'
-memories may start in the call (their first decision); where only the figures are kept, a block's weekly columns
-stay in a block-sized buffer, and the figures' pass over the weeks (:func:`chaingame.figurekernel.spread`'s) reads
-them there. Between its first and last week, a block's flows that only the call's own steps would read are not
-written (:func:`chaingame.kernel.advance_range`'s ``full``): the week's rows that are 0 on the network all along
-were written in its first week, and the last week writes every flow the engine keeps.
+a core's cache from week to week (:data:`chaingame.engine.WEEKS_TILE`; at R = 10,000 on classic, 35 weeks 39 -> 25
+ms when it came, in blocks of 256); the rules' memories may start in the call (their first decision); where only
+the figures are kept, a block's weekly columns stay in a block-sized buffer, and the figures' pass over the weeks
+(:func:`chaingame.figurekernel.spread`'s) reads them there. Between its first and last week, a block's flows that
+only the call's own steps would read are not written (:func:`chaingame.kernel.advance_range`'s ``full``): the
+week's rows that are 0 on the network all along were written in its first week, and the last week writes every
+flow the engine keeps.
 """
 
 from __future__ import annotations
