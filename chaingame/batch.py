@@ -64,15 +64,40 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
     F, R = len(scenario.firms), engine.replications
     idle = money.idle(engine.net)  # columns 0 all along: zeros, not written week by week
     shape = (scenario.weeks - burn_in, F, R)  # an idle column: one week of zeros seen as every week (read only)
-    live = [c for c in metrics.WEEKLY if c not in idle]
-    block = np.empty((len(live), *shape))  # the live weekly columns, each week's rows written in one call
+    # the live weekly columns, each week's rows written in one call; the demand each firm sees is not recorded: its
+    # variance comes from the end-customer demand drawn before the game (seen_demand_variance)
+    live = [c for c in metrics.WEEKLY if c not in idle and c != "customer_demand"]
+    block = np.empty((len(live), *shape))
     weekly = {c: block[live.index(c)] if c in live else np.broadcast_to(np.zeros(shape[1:]), shape)
-              for c in metrics.WEEKLY}
+              for c in metrics.WEEKLY if c != "customer_demand"}
     index = np.array([COLUMN_INDEX[c] for c in live], dtype=np.int64)
     totals = metrics.Totals((F, R), idle)
-    spreads = engine.play(block, index, totals, burn_in, spread=(live.index("order_placed"),
-                                                                 live.index("customer_demand")), peaks=(True, False))
+    played = engine.play(block, index, totals, burn_in, spread=(live.index("order_placed"),), peaks=(True,))
+    spreads = [played[0] if played else None, (seen_demand_variance(engine, burn_in), None, None)]
     return engine, *figures(engine, weekly, totals.sums, burn_in, spreads)
+
+
+def seen_demand_variance(engine: Engine, burn_in: int = 0) -> np.ndarray:
+    """The variance over weeks burn_in + 1 .. W of the demand each firm sees, (F, R), from the end-customer demand.
+
+    A firm's row of the record's ``customer_demand`` is the sum of the end-customer demands it sees
+    (``Network.seen_tables``; :func:`chaingame.bookkernel.record_range`: a copy where every firm sees one, else
+    added in order from 0): the same rows here, each group's variance once (:func:`chaingame.metrics.variance`).
+    """
+    offsets, members = engine.net.seen_tables
+    demand = np.asarray(engine.demand, dtype=float)[burn_in:]  # (W', C, R)
+    groups = [tuple(members[offsets[f]:offsets[f + 1]]) for f in range(len(offsets) - 1)]
+    copied = all(len(g) == 1 for g in groups)
+    by_group = {}
+    for g in dict.fromkeys(groups):
+        if copied:
+            rows = demand[:, g[0]]
+        else:
+            rows = np.zeros(demand.shape[::2])
+            for m in g:
+                rows = rows + demand[:, m]
+        by_group[g] = metrics.variance(rows)
+    return np.stack([by_group[g] for g in groups])
 
 
 def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.ndarray],

@@ -346,27 +346,12 @@ class Engine:
         lazy.compiled("weekkernel").weeks(
             *args, *self._fused_args(packed), block, burn_in, index, sums, sum_cols, first, self._record_fixed[-1],
             local, WEEKS_TILE, np.array(spread, np.int64), np.array(peaks, bool), mean, var, highest, at,
-            self._same_rows(index[list(spread)]), packed.fresh)
+            packed.fresh)
         packed.fresh = False
         state.week = W
         self._fused_done(flows)
         return [(var[i].reshape(F, R), *((highest[i].reshape(F, R), at[i].reshape(F, R)) if peaks[i] else (None, None)))
                 for i in range(n)]
-
-    def _same_rows(self, columns: np.ndarray) -> np.ndarray:
-        """For each record column (:data:`COLUMN_INDEX`), each firm's first firm whose row of it is the same every week.
-
-        (n, F): a firm's customer demand is the sum of the end-customer demands it sees (``Network.seen_tables``),
-        the same for firms that see the same ones; any other column is the firm's own.
-        """
-        F = len(self.scenario.firms)
-        same = np.tile(np.arange(F, dtype=np.int64), (len(columns), 1))
-        offsets, members = self.net.seen_tables
-        groups = [tuple(members[offsets[f]:offsets[f + 1]]) for f in range(F)]
-        for i, c in enumerate(columns):
-            if c == COLUMN_INDEX["customer_demand"]:
-                same[i] = [groups.index(g) for g in groups]
-        return same
 
     def _flows_into(self) -> tuple | None:
         """The arrays the week's flows go into where :attr:`reuse_flows` (the same every week), else None: new ones."""

@@ -160,21 +160,23 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray, summed: dict[st
 
     ``cols`` needs the :data:`WEEKLY` columns, and the :data:`SUMMED` ones unless their totals
     over the same weeks are given as ``summed`` (:func:`sums`, :class:`Totals`). ``spreads``, if given, are the
-    weeks' ``_spread`` of orders placed (with peaks) and of customer demand, already computed
-    (:meth:`chaingame.engine.Engine.play`).
+    weeks' ``_spread`` of orders placed (with peaks; None: computed here) and of customer demand, already
+    computed (:meth:`chaingame.engine.Engine.play`, :func:`chaingame.batch.seen_demand_variance`); then
+    ``cols`` needs no ``customer_demand``.
     """
     summed = sums(cols) if summed is None else summed
     orders = cols["order_placed"]
     n = orders.shape[0]
     incoming = summed["incoming_order"]
     fill = _ratio(summed["on_time"], incoming, incoming > 0)
-    (spread, highest, at), demand_variance = (_spread(orders, peaks=True), None) if spreads is None else \
-        (spreads[0], spreads[1][0])
+    given, demand_variance = (None, None) if spreads is None else (spreads[0], spreads[1][0])
+    spread, highest, at = _spread(orders, peaks=True) if given is None else given
     cash = _cash_metrics(cols, summed) if "receivables" in summed and "working_capital" in cols else {}
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
-        "bullwhip": bullwhip(orders, cols["customer_demand"], orders_variance=spread, demand_variance=demand_variance),
+        "bullwhip": bullwhip(orders, cols.get("customer_demand"), orders_variance=spread,
+                             demand_variance=demand_variance),
         "fill_rate": fill,
         "peak_order": highest,
         "peak_week": np.asarray(weeks)[at].astype(float),

@@ -105,7 +105,7 @@ def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit
           backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params,
           offsets, members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem,
           out, skip, out_cols, sums, sum_cols, first, scratch, local, tile, spread_rows, peaks, mean, var, highest,
-          at, same, fresh):
+          at, fresh):
     """Weeks ``t0 .. t1`` (:func:`week` each), block of replications after block, all the weeks of a block.
 
     A block's state stays in a core's cache from week to week. ``demand`` (W, C, R) and ``delays`` (W, n, R) are
@@ -114,10 +114,9 @@ def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit
     replications a block; the weeks recorded before ``t0`` copied from ``out``, (n, W - skip, F, R)). Once a
     block's last week is played, the figures' pass over the weeks (:func:`chaingame.figurekernel.spread`) runs on
     its rows while they are in cache: row i of ``mean``, ``var`` (and ``highest``, ``at`` where ``peaks[i]``),
-    (m, F R) each, for ``local[spread_rows[i]]``; firm f's are copied from firm ``same[i, f]``'s where that is
-    another (a firm before it whose row of that column is the same every week). Where ``local`` is ``out`` itself
-    (B = R), every week goes into ``out`` (a record kept whole: a history, or columns with no figures computed
-    here). Where ``fresh``, the rules' memories start in week ``t0`` (their first decision).
+    (m, F R) each, for ``local[spread_rows[i]]``. Where ``local`` is ``out`` itself (B = R), every week goes into
+    ``out`` (a record kept whole: a history, or columns with no figures computed here). Where ``fresh``, the
+    rules' memories start in week ``t0`` (their first decision).
     """
     n, R, F = len(out_cols), inventory.shape[1], inventory.shape[0]
     width = local.shape[3]
@@ -145,13 +144,5 @@ def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit
                    books, seen_off, seen_mem, local, row, cols, sums, adds, sets, scratch, lo, hi, base, starts, every)
         for i in range(len(spread_rows)):
             for f in range(F):
-                g = same[i, f]
-                if g == f:
-                    _spread_chunk(rows_[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i],
-                                  f * width + lo - base, f * width + hi - base, f * R + lo)
-                    continue
-                for j in range(hi - lo):
-                    a, b = f * R + lo + j, g * R + lo + j
-                    mean[i, a], var[i, a] = mean[i, b], var[i, b]
-                    if peaks[i]:
-                        highest[i, a], at[i, a] = highest[i, b], at[i, b]
+                _spread_chunk(rows_[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i],
+                              f * width + lo - base, f * width + hi - base, f * R + lo)

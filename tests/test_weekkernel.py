@@ -146,3 +146,19 @@ def test_the_classroom_warm_up_compiles_the_week_in_one_call():
     eng.step()
     eng.step()
     assert isinstance(eng._fused_pack, _Packed) and len(weekkernel.week.signatures) == 1
+
+
+SOME = sorted(bundled()) + [cg.from_table(random_scenario_table(s)) for s in range(0, 200, 9)]
+
+
+@pytest.mark.parametrize("name", SOME)
+def test_the_demand_variance_from_the_drawn_demand_is_that_of_the_recorded_demand(name):
+    """The figures take each firm's demand variance from the end-customer demand drawn before the game (nothing
+    recorded week by week): bit for bit the variance of the history's ``customer_demand`` over the same weeks."""
+    from chaingame import metrics
+
+    sc = cg.load_scenario(name)
+    engine, cols = batch.run_arrays(sc, 9, 5)
+    for burn_in in (0, 3):
+        recorded = metrics.variance(cols["customer_demand"][burn_in:])
+        assert _same_bits(batch.seen_demand_variance(engine, burn_in), recorded)
