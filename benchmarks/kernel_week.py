@@ -76,7 +76,7 @@ def measure(scenario: str, week: int, R: int, repeat: int) -> dict[str, float]:
         return s, chain.advance(net, s, demand)
 
     k = chain._kernel()
-    ip, fp, ws, wb, wt = k.tables(net)
+    ip, fp, ws, wb, wt = net.kernel_tables
     block, edges = np.empty((k.N_FLOWS, net.n_firms, R)), np.empty((2, R))
     paid = np.empty((net.n_links, R)) if net.money else chain._NO_FLOATS
     given = lazy.given(demand)

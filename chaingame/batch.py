@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -63,15 +64,40 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
     F, R = len(scenario.firms), engine.replications
     idle = money.idle(engine.net)  # columns 0 all along: zeros, not written week by week
     shape = (scenario.weeks - burn_in, F, R)  # an idle column: one week of zeros seen as every week (read only)
-    live = [c for c in metrics.WEEKLY if c not in idle]
-    block = np.empty((len(live), *shape))  # the live weekly columns, each week's rows written in one call
+    # the live weekly columns, each week's rows written in one call; the demand each firm sees is not recorded: its
+    # variance comes from the end-customer demand drawn before the game (seen_demand_variance)
+    live = [c for c in metrics.WEEKLY if c not in idle and c != "customer_demand"]
+    block = np.empty((len(live), *shape))
     weekly = {c: block[live.index(c)] if c in live else np.broadcast_to(np.zeros(shape[1:]), shape)
-              for c in metrics.WEEKLY}
+              for c in metrics.WEEKLY if c != "customer_demand"}
     index = np.array([COLUMN_INDEX[c] for c in live], dtype=np.int64)
     totals = metrics.Totals((F, R), idle)
-    spreads = engine.play(block, index, totals, burn_in, spread=(live.index("order_placed"),
-                                                                 live.index("customer_demand")), peaks=(True, False))
+    played = engine.play(block, index, totals, burn_in, spread=(live.index("order_placed"),), peaks=(True,))
+    spreads = [played[0] if played else None, (seen_demand_variance(engine, burn_in), None, None)]
     return engine, *figures(engine, weekly, totals.sums, burn_in, spreads)
+
+
+def seen_demand_variance(engine: Engine, burn_in: int = 0) -> np.ndarray:
+    """The variance over weeks burn_in + 1 .. W of the demand each firm sees, (F, R), from the end-customer demand.
+
+    A firm's row of the record's ``customer_demand`` is the sum of the end-customer demands it sees
+    (``Network.seen_tables``; :func:`chaingame.bookkernel.record_range`: a copy where every firm sees one, else
+    added in order from 0): the same rows here, each group's variance once (:func:`chaingame.metrics.variance`).
+    """
+    offsets, members = engine.net.seen_tables
+    demand = np.asarray(engine.demand, dtype=float)[burn_in:]  # (W', C, R)
+    groups = [tuple(members[offsets[f]:offsets[f + 1]]) for f in range(len(offsets) - 1)]
+    copied = all(len(g) == 1 for g in groups)
+    by_group = {}
+    for g in dict.fromkeys(groups):
+        if copied:
+            rows = demand[:, g[0]]
+        else:
+            rows = np.zeros(demand.shape[::2])
+            for m in g:
+                rows = rows + demand[:, m]
+        by_group[g] = metrics.variance(rows)
+    return np.stack([by_group[g] for g in groups])
 
 
 def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.ndarray],
@@ -88,17 +114,15 @@ def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.
 
 def tidy(engine: Engine, cols: dict[str, np.ndarray], first_replication: int = 0) -> pd.DataFrame:
     """(W, F, R) columns as a tidy DataFrame: replication, week, firm, role, then :data:`COLUMNS`."""
-    import pandas as pd
-
     W, F, R = cols["cost"].shape
     sc = engine.scenario
-    return pd.DataFrame({
+    return _table({
         "replication": np.repeat(np.arange(first_replication, first_replication + R), W * F),
         "week": np.tile(np.repeat(np.arange(1, W + 1), F), R),
-        "firm": np.tile(np.array(sc.firm_ids, dtype=object), W * R),
-        "role": np.tile(np.array([f.role for f in sc.firms], dtype=object), W * R),
+        "firm": _repeated_text(sc.firm_ids, W * R),
+        "role": _repeated_text([f.role for f in sc.firms], W * R),
         **{c: cols[c].transpose(2, 0, 1).ravel() for c in COLUMNS},
-    })
+    }, R * W * F)
 
 
 def summary_arrays(engine: Engine, cols: dict[str, np.ndarray], burn_in: int = 0) -> tuple[dict, dict]:
@@ -109,20 +133,57 @@ def summary_arrays(engine: Engine, cols: dict[str, np.ndarray], burn_in: int = 0
 
 def frames(engine: Engine, fm: dict, cm: dict, first_replication: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures of :func:`figures` as tables: per (replication, firm), and per replication."""
-    import pandas as pd
-
     sc = engine.scenario
     F, R = fm["cost"].shape
     runs = np.arange(first_replication, first_replication + R)
-    rows = np.tile(np.arange(F), R)  # each replication's firms in order (text columns built by taking F values)
-    values = np.empty((len(fm), R, F))  # the figures as the table's one block of floats, written once
-    for i, v in enumerate(fm.values()):
-        values[i] = v.T
-    firms = pd.DataFrame(values.reshape(len(fm), R * F).T, columns=list(fm), copy=False)
-    firms.insert(0, "role", pd.array([f.role for f in sc.firms], dtype="str").take(rows))
-    firms.insert(0, "firm", pd.array(list(sc.firm_ids), dtype="str").take(rows))
-    firms.insert(0, "replication", np.repeat(runs, F))
-    return firms, pd.DataFrame({"replication": runs, **cm})
+    columns = {"replication": np.repeat(runs, F), "firm": _repeated_text(sc.firm_ids, R),
+               "role": _repeated_text([f.role for f in sc.firms], R)}
+    for name, v in fm.items():  # each replication's firms in order: the figure's (F, R) transposed
+        columns[name] = np.empty((R, F))
+        columns[name].T[...] = v
+    return _table(columns, R * F), _table({"replication": runs, **cm}, R)
+
+
+def _table(columns: dict, n: int) -> pd.DataFrame:
+    """A DataFrame of ``columns`` (n values each), each column its own block, as it is (no copy).
+
+    Through ``pandas.api.internals`` (pandas >= 3); else the DataFrame constructor.
+    """
+    import pandas as pd
+
+    try:
+        from pandas.api.internals import create_dataframe_from_blocks
+    except ImportError:
+        return pd.DataFrame({k: v.ravel() if isinstance(v, np.ndarray) else v for k, v in columns.items()})
+    blocks = [(v.reshape(1, n) if isinstance(v, np.ndarray) else v, np.array([i]))
+              for i, v in enumerate(columns.values())]
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(n), pd.Index(list(columns)))
+
+
+def _repeated_text(values, R: int):
+    """``values`` R times over as a text column (pandas' ``str``), built from their bytes where pyarrow holds it."""
+    import pyarrow as pa
+
+    kind = _text_kind()
+    if kind is None:
+        import pandas as pd
+
+        return pd.array(list(values), dtype="str").take(np.tile(np.arange(len(values)), R))
+    encoded = [v.encode() for v in values]
+    offsets = np.zeros(R * len(values) + 1, np.int64)
+    np.cumsum(np.tile([len(b) for b in encoded], R), out=offsets[1:])
+    text = pa.LargeStringArray.from_buffers(R * len(values), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded) * R))
+    return type(kind)(text, dtype=kind.dtype)
+
+
+@cache
+def _text_kind():
+    """An empty text array of pandas' ``str`` where pyarrow large strings hold it (pandas >= 3), else None."""
+    import pandas as pd
+    import pyarrow as pa
+
+    kind = pd.array([], dtype="str")
+    return kind if getattr(kind, "_pa_array", None) is not None and kind._pa_array.type == pa.large_string() else None
 
 
 def simulate(scenario: Scenario | str, replications: int = 1, seed: int | None = None,

@@ -54,16 +54,25 @@ F1 = "float64[::1]"
 def _ring(ring, i, out, lo, hi):
     """``out[lo:hi]`` = the slots of row ``i`` of a pipeline (n, S, R) added in slot order (``ring_total``).
 
-    Like every loop of these kernels, it runs over rows of replications ``lo .. hi - 1`` taken as arrays of their
-    own, from index 0 (the loops LLVM turns into vector code; indexed ``x[f, r]`` from ``lo``, they run 4× slower).
+    The first three slots in one pass, ``(x0 + x1) + x2`` (the sum's order, so its bits), each further slot a pass of
+    its own. Like every loop of these kernels, it runs over rows of replications ``lo .. hi - 1`` taken as arrays of
+    their own, from index 0 (the loops LLVM turns into vector code; indexed ``x[f, r]`` from ``lo``, they run 4×
+    slower).
     """
-    o, x = out[lo:hi], ring[i, 0, lo:hi]
-    for j in range(hi - lo):
-        o[j] = x[j]
-    for s in range(1, ring.shape[1]):
-        x = ring[i, s, lo:hi]
-        for j in range(hi - lo):
-            o[j] += x[j]
+    o, x, S, n = out[lo:hi], ring[i, 0, lo:hi], ring.shape[1], hi - lo
+    if S == 1:
+        for j in range(n):
+            o[j] = x[j]
+    elif S == 2:
+        y = ring[i, 1, lo:hi]
+        for j in range(n):
+            o[j] = x[j] + y[j]
+    else:
+        y, z = ring[i, 1, lo:hi], ring[i, 2, lo:hi]
+        for j in range(n):
+            o[j] = (x[j] + y[j]) + z[j]
+    for s in range(3, S):
+        _add_row(ring[i, s, lo:hi], o, n)
 
 
 @njit(inline="always", **JIT)
@@ -84,29 +93,40 @@ def _lines(ip, fp, mail, backlog, transit, raw, wip, parts, line, per_link, tmp,
     F = raw.shape[0]
     n = hi - lo
     customer = _iseg(ip, CUSTOMER)
-    for k in range(K):
-        if customer[k] < 0:  # a link to the market: in no firm's supply line
-            continue
-        pl = per_link[k]
-        _ring(mail, k, pl, lo, hi)
-        _add_row(backlog[k, lo:hi], pl[lo:hi], n)
-        _ring(transit, k, tmp, lo, hi)
-        _add_row(tmp[lo:hi], pl[lo:hi], n)
     off, mem = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM)
     one = ip[IN_ONE] != 0
-    for f in range(F):
-        row = line[f, lo:hi]
+    fused = one and mail.shape[1] == 3  # each firm's line in one pass: its link's rings of 3 slots, summed as below
+    if fused:
+        for f in range(F):
+            k = mem[off[f]]
+            m0, m1, m2, b = mail[k, 0, lo:hi], mail[k, 1, lo:hi], mail[k, 2, lo:hi], backlog[k, lo:hi]
+            t0, t1, t2 = transit[k, 0, lo:hi], transit[k, 1, lo:hi], transit[k, 2, lo:hi]
+            row, rw, wp = line[f, lo:hi], raw[f, lo:hi], wip[f, lo:hi]
+            for j in range(n):
+                mails, goods = (m0[j] + m1[j]) + m2[j], (t0[j] + t1[j]) + t2[j]
+                row[j] = (((mails + b[j]) + goods) + rw[j]) + wp[j]
+    for k in range(0 if fused else K):
+        if customer[k] < 0:  # a link to the market: in no firm's supply line
+            continue
+        pl, t_ = per_link[k, lo:hi], tmp[lo:hi]
+        _ring(mail, k, per_link[k], lo, hi)
+        _ring(transit, k, tmp, lo, hi)
+        b = backlog[k, lo:hi]
+        for j in range(n):  # (mail + owed) + in transit
+            pl[j] = (pl[j] + b[j]) + t_[j]
+    for f in range(0 if fused else F):
+        row, rw, wp = line[f, lo:hi], raw[f, lo:hi], wip[f, lo:hi]
         if one:
             x = per_link[mem[off[f]], lo:hi]
-            for j in range(n):
-                row[j] = x[j]
+            for j in range(n):  # (the link's + raw materials) + production under way
+                row[j] = (x[j] + rw[j]) + wp[j]
         else:
             for j in range(n):
                 row[j] = 0.0
             for i in range(off[f], off[f + 1]):
                 _add_row(per_link[mem[i], lo:hi], row, n)
-        _add_row(raw[f, lo:hi], row, n)
-        _add_row(wip[f, lo:hi], row, n)
+            for j in range(n):
+                row[j] = (row[j] + rw[j]) + wp[j]
     if ip[BOM] != 0:  # in products: WIP + what the scarcest component's supply line makes
         links, firms = _iseg(ip, BOM_LINKS), _iseg(ip, BOM_FIRMS)
         boff, bmem, units = _iseg(ip, BOM_OFF), _iseg(ip, BOM_MEM), _fseg(ip, fp, BOM_UNITS)
@@ -153,9 +173,9 @@ def _one_each(offsets):
 
 
 @njit(inline="always", **JIT)
-def _gather_rows(x, off, mem, one, f, out, lo, hi):
-    """Row ``f`` of the group sums of ``x`` (n, R) into ``out[lo:hi]``: members added in order from 0."""
-    o, n = out[lo:hi], hi - lo
+def _gather_rows(x, off, mem, one, f, out, lo, hi, d0=0):
+    """Row ``f`` of the group sums of ``x`` (n, R) into ``out[lo - d0:hi - d0]``: members added in order from 0."""
+    o, n = out[lo - d0:hi - d0], hi - lo
     if one:
         y = x[mem[off[f]], lo:hi]
         for j in range(n):
@@ -268,6 +288,14 @@ def _column(c, f, d, d0, add, tmp, inventory, backlog, incoming, order, shipped,
         x = src[f, lo:hi]
         for j in range(n):
             o[j] = x[j]
+    elif add and c == PROFIT:  # the week's profit (as _derived's) added in the same pass
+        rv, pu, co, x = revenue[f, lo:hi], purchases[f, lo:hi], cost[f, lo:hi], interest[f, lo:hi]
+        if money:
+            for j in range(n):
+                o[j] += ((rv[j] - pu[j]) - co[j]) - x[j]
+        else:
+            for j in range(n):
+                o[j] += (rv[j] - pu[j]) - co[j]
     elif add:
         _derived(c, f, tmp, inventory, raw, cost, revenue, purchases, interest, capacity, insolvent, producer, price,
                  money, wip, rec, pay, lo, hi, 0)
@@ -297,8 +325,9 @@ def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order
         for c in cols:
             w_wip = w_wip or c == WIP or c == ON_ORDER or c == WORKING
             w_line = w_line or c == ON_ORDER
-            w_seen = w_seen or c == DEMAND
             w_money = w_money or c == RECEIVABLES or c == PAYABLES or c == WORKING
+    for c in sum_cols:  # (a recorded demand is gathered into its row)
+        w_seen = w_seen or c == DEMAND
     if w_wip:
         for f in range(F):
             _ring(wip_ring, f, wip[f], lo, hi)
@@ -315,8 +344,12 @@ def record_range(ip, fp, seen_off, seen_mem, inventory, backlog, incoming, order
             _gather_rows(pay_link, _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0, f, pay[f], lo, hi)
     producer, price = _iseg(ip, PRODUCER), _fseg(ip, fp, REGULAR_PRICE)
     books = (wip, line, seen, rec, pay)
+    one_seen = _one_each(seen_off)
     for i in range(len(out_cols)):
         for f in range(F):
+            if out_cols[i] == DEMAND:
+                _gather_rows(demand, seen_off, seen_mem, one_seen, f, out[i, week, f], lo, hi, base)
+                continue
             _column(out_cols[i], f, out[i, week, f], base, False, tmp, inventory, backlog, incoming, order, shipped,
                     received, cost, raw, produced, on_time, lost, revenue, purchases, interest, cash, capacity,
                     insolvent, producer, price, money, books, lo, hi)

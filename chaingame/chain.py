@@ -98,7 +98,7 @@ def accepted_orders(net: Network, week: int, orders: np.ndarray) -> np.ndarray:
     :func:`place` then limits a return to what the firm holds. Computed by :func:`chaingame.kernel.accepted`.
     """
     k = _kernel()
-    ip, fp, ws = k.tables(net)[:3]
+    ip, fp, ws = net.kernel_tables[:3]
     orders = lazy.given(orders)  # the decisions are left as they are
     out = np.empty(orders.shape)
     k.accepted(ip, fp, int(week), orders, out, ws)
@@ -295,6 +295,11 @@ class Network:
         """:meth:`seen_demand`'s sum plan as (offsets (F + 1,), members), int64, for the compiled books."""
         offsets, members = _kernel()._plan(self._seen_plan, self.n_firms)
         return np.ascontiguousarray(offsets, dtype=np.int64), members
+
+    @cached_property
+    def kernel_tables(self) -> tuple[np.ndarray, ...]:
+        """The network packed for the compiled week (:func:`chaingame.kernel.tables`), built on first use."""
+        return _kernel().tables(self)
 
     @cached_property
     def some_vmi(self) -> bool:
@@ -560,8 +565,7 @@ def _advance_args(net: Network, state: State, demand: np.ndarray, delays: np.nda
     The second makes the week's :class:`Flows` of the arrays the kernel has filled: new ones, or ``into``
     (:func:`flow_arrays`), whose rows the kernel writes in full every week.
     """
-    k = _kernel()
-    ip, fp, ws, wb, wt = k.tables(net)
+    ip, fp, ws, wb, wt = net.kernel_tables
     block, edges, paid = flow_arrays(net, state.inventory.shape[1]) if into is None else into
     demand = lazy.given(demand)
     args = (ip, fp, state.week, state.inventory, state.raw, state.cash, state.capacity, state.backlog, state.mail,
@@ -590,7 +594,7 @@ def place(net: Network, state: State, flows: Flows, orders: np.ndarray, capacity
     The ordering cost is charged for every order above 0. One call of :func:`chaingame.kernel.place`.
     """
     k = _kernel()
-    ip, fp, ws = k.tables(net)[:3]
+    ip, fp, ws = net.kernel_tables[:3]
     decisions = lazy.given(orders)
     placed = np.empty(decisions.shape)
     returned = np.empty(decisions.shape[1])
@@ -647,7 +651,7 @@ def supply_line(net: Network, state: State, wip: np.ndarray | None = None) -> np
 
 def lines(net: Network, state: State, wip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each firm's production under way (``ring_total(state.wip)``, or ``wip`` given) and its :func:`supply_line`."""
-    ip, fp = _kernel().tables(net)[:2]
+    ip, fp = net.kernel_tables[:2]
     F, R = state.inventory.shape
     given = wip is not None and wip.shape == (F, R) and wip.dtype == float and wip.flags.c_contiguous
     wip, line = wip if given else np.empty((F, R)), np.empty((F, R))

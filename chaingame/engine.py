@@ -467,8 +467,9 @@ _COMPILED = {Sterman: ("expected", ("theta", "alpha_s", "beta", "s_prime")), Bas
 # measured best at R = 1, 2,000 and 10,000 (benchmarks/week_blocks.py)
 FUSED_TILE: int | None = None
 # replications of a block of the weeks in one call (Engine.play): a block's state in a core's L2 from week to week
-# (R = 10,000 on classic: 256 measured best, 128 and 512 5-10% slower, one block of all 55% slower)
-WEEKS_TILE = 256
+# (R = 10,000: with fewer passes a week, 512 measured 2-3% faster than 256 on classic, assembly and capacity, and
+# as fast on batching and stochastic; 128 10% and 64 40% slower, each pass's start-up paid more often)
+WEEKS_TILE = 512
 
 
 class _Packed:
@@ -608,6 +609,4 @@ def _recorded(out, totals, block: np.ndarray, week: int, cols: np.ndarray) -> di
 
 def tables(net: Network) -> tuple[np.ndarray, np.ndarray]:
     """The network packed for the compiled week (:func:`chaingame.kernel.tables`): the int and float tables."""
-    from .chain import _kernel
-
-    return _kernel().tables(net)[:2]
+    return net.kernel_tables[:2]

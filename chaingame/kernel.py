@@ -54,14 +54,11 @@ def _plan(plan, groups: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tables(net) -> tuple[np.ndarray, ...]:
-    """The network packed for the kernels, built once per network and kept on it.
+    """The network packed for the kernels (kept on it as :attr:`chaingame.chain.Network.kernel_tables`).
 
     (int table, float table, float scratch, bool scratch, a tile's scratch): the kernels hold the GIL, so one
     scratch per network serves every call.
     """
-    packed = getattr(net, "_kernel_tables", None)
-    if packed is not None:
-        return packed
     F, K, S = net.n_firms, net.n_links, net.slots
     g = net.__dict__.get
     none = np.zeros(0, np.int64)
@@ -132,10 +129,8 @@ def tables(net) -> tuple[np.ndarray, ...]:
         fparts.append(seg)
         at += len(seg)
     width = max(K, F, 1)  # scratch rows of the kernels (no allocation in a call: they run without numba's NRT)
-    packed = (np.concatenate(parts), np.concatenate(fparts), np.zeros((SCRATCH, width)), np.zeros((2, width), bool),
-              np.zeros((TILE_ROWS, width, TILE)))
-    object.__setattr__(net, "_kernel_tables", packed)
-    return packed
+    return (np.concatenate(parts), np.concatenate(fparts), np.zeros((SCRATCH, width)), np.zeros((2, width), bool),
+            np.zeros((TILE_ROWS, width, TILE)))
 
 
 @njit(cache=True, inline="always", _nrt=False)
@@ -424,18 +419,22 @@ def advance(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, w
             parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt):
     """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for every replication: :func:`advance_range` of all."""
     advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
-                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, 0, inventory.shape[1])
+                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, 0, inventory.shape[1],
+                  True)
 
 
 @njit(cache=True, _nrt=False)
 def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip, plan, turns, backlog_value,
-                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, lo, hi):
+                  parts, payments, insolvent, demand, delays, out, edges, paid_out, ws, wb, wt, lo, hi, full):
     """Steps 1-6 of week ``t`` (docs: :mod:`chaingame.chain`) for replications ``lo .. hi - 1``, the state in place.
 
     Sterman 1989, p. 326 (event order); Edali & Yasarcan 2014 (JASSS 17(4) 2). Writes the week's flows into
     ``out`` (N_FLOWS, F, R), ``edges`` (2, R: from the source, to the market) and, with money rules,
     ``paid_out`` (K, R). Replications go in tiles of ``wt.shape[2]``, each step over the tile at once (every
-    replication's own operations in the same order: replications are independent).
+    replication's own operations in the same order: replications are independent). Unless ``full`` (the weeks
+    between the first and the last of :func:`chaingame.weekkernel.weeks`, whose flows only its own steps read), the
+    rows of ``out`` that are 0 every week on this network are left as an earlier week wrote them, and the flows no
+    later step of the week reads (``DUE``, ``SUPPLIED``, ``edges``) are not written.
     """
     F, K, S = ip[F_], ip[K_], ip[S_]
     B = wt.shape[2]
@@ -486,6 +485,8 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
         ip[MONEY] != 0, ip[INTEREST] != 0
     ch_lost, ch_cap, ch_prod = ip[CH_LOST] != 0, ip[CH_CAP] != 0, ip[CH_PROD] != 0
     one_pass = simple and out_one and not loses and H == 0  # step 5 in one pass per firm
+    costs_in_pass = one_pass and not (ch_lost or ch_cap or ch_prod)  # step 6's costs in that pass too
+    cash_in_pass = costs_in_pass and not (money or priced)  # and the cash they take
     received, sold, lost, otc = out[RECEIVED], out[SHIPPED], out[LOSTF], out[BACKLOGF]
     revenue, purchases, cost, interest = out[REVENUE], out[PURCHASES], out[COST], out[INTERESTF]
     for r0 in range(lo, hi, B):
@@ -503,9 +504,9 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
         for c in range(len(market)):
             _copy(demand[c, r0:r1], inc[market[c], :nb], nb)
         e0 = edges[0, r0:r1]
-        if len(src) == 0:
+        if full and len(src) == 0:
             _fill0(e0, nb)
-        for i in range(len(src)):
+        for i in range(len(src) if full else 0):
             if i == 0:
                 _copy(inc[src[i], :nb], e0, nb)
             else:
@@ -544,7 +545,7 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                 _add(arrived[k, :nb], parts[k, r0:r1], nb)
         # 4. production: min(raw materials, capacity); by bill of materials, min over components j of
         # floor(on hand_j / units_j), using units_j of each per unit started
-        for f in stockists:  # the producers' rows are set below
+        for f in stockists if full else stockists[:0]:  # the producers' rows are set below
             _fill0(out[STARTED, f, r0:r1], nb)
             _fill0(out[PRODUCED, f, r0:r1], nb)
         if n_prod:
@@ -611,24 +612,44 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                     iv[j] += made
         # 5. fill orders, a shortage allocated by the supplier's rule; the rest backlogged or lost
         if one_pass:  # every firm ships on one link all it can (a sole link, _allocate): one pass per firm
-            for k in src:
+            for k in src if full or priced else src[:0]:  # (what is owed: read by the prices and the week's dues)
                 ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
                 for j in range(nb):
                     ow[j] = b[j] + x[j]
-            for f in range(F):
+            keep_owed = full or priced  # (what is owed: read by the prices and the week's dues only)
+            for f in range(F):  # with the firm's incoming orders and what it owes (its one link's), and its costs
                 k = out_mem[out_off[f]]
                 ow, bk_, x, sh = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb], ship[k, :nb]
                 iv, so, ot = inventory[f, r0:r1], sold[f, r0:r1], out[ON_TIME, f, r0:r1]
-                for j in range(nb):
+                ic, ob, c, rw = out[INCOMING, f, r0:r1], otc[f, r0:r1], cost[f, r0:r1], raw[f, r0:r1]
+                h_, b_ = holding[f], backlog_cost[f]
+                sent = False  # its shipments put in transit in this pass (a link of fixed delay to a firm)
+                for kk in f2f_fixed:
+                    sent = sent or kk == k
+                tr = transit[k, (t + ship_delay[k]) % S, r0:r1]
+                for j in range(nb):  # (conditions the same for every j: LLVM masks the stores they guard)
                     due = bk_[j] + x[j]
-                    ow[j] = due
+                    if keep_owed:
+                        ow[j] = due
                     v = _min(iv[j], due)
                     sh[j] = v
                     so[j] = v
                     iv[j] -= v
-                    bk_[j] = due - v
+                    left = due - v
+                    bk_[j] = left
                     ot[j] = _on_time(v, due, x[j])
-                _fill0(lost[f, r0:r1], nb)
+                    ic[j] = x[j]
+                    ob[j] = left
+                    if sent:
+                        tr[j] += v
+                    if costs_in_pass:
+                        c[j] = h_ * (iv[j] + rw[j]) + b_ * left
+                if cash_in_pass:
+                    cs = cash[f, r0:r1]
+                    for j in range(nb):
+                        cs[j] += 0.0 - c[j]
+                if full:
+                    _fill0(lost[f, r0:r1], nb)
         else:
             for k in range(K):
                 ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
@@ -673,7 +694,7 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                     cu = turn_customer[i]
                     for j in range(nb):
                         turns[i, h, r0 + j] = sold[cu, r0 + j] if cu >= 0 else ship[turn_link[i], j]
-        for k in f2f_fixed:
+        for k in f2f_fixed[:0] if one_pass else f2f_fixed:  # (one_pass: put in transit in its pass)
             _add(ship[k, :nb], transit[k, (t + ship_delay[k]) % S, r0:r1], nb)
         for i in range(len(f2f_drawn)):
             k = f2f_drawn[i]
@@ -713,7 +734,7 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
             if money:
                 for k in range(K):
                     _fill0(pay[k, :nb], nb)
-            for f in range(F):
+            for f in range(F if full else 0):
                 _fill0(revenue[f, r0:r1], nb)
                 _fill0(purchases[f, r0:r1], nb)
         else:
@@ -736,8 +757,9 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                         backlog_value[k, r] = left if backlog[k, r] > 0 else 0.0
             _gather_t(pay, 0, out_off, out_mem, out_one, revenue, r0, nb)
             _gather_t(pay, 0, in_off, in_mem, in_one, purchases, r0, nb)
-        _gather_t(backlog, r0, out_off, out_mem, out_one, otc, r0, nb)
-        for f in range(F):
+        if not one_pass:  # (one_pass: gathered in its pass)
+            _gather_t(backlog, r0, out_off, out_mem, out_one, otc, r0, nb)
+        for f in range(0 if costs_in_pass else F):
             c, iv, rw, ob = cost[f, r0:r1], inventory[f, r0:r1], raw[f, r0:r1], otc[f, r0:r1]
             h_, b_ = holding[f], backlog_cost[f]
             for j in range(nb):
@@ -802,15 +824,18 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                 c, rv, pu, cs = cash[f, r0:r1], revenue[f, r0:r1], purchases[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
                     c[j] += rv[j] - pu[j] - cs[j]
-        else:
+        elif not cash_in_pass:
             for f in range(F):
                 c, cs = cash[f, r0:r1], cost[f, r0:r1]
                 for j in range(nb):
                     c[j] += 0.0 - cs[j]
         # the week's flows
-        _gather_t(inc, 0, out_off, out_mem, out_one, out[INCOMING], r0, nb)
+        if not one_pass:
+            _gather_t(inc, 0, out_off, out_mem, out_one, out[INCOMING], r0, nb)
         if not out_one:
             _gather_t(on_time, 0, out_off, out_mem, out_one, out[ON_TIME], r0, nb)
+        if not full:
+            continue
         _gather_t(owed, 0, in_off, in_mem, in_one, out[DUE], r0, nb)
         for f in range(F):  # _gather_t of the links' supplied rows
             d = out[SUPPLIED, f, r0:r1]
@@ -841,6 +866,32 @@ def _payables(payments, r, P, per_link):
 
 
 @njit(cache=True, inline="always", _nrt=False)
+def _accept_terms(f, week, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack):
+    """Firm ``f``'s terms of :func:`_accept_one` at the end of ``week``: (fixed order or NaN, floor 0, batched, ...)."""
+    v = fixed_orders[f * W + week - 1] if week <= W else np.nan
+    fixed = v == v
+    return (v, fixed, whole, not (returns_on and returns[f]), batching and not fixed,
+            (week - 1 - phase[f]) % period[f] != 0, min_order[f], pack[f])
+
+
+@njit(cache=True, inline="always", _nrt=False)
+def _accept_one(x, v, fixed, whole, floor0, batched, off, least, size):
+    """One decision ``x`` as the physics takes it under a firm's terms (:func:`_accept_terms`; :func:`_accept_all`)."""
+    x = v if fixed else x
+    x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
+    if floor0:
+        x = _max(x, 0.0)
+    if batched:
+        q = 0.0 if off else x
+        q = _max(q, least) if q > 0 else q
+        if size > 0:
+            up = counted(np.ceil(counted(q / size)) * size)
+            q = up if q > 0 else q
+        x = q
+    return x
+
+
+@njit(cache=True, inline="always", _nrt=False)
 def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
                 min_order, pack):
     """What the physics makes of the firms' decisions ``orders`` (F, R) at the end of ``week``, into ``out``.
@@ -851,28 +902,12 @@ def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed
     period k and phase p orders only at the end of weeks p + 1, p + 1 + k, ...; in a review week a positive
     order q becomes ``pack * ceil(max(q, min_order) / pack)``. Returns, and fixed orders, are left as they are.
     """
-    F = orders.shape[0]
-    for f in range(F):
-        v = fixed_orders[f * W + week - 1] if week <= W else np.nan
-        fixed = v == v
-        floor0 = not (returns_on and returns[f])
-        batched = batching and not fixed
-        off = (week - 1 - phase[f]) % period[f] != 0
-        least, size = min_order[f], pack[f]
+    for f in range(orders.shape[0]):
+        v, fixed, whole_, floor0, batched, off, least, size = _accept_terms(
+            f, week, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
         row, o = orders[f, lo:hi], out[f, lo:hi]  # rows from index 0 (the loops LLVM vectorises)
         for j in range(hi - lo):
-            x = v if fixed else row[j]
-            x = np.floor(np.rint(x * 1e9) / 1e9 + 0.5) if whole else counted(x)
-            if floor0:
-                x = _max(x, 0.0)
-            if batched:
-                q = 0.0 if off else x
-                q = _max(q, least) if q > 0 else q
-                if size > 0:
-                    up = counted(np.ceil(counted(q / size)) * size)
-                    q = up if q > 0 else q
-                x = q
-            o[j] = x
+            o[j] = _accept_one(row[j], v, fixed, whole_, floor0, batched, off, least, size)
 
 
 @njit(cache=True, inline="always", _nrt=False)
@@ -921,9 +956,27 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
     in_off, in_mem, in_one = _iseg(ip, IN_OFF), _iseg(ip, IN_MEM), ip[IN_ONE] != 0
     per_link, tmp, com = ws[45, :K], ws[46, :F], ws[47, :F]
     whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack = _accept_args(ip, fp)
-    _accept_all(t, decisions, orders, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
-                min_order, pack)
-    if ip[MONEY] != 0 and len(limited) > 0:  # chaingame.money's insolvency rule
+    ins, share = _iseg(ip, INS), _fseg(ip, fp, SHARE)
+    order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
+    bom_ins, order_cost, ins_same = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST), _iseg(ip, INS_SAME)
+    shared_orders, splitting, bom = ip[SHARED_ORDERS] != 0, whole and ip[SPLIT] != 0, ip[BOM] != 0
+    capped = ip[MONEY] != 0 and len(limited) > 0
+    # each firm's order mailed on its one inbound link in the pass that accepts it (nothing changes it in between)
+    mailed = in_one and not (capped or returns_on or splitting or bom)
+    if mailed:
+        for f in range(F):
+            v, fixed, whole_, floor0, batched, off, least, size = _accept_terms(
+                f, t, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
+            k = in_mem[in_off[f]]
+            row, o, m, part = decisions[f, lo:hi], orders[f, lo:hi], mail[k, (t + order_delay[k]) % S, lo:hi], share[k]
+            for j in range(hi - lo):
+                x = _accept_one(row[j], v, fixed, whole_, floor0, batched, off, least, size)
+                o[j] = x
+                m[j] += part * x if shared_orders else x
+    else:
+        _accept_all(t, decisions, orders, lo, hi, whole, returns_on, batching, W, fixed_orders, returns, period, phase,
+                    min_order, pack)
+    if capped:  # chaingame.money's insolvency rule
         for r in range(lo, hi):
             _payables(payments, r, ip[P_], per_link)
             _gather(per_link, in_off, in_mem, in_one, tmp)
@@ -969,10 +1022,6 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
                 cash[f, r] += refund
                 revenue[f, r] += refund
                 returned[r] = back if f == 0 else returned[r] + back
-    ins, share = _iseg(ip, INS), _fseg(ip, fp, SHARE)
-    order_delay, cap_delay, producers = _iseg(ip, ORDER_DELAY), _iseg(ip, CAP_DELAY), _iseg(ip, PRODUCERS)
-    bom_ins, order_cost, ins_same = _iseg(ip, BOM_INS), _fseg(ip, fp, ORDER_COST), _iseg(ip, INS_SAME)
-    shared_orders, splitting, bom = ip[SHARED_ORDERS] != 0, whole and ip[SPLIT] != 0, ip[BOM] != 0
     n = len(ins)
     group = _iseg(ip, INS_CUS)
     if splitting or bom:  # one replication at a time
@@ -992,7 +1041,7 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
             for i in range(n):
                 k = ins[i]
                 mail[k, (t + order_delay[k]) % S, r] += link_orders[i]
-    else:
+    elif not mailed:
         for i in range(n):
             k, c = ins[i], group[i]
             s, part = (t + order_delay[k]) % S, share[k]

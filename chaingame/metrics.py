@@ -92,7 +92,9 @@ class Totals:
         self.index = np.array([COLUMN_INDEX[c] for c in self.columns], dtype=np.int64)  # their numbers in COLUMNS
         self.block = np.empty((len(self.columns), *shape))
         live = dict(zip(self.columns, self.block))
-        self.sums = {c: live[c] if c in live else np.zeros(shape) for c in SUMMED}
+        zero = np.zeros(shape)  # the idle columns' totals: one array of zeros, read only
+        zero.flags.writeable = False
+        self.sums = {c: live[c] if c in live else zero for c in SUMMED}
         self.weeks = 0
 
 
@@ -140,8 +142,16 @@ def bullwhip(orders: np.ndarray, demand: np.ndarray, axis: int = 0, orders_varia
     """
     vd = variance(demand, axis) if demand_variance is None else demand_variance
     vo = variance(orders, axis) if orders_variance is None else orders_variance
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(vd > 1e-12, vo / np.where(vd > 1e-12, vd, 1.0), np.nan)
+    return _ratio(vo, vd, vd > 1e-12)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The ratio num / den where ``ok``, NaN elsewhere: into a new array, or ``out`` (which may be ``num``)."""
+    if out is None:
+        out = np.empty(np.broadcast_shapes(np.shape(num), np.shape(den), np.shape(ok)))
+    np.divide(num, den, out=out, where=ok)
+    np.copyto(out, np.nan, where=~ok)
+    return out
 
 
 def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray, summed: dict[str, np.ndarray] | None = None,
@@ -150,22 +160,23 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray, summed: dict[st
 
     ``cols`` needs the :data:`WEEKLY` columns, and the :data:`SUMMED` ones unless their totals
     over the same weeks are given as ``summed`` (:func:`sums`, :class:`Totals`). ``spreads``, if given, are the
-    weeks' ``_spread`` of orders placed (with peaks) and of customer demand, already computed
-    (:meth:`chaingame.engine.Engine.play`).
+    weeks' ``_spread`` of orders placed (with peaks; None: computed here) and of customer demand, already
+    computed (:meth:`chaingame.engine.Engine.play`, :func:`chaingame.batch.seen_demand_variance`); then
+    ``cols`` needs no ``customer_demand``.
     """
     summed = sums(cols) if summed is None else summed
     orders = cols["order_placed"]
     n = orders.shape[0]
     incoming = summed["incoming_order"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(incoming > 0, summed["on_time"] / np.where(incoming > 0, incoming, 1), np.nan)
-    (spread, highest, at), demand_variance = (_spread(orders, peaks=True), None) if spreads is None else \
-        (spreads[0], spreads[1][0])
+    fill = _ratio(summed["on_time"], incoming, incoming > 0)
+    given, demand_variance = (None, None) if spreads is None else (spreads[0], spreads[1][0])
+    spread, highest, at = _spread(orders, peaks=True) if given is None else given
     cash = _cash_metrics(cols, summed) if "receivables" in summed and "working_capital" in cols else {}
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
-        "bullwhip": bullwhip(orders, cols["customer_demand"], orders_variance=spread, demand_variance=demand_variance),
+        "bullwhip": bullwhip(orders, cols.get("customer_demand"), orders_variance=spread,
+                             demand_variance=demand_variance),
         "fill_rate": fill,
         "peak_order": highest,
         "peak_week": np.asarray(weeks)[at].astype(float),
@@ -178,8 +189,8 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray, summed: dict[st
 
 def _days(stock: np.ndarray, flow: np.ndarray) -> np.ndarray:
     """DAYS × stock / flow (totals over the same weeks, so their means' ratio); NaN where flow is 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(flow > 0, DAYS * stock / np.where(flow > 0, flow, 1), np.nan)
+    days = np.multiply(stock, DAYS)
+    return _ratio(days, flow, flow > 0, days)
 
 
 def _cash_metrics(cols: dict[str, np.ndarray], summed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -187,8 +198,8 @@ def _cash_metrics(cols: dict[str, np.ndarray], summed: dict[str, np.ndarray]) ->
     dio = _days(summed["inventory"] + summed["raw"], summed["shipped"])
     dso = _days(summed["receivables"], summed["revenue"])
     dpo = _days(summed["payables"], summed["purchases"])
-    dso = np.where(summed["receivables"] == 0, 0.0, dso)  # nothing owed: no days of it, even without sales
-    dpo = np.where(summed["payables"] == 0, 0.0, dpo)
+    dso[summed["receivables"] == 0] = 0.0  # nothing owed: no days of it, even without sales
+    dpo[summed["payables"] == 0] = 0.0
     return {"dio": dio, "dso": dso, "dpo": dpo, "cash_to_cash": dio + dso - dpo,
             "peak_working_capital": _weekly_max(cols["working_capital"]), "interest": summed["interest"].copy()}
 
@@ -206,11 +217,10 @@ def chain_metrics(firm: dict[str, np.ndarray], summed: dict[str, np.ndarray], re
     """
     inc = total(summed["incoming_order"][retailer])
     on_time = total(summed["on_time"][retailer])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(inc > 0, on_time / np.where(inc > 0, inc, 1), np.nan)
+    fill = _ratio(on_time, inc, inc > 0)
     ratios = firm["bullwhip"]
-    some = ~np.isnan(ratios).all(axis=0)
-    largest = np.where(some, np.max(np.where(np.isnan(ratios), -np.inf, ratios), axis=0), np.nan)
+    none = np.isnan(ratios)
+    largest = np.where(~none.all(axis=0), np.max(np.where(none, -np.inf, ratios), axis=0), np.nan)
     peak = firm["peak_order"].max(axis=0)
     peak_week = np.where(firm["peak_order"] == peak, firm["peak_week"], np.inf).min(axis=0)  # the first, if tied
     return {

@@ -100,16 +100,17 @@ STERMAN, BASE_STOCK, TRACK_DEMAND = range(3)  # the rules' codes in a packed lis
 
 @njit(inline="always", **JIT)
 def decide_range(codes, params, offsets, members, rows, memory, inventory, backlog, on_order, incoming, capacity,
-                 orders, targets, lo, hi, fresh):
+                 producers, orders, targets, lo, hi, fresh):
     """Every group's decisions for replications ``lo .. hi - 1``: the rules above, by ``codes[g]``, on the books.
 
     Group g's firms are ``members[offsets[g]:offsets[g + 1]]``, its parameters ``params[g]`` (the rule's, in
     the order of the kernel's arguments, then the start of its memory, NaN: the signal), its i-th firm's memory
     row ``memory[rows[g] + i]``, which starts where ``fresh`` (:func:`_start`, as the kernels above). The order
-    rules write ``orders`` (F, R); ``targets`` (F, R) is the capacity in force but where a capacity rule sets it.
+    rules write ``orders`` (F, R); the rows of ``targets`` (F, R) of the firms ``producers`` are the capacity in
+    force but where a capacity rule sets it (the rest are not written).
     """
     n = hi - lo  # rows of the replications taken from index 0 (the loops LLVM vectorises)
-    for f in range(capacity.shape[0]):
+    for f in producers:
         x, out = capacity[f, lo:hi], targets[f, lo:hi]
         for j in range(n):
             out[j] = x[j]

@@ -12,10 +12,13 @@ all (:data:`chaingame.engine.FUSED_TILE`).
 
 :func:`weeks` plays the weeks left, from the first (:meth:`chaingame.engine.Engine.play`, the batch drivers'), with
 the loops the other way round: block of replications after block, every week of a block, whose state then stays in
-a core's cache from week to week (at R = 10,000 on classic, 35 weeks 39 -> 25 ms in blocks of 256); the rules'
-memories may start in the call (their first decision); where only the figures are kept, a block's weekly columns
-stay in a block-sized buffer, and the figures' pass over the weeks (:func:`chaingame.figurekernel.spread`'s) reads
-them there.
+a core's cache from week to week (:data:`chaingame.engine.WEEKS_TILE`; at R = 10,000 on classic, 35 weeks 39 -> 25
+ms when it came, in blocks of 256); the rules' memories may start in the call (their first decision); where only
+the figures are kept, a block's weekly columns stay in a block-sized buffer, and the figures' pass over the weeks
+(:func:`chaingame.figurekernel.spread`'s) reads them there. Between its first and last week, a block's flows that
+only the call's own steps would read are not written (:func:`chaingame.kernel.advance_range`'s ``full``): the
+week's rows that are 0 on the network all along were written in its first week, and the last week writes every
+flow the engine keeps.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from .kernel import (
     MONEY,
     ON_TIME,
     PRODUCED,
+    PRODUCERS,
     PURCHASES,
     RECEIVED,
     REVENUE,
     SHIPPED,
+    _iseg,
     advance_range,
     place_range,
 )
@@ -53,17 +58,19 @@ JIT = dict(cache=True, _nrt=False, error_model="numpy")
 def _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
            parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets, members,
            rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out, out_week,
-           out_cols, sums, sum_cols, first, scratch, lo, hi, base, fresh):
+           out_cols, sums, sum_cols, first, scratch, lo, hi, base, fresh, full):
     """Week ``t`` for replications ``lo .. hi - 1``: the module's steps in their order (:func:`week`'s arguments).
 
-    Replication r's record goes into ``out[..., r - base]``; the rules' memories start this week where ``fresh``.
+    Replication r's record goes into ``out[..., r - base]``; the rules' memories start this week where ``fresh``;
+    ``full``: every flow written (:func:`~chaingame.kernel.advance_range`).
     """
     interest = flows[INTERESTF] if ip[MONEY] != 0 else flows[COST]
     advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
-                  backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, lo, hi)
+                  backlog_value, parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, lo, hi,
+                  full)
     supply_range(ip, fp, mail, backlog, transit, raw, wip_ring, parts, False, wip, line, books, lo, hi)
     decide_range(codes, params, offsets, members, rows, memory, inventory, flows[BACKLOGF], line,
-                 flows[INCOMING], capacity, decisions, targets, lo, hi, fresh)
+                 flows[INCOMING], capacity, _iseg(ip, PRODUCERS), decisions, targets, lo, hi, fresh)
     place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, mail, payments, insolvent, plan,
                 flows[REVENUE], flows[COST], placed, returned, ws, lo, hi)
     record_range(ip, fp, seen_off, seen_mem, inventory, flows[BACKLOGF], flows[INCOMING], placed, flows[SHIPPED],
@@ -90,7 +97,7 @@ def week(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_
         _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns, backlog_value,
                parts, payments, insolvent, demand, delays, flows, edges, paid, ws, wb, wt, codes, params, offsets,
                members, rows, memory, wip, line, decisions, targets, placed, returned, books, seen_off, seen_mem, out,
-               out_week, out_cols, sums, sum_cols, first, scratch, lo, hi, 0, False)
+               out_week, out_cols, sums, sum_cols, first, scratch, lo, hi, 0, False, True)
 
 
 @njit_from(SOURCES, **JIT)
@@ -130,10 +137,11 @@ def weeks(ip, fp, t0, t1, inventory, raw, cash, capacity, backlog, mail, transit
             kept = t > skip  # (no expression in a call of more than 30 arguments: numba takes none)
             cols, adds, row, sets, starts = out_cols if kept else none, sum_cols if kept else none, \
                 max(t - 1 - skip, 0), t == first, fresh and t == t0
+            every = t == t0 or t == t1  # every flow written: the first week's zeros, the last week's flows all kept
             _block(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, transit, wip_ring, plan, turns,
                    backlog_value, parts, payments, insolvent, demand[t - 1], delays[t - 1], flows, edges, paid, ws, wb,
                    wt, codes, params, offsets, members, rows, memory, wip, line, decisions, targets, placed, returned,
-                   books, seen_off, seen_mem, local, row, cols, sums, adds, sets, scratch, lo, hi, base, starts)
+                   books, seen_off, seen_mem, local, row, cols, sums, adds, sets, scratch, lo, hi, base, starts, every)
         for i in range(len(spread_rows)):
             for f in range(F):
                 _spread_chunk(rows_[spread_rows[i]], mean[i], var[i], peaks[i], highest[i], at[i],

@@ -7,7 +7,9 @@ Plays every bundled scenario (R = 1, 7 and 130 replications) and ``--random`` ra
 ``tests/strategies.py`` (every feature of the physics: capacity, random delays, assembly, the four
 allocation rules, lost sales, price schedules, money rules, batching, returns, split orders, order
 costs; R = 1 and 3, and 70 for one in eight), each week recording every array of the week's flows, of
-the state and of the history record. ``compare`` prints the cases and arrays whose bits differ (0.0 and -0.0 told apart,
+the state and of the history record; then the same game as the batch drivers play it (``Engine.play``,
+the weeks in one call where they can be): its whole record, the flows and state after it, and the
+figures. ``compare`` prints the cases and arrays whose bits differ (0.0 and -0.0 told apart,
 nan equal to nan) and exits 1 if any does.
 """
 
@@ -63,7 +65,34 @@ def play(scenario, replications: int) -> dict[str, np.ndarray]:
                     weeks.setdefault(f"{group}.{n}", []).append(np.array(v, dtype=float))
         for n, v in rec.items():
             weeks.setdefault(f"record.{n}", []).append(np.array(v, dtype=float))
-    return {k: np.stack(v) for k, v in weeks.items()}
+    out = {k: np.stack(v) for k, v in weeks.items()}
+    out.update(play_whole(scenario, replications))
+    return out
+
+
+def play_whole(scenario, replications: int) -> dict[str, np.ndarray]:
+    """The same game as the batch drivers play it (:meth:`Engine.play`, the weeks in one call where they can be).
+
+    The whole record (``run_arrays``) with the engine's flows and state after it, and the figures where only they
+    are kept (``run_figures``, burn-in 0 and 3).
+    """
+    from chaingame.batch import run_arrays, run_figures
+
+    eng, cols = run_arrays(scenario, replications, 11)
+    out = {f"played.record.{n}": np.array(v, dtype=float) for n, v in cols.items()}
+    for group, obj, names in (("flows", eng.flows, FLOWS), ("state", eng.state, STATE)):
+        for n in names:
+            v = getattr(obj, n)
+            if v is not None:
+                out[f"played.{group}.{n}"] = np.array(v, dtype=float)
+    for burn_in in (0, 3):
+        if burn_in > scenario.weeks - 2:
+            continue
+        _, firm, chain = run_figures(scenario, replications, 11, burn_in=burn_in)
+        for kind, figs in (("firm", firm), ("chain", chain)):
+            for n, v in figs.items():
+                out[f"figures{burn_in}.{kind}.{n}"] = np.array(v, dtype=float)
+    return out
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -91,15 +120,16 @@ def main() -> None:
         print(f"saved {len(played)} arrays")
         return
     ref = np.load(args.file)
+    saved = set(ref.files)  # (a set: ``in`` on the list of 100,000 names took hours)
     bad_cases: dict[str, list[str]] = {}
-    for key in sorted(set(ref.files) | set(played)):
+    for key in sorted(saved | set(played)):
         case, what = key.split("|")
-        if key not in ref.files or key not in played:
+        if key not in saved or key not in played:
             bad_cases.setdefault(case, []).append(f"{what} (missing)")
         elif not same_bits(ref[key], played[key]):
             equal = np.array_equal(ref[key], played[key], equal_nan=True)
             bad_cases.setdefault(case, []).append(what + (" (only the sign of a zero)" if equal else ""))
-    n_cases = len({k.split("|")[0] for k in ref.files})
+    n_cases = len({k.split("|")[0] for k in saved})
     for case, whats in bad_cases.items():
         print(f"{case}: {', '.join(whats)}")
     print(f"{n_cases - len(bad_cases)} of {n_cases} games the same bit for bit ({len(ref.files)} arrays)")

@@ -133,3 +133,31 @@ def test_a_replication_is_bit_identical_whatever_runs_beside_it(seed, part):
             a = wide[wide.replication == r].drop(columns="replication").reset_index(drop=True)
             b = other[other.replication == r].drop(columns="replication").reset_index(drop=True)
             pd.testing.assert_frame_equal(a, b, check_exact=True, obj=f"{part} of replication {r}")
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["blocks", "pandas constructor"])
+def test_tables_are_pandas_own(monkeypatch, fallback):
+    """The tables built column by column (batch._table, batch._repeated_text) are the DataFrames pandas' own
+    constructor makes of the same columns: values, dtypes, columns and index; also where their fast paths are
+    not available (older pandas: no pandas.api.internals, text not held by pyarrow)."""
+    from chaingame import batch
+
+    if fallback:
+        import builtins
+
+        real_import = builtins.__import__
+
+        def no_internals(name, *args, **kwargs):
+            if name == "pandas.api.internals":
+                raise ImportError(name)
+            return real_import(name, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "__import__", no_internals)
+        monkeypatch.setattr(batch, "_text_kind", lambda: None)
+    names, R = ["retailer", "wholesaler", "f-é3"], 5
+    got = batch._table({"replication": np.repeat(np.arange(R), 3), "firm": batch._repeated_text(names, R),
+                        "cost": np.arange(3 * R, dtype=float).reshape(R, 3)}, 3 * R)
+    want = pd.DataFrame({"replication": np.repeat(np.arange(R), 3), "firm": pd.array(names * R, dtype="str"),
+                         "cost": np.arange(3 * R, dtype=float)})
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.dtypes) == list(want.dtypes) and got["firm"].tolist() == names * R

@@ -164,3 +164,12 @@ def test_variance_has_the_bits_of_its_definition(shape):
         assert got.shape == want.shape
         assert np.array_equal(np.isnan(got), np.isnan(want))
         assert np.array_equal(got[~np.isnan(got)].view(np.uint64), want[~np.isnan(want)].view(np.uint64))
+
+
+def test_totals_idle_columns_are_zeros_read_only():
+    """An idle column's total (metrics.Totals) is 0 and cannot be written into; the others are the block's rows."""
+    totals = metrics.Totals((2, 3), frozenset({"interest", "payables"}))
+    assert set(totals.sums) == set(metrics.SUMMED) and "interest" not in totals.columns
+    for c in ("interest", "payables"):
+        assert np.array_equal(totals.sums[c], np.zeros((2, 3))) and not totals.sums[c].flags.writeable
+    assert all(np.shares_memory(totals.sums[c], totals.block) for c in totals.columns)

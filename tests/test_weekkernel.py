@@ -76,6 +76,31 @@ def test_the_weeks_left_in_one_call_are_the_weeks_one_by_one(name, monkeypatch):
     assert _same(played[1][1], apart[1][1])
 
 
+FLOWS = ("incoming", "received", "started", "produced", "shipped", "on_time", "lost", "backlog", "revenue",
+         "purchases", "cost", "demand", "from_source", "to_market", "due", "supplied", "order", "returned",
+         "interest", "paid")
+STATE = ("inventory", "raw", "cash", "capacity", "backlog", "mail", "transit", "wip", "capacity_plan", "last_order",
+         "turns", "backlog_value", "parts", "payments", "insolvent")
+
+
+@pytest.mark.parametrize("name", FUSED + [cg.from_table(random_scenario_table(s)) for s in (16, 23, 144)])
+def test_the_engine_after_the_weeks_in_one_call_is_the_engine_after_the_weeks_one_by_one(name, monkeypatch):
+    """Between its first and last week, the one call leaves flows no later step reads unwritten (the week's dues,
+    what was supplied, the edges) and rows 0 all along as they are: after it, every flow and every array of the
+    state is that of the weeks played one call each (a block boundary inside every run), bit for bit."""
+    monkeypatch.setattr(engine_mod, "WEEKS_TILE", 3)
+    played = batch.run_arrays(cg.load_scenario(name), 11, 5)[0]
+    assert played._fused_pack is not None, "the weeks were not played in one call"
+    monkeypatch.setattr(Engine, "_packed", lambda self, fresh=False: None)
+    apart = batch.run_arrays(cg.load_scenario(name), 11, 5)[0]
+    for group, names in (("flows", FLOWS), ("state", STATE)):
+        for n in names:
+            a, b = getattr(getattr(played, group), n), getattr(getattr(apart, group), n)
+            assert (a is None) == (b is None), f"{group}.{n}"
+            if a is not None:
+                assert _same_bits(np.asarray(a, float), np.asarray(b, float)), f"{group}.{n}"
+
+
 @pytest.mark.parametrize("name", ["classic", "capacity"])
 def test_the_rules_memory_is_the_firms_own_after_weeks_in_one_call(name):
     """Each firm's memory holds its row of the packed memory: its own rule, deciding from week 9 on, goes on from it."""
@@ -121,3 +146,19 @@ def test_the_classroom_warm_up_compiles_the_week_in_one_call():
     eng.step()
     eng.step()
     assert isinstance(eng._fused_pack, _Packed) and len(weekkernel.week.signatures) == 1
+
+
+SOME = sorted(bundled()) + [cg.from_table(random_scenario_table(s)) for s in range(0, 200, 9)]
+
+
+@pytest.mark.parametrize("name", SOME)
+def test_the_demand_variance_from_the_drawn_demand_is_that_of_the_recorded_demand(name):
+    """The figures take each firm's demand variance from the end-customer demand drawn before the game (nothing
+    recorded week by week): bit for bit the variance of the history's ``customer_demand`` over the same weeks."""
+    from chaingame import metrics
+
+    sc = cg.load_scenario(name)
+    engine, cols = batch.run_arrays(sc, 9, 5)
+    for burn_in in (0, 3):
+        recorded = metrics.variance(cols["customer_demand"][burn_in:])
+        assert _same_bits(batch.seen_demand_variance(engine, burn_in), recorded)

@@ -30,7 +30,10 @@ from ..checks import ScenarioError, number, show
 
 EXTERNAL_WINDOW = 64  # chunks in flight on an executor we know nothing about
 MMAP_THRESHOLD = 4 << 20  # bytes: smaller blocks come from the heap rather than from their own mmap
-TRIM_THRESHOLD = 32 << 20  # bytes of free memory at the heap's top kept rather than given back to the OS
+# bytes of free memory at the heap's top kept rather than given back to the OS: a call at R = 10,000 frees more than
+# 32 MB at its end, which glibc then gave back and the next call faulted in again (about 1,600 page faults a
+# classic simulate, 2-3 ms of 20, depending on what the process ran before)
+TRIM_THRESHOLD = 128 << 20
 TOP_PAD = 16 << 20  # bytes added to each growth of the heap
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # mallopt parameters, glibc's <malloc.h>
 CONNECT_TIMEOUT = 10.0  # s to wait for a TCP connection to a Dask scheduler

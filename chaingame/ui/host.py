@@ -356,7 +356,10 @@ def Dashboard(code: str, key: str, origin: str, on_forget, on_created=None):
                               color="primary").key("next-week")
         if view.status == Status.PAUSED:
             solara.Button("Resume", on_click=act(classroom.resume_session), color="primary").key("resume")
-        if view.status != Status.ENDED:
+        if view.status == Status.LOBBY:  # no game yet to end: the session is closed before it starts
+            Confirm("Close session", "Close this session before it starts? Nobody can join or play in it any more.",
+                    "Yes, close it", act(classroom.end)).key("end")
+        elif view.status != Status.ENDED:
             Confirm("End game", "End the game for every team now? Players cannot order any more.",
                     "Yes, end the game", act(classroom.end)).key("end")
         solara.Button("Debrief", href=DEBRIEF.url(code=code), target="_blank", text=True).key("debrief")

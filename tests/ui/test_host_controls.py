@@ -42,6 +42,20 @@ def test_one_click_does_not_end_the_game_a_confirmation_does(classroom, tabs):
     host.wait_text("status", "ended")
 
 
+def test_the_lobby_offers_to_close_the_session_not_to_end_a_game(classroom, tabs):
+    t, host = dashboard(classroom, tabs)
+    join(tabs, t.code, "Ann")
+    host.wait(lambda: "Start" in host.buttons(), "the lobby's controls")
+    assert "Close session" in host.buttons() and "End game" not in host.buttons()
+    host.click("Close session")
+    host.wait(lambda: host.has("confirm"), "the question")
+    assert "before it starts" in host.text("confirm")
+    assert classroom.host_view(t.code, t.host_key).status == Status.LOBBY
+    host.click("Yes, close it")
+    host.wait_text("status", "ended")
+    assert "Start" not in host.buttons() and "Close session" not in host.buttons()
+
+
 def test_one_click_does_not_release_a_player(classroom, tabs):
     t, host = dashboard(classroom, tabs)
     ann = join(tabs, t.code, "Ann")
