@@ -62,9 +62,9 @@ def test_an_open_list_shows_another_tabs_session_new_players_and_an_end(tmp_path
         phone.get_by_test_id("seat").wait_for(timeout=WAIT)
         row.filter(has_text="Monday class").filter(has_text="1 player").wait_for(timeout=WITHIN * 1000)
 
-        maker.goto(f"{server.url}/host?code={first.code}")  # the host's other tab ends the first session
-        maker.get_by_role("button", name="End game").click()
-        maker.get_by_role("button", name="Yes, end the game").click()
+        maker.goto(f"{server.url}/host?code={first.code}")  # the host's other tab closes the first session (a lobby)
+        maker.get_by_role("button", name="Close session").click()
+        maker.get_by_role("button", name="Yes, close it").click()
         maker.get_by_test_id("status").filter(has_text="ended").wait_for(timeout=WAIT)
         row.filter(has_text="Monday class").filter(has_text="ended").wait_for(timeout=WITHIN * 1000)
         assert "lobby" in row.filter(has_text="Tuesday class").inner_text()
