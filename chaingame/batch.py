@@ -80,24 +80,16 @@ def run_figures(scenario: Scenario, replications: int, seed: int | None, policie
 def seen_demand_variance(engine: Engine, burn_in: int = 0) -> np.ndarray:
     """The variance over weeks burn_in + 1 .. W of the demand each firm sees, (F, R), from the end-customer demand.
 
-    A firm's row of the record's ``customer_demand`` is the sum of the end-customer demands it sees
-    (``Network.seen_tables``; :func:`chaingame.bookkernel.record_range`: a copy where every firm sees one, else
-    added in order from 0): the same rows here, each group's variance once (:func:`chaingame.metrics.variance`).
+    A firm's row of the record's ``customer_demand`` is :meth:`chaingame.chain.Network.seen_demand` of the week's
+    end-customer demand. Where every firm sees one end customer's, that row is the customer's own: each one's
+    variance is computed once (:func:`chaingame.metrics.variance`); else of the rows ``seen_demand`` makes.
     """
-    offsets, members = engine.net.seen_tables
-    demand = np.asarray(engine.demand, dtype=float)[burn_in:]  # (W', C, R)
-    groups = [tuple(members[offsets[f]:offsets[f + 1]]) for f in range(len(offsets) - 1)]
-    copied = all(len(g) == 1 for g in groups)
-    by_group = {}
-    for g in dict.fromkeys(groups):
-        if copied:
-            rows = demand[:, g[0]]
-        else:
-            rows = np.zeros(demand.shape[::2])
-            for m in g:
-                rows = rows + demand[:, m]
-        by_group[g] = metrics.variance(rows)
-    return np.stack([by_group[g] for g in groups])
+    net, demand = engine.net, np.asarray(engine.demand, dtype=float)[burn_in:]  # (W', C, R)
+    offsets, members = net.seen_tables
+    if np.array_equal(np.diff(offsets), np.ones(len(offsets) - 1)):  # each firm sees one end customer
+        each = {c: metrics.variance(demand[:, c]) for c in dict.fromkeys(members.tolist())}
+        return np.stack([each[c] for c in members.tolist()])
+    return metrics.variance(net.seen_demand(np.moveaxis(demand, 1, 0)), axis=1)
 
 
 def figures(engine: Engine, weekly: dict[str, np.ndarray], summed: dict[str, np.ndarray],

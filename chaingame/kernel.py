@@ -431,10 +431,10 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
     Sterman 1989, p. 326 (event order); Edali & Yasarcan 2014 (JASSS 17(4) 2). Writes the week's flows into
     ``out`` (N_FLOWS, F, R), ``edges`` (2, R: from the source, to the market) and, with money rules,
     ``paid_out`` (K, R). Replications go in tiles of ``wt.shape[2]``, each step over the tile at once (every
-    replication's own operations in the same order: replications are independent). Unless ``full`` (the weeks
-    between the first and the last of :func:`chaingame.weekkernel.weeks`, whose flows only its own steps read), the
-    rows of ``out`` that are 0 every week on this network are left as an earlier week wrote them, and the flows no
-    later step of the week reads (``DUE``, ``SUPPLIED``, ``edges``) are not written.
+    replication's own operations in the same order: replications are independent). Where ``full`` is False (the
+    weeks between the first and the last of :func:`chaingame.weekkernel.weeks`, whose flows only its own steps
+    read), the rows of ``out`` that are 0 every week on this network are left as an earlier week wrote them, and the
+    flows no later step of the week reads (``DUE``, ``SUPPLIED``, ``edges``) are not written.
     """
     F, K, S = ip[F_], ip[K_], ip[S_]
     B = wt.shape[2]
@@ -612,11 +612,11 @@ def advance_range(ip, fp, t, inventory, raw, cash, capacity, backlog, mail, tran
                     iv[j] += made
         # 5. fill orders, a shortage allocated by the supplier's rule; the rest backlogged or lost
         if one_pass:  # every firm ships on one link all it can (a sole link, _allocate): one pass per firm
-            for k in src if full or priced else src[:0]:  # (what is owed: read by the prices and the week's dues)
+            keep_owed = full or priced  # (what is owed: read by the prices and the week's dues only)
+            for k in src if keep_owed else src[:0]:
                 ow, b, x = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb]
                 for j in range(nb):
                     ow[j] = b[j] + x[j]
-            keep_owed = full or priced  # (what is owed: read by the prices and the week's dues only)
             for f in range(F):  # with the firm's incoming orders and what it owes (its one link's), and its costs
                 k = out_mem[out_off[f]]
                 ow, bk_, x, sh = owed[k, :nb], backlog[k, r0:r1], inc[k, :nb], ship[k, :nb]
@@ -866,11 +866,11 @@ def _payables(payments, r, P, per_link):
 
 
 @njit(cache=True, inline="always", _nrt=False)
-def _accept_terms(f, week, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack):
+def _accept_terms(f, week, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack):
     """Firm ``f``'s terms of :func:`_accept_one` at the end of ``week``: (fixed order or NaN, floor 0, batched, ...)."""
     v = fixed_orders[f * W + week - 1] if week <= W else np.nan
     fixed = v == v
-    return (v, fixed, whole, not (returns_on and returns[f]), batching and not fixed,
+    return (v, fixed, not (returns_on and returns[f]), batching and not fixed,
             (week - 1 - phase[f]) % period[f] != 0, min_order[f], pack[f])
 
 
@@ -903,11 +903,11 @@ def _accept_all(week, orders, out, lo, hi, whole, returns_on, batching, W, fixed
     order q becomes ``pack * ceil(max(q, min_order) / pack)``. Returns, and fixed orders, are left as they are.
     """
     for f in range(orders.shape[0]):
-        v, fixed, whole_, floor0, batched, off, least, size = _accept_terms(
-            f, week, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
+        v, fixed, floor0, batched, off, least, size = _accept_terms(
+            f, week, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
         row, o = orders[f, lo:hi], out[f, lo:hi]  # rows from index 0 (the loops LLVM vectorises)
         for j in range(hi - lo):
-            o[j] = _accept_one(row[j], v, fixed, whole_, floor0, batched, off, least, size)
+            o[j] = _accept_one(row[j], v, fixed, whole, floor0, batched, off, least, size)
 
 
 @njit(cache=True, inline="always", _nrt=False)
@@ -965,12 +965,12 @@ def place_range(ip, fp, t, decisions, targets, inventory, raw, cash, backlog, ma
     mailed = in_one and not (capped or returns_on or splitting or bom)
     if mailed:
         for f in range(F):
-            v, fixed, whole_, floor0, batched, off, least, size = _accept_terms(
-                f, t, whole, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
+            v, fixed, floor0, batched, off, least, size = _accept_terms(
+                f, t, returns_on, batching, W, fixed_orders, returns, period, phase, min_order, pack)
             k = in_mem[in_off[f]]
             row, o, m, part = decisions[f, lo:hi], orders[f, lo:hi], mail[k, (t + order_delay[k]) % S, lo:hi], share[k]
             for j in range(hi - lo):
-                x = _accept_one(row[j], v, fixed, whole_, floor0, batched, off, least, size)
+                x = _accept_one(row[j], v, fixed, whole, floor0, batched, off, least, size)
                 o[j] = x
                 m[j] += part * x if shared_orders else x
     else:

@@ -175,8 +175,8 @@ def firm_metrics(cols: dict[str, np.ndarray], weeks: np.ndarray, summed: dict[st
     return {
         "cost": summed["cost"].copy(),
         "profit": summed["profit"].copy(),
-        "bullwhip": bullwhip(orders, cols.get("customer_demand"), orders_variance=spread,
-                             demand_variance=demand_variance),
+        "bullwhip": bullwhip(orders, cols["customer_demand"] if demand_variance is None else None,
+                             orders_variance=spread, demand_variance=demand_variance),
         "fill_rate": fill,
         "peak_order": highest,
         "peak_week": np.asarray(weeks)[at].astype(float),
